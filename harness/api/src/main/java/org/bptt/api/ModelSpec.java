@@ -1,0 +1,67 @@
+package org.bptt.api;
+
+import java.util.Objects;
+
+/**
+ * The architecture of an Elman RNN and how its loss is reduced.
+ *
+ * @param inputSize  d, the size of x_t, at least 1
+ * @param hiddenSize H, the size of h_t, at least 1
+ * @param outputSize K, the size of o_t, at least 1 (exactly 1 for {@link Head#LAST_STEP_SIGMOID})
+ * @param activation f
+ * @param head       which steps produce a loss
+ * @param biases     whether b and c exist; without them the model is h_t = f(U x_t + W h_{t-1}), o_t = V h_t
+ * @param reduction  how per-term losses are combined into L
+ * @param dataType   the arithmetic asked of the implementation
+ */
+public record ModelSpec(int inputSize, int hiddenSize, int outputSize, Activation activation, Head head,
+                        boolean biases, LossReduction reduction, DataType dataType) {
+
+    public ModelSpec {
+        InvalidInputException.require(inputSize >= 1, "inputSize (d) must be at least 1, got %d", inputSize);
+        InvalidInputException.require(hiddenSize >= 1, "hiddenSize (H) must be at least 1, got %d", hiddenSize);
+        InvalidInputException.require(outputSize >= 1, "outputSize (K) must be at least 1, got %d", outputSize);
+        InvalidInputException.require(activation != null, "activation must be given");
+        InvalidInputException.require(head != null, "head must be given");
+        InvalidInputException.require(reduction != null, "reduction must be given");
+        InvalidInputException.require(dataType != null, "dataType must be given");
+        InvalidInputException.require(head != Head.LAST_STEP_SIGMOID || outputSize == 1,
+                "outputSize (K) must be 1 for the sigmoid head, got %d", outputSize);
+    }
+
+    /** A double-precision tanh model with biases, per-step softmax and the loss summed. */
+    public static ModelSpec of(int inputSize, int hiddenSize, int outputSize) {
+        return new ModelSpec(inputSize, hiddenSize, outputSize, Activation.TANH, Head.PER_STEP_SOFTMAX, true,
+                LossReduction.SUM, DataType.FLOAT64);
+    }
+
+    public ModelSpec withActivation(Activation value) {
+        return new ModelSpec(inputSize, hiddenSize, outputSize, Objects.requireNonNull(value), head, biases, reduction, dataType);
+    }
+
+    public ModelSpec withHead(Head value) {
+        return new ModelSpec(inputSize, hiddenSize, value == Head.LAST_STEP_SIGMOID ? 1 : outputSize,
+                activation, Objects.requireNonNull(value), biases, reduction, dataType);
+    }
+
+    public ModelSpec withBiases(boolean value) {
+        return new ModelSpec(inputSize, hiddenSize, outputSize, activation, head, value, reduction, dataType);
+    }
+
+    public ModelSpec withReduction(LossReduction value) {
+        return new ModelSpec(inputSize, hiddenSize, outputSize, activation, head, biases, Objects.requireNonNull(value), dataType);
+    }
+
+    public ModelSpec withDataType(DataType value) {
+        return new ModelSpec(inputSize, hiddenSize, outputSize, activation, head, biases, reduction, Objects.requireNonNull(value));
+    }
+
+    /** A short label such as {@code tanh/per-step-softmax/bias/d4-H8-K5/sum}. */
+    public String label() {
+        return activation.name().toLowerCase(java.util.Locale.ROOT) + "/"
+                + head.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "/"
+                + (biases ? "bias" : "nobias") + "/d" + inputSize + "-H" + hiddenSize + "-K" + outputSize + "/"
+                + reduction.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                + (dataType == DataType.FLOAT32 ? "/f32" : "");
+    }
+}

@@ -1,0 +1,36 @@
+package org.bptt.api;
+
+import java.util.Set;
+
+/**
+ * The extension point: an Elman RNN implementation under test, or an oracle. Implementations are found by
+ * {@link java.util.ServiceLoader}; register one with a line in {@code META-INF/services/org.bptt.api.RnnImplementation}.
+ * It needs a public no-argument constructor.
+ *
+ * <p>The harness validates every case before calling, so an implementation may assume valid shapes and finite
+ * values, and that every capability of {@link Capability#requiredBy} is among its {@link #capabilities()}. It must
+ * not modify its arguments. Calls may come from any thread, one at a time per instance. Throwing any exception
+ * reports the case as a plugin error; the run goes on.
+ */
+public interface RnnImplementation {
+
+    /** Who this implementation is. */
+    PluginInfo info();
+
+    /** What it can do; see {@link Capability}. */
+    Set<Capability> capabilities();
+
+    /** The forward pass: hidden states (if offered), outputs and the reduced loss. */
+    ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch);
+
+    /** The reduced loss and its exact gradients (full BPTT or any exact equivalent). */
+    GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch);
+
+    /**
+     * Truncated BPTT gradients as {@link Truncation} defines them. Only called when
+     * {@link Capability#TRUNCATED_BPTT} is declared.
+     */
+    default GradientResult truncatedGradients(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation) {
+        throw new UnsupportedOperationException(info().id() + " does not implement truncated BPTT");
+    }
+}

@@ -1,0 +1,73 @@
+package org.bptt.reference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import org.bptt.api.Capability;
+import org.bptt.api.Case;
+import org.bptt.api.ForwardResult;
+import org.bptt.api.GradientResult;
+import org.bptt.api.ModelSpec;
+import org.bptt.api.RnnImplementation;
+import org.bptt.api.Truncation;
+import org.junit.jupiter.api.Test;
+
+/** The three plugins as the harness sees them: through ServiceLoader, by id. */
+class TestReferencePlugins extends ReferenceTestBase {
+
+    private static Map<String, RnnImplementation> plugins() {
+        Map<String, RnnImplementation> plugins = new TreeMap<>();
+        for (RnnImplementation plugin : ServiceLoader.load(RnnImplementation.class)) {
+            plugins.put(plugin.info().id(), plugin);
+        }
+        return plugins;
+    }
+
+    @Test
+    void serviceLoaderFindsTheThreeReferencePlugins() {
+        Map<String, RnnImplementation> plugins = plugins();
+        assertEquals(java.util.Set.of("reference-aggregated", "reference-naive", "reference-rtrl"), plugins.keySet());
+        for (RnnImplementation plugin : plugins.values()) {
+            assertEquals("bptt-harness", plugin.info().vendor());
+            assertTrue(plugin.info().name().startsWith("Reference Elman RNN"), plugin.info().name());
+            assertFalse(plugin.info().version().isBlank());
+            EnumSet<Capability> expected = EnumSet.complementOf(EnumSet.of(Capability.FLOAT32, Capability.TRUNCATED_BPTT));
+            if (!plugin.info().id().equals("reference-rtrl")) {
+                expected.add(Capability.TRUNCATED_BPTT);
+            }
+            assertEquals(expected, plugin.capabilities(), plugin.info().id());
+        }
+    }
+
+    @Test
+    void pluginsGiveTheAlgorithmsResultsAndLeaveTheirArgumentsAlone() {
+        ModelSpec spec = ModelSpec.of(3, 4, 3);
+        Case testCase = RandomCases.build(spec, 3, 5, true, true, random);
+        Case pristine = new Case(testCase.id(), testCase.description(), spec, testCase.parameters().copy(),
+                new org.bptt.api.Batch(testCase.batch().inputs().copy(), testCase.batch().targets().copy(),
+                        testCase.batch().mask().copy(), testCase.batch().initialState().copy()), 0);
+        Map<String, RnnImplementation> plugins = plugins();
+        ForwardResult forward = plugins.get("reference-aggregated").forward(spec, testCase.parameters(), testCase.batch());
+        GradientResult aggregated = plugins.get("reference-aggregated").gradients(spec, testCase.parameters(), testCase.batch());
+        GradientResult naive = plugins.get("reference-naive").gradients(spec, testCase.parameters(), testCase.batch());
+        GradientResult rtrl = plugins.get("reference-rtrl").gradients(spec, testCase.parameters(), testCase.batch());
+        GradientResult truncated = plugins.get("reference-naive").truncatedGradients(spec, testCase.parameters(),
+                testCase.batch(), new Truncation(2, 3));
+        assertEquals(forward.loss(), aggregated.loss());
+        TensorAssertions.assertSameGradients("plugin aggregated",
+                AggregatedBptt.gradients(spec, testCase.parameters(), testCase.batch(), new StepBackpropCounter()), aggregated, 0, 0);
+        TensorAssertions.assertSameGradients("plugin naive",
+                NaiveBptt.gradients(spec, testCase.parameters(), testCase.batch(), new StepBackpropCounter()), naive, 0, 0);
+        TensorAssertions.assertSameGradients("plugin rtrl",
+                RealTimeRecurrentLearning.gradients(spec, testCase.parameters(), testCase.batch()), rtrl, 0, 0);
+        TensorAssertions.assertSameGradients("plugin naive truncated", AggregatedBptt.truncatedGradients(spec,
+                testCase.parameters(), testCase.batch(), new Truncation(2, 3), new StepBackpropCounter()), truncated, 1e-12, 1e-14);
+        assertEquals(pristine.parameters(), testCase.parameters(), "parameters were modified");
+        assertEquals(pristine.batch(), testCase.batch(), "batch was modified");
+    }
+}
