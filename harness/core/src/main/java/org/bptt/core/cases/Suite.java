@@ -1,0 +1,248 @@
+package org.bptt.core.cases;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import org.bptt.api.Activation;
+import org.bptt.api.Batch;
+import org.bptt.api.Case;
+import org.bptt.api.DataType;
+import org.bptt.api.Head;
+import org.bptt.api.InvalidInputException;
+import org.bptt.api.LossReduction;
+import org.bptt.api.ModelSpec;
+import org.bptt.api.Parameters;
+import org.bptt.api.Tensor;
+
+/**
+ * The verification suites. Every suite starts with the two hand-made examples ({@value #WORKED_EXAMPLE_ID}: the
+ * lecture's worked example, and {@value #SENTIMENT_EXAMPLE_ID}: the one-hot sentiment example), then:
+ * <ul>
+ *   <li>{@link #DEFAULT}: the full grid of every activation (4) × head (3) × biases on/off × mask off/on ×
+ *       h_{-1} off/on × B ∈ {1, 3} × T ∈ {1, 2, 3, 17, 64}, at d = 3, H = 5, K = 4 (K = 1 for the sigmoid head):
+ *       960 grid cases. The loss reduction cycles through all three with the grid position, and so does the
+ *       weight initialisation; W is always rescaled to spectral radius 0.9.</li>
+ *   <li>{@link #QUICK}: 48 grid cases of DEFAULT (the same ids and, for the same seed, the same data), four per
+ *       activation × head, together covering biases, mask and h_{-1} on and off, both batch sizes and every T.</li>
+ *   <li>{@link #FULL}: DEFAULT, plus each activation × head at d = 8, H = 32, K = 10, B = 8, T = 256 (with biases,
+ *       mask, h_{-1}) and at d = 4, H = 16, K = 6, B = 4, T = 100 (without), plus float32 copies of each
+ *       activation × head at B = 3, T = 17.</li>
+ * </ul>
+ * Case ids are stable, unique and file-name safe, e.g. {@code tanh-perstep-bias-mask-h0-meanb-B3-T17}. Each case's
+ * seed is derived from the suite seed and its id, so a case's data does not depend on which suite or shard it is in.
+ */
+public enum Suite {
+    QUICK,
+    DEFAULT,
+    FULL;
+
+    public static final String WORKED_EXAMPLE_ID = "lecture-worked-example";
+    public static final String SENTIMENT_EXAMPLE_ID = "sentiment-example";
+
+    /** The batch sizes and lengths of the DEFAULT grid. */
+    public static final List<Integer> BATCH_SIZES = List.of(1, 3);
+    public static final List<Integer> LENGTHS = List.of(1, 2, 3, 17, 64);
+    /** Sizes of the DEFAULT grid's models. */
+    public static final int INPUT_SIZE = 3;
+    public static final int HIDDEN_SIZE = 5;
+    public static final int OUTPUT_SIZE = 4;
+
+    /** The suite's cases, in a stable order; the same seed gives equal cases. */
+    public List<Case> cases(long seed) {
+        List<Case> cases = new ArrayList<>();
+        cases.add(workedExample(seed));
+        cases.add(sentimentExample(seed));
+        switch (this) {
+            case QUICK -> quickGrid().forEach(point -> cases.add(point.build(seed)));
+            case DEFAULT -> defaultGrid().forEach(point -> cases.add(point.build(seed)));
+            case FULL -> {
+                defaultGrid().forEach(point -> cases.add(point.build(seed)));
+                largeCases().forEach(point -> cases.add(point.build(seed)));
+            }
+        }
+        return List.copyOf(cases);
+    }
+
+    /** Parses a suite name case-insensitively; the error lists the names. */
+    public static Suite parse(String name) {
+        for (Suite suite : values()) {
+            if (suite.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
+                return suite;
+            }
+        }
+        throw new InvalidInputException("unknown suite '" + name + "'; expected one of "
+                + Arrays.stream(values()).map(s -> s.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
+    }
+
+    /** The seed of the case called {@code id} in a suite seeded with {@code suiteSeed}. */
+    public static long caseSeed(long suiteSeed, String id) {
+        return new SplittableRandom(suiteSeed ^ (0x9E3779B97F4A7C15L * id.hashCode())).nextLong();
+    }
+
+    /** One point of a grid: everything that makes a generated case. */
+    record GridPoint(String prefix, Activation activation, Head head, boolean biases, boolean masked, boolean initialState,
+                     LossReduction reduction, WeightInit init, int inputSize, int hiddenSize, int outputSize,
+                     int batchSize, int steps, DataType dataType, boolean showSizes) {
+
+        String id() {
+            return prefix + activation.name().toLowerCase(Locale.ROOT) + "-" + headName(head) + "-"
+                    + (biases ? "bias" : "nobias") + "-" + (masked ? "mask" : "nomask") + "-" + (initialState ? "h0" : "noh0")
+                    + "-" + reductionName(reduction)
+                    + (showSizes ? "-d" + inputSize + "-H" + hiddenSize + "-K" + outputSize : "")
+                    + "-B" + batchSize + "-T" + steps;
+        }
+
+        Case build(long suiteSeed) {
+            ModelSpec spec = new ModelSpec(inputSize, hiddenSize, head == Head.LAST_STEP_SIGMOID ? 1 : outputSize,
+                    activation, head, biases, reduction, dataType);
+            String id = id();
+            return CaseGenerator.generate(id, spec, batchSize, steps, masked, initialState, caseSeed(suiteSeed, id),
+                    new CaseGenerator.Options(init, CaseGenerator.Rescaling.SPECTRAL_RADIUS, 0.9));
+        }
+    }
+
+    static String headName(Head head) {
+        return switch (head) {
+            case PER_STEP_SOFTMAX -> "perstep";
+            case LAST_STEP_SOFTMAX -> "lastsoftmax";
+            case LAST_STEP_SIGMOID -> "lastsigmoid";
+        };
+    }
+
+    static String reductionName(LossReduction reduction) {
+        return switch (reduction) {
+            case SUM -> "sum";
+            case MEAN_OVER_BATCH -> "meanb";
+            case MEAN_OVER_TERMS -> "meant";
+        };
+    }
+
+    private static final boolean[] BIASES = {true, false};
+    private static final boolean[] OFF_ON = {false, true};
+
+    /** The DEFAULT grid, T varying fastest. */
+    static List<GridPoint> defaultGrid() {
+        List<GridPoint> grid = new ArrayList<>();
+        Activation[] activations = Activation.values();
+        Head[] heads = Head.values();
+        for (int a = 0; a < activations.length; a++) {
+            for (int h = 0; h < heads.length; h++) {
+                for (int bias = 0; bias < 2; bias++) {
+                    for (int mask = 0; mask < 2; mask++) {
+                        for (int state = 0; state < 2; state++) {
+                            for (int bIndex = 0; bIndex < BATCH_SIZES.size(); bIndex++) {
+                                for (int tIndex = 0; tIndex < LENGTHS.size(); tIndex++) {
+                                    grid.add(defaultPoint(a, h, bias, mask, state, bIndex, tIndex));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return grid;
+    }
+
+    /** A DEFAULT grid point from its factor indices; the reduction and weight init cycle with the indices. */
+    private static GridPoint defaultPoint(int a, int h, int bias, int mask, int state, int bIndex, int tIndex) {
+        LossReduction reduction = LossReduction.values()[(a + h + bias + mask + state + bIndex + tIndex) % 3];
+        WeightInit init = WeightInit.values()[(a + bIndex + tIndex) % 3];
+        return new GridPoint("", Activation.values()[a], Head.values()[h], BIASES[bias], OFF_ON[mask], OFF_ON[state],
+                reduction, init, INPUT_SIZE, HIDDEN_SIZE, OUTPUT_SIZE, BATCH_SIZES.get(bIndex), LENGTHS.get(tIndex),
+                DataType.FLOAT64, false);
+    }
+
+    /**
+     * Four points per activation × head: (bias, mask, h0) = (on, on, on), (off, on, off), (on, off, off),
+     * (off, off, on); B = 1 only for the third (a mask needs B &gt; 1 to matter); T cycles through every length.
+     */
+    static List<GridPoint> quickGrid() {
+        List<GridPoint> grid = new ArrayList<>();
+        int[][] variants = {{0, 1, 1, 1}, {1, 1, 0, 1}, {0, 0, 0, 0}, {1, 0, 1, 1}}; // bias index, mask, state, B index
+        for (int a = 0; a < Activation.values().length; a++) {
+            for (int h = 0; h < Head.values().length; h++) {
+                for (int v = 0; v < variants.length; v++) {
+                    int[] variant = variants[v];
+                    grid.add(defaultPoint(a, h, variant[0], variant[1], variant[2], variant[3], (a + h + v) % LENGTHS.size()));
+                }
+            }
+        }
+        return grid;
+    }
+
+    /** FULL's extra cases: large models and float32 copies. */
+    static List<GridPoint> largeCases() {
+        List<GridPoint> points = new ArrayList<>();
+        int index = 0;
+        for (Activation activation : Activation.values()) {
+            for (Head head : Head.values()) {
+                LossReduction reduction = LossReduction.values()[index % 3];
+                WeightInit init = WeightInit.values()[index % 3];
+                points.add(new GridPoint("large-", activation, head, true, true, true, reduction, init,
+                        8, 32, 10, 8, 256, DataType.FLOAT64, true));
+                points.add(new GridPoint("large-", activation, head, false, false, false, LossReduction.values()[(index + 1) % 3],
+                        init, 4, 16, 6, 4, 100, DataType.FLOAT64, true));
+                points.add(new GridPoint("f32-", activation, head, true, true, true, reduction, init,
+                        INPUT_SIZE, HIDDEN_SIZE, OUTPUT_SIZE, 3, 17, DataType.FLOAT32, false));
+                index++;
+            }
+        }
+        return points;
+    }
+
+    /**
+     * The lecture's worked example: a three-word vocabulary as one-hot inputs (d = K = 3), H = 3, tanh, no biases,
+     * per-step softmax predicting the next word of the sequence word0 word1 word2 (targets word1 word2 word0),
+     * T = 3, h_{-1} = 0, B = 1, summed loss. Weights are seeded Xavier, ρ(W) = 0.9.
+     */
+    public static Case workedExample(long suiteSeed) {
+        ModelSpec spec = new ModelSpec(3, 3, 3, Activation.TANH, Head.PER_STEP_SOFTMAX, false, LossReduction.SUM, DataType.FLOAT64);
+        long seed = caseSeed(suiteSeed, WORKED_EXAMPLE_ID);
+        Parameters parameters = CaseGenerator.parameters(spec, CaseGenerator.Options.defaults(), new SplittableRandom(seed));
+        int[] words = {0, 1, 2};
+        int[] nextWords = {1, 2, 0};
+        Tensor inputs = Tensor.zeros(1, 3, 3);
+        Tensor targets = Tensor.zeros(1, 3, 3);
+        for (int step = 0; step < 3; step++) {
+            inputs.set(1.0, 0, step, words[step]);
+            targets.set(1.0, 0, step, nextWords[step]);
+        }
+        return new Case(WORKED_EXAMPLE_ID, "the lecture's worked example: one-hot words, tanh, no biases, per-step softmax, T=3, h_{-1}=0",
+                spec, parameters, new Batch(inputs, targets, null, null), seed);
+    }
+
+    /** The sentiment example's vocabulary, one-hot in this order. */
+    public static final List<String> SENTIMENT_VOCABULARY = List.of("good", "bad", "not");
+
+    /**
+     * The sentiment example: sentences over {good, bad, not} as one-hot inputs (d = 3), H = 4, tanh with biases, one
+     * sigmoid output for the whole sentence (LAST_STEP_SIGMOID), positive = 1: "good" 1, "bad" 0, "not good" 0,
+     * "not bad" 1, "not not good" 1. Sentences of different lengths share a batch through a mask (padding inputs
+     * are zero); the loss is the mean over the batch.
+     */
+    public static Case sentimentExample(long suiteSeed) {
+        String[][] sentences = {{"good"}, {"bad"}, {"not", "good"}, {"not", "bad"}, {"not", "not", "good"}};
+        double[] positive = {1, 0, 0, 1, 1};
+        int batchSize = sentences.length;
+        int steps = 3;
+        ModelSpec spec = new ModelSpec(3, 4, 1, Activation.TANH, Head.LAST_STEP_SIGMOID, true, LossReduction.MEAN_OVER_BATCH,
+                DataType.FLOAT64);
+        long seed = caseSeed(suiteSeed, SENTIMENT_EXAMPLE_ID);
+        Parameters parameters = CaseGenerator.parameters(spec, CaseGenerator.Options.defaults(), new SplittableRandom(seed));
+        Tensor inputs = Tensor.zeros(batchSize, steps, 3);
+        Tensor targets = Tensor.zeros(batchSize, 1);
+        Tensor mask = Tensor.zeros(batchSize, steps);
+        for (int sequence = 0; sequence < batchSize; sequence++) {
+            for (int step = 0; step < sentences[sequence].length; step++) {
+                inputs.set(1.0, sequence, step, SENTIMENT_VOCABULARY.indexOf(sentences[sequence][step]));
+                mask.set(1.0, sequence, step);
+            }
+            targets.set(positive[sequence], sequence, 0);
+        }
+        return new Case(SENTIMENT_EXAMPLE_ID, "the sentiment example: one-hot {good, bad, not} sentences, one sigmoid output per sentence, masked",
+                spec, parameters, new Batch(inputs, targets, mask, null), seed);
+    }
+}

@@ -1,0 +1,39 @@
+package org.bptt.core.compare;
+
+import java.util.List;
+
+/**
+ * The comparison of one quantity (a tensor such as the hidden states, or a gradient) between an implementation and
+ * its oracle. A passing comparison still records its worst element.
+ *
+ * @param quantity  the quantity's name, e.g. {@code h}, {@code y}, {@code loss}, {@code dL/dW}
+ * @param elements  how many elements were compared
+ * @param failed    how many elements exceeded their allowance
+ * @param worst     the element with the largest error ratio (error / allowance), or null when nothing was compared
+ * @param failures  the first few failing elements, in index order
+ */
+public record QuantityComparison(String quantity, int elements, int failed, ElementDiff worst, List<ElementDiff> failures) {
+
+    public QuantityComparison {
+        failures = List.copyOf(failures);
+    }
+
+    public boolean passed() {
+        return failed == 0;
+    }
+
+    /**
+     * One line: for a failure, the first failing element ({@link ElementDiff#describe()}) and how many elements
+     * failed; for a pass, the worst element's error ratio.
+     */
+    public String describe() {
+        if (!passed()) {
+            ElementDiff first = failures.isEmpty() ? worst : failures.get(0);
+            String line = first == null ? quantity + " failed" : first.describe();
+            return failed > 1 ? line + " [" + failed + " of " + elements + " elements failed]" : line;
+        }
+        return worst == null ? quantity + ": nothing compared"
+                : String.format(java.util.Locale.ROOT, "%s: %d elements within tolerance (worst %.2g of allowance at %s)",
+                        quantity, elements, worst.errorRatio(), worst.index().isEmpty() ? "the value" : worst.index());
+    }
+}

@@ -1,0 +1,208 @@
+package org.bptt.core.plugins;
+
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.bptt.api.Capability;
+import org.bptt.api.InvalidInputException;
+import org.bptt.api.PluginInfo;
+import org.bptt.api.RnnImplementation;
+
+/**
+ * Finds {@link RnnImplementation}s with {@link ServiceLoader}: on the class path (the thread's context class
+ * loader), and in every {@code *.jar} of the given plugin directories, each jar in its own
+ * {@link URLClassLoader} whose parent is this class's loader (so a plugin sees the API, and plugins do not see
+ * each other).
+ *
+ * <p>Nothing a plugin does is fatal to discovery: a provider that cannot be instantiated, or whose {@code info()}
+ * or {@code capabilities()} throws, becomes a {@link PluginProblem}; so does a second plugin with an id already
+ * taken (the first one found wins: class path first, then the directories in order, jars sorted by name).
+ */
+public final class PluginRegistry {
+
+    /** The {@link LoadedPlugin#source()} of plugins found on the class path. */
+    public static final String CLASS_PATH = "class path";
+
+    /** Listing stops after this many unlistable providers in one source (so a broken loader cannot loop forever). */
+    private static final int MAX_LISTING_ERRORS = 100;
+
+    private final List<LoadedPlugin> plugins;
+    private final List<PluginProblem> problems;
+
+    private PluginRegistry(List<LoadedPlugin> plugins, List<PluginProblem> problems) {
+        this.plugins = plugins.stream().sorted(Comparator.comparing(LoadedPlugin::id)).toList();
+        this.problems = List.copyOf(problems);
+    }
+
+    /**
+     * Discovers plugins on the class path and in {@code pluginDirectories} (null or empty: class path only).
+     * A directory that does not exist is ignored; a path that is a file, or unreadable, is a problem.
+     */
+    public static PluginRegistry discover(List<Path> pluginDirectories) {
+        Map<String, LoadedPlugin> byId = new LinkedHashMap<>();
+        List<PluginProblem> problems = new ArrayList<>();
+        ClassLoader contextLoader = Thread.currentThread().getContextClassLoader();
+        load(ServiceLoader.load(RnnImplementation.class, contextLoader != null ? contextLoader
+                : PluginRegistry.class.getClassLoader()), null, CLASS_PATH, byId, problems);
+        for (Path directory : pluginDirectories == null ? List.<Path>of() : pluginDirectories) {
+            for (Path jar : jarsIn(directory, problems)) {
+                String source = jar.toString();
+                URLClassLoader loader;
+                try {
+                    loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, PluginRegistry.class.getClassLoader());
+                } catch (MalformedURLException e) {
+                    problems.add(new PluginProblem(source, "cannot be turned into a URL: " + e.getMessage()));
+                    continue;
+                }
+                // The loader stays open: the plugin's classes are loaded lazily while it runs.
+                load(ServiceLoader.load(RnnImplementation.class, loader), loader, source, byId, problems);
+            }
+        }
+        return new PluginRegistry(new ArrayList<>(byId.values()), problems);
+    }
+
+    /** Only the class path. */
+    public static PluginRegistry discover() {
+        return discover(List.of());
+    }
+
+    private static List<Path> jarsIn(Path directory, List<PluginProblem> problems) {
+        if (!Files.exists(directory)) {
+            return List.of();
+        }
+        if (!Files.isDirectory(directory)) {
+            problems.add(new PluginProblem(directory.toString(), "is not a directory; a plugin directory holds plugin jars"));
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(path -> path.getFileName().toString().endsWith(".jar") && Files.isRegularFile(path))
+                    .sorted().toList();
+        } catch (IOException | RuntimeException e) {
+            problems.add(new PluginProblem(directory.toString(), "cannot be listed: " + e));
+            return List.of();
+        }
+    }
+
+    /**
+     * Loads every provider {@code loader} lists. With {@code ownLoader} set (a jar's loader), only providers whose
+     * class that loader defined are taken: a service loader also lists its parent's providers (the class path's),
+     * which are already loaded. (A jar that bundles a class-path plugin's class therefore adds nothing.)
+     */
+    private static void load(ServiceLoader<RnnImplementation> loader, ClassLoader ownLoader, String source,
+                             Map<String, LoadedPlugin> byId, List<PluginProblem> problems) {
+        List<ServiceLoader.Provider<RnnImplementation>> providers = new ArrayList<>();
+        try {
+            Iterator<ServiceLoader.Provider<RnnImplementation>> iterator = loader.stream().iterator();
+            int errors = 0;
+            while (errors < MAX_LISTING_ERRORS) {
+                try {
+                    if (!iterator.hasNext()) {
+                        break;
+                    }
+                    ServiceLoader.Provider<RnnImplementation> provider = iterator.next();
+                    if (ownLoader == null || provider.type().getClassLoader() == ownLoader) {
+                        providers.add(provider);
+                    }
+                } catch (ServiceConfigurationError | LinkageError e) {
+                    // A malformed META-INF/services line or a provider class that cannot be loaded: the service
+                    // loader makes a best effort to go on with the next one.
+                    problems.add(new PluginProblem(source, "a provider cannot be listed: " + describe(e)));
+                    errors++;
+                }
+            }
+        } catch (RuntimeException e) {
+            problems.add(new PluginProblem(source, "cannot list its providers: " + describe(e)));
+        }
+        for (ServiceLoader.Provider<RnnImplementation> provider : providers) {
+            String providerName = providerName(provider);
+            LoadedPlugin plugin;
+            try {
+                RnnImplementation implementation = provider.get();
+                PluginInfo info = implementation.info();
+                if (info == null) {
+                    problems.add(new PluginProblem(source, providerName + ".info() returned null"));
+                    continue;
+                }
+                Set<Capability> capabilities = implementation.capabilities();
+                if (capabilities == null) {
+                    problems.add(new PluginProblem(source, "plugin '" + info.id() + "' (" + providerName + ") returned null capabilities"));
+                    continue;
+                }
+                plugin = new LoadedPlugin(implementation, info, capabilities, source);
+            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+                problems.add(new PluginProblem(source, providerName + " could not be loaded: " + describe(e)));
+                continue;
+            }
+            LoadedPlugin first = byId.get(plugin.id());
+            if (first != null) {
+                problems.add(new PluginProblem(source, "duplicate plugin id '" + plugin.id() + "': " + providerName
+                        + " from " + source + " is refused; the id is already taken by "
+                        + first.implementation().getClass().getName() + " from " + first.source()));
+                continue;
+            }
+            byId.put(plugin.id(), plugin);
+        }
+    }
+
+    private static String providerName(ServiceLoader.Provider<RnnImplementation> provider) {
+        try {
+            return provider.type().getName();
+        } catch (RuntimeException | LinkageError e) {
+            return "a provider";
+        }
+    }
+
+    /** The exception's class and message, with the root cause (a provider's constructor exception is wrapped). */
+    private static String describe(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = error.getClass().getSimpleName() + ": " + error.getMessage();
+        return root == error ? text : text + " (caused by " + root.getClass().getName() + ": " + root.getMessage() + ")";
+    }
+
+    /** Every plugin found, sorted by id. */
+    public List<LoadedPlugin> plugins() {
+        return plugins;
+    }
+
+    /** Everything that could not be loaded, in discovery order. */
+    public List<PluginProblem> problems() {
+        return problems;
+    }
+
+    public Optional<LoadedPlugin> find(String id) {
+        return plugins.stream().filter(plugin -> plugin.id().equals(id)).findFirst();
+    }
+
+    /**
+     * The plugin called {@code id}.
+     *
+     * @throws InvalidInputException "unknown implementation 'x'; available: a, b, c"
+     */
+    public LoadedPlugin require(String id) {
+        return find(id).orElseThrow(() -> new InvalidInputException("unknown implementation '" + id + "'; available: "
+                + (plugins.isEmpty() ? "none" : plugins.stream().map(LoadedPlugin::id).collect(Collectors.joining(", ")))));
+    }
+
+    /** The ids of every plugin, sorted. */
+    public List<String> ids() {
+        return plugins.stream().map(LoadedPlugin::id).toList();
+    }
+}

@@ -1,0 +1,35 @@
+package org.bptt.core.verify;
+
+import java.util.Objects;
+import java.util.function.Predicate;
+import org.bptt.api.Case;
+
+/**
+ * A documented way in which a third-party implementation differs from the reference, with the evidence. A failed
+ * comparison that matches one is reported as {@link Status#KNOWN_DIVERGENCE}, with the explanation, instead of
+ * {@link Status#FAILED}.
+ *
+ * @param implementationId the plugin it concerns, e.g. {@code dl4j}
+ * @param applies          which cases it concerns, e.g. {@code c -> c.spec().head() == Head.LAST_STEP_SIGMOID}
+ * @param quantity         the compared quantity it explains, e.g. {@code loss} or {@code dL/dc}; {@code "*"} for any
+ * @param explanation      what differs and why, with the evidence (a source line, an issue)
+ */
+public record KnownDivergence(String implementationId, Predicate<Case> applies, String quantity, String explanation) {
+
+    /** The quantity that matches every quantity. */
+    public static final String ANY_QUANTITY = "*";
+
+    public KnownDivergence {
+        Objects.requireNonNull(implementationId, "implementationId");
+        Objects.requireNonNull(applies, "applies");
+        Objects.requireNonNull(quantity, "quantity");
+        Objects.requireNonNull(explanation, "explanation");
+    }
+
+    /** True when this divergence explains a failure of {@code failedQuantity} by {@code implementation} on {@code testCase}. */
+    public boolean matches(String implementation, Case testCase, String failedQuantity) {
+        return implementationId.equals(implementation)
+                && (quantity.equals(ANY_QUANTITY) || quantity.equals(failedQuantity))
+                && applies.test(testCase);
+    }
+}

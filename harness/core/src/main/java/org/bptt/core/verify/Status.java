@@ -1,0 +1,15 @@
+package org.bptt.core.verify;
+
+/** The outcome of one case for one implementation. */
+public enum Status {
+    /** Every compared quantity within tolerance. */
+    PASSED,
+    /** At least one quantity beyond tolerance. */
+    FAILED,
+    /** Beyond tolerance in a way documented as a known third-party divergence (a finding, with evidence). */
+    KNOWN_DIVERGENCE,
+    /** The plugin threw, hung, or returned something malformed. */
+    ERROR,
+    /** The implementation lacks a capability the case needs; the reason says which. */
+    SKIPPED
+}

@@ -1,0 +1,530 @@
+package org.bptt.core.verify;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.bptt.api.Batch;
+import org.bptt.api.Capability;
+import org.bptt.api.Case;
+import org.bptt.api.DataType;
+import org.bptt.api.ForwardResult;
+import org.bptt.api.GradientResult;
+import org.bptt.api.Head;
+import org.bptt.api.InvalidInputException;
+import org.bptt.api.ModelSpec;
+import org.bptt.api.Parameters;
+import org.bptt.api.RnnImplementation;
+import org.bptt.api.Tensor;
+import org.bptt.core.compare.IndexLabels;
+import org.bptt.core.compare.QuantityComparison;
+import org.bptt.core.compare.TensorComparator;
+import org.bptt.core.compare.TolerancePolicy;
+import org.bptt.core.plugins.LoadedPlugin;
+
+/**
+ * Runs one implementation and an oracle on a case and compares everything they both produce.
+ *
+ * <p>For each case, in order:
+ * <ol>
+ *   <li>the case is validated (an invalid case is {@link Status#ERROR}, naming the field);</li>
+ *   <li>capabilities: if the implementation lacks one that {@link Capability#requiredBy} lists, the case is
+ *       {@link Status#SKIPPED} ("reference-naive lacks MASKS, INITIAL_STATE"); likewise for the oracle;</li>
+ *   <li>the oracle runs in double precision ({@code spec.withDataType(FLOAT64)}), the implementation in the case's
+ *       data type; both get copies of the weights and batch. Each {@code forward()} and {@code gradients()} call runs
+ *       on a daemon worker thread with the call timeout: a throw or a hang is {@link Status#ERROR} and the run goes
+ *       on (a hung call cannot be killed; it is interrupted, and while it still runs the same implementation
+ *       instance is not called again: its later cases are ERROR "still running");</li>
+ *   <li>the implementation's results are never trusted: null, a wrong shape or a NaN/infinity where a value is
+ *       compared is {@link Status#ERROR} "returned garbage: ...";</li>
+ *   <li>comparison under the {@link TolerancePolicy}, in this order: h (when both offer
+ *       {@link Capability#HIDDEN_STATES}), y, the forward loss, the loss returned with the gradients, dL/dU, dL/dW, dL/db, dL/dV, dL/dc, dL/dx
+ *       ({@link Capability#INPUT_GRADIENTS}), dL/dh_{-1} ({@link Capability#INITIAL_STATE_GRADIENTS}, also when
+ *       h_{-1} = 0) and dL/dh ({@link Capability#HIDDEN_STATE_GRADIENTS}); per-step tensors skip masked steps.
+ *       Any failure makes the case {@link Status#FAILED}, the message naming the first failing quantity, its index,
+ *       both values and the errors; when every failure matches a {@link KnownDivergence} it is
+ *       {@link Status#KNOWN_DIVERGENCE} with the explanation.</li>
+ * </ol>
+ */
+public final class Verifier {
+
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    /** The quantities, in the order they are compared and reported. */
+    public static final String LOSS = "loss";
+    public static final String GRADIENT_LOSS = "loss (gradients)";
+    public static final String HIDDEN_STATES = "h";
+    public static final String OUTPUTS = "y";
+    public static final String INPUT_GRADIENTS = "dL/dx";
+    public static final String INITIAL_STATE_GRADIENTS = "dL/dh_{-1}";
+    public static final String HIDDEN_STATE_GRADIENTS = "dL/dh";
+
+    /**
+     * How long (at most; never longer than the call timeout) to wait for an interrupted, timed-out call to return
+     * before its instance counts as "still running".
+     */
+    private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(1);
+
+    /** Daemon workers, created as needed: a hung plugin call holds one thread but never stops the JVM or the run. */
+    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(new DaemonThreads());
+
+    private final TolerancePolicy policy;
+    private final Duration callTimeout;
+    private final KnownDivergences knownDivergences;
+    private final TensorComparator comparator;
+    /** Implementation instances whose timed-out call may still be running: the latch opens when it returns. */
+    private final Map<RnnImplementation, CountDownLatch> runningAfterTimeout = new IdentityHashMap<>();
+
+    public Verifier(TolerancePolicy policy, Duration callTimeout) {
+        this(policy, callTimeout, KnownDivergences.none());
+    }
+
+    public Verifier(TolerancePolicy policy, Duration callTimeout, KnownDivergences knownDivergences) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
+        InvalidInputException.require(!callTimeout.isNegative() && !callTimeout.isZero(), "call timeout must be positive, got %s", callTimeout);
+        this.knownDivergences = Objects.requireNonNull(knownDivergences, "knownDivergences");
+        this.comparator = new TensorComparator(policy);
+    }
+
+    /** Default tolerances and a 30 s call timeout. */
+    public Verifier() {
+        this(TolerancePolicy.defaults(), DEFAULT_CALL_TIMEOUT);
+    }
+
+    public TolerancePolicy policy() {
+        return policy;
+    }
+
+    public Duration callTimeout() {
+        return callTimeout;
+    }
+
+    /** Verifies every case in order, handing each result to {@code onEach} (may be null) as soon as it is known. */
+    public List<CaseResult> verifyAll(List<Case> cases, LoadedPlugin implementation, LoadedPlugin oracle, Consumer<CaseResult> onEach) {
+        List<CaseResult> results = new ArrayList<>(cases.size());
+        for (Case testCase : cases) {
+            CaseResult result;
+            try {
+                result = verify(testCase, implementation, oracle);
+            } catch (RuntimeException | LinkageError e) {
+                // Not the plugin's fault (those are caught inside verify): a harness bug, still not fatal to the run.
+                result = new CaseResult(testCase == null ? "?" : testCase.id(), implementation.id(), oracle.id(), Status.ERROR,
+                        "harness error: " + describe(e), List.of(), Map.of(), 0);
+            }
+            results.add(result);
+            if (onEach != null) {
+                onEach.accept(result);
+            }
+        }
+        return results;
+    }
+
+    /** Verifies {@code implementation} against {@code oracle} on one case. Never throws for anything a plugin does. */
+    public CaseResult verify(Case testCase, LoadedPlugin implementation, LoadedPlugin oracle) {
+        Outcome outcome = new Outcome(testCase, implementation, oracle);
+        try {
+            testCase.validate();
+        } catch (InvalidInputException e) {
+            return outcome.error("invalid case: " + e.getMessage());
+        } catch (RuntimeException e) {
+            return outcome.error("invalid case: " + describe(e));
+        }
+        ModelSpec spec = testCase.spec();
+        Batch batch = testCase.batch();
+        Set<Capability> lacking = lacking(Capability.requiredBy(spec, batch), implementation);
+        if (!lacking.isEmpty()) {
+            return outcome.skipped(implementation.id() + " lacks " + names(lacking));
+        }
+        ModelSpec oracleSpec = spec.withDataType(DataType.FLOAT64);
+        Set<Capability> oracleLacking = lacking(Capability.requiredBy(oracleSpec, batch), oracle);
+        if (!oracleLacking.isEmpty()) {
+            return outcome.skipped("oracle " + oracle.id() + " lacks " + names(oracleLacking));
+        }
+
+        Expectations wanted = new Expectations(implementation, oracle);
+        Results expected;
+        try {
+            expected = run(oracle, oracleSpec, testCase);
+        } catch (CallFailure failure) {
+            return outcome.error("oracle " + oracle.id() + " " + failure.getMessage());
+        }
+        String oracleGarbage = garbage(expected, oracleSpec, batch, wanted);
+        if (oracleGarbage != null) {
+            return outcome.error("oracle " + oracle.id() + " returned garbage: " + oracleGarbage);
+        }
+        Results actual;
+        try {
+            actual = run(implementation, spec, testCase);
+        } catch (CallFailure failure) {
+            outcome.nanos = failure.nanos;
+            return outcome.error(failure.getMessage());
+        }
+        outcome.nanos = actual.nanos;
+        String garbage = garbage(actual, spec, batch, wanted);
+        if (garbage != null) {
+            return outcome.error("returned garbage: " + garbage);
+        }
+        return outcome.compared(compare(expected, actual, spec, batch, wanted));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Running a plugin
+
+    /** What both the implementation and the oracle offer, hence what is checked and compared. */
+    private record Expectations(boolean hiddenStates, boolean inputGradients, boolean initialStateGradients,
+                                boolean hiddenStateGradients) {
+        Expectations(LoadedPlugin implementation, LoadedPlugin oracle) {
+            this(both(implementation, oracle, Capability.HIDDEN_STATES), both(implementation, oracle, Capability.INPUT_GRADIENTS),
+                    both(implementation, oracle, Capability.INITIAL_STATE_GRADIENTS),
+                    both(implementation, oracle, Capability.HIDDEN_STATE_GRADIENTS));
+        }
+
+        private static boolean both(LoadedPlugin a, LoadedPlugin b, Capability capability) {
+            return a.has(capability) && b.has(capability);
+        }
+    }
+
+    private record Results(ForwardResult forward, GradientResult gradients, long nanos) {
+    }
+
+    /** A plugin call that threw, timed out or could not be made. */
+    private static final class CallFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        final long nanos;
+
+        CallFailure(String message, long nanos) {
+            super(message);
+            this.nanos = nanos;
+        }
+    }
+
+    private Results run(LoadedPlugin plugin, ModelSpec spec, Case testCase) throws CallFailure {
+        RnnImplementation implementation = plugin.implementation();
+        long[] nanos = {0};
+        ForwardResult forward = call(implementation, "forward()", nanos,
+                () -> implementation.forward(spec, testCase.parameters().copy(), copy(testCase.batch())));
+        GradientResult gradients = call(implementation, "gradients()", nanos,
+                () -> implementation.gradients(spec, testCase.parameters().copy(), copy(testCase.batch())));
+        return new Results(forward, gradients, nanos[0]);
+    }
+
+    /** Calls {@code work} on a worker thread with the timeout, adding its wall time to {@code nanos[0]}. */
+    private <T> T call(RnnImplementation implementation, String what, long[] nanos, Callable<T> work) throws CallFailure {
+        CountDownLatch previous;
+        synchronized (runningAfterTimeout) {
+            previous = runningAfterTimeout.get(implementation);
+        }
+        if (previous != null && previous.getCount() > 0) {
+            throw new CallFailure("not run: an earlier call to this implementation timed out and is still running", nanos[0]);
+        }
+        CountDownLatch finished = new CountDownLatch(1);
+        long[] callNanos = {0};
+        Future<T> future = WORKERS.submit(() -> {
+            long start = System.nanoTime();
+            try {
+                return work.call();
+            } finally {
+                callNanos[0] = System.nanoTime() - start;
+                finished.countDown();
+            }
+        });
+        try {
+            T result = future.get(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            nanos[0] += callNanos[0];
+            return result;
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            nanos[0] += callTimeout.toNanos();
+            awaitQuietly(finished, callTimeout.compareTo(INTERRUPT_GRACE) < 0 ? callTimeout : INTERRUPT_GRACE);
+            synchronized (runningAfterTimeout) {
+                runningAfterTimeout.put(implementation, finished);
+            }
+            throw new CallFailure(what + " timed out after " + format(callTimeout), nanos[0]);
+        } catch (ExecutionException e) {
+            nanos[0] += callNanos[0];
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new CallFailure(what + " threw " + describe(cause), nanos[0]);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CallFailure(what + " was not awaited: the verifying thread was interrupted", nanos[0]);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch, Duration timeout) {
+        try {
+            latch.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Checking what a plugin returned
+
+    /** Null when the results are well formed; otherwise what is wrong, naming the tensor and index. */
+    private static String garbage(Results results, ModelSpec spec, Batch batch, Expectations wanted) {
+        ForwardResult forward = results.forward();
+        if (forward == null) {
+            return "forward() returned null";
+        }
+        if (!Double.isFinite(forward.loss())) {
+            return "the forward loss is " + forward.loss();
+        }
+        int b = batch.batchSize();
+        int t = batch.steps();
+        int h = spec.hiddenSize();
+        boolean perStep = spec.head() == Head.PER_STEP_SOFTMAX;
+        String problem = perStep
+                ? tensorProblem(OUTPUTS, forward.outputs(), batch.mask(), IndexLabels.OUTPUT_PER_STEP, b, t, spec.outputSize())
+                : tensorProblem(OUTPUTS, forward.outputs(), null, IndexLabels.OUTPUT_LAST_STEP, b, spec.outputSize());
+        if (problem == null && wanted.hiddenStates()) {
+            problem = tensorProblem(HIDDEN_STATES, forward.hiddenStates(), batch.mask(), IndexLabels.HIDDEN_PER_STEP, b, t, h);
+        }
+        if (problem != null) {
+            return problem;
+        }
+        GradientResult gradients = results.gradients();
+        if (gradients == null) {
+            return "gradients() returned null";
+        }
+        if (!Double.isFinite(gradients.loss())) {
+            return "the loss returned by gradients() is " + gradients.loss();
+        }
+        Parameters parameterGradients = gradients.parameterGradients();
+        if (parameterGradients == null) {
+            return "gradients() returned no parameter gradients";
+        }
+        Parameters shapes = Parameters.zeros(spec);
+        for (Map.Entry<String, Tensor> entry : shapes.byName().entrySet()) {
+            Tensor expectedShape = entry.getValue();
+            problem = tensorProblem("dL/d" + entry.getKey(), parameterGradients.get(entry.getKey()), null,
+                    IndexLabels.generic(expectedShape.rank()), expectedShape.shape());
+            if (problem != null) {
+                return problem;
+            }
+        }
+        if (wanted.inputGradients()) {
+            problem = tensorProblem(INPUT_GRADIENTS, gradients.inputGradients(), batch.mask(), IndexLabels.INPUT_PER_STEP,
+                    b, t, spec.inputSize());
+        }
+        if (problem == null && wanted.initialStateGradients()) {
+            problem = tensorProblem(INITIAL_STATE_GRADIENTS, gradients.initialStateGradients(), null,
+                    IndexLabels.HIDDEN_PER_SEQUENCE, b, h);
+        }
+        if (problem == null && wanted.hiddenStateGradients()) {
+            problem = tensorProblem(HIDDEN_STATE_GRADIENTS, gradients.hiddenStateGradients(), batch.mask(),
+                    IndexLabels.HIDDEN_PER_STEP, b, t, h);
+        }
+        return problem;
+    }
+
+    /** Null when {@code tensor} has the shape and is finite wherever it is compared (unmasked steps). */
+    private static String tensorProblem(String name, Tensor tensor, Tensor mask, IndexLabels labels, int... shape) {
+        if (tensor == null) {
+            return name + " is missing (null)";
+        }
+        if (!tensor.hasShape(shape)) {
+            return name + " has shape " + Arrays.toString(tensor.shape()) + ", expected " + Arrays.toString(shape);
+        }
+        double[] data = tensor.data();
+        for (int offset = 0; offset < data.length; offset++) {
+            if (!Double.isFinite(data[offset])) {
+                int[] index = tensor.indexOf(offset);
+                if (mask != null && mask.get(index[0], index[1]) == 0) {
+                    continue; // values at masked steps are unspecified
+                }
+                return name + " has " + data[offset] + " at " + labels.format(index);
+            }
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Comparing
+
+    private List<QuantityComparison> compare(Results expected, Results actual, ModelSpec spec, Batch batch, Expectations wanted) {
+        DataType type = spec.dataType();
+        int steps = batch.steps();
+        Tensor mask = batch.mask();
+        List<QuantityComparison> comparisons = new ArrayList<>();
+        // In the order of the computation, so that the first failure named is the earliest one (a wrong h makes
+        // everything after it wrong too).
+        if (wanted.hiddenStates()) {
+            comparisons.add(comparator.compare(HIDDEN_STATES, expected.forward().hiddenStates(), actual.forward().hiddenStates(),
+                    mask, IndexLabels.HIDDEN_PER_STEP, type, steps));
+        }
+        boolean perStep = spec.head() == Head.PER_STEP_SOFTMAX;
+        comparisons.add(comparator.compare(OUTPUTS, expected.forward().outputs(), actual.forward().outputs(), mask,
+                perStep ? IndexLabels.OUTPUT_PER_STEP : IndexLabels.OUTPUT_LAST_STEP, type, steps));
+        comparisons.add(comparator.compareScalar(LOSS, expected.forward().loss(), actual.forward().loss(), type, steps));
+        comparisons.add(comparator.compareScalar(GRADIENT_LOSS, expected.gradients().loss(), actual.gradients().loss(), type, steps));
+        Parameters expectedGradients = expected.gradients().parameterGradients();
+        Parameters actualGradients = actual.gradients().parameterGradients();
+        for (Map.Entry<String, Tensor> entry : expectedGradients.byName().entrySet()) {
+            Tensor value = entry.getValue();
+            comparisons.add(comparator.compare("dL/d" + entry.getKey(), value, actualGradients.get(entry.getKey()), null,
+                    IndexLabels.generic(value.rank()), type, steps));
+        }
+        if (wanted.inputGradients()) {
+            comparisons.add(comparator.compare(INPUT_GRADIENTS, expected.gradients().inputGradients(),
+                    actual.gradients().inputGradients(), mask, IndexLabels.INPUT_PER_STEP, type, steps));
+        }
+        if (wanted.initialStateGradients()) {
+            comparisons.add(comparator.compare(INITIAL_STATE_GRADIENTS, expected.gradients().initialStateGradients(),
+                    actual.gradients().initialStateGradients(), null, IndexLabels.HIDDEN_PER_SEQUENCE, type, steps));
+        }
+        if (wanted.hiddenStateGradients()) {
+            comparisons.add(comparator.compare(HIDDEN_STATE_GRADIENTS, expected.gradients().hiddenStateGradients(),
+                    actual.gradients().hiddenStateGradients(), mask, IndexLabels.HIDDEN_PER_STEP, type, steps));
+        }
+        return comparisons;
+    }
+
+    /** Builds the {@link CaseResult} of one case. */
+    private final class Outcome {
+        final Case testCase;
+        final LoadedPlugin implementation;
+        final LoadedPlugin oracle;
+        long nanos;
+
+        Outcome(Case testCase, LoadedPlugin implementation, LoadedPlugin oracle) {
+            this.testCase = testCase;
+            this.implementation = implementation;
+            this.oracle = oracle;
+        }
+
+        CaseResult error(String message) {
+            return result(Status.ERROR, message, List.of());
+        }
+
+        CaseResult skipped(String reason) {
+            return result(Status.SKIPPED, reason, List.of());
+        }
+
+        CaseResult compared(List<QuantityComparison> comparisons) {
+            List<QuantityComparison> failed = comparisons.stream().filter(c -> !c.passed()).toList();
+            if (failed.isEmpty()) {
+                return result(Status.PASSED, "", comparisons);
+            }
+            List<String> explanations = new ArrayList<>();
+            QuantityComparison firstUnexplained = null;
+            for (QuantityComparison comparison : failed) {
+                var known = knownDivergences.match(implementation.id(), testCase, comparison.quantity());
+                if (known.isPresent()) {
+                    if (!explanations.contains(known.get().explanation())) {
+                        explanations.add(known.get().explanation());
+                    }
+                } else if (firstUnexplained == null) {
+                    firstUnexplained = comparison;
+                }
+            }
+            String alsoFailed = failed.size() > 1 ? "; failed: " + failed.stream().map(QuantityComparison::quantity)
+                    .collect(Collectors.joining(", ")) : "";
+            if (firstUnexplained != null) {
+                return result(Status.FAILED, firstUnexplained.describe() + alsoFailed, comparisons);
+            }
+            return result(Status.KNOWN_DIVERGENCE, "known divergence: " + String.join("; ", explanations)
+                    + " (" + failed.get(0).describe() + alsoFailed + ")", comparisons);
+        }
+
+        private CaseResult result(Status status, String message, List<QuantityComparison> comparisons) {
+            return new CaseResult(testCase.id(), implementation.id(), oracle.id(), status, message, List.copyOf(comparisons),
+                    describeCase(testCase), nanos);
+        }
+    }
+
+    /**
+     * What describes a case, in a stable order: spec, activation, head, biases, reduction, dataType, B, T, masked,
+     * h0, seed, d, H, K. Tolerates a malformed case (leaves out what it cannot read).
+     */
+    public static Map<String, String> describeCase(Case testCase) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        ModelSpec spec = testCase.spec();
+        Batch batch = testCase.batch();
+        if (spec != null) {
+            parameters.put("spec", spec.label());
+            parameters.put("activation", lower(spec.activation()));
+            parameters.put("head", lower(spec.head()));
+            parameters.put("biases", Boolean.toString(spec.biases()));
+            parameters.put("reduction", lower(spec.reduction()));
+            parameters.put("dataType", lower(spec.dataType()));
+        }
+        if (batch != null) {
+            parameters.put("B", Integer.toString(batch.batchSize()));
+            parameters.put("T", Integer.toString(batch.steps()));
+            parameters.put("masked", Boolean.toString(batch.mask() != null));
+            parameters.put("h0", Boolean.toString(batch.initialState() != null));
+        }
+        parameters.put("seed", Long.toString(testCase.seed()));
+        if (spec != null) {
+            parameters.put("d", Integer.toString(spec.inputSize()));
+            parameters.put("H", Integer.toString(spec.hiddenSize()));
+            parameters.put("K", Integer.toString(spec.outputSize()));
+        }
+        return java.util.Collections.unmodifiableMap(parameters);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Small helpers
+
+    private static Set<Capability> lacking(Set<Capability> required, LoadedPlugin plugin) {
+        Set<Capability> lacking = EnumSet.noneOf(Capability.class);
+        lacking.addAll(required);
+        lacking.removeAll(plugin.capabilities());
+        return lacking;
+    }
+
+    private static String names(Set<Capability> capabilities) {
+        return capabilities.stream().map(Enum::name).collect(Collectors.joining(", "));
+    }
+
+    private static String lower(Enum<?> value) {
+        return value == null ? "" : value.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static Batch copy(Batch batch) {
+        return new Batch(batch.inputs().copy(), batch.targets().copy(), batch.mask() == null ? null : batch.mask().copy(),
+                batch.initialState() == null ? null : batch.initialState().copy());
+    }
+
+    static String describe(Throwable error) {
+        return error.getClass().getName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+    }
+
+    /** "30s" or "200ms". */
+    static String format(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+
+    private static final class DaemonThreads implements java.util.concurrent.ThreadFactory {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable work) {
+            Thread thread = new Thread(work, "bptt-plugin-call-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package org.bptt.core.verify;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.bptt.api.Batch;
+import org.bptt.api.Capability;
+import org.bptt.api.ForwardResult;
+import org.bptt.api.GradientResult;
+import org.bptt.api.ModelSpec;
+import org.bptt.api.Parameters;
+import org.bptt.api.PluginInfo;
+import org.bptt.api.RnnImplementation;
+import org.bptt.api.Tensor;
+
+/** Deliberately broken implementations, each wrapping a correct one. Test code only: never shipped. */
+final class TestPlugins {
+
+    private TestPlugins() {
+    }
+
+    /** Passes everything to a delegate under its own id; subclasses break one thing. */
+    static class Delegating implements RnnImplementation {
+        final RnnImplementation delegate;
+        private final PluginInfo info;
+
+        Delegating(String id, RnnImplementation delegate) {
+            this.delegate = delegate;
+            this.info = new PluginInfo(id, "test plugin " + id, "0", "tests", "a deliberately broken plugin");
+        }
+
+        @Override
+        public PluginInfo info() {
+            return info;
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return delegate.capabilities();
+        }
+
+        @Override
+        public ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
+            return delegate.forward(spec, parameters, batch);
+        }
+
+        @Override
+        public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
+            return delegate.gradients(spec, parameters, batch);
+        }
+    }
+
+    /** Uses Wᵀ where W belongs: the classic orientation bug. */
+    static final class TransposedRecurrence extends Delegating {
+        TransposedRecurrence(RnnImplementation delegate) {
+            super("transposed-w", delegate);
+        }
+
+        @Override
+        public ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
+            return delegate.forward(spec, transposeW(parameters), batch);
+        }
+
+        @Override
+        public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
+            return delegate.gradients(spec, transposeW(parameters), batch);
+        }
+
+        private static Parameters transposeW(Parameters parameters) {
+            Tensor w = parameters.W();
+            int n = w.size(0);
+            Tensor transposed = Tensor.zeros(n, n);
+            for (int row = 0; row < n; row++) {
+                for (int column = 0; column < n; column++) {
+                    transposed.set(w.get(column, row), row, column);
+                }
+            }
+            return parameters.with("W", transposed);
+        }
+    }
+
+    /** Forgets the hidden bias gradient: dL/db comes back as zeros. */
+    static final class DroppedBiasGradient extends Delegating {
+        DroppedBiasGradient(RnnImplementation delegate) {
+            super("no-db", delegate);
+        }
+
+        @Override
+        public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
+            GradientResult right = delegate.gradients(spec, parameters, batch);
+            Parameters gradients = right.parameterGradients();
+            return new GradientResult(right.loss(), gradients.with("b", Tensor.zeros(spec.hiddenSize())), right.inputGradients(),
+                    right.initialStateGradients(), right.hiddenStateGradients());
+        }
+    }
+
+    /** Throws from forward(). */
+    static final class Throwing extends Delegating {
+        Throwing(RnnImplementation delegate) {
+            super("throwing", delegate);
+        }
+
+        @Override
+        public ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
+            throw new IllegalStateException("native library not found");
+        }
+    }
+
+    /** Sleeps (interruptibly) in gradients() on cases with T = {@code hangingSteps}; correct otherwise. */
+    static final class Hanging extends Delegating {
+        private final int hangingSteps;
+
+        Hanging(RnnImplementation delegate, int hangingSteps) {
+            super("hanging", delegate);
+            this.hangingSteps = hangingSteps;
+        }
+
+        @Override
+        public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
+            if (batch.steps() == hangingSteps) {
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted");
+                }
+            }
+            return delegate.gradients(spec, parameters, batch);
+        }
+    }
+
+    /** Ignores interrupts in forward() until {@link #release()} is called. */
+    static final class Stubborn extends Delegating {
+        private volatile boolean released;
+
+        Stubborn(RnnImplementation delegate) {
+            super("stubborn", delegate);
+        }
+
+        void release() {
+            released = true;
+        }
+
+        @Override
+        public ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
+            while (!released) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException ignored) {
+                    // deliberately ignored: this plugin cannot be stopped
+                }
+            }
+            return delegate.forward(spec, parameters, batch);
+        }
+    }
+
+    /** Returns NaN in the outputs at [b=0, t=0, k=1] (a per-step head). */
+    static final class NotANumber extends Delegating {
+        NotANumber(RnnImplementation delegate) {
+            super("nan", delegate);
+        }
+
+        @Override
+        public ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
+            ForwardResult right = delegate.forward(spec, parameters, batch);
+            Tensor outputs = right.outputs().copy();
+            outputs.set(Double.NaN, 0, 0, 1);
+            return new ForwardResult(right.hiddenStates(), outputs, right.loss());
+        }
+    }
+
+    /** Returns dL/dW with one row too few. */
+    static final class WrongShape extends Delegating {
+        WrongShape(RnnImplementation delegate) {
+            super("wrong-shape", delegate);
+        }
+
+        @Override
+        public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
+            GradientResult right = delegate.gradients(spec, parameters, batch);
+            int h = spec.hiddenSize();
+            Tensor tooShort = Tensor.zeros(h - 1, h);
+            return new GradientResult(right.loss(), right.parameterGradients().with("W", tooShort), right.inputGradients(),
+                    right.initialStateGradients(), right.hiddenStateGradients());
+        }
+    }
+
+    /** Sets W to zero in the weights it is given (implementations must not modify their arguments). */
+    static final class Vandal extends Delegating {
+        Vandal(RnnImplementation delegate) {
+            super("vandal", delegate);
+        }
+
+        @Override
+        public ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
+            java.util.Arrays.fill(parameters.W().data(), 0.0);
+            java.util.Arrays.fill(batch.inputs().data(), 0.0);
+            return delegate.forward(spec, parameters, batch);
+        }
+    }
+
+    /** Declares only the given capabilities. */
+    static final class Limited extends Delegating {
+        private final Set<Capability> capabilities;
+
+        Limited(RnnImplementation delegate, Set<Capability> capabilities) {
+            super("limited", delegate);
+            this.capabilities = EnumSet.copyOf(capabilities);
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return capabilities;
+        }
+    }
+}
