@@ -1,0 +1,25 @@
+package org.bptt.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.bptt.reports.RunFolder;
+import picocli.CommandLine.Option;
+
+/** Where a run writes: a new folder {@code <timestamp>-<command>} under the output root. */
+final class OutputOptions {
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "bptt-reports",
+            description = "Output root; each run writes a new folder <timestamp>-<command> in it, and the HTML "
+                    + "report carries trends from the previous run there (default: ${DEFAULT-VALUE}).")
+    Path root;
+
+    RunFolder create(String command) {
+        try {
+            return RunFolder.create(root, command, Clock.systemDefaultZone());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a run folder under " + root.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package org.bptt.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginProblem;
+import org.bptt.core.plugins.PluginRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bptt plugins}: every implementation found, where it came from and what it can do. */
+@Command(name = "plugins", mixinStandardHelpOptions = true,
+        description = "List every RNN implementation found on the class path and in the plugin folders.")
+final class PluginsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    PluginOptions pluginOptions;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PluginRegistry registry = pluginOptions.discover(spec.commandLine().getErr());
+        for (LoadedPlugin plugin : registry.plugins()) {
+            out.printf(Locale.ROOT, "%s%n", plugin.info().id());
+            out.printf(Locale.ROOT, "  name:         %s%n", plugin.info().name());
+            out.printf(Locale.ROOT, "  version:      %s%n", plugin.info().version());
+            out.printf(Locale.ROOT, "  vendor:       %s%n", plugin.info().vendor());
+            out.printf(Locale.ROOT, "  source:       %s%n", plugin.source());
+            out.printf(Locale.ROOT, "  capabilities: %s%n", plugin.capabilities().stream()
+                    .map(capability -> capability.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
+            if (!plugin.info().description().isEmpty()) {
+                out.printf(Locale.ROOT, "  about:        %s%n", plugin.info().description());
+            }
+        }
+        for (PluginProblem problem : registry.problems()) {
+            out.printf(Locale.ROOT, "NOT LOADED %s%n  %s%n", problem.source(), problem.message());
+        }
+        out.printf(Locale.ROOT, "%d plugin(s) loaded, %d not loaded%n", registry.plugins().size(), registry.problems().size());
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,68 @@
+package org.bptt.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.bptt.api.Case;
+import org.bptt.core.compare.TolerancePolicy;
+import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginRegistry;
+import org.bptt.core.verify.KnownDivergences;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bptt run}: the main job on the built-in default suite. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {
+            "The main job: verify every implementation found (the reference's other algorithms, DL4J, and any",
+            "plugin) against the reference on the default suite, then write the tables, charts and HTML report",
+            "and print a summary. Exits 1 when anything diverged."})
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    PluginOptions pluginOptions;
+
+    @Mixin
+    SuiteOptions suiteOptions;
+
+    @Mixin
+    OutputOptions outputOptions;
+
+    @Option(names = "--oracle", paramLabel = "ID", defaultValue = "reference-aggregated",
+            description = "The implementation compared against (default: ${DEFAULT-VALUE}).")
+    String oracleId;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        PluginRegistry registry = pluginOptions.discover(err);
+        LoadedPlugin oracle = registry.require(oracleId);
+        List<LoadedPlugin> implementations = new ArrayList<>(registry.plugins());
+        implementations.removeIf(plugin -> plugin.id().equals(oracleId));
+        List<Case> cases = suiteOptions.cases();
+        out.printf(Locale.ROOT, "bptt run: %d plugins (%s), oracle %s, %d cases of the %s suite, seed %d%n",
+                implementations.size(), String.join(", ", implementations.stream().map(LoadedPlugin::id).toList()),
+                oracle.id(), cases.size(), suiteOptions.suite.name().toLowerCase(Locale.ROOT), suiteOptions.seed);
+        out.flush();
+        VerifyJob.Outcome outcome = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(),
+                outputOptions.create("run"), suiteOptions.suite.name().toLowerCase(Locale.ROOT), suiteOptions.seed,
+                cases, implementations, oracle, TolerancePolicy.defaults(), KnownDivergences.none(),
+                suiteOptions.timeout(), err);
+        out.println();
+        SummaryTable.print(out, outcome.results());
+        out.println();
+        out.printf(Locale.ROOT, "run folder:  %s%n", outcome.outputs().runFolder());
+        out.printf(Locale.ROOT, "HTML report: %s (serve over HTTP; single file: %s)%n", outcome.outputs().reportIndex(),
+                outcome.outputs().singleFile());
+        return SummaryTable.exitCode(outcome.results());
+    }
+}

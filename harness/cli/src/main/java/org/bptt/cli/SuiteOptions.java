@@ -1,0 +1,40 @@
+package org.bptt.cli;
+
+import java.time.Duration;
+import java.util.List;
+import org.bptt.api.Case;
+import org.bptt.core.cases.Shard;
+import org.bptt.core.cases.Suite;
+import picocli.CommandLine.Option;
+
+/** Which cases to run: a built-in suite, a seed, and optionally one shard of it. */
+final class SuiteOptions {
+
+    @Option(names = "--suite", paramLabel = "NAME", defaultValue = "default",
+            description = "Built-in suite: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Suite suite;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+            description = "Seed for weights and inputs; the same seed gives the same cases everywhere (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--shard", paramLabel = "I/N",
+            description = "Run only shard I of N (1-based), to split a suite across CI jobs; merge with 'bptt report'.")
+    String shard;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Longest time one plugin call may take before it counts as hung (default: ${DEFAULT-VALUE}).")
+    double timeoutSeconds;
+
+    List<Case> cases() {
+        List<Case> all = suite.cases(seed);
+        return shard == null ? all : Shard.parse(shard).select(all);
+    }
+
+    Duration timeout() {
+        if (!(timeoutSeconds > 0)) {
+            throw new org.bptt.api.InvalidInputException("--timeout must be positive, got " + timeoutSeconds);
+        }
+        return Duration.ofMillis(Math.round(timeoutSeconds * 1000));
+    }
+}

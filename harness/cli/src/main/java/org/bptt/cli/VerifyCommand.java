@@ -1,0 +1,79 @@
+package org.bptt.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.bptt.api.Case;
+import org.bptt.api.InvalidInputException;
+import org.bptt.core.compare.TolerancePolicy;
+import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginRegistry;
+import org.bptt.core.verify.KnownDivergences;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bptt verify}: the conformance gate. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {
+            "Run implementations on the same weights and inputs as an oracle (the reference, by default) and",
+            "compare hidden states, outputs, loss and every gradient. Exits 1 when any case diverges beyond",
+            "tolerance or a plugin fails; writes tables, charts and an Allure report into a run folder."})
+final class VerifyCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    PluginOptions pluginOptions;
+
+    @Mixin
+    SuiteOptions suiteOptions;
+
+    @Mixin
+    OutputOptions outputOptions;
+
+    @Option(names = "--impl", paramLabel = "ID",
+            description = "Implementation under test (repeatable). Default: every plugin except the oracle.")
+    List<String> implementationIds = new ArrayList<>();
+
+    @Option(names = "--oracle", paramLabel = "ID", defaultValue = "reference-aggregated",
+            description = "The implementation compared against (default: ${DEFAULT-VALUE}).")
+    String oracleId;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        PluginRegistry registry = pluginOptions.discover(err);
+        LoadedPlugin oracle = registry.require(oracleId);
+        List<LoadedPlugin> implementations = new ArrayList<>();
+        for (String id : implementationIds) {
+            implementations.add(registry.require(id));
+        }
+        if (implementations.isEmpty()) {
+            registry.plugins().stream().filter(plugin -> !plugin.id().equals(oracleId)).forEach(implementations::add);
+        }
+        InvalidInputException.require(!implementations.isEmpty(), "no implementation to verify besides the oracle %s", oracleId);
+        List<Case> cases = suiteOptions.cases();
+        out.printf(Locale.ROOT, "verifying %s against %s on %d cases of the %s suite (seed %d)%n",
+                String.join(", ", implementations.stream().map(LoadedPlugin::id).toList()), oracle.id(), cases.size(),
+                suiteOptions.suite.name().toLowerCase(Locale.ROOT), suiteOptions.seed);
+        out.flush();
+        VerifyJob.Outcome outcome = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(),
+                outputOptions.create("verify"), suiteOptions.suite.name().toLowerCase(Locale.ROOT), suiteOptions.seed,
+                cases, implementations, oracle, TolerancePolicy.defaults(), KnownDivergences.none(),
+                suiteOptions.timeout(), err);
+        out.println();
+        SummaryTable.print(out, outcome.results());
+        out.println();
+        out.printf(Locale.ROOT, "run folder:  %s%n", outcome.outputs().runFolder());
+        out.printf(Locale.ROOT, "HTML report: %s (serve over HTTP; single file: %s)%n", outcome.outputs().reportIndex(),
+                outcome.outputs().singleFile());
+        return SummaryTable.exitCode(outcome.results());
+    }
+}
