@@ -1,0 +1,118 @@
+package org.bptt.reports;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.bptt.core.verify.CaseResult;
+import org.bptt.reports.allure.AllureReport;
+import org.bptt.reports.allure.AllureResults;
+import org.bptt.reports.charts.VerifyCharts;
+import org.bptt.reports.csv.VerifyTables;
+
+/**
+ * Everything a {@code verify} run writes into its run folder, in one place:
+ * <pre>
+ *   run.json                      provenance, written at the start and again at the end
+ *   verify-cases.csv              } rewritten as results arrive
+ *   verify-quantities.csv         }
+ *   verify-timings.csv            }
+ *   charts/verify-errors-*.png|svg per implementation, at the end
+ *   charts/cases/&lt;impl&gt;/*.png|svg  per case beyond tolerance, as it arrives
+ *   allure-results/               one result per case as it arrives; categories, environment, executor
+ *   allure-report/                the HTML report (serve over HTTP), with trends from the previous run
+ *   allure-report.html            the single-file report (opens from file://)
+ * </pre>
+ * Use: {@link #start}, then {@link #add} for each result as it finishes, then {@link #finish}. A run that stops
+ * early (exception, Ctrl-C) still has run.json, every table row and every Allure result added before it stopped;
+ * {@link #close()} flushes the tables without generating the report.
+ */
+public final class VerifyReport implements AutoCloseable {
+
+    private final RunFolder run;
+    private final Clock clock;
+    private final VerifyTables tables;
+    private final AllureResults allure;
+    private final List<Path> charts = new ArrayList<>();
+    private Provenance provenance;
+
+    private VerifyReport(RunFolder run, Provenance provenance, Clock clock) throws IOException {
+        this.run = run;
+        this.clock = clock;
+        this.provenance = provenance;
+        provenance.writeTo(run);
+        this.tables = new VerifyTables(run);
+        this.allure = AllureResults.in(run, clock);
+        allure.writeCategories();
+        allure.writeEnvironment(provenance);
+        allure.writeExecutor(run.name(), run.earlierRuns().size() + 1L);
+    }
+
+    /**
+     * Starts the report of a run: writes run.json, the empty tables and the Allure categories, environment and
+     * executor files.
+     *
+     * @param clock stamps the Allure results and the end time
+     */
+    public static VerifyReport start(RunFolder run, Provenance provenance, Clock clock) throws IOException {
+        return new VerifyReport(Objects.requireNonNull(run, "run"), Objects.requireNonNull(provenance, "provenance"),
+                Objects.requireNonNull(clock, "clock"));
+    }
+
+    public RunFolder run() {
+        return run;
+    }
+
+    /**
+     * Records one finished result: its table rows (rewritten at once), its chart if it is beyond tolerance, and its
+     * Allure result with attachments.
+     */
+    public synchronized void add(CaseResult result) throws IOException {
+        tables.add(result);
+        Optional<Path> chart = VerifyCharts.writeCaseChart(run, result);
+        chart.ifPresent(charts::add);
+        allure.add(result, chart.map(List::of).orElse(List.of()));
+    }
+
+    /**
+     * Ends the run: final tables, the per-implementation charts, run.json with the end time, and the Allure reports
+     * (normal, with trends, and single-file).
+     */
+    public synchronized Outputs finish() throws IOException {
+        tables.close();
+        List<CaseResult> results = tables.results();
+        List<Path> implementationCharts = VerifyCharts.writeImplementationCharts(run, results);
+        charts.addAll(implementationCharts.stream().filter(path -> path.toString().endsWith(".png")).toList());
+        provenance = provenance.withEnd(clock.instant());
+        Path provenanceFile = provenance.writeTo(run);
+        allure.writeEnvironment(provenance);
+        Path reportIndex = AllureReport.generateForRun(run);
+        return new Outputs(run.path(), provenanceFile,
+                List.of(tables.path(VerifyTables.CASES_FILE), tables.path(VerifyTables.QUANTITIES_FILE),
+                        tables.path(VerifyTables.TIMINGS_FILE)),
+                List.copyOf(charts), reportIndex, run.resolve(AllureReport.SINGLE_FILE));
+    }
+
+    /** Flushes the tables; safe to call after {@link #finish()}. */
+    @Override
+    public synchronized void close() {
+        tables.close();
+    }
+
+    /**
+     * What a finished run wrote.
+     *
+     * @param runFolder   the run folder
+     * @param provenance  run.json
+     * @param tables      verify-cases.csv, verify-quantities.csv, verify-timings.csv
+     * @param charts      the PNG charts (each has an SVG twin)
+     * @param reportIndex allure-report/index.html
+     * @param singleFile  allure-report.html
+     */
+    public record Outputs(Path runFolder, Path provenance, List<Path> tables, List<Path> charts, Path reportIndex,
+                          Path singleFile) {
+    }
+}

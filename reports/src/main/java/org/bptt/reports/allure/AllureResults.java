@@ -1,0 +1,444 @@
+package org.bptt.reports.allure;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.bptt.core.compare.ElementDiff;
+import org.bptt.core.compare.QuantityComparison;
+import org.bptt.core.verify.CaseResult;
+import org.bptt.core.verify.Status;
+import org.bptt.reports.AtomicFiles;
+import org.bptt.reports.CaseParameters;
+import org.bptt.reports.Provenance;
+import org.bptt.reports.Results;
+import org.bptt.reports.RunFolder;
+import org.bptt.reports.csv.VerifyTables;
+
+/**
+ * Writes Allure 2 results for a CLI run, one {@code <uuid>-result.json} per case × implementation, in the format the
+ * Allure generator reads (the same as allure-java's):
+ * <ul>
+ *   <li>{@code uuid} = {@link UUID#nameUUIDFromBytes} of "implementation|oracle|case", so a rerun overwrites
+ *       rather than duplicates; {@code historyId} = the same key's hex digest, stable across runs for trends;</li>
+ *   <li>{@code name} = the case id, {@code fullName} = {@code verify.<implementation>.<case>};</li>
+ *   <li>labels: parentSuite "verify against &lt;oracle&gt;", suite = implementation, subSuite = spec label,
+ *       feature = head, story = activation, tags = dtype and "masked"/"h0" when set;</li>
+ *   <li>parameters: every case parameter (spec, T, B, seed, ...) plus implementation and oracle;</li>
+ *   <li>one step per compared quantity, passed or failed, its name giving the worst element;</li>
+ *   <li>attachments: the case's rows of verify-quantities.csv (text/csv), the worst-element diff (text/plain), and
+ *       any chart images (image/png), each as {@code <uuid>-attachment.<ext>}.</li>
+ * </ul>
+ * Status mapping: PASSED → passed, FAILED → failed, ERROR → broken, SKIPPED → skipped, and KNOWN_DIVERGENCE →
+ * failed with {@code statusDetails.known = true} and the message prefixed by {@value #KNOWN_DIVERGENCE_PREFIX}:
+ * it is beyond tolerance, so it must not look like a pass, but {@code categories.json} files it under its own
+ * category, apart from new divergences.
+ *
+ * <p>Every file is written atomically, attachments before the result that names them.
+ */
+public final class AllureResults {
+
+    /** The folder of a run that holds the results. */
+    public static final String DIRECTORY = "allure-results";
+
+    /** What the message of a known third-party divergence starts with; categories.json matches on it. */
+    public static final String KNOWN_DIVERGENCE_PREFIX = "Known third-party divergence: ";
+
+    /** Category names, as the report's Categories tab shows them. */
+    public static final String CATEGORY_DIVERGENCE = "Divergence beyond tolerance";
+    public static final String CATEGORY_KNOWN_DIVERGENCE = "Known third-party divergence";
+    public static final String CATEGORY_PLUGIN_ERROR = "Plugin error";
+    public static final String CATEGORY_UNSUPPORTED = "Skipped as unsupported";
+
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private final Path directory;
+    private final Clock clock;
+
+    /**
+     * @param directory where the results go (created if absent)
+     * @param clock     stamps each result's stop time when it is added (its start is that minus the case's wall time)
+     */
+    public AllureResults(Path directory, Clock clock) throws IOException {
+        this.directory = Files.createDirectories(directory);
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Results in the run folder's {@value #DIRECTORY}. */
+    public static AllureResults in(RunFolder run, Clock clock) throws IOException {
+        return new AllureResults(run.resolve(DIRECTORY), clock);
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** Writes the result of one case, without images. */
+    public Path add(CaseResult result) throws IOException {
+        return add(result, List.of());
+    }
+
+    /**
+     * Writes the result of one case and its attachments.
+     *
+     * @param images PNG files (e.g. the case's chart) to attach
+     * @return the result file written
+     */
+    public synchronized Path add(CaseResult result, List<Path> images) throws IOException {
+        String uuid = uuid(result);
+        long stop = clock.millis();
+        long start = stop - result.nanos() / 1_000_000;
+
+        List<Map<String, Object>> attachments = new ArrayList<>();
+        if (!Results.comparisons(result).isEmpty()) {
+            attachments.add(attach(uuid, "rows of " + VerifyTables.QUANTITIES_FILE, "text/csv", "csv",
+                    VerifyTables.quantityRowsCsv(result).getBytes(StandardCharsets.UTF_8)));
+            attachments.add(attach(uuid, "worst-element diff", "text/plain", "txt",
+                    diffText(result).getBytes(StandardCharsets.UTF_8)));
+        }
+        for (Path image : images) {
+            attachments.add(attach(uuid, "chart " + image.getFileName(), "image/png", "png", Files.readAllBytes(image)));
+        }
+
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("uuid", uuid);
+        json.put("historyId", historyId(result));
+        json.put("testCaseId", historyId(result));
+        json.put("name", result.caseId());
+        json.put("fullName", "verify." + result.implementationId() + "." + result.caseId());
+        json.put("status", status(result.status()));
+        json.put("statusDetails", statusDetails(result));
+        json.put("stage", "finished");
+        json.put("description", description(result));
+        json.put("start", start);
+        json.put("stop", stop);
+        json.put("labels", labels(result));
+        json.put("parameters", parameters(result));
+        json.put("links", List.of());
+        json.put("steps", steps(result, start, stop));
+        json.put("attachments", attachments);
+        Path file = directory.resolve(uuid + "-result.json");
+        AtomicFiles.writeBytes(file, toJson(json));
+        return file;
+    }
+
+    /**
+     * Writes {@code categories.json}: divergence beyond tolerance (failed, not known), known third-party divergence,
+     * plugin error (broken), skipped as unsupported (skipped).
+     */
+    public Path writeCategories() throws IOException {
+        Path file = directory.resolve("categories.json");
+        AtomicFiles.writeBytes(file, toJson(categories()));
+        return file;
+    }
+
+    /** The categories, as written to categories.json. Allure matches each messageRegex against the whole message. */
+    public static List<Map<String, Object>> categories() {
+        String known = Pattern.quote(KNOWN_DIVERGENCE_PREFIX);
+        return List.of(
+                category(CATEGORY_DIVERGENCE, "An output or gradient differs from the oracle by more than the"
+                        + " tolerance policy allows.", List.of("failed"), "(?!" + known + ").*"),
+                category(CATEGORY_KNOWN_DIVERGENCE, "Beyond tolerance in a way documented as a third-party"
+                        + " divergence (a finding, with evidence).", List.of("failed"), known + ".*"),
+                category(CATEGORY_PLUGIN_ERROR, "The implementation threw, hung, or returned something malformed.",
+                        List.of("broken"), null),
+                category(CATEGORY_UNSUPPORTED, "The implementation lacks a capability the case needs.",
+                        List.of("skipped"), null));
+    }
+
+    /** Writes {@code environment.properties} from the provenance: the report's Environment widget. */
+    public Path writeEnvironment(Provenance provenance) throws IOException {
+        StringBuilder text = new StringBuilder();
+        provenance.asProperties().forEach((key, value) ->
+                text.append(escapeProperty(key, true)).append('=').append(escapeProperty(value, false)).append('\n'));
+        Path file = directory.resolve("environment.properties");
+        AtomicFiles.writeString(file, text.toString());
+        return file;
+    }
+
+    /**
+     * Writes {@code executor.json}: who ran it. The trend charts label each run with {@code buildName}.
+     *
+     * @param runName    the run folder's name
+     * @param buildOrder the run's position among the runs of its output root (1 for the first), orders the trends
+     */
+    public Path writeExecutor(String runName, long buildOrder) throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", "bptt-harness");
+        json.put("type", "bptt");
+        json.put("buildName", runName);
+        json.put("buildOrder", buildOrder);
+        json.put("reportName", "bptt-harness " + runName);
+        Path file = directory.resolve("executor.json");
+        AtomicFiles.writeBytes(file, toJson(json));
+        return file;
+    }
+
+    /** The result's uuid: a name-based UUID of implementation, oracle and case. */
+    public static String uuid(CaseResult result) {
+        return UUID.nameUUIDFromBytes(key(result).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** The history id, the same for the same case, implementation and oracle in every run. */
+    public static String historyId(CaseResult result) {
+        return uuid(result).replace("-", "");
+    }
+
+    /** Allure's status for ours. */
+    public static String status(Status status) {
+        if (status == null) {
+            return "unknown";
+        }
+        return switch (status) {
+            case PASSED -> "passed";
+            case FAILED, KNOWN_DIVERGENCE -> "failed";
+            case ERROR -> "broken";
+            case SKIPPED -> "skipped";
+        };
+    }
+
+    private static String key(CaseResult result) {
+        return result.implementationId() + "|" + result.oracleId() + "|" + result.caseId();
+    }
+
+    private static Map<String, Object> statusDetails(CaseResult result) {
+        boolean known = result.status() == Status.KNOWN_DIVERGENCE;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("known", known);
+        details.put("muted", false);
+        details.put("flaky", false);
+        details.put("message", message(result));
+        if (Results.failedQuantities(result) > 0) {
+            // Shown under the message when a reader expands it.
+            details.put("trace", diffText(result));
+        }
+        return details;
+    }
+
+    /**
+     * The result's message; for a known divergence it starts with {@value #KNOWN_DIVERGENCE_PREFIX} (replacing the
+     * core's own "known divergence: ") so that categories.json can tell it from a new divergence.
+     */
+    static String message(CaseResult result) {
+        String message = result.message() == null ? "" : result.message();
+        if (result.status() != Status.KNOWN_DIVERGENCE || message.startsWith(KNOWN_DIVERGENCE_PREFIX)) {
+            return message;
+        }
+        String coreMarker = "known divergence: ";
+        if (message.regionMatches(true, 0, coreMarker, 0, coreMarker.length())) {
+            message = message.substring(coreMarker.length());
+        }
+        return KNOWN_DIVERGENCE_PREFIX + message;
+    }
+
+    private static String description(CaseResult result) {
+        return "Case `" + result.caseId() + "`: implementation `" + result.implementationId() + "` against oracle `"
+                + result.oracleId() + "`. Outcome: " + result.status() + ". Compared quantities: "
+                + Results.comparisons(result).size() + ", beyond tolerance: " + Results.failedQuantities(result) + ".";
+    }
+
+    private static List<Map<String, Object>> labels(CaseResult result) {
+        Map<String, String> parameters = parameterMap(result);
+        List<Map<String, Object>> labels = new ArrayList<>();
+        labels.add(nameValue("parentSuite", "verify against " + result.oracleId()));
+        labels.add(nameValue("suite", result.implementationId()));
+        addLabelIfPresent(labels, "subSuite", parameters.get(CaseParameters.SPEC));
+        addLabelIfPresent(labels, "feature", parameters.get(CaseParameters.HEAD));
+        addLabelIfPresent(labels, "story", parameters.get(CaseParameters.ACTIVATION));
+        addLabelIfPresent(labels, "tag", parameters.get(CaseParameters.DATA_TYPE));
+        if ("true".equals(parameters.get(CaseParameters.MASKED))) {
+            labels.add(nameValue("tag", "masked"));
+        }
+        if ("true".equals(parameters.get(CaseParameters.INITIAL_STATE))) {
+            labels.add(nameValue("tag", "h0"));
+        }
+        if (result.status() == Status.KNOWN_DIVERGENCE) {
+            labels.add(nameValue("tag", "known-divergence"));
+        }
+        labels.add(nameValue("framework", "bptt-harness"));
+        labels.add(nameValue("language", "java"));
+        return labels;
+    }
+
+    private static List<Map<String, Object>> parameters(CaseResult result) {
+        List<Map<String, Object>> parameters = new ArrayList<>();
+        parameterMap(result).forEach((name, value) -> parameters.add(nameValue(name, value)));
+        parameters.add(nameValue("implementation", result.implementationId()));
+        parameters.add(nameValue("oracle", result.oracleId()));
+        return parameters;
+    }
+
+    private static List<Map<String, Object>> steps(CaseResult result, long start, long stop) {
+        List<Map<String, Object>> steps = new ArrayList<>();
+        for (QuantityComparison comparison : Results.comparisons(result)) {
+            ElementDiff worst = comparison.worst();
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("name", stepName(comparison));
+            step.put("status", comparison.passed() ? "passed" : "failed");
+            if (!comparison.passed()) {
+                step.put("statusDetails", Map.of("message", comparison.failed() + " of " + comparison.elements()
+                        + " elements beyond tolerance"));
+            }
+            step.put("stage", "finished");
+            step.put("start", start);
+            step.put("stop", stop);
+            List<Map<String, Object>> parameters = new ArrayList<>();
+            parameters.add(nameValue("elements", Integer.toString(comparison.elements())));
+            parameters.add(nameValue("failed", Integer.toString(comparison.failed())));
+            if (worst != null) {
+                parameters.add(nameValue("worst index", worst.index()));
+                parameters.add(nameValue("expected", Results.number(worst.expected())));
+                parameters.add(nameValue("actual", Results.number(worst.actual())));
+                parameters.add(nameValue("abs error", Results.number(worst.absError())));
+                parameters.add(nameValue("rel error", Results.number(worst.relError())));
+                parameters.add(nameValue("ulp error", Results.number(worst.ulpError())));
+                parameters.add(nameValue("allowed", Results.number(worst.allowed())));
+                parameters.add(nameValue("error / allowance", Results.number(worst.errorRatio())));
+            }
+            step.put("parameters", parameters);
+            step.put("steps", List.of());
+            step.put("attachments", List.of());
+            steps.add(step);
+        }
+        return steps;
+    }
+
+    /** E.g. {@code dL/dW: worst [row=3, col=0] expected 0.25 actual 0.2500001, 12.5 × allowance (2 of 64 failed)}. */
+    static String stepName(QuantityComparison comparison) {
+        ElementDiff worst = comparison.worst();
+        if (worst == null) {
+            return comparison.quantity() + ": nothing compared";
+        }
+        if (worst.isMalformed()) {
+            return comparison.quantity() + ": " + worst.index();
+        }
+        return comparison.quantity() + ": worst " + worst.index() + " expected " + Results.number(worst.expected())
+                + " actual " + Results.number(worst.actual()) + ", " + Results.number(worst.errorRatio())
+                + " × allowance (" + comparison.failed() + " of " + comparison.elements() + " failed)";
+    }
+
+    /** The worst element of each quantity, then each quantity's first failing elements, one per line. */
+    static String diffText(CaseResult result) {
+        StringBuilder text = new StringBuilder();
+        text.append("case ").append(result.caseId()).append(": ").append(result.implementationId())
+                .append(" (actual) against ").append(result.oracleId()).append(" (expected), ")
+                .append(result.status()).append('\n');
+        if (result.message() != null && !result.message().isEmpty()) {
+            text.append(result.message()).append('\n');
+        }
+        text.append("\nworst element of each quantity:\n");
+        for (QuantityComparison comparison : Results.comparisons(result)) {
+            text.append("  ").append(comparison.quantity()).append(' ')
+                    .append(comparison.failed()).append('/').append(comparison.elements()).append(" failed");
+            if (comparison.worst() != null) {
+                text.append(": ").append(elementLine(comparison.worst()));
+            }
+            text.append('\n');
+        }
+        for (QuantityComparison comparison : Results.comparisons(result)) {
+            if (comparison.failures() == null || comparison.failures().isEmpty()) {
+                continue;
+            }
+            text.append("\nfirst failing elements of ").append(comparison.quantity()).append(":\n");
+            for (ElementDiff failure : comparison.failures()) {
+                text.append("  ").append(elementLine(failure)).append('\n');
+            }
+        }
+        return text.toString();
+    }
+
+    private static String elementLine(ElementDiff element) {
+        if (element.isMalformed()) {
+            return element.tensor() + " " + element.index();
+        }
+        return element.tensor() + element.index() + " expected=" + Results.number(element.expected())
+                + " actual=" + Results.number(element.actual()) + " abs=" + Results.number(element.absError())
+                + " rel=" + Results.number(element.relError()) + " ulp=" + Results.number(element.ulpError())
+                + " allowed=" + Results.number(element.allowed())
+                + " error/allowance=" + Results.number(element.errorRatio());
+    }
+
+    private Map<String, Object> attach(String resultUuid, String name, String type, String extension, byte[] content)
+            throws IOException {
+        String source = UUID.nameUUIDFromBytes((resultUuid + "|" + name).getBytes(StandardCharsets.UTF_8))
+                + "-attachment." + extension;
+        AtomicFiles.writeBytes(directory.resolve(source), content);
+        Map<String, Object> attachment = new LinkedHashMap<>();
+        attachment.put("name", name);
+        attachment.put("source", source);
+        attachment.put("type", type);
+        return attachment;
+    }
+
+    private static Map<String, Object> category(String name, String description, List<String> statuses, String messageRegex) {
+        Map<String, Object> category = new LinkedHashMap<>();
+        category.put("name", name);
+        category.put("description", description);
+        category.put("matchedStatuses", statuses);
+        if (messageRegex != null) {
+            category.put("messageRegex", messageRegex);
+        }
+        return category;
+    }
+
+    private static Map<String, String> parameterMap(CaseResult result) {
+        return result.parameters() == null ? Map.of() : result.parameters();
+    }
+
+    private static void addLabelIfPresent(List<Map<String, Object>> labels, String name, String value) {
+        if (value != null && !value.isEmpty()) {
+            labels.add(nameValue(name, value));
+        }
+    }
+
+    private static Map<String, Object> nameValue(String name, String value) {
+        Map<String, Object> pair = new LinkedHashMap<>();
+        pair.put("name", name);
+        pair.put("value", value == null ? "" : value);
+        return pair;
+    }
+
+    /** Escapes a java.util.Properties key or value (ISO-8859-1 safe: non-Latin-1 characters as backslash-u escapes). */
+    static String escapeProperty(String text, boolean isKey) {
+        StringBuilder escaped = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\\' -> escaped.append("\\\\");
+                case '\n' -> escaped.append("\\n");
+                case '\r' -> escaped.append("\\r");
+                case '\t' -> escaped.append("\\t");
+                case '=', ':', '#', '!' -> escaped.append('\\').append(c);
+                case ' ' -> escaped.append(isKey || i == 0 ? "\\ " : " ");
+                default -> {
+                    if (c < 0x20 || c > 0x7e) {
+                        escaped.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        escaped.append(c);
+                    }
+                }
+            }
+        }
+        return escaped.toString();
+    }
+
+    private static byte[] toJson(Object value) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write Allure JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package org.bptt.reports.charts;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bptt.core.compare.ElementDiff;
+import org.bptt.core.compare.QuantityComparison;
+import org.bptt.core.verify.CaseResult;
+import org.bptt.core.verify.Status;
+import org.bptt.reports.Results;
+import org.bptt.reports.RunFolder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.style.Styler;
+
+/**
+ * The charts of a {@code verify} run, on logarithmic axes (errors span many decades):
+ * <ul>
+ *   <li>per implementation, {@code charts/verify-errors-<implementation>}: for each quantity, the worst error ratio
+ *       (error / allowance, ≤ 1 passes) over all its cases, with the tolerance line at 1;</li>
+ *   <li>per failed case, {@code charts/cases/<implementation>/<case>}: for each quantity, the worst element's
+ *       relative error |a − e| / max(|e|, |a|) next to the relative error allowed at that element,
+ *       allowed / max(|e|, |a|). The two bars stand in the same proportion as the error and its allowance.</li>
+ * </ul>
+ * Each title names the run folder, whose run.json says how the numbers were produced.
+ */
+public final class VerifyCharts {
+
+    static {
+        Headless.ensure();
+    }
+
+    /** The folder of a run that holds its charts. */
+    public static final String DIRECTORY = "charts";
+
+    private static final int WIDTH = 900;
+    private static final int HEIGHT = 520;
+
+    private VerifyCharts() {
+    }
+
+    /**
+     * The error chart of one implementation over all its results with comparisons.
+     *
+     * @param runName the run folder's name, shown in the title
+     */
+    public static CategoryChart implementationChart(String implementationId, List<CaseResult> results, String runName) {
+        Map<String, Double> worstRatioByQuantity = new LinkedHashMap<>();
+        Map<String, Integer> casesByQuantity = new LinkedHashMap<>();
+        for (CaseResult result : results) {
+            if (!implementationId.equals(result.implementationId())) {
+                continue;
+            }
+            for (QuantityComparison comparison : Results.comparisons(result)) {
+                if (comparison.worst() == null) {
+                    continue;
+                }
+                double ratio = Results.errorRatio(comparison);
+                worstRatioByQuantity.merge(comparison.quantity(), ratio, (a, b) -> Double.compare(a, b) >= 0 ? a : b);
+                casesByQuantity.merge(comparison.quantity(), 1, Integer::sum);
+            }
+        }
+        List<String> quantities = new ArrayList<>(worstRatioByQuantity.keySet());
+        LogAxisValues ratios = LogAxisValues.of(new ArrayList<>(worstRatioByQuantity.values()), 1.0);
+        int cases = casesByQuantity.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+
+        CategoryChart chart = newChart(implementationId + ": worst error / allowance per quantity over " + cases
+                + " cases (run " + runName + ")", "quantity", "worst error / allowance (log)");
+        if (quantities.isEmpty()) {
+            // XChart cannot draw an empty category chart; one empty category keeps the file valid and says why.
+            quantities = List.of("nothing compared");
+            ratios = LogAxisValues.of(List.of(0.0), 1.0);
+        }
+        chart.addSeries(withNote("worst error / allowance", ratios.note()), quantities, ratios.drawn());
+        addToleranceLine(chart, quantities, "tolerance (error = allowance)");
+        fitAxis(chart, ratios);
+        return chart;
+    }
+
+    /**
+     * The chart of one case: per quantity, the worst element's relative error against the relative error allowed
+     * there. Empty when nothing was compared (a skipped case or a plugin error).
+     */
+    public static Optional<CategoryChart> caseChart(CaseResult result, String runName) {
+        List<String> quantities = new ArrayList<>();
+        List<Double> relativeErrors = new ArrayList<>();
+        List<Double> relativeAllowances = new ArrayList<>();
+        for (QuantityComparison comparison : Results.comparisons(result)) {
+            ElementDiff worst = comparison.worst();
+            if (worst == null) {
+                continue;
+            }
+            quantities.add(worst.isMalformed() ? comparison.quantity() + " (malformed)"
+                    : (comparison.quantity() + " " + worst.index()).trim());
+            relativeErrors.add(worst.relError());
+            double magnitude = Math.max(Math.abs(worst.expected()), Math.abs(worst.actual()));
+            // Where both values are 0 any allowance is unbounded in relative terms: NaN, drawn at the top.
+            relativeAllowances.add(magnitude > 0 ? worst.allowed() / magnitude : Double.NaN);
+        }
+        if (quantities.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Double> all = new ArrayList<>(relativeErrors);
+        all.addAll(relativeAllowances);
+        LogAxisValues scaled = LogAxisValues.of(all, Collections.min(positiveOrOne(all)));
+        int count = quantities.size();
+        List<Double> errorsDrawn = scaled.drawn().subList(0, count);
+        List<Double> allowancesDrawn = scaled.drawn().subList(count, 2 * count);
+
+        CategoryChart chart = newChart(result.implementationId() + " vs " + result.oracleId() + ", case "
+                + result.caseId() + ": " + result.status() + " (run " + runName + ")",
+                "quantity, worst element", "relative error (log)");
+        chart.getStyler().setXAxisLabelRotation(count > 4 ? 30 : 0);
+        chart.addSeries(withNote("worst relative error", scaled.note()), quantities, errorsDrawn);
+        chart.addSeries("relative error allowed there", quantities, allowancesDrawn);
+        fitAxis(chart, scaled);
+        return Optional.of(chart);
+    }
+
+    /** True for the results that get a chart of their own: those beyond tolerance. */
+    public static boolean needsCaseChart(CaseResult result) {
+        return (result.status() == Status.FAILED || result.status() == Status.KNOWN_DIVERGENCE)
+                && Results.worstQuantity(result).isPresent();
+    }
+
+    /**
+     * Writes one error chart per implementation into {@code charts/}.
+     *
+     * @return the files written, PNG then SVG for each implementation
+     */
+    public static List<Path> writeImplementationCharts(RunFolder run, List<CaseResult> results) throws IOException {
+        List<String> implementations = results.stream().map(CaseResult::implementationId).distinct().sorted().toList();
+        List<Path> written = new ArrayList<>();
+        for (String implementation : implementations) {
+            CategoryChart chart = implementationChart(implementation, results, run.name());
+            written.addAll(ChartWriter.save(chart, run.resolve(DIRECTORY),
+                    "verify-errors-" + ChartWriter.safeName(implementation)));
+        }
+        return written;
+    }
+
+    /**
+     * Writes the case chart into {@code charts/cases/<implementation>/} when {@link #needsCaseChart} says so.
+     *
+     * @return the PNG written, if any
+     */
+    public static Optional<Path> writeCaseChart(RunFolder run, CaseResult result) throws IOException {
+        if (!needsCaseChart(result)) {
+            return Optional.empty();
+        }
+        Optional<CategoryChart> chart = caseChart(result, run.name());
+        if (chart.isEmpty()) {
+            return Optional.empty();
+        }
+        Path directory = run.resolve(DIRECTORY + "/cases/" + ChartWriter.safeName(result.implementationId()));
+        return Optional.of(ChartWriter.save(chart.get(), directory, ChartWriter.safeName(result.caseId())).get(0));
+    }
+
+    private static CategoryChart newChart(String title, String xTitle, String yTitle) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setChartTitleFont(chart.getStyler().getChartTitleFont().deriveFont(13f));
+        chart.getStyler().setOverlapped(false);
+        return chart;
+    }
+
+    private static void addToleranceLine(CategoryChart chart, List<String> categories, String name) {
+        List<Double> ones = Collections.nCopies(categories.size(), 1.0);
+        CategorySeries line = chart.addSeries(name, categories, ones);
+        line.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
+    }
+
+    private static void fitAxis(CategoryChart chart, LogAxisValues values) {
+        chart.getStyler().setYAxisMin(values.floor());
+        chart.getStyler().setYAxisMax(values.ceiling());
+    }
+
+    private static String withNote(String name, String note) {
+        return note.isEmpty() ? name : name + " (" + note + ")";
+    }
+
+    private static List<Double> positiveOrOne(List<Double> values) {
+        List<Double> positive = values.stream().filter(v -> v > 0 && Double.isFinite(v)).toList();
+        return positive.isEmpty() ? List.of(1.0) : positive;
+    }
+}

@@ -1,0 +1,247 @@
+package org.bptt.reports.csv;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.bptt.core.compare.ElementDiff;
+import org.bptt.core.compare.QuantityComparison;
+import org.bptt.core.verify.CaseResult;
+import org.bptt.reports.CaseParameters;
+import org.bptt.reports.RunFolder;
+import org.bptt.reports.Results;
+
+/**
+ * The tables of a {@code verify} run, rewritten as results arrive so that an interrupted run keeps every row added
+ * so far (each rewrite replaces a whole file atomically):
+ * <ul>
+ *   <li>{@value #CASES_FILE}: one row per case × implementation;</li>
+ *   <li>{@value #QUANTITIES_FILE}: one row per case × implementation × compared quantity;</li>
+ *   <li>{@value #TIMINGS_FILE}: wall time per case × implementation, the only non-deterministic numbers, kept
+ *       apart so that the other two tables are byte-identical for the same seed.</li>
+ * </ul>
+ * Rows are ordered by implementation id, then in the order the results were added. The columns are documented in
+ * {@code reports/COLUMNS.md}; their names and order are stable. Format: UTF-8, comma-separated, a header row, '\n'
+ * line ends, fields quoted (RFC 4180 style) only when they contain a comma, quote or line break; doubles as
+ * {@link Double#toString}, which parses back to the same double.
+ *
+ * <p>Thread-safe: results may be added from several threads.
+ */
+public final class VerifyTables implements AutoCloseable {
+
+    public static final String CASES_FILE = "verify-cases.csv";
+    public static final String QUANTITIES_FILE = "verify-quantities.csv";
+    public static final String TIMINGS_FILE = "verify-timings.csv";
+
+    /** The identifying columns that start every table. */
+    private static final List<String> KEY_COLUMNS = List.of("case_id", "implementation", "oracle");
+
+    public static final List<String> CASE_COLUMNS = concat(KEY_COLUMNS, List.of("status", "message"),
+            CaseParameters.columns(), List.of("quantities", "failed_quantities", "worst_quantity", "worst_error_ratio",
+                    "other_parameters"));
+
+    public static final List<String> QUANTITY_COLUMNS = concat(KEY_COLUMNS, List.of("quantity", "elements", "failed",
+            "worst_index", "expected", "actual", "abs_error", "rel_error", "ulp_error", "allowed", "error_ratio"));
+
+    public static final List<String> TIMING_COLUMNS = concat(KEY_COLUMNS, List.of("nanos"));
+
+    /** The CSV dialect of every table. */
+    public static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
+
+    private final RunFolder run;
+    private final int rewriteEvery;
+    private final List<CaseResult> results = new ArrayList<>();
+    private int addedSinceRewrite;
+
+    /** Tables that are rewritten after every added result. */
+    public VerifyTables(RunFolder run) {
+        this(run, 1);
+    }
+
+    /**
+     * Tables that are rewritten after every {@code rewriteEvery} added results, and on {@link #flush()} and
+     * {@link #close()}. Writes the (empty) tables at once, so that they exist from the start of the run.
+     *
+     * @throws UncheckedIOException naming the file that could not be written
+     */
+    public VerifyTables(RunFolder run, int rewriteEvery) {
+        if (rewriteEvery < 1) {
+            throw new IllegalArgumentException("rewriteEvery must be at least 1, got " + rewriteEvery);
+        }
+        this.run = Objects.requireNonNull(run, "run");
+        this.rewriteEvery = rewriteEvery;
+        flush();
+    }
+
+    /**
+     * Adds one result, and rewrites the tables if {@code rewriteEvery} results have arrived since the last rewrite.
+     *
+     * @throws UncheckedIOException naming the file that could not be written
+     */
+    public synchronized void add(CaseResult result) {
+        Objects.requireNonNull(result, "result");
+        results.add(result);
+        addedSinceRewrite++;
+        if (addedSinceRewrite >= rewriteEvery) {
+            flush();
+        }
+    }
+
+    /** Every result added so far, in table order (implementation id, then order of arrival). */
+    public synchronized List<CaseResult> results() {
+        List<CaseResult> ordered = new ArrayList<>(results);
+        // List.sort is stable: results of one implementation keep their order of arrival.
+        ordered.sort(Comparator.comparing(CaseResult::implementationId));
+        return ordered;
+    }
+
+    /**
+     * Rewrites all three tables from every result added so far.
+     *
+     * @throws UncheckedIOException naming the file that could not be written
+     */
+    public synchronized void flush() {
+        List<CaseResult> ordered = results();
+        write(CASES_FILE, CASE_COLUMNS, ordered, VerifyTables::caseRows);
+        write(QUANTITIES_FILE, QUANTITY_COLUMNS, ordered, VerifyTables::quantityRows);
+        write(TIMINGS_FILE, TIMING_COLUMNS, ordered, VerifyTables::timingRows);
+        addedSinceRewrite = 0;
+    }
+
+    /** Rewrites the tables one last time. */
+    @Override
+    public void close() {
+        flush();
+    }
+
+    /** The path of one of this run's tables. */
+    public Path path(String fileName) {
+        return run.resolve(fileName);
+    }
+
+    /**
+     * One result's rows of {@value #QUANTITIES_FILE}, with the header: what an Allure result attaches as its CSV.
+     */
+    public static String quantityRowsCsv(CaseResult result) {
+        StringBuilder text = new StringBuilder();
+        try (CSVPrinter printer = new CSVPrinter(text, FORMAT.builder().setHeader(QUANTITY_COLUMNS.toArray(String[]::new)).get())) {
+            for (List<String> row : quantityRows(result)) {
+                printer.printRecord(row);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot format the rows of case " + result.caseId(), e);
+        }
+        return text.toString();
+    }
+
+    /** The row of {@value #CASES_FILE} for one result, in {@link #CASE_COLUMNS} order. */
+    static List<List<String>> caseRows(CaseResult result) {
+        Map<String, String> parameters = result.parameters() == null ? Map.of() : result.parameters();
+        List<String> row = new ArrayList<>(keyCells(result));
+        row.add(result.status() == null ? "" : result.status().name());
+        row.add(result.message() == null ? "" : result.message());
+        for (String key : CaseParameters.KEYS) {
+            row.add(parameters.getOrDefault(key, ""));
+        }
+        row.add(Integer.toString(Results.comparisons(result).size()));
+        row.add(Integer.toString(Results.failedQuantities(result)));
+        QuantityComparison worst = Results.worstQuantity(result).orElse(null);
+        row.add(worst == null ? "" : worst.quantity());
+        row.add(worst == null ? "" : Results.number(Results.errorRatio(worst)));
+        row.add(otherParameters(parameters));
+        return List.of(row);
+    }
+
+    /** The rows of {@value #QUANTITIES_FILE} for one result, in {@link #QUANTITY_COLUMNS} order. */
+    static List<List<String>> quantityRows(CaseResult result) {
+        List<List<String>> rows = new ArrayList<>();
+        for (QuantityComparison comparison : Results.comparisons(result)) {
+            List<String> row = new ArrayList<>(keyCells(result));
+            row.add(comparison.quantity());
+            row.add(Integer.toString(comparison.elements()));
+            row.add(Integer.toString(comparison.failed()));
+            ElementDiff worst = comparison.worst();
+            if (worst == null) {
+                for (int i = 0; i < 8; i++) {
+                    row.add("");
+                }
+            } else {
+                row.add(worst.index());
+                row.add(Results.number(worst.expected()));
+                row.add(Results.number(worst.actual()));
+                row.add(Results.number(worst.absError()));
+                row.add(Results.number(worst.relError()));
+                row.add(Results.number(worst.ulpError()));
+                row.add(Results.number(worst.allowed()));
+                row.add(Results.number(worst.errorRatio()));
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    static List<List<String>> timingRows(CaseResult result) {
+        List<String> row = new ArrayList<>(keyCells(result));
+        row.add(Long.toString(result.nanos()));
+        return List.of(row);
+    }
+
+    private static List<String> keyCells(CaseResult result) {
+        return List.of(nullToEmpty(result.caseId()), nullToEmpty(result.implementationId()),
+                nullToEmpty(result.oracleId()));
+    }
+
+    /** The parameters that have no column of their own, as {@code key=value} joined by ';', in their given order. */
+    private static String otherParameters(Map<String, String> parameters) {
+        Map<String, String> others = new LinkedHashMap<>(parameters);
+        CaseParameters.KEYS.forEach(others::remove);
+        List<String> pairs = new ArrayList<>();
+        others.forEach((key, value) -> pairs.add(key + "=" + value));
+        return String.join(";", pairs);
+    }
+
+    private interface RowMaker {
+        List<List<String>> rows(CaseResult result);
+    }
+
+    private void write(String fileName, List<String> columns, List<CaseResult> ordered, RowMaker rowMaker) {
+        try {
+            run.writeAtomically(fileName, out -> {
+                Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+                CSVPrinter printer = new CSVPrinter(writer, FORMAT.builder().setHeader(columns.toArray(String[]::new)).get());
+                for (CaseResult result : ordered) {
+                    for (List<String> row : rowMaker.rows(result)) {
+                        printer.printRecord(row);
+                    }
+                }
+                // Flush, not close: the atomic writer closes the stream after the body returns.
+                printer.flush();
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write table " + run.resolve(fileName) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String nullToEmpty(String value) {
+        return value == null ? "" : value;
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> part : parts) {
+            all.addAll(part);
+        }
+        return List.copyOf(all);
+    }
+}

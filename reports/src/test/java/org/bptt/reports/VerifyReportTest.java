@@ -1,0 +1,97 @@
+package org.bptt.reports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.bptt.core.verify.CaseResult;
+import org.bptt.reports.allure.AllureResults;
+import org.bptt.reports.csv.VerifyTables;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VerifyReportTest {
+
+    private static final Instant START = Instant.parse("2025-01-02T03:04:05Z");
+
+    @TempDir
+    Path root;
+
+    private static Provenance provenance() {
+        return new Provenance(List.of("verify", "--suite", "fake"), "0.1.0", List.of(), List.of(42L), "fake",
+                Map.of(), "unknown", "17", "vendor", "Linux", "6", "amd64", "cpu", 2, START, null, Map.of());
+    }
+
+    @Test
+    void aFinishedRunHasEveryOutput() throws IOException {
+        List<CaseResult> results = new FakeResults(42).mixedRun();
+        Clock end = Clock.fixed(START.plus(Duration.ofMinutes(3)), ZoneOffset.UTC);
+        RunFolder run = RunFolder.create(root, "verify", Clock.fixed(START, ZoneOffset.UTC));
+
+        VerifyReport.Outputs outputs;
+        try (VerifyReport report = VerifyReport.start(run, provenance(), end)) {
+            for (CaseResult result : results) {
+                report.add(result);
+            }
+            outputs = report.finish();
+        }
+
+        assertEquals(START.plus(Duration.ofMinutes(3)), Provenance.readFrom(run).end());
+        assertEquals(run.resolve("run.json"), outputs.provenance());
+        for (Path table : outputs.tables()) {
+            assertTrue(Files.isRegularFile(table), table.toString());
+        }
+        // Three case charts (two failures, one known divergence) and two implementation charts.
+        assertEquals(5, outputs.charts().size(), outputs.charts().toString());
+        assertEquals(run.resolve("allure-report/index.html"), outputs.reportIndex());
+        assertTrue(Files.isRegularFile(outputs.singleFile()));
+        assertEquals(results.size(), countEnding(run.resolve(AllureResults.DIRECTORY), "-result.json"));
+        assertEquals(results.size(), countEnding(run.resolve("allure-report/data/test-cases"), ".json"));
+        assertTrue(Files.readString(run.resolve("allure-results/environment.properties"))
+                .contains("end=2025-01-02T03\\:07\\:05Z"));
+        assertEquals(0, countEnding(run.path(), ".tmp"), "temporary files left behind");
+    }
+
+    @Test
+    void anInterruptedRunKeepsItsProvenanceRowsAndResults() throws IOException {
+        List<CaseResult> results = new FakeResults(42).mixedRun();
+        RunFolder run = RunFolder.create(root, "verify", Clock.fixed(START, ZoneOffset.UTC));
+
+        assertThrows(IllegalStateException.class, () -> {
+            VerifyReport report = VerifyReport.start(run, provenance(), Clock.fixed(START, ZoneOffset.UTC));
+            for (int i = 0; i < results.size(); i++) {
+                if (i == 6) {
+                    throw new IllegalStateException("the JVM is going down");
+                }
+                report.add(results.get(i));
+            }
+        });
+
+        Provenance written = Provenance.readFrom(run);
+        assertNotNull(written.start());
+        assertNull(written.end(), "an unfinished run has no end time");
+        assertEquals(6, Files.readAllLines(run.resolve(VerifyTables.CASES_FILE)).size() - 1);
+        assertEquals(6, countEnding(run.resolve(AllureResults.DIRECTORY), "-result.json"));
+        assertTrue(Files.isRegularFile(run.resolve("allure-results/categories.json")));
+        assertTrue(Files.isRegularFile(run.resolve("charts/cases/dl4j/relu-B1-T40-s3.png")));
+        assertEquals(0, countEnding(run.path(), ".tmp"), "temporary files left behind");
+    }
+
+    private static long countEnding(Path directory, String suffix) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(path -> path.getFileName().toString().endsWith(suffix)).count();
+        }
+    }
+}
