@@ -1,0 +1,166 @@
+package org.bptt.dl4j;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.bptt.api.Activation;
+import org.bptt.api.Head;
+import org.bptt.api.ModelSpec;
+import org.bptt.api.Parameters;
+import org.bptt.api.Truncation;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Builds the DL4J network for a {@link ModelSpec} (with biases: DL4J's SimpleRnn always has one) and moves
+ * parameters and gradients in and out of it.
+ *
+ * <p>The network is {@code SimpleRnn(d → H, f)} then {@code RnnOutputLayer(H → K)}: softmax with multi-class
+ * cross-entropy (MCXENT), or for {@link Head#LAST_STEP_SIGMOID} sigmoid with binary cross-entropy (XENT) and K = 1.
+ * No updater (NoOp), no regularization, no dropout; the initial weights do not matter because every parameter
+ * is overwritten before each call. Parameter keys and their meaning:
+ * <pre>
+ *   0_W  [d, H] = Uᵀ     0_RW [H, H] = Wᵀ     0_b [H] = b      (biases are [1, n] in some DL4J versions)
+ *   1_W  [H, K] = Vᵀ     1_b  [K] = c
+ * </pre>
+ */
+final class Dl4jNetwork {
+
+    static final String INPUT_WEIGHTS = "0_W";
+    static final String RECURRENT_WEIGHTS = "0_RW";
+    static final String HIDDEN_BIAS = "0_b";
+    static final String OUTPUT_WEIGHTS = "1_W";
+    static final String OUTPUT_BIAS = "1_b";
+    private static final Set<String> PARAMETER_KEYS =
+            Set.of(INPUT_WEIGHTS, RECURRENT_WEIGHTS, HIDDEN_BIAS, OUTPUT_WEIGHTS, OUTPUT_BIAS);
+
+    private Dl4jNetwork() {
+    }
+
+    /**
+     * What decides the network's structure: the spec without its reduction (applied outside DL4J), and the
+     * truncation for truncated BPTT (null for full BPTT).
+     */
+    record Key(int inputSize, int hiddenSize, int outputSize, Activation activation, Head head,
+               org.bptt.api.DataType dataType, Truncation truncation) {
+
+        static Key of(ModelSpec spec, Truncation truncation) {
+            return new Key(spec.inputSize(), spec.hiddenSize(), spec.outputSize(), spec.activation(), spec.head(),
+                    spec.dataType(), truncation);
+        }
+    }
+
+    /** The ND4J type computing {@code dataType}. */
+    static DataType nd4jType(org.bptt.api.DataType dataType) {
+        return dataType == org.bptt.api.DataType.FLOAT32 ? DataType.FLOAT : DataType.DOUBLE;
+    }
+
+    /** A new, initialized network for {@code key}, with its parameter keys checked. */
+    static MultiLayerNetwork build(Key key) {
+        SimpleRnn recurrent = new SimpleRnn.Builder()
+                .nIn(key.inputSize()).nOut(key.hiddenSize())
+                .activation(hiddenActivation(key.activation()))
+                .dataFormat(RNNFormat.NCW)
+                .build();
+        boolean sigmoidHead = key.head() == Head.LAST_STEP_SIGMOID;
+        RnnOutputLayer output = new RnnOutputLayer.Builder(
+                sigmoidHead ? LossFunctions.LossFunction.XENT : LossFunctions.LossFunction.MCXENT)
+                .nIn(key.hiddenSize()).nOut(key.outputSize())
+                .activation(sigmoidHead ? org.nd4j.linalg.activations.Activation.SIGMOID
+                        : org.nd4j.linalg.activations.Activation.SOFTMAX)
+                .dataFormat(RNNFormat.NCW)
+                .build();
+        NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
+                .seed(0)
+                .dataType(nd4jType(key.dataType()))
+                .updater(new NoOp())
+                .weightInit(WeightInit.XAVIER)
+                .list()
+                .layer(recurrent)
+                .layer(output);
+        MultiLayerConfiguration configuration;
+        if (key.truncation() == null) {
+            configuration = layers.backpropType(BackpropType.Standard).build();
+        } else {
+            configuration = layers.backpropType(BackpropType.TruncatedBPTT)
+                    .tBPTTForwardLength(key.truncation().forwardLength())
+                    .tBPTTBackwardLength(key.truncation().backwardLength())
+                    .build();
+        }
+        MultiLayerNetwork network = new MultiLayerNetwork(configuration);
+        network.init();
+        Set<String> expected = new TreeSet<>(PARAMETER_KEYS);
+        Set<String> actual = new TreeSet<>(network.paramTable().keySet());
+        if (!actual.equals(expected)) {
+            throw new IllegalStateException("DL4J network for " + key + " has parameters " + actual
+                    + ", expected " + expected + ": this adapter does not know this DL4J version's layout");
+        }
+        return network;
+    }
+
+    /** Writes {@code parameters} (with biases) into the network's parameter views. */
+    static void setParameters(MultiLayerNetwork network, ModelSpec spec, Parameters parameters) {
+        DataType type = nd4jType(spec.dataType());
+        Map<String, INDArray> table = network.paramTable();
+        assign(table, INPUT_WEIGHTS, Dl4jLayout.transposed(parameters.U(), type));
+        assign(table, RECURRENT_WEIGHTS, Dl4jLayout.transposed(parameters.W(), type));
+        assign(table, HIDDEN_BIAS, Dl4jLayout.vector(parameters.b(), type, require(table, HIDDEN_BIAS).shape()));
+        assign(table, OUTPUT_WEIGHTS, Dl4jLayout.transposed(parameters.V(), type));
+        assign(table, OUTPUT_BIAS, Dl4jLayout.vector(parameters.c(), type, require(table, OUTPUT_BIAS).shape()));
+    }
+
+    /** DL4J's gradients, multiplied by {@code scale}, in the harness's orientation. */
+    static Parameters parameterGradients(Map<String, INDArray> byKey, double scale) {
+        return new Parameters(
+                scaled(Dl4jLayout.transposedTensor(require(byKey, INPUT_WEIGHTS)), scale),
+                scaled(Dl4jLayout.transposedTensor(require(byKey, RECURRENT_WEIGHTS)), scale),
+                scaled(Dl4jLayout.vector(require(byKey, HIDDEN_BIAS)), scale),
+                scaled(Dl4jLayout.transposedTensor(require(byKey, OUTPUT_WEIGHTS)), scale),
+                scaled(Dl4jLayout.vector(require(byKey, OUTPUT_BIAS)), scale));
+    }
+
+    private static org.nd4j.linalg.activations.Activation hiddenActivation(Activation activation) {
+        return switch (activation) {
+            case TANH -> org.nd4j.linalg.activations.Activation.TANH;
+            case SIGMOID -> org.nd4j.linalg.activations.Activation.SIGMOID;
+            case RELU -> org.nd4j.linalg.activations.Activation.RELU;
+            case IDENTITY -> org.nd4j.linalg.activations.Activation.IDENTITY;
+        };
+    }
+
+    private static void assign(Map<String, INDArray> table, String key, INDArray value) {
+        INDArray target = require(table, key);
+        if (!java.util.Arrays.equals(target.shape(), value.shape())) {
+            throw new IllegalStateException("DL4J parameter " + key + " has shape " + java.util.Arrays.toString(target.shape())
+                    + " but the adapter maps a " + java.util.Arrays.toString(value.shape()) + " array to it");
+        }
+        target.assign(value);
+    }
+
+    private static INDArray require(Map<String, INDArray> arrays, String key) {
+        INDArray array = arrays.get(key);
+        if (array == null) {
+            throw new IllegalStateException("DL4J has no parameter or gradient '" + key + "'; it has " + arrays.keySet());
+        }
+        return array;
+    }
+
+    private static org.bptt.api.Tensor scaled(org.bptt.api.Tensor tensor, double scale) {
+        double[] data = tensor.data();
+        for (int i = 0; i < data.length; i++) {
+            data[i] *= scale;
+        }
+        return tensor;
+    }
+}

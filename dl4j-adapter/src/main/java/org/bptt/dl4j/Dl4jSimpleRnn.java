@@ -1,0 +1,316 @@
+package org.bptt.dl4j;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+import org.bptt.api.Batch;
+import org.bptt.api.Capability;
+import org.bptt.api.ForwardResult;
+import org.bptt.api.GradientResult;
+import org.bptt.api.Head;
+import org.bptt.api.ModelSpec;
+import org.bptt.api.Parameters;
+import org.bptt.api.PluginInfo;
+import org.bptt.api.RnnImplementation;
+import org.bptt.api.Tensor;
+import org.bptt.api.Truncation;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Deeplearning4j's {@code SimpleRnn} behind the harness SPI: the library under test, run on the harness's weights.
+ *
+ * <h2>The network</h2>
+ * {@code SimpleRnn} computes {@code h_t = f(x_t · Uᵀ + h_{t-1} · Wᵀ + b)} on row vectors with h_{-1} = 0, then
+ * an {@code RnnOutputLayer} computes {@code y_t = softmax(h_t · Vᵀ + c)} (MCXENT loss) or, for the sigmoid head,
+ * {@code sigmoid(…)} with K = 1 (binary XENT loss). See {@link Dl4jNetwork} for the parameter mapping.
+ *
+ * <p><b>Last-step heads</b> use the same {@code RnnOutputLayer} with a label mask that is 1 only at each
+ * sequence's last unmasked step ({@link Dl4jBatch}), rather than {@code LastTimeStep(SimpleRnn)} +
+ * {@code OutputLayer}: the loss and its gradient are the same, but this way layer 0's activations still hold
+ * every h_t (LastTimeStep would return only the last one) and masks work unchanged. The output reported is the
+ * output layer's value at that last step.
+ *
+ * <h2>Loss convention</h2>
+ * DL4J's score is S = (1/B) Σ_b Σ_t J(b, t) over the label-masked terms, and its gradients are those of
+ * Σ_b Σ_t J(b, t) (the division by B happens later, in the updater). With D the spec's divisor
+ * ({@link org.bptt.api.LossReduction#divisor}): L = S · B / D and dL/dθ = (DL4J's gradient) / D; the same for dL/dx.
+ * DL4J clamps probabilities in the score (MCXENT to [1e-10, 1 − 1e-10], XENT to [1e-5, 1 − 1e-5], XENT's gradient
+ * too), so cases with saturated outputs differ from the exact loss; ordinary cases are unaffected.
+ *
+ * <h2>What is not supported, and why</h2>
+ * <ul>
+ *   <li>NO_BIASES: DL4J's {@code SimpleRnn} (1.0.0-M2.1) has no {@code hasBias} option.</li>
+ *   <li>INITIAL_STATE: a given h_{-1} can be set for the forward pass (stored RNN state), but
+ *       {@code SimpleRnn.backpropGradient} recomputes the forward pass from h = 0, so gradients would ignore it.
+ *       INITIAL_STATE_GRADIENTS and HIDDEN_STATE_GRADIENTS are not exposed by DL4J.</li>
+ * </ul>
+ *
+ * <p>One instance caches its networks (one per structure and truncation); calls must come one at a time, as the
+ * SPI promises. Every call leaves no masks and no stored RNN state behind.
+ */
+public final class Dl4jSimpleRnn implements RnnImplementation {
+
+    /** The plugin id. */
+    public static final String ID = "dl4j";
+    /** The DL4J version this adapter was written and tested against; reported when the jar does not say. */
+    static final String TESTED_DL4J_VERSION = "1.0.0-M2.1";
+    private static final int MAX_CACHED_NETWORKS = 16;
+
+    private static final Set<Capability> CAPABILITIES = EnumSet.of(
+            Capability.TANH, Capability.SIGMOID, Capability.RELU, Capability.IDENTITY,
+            Capability.PER_STEP_SOFTMAX, Capability.LAST_STEP_SOFTMAX, Capability.LAST_STEP_SIGMOID,
+            Capability.BIASES, Capability.MASKS, Capability.FLOAT64, Capability.FLOAT32,
+            Capability.HIDDEN_STATES, Capability.INPUT_GRADIENTS, Capability.TRUNCATED_BPTT);
+
+    private final PluginInfo info = new PluginInfo(ID, "Deeplearning4j SimpleRnn", dl4jVersion(),
+            "Eclipse Deeplearning4j (adapter: bptt-harness)",
+            "DL4J SimpleRnn + RnnOutputLayer (MCXENT / XENT) in a MultiLayerNetwork, on the harness's weights");
+
+    /** Built networks by structure, least recently used first. */
+    private final Map<Dl4jNetwork.Key, MultiLayerNetwork> networks = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Dl4jNetwork.Key, MultiLayerNetwork> eldest) {
+            return size() > MAX_CACHED_NETWORKS;
+        }
+    };
+
+    @Override
+    public PluginInfo info() {
+        return info;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.copyOf(CAPABILITIES);
+    }
+
+    @Override
+    public ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
+        requireSupported(spec, parameters, batch);
+        DataType type = Dl4jNetwork.nd4jType(spec.dataType());
+        DefaultDataTypes previousTypes = DefaultDataTypes.use(type);
+        try {
+            MultiLayerNetwork network = network(spec, parameters, null);
+            Dl4jBatch data = Dl4jBatch.of(spec, batch, type);
+            try {
+                List<INDArray> activations = network.feedForward(data.features(), data.featureMask(), data.labelMask());
+                Tensor hiddenStates = Dl4jLayout.fromTimeLast(activations.get(1));
+                Tensor outputs = Dl4jLayout.fromTimeLast(activations.get(2));
+                double score = network.score(data.dataSet(), false);
+                return new ForwardResult(hiddenStates, headOutputs(spec, outputs, data), loss(spec, batch, score));
+            } finally {
+                reset(network);
+            }
+        } finally {
+            previousTypes.restore();
+        }
+    }
+
+    @Override
+    public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
+        requireSupported(spec, parameters, batch);
+        DataType type = Dl4jNetwork.nd4jType(spec.dataType());
+        DefaultDataTypes previousTypes = DefaultDataTypes.use(type);
+        try {
+            MultiLayerNetwork network = network(spec, parameters, null);
+            Dl4jBatch data = Dl4jBatch.of(spec, batch, type);
+            try {
+                // Loss and parameter gradients the way fit() computes them.
+                network.setInput(data.features());
+                network.setLabels(data.labels());
+                network.setLayerMaskArrays(data.featureMask(), data.labelMask());
+                network.computeGradientAndScore();
+                double divisor = divisor(spec, batch);
+                Parameters parameterGradients =
+                        Dl4jNetwork.parameterGradients(network.gradient().gradientForVariable(), 1.0 / divisor);
+                double loss = loss(spec, batch, network.score());
+                reset(network);
+                // dL/dx: only calculateGradients returns it (see KNOWN_DIVERGENCES.md for its mask bug).
+                INDArray inputGradient = network.calculateGradients(
+                        data.features(), data.labels(), data.featureMask(), data.labelMask()).getSecond();
+                Tensor inputGradients = Dl4jLayout.fromTimeLast(inputGradient);
+                scale(inputGradients, 1.0 / divisor);
+                return new GradientResult(loss, parameterGradients, inputGradients, null, null);
+            } finally {
+                reset(network);
+            }
+        } finally {
+            previousTypes.restore();
+        }
+    }
+
+    /**
+     * DL4J's own truncated BPTT ({@code BackpropType.TruncatedBPTT}, {@code tbpttFwdLength} k1,
+     * {@code tbpttBackLength} k2) at fixed parameters: the batch is cut into chunks of k1 steps as
+     * {@code MultiLayerNetwork.doTruncatedBPTT} does, each chunk's gradient comes from
+     * {@code computeGradientAndScore()} with the hidden state DL4J stored at the end of the previous chunk, and
+     * the chunks' gradients are summed (where {@code fit} would instead update the parameters after each chunk).
+     * The loss is the sum of the chunks' losses (the full loss). Input gradients are not returned. This is DL4J's
+     * truncated BPTT, not {@link Truncation}'s: in DL4J 1.0.0-M2.1 k2 has no effect, no chunk backpropagates past
+     * its own start, and the SimpleRnn gradient of later chunks ignores the carried state; see
+     * {@link Dl4jKnownDivergences} and KNOWN_DIVERGENCES.md.
+     */
+    @Override
+    public GradientResult truncatedGradients(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation) {
+        requireSupported(spec, parameters, batch);
+        if (truncation == null) {
+            throw new IllegalArgumentException("dl4j: truncatedGradients needs a truncation");
+        }
+        DataType type = Dl4jNetwork.nd4jType(spec.dataType());
+        DefaultDataTypes previousTypes = DefaultDataTypes.use(type);
+        try {
+            MultiLayerNetwork network = network(spec, parameters, truncation);
+            Dl4jBatch data = Dl4jBatch.of(spec, batch, type);
+            int steps = batch.steps();
+            int chunkLength = truncation.forwardLength();
+            try {
+                network.rnnClearPreviousState();
+                Map<String, INDArray> gradientSums = new LinkedHashMap<>();
+                double scoreSum = 0;
+                for (int start = 0; start < steps; start += chunkLength) {
+                    Dl4jBatch chunk = data.steps(start, Math.min(steps, start + chunkLength));
+                    // setLayerMaskArrays(null, null) would leave the previous chunk's masks in place.
+                    network.clearLayerMaskArrays();
+                    network.setLayerMaskArrays(chunk.featureMask(), chunk.labelMask());
+                    if (chunk.hasNoLossTerms()) {
+                        // No loss, so no gradient: only carry the hidden state on. (computeGradientAndScore would
+                        // also crash on a [1, 1] all-zero label mask with MCXENT, see Dl4jBatch.)
+                        network.rnnActivateUsingStoredState(chunk.features(), true, true);
+                    } else {
+                        network.setInput(chunk.features());
+                        network.setLabels(chunk.labels());
+                        // With BackpropType.TruncatedBPTT this forward pass starts from the state stored by the
+                        // previous chunk (none for the first) and stores this chunk's last state.
+                        network.computeGradientAndScore();
+                        // The gradient arrays are views into one buffer that the next chunk overwrites.
+                        network.gradient().gradientForVariable().forEach((key, gradient) ->
+                                gradientSums.merge(key, gradient.dup(), INDArray::addi));
+                        scoreSum += network.score();
+                    }
+                    network.updateRnnStateWithTBPTTState();
+                }
+                if (gradientSums.isEmpty()) {
+                    throw new IllegalStateException("dl4j: no chunk of the batch has a loss term");
+                }
+                double divisor = divisor(spec, batch);
+                Parameters parameterGradients = Dl4jNetwork.parameterGradients(gradientSums, 1.0 / divisor);
+                return new GradientResult(loss(spec, batch, scoreSum), parameterGradients, null, null, null);
+            } finally {
+                reset(network);
+            }
+        } finally {
+            previousTypes.restore();
+        }
+    }
+
+    private MultiLayerNetwork network(ModelSpec spec, Parameters parameters, Truncation truncation) {
+        MultiLayerNetwork network = networks.computeIfAbsent(Dl4jNetwork.Key.of(spec, truncation), Dl4jNetwork::build);
+        Dl4jNetwork.setParameters(network, spec, parameters);
+        return network;
+    }
+
+    /** Leaves the network as if new: no masks, no stored state, no input or labels. */
+    private static void reset(MultiLayerNetwork network) {
+        network.clearLayerMaskArrays();
+        network.rnnClearPreviousState();
+        network.clear();
+    }
+
+    private static void requireSupported(ModelSpec spec, Parameters parameters, Batch batch) {
+        if (spec == null || parameters == null || batch == null) {
+            throw new IllegalArgumentException("dl4j: spec, parameters and batch must all be given");
+        }
+        if (!spec.biases()) {
+            throw new UnsupportedOperationException("dl4j: the spec has no biases, but DL4J's SimpleRnn always has a"
+                    + " bias (no hasBias option in " + TESTED_DL4J_VERSION + "); NO_BIASES is not supported");
+        }
+        if (batch.initialState() != null) {
+            throw new UnsupportedOperationException("dl4j: the batch gives an initial state h_{-1}, but DL4J's"
+                    + " SimpleRnn backprop always starts from h = 0; INITIAL_STATE is not supported");
+        }
+        parameters.validate(spec);
+        batch.validate(spec);
+    }
+
+    /** Per-step heads report every step's output; last-step heads the output at each sequence's last step. */
+    private static Tensor headOutputs(ModelSpec spec, Tensor perStepOutputs, Dl4jBatch data) {
+        if (spec.head() == Head.PER_STEP_SOFTMAX) {
+            return perStepOutputs;
+        }
+        int outputSize = spec.outputSize();
+        Tensor lastStep = Tensor.zeros(data.batchSize(), outputSize);
+        for (int sequence = 0; sequence < data.batchSize(); sequence++) {
+            for (int output = 0; output < outputSize; output++) {
+                lastStep.set(perStepOutputs.get(sequence, data.lastSteps()[sequence], output), sequence, output);
+            }
+        }
+        return lastStep;
+    }
+
+    private static double divisor(ModelSpec spec, Batch batch) {
+        return spec.reduction().divisor(batch.batchSize(), batch.lossTerms(spec.head()));
+    }
+
+    /** L from DL4J's score S = (summed loss) / B. */
+    private static double loss(ModelSpec spec, Batch batch, double score) {
+        return score * batch.batchSize() / divisor(spec, batch);
+    }
+
+    private static void scale(Tensor tensor, double factor) {
+        double[] data = tensor.data();
+        for (int i = 0; i < data.length; i++) {
+            data[i] *= factor;
+        }
+    }
+
+    /** The DL4J version from the jar's Maven metadata, or the version this adapter was tested against. */
+    private static String dl4jVersion() {
+        try (InputStream properties = MultiLayerNetwork.class.getResourceAsStream(
+                "/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties")) {
+            if (properties != null) {
+                Properties metadata = new Properties();
+                metadata.load(properties);
+                String version = metadata.getProperty("version");
+                if (version != null && !version.isBlank()) {
+                    return version.trim();
+                }
+            }
+        } catch (IOException unreadable) {
+            // Fall through to the tested version: the version string is informative only.
+        }
+        return TESTED_DL4J_VERSION;
+    }
+
+    /**
+     * Sets ND4J's global default data types for the duration of a call and restores them afterwards: some ND4J
+     * operations create intermediate arrays in the default type, which must match the network's.
+     */
+    private static final class DefaultDataTypes {
+        private final DataType previousDefault;
+        private final DataType previousFloatingPoint;
+
+        private DefaultDataTypes(DataType previousDefault, DataType previousFloatingPoint) {
+            this.previousDefault = previousDefault;
+            this.previousFloatingPoint = previousFloatingPoint;
+        }
+
+        static DefaultDataTypes use(DataType type) {
+            DefaultDataTypes previous = new DefaultDataTypes(Nd4j.dataType(), Nd4j.defaultFloatingPointType());
+            Nd4j.setDefaultDataTypes(type, type);
+            return previous;
+        }
+
+        void restore() {
+            Nd4j.setDefaultDataTypes(previousDefault, previousFloatingPoint);
+        }
+    }
+}
