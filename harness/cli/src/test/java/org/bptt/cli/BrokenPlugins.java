@@ -1,0 +1,95 @@
+package org.bptt.cli;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.bptt.api.Batch;
+import org.bptt.api.Capability;
+import org.bptt.api.ForwardResult;
+import org.bptt.api.GradientResult;
+import org.bptt.api.ModelSpec;
+import org.bptt.api.Parameters;
+import org.bptt.api.PluginInfo;
+import org.bptt.api.RnnImplementation;
+import org.bptt.api.Tensor;
+import org.bptt.core.plugins.PluginRegistry;
+
+/**
+ * Deliberately wrong implementations, registered for the CLI's tests only (src/test/resources/META-INF/services):
+ * each wraps the reference and plants one classic mistake of a hand-written RNN.
+ */
+public final class BrokenPlugins {
+
+    private BrokenPlugins() {
+    }
+
+    private abstract static class Wrapper implements RnnImplementation {
+        private RnnImplementation reference;
+
+        /** Found on first use, not in the constructor: discovery instantiates this very class. */
+        RnnImplementation reference() {
+            if (reference == null) {
+                reference = PluginRegistry.discover().require("reference-aggregated").implementation();
+            }
+            return reference;
+        }
+
+        /** What the reference offers, stated here: asking the reference would rediscover this class. */
+        @Override
+        public Set<Capability> capabilities() {
+            return EnumSet.complementOf(EnumSet.of(Capability.FLOAT32, Capability.TRUNCATED_BPTT));
+        }
+    }
+
+    /** Uses Wᵀ where W belongs: h_t = f(U x_t + Wᵀ h_{t-1} + b). */
+    public static final class TransposedRecurrentMatrix extends Wrapper {
+        @Override
+        public PluginInfo info() {
+            return new PluginInfo("test-transposed-w", "Test: transposed recurrent matrix", "1", "tests", "");
+        }
+
+        @Override
+        public ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
+            return reference().forward(spec, withTransposedW(parameters), batch);
+        }
+
+        @Override
+        public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
+            return reference().gradients(spec, withTransposedW(parameters), batch);
+        }
+
+        private static Parameters withTransposedW(Parameters parameters) {
+            Tensor w = parameters.W();
+            Tensor transposed = Tensor.zeros(w.shape());
+            for (int row = 0; row < w.size(0); row++) {
+                for (int column = 0; column < w.size(1); column++) {
+                    transposed.set(w.get(row, column), column, row);
+                }
+            }
+            return parameters.with("W", transposed);
+        }
+    }
+
+    /** Forgets the hidden bias's gradient: dL/db comes back as zeros. */
+    public static final class DroppedBiasGradient extends Wrapper {
+        @Override
+        public PluginInfo info() {
+            return new PluginInfo("test-dropped-bias", "Test: dropped bias gradient", "1", "tests", "");
+        }
+
+        @Override
+        public ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
+            return reference().forward(spec, parameters, batch);
+        }
+
+        @Override
+        public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
+            GradientResult exact = reference().gradients(spec, parameters, batch);
+            Parameters gradients = exact.parameterGradients();
+            if (gradients.b() != null) {
+                gradients = gradients.with("b", Tensor.zeros(gradients.b().shape()));
+            }
+            return new GradientResult(exact.loss(), gradients, exact.inputGradients(), exact.initialStateGradients(),
+                    exact.hiddenStateGradients());
+        }
+    }
+}
