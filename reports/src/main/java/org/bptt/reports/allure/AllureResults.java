@@ -102,7 +102,9 @@ public final class AllureResults {
         long start = stop - result.nanos() / 1_000_000;
 
         List<Map<String, Object>> attachments = new ArrayList<>();
-        if (!Results.comparisons(result).isEmpty()) {
+        // A passing case's worst elements are in its steps already; thousands of passing cases with attachments
+        // would make the report tens of megabytes, so only a case that needs reading gets its rows and diff.
+        if (!Results.comparisons(result).isEmpty() && result.status() != org.bptt.core.verify.Status.PASSED) {
             attachments.add(attach(uuid, "rows of " + VerifyTables.QUANTITIES_FILE, "text/csv", "csv",
                     VerifyTables.quantityRowsCsv(result).getBytes(StandardCharsets.UTF_8)));
             attachments.add(attach(uuid, "worst-element diff", "text/plain", "txt",

@@ -159,7 +159,7 @@ public final class VerifyCharts {
             return Optional.empty();
         }
         Path directory = run.resolve(DIRECTORY + "/cases/" + ChartWriter.safeName(result.implementationId()));
-        return Optional.of(ChartWriter.save(chart.get(), directory, ChartWriter.safeName(result.caseId())).get(0));
+        return Optional.of(ChartWriter.savePng(chart.get(), directory, ChartWriter.safeName(result.caseId())));
     }
 
     private static CategoryChart newChart(String title, String xTitle, String yTitle) {
@@ -170,6 +170,7 @@ public final class VerifyCharts {
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         chart.getStyler().setChartTitleFont(chart.getStyler().getChartTitleFont().deriveFont(13f));
         chart.getStyler().setOverlapped(false);
+        chart.getStyler().setXAxisLabelRotation(30);
         return chart;
     }
 

@@ -56,6 +56,7 @@ class AllureResultsTest {
         assertEquals("tanh-B2-T5-s1", json.get("name").asText());
         assertEquals("verify.dl4j.tanh-B2-T5-s1", json.get("fullName").asText());
         assertEquals("passed", json.get("status").asText());
+        assertEquals(0, json.get("attachments").size(), "a passing case carries no attachments");
         assertEquals("finished", json.get("stage").asText());
         assertEquals(CLOCK.millis(), json.get("stop").asLong());
         assertEquals(CLOCK.millis() - result.nanos() / 1_000_000, json.get("start").asLong());
