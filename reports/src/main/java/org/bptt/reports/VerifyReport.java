@@ -32,6 +32,9 @@ import org.bptt.reports.csv.VerifyTables;
  */
 public final class VerifyReport implements AutoCloseable {
 
+    /** How often the tables are rewritten while results arrive (and always at the end, or when the run stops). */
+    public static final java.time.Duration TABLE_REWRITE_INTERVAL = java.time.Duration.ofSeconds(1);
+
     private final RunFolder run;
     private final Clock clock;
     private final VerifyTables tables;
@@ -44,7 +47,7 @@ public final class VerifyReport implements AutoCloseable {
         this.clock = clock;
         this.provenance = provenance;
         provenance.writeTo(run);
-        this.tables = new VerifyTables(run);
+        this.tables = new VerifyTables(run, TABLE_REWRITE_INTERVAL);
         this.allure = AllureResults.in(run, clock);
         allure.writeCategories();
         allure.writeEnvironment(provenance);
@@ -67,7 +70,8 @@ public final class VerifyReport implements AutoCloseable {
     }
 
     /**
-     * Records one finished result: its table rows (rewritten at once), its chart if it is beyond tolerance, and its
+     * Records one finished result: its table rows (the tables are rewritten at most every
+     * {@link #TABLE_REWRITE_INTERVAL}), its chart if it is beyond tolerance, and its
      * Allure result with attachments.
      */
     public synchronized void add(CaseResult result) throws IOException {

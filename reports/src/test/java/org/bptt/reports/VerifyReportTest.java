@@ -69,13 +69,15 @@ class VerifyReportTest {
         List<CaseResult> results = new FakeResults(42).mixedRun();
         RunFolder run = RunFolder.create(root, "verify", Clock.fixed(START, ZoneOffset.UTC));
 
+        // As the CLI uses it: an exception (or Ctrl-C, through a shutdown hook) closes the report without finishing it.
         assertThrows(IllegalStateException.class, () -> {
-            VerifyReport report = VerifyReport.start(run, provenance(), Clock.fixed(START, ZoneOffset.UTC));
-            for (int i = 0; i < results.size(); i++) {
-                if (i == 6) {
-                    throw new IllegalStateException("the JVM is going down");
+            try (VerifyReport report = VerifyReport.start(run, provenance(), Clock.fixed(START, ZoneOffset.UTC))) {
+                for (int i = 0; i < results.size(); i++) {
+                    if (i == 6) {
+                        throw new IllegalStateException("the JVM is going down");
+                    }
+                    report.add(results.get(i));
                 }
-                report.add(results.get(i));
             }
         });
 

@@ -60,8 +60,10 @@ public final class VerifyTables implements AutoCloseable {
 
     private final RunFolder run;
     private final int rewriteEvery;
+    private final long rewriteIntervalNanos;
     private final List<CaseResult> results = new ArrayList<>();
     private int addedSinceRewrite;
+    private long lastRewriteNanos;
 
     /** Tables that are rewritten after every added result. */
     public VerifyTables(RunFolder run) {
@@ -75,11 +77,25 @@ public final class VerifyTables implements AutoCloseable {
      * @throws UncheckedIOException naming the file that could not be written
      */
     public VerifyTables(RunFolder run, int rewriteEvery) {
+        this(run, rewriteEvery, 0);
+    }
+
+    /**
+     * Tables that are rewritten when at least {@code rewriteInterval} has passed since the last rewrite, and on
+     * {@link #flush()} and {@link #close()}. Each rewrite writes every row again, so rewriting after every one of
+     * thousands of results costs quadratic time; a run killed outright loses at most the last interval's rows.
+     */
+    public VerifyTables(RunFolder run, java.time.Duration rewriteInterval) {
+        this(run, Integer.MAX_VALUE, rewriteInterval.toNanos());
+    }
+
+    private VerifyTables(RunFolder run, int rewriteEvery, long rewriteIntervalNanos) {
         if (rewriteEvery < 1) {
             throw new IllegalArgumentException("rewriteEvery must be at least 1, got " + rewriteEvery);
         }
         this.run = Objects.requireNonNull(run, "run");
         this.rewriteEvery = rewriteEvery;
+        this.rewriteIntervalNanos = rewriteIntervalNanos;
         flush();
     }
 
@@ -92,7 +108,8 @@ public final class VerifyTables implements AutoCloseable {
         Objects.requireNonNull(result, "result");
         results.add(result);
         addedSinceRewrite++;
-        if (addedSinceRewrite >= rewriteEvery) {
+        boolean intervalPassed = rewriteIntervalNanos > 0 && System.nanoTime() - lastRewriteNanos >= rewriteIntervalNanos;
+        if (addedSinceRewrite >= rewriteEvery || intervalPassed) {
             flush();
         }
     }
@@ -116,6 +133,7 @@ public final class VerifyTables implements AutoCloseable {
         write(QUANTITIES_FILE, QUANTITY_COLUMNS, ordered, VerifyTables::quantityRows);
         write(TIMINGS_FILE, TIMING_COLUMNS, ordered, VerifyTables::timingRows);
         addedSinceRewrite = 0;
+        lastRewriteNanos = System.nanoTime();
     }
 
     /** Rewrites the tables one last time. */

@@ -234,6 +234,24 @@ class VerifyTablesTest {
     }
 
     @Test
+    void rewritingByIntervalWaitsForTheIntervalOrTheEnd() throws IOException {
+        List<CaseResult> results = new FakeResults(8).mixedRun();
+        RunFolder run = RunFolder.create(root, "verify", CLOCK);
+        VerifyTables tables = new VerifyTables(run, java.time.Duration.ofHours(1));
+        for (int i = 0; i < 5; i++) {
+            tables.add(results.get(i));
+        }
+        assertEquals(0, parse(run.resolve(VerifyTables.CASES_FILE)).rows().size(), "rewritten before the interval");
+        tables.close();
+        assertEquals(5, parse(run.resolve(VerifyTables.CASES_FILE)).rows().size());
+
+        RunFolder eager = RunFolder.create(root, "verify", CLOCK);
+        VerifyTables everyTime = new VerifyTables(eager, java.time.Duration.ofNanos(1));
+        everyTime.add(results.get(0));
+        assertEquals(1, parse(eager.resolve(VerifyTables.CASES_FILE)).rows().size(), "not rewritten after the interval");
+    }
+
+    @Test
     void theAttachmentCsvIsTheCasesRowsOfTheQuantitiesTable() throws IOException {
         CaseResult result = new FakeResults(9).failed("dl4j", "x", "dL/dW", 12, org.bptt.core.verify.Status.FAILED, "m");
         RunFolder run = RunFolder.create(root, "verify", CLOCK);
