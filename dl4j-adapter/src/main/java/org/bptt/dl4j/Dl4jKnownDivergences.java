@@ -1,5 +1,10 @@
 package org.bptt.dl4j;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
 import org.bptt.api.ModelSpec;
@@ -8,21 +13,30 @@ import org.bptt.api.Truncation;
 /**
  * Where DL4J 1.0.0-M2.1, run by {@link Dl4jSimpleRnn}, is known to differ from the exact values (the reference
  * and finite differences agree with each other there). The evidence is in {@code dl4j-adapter/KNOWN_DIVERGENCES.md}
- * and the tests that reproduce it; these predicates let a harness classify the affected comparisons.
+ * and the tests that reproduce it; these predicates let a harness classify the affected comparisons, and
+ * {@link #explain} words them for {@link Dl4jSimpleRnn#knownDivergence}, saying for each whether it is a DL4J bug
+ * or a difference of definition.
+ *
+ * <p>In the truncated predicates, "the longest sequence" is the batch's longest unmasked length (T without a mask):
+ * DL4J's chunks past it carry no loss and add no gradient.
  */
 public final class Dl4jKnownDivergences {
+
+    /** Where the evidence is, as explanations cite it. */
+    static final String EVIDENCE = "dl4j-adapter/KNOWN_DIVERGENCES.md";
 
     private Dl4jKnownDivergences() {
     }
 
     /**
-     * dL/dx is wrong for last-step heads whenever the batch has a mask: {@code MultiLayerNetwork.calculateGradients}
-     * passes the features mask where the labels mask belongs, so the loss is taken at every unmasked step (against
-     * zero labels) instead of only the last. Loss and parameter gradients are not affected (they come from
-     * {@code computeGradientAndScore}).
+     * dL/dx is wrong for last-step heads whenever the batch's mask masks something (some sequence is shorter than
+     * T): {@code MultiLayerNetwork.calculateGradients} passes the features mask where the labels mask belongs, so the
+     * loss is taken at every unmasked step (against zero labels) instead of only the last. A mask of all ones is
+     * handed to DL4J as no mask ({@link Dl4jBatch}) and is not affected. Loss and parameter gradients are not
+     * affected (they come from {@code computeGradientAndScore}).
      */
     public static boolean inputGradientsDiverge(ModelSpec spec, Batch batch) {
-        return spec.head().lastStepOnly() && batch.mask() != null;
+        return spec.head().lastStepOnly() && batch.mask() != null && shortest(batch) < batch.steps();
     }
 
     /** {@link #inputGradientsDiverge(ModelSpec, Batch)} for a case. */
@@ -32,23 +46,131 @@ public final class Dl4jKnownDivergences {
 
     /**
      * DL4J's truncated gradients dL/dU, dL/dW, dL/db may differ from {@link Truncation}'s definition whenever the
-     * truncation cuts anything (T &gt; min(k1, k2)), for three reasons: {@code tbpttBackLength} (k2) has no effect;
-     * DL4J never backpropagates past the start of a chunk (where the definition reaches k2 steps back, for a last
-     * chunk shorter than k2 or for k2 &gt; k1); and the SimpleRnn gradient of every chunk after the first is computed
-     * on hidden states recomputed from h = 0 instead of the carried state (a bug). With T ≤ min(k1, k2) nothing is
-     * cut and DL4J's result is full BPTT, as it should be.
+     * truncation cuts anything (longest sequence &gt; min(k1, k2)), for three reasons: the SimpleRnn gradient of every
+     * chunk after the first is computed on hidden states recomputed from h = 0 instead of the carried state (a bug,
+     * {@link #laterChunksLoseTheCarriedState}); {@code tbpttBackLength} (k2) has no effect
+     * ({@link #backwardLengthIgnored}, a difference of definition); and DL4J never backpropagates past the start of
+     * a chunk (where the definition reaches k2 steps back, for a last chunk shorter than k2 or for k2 &gt; k1:
+     * {@link #chunkStartStopsBackpropagation}, a difference of definition). When nothing is cut DL4J's result is
+     * full BPTT, as it should be.
      */
     public static boolean truncatedRecurrentGradientsDiverge(Batch batch, Truncation truncation) {
-        return batch.steps() > Math.min(truncation.forwardLength(), truncation.backwardLength());
+        return longest(batch) > Math.min(truncation.forwardLength(), truncation.backwardLength());
     }
 
     /**
      * DL4J's truncated gradients dL/dV and dL/dc (the output layer's) also differ when losses should be dropped:
-     * a per-step head with k2 &lt; min(k1, T). DL4J ignores k2, so it keeps the losses of each chunk's first
-     * k1 − k2 steps. For last-step heads the only loss term is the last step, which no chunk drops.
+     * a per-step head with k2 &lt; min(k1, longest sequence). DL4J ignores k2, so it keeps the losses of each
+     * chunk's first k1 − k2 steps. For last-step heads the only loss term is the last step, which no chunk drops.
      */
     public static boolean truncatedOutputGradientsDiverge(ModelSpec spec, Batch batch, Truncation truncation) {
-        return !spec.head().lastStepOnly()
-                && truncation.backwardLength() < Math.min(truncation.forwardLength(), batch.steps());
+        return !spec.head().lastStepOnly() && backwardLengthIgnored(batch, truncation);
+    }
+
+    /**
+     * The bug: some sequence has a chunk after the first (longest sequence &gt; k1), and
+     * {@code SimpleRnn.tbpttBackpropGradient} recomputes such a chunk's hidden states from h = 0.
+     */
+    static boolean laterChunksLoseTheCarriedState(Batch batch, Truncation truncation) {
+        return longest(batch) > truncation.forwardLength();
+    }
+
+    /** The definition's k2 window is shorter than some chunk (k2 &lt; min(k1, longest sequence)), and DL4J ignores k2. */
+    static boolean backwardLengthIgnored(Batch batch, Truncation truncation) {
+        return truncation.backwardLength() < Math.min(truncation.forwardLength(), longest(batch));
+    }
+
+    /**
+     * The definition's k2 window reaches before the start of some chunk after the first: k2 &gt; k1, or a
+     * sequence's last chunk (by its own length) is shorter than k2. DL4J stops every chunk's backpropagation at its
+     * start.
+     */
+    static boolean chunkStartStopsBackpropagation(Batch batch, Truncation truncation) {
+        int k1 = truncation.forwardLength();
+        int k2 = truncation.backwardLength();
+        for (int sequence = 0; sequence < batch.batchSize(); sequence++) {
+            int length = batch.length(sequence);
+            if (length <= k1) {
+                continue; // one chunk: it starts at step 0, before which there is nothing
+            }
+            int lastChunkLength = length - k1 * ((length - 1) / k1);
+            if (k2 > k1 || lastChunkLength < k2) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Why DL4J's {@code quantity} differs from the exact value on this batch, when it is a documented divergence:
+     * one or two sentences naming the DL4J method, saying whether it is a bug or a difference of definition, and
+     * where the evidence is; empty otherwise.
+     *
+     * @param truncation the truncation of a truncated-BPTT comparison, or null for full BPTT
+     * @param quantity   a quantity as the harness names it ({@code dL/dx}, {@code dL/dU}, ...)
+     */
+    public static Optional<String> explain(ModelSpec spec, Batch batch, Truncation truncation, String quantity) {
+        if (truncation == null) {
+            if (quantity.equals("dL/dx") && inputGradientsDiverge(spec, batch)) {
+                return Optional.of("DL4J bug: MultiLayerNetwork.calculateGradients (the only DL4J call returning dL/dx)"
+                        + " passes the features mask where the labels mask belongs, so with a mask a last-step head gets"
+                        + " a loss term at every unmasked step; the loss and parameter gradients are right. Finite"
+                        + " differences side with the reference: " + EVIDENCE + " §1.");
+            }
+            return Optional.empty();
+        }
+        return switch (quantity) {
+            case "dL/dU", "dL/dW", "dL/db" -> recurrentExplanation(batch, truncation);
+            case "dL/dV", "dL/dc" -> truncatedOutputGradientsDiverge(spec, batch, truncation)
+                    ? Optional.of(String.format(Locale.ROOT, "Difference of definition, not a bug: DL4J ignores"
+                            + " tbpttBackLength (k2 = %d < k1 = %d) and keeps the losses of each chunk's first k1 − k2"
+                            + " steps, which BPTT(k1, k2) drops; the output layer's gradient is otherwise exact. %s §2a.",
+                            truncation.backwardLength(), truncation.forwardLength(), EVIDENCE))
+                    : Optional.empty();
+            default -> Optional.empty();
+        };
+    }
+
+    /** The causes of a truncated dL/dU, dL/dW or dL/db divergence that apply, bug first, or empty. */
+    private static Optional<String> recurrentExplanation(Batch batch, Truncation truncation) {
+        int k1 = truncation.forwardLength();
+        int k2 = truncation.backwardLength();
+        List<String> causes = new ArrayList<>();
+        if (laterChunksLoseTheCarriedState(batch, truncation)) {
+            causes.add("DL4J bug: SimpleRnn.tbpttBackpropGradient recomputes the hidden states of every chunk after"
+                    + " the first from h = 0 instead of the carried state (§2c)");
+        }
+        if (backwardLengthIgnored(batch, truncation)) {
+            causes.add(String.format(Locale.ROOT, "difference of definition: DL4J ignores tbpttBackLength (k2 = %d)"
+                    + " and backpropagates every loss of a chunk through the whole chunk of up to k1 = %d steps (§2a)",
+                    k2, k1));
+        }
+        if (chunkStartStopsBackpropagation(batch, truncation)) {
+            causes.add(String.format(Locale.ROOT, "difference of definition: DL4J never backpropagates past a chunk's"
+                    + " start, where BPTT(k1, k2) reaches k2 = %d steps back from the chunk's end (§2b)", k2));
+        }
+        if (causes.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT, "DL4J truncated BPTT(k1 = %d, k2 = %d): %s. Evidence: %s.", k1, k2,
+                String.join("; ", causes), EVIDENCE));
+    }
+
+    /** The shortest unmasked sequence length. */
+    private static int shortest(Batch batch) {
+        int shortest = batch.steps();
+        for (int sequence = 0; sequence < batch.batchSize(); sequence++) {
+            shortest = Math.min(shortest, batch.length(sequence));
+        }
+        return shortest;
+    }
+
+    /** The longest unmasked sequence length. */
+    private static int longest(Batch batch) {
+        int longest = 0;
+        for (int sequence = 0; sequence < batch.batchSize(); sequence++) {
+            longest = Math.max(longest, batch.length(sequence));
+        }
+        return longest;
     }
 }

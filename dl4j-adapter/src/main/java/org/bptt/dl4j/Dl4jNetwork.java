@@ -8,6 +8,7 @@ import org.bptt.api.Activation;
 import org.bptt.api.Head;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.Parameters;
+import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -23,8 +24,7 @@ import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * Builds the DL4J network for a {@link ModelSpec} (with biases: DL4J's SimpleRnn always has one) and moves
- * parameters and gradients in and out of it.
+ * Builds the DL4J network for a {@link ModelSpec} and moves parameters and gradients in and out of it.
  *
  * <p>The network is {@code SimpleRnn(d → H, f)} then {@code RnnOutputLayer(H → K)}: softmax with multi-class
  * cross-entropy (MCXENT), or for {@link Head#LAST_STEP_SIGMOID} sigmoid with binary cross-entropy (XENT) and K = 1.
@@ -34,6 +34,15 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  *   0_W  [d, H] = Uᵀ     0_RW [H, H] = Wᵀ     0_b [H] = b      (biases are [1, n] in some DL4J versions)
  *   1_W  [H, K] = Vᵀ     1_b  [K] = c
  * </pre>
+ *
+ * <p><b>Without biases</b> ({@code spec.biases() == false}) the same network is used with both biases
+ * {@code 0_b} and {@code 1_b} set to zero before every call, and their gradients discarded: nothing trains them.
+ * Adding a zero bias is exact in floating point (a + 0 = a), so the network computes exactly
+ * h_t = f(U x_t + W h_{t-1}), o_t = V h_t. DL4J 1.0.0-M2.1 offers nothing better: {@code SimpleRnn} has no
+ * {@code hasBias} option (its builder has none, and {@code SimpleRnnParamInitializer.numParams} always counts
+ * nIn·nOut + nOut·nOut + nOut), and an {@code RnnOutputLayer} built with {@code hasBias(false)} computes gradients
+ * but cannot run forward: {@code RnnOutputLayer.activate} adds its bias unconditionally and throws a
+ * NullPointerException (KNOWN_DIVERGENCES.md §4).
  */
 final class Dl4jNetwork {
 
@@ -109,25 +118,32 @@ final class Dl4jNetwork {
         return network;
     }
 
-    /** Writes {@code parameters} (with biases) into the network's parameter views. */
+    /** Writes {@code parameters} into the network's parameter views; without biases, both biases are set to zero. */
     static void setParameters(MultiLayerNetwork network, ModelSpec spec, Parameters parameters) {
         DataType type = nd4jType(spec.dataType());
         Map<String, INDArray> table = network.paramTable();
         assign(table, INPUT_WEIGHTS, Dl4jLayout.transposed(parameters.U(), type));
         assign(table, RECURRENT_WEIGHTS, Dl4jLayout.transposed(parameters.W(), type));
-        assign(table, HIDDEN_BIAS, Dl4jLayout.vector(parameters.b(), type, require(table, HIDDEN_BIAS).shape()));
+        Tensor hiddenBias = spec.biases() ? parameters.b() : Tensor.zeros(spec.hiddenSize());
+        assign(table, HIDDEN_BIAS, Dl4jLayout.vector(hiddenBias, type, require(table, HIDDEN_BIAS).shape()));
         assign(table, OUTPUT_WEIGHTS, Dl4jLayout.transposed(parameters.V(), type));
-        assign(table, OUTPUT_BIAS, Dl4jLayout.vector(parameters.c(), type, require(table, OUTPUT_BIAS).shape()));
+        Tensor outputBias = spec.biases() ? parameters.c() : Tensor.zeros(spec.outputSize());
+        assign(table, OUTPUT_BIAS, Dl4jLayout.vector(outputBias, type, require(table, OUTPUT_BIAS).shape()));
     }
 
-    /** DL4J's gradients, multiplied by {@code scale}, in the harness's orientation. */
-    static Parameters parameterGradients(Map<String, INDArray> byKey, double scale) {
+    /**
+     * DL4J's gradients, multiplied by {@code scale}, in the harness's orientation. Without biases the gradients of
+     * the two zero biases are discarded: the model has no b and no c.
+     */
+    static Parameters parameterGradients(Map<String, INDArray> byKey, double scale, boolean biases) {
+        Tensor hiddenBias = biases ? scaled(Dl4jLayout.vector(require(byKey, HIDDEN_BIAS)), scale) : null;
+        Tensor outputBias = biases ? scaled(Dl4jLayout.vector(require(byKey, OUTPUT_BIAS)), scale) : null;
         return new Parameters(
                 scaled(Dl4jLayout.transposedTensor(require(byKey, INPUT_WEIGHTS)), scale),
                 scaled(Dl4jLayout.transposedTensor(require(byKey, RECURRENT_WEIGHTS)), scale),
-                scaled(Dl4jLayout.vector(require(byKey, HIDDEN_BIAS)), scale),
+                hiddenBias,
                 scaled(Dl4jLayout.transposedTensor(require(byKey, OUTPUT_WEIGHTS)), scale),
-                scaled(Dl4jLayout.vector(require(byKey, OUTPUT_BIAS)), scale));
+                outputBias);
     }
 
     private static org.nd4j.linalg.activations.Activation hiddenActivation(Activation activation) {
@@ -156,7 +172,7 @@ final class Dl4jNetwork {
         return array;
     }
 
-    private static org.bptt.api.Tensor scaled(org.bptt.api.Tensor tensor, double scale) {
+    private static Tensor scaled(Tensor tensor, double scale) {
         double[] data = tensor.data();
         for (int i = 0; i < data.length; i++) {
             data[i] *= scale;

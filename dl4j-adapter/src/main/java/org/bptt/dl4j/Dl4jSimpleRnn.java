@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 
@@ -44,11 +45,24 @@ import org.nd4j.linalg.factory.Nd4j;
  * Σ_b Σ_t J(b, t) (the division by B happens later, in the updater). With D the spec's divisor
  * ({@link org.bptt.api.LossReduction#divisor}): L = S · B / D and dL/dθ = (DL4J's gradient) / D; the same for dL/dx.
  * DL4J clamps probabilities in the score (MCXENT to [1e-10, 1 − 1e-10], XENT to [1e-5, 1 − 1e-5], XENT's gradient
- * too), so cases with saturated outputs differ from the exact loss; ordinary cases are unaffected.
+ * too), so cases with saturated outputs differ from the exact loss; {@link #knownDivergence} declares where.
+ *
+ * <h2>Without biases</h2>
+ * NO_BIASES is the exact model h_t = f(U x_t + W h_{t-1}), o_t = V h_t, built from what DL4J has: its
+ * {@code SimpleRnn} (1.0.0-M2.1) has no {@code hasBias} option and always owns a bias, and an
+ * {@code RnnOutputLayer} built with {@code hasBias(false)} crashes in its forward pass (a DL4J bug,
+ * KNOWN_DIVERGENCES.md §4). So both biases are set to zero before every call and their gradients are discarded:
+ * nothing trains them, and adding zero is exact. See {@link Dl4jNetwork}.
+ *
+ * <h2>Known divergences</h2>
+ * {@link #knownDivergence} declares, with {@link Dl4jKnownDivergences#explain}, the documented differences from the
+ * exact values (KNOWN_DIVERGENCES.md): dL/dx of last-step heads with a mask (a DL4J bug); in truncated BPTT
+ * dL/dU, dL/dW, dL/db (partly a DL4J bug, partly differences of definition) and, for per-step heads with
+ * k2 &lt; k1, dL/dV, dL/dc (a difference of definition); and the losses when DL4J's loss function clamps a saturated
+ * probability (a difference of definition). Each explanation says which applies.
  *
  * <h2>What is not supported, and why</h2>
  * <ul>
- *   <li>NO_BIASES: DL4J's {@code SimpleRnn} (1.0.0-M2.1) has no {@code hasBias} option.</li>
  *   <li>INITIAL_STATE: a given h_{-1} can be set for the forward pass (stored RNN state), but
  *       {@code SimpleRnn.backpropGradient} recomputes the forward pass from h = 0, so gradients would ignore it.
  *       INITIAL_STATE_GRADIENTS and HIDDEN_STATE_GRADIENTS are not exposed by DL4J.</li>
@@ -68,8 +82,11 @@ public final class Dl4jSimpleRnn implements RnnImplementation {
     private static final Set<Capability> CAPABILITIES = EnumSet.of(
             Capability.TANH, Capability.SIGMOID, Capability.RELU, Capability.IDENTITY,
             Capability.PER_STEP_SOFTMAX, Capability.LAST_STEP_SOFTMAX, Capability.LAST_STEP_SIGMOID,
-            Capability.BIASES, Capability.MASKS, Capability.FLOAT64, Capability.FLOAT32,
+            Capability.BIASES, Capability.NO_BIASES, Capability.MASKS, Capability.FLOAT64, Capability.FLOAT32,
             Capability.HIDDEN_STATES, Capability.INPUT_GRADIENTS, Capability.TRUNCATED_BPTT);
+
+    /** Where DL4J's score clamped a probability in the most recent call, and on what; see {@link #knownDivergence}. */
+    private volatile ScoreClamping lastScoreClamping;
 
     private final PluginInfo info = new PluginInfo(ID, "Deeplearning4j SimpleRnn", dl4jVersion(),
             "Eclipse Deeplearning4j (adapter: bptt-harness)",
@@ -105,6 +122,7 @@ public final class Dl4jSimpleRnn implements RnnImplementation {
                 List<INDArray> activations = network.feedForward(data.features(), data.featureMask(), data.labelMask());
                 Tensor hiddenStates = Dl4jLayout.fromTimeLast(activations.get(1));
                 Tensor outputs = Dl4jLayout.fromTimeLast(activations.get(2));
+                recordScoreClamping(spec, batch, outputs);
                 double score = network.score(data.dataSet(), false);
                 return new ForwardResult(hiddenStates, headOutputs(spec, outputs, data), loss(spec, batch, score));
             } finally {
@@ -130,8 +148,8 @@ public final class Dl4jSimpleRnn implements RnnImplementation {
                 network.setLayerMaskArrays(data.featureMask(), data.labelMask());
                 network.computeGradientAndScore();
                 double divisor = divisor(spec, batch);
-                Parameters parameterGradients =
-                        Dl4jNetwork.parameterGradients(network.gradient().gradientForVariable(), 1.0 / divisor);
+                Parameters parameterGradients = Dl4jNetwork.parameterGradients(
+                        network.gradient().gradientForVariable(), 1.0 / divisor, spec.biases());
                 double loss = loss(spec, batch, network.score());
                 reset(network);
                 // dL/dx: only calculateGradients returns it (see KNOWN_DIVERGENCES.md for its mask bug).
@@ -139,6 +157,9 @@ public final class Dl4jSimpleRnn implements RnnImplementation {
                         data.features(), data.labels(), data.featureMask(), data.labelMask()).getSecond();
                 Tensor inputGradients = Dl4jLayout.fromTimeLast(inputGradient);
                 scale(inputGradients, 1.0 / divisor);
+                reset(network);
+                recordScoreClamping(spec, batch, Dl4jLayout.fromTimeLast(
+                        network.feedForward(data.features(), data.featureMask(), data.labelMask()).get(2)));
                 return new GradientResult(loss, parameterGradients, inputGradients, null, null);
             } finally {
                 reset(network);
@@ -173,7 +194,11 @@ public final class Dl4jSimpleRnn implements RnnImplementation {
             int steps = batch.steps();
             int chunkLength = truncation.forwardLength();
             try {
-                network.rnnClearPreviousState();
+                // The full forward pass gives the outputs the chunks' scores see (the state is carried), so it
+                // tells where the score clamps probabilities. reset() also clears any stored state.
+                recordScoreClamping(spec, batch, Dl4jLayout.fromTimeLast(
+                        network.feedForward(data.features(), data.featureMask(), data.labelMask()).get(2)));
+                reset(network);
                 Map<String, INDArray> gradientSums = new LinkedHashMap<>();
                 double scoreSum = 0;
                 for (int start = 0; start < steps; start += chunkLength) {
@@ -202,7 +227,7 @@ public final class Dl4jSimpleRnn implements RnnImplementation {
                     throw new IllegalStateException("dl4j: no chunk of the batch has a loss term");
                 }
                 double divisor = divisor(spec, batch);
-                Parameters parameterGradients = Dl4jNetwork.parameterGradients(gradientSums, 1.0 / divisor);
+                Parameters parameterGradients = Dl4jNetwork.parameterGradients(gradientSums, 1.0 / divisor, spec.biases());
                 return new GradientResult(loss(spec, batch, scoreSum), parameterGradients, null, null, null);
             } finally {
                 reset(network);
@@ -210,6 +235,48 @@ public final class Dl4jSimpleRnn implements RnnImplementation {
         } finally {
             previousTypes.restore();
         }
+    }
+
+    /**
+     * The documented divergences of DL4J 1.0.0-M2.1 from the exact values: each explanation names the DL4J method,
+     * says whether it is a DL4J bug or a difference of definition, and points to KNOWN_DIVERGENCES.md.
+     * <ul>
+     *   <li>{@link Dl4jKnownDivergences#explain}: dL/dx of masked last-step heads, and the truncated-BPTT
+     *       gradients;</li>
+     *   <li>the loss functions' clamped probabilities ({@link Dl4jScoreClamping}): the losses (and for the sigmoid
+     *       head every gradient), when the most recent call of this instance, on this spec and an equal batch, saw
+     *       DL4J output a probability that its loss function clamps. Weights are not among this method's
+     *       arguments, so the adapter records this during the calls it has just made.</li>
+     * </ul>
+     */
+    @Override
+    public Optional<String> knownDivergence(ModelSpec spec, Batch batch, Truncation truncation, String quantity) {
+        if (spec == null || batch == null || quantity == null) {
+            return Optional.empty();
+        }
+        List<String> explanations = new java.util.ArrayList<>();
+        Dl4jKnownDivergences.explain(spec, batch, truncation, quantity).ifPresent(explanations::add);
+        ScoreClamping clamping = lastScoreClamping;
+        boolean affected = quantity.startsWith("loss")
+                || (spec.head() == Head.LAST_STEP_SIGMOID && quantity.startsWith("dL/d"));
+        if (affected && clamping != null && clamping.spec().equals(spec) && clamping.batch().equals(batch)
+                && clamping.clampedTerms().isPresent()) {
+            explanations.add(Dl4jScoreClamping.explanation(spec, clamping.clampedTerms().get()));
+        }
+        return explanations.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", explanations));
+    }
+
+    /**
+     * Where DL4J's loss function clamps a probability in a call on {@code spec} and {@code batch}.
+     *
+     * @param batch            the call's batch (the caller's object: it must not change it)
+     * @param clampedTerms the clamped loss terms, described ({@link Dl4jScoreClamping#clampedTerms}), or empty
+     */
+    private record ScoreClamping(ModelSpec spec, Batch batch, Optional<String> clampedTerms) {
+    }
+
+    private void recordScoreClamping(ModelSpec spec, Batch batch, Tensor perStepOutputs) {
+        lastScoreClamping = new ScoreClamping(spec, batch, Dl4jScoreClamping.clampedTerms(spec, batch, perStepOutputs));
     }
 
     private MultiLayerNetwork network(ModelSpec spec, Parameters parameters, Truncation truncation) {
@@ -228,10 +295,6 @@ public final class Dl4jSimpleRnn implements RnnImplementation {
     private static void requireSupported(ModelSpec spec, Parameters parameters, Batch batch) {
         if (spec == null || parameters == null || batch == null) {
             throw new IllegalArgumentException("dl4j: spec, parameters and batch must all be given");
-        }
-        if (!spec.biases()) {
-            throw new UnsupportedOperationException("dl4j: the spec has no biases, but DL4J's SimpleRnn always has a"
-                    + " bias (no hasBias option in " + TESTED_DL4J_VERSION + "); NO_BIASES is not supported");
         }
         if (batch.initialState() != null) {
             throw new UnsupportedOperationException("dl4j: the batch gives an initial state h_{-1}, but DL4J's"

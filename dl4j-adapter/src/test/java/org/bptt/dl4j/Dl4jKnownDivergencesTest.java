@@ -1,29 +1,42 @@
 package org.bptt.dl4j;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import org.bptt.api.Activation;
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
 import org.bptt.api.DataType;
+import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
+import org.bptt.api.Truncation;
 import org.bptt.core.cases.CaseGenerator;
 import org.bptt.core.gradcheck.FiniteDifferences;
 import org.bptt.core.gradcheck.GradientCheck;
 import org.deeplearning4j.nn.api.layers.RecurrentLayer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The evidence for KNOWN_DIVERGENCES.md that is not about truncated BPTT ({@link Dl4jTruncatedBpttTest}): each
@@ -113,7 +126,7 @@ class Dl4jKnownDivergencesTest {
         network.setLabels(data.labels());
         network.computeGradientAndScore();
         double loss = network.score() * batch.batchSize();
-        Parameters dl4j = Dl4jNetwork.parameterGradients(network.gradient().gradientForVariable(), 1.0);
+        Parameters dl4j = Dl4jNetwork.parameterGradients(network.gradient().gradientForVariable(), 1.0, true);
 
         assertTrue(Math.abs(loss - expectedLoss) < 1e-12 * Math.abs(expectedLoss),
                 "DL4J's loss from h_{-1}: " + loss + " vs " + expectedLoss);
@@ -129,6 +142,153 @@ class Dl4jKnownDivergencesTest {
             assertTrue(relativeDifference(dl4j.get(name), numeric.get(name)) > CLEAR_DISAGREEMENT,
                     "DL4J dL/d" + name + " from h_{-1} was expected to miss finite differences");
         }
+    }
+
+    /**
+     * Why NO_BIASES holds the output bias at zero instead of using {@code hasBias(false)}: an
+     * {@code RnnOutputLayer} built without a bias computes gradients, but its forward pass
+     * ({@code RnnOutputLayer.activate}, used by {@code feedForward}, {@code output} and
+     * {@code rnnActivateUsingStoredState}) adds the bias unconditionally and throws a NullPointerException.
+     */
+    @Test
+    void anRnnOutputLayerWithoutBiasCannotRunForward() {
+        MultiLayerNetwork network = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .dataType(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
+                .updater(new NoOp())
+                .list()
+                .layer(new SimpleRnn.Builder().nIn(3).nOut(4).activation(org.nd4j.linalg.activations.Activation.TANH).build())
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(3).hasBias(false)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+                .build());
+        network.init();
+        assertEquals(Set.of("0_W", "0_RW", "0_b", "1_W"), network.paramTable().keySet());
+        INDArray features = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.DOUBLE, 2, 3, 5);
+        INDArray labels = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.DOUBLE, 2, 3, 5);
+        labels.get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.all()).assign(1.0);
+        network.setInput(features);
+        network.setLabels(labels);
+        network.computeGradientAndScore();
+        assertTrue(Double.isFinite(network.score()), "the gradient path works without the bias");
+        NullPointerException crash = assertThrows(NullPointerException.class, () -> network.feedForward(features));
+        assertTrue(java.util.Arrays.stream(crash.getStackTrace()).anyMatch(frame ->
+                frame.getClassName().equals("org.deeplearning4j.nn.layers.recurrent.RnnOutputLayer")
+                        && frame.getMethodName().equals("activate")), "crashes in RnnOutputLayer.activate");
+    }
+
+    /** knownDivergence names the calculateGradients bug for dL/dx of last-step heads whose mask masks something only. */
+    @Test
+    void theInputGradientBugIsDeclaredWhereItApplies() {
+        Dl4jSimpleRnn dl4j = new Dl4jSimpleRnn();
+        ModelSpec lastStep = new ModelSpec(3, 4, 3, Activation.TANH, Head.LAST_STEP_SOFTMAX, true, LossReduction.SUM,
+                DataType.FLOAT64);
+        Batch masked = CaseGenerator.generate("masked", lastStep, 3, 6, true, false, 3).batch();
+        String explanation = dl4j.knownDivergence(lastStep, masked, null, "dL/dx").orElseThrow();
+        assertTrue(explanation.startsWith("DL4J bug: MultiLayerNetwork.calculateGradients"), explanation);
+        assertTrue(explanation.contains("KNOWN_DIVERGENCES.md §1"), explanation);
+        assertEquals(Optional.empty(), dl4j.knownDivergence(lastStep, masked, null, "dL/dU"));
+        assertEquals(Optional.empty(), dl4j.knownDivergence(lastStep.withHead(Head.PER_STEP_SOFTMAX), masked, null, "dL/dx"));
+        // B = 1: the mask is all ones, handed to DL4J as no mask, and dL/dx is right.
+        Batch allOnes = CaseGenerator.generate("one", lastStep, 1, 6, true, false, 3).batch();
+        assertEquals(Optional.empty(), dl4j.knownDivergence(lastStep, allOnes, null, "dL/dx"));
+        GradientResult expected = Dl4jTestSupport.REFERENCE.gradients(lastStep, CaseGenerator.generate("one", lastStep, 1, 6,
+                true, false, 3).parameters(), allOnes);
+        GradientResult actual = dl4j.gradients(lastStep, CaseGenerator.generate("one", lastStep, 1, 6, true, false, 3)
+                .parameters(), allOnes);
+        assertTrue(Dl4jTestSupport.compareInputGradients(lastStep, allOnes, expected.inputGradients(),
+                actual.inputGradients()).passed());
+    }
+
+    /**
+     * Truncated explanations say which causes apply. With T ≤ k1 there is one chunk and no bug: BPTT(5, 2) on T = 5
+     * differs from the definition only because DL4J ignores k2, and indeed DL4J then returns exactly full BPTT.
+     * With whole chunks after the first (T = 6, k1 = k2 = 3) only the h = 0 bug applies; with a short last chunk
+     * (T = 7) the chunk-start difference of definition joins it.
+     */
+    @Test
+    void truncatedExplanationsSayWhetherABugOrTheDefinitionApplies() {
+        Dl4jSimpleRnn dl4j = new Dl4jSimpleRnn();
+        ModelSpec spec = new ModelSpec(3, 4, 3, Activation.TANH, Head.PER_STEP_SOFTMAX, true, LossReduction.SUM,
+                DataType.FLOAT64);
+        Case oneChunk = CaseGenerator.generate("one-chunk", spec, 2, 5, false, false, 8);
+        Truncation ignoredK2 = new Truncation(5, 2);
+        String recurrent = dl4j.knownDivergence(spec, oneChunk.batch(), ignoredK2, "dL/dU").orElseThrow();
+        assertTrue(recurrent.contains("difference of definition: DL4J ignores tbpttBackLength (k2 = 2)"), recurrent);
+        assertFalse(recurrent.contains("bug"), recurrent);
+        String output = dl4j.knownDivergence(spec, oneChunk.batch(), ignoredK2, "dL/dV").orElseThrow();
+        assertTrue(output.startsWith("Difference of definition, not a bug"), output);
+        Parameters full = Dl4jTestSupport.REFERENCE.gradients(spec, oneChunk.parameters(), oneChunk.batch()).parameterGradients();
+        Parameters truncated = dl4j.truncatedGradients(spec, oneChunk.parameters(), oneChunk.batch(), ignoredK2).parameterGradients();
+        for (String name : Parameters.NAMES) {
+            assertTrue(Dl4jTestSupport.COMPARATOR.compare("dL/d" + name, full.get(name), truncated.get(name), null,
+                    org.bptt.core.compare.IndexLabels.generic(full.get(name).rank()), DataType.FLOAT64, 5).passed(),
+                    "DL4J's BPTT(5, 2) on T = 5 is full BPTT: dL/d" + name);
+        }
+
+        Batch wholeChunks = CaseGenerator.generate("whole", spec, 2, 6, false, false, 11).batch();
+        String bugOnly = dl4j.knownDivergence(spec, wholeChunks, new Truncation(3, 3), "dL/dW").orElseThrow();
+        assertTrue(bugOnly.contains("DL4J bug: SimpleRnn.tbpttBackpropGradient"), bugOnly);
+        assertFalse(bugOnly.contains("difference of definition"), bugOnly);
+        assertEquals(Optional.empty(), dl4j.knownDivergence(spec, wholeChunks, new Truncation(3, 3), "dL/dV"),
+                "dV and dc are right with whole chunks and k2 = k1");
+
+        Batch shortLastChunk = CaseGenerator.generate("short", spec, 2, 7, false, false, 12).batch();
+        String both = dl4j.knownDivergence(spec, shortLastChunk, new Truncation(3, 3), "dL/db").orElseThrow();
+        assertTrue(both.contains("DL4J bug") && both.contains("never backpropagates past a chunk's start"), both);
+
+        for (String quantity : List.of("loss (gradients)", "dL/dU", "dL/dV", "dL/dx")) {
+            assertEquals(Optional.empty(), dl4j.knownDivergence(spec, wholeChunks, new Truncation(6, 8), quantity),
+                    "nothing is cut: " + quantity);
+        }
+    }
+
+    /**
+     * DL4J's MCXENT score clamps probabilities to [1e-10, 1 − 1e-10]. In the DEFAULT suite (seed 42) relu at T = 64
+     * saturates the softmax: DL4J's loss is the loss of the reference's own outputs with that clamp applied, the
+     * gradients (not clamped by MCXENT) agree, and knownDivergence explains the losses, for this batch only.
+     */
+    @Test
+    void theClampedSoftmaxScoreIsDeclaredForTheBatchThatHitIt() {
+        Case clamped = org.bptt.core.cases.Suite.DEFAULT.cases(42L).stream()
+                .filter(c -> c.id().equals("relu-lastsoftmax-bias-nomask-noh0-meant-B3-T64")).findFirst().orElseThrow();
+        ModelSpec spec = clamped.spec();
+        Batch batch = clamped.batch();
+        Dl4jSimpleRnn dl4j = new Dl4jSimpleRnn();
+        double dl4jLoss = dl4j.forward(spec, clamped.parameters(), batch).loss();
+
+        Tensor referenceOutputs = Dl4jTestSupport.REFERENCE.forward(spec, clamped.parameters(), batch).outputs();
+        double exact = 0;
+        double clampedLoss = 0;
+        for (int sequence = 0; sequence < batch.batchSize(); sequence++) {
+            for (int output = 0; output < spec.outputSize(); output++) {
+                double target = batch.targets().get(sequence, output);
+                double probability = referenceOutputs.get(sequence, output);
+                exact -= target * Math.log(probability);
+                clampedLoss -= target * Math.log(Math.min(Math.max(probability, 1e-10), 1 - 1e-10));
+            }
+        }
+        double divisor = spec.reduction().divisor(batch.batchSize(), batch.lossTerms(spec.head()));
+        assertTrue(Math.abs(exact / divisor - dl4jLoss) > 1, "the clamp changes the loss: " + dl4jLoss + " vs " + exact / divisor);
+        assertEquals(clampedLoss / divisor, dl4jLoss, 1e-9 * dl4jLoss, "DL4J's loss is the clamped loss");
+
+        String explanation = dl4j.knownDivergence(spec, copy(batch), null, "loss").orElseThrow();
+        assertTrue(explanation.contains("DL4J's LossMCXENT clamps softmax probabilities"), explanation);
+        assertTrue(dl4j.knownDivergence(spec, batch, null, "loss (gradients)").isPresent());
+        assertEquals(Optional.empty(), dl4j.knownDivergence(spec, batch, null, "dL/dU"), "MCXENT's gradient is not clamped");
+        GradientResult expected = Dl4jTestSupport.REFERENCE.gradients(spec, clamped.parameters(), batch);
+        GradientResult actual = dl4j.gradients(spec, clamped.parameters(), batch);
+        List<String> failures = Dl4jTestSupport.failures("clamped", Dl4jTestSupport.compareParameterGradients(spec, batch,
+                expected, actual));
+        assertEquals(List.of("clamped: loss (gradients)"), failures.stream().map(f -> f.substring(0, f.indexOf(" 1 of"))).toList());
+
+        Case other = CaseGenerator.generate("other", spec, 3, 64, false, false, 1);
+        dl4j.forward(spec, other.parameters(), other.batch());
+        assertEquals(Optional.empty(), dl4j.knownDivergence(spec, batch, null, "loss"),
+                "the explanation holds for the batch of the most recent call only");
+    }
+
+    private static Batch copy(Batch batch) {
+        return new Batch(batch.inputs().copy(), batch.targets().copy(), batch.mask() == null ? null : batch.mask().copy(),
+                batch.initialState() == null ? null : batch.initialState().copy());
     }
 
     /** dL/dx from {@code MultiLayerNetwork.calculateGradients}, with or without the features mask. */

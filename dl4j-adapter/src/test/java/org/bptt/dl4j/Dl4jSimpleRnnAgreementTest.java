@@ -69,7 +69,7 @@ class Dl4jSimpleRnnAgreementTest {
         return new ModelSpec(3, 4, head == Head.LAST_STEP_SIGMOID ? 1 : 3, activation, head, true, reduction, dataType);
     }
 
-    private static List<String> compare(Case testCase) {
+    static List<String> compare(Case testCase) {
         ModelSpec spec = testCase.spec();
         Batch batch = testCase.batch();
         ModelSpec referenceSpec = spec.withDataType(DataType.FLOAT64);

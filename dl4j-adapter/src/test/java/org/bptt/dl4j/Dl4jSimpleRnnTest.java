@@ -46,7 +46,8 @@ class Dl4jSimpleRnnTest {
     void declaresExactlyWhatWorks() {
         assertEquals(EnumSet.of(Capability.TANH, Capability.SIGMOID, Capability.RELU, Capability.IDENTITY,
                 Capability.PER_STEP_SOFTMAX, Capability.LAST_STEP_SOFTMAX, Capability.LAST_STEP_SIGMOID,
-                Capability.BIASES, Capability.MASKS, Capability.FLOAT64, Capability.FLOAT32, Capability.HIDDEN_STATES,
+                Capability.BIASES, Capability.NO_BIASES, Capability.MASKS, Capability.FLOAT64, Capability.FLOAT32,
+                Capability.HIDDEN_STATES,
                 Capability.INPUT_GRADIENTS, Capability.TRUNCATED_BPTT), new Dl4jSimpleRnn().capabilities());
     }
 
@@ -60,13 +61,23 @@ class Dl4jSimpleRnnTest {
         assertTrue(found.get(0) instanceof Dl4jSimpleRnn);
     }
 
+    /**
+     * Without biases both DL4J biases are held at zero and their gradients discarded: the gradients come back
+     * without b and c, in full and truncated BPTT, and the network is left with zero biases.
+     */
     @Test
-    void refusesAModelWithoutBiasesNamingTheCapability() {
+    void aModelWithoutBiasesHasNoBiasGradients() {
         ModelSpec spec = spec(Head.PER_STEP_SOFTMAX, DataType.FLOAT64).withBiases(false);
         Case testCase = CaseGenerator.generate("no-bias", spec, 2, 3, false, false, 1);
-        UnsupportedOperationException error = assertThrows(UnsupportedOperationException.class,
-                () -> Dl4jTestSupport.DL4J.gradients(spec, testCase.parameters(), testCase.batch()));
-        assertTrue(error.getMessage().contains("NO_BIASES"), error.getMessage());
+        var gradients = Dl4jTestSupport.DL4J.gradients(spec, testCase.parameters(), testCase.batch()).parameterGradients();
+        gradients.validate(spec);
+        var truncated = Dl4jTestSupport.DL4J.truncatedGradients(spec, testCase.parameters(), testCase.batch(),
+                new Truncation(2, 2)).parameterGradients();
+        truncated.validate(spec);
+        var network = Dl4jNetwork.build(Dl4jNetwork.Key.of(spec, null));
+        Dl4jNetwork.setParameters(network, spec, testCase.parameters());
+        assertEquals(0.0, network.getParam("0_b").amaxNumber().doubleValue());
+        assertEquals(0.0, network.getParam("1_b").amaxNumber().doubleValue());
     }
 
     @Test

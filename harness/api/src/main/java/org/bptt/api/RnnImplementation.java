@@ -1,5 +1,6 @@
 package org.bptt.api;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,5 +33,22 @@ public interface RnnImplementation {
      */
     default GradientResult truncatedGradients(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation) {
         throw new UnsupportedOperationException(info().id() + " does not implement truncated BPTT");
+    }
+
+    /**
+     * Explains a documented divergence of the library behind this implementation from the exact values: a
+     * third-party bug, or a documented difference of definition, with its evidence (where finite differences side
+     * with the reference). The harness then reports the comparison as a known divergence with this explanation
+     * instead of a failure. A divergence not explained here is a failure; an explanation for a comparison that
+     * passes is ignored.
+     *
+     * @param truncation the truncation of a {@link #truncatedGradients} call, or null for full BPTT
+     * @param quantity   the compared quantity: {@code h}, {@code y}, {@code loss}, {@code loss (gradients)},
+     *                   {@code dL/dU}, {@code dL/dW}, {@code dL/db}, {@code dL/dV}, {@code dL/dc}, {@code dL/dx},
+     *                   {@code dL/dh_{-1}} or {@code dL/dh}
+     * @return the explanation (one or two sentences, naming where the evidence is), or empty
+     */
+    default Optional<String> knownDivergence(ModelSpec spec, Batch batch, Truncation truncation, String quantity) {
+        return Optional.empty();
     }
 }

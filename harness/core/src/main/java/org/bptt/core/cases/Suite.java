@@ -16,6 +16,7 @@ import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
+import org.bptt.api.Truncation;
 
 /**
  * The verification suites. Every suite starts with the two hand-made examples ({@value #WORKED_EXAMPLE_ID}: the
@@ -33,6 +34,17 @@ import org.bptt.api.Tensor;
  * </ul>
  * Case ids are stable, unique and file-name safe, e.g. {@code tanh-perstep-bias-mask-h0-meanb-B3-T17}. Each case's
  * seed is derived from the suite seed and its id, so a case's data does not depend on which suite or shard it is in.
+ *
+ * <p><b>Truncated BPTT</b> ({@link #truncatedCases}): DEFAULT grid cases with B = 3, T ∈ {@link #TRUNCATED_LENGTHS},
+ * no h_{-1}, each run with the four {@link #truncations(int) truncations} (k1, k2) = (T, T), (4, 4), (8, 3), (3, 8):
+ * nothing cut (equal to full BPTT), chunked BPTT, k2 &lt; k1 and k2 &gt; k1.
+ * <ul>
+ *   <li>DEFAULT: both lengths × every head × mask off/on, 12 cases, so 48 truncated cases. The activation cycles
+ *       so that each head meets every activation and each activation both mask settings; biases are on for
+ *       (head index + length index) even, off otherwise, so both appear with every head and mask.</li>
+ *   <li>QUICK: DEFAULT's T = 17 half, 24 truncated cases.</li>
+ *   <li>FULL: every activation for each of DEFAULT's (length, head, mask), 192 truncated cases.</li>
+ * </ul>
  */
 public enum Suite {
     QUICK,
@@ -64,6 +76,57 @@ public enum Suite {
             }
         }
         return List.copyOf(cases);
+    }
+
+    /** The lengths T of the truncated cases: longer than every k1 and k2 used, and 64 not a multiple of 3. */
+    public static final List<Integer> TRUNCATED_LENGTHS = List.of(17, 64);
+
+    /**
+     * The suite's truncated-BPTT cases, in a stable order (the truncation varying fastest); the same seed gives
+     * equal cases, and each wraps the DEFAULT grid case of the same id and data.
+     */
+    public List<TruncatedCase> truncatedCases(long seed) {
+        List<TruncatedCase> cases = new ArrayList<>();
+        for (GridPoint point : truncatedGrid()) {
+            Case testCase = point.build(seed);
+            for (Truncation truncation : truncations(point.steps())) {
+                cases.add(new TruncatedCase(testCase, truncation));
+            }
+        }
+        return List.copyOf(cases);
+    }
+
+    /**
+     * The truncations every truncated case of T steps is run with, (k1, k2): (T, T) cuts nothing and equals full
+     * BPTT; (4, 4) is chunked BPTT (for T = 17 with a last chunk of one step); (8, 3) drops the losses of each
+     * chunk's first five steps (k2 &lt; k1); (3, 8) backpropagates each chunk's losses into earlier chunks (k2 &gt; k1).
+     */
+    public static List<Truncation> truncations(int steps) {
+        return List.of(new Truncation(steps, steps), new Truncation(4, 4), new Truncation(8, 3), new Truncation(3, 8));
+    }
+
+    /** The grid points of the truncated cases (see the class comment): B = 3, no h_{-1}. */
+    List<GridPoint> truncatedGrid() {
+        List<GridPoint> grid = new ArrayList<>();
+        int lengths = this == QUICK ? 1 : TRUNCATED_LENGTHS.size();
+        int batchIndex = BATCH_SIZES.indexOf(3);
+        for (int lengthIndex = 0; lengthIndex < lengths; lengthIndex++) {
+            int tIndex = LENGTHS.indexOf(TRUNCATED_LENGTHS.get(lengthIndex));
+            for (int h = 0; h < Head.values().length; h++) {
+                int bias = (h + lengthIndex) % 2;
+                for (int mask = 0; mask < 2; mask++) {
+                    if (this == FULL) {
+                        for (int a = 0; a < Activation.values().length; a++) {
+                            grid.add(defaultPoint(a, h, bias, mask, 0, batchIndex, tIndex));
+                        }
+                    } else {
+                        int a = (h + 2 * mask + lengthIndex) % Activation.values().length;
+                        grid.add(defaultPoint(a, h, bias, mask, 0, batchIndex, tIndex));
+                    }
+                }
+            }
+        }
+        return grid;
     }
 
     /** Parses a suite name case-insensitively; the error lists the names. */

@@ -38,6 +38,9 @@ public final class PluginRegistry {
     /** The {@link LoadedPlugin#source()} of plugins found on the class path. */
     public static final String CLASS_PATH = "class path";
 
+    /** Where a jar registers its implementations. */
+    public static final String SERVICE_FILE = "META-INF/services/" + RnnImplementation.class.getName();
+
     /** Listing stops after this many unlistable providers in one source (so a broken loader cannot loop forever). */
     private static final int MAX_LISTING_ERRORS = 100;
 
@@ -62,6 +65,12 @@ public final class PluginRegistry {
         for (Path directory : pluginDirectories == null ? List.<Path>of() : pluginDirectories) {
             for (Path jar : jarsIn(directory, problems)) {
                 String source = jar.toString();
+                // URLClassLoader silently finds nothing in a corrupt jar: check it first, so it is reported.
+                String unreadable = unreadablePluginJar(jar);
+                if (unreadable != null) {
+                    problems.add(new PluginProblem(source, unreadable));
+                    continue;
+                }
                 URLClassLoader loader;
                 try {
                     loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, PluginRegistry.class.getClassLoader());
@@ -79,6 +88,18 @@ public final class PluginRegistry {
     /** Only the class path. */
     public static PluginRegistry discover() {
         return discover(List.of());
+    }
+
+    /** Why {@code jar} cannot hold a plugin (not a zip file, or no service registration), or null when it can. */
+    private static String unreadablePluginJar(Path jar) {
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+            if (file.getEntry(SERVICE_FILE) == null) {
+                return "registers no plugin: the jar has no " + SERVICE_FILE;
+            }
+            return null;
+        } catch (IOException | SecurityException e) {
+            return "is not a readable jar: " + e.getMessage();
+        }
     }
 
     private static List<Path> jarsIn(Path directory, List<PluginProblem> problems) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.bptt.api.Batch;
 import org.bptt.api.Capability;
@@ -34,6 +36,8 @@ import org.bptt.api.ModelSpec;
 import org.bptt.api.Parameters;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
+import org.bptt.api.Truncation;
+import org.bptt.core.cases.TruncatedCase;
 import org.bptt.core.compare.IndexLabels;
 import org.bptt.core.compare.QuantityComparison;
 import org.bptt.core.compare.TensorComparator;
@@ -60,9 +64,22 @@ import org.bptt.core.plugins.LoadedPlugin;
  *       ({@link Capability#INPUT_GRADIENTS}), dL/dh_{-1} ({@link Capability#INITIAL_STATE_GRADIENTS}, also when
  *       h_{-1} = 0) and dL/dh ({@link Capability#HIDDEN_STATE_GRADIENTS}); per-step tensors skip masked steps.
  *       Any failure makes the case {@link Status#FAILED}, the message naming the first failing quantity, its index,
- *       both values and the errors; when every failure matches a {@link KnownDivergence} it is
- *       {@link Status#KNOWN_DIVERGENCE} with the explanation.</li>
+ *       both values and the errors; when every failure is explained it is {@link Status#KNOWN_DIVERGENCE} with the
+ *       explanations. A failed quantity is explained by the first matching entry of the {@link KnownDivergences}
+ *       list, else by the implementation's own {@link RnnImplementation#knownDivergence} (called like any plugin
+ *       method: on a worker thread with the call timeout; a throw, a hang, null or a blank text count as no
+ *       explanation). Explanations are asked for failed quantities only, so one for a quantity that passes changes
+ *       nothing.</li>
  * </ol>
+ *
+ * <p><b>Truncated BPTT</b> ({@link #verifyTruncated}): the same steps for a {@link TruncatedCase}, where both
+ * plugins must also declare {@link Capability#TRUNCATED_BPTT} (else {@link Status#SKIPPED} with the reason), and
+ * each is called once, {@code truncatedGradients(spec, parameters, batch, truncation)}, with the same isolation,
+ * timeout and garbage checks. Compared: the loss returned with the gradients ({@value #GRADIENT_LOSS}), dL/dU,
+ * dL/dW, dL/db, dL/dV, dL/dc, and dL/dx when both declare {@link Capability#INPUT_GRADIENTS} and both return it
+ * (null is allowed there: DL4J's truncated BPTT, for one, computes no input gradients). The
+ * {@link KnownDivergences} list is not consulted for truncated cases (its predicates see the case, not the
+ * truncation); the implementation's {@code knownDivergence} is, with the truncation.
  */
 public final class Verifier {
 
@@ -120,14 +137,30 @@ public final class Verifier {
 
     /** Verifies every case in order, handing each result to {@code onEach} (may be null) as soon as it is known. */
     public List<CaseResult> verifyAll(List<Case> cases, LoadedPlugin implementation, LoadedPlugin oracle, Consumer<CaseResult> onEach) {
+        return verifyEach(cases, testCase -> verify(testCase, implementation, oracle),
+                testCase -> testCase == null ? "?" : testCase.id(), implementation, oracle, onEach);
+    }
+
+    /**
+     * Verifies every truncated case in order, handing each result to {@code onEach} (may be null) as soon as it is
+     * known.
+     */
+    public List<CaseResult> verifyAllTruncated(List<TruncatedCase> cases, LoadedPlugin implementation, LoadedPlugin oracle,
+                                               Consumer<CaseResult> onEach) {
+        return verifyEach(cases, truncatedCase -> verifyTruncated(truncatedCase, implementation, oracle),
+                truncatedCase -> truncatedCase == null ? "?" : truncatedCase.id(), implementation, oracle, onEach);
+    }
+
+    private <T> List<CaseResult> verifyEach(List<T> cases, Function<T, CaseResult> verifyOne, Function<T, String> idOf,
+                                            LoadedPlugin implementation, LoadedPlugin oracle, Consumer<CaseResult> onEach) {
         List<CaseResult> results = new ArrayList<>(cases.size());
-        for (Case testCase : cases) {
+        for (T testCase : cases) {
             CaseResult result;
             try {
-                result = verify(testCase, implementation, oracle);
+                result = verifyOne.apply(testCase);
             } catch (RuntimeException | LinkageError e) {
                 // Not the plugin's fault (those are caught inside verify): a harness bug, still not fatal to the run.
-                result = new CaseResult(testCase == null ? "?" : testCase.id(), implementation.id(), oracle.id(), Status.ERROR,
+                result = new CaseResult(idOf.apply(testCase), implementation.id(), oracle.id(), Status.ERROR,
                         "harness error: " + describe(e), List.of(), Map.of(), 0);
             }
             results.add(result);
@@ -140,7 +173,46 @@ public final class Verifier {
 
     /** Verifies {@code implementation} against {@code oracle} on one case. Never throws for anything a plugin does. */
     public CaseResult verify(Case testCase, LoadedPlugin implementation, LoadedPlugin oracle) {
-        Outcome outcome = new Outcome(testCase, implementation, oracle);
+        return check(new Job(testCase, null), implementation, oracle);
+    }
+
+    /**
+     * Verifies {@code implementation}'s truncated BPTT against {@code oracle}'s on one truncated case; the result's
+     * case id is {@link TruncatedCase#id()} and its parameters include k1 and k2 ({@link #describeTruncatedCase}).
+     * Never throws for anything a plugin does.
+     */
+    public CaseResult verifyTruncated(TruncatedCase truncatedCase, LoadedPlugin implementation, LoadedPlugin oracle) {
+        return check(new Job(truncatedCase.testCase(), truncatedCase.truncation()), implementation, oracle);
+    }
+
+    /** What one verification runs: a case, and a truncation for truncated BPTT (null for full BPTT). */
+    private record Job(Case testCase, Truncation truncation) {
+
+        boolean truncated() {
+            return truncation != null;
+        }
+
+        String id() {
+            return truncated() ? TruncatedCase.id(testCase.id(), truncation) : testCase.id();
+        }
+
+        Map<String, String> parameters() {
+            return truncated() ? describeTruncatedCase(new TruncatedCase(testCase, truncation)) : describeCase(testCase);
+        }
+
+        /** The capabilities a plugin needs to run this job on {@code spec}. */
+        Set<Capability> required(ModelSpec spec) {
+            Set<Capability> required = EnumSet.copyOf(Capability.requiredBy(spec, testCase.batch()));
+            if (truncated()) {
+                required.add(Capability.TRUNCATED_BPTT);
+            }
+            return required;
+        }
+    }
+
+    private CaseResult check(Job job, LoadedPlugin implementation, LoadedPlugin oracle) {
+        Case testCase = job.testCase();
+        Outcome outcome = new Outcome(job, implementation, oracle);
         try {
             testCase.validate();
         } catch (InvalidInputException e) {
@@ -150,20 +222,21 @@ public final class Verifier {
         }
         ModelSpec spec = testCase.spec();
         Batch batch = testCase.batch();
-        Set<Capability> lacking = lacking(Capability.requiredBy(spec, batch), implementation);
+        Set<Capability> lacking = lacking(job.required(spec), implementation);
         if (!lacking.isEmpty()) {
             return outcome.skipped(implementation.id() + " lacks " + names(lacking));
         }
         ModelSpec oracleSpec = spec.withDataType(DataType.FLOAT64);
-        Set<Capability> oracleLacking = lacking(Capability.requiredBy(oracleSpec, batch), oracle);
+        Set<Capability> oracleLacking = lacking(job.required(oracleSpec), oracle);
         if (!oracleLacking.isEmpty()) {
             return outcome.skipped("oracle " + oracle.id() + " lacks " + names(oracleLacking));
         }
 
-        Expectations wanted = new Expectations(implementation, oracle);
+        Expectations wanted = job.truncated() ? Expectations.truncated(implementation, oracle)
+                : Expectations.full(implementation, oracle);
         Results expected;
         try {
-            expected = run(oracle, oracleSpec, testCase);
+            expected = run(oracle, oracleSpec, job);
         } catch (CallFailure failure) {
             return outcome.error("oracle " + oracle.id() + " " + failure.getMessage());
         }
@@ -173,7 +246,7 @@ public final class Verifier {
         }
         Results actual;
         try {
-            actual = run(implementation, spec, testCase);
+            actual = run(implementation, spec, job);
         } catch (CallFailure failure) {
             outcome.nanos = failure.nanos;
             return outcome.error(failure.getMessage());
@@ -189,13 +262,37 @@ public final class Verifier {
     // ---------------------------------------------------------------------------------------------------------
     // Running a plugin
 
-    /** What both the implementation and the oracle offer, hence what is checked and compared. */
-    private record Expectations(boolean hiddenStates, boolean inputGradients, boolean initialStateGradients,
-                                boolean hiddenStateGradients) {
-        Expectations(LoadedPlugin implementation, LoadedPlugin oracle) {
-            this(both(implementation, oracle, Capability.HIDDEN_STATES), both(implementation, oracle, Capability.INPUT_GRADIENTS),
+    /**
+     * What is called, and what both the implementation and the oracle offer, hence what is checked and compared.
+     *
+     * @param forward                 whether forward() is called and its results compared (full BPTT only)
+     * @param gradientCall            the gradient method, as messages name it
+     * @param inputGradients          whether both declare {@link Capability#INPUT_GRADIENTS}
+     * @param inputGradientsIfReturned whether a null dL/dx is allowed, dL/dx then compared only when both return it
+     */
+    private record Expectations(boolean forward, String gradientCall, boolean hiddenStates, boolean inputGradients,
+                                boolean inputGradientsIfReturned, boolean initialStateGradients, boolean hiddenStateGradients) {
+
+        static Expectations full(LoadedPlugin implementation, LoadedPlugin oracle) {
+            return new Expectations(true, "gradients()", both(implementation, oracle, Capability.HIDDEN_STATES),
+                    both(implementation, oracle, Capability.INPUT_GRADIENTS), false,
                     both(implementation, oracle, Capability.INITIAL_STATE_GRADIENTS),
                     both(implementation, oracle, Capability.HIDDEN_STATE_GRADIENTS));
+        }
+
+        static Expectations truncated(LoadedPlugin implementation, LoadedPlugin oracle) {
+            return new Expectations(false, "truncatedGradients()", false,
+                    both(implementation, oracle, Capability.INPUT_GRADIENTS), true, false, false);
+        }
+
+        /** Whether dL/dx is checked in a result whose dL/dx is {@code returned}. */
+        boolean checksInputGradients(Tensor returned) {
+            return inputGradients && (!inputGradientsIfReturned || returned != null);
+        }
+
+        /** Whether dL/dx is compared, given both results' dL/dx. */
+        boolean comparesInputGradients(Tensor expected, Tensor actual) {
+            return inputGradients && (!inputGradientsIfReturned || (expected != null && actual != null));
         }
 
         private static boolean both(LoadedPlugin a, LoadedPlugin b, Capability capability) {
@@ -217,9 +314,17 @@ public final class Verifier {
         }
     }
 
-    private Results run(LoadedPlugin plugin, ModelSpec spec, Case testCase) throws CallFailure {
+    /** forward() then gradients() for full BPTT; truncatedGradients() alone for truncated BPTT (no forward result). */
+    private Results run(LoadedPlugin plugin, ModelSpec spec, Job job) throws CallFailure {
         RnnImplementation implementation = plugin.implementation();
+        Case testCase = job.testCase();
         long[] nanos = {0};
+        if (job.truncated()) {
+            Truncation truncation = job.truncation();
+            GradientResult gradients = call(implementation, "truncatedGradients()", nanos,
+                    () -> implementation.truncatedGradients(spec, testCase.parameters().copy(), copy(testCase.batch()), truncation));
+            return new Results(null, gradients, nanos[0]);
+        }
         ForwardResult forward = call(implementation, "forward()", nanos,
                 () -> implementation.forward(spec, testCase.parameters().copy(), copy(testCase.batch())));
         GradientResult gradients = call(implementation, "gradients()", nanos,
@@ -283,36 +388,24 @@ public final class Verifier {
 
     /** Null when the results are well formed; otherwise what is wrong, naming the tensor and index. */
     private static String garbage(Results results, ModelSpec spec, Batch batch, Expectations wanted) {
-        ForwardResult forward = results.forward();
-        if (forward == null) {
-            return "forward() returned null";
-        }
-        if (!Double.isFinite(forward.loss())) {
-            return "the forward loss is " + forward.loss();
-        }
         int b = batch.batchSize();
         int t = batch.steps();
         int h = spec.hiddenSize();
-        boolean perStep = spec.head() == Head.PER_STEP_SOFTMAX;
-        String problem = perStep
-                ? tensorProblem(OUTPUTS, forward.outputs(), batch.mask(), IndexLabels.OUTPUT_PER_STEP, b, t, spec.outputSize())
-                : tensorProblem(OUTPUTS, forward.outputs(), null, IndexLabels.OUTPUT_LAST_STEP, b, spec.outputSize());
-        if (problem == null && wanted.hiddenStates()) {
-            problem = tensorProblem(HIDDEN_STATES, forward.hiddenStates(), batch.mask(), IndexLabels.HIDDEN_PER_STEP, b, t, h);
-        }
+        String problem = wanted.forward() ? forwardGarbage(results.forward(), spec, batch, wanted) : null;
         if (problem != null) {
             return problem;
         }
         GradientResult gradients = results.gradients();
+        String method = wanted.gradientCall();
         if (gradients == null) {
-            return "gradients() returned null";
+            return method + " returned null";
         }
         if (!Double.isFinite(gradients.loss())) {
-            return "the loss returned by gradients() is " + gradients.loss();
+            return "the loss returned by " + method + " is " + gradients.loss();
         }
         Parameters parameterGradients = gradients.parameterGradients();
         if (parameterGradients == null) {
-            return "gradients() returned no parameter gradients";
+            return method + " returned no parameter gradients";
         }
         Parameters shapes = Parameters.zeros(spec);
         for (Map.Entry<String, Tensor> entry : shapes.byName().entrySet()) {
@@ -323,7 +416,7 @@ public final class Verifier {
                 return problem;
             }
         }
-        if (wanted.inputGradients()) {
+        if (wanted.checksInputGradients(gradients.inputGradients())) {
             problem = tensorProblem(INPUT_GRADIENTS, gradients.inputGradients(), batch.mask(), IndexLabels.INPUT_PER_STEP,
                     b, t, spec.inputSize());
         }
@@ -334,6 +427,27 @@ public final class Verifier {
         if (problem == null && wanted.hiddenStateGradients()) {
             problem = tensorProblem(HIDDEN_STATE_GRADIENTS, gradients.hiddenStateGradients(), batch.mask(),
                     IndexLabels.HIDDEN_PER_STEP, b, t, h);
+        }
+        return problem;
+    }
+
+    /** Null when the forward result is well formed; otherwise what is wrong. */
+    private static String forwardGarbage(ForwardResult forward, ModelSpec spec, Batch batch, Expectations wanted) {
+        if (forward == null) {
+            return "forward() returned null";
+        }
+        if (!Double.isFinite(forward.loss())) {
+            return "the forward loss is " + forward.loss();
+        }
+        int b = batch.batchSize();
+        int t = batch.steps();
+        boolean perStep = spec.head() == Head.PER_STEP_SOFTMAX;
+        String problem = perStep
+                ? tensorProblem(OUTPUTS, forward.outputs(), batch.mask(), IndexLabels.OUTPUT_PER_STEP, b, t, spec.outputSize())
+                : tensorProblem(OUTPUTS, forward.outputs(), null, IndexLabels.OUTPUT_LAST_STEP, b, spec.outputSize());
+        if (problem == null && wanted.hiddenStates()) {
+            problem = tensorProblem(HIDDEN_STATES, forward.hiddenStates(), batch.mask(), IndexLabels.HIDDEN_PER_STEP, b, t,
+                    spec.hiddenSize());
         }
         return problem;
     }
@@ -369,14 +483,16 @@ public final class Verifier {
         List<QuantityComparison> comparisons = new ArrayList<>();
         // In the order of the computation, so that the first failure named is the earliest one (a wrong h makes
         // everything after it wrong too).
-        if (wanted.hiddenStates()) {
-            comparisons.add(comparator.compare(HIDDEN_STATES, expected.forward().hiddenStates(), actual.forward().hiddenStates(),
-                    mask, IndexLabels.HIDDEN_PER_STEP, type, steps));
+        if (wanted.forward()) {
+            if (wanted.hiddenStates()) {
+                comparisons.add(comparator.compare(HIDDEN_STATES, expected.forward().hiddenStates(),
+                        actual.forward().hiddenStates(), mask, IndexLabels.HIDDEN_PER_STEP, type, steps));
+            }
+            boolean perStep = spec.head() == Head.PER_STEP_SOFTMAX;
+            comparisons.add(comparator.compare(OUTPUTS, expected.forward().outputs(), actual.forward().outputs(), mask,
+                    perStep ? IndexLabels.OUTPUT_PER_STEP : IndexLabels.OUTPUT_LAST_STEP, type, steps));
+            comparisons.add(comparator.compareScalar(LOSS, expected.forward().loss(), actual.forward().loss(), type, steps));
         }
-        boolean perStep = spec.head() == Head.PER_STEP_SOFTMAX;
-        comparisons.add(comparator.compare(OUTPUTS, expected.forward().outputs(), actual.forward().outputs(), mask,
-                perStep ? IndexLabels.OUTPUT_PER_STEP : IndexLabels.OUTPUT_LAST_STEP, type, steps));
-        comparisons.add(comparator.compareScalar(LOSS, expected.forward().loss(), actual.forward().loss(), type, steps));
         comparisons.add(comparator.compareScalar(GRADIENT_LOSS, expected.gradients().loss(), actual.gradients().loss(), type, steps));
         Parameters expectedGradients = expected.gradients().parameterGradients();
         Parameters actualGradients = actual.gradients().parameterGradients();
@@ -385,7 +501,7 @@ public final class Verifier {
             comparisons.add(comparator.compare("dL/d" + entry.getKey(), value, actualGradients.get(entry.getKey()), null,
                     IndexLabels.generic(value.rank()), type, steps));
         }
-        if (wanted.inputGradients()) {
+        if (wanted.comparesInputGradients(expected.gradients().inputGradients(), actual.gradients().inputGradients())) {
             comparisons.add(comparator.compare(INPUT_GRADIENTS, expected.gradients().inputGradients(),
                     actual.gradients().inputGradients(), mask, IndexLabels.INPUT_PER_STEP, type, steps));
         }
@@ -402,13 +518,13 @@ public final class Verifier {
 
     /** Builds the {@link CaseResult} of one case. */
     private final class Outcome {
-        final Case testCase;
+        final Job job;
         final LoadedPlugin implementation;
         final LoadedPlugin oracle;
         long nanos;
 
-        Outcome(Case testCase, LoadedPlugin implementation, LoadedPlugin oracle) {
-            this.testCase = testCase;
+        Outcome(Job job, LoadedPlugin implementation, LoadedPlugin oracle) {
+            this.job = job;
             this.implementation = implementation;
             this.oracle = oracle;
         }
@@ -429,10 +545,10 @@ public final class Verifier {
             List<String> explanations = new ArrayList<>();
             QuantityComparison firstUnexplained = null;
             for (QuantityComparison comparison : failed) {
-                var known = knownDivergences.match(implementation.id(), testCase, comparison.quantity());
-                if (known.isPresent()) {
-                    if (!explanations.contains(known.get().explanation())) {
-                        explanations.add(known.get().explanation());
+                Optional<String> explanation = explanation(comparison.quantity());
+                if (explanation.isPresent()) {
+                    if (!explanations.contains(explanation.get())) {
+                        explanations.add(explanation.get());
                     }
                 } else if (firstUnexplained == null) {
                     firstUnexplained = comparison;
@@ -447,9 +563,45 @@ public final class Verifier {
                     + " (" + failed.get(0).describe() + alsoFailed + ")", comparisons);
         }
 
+        /**
+         * Why {@code quantity} failed, if that is known: the first matching {@link KnownDivergences} entry (full BPTT
+         * only), else the implementation's own {@link RnnImplementation#knownDivergence}.
+         */
+        private Optional<String> explanation(String quantity) {
+            if (!job.truncated()) {
+                Optional<KnownDivergence> listed = knownDivergences.match(implementation.id(), job.testCase(), quantity);
+                if (listed.isPresent()) {
+                    return Optional.of(listed.get().explanation());
+                }
+            }
+            return declaredDivergence(quantity);
+        }
+
+        /**
+         * The implementation's {@link RnnImplementation#knownDivergence} for {@code quantity}, called like every plugin
+         * method (worker thread, timeout, copies of its arguments; its time is not counted in the case's). A throw,
+         * a hang, null or a blank text explain nothing: the failure stays a failure.
+         */
+        private Optional<String> declaredDivergence(String quantity) {
+            RnnImplementation plugin = implementation.implementation();
+            Case testCase = job.testCase();
+            Truncation truncation = job.truncation();
+            Optional<String> declared;
+            try {
+                declared = call(plugin, "knownDivergence()", new long[] {0},
+                        () -> plugin.knownDivergence(testCase.spec(), copy(testCase.batch()), truncation, quantity));
+            } catch (CallFailure failure) {
+                return Optional.empty();
+            }
+            if (declared == null || declared.isEmpty() || declared.get().isBlank()) {
+                return Optional.empty();
+            }
+            return Optional.of(declared.get().trim());
+        }
+
         private CaseResult result(Status status, String message, List<QuantityComparison> comparisons) {
-            return new CaseResult(testCase.id(), implementation.id(), oracle.id(), status, message, List.copyOf(comparisons),
-                    describeCase(testCase), nanos);
+            return new CaseResult(job.id(), implementation.id(), oracle.id(), status, message, List.copyOf(comparisons),
+                    job.parameters(), nanos);
         }
     }
 
@@ -481,6 +633,14 @@ public final class Verifier {
             parameters.put("H", Integer.toString(spec.hiddenSize()));
             parameters.put("K", Integer.toString(spec.outputSize()));
         }
+        return java.util.Collections.unmodifiableMap(parameters);
+    }
+
+    /** {@link #describeCase} of the truncated case's case, then {@code k1} and {@code k2}. */
+    public static Map<String, String> describeTruncatedCase(TruncatedCase truncatedCase) {
+        Map<String, String> parameters = new LinkedHashMap<>(describeCase(truncatedCase.testCase()));
+        parameters.put("k1", Integer.toString(truncatedCase.truncation().forwardLength()));
+        parameters.put("k2", Integer.toString(truncatedCase.truncation().backwardLength()));
         return java.util.Collections.unmodifiableMap(parameters);
     }
 

@@ -1,6 +1,7 @@
 package org.bptt.core.verify;
 
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 import org.bptt.api.Batch;
 import org.bptt.api.Capability;
@@ -11,6 +12,7 @@ import org.bptt.api.Parameters;
 import org.bptt.api.PluginInfo;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
+import org.bptt.api.Truncation;
 
 /** Deliberately broken implementations, each wrapping a correct one. Test code only: never shipped. */
 final class TestPlugins {
@@ -46,6 +48,11 @@ final class TestPlugins {
         @Override
         public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
             return delegate.gradients(spec, parameters, batch);
+        }
+
+        @Override
+        public GradientResult truncatedGradients(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation) {
+            return delegate.truncatedGradients(spec, parameters, batch, truncation);
         }
     }
 
@@ -210,6 +217,113 @@ final class TestPlugins {
         @Override
         public Set<Capability> capabilities() {
             return capabilities;
+        }
+    }
+
+    /** {@link DroppedBiasGradient} that declares the dropped dL/db as a known divergence of its library. */
+    static final class DeclaredDroppedBiasGradient extends Delegating {
+        static final String EXPLANATION = "this library does not train the hidden bias (its issue #1)";
+        private final DroppedBiasGradient dropped;
+
+        DeclaredDroppedBiasGradient(RnnImplementation delegate) {
+            super("declared-no-db", delegate);
+            this.dropped = new DroppedBiasGradient(delegate);
+        }
+
+        @Override
+        public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
+            return dropped.gradients(spec, parameters, batch);
+        }
+
+        @Override
+        public Optional<String> knownDivergence(ModelSpec spec, Batch batch, Truncation truncation, String quantity) {
+            return quantity.equals("dL/db") ? Optional.of(EXPLANATION) : Optional.empty();
+        }
+    }
+
+    /** {@link DroppedBiasGradient} whose knownDivergence() throws. */
+    static final class ThrowingExplanation extends Delegating {
+        private final DroppedBiasGradient dropped;
+
+        ThrowingExplanation(RnnImplementation delegate) {
+            super("no-db", delegate);
+            this.dropped = new DroppedBiasGradient(delegate);
+        }
+
+        @Override
+        public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
+            return dropped.gradients(spec, parameters, batch);
+        }
+
+        @Override
+        public Optional<String> knownDivergence(ModelSpec spec, Batch batch, Truncation truncation, String quantity) {
+            throw new IllegalStateException("explanations unavailable");
+        }
+    }
+
+    /**
+     * Returns {@code explanation} from knownDivergence() for {@code explainedQuantity}, and records every quantity
+     * and truncation it is asked about; computes with {@code computing}.
+     */
+    static final class Explaining extends Delegating {
+        private final String explainedQuantity;
+        private final String explanation;
+        final java.util.List<String> askedAbout = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.List<Optional<Truncation>> askedWith = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        Explaining(RnnImplementation computing, String explainedQuantity, String explanation) {
+            super("explaining", computing);
+            this.explainedQuantity = explainedQuantity;
+            this.explanation = explanation;
+        }
+
+        @Override
+        public Optional<String> knownDivergence(ModelSpec spec, Batch batch, Truncation truncation, String quantity) {
+            askedAbout.add(quantity);
+            askedWith.add(Optional.ofNullable(truncation));
+            return quantity.equals(explainedQuantity) ? Optional.ofNullable(explanation) : Optional.empty();
+        }
+    }
+
+    /** Truncated BPTT that ignores k2: it computes BPTT(k1, k1) whatever it is asked. */
+    static final class IgnoresBackwardLength extends Delegating {
+        IgnoresBackwardLength(RnnImplementation delegate) {
+            super("ignores-k2", delegate);
+        }
+
+        @Override
+        public GradientResult truncatedGradients(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation) {
+            return delegate.truncatedGradients(spec, parameters, batch,
+                    new Truncation(truncation.forwardLength(), truncation.forwardLength()));
+        }
+    }
+
+    /** Truncated BPTT without input gradients (null), as DL4J's is; correct otherwise. */
+    static final class NoTruncatedInputGradients extends Delegating {
+        NoTruncatedInputGradients(RnnImplementation delegate) {
+            super("no-truncated-dx", delegate);
+        }
+
+        @Override
+        public GradientResult truncatedGradients(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation) {
+            GradientResult right = delegate.truncatedGradients(spec, parameters, batch, truncation);
+            return new GradientResult(right.loss(), right.parameterGradients(), null, null, null);
+        }
+    }
+
+    /** Truncated BPTT with NaN in dL/dW[0, 1]. */
+    static final class NotANumberInTruncatedGradients extends Delegating {
+        NotANumberInTruncatedGradients(RnnImplementation delegate) {
+            super("truncated-nan", delegate);
+        }
+
+        @Override
+        public GradientResult truncatedGradients(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation) {
+            GradientResult right = delegate.truncatedGradients(spec, parameters, batch, truncation);
+            Tensor w = right.parameterGradients().W().copy();
+            w.set(Double.NaN, 0, 1);
+            return new GradientResult(right.loss(), right.parameterGradients().with("W", w), right.inputGradients(),
+                    right.initialStateGradients(), right.hiddenStateGradients());
         }
     }
 }

@@ -1,0 +1,109 @@
+package org.bptt.core.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+import org.bptt.api.Activation;
+import org.bptt.api.Case;
+import org.bptt.api.DataType;
+import org.bptt.api.Head;
+import org.bptt.api.LossReduction;
+import org.bptt.api.ModelSpec;
+import org.bptt.api.RnnImplementation;
+import org.bptt.api.Truncation;
+import org.bptt.core.cases.CaseGenerator;
+import org.bptt.core.cases.TruncatedCase;
+import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginRegistry;
+import org.junit.jupiter.api.Test;
+
+/** Known divergences that a plugin declares itself, through {@link RnnImplementation#knownDivergence}. */
+class DeclaredDivergenceTest {
+
+    private static final PluginRegistry REGISTRY = PluginRegistry.discover(List.of());
+    private static final LoadedPlugin ORACLE = REGISTRY.require("reference-aggregated");
+    private static final RnnImplementation REFERENCE = ORACLE.implementation();
+    private static final Verifier VERIFIER = new Verifier();
+
+    private static final ModelSpec SPEC = new ModelSpec(3, 4, 3, Activation.TANH, Head.PER_STEP_SOFTMAX, true,
+            LossReduction.SUM, DataType.FLOAT64);
+    private static final Case CASE = CaseGenerator.generate("declared", SPEC, 2, 6, true, false, 17L);
+
+    private static LoadedPlugin plugin(RnnImplementation implementation) {
+        return LoadedPlugin.of(implementation, "test");
+    }
+
+    @Test
+    void aDeclaredDivergenceIsReportedAsSuchWithTheExplanation() {
+        CaseResult result = VERIFIER.verify(CASE, plugin(new TestPlugins.DeclaredDroppedBiasGradient(REFERENCE)), ORACLE);
+        assertEquals(Status.KNOWN_DIVERGENCE, result.status(), result.message());
+        assertTrue(result.message().startsWith("known divergence: " + TestPlugins.DeclaredDroppedBiasGradient.EXPLANATION),
+                result.message());
+        assertTrue(result.message().contains("(dL/db[i=0]: expected "), "the failure itself is still shown: " + result.message());
+    }
+
+    @Test
+    void aPluginWhoseKnownDivergenceThrowsFailsWithTheNormalMessage() {
+        CaseResult plain = VERIFIER.verify(CASE, plugin(new TestPlugins.DroppedBiasGradient(REFERENCE)), ORACLE);
+        CaseResult throwing = VERIFIER.verify(CASE, plugin(new TestPlugins.ThrowingExplanation(REFERENCE)), ORACLE);
+        assertEquals(Status.FAILED, plain.status());
+        assertEquals(Status.FAILED, throwing.status());
+        assertEquals(plain.message(), throwing.message());
+        assertEquals(plain.comparisons(), throwing.comparisons());
+        // The run goes on: the next case is verified as usual.
+        List<CaseResult> results = VERIFIER.verifyAll(List.of(CASE, CASE), plugin(new TestPlugins.ThrowingExplanation(REFERENCE)),
+                ORACLE, null);
+        assertEquals(List.of(Status.FAILED, Status.FAILED), results.stream().map(CaseResult::status).toList());
+    }
+
+    @Test
+    void anExplanationForAQuantityThatPassedChangesNothing() {
+        // A correct plugin explaining dL/dW: it passes, and is not even asked (nothing failed).
+        TestPlugins.Explaining correct = new TestPlugins.Explaining(REFERENCE, "dL/dW", "W is stored transposed");
+        CaseResult passed = VERIFIER.verify(CASE, plugin(correct), ORACLE);
+        assertEquals(Status.PASSED, passed.status(), passed.message());
+        assertEquals("", passed.message());
+        assertEquals(List.of(), correct.askedAbout);
+        // A wrong dL/db explained as a dL/dW divergence: still a failure, with the normal message.
+        TestPlugins.Explaining wrongQuantity = new TestPlugins.Explaining(new TestPlugins.DroppedBiasGradient(REFERENCE), "dL/dW",
+                "W is stored transposed");
+        CaseResult failed = VERIFIER.verify(CASE, plugin(wrongQuantity), ORACLE);
+        CaseResult plain = VERIFIER.verify(CASE, plugin(new TestPlugins.DroppedBiasGradient(REFERENCE)), ORACLE);
+        assertEquals(Status.FAILED, failed.status());
+        assertEquals(plain.message(), failed.message());
+        assertEquals(List.of("dL/db"), wrongQuantity.askedAbout, "asked only about what failed");
+        assertEquals(List.of(Optional.empty()), wrongQuantity.askedWith, "full BPTT: no truncation");
+    }
+
+    @Test
+    void aBlankOrNullExplanationExplainsNothing() {
+        for (String explanation : new String[] {null, "  "}) {
+            TestPlugins.Explaining blank = new TestPlugins.Explaining(new TestPlugins.DroppedBiasGradient(REFERENCE), "dL/db", explanation);
+            assertEquals(Status.FAILED, VERIFIER.verify(CASE, plugin(blank), ORACLE).status());
+        }
+    }
+
+    @Test
+    void theListIsConsultedFirst() {
+        KnownDivergences listed = new KnownDivergences(List.of(new KnownDivergence("declared-no-db", c -> true, "dL/db",
+                "the list's explanation")));
+        Verifier verifier = new Verifier(VERIFIER.policy(), VERIFIER.callTimeout(), listed);
+        CaseResult result = verifier.verify(CASE, plugin(new TestPlugins.DeclaredDroppedBiasGradient(REFERENCE)), ORACLE);
+        assertEquals(Status.KNOWN_DIVERGENCE, result.status());
+        assertTrue(result.message().startsWith("known divergence: the list's explanation ("), result.message());
+    }
+
+    @Test
+    void aTruncatedCaseAsksWithItsTruncation() {
+        Truncation truncation = new Truncation(4, 2);
+        TestPlugins.Explaining ignoresK2 = new TestPlugins.Explaining(new TestPlugins.IgnoresBackwardLength(REFERENCE), "dL/dU",
+                "this library ignores k2");
+        CaseResult result = VERIFIER.verifyTruncated(new TruncatedCase(CASE, truncation), plugin(ignoresK2), ORACLE);
+        // dL/dU is explained, but the other wrong gradients are not.
+        assertEquals(Status.FAILED, result.status(), result.message());
+        assertTrue(ignoresK2.askedAbout.contains("dL/dU") && ignoresK2.askedAbout.contains("dL/dW"), ignoresK2.askedAbout.toString());
+        assertTrue(ignoresK2.askedWith.stream().allMatch(asked -> asked.equals(Optional.of(truncation))));
+    }
+}
