@@ -128,6 +128,32 @@ public final class RunFolder {
         return earlier;
     }
 
+    /**
+     * Deletes the temporary files and folders of writes that never finished ({@code .<name>.<random>.tmp}, and the
+     * {@code .<name>.<digits>} folders of directory writes): for a run that is being stopped, so that only complete
+     * files stay behind. Never call it while another thread may still finish a write it wants to keep.
+     *
+     * @return how many were deleted
+     */
+    public int deleteUnfinishedWrites() throws IOException {
+        List<Path> unfinished;
+        try (java.util.stream.Stream<Path> all = Files.walk(path)) {
+            unfinished = all.filter(file -> {
+                String name = file.getFileName().toString();
+                return name.startsWith(".") && (Files.isRegularFile(file) && name.endsWith(AtomicFiles.TEMP_SUFFIX)
+                        || Files.isDirectory(file) && name.matches("\\..+\\.\\d+"));
+            }).toList();
+        }
+        for (Path file : unfinished) {
+            if (Files.isDirectory(file)) {
+                AtomicFiles.deleteTree(file);
+            } else {
+                Files.deleteIfExists(file);
+            }
+        }
+        return unfinished.size();
+    }
+
     @Override
     public String toString() {
         return path.toString();

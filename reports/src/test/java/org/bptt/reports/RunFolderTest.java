@@ -25,6 +25,21 @@ class RunFolderTest {
     Path root;
 
     @Test
+    void unfinishedWritesAreDeletedAndCompleteFilesKept() throws IOException {
+        RunFolder run = RunFolder.create(root, "verify", Clock.fixed(Instant.parse("2025-01-02T03:04:05Z"), ZoneOffset.UTC));
+        run.writeAtomically("verify-cases.csv", out -> out.write("case_id\n".getBytes(StandardCharsets.UTF_8)));
+        Files.writeString(run.resolve(".verify-cases.csv.8231.tmp"), "case_id\nhalf a ro");
+        Files.createDirectories(run.resolve("charts"));
+        Files.writeString(run.resolve("charts/.verify-errors-dl4j.png.77.tmp"), "not yet a PNG");
+        Files.createDirectories(run.resolve(".allure-report.123456789/data"));
+        Files.createDirectories(run.resolve("allure-report"));
+
+        assertEquals(3, run.deleteUnfinishedWrites());
+        assertEquals(List.of("allure-report", "charts", "verify-cases.csv"), fileNames(run.path()));
+        assertEquals(List.of(), fileNames(run.resolve("charts")));
+    }
+
+    @Test
     void namesTheFolderByStartTimeAndCommandAndKeepsNamesUnique() throws IOException {
         RunFolder first = RunFolder.create(root.resolve("out"), "verify", CLOCK);
         RunFolder second = RunFolder.create(root.resolve("out"), "verify", CLOCK);

@@ -55,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
         out.flush();
         VerifyJob.Outcome outcome = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(),
                 outputOptions.create("run"), suiteOptions.suite.name().toLowerCase(Locale.ROOT), suiteOptions.seed,
-                cases, implementations, oracle, TolerancePolicy.defaults(), KnownDivergences.none(),
+                cases, suiteOptions.truncatedCases(), implementations, oracle, TolerancePolicy.defaults(), KnownDivergences.none(),
                 suiteOptions.timeout(), err);
         out.println();
         SummaryTable.print(out, outcome.results());

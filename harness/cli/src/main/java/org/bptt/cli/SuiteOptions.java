@@ -5,6 +5,7 @@ import java.util.List;
 import org.bptt.api.Case;
 import org.bptt.core.cases.Shard;
 import org.bptt.core.cases.Suite;
+import org.bptt.core.cases.TruncatedCase;
 import picocli.CommandLine.Option;
 
 /** Which cases to run: a built-in suite, a seed, and optionally one shard of it. */
@@ -27,7 +28,15 @@ final class SuiteOptions {
     double timeoutSeconds;
 
     List<Case> cases() {
-        List<Case> all = suite.cases(seed);
+        return selectShard(suite.cases(seed));
+    }
+
+    /** The suite's truncated-BPTT cases, for implementations that declare TRUNCATED_BPTT. */
+    List<TruncatedCase> truncatedCases() {
+        return selectShard(suite.truncatedCases(seed));
+    }
+
+    private <T> List<T> selectShard(List<T> all) {
         return shard == null ? all : Shard.parse(shard).select(all);
     }
 

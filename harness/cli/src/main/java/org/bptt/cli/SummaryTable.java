@@ -16,7 +16,8 @@ import org.bptt.core.verify.Status;
  * each quantity (as a multiple of what the tolerance allows), then every case that did not pass.
  */
 final class SummaryTable {
-    private static final int LISTED_PROBLEMS = 25;
+    /** Problems listed per implementation; the tables hold them all. */
+    private static final int LISTED_PROBLEMS = 10;
 
     private SummaryTable() {
     }
@@ -53,11 +54,14 @@ final class SummaryTable {
         if (!problems.isEmpty()) {
             out.println();
             out.printf(Locale.ROOT, "Cases that did not pass (%d):%n", problems.size());
-            for (CaseResult result : problems.subList(0, Math.min(LISTED_PROBLEMS, problems.size()))) {
-                out.printf(Locale.ROOT, "  %-16s %s %s: %s%n", result.status(), result.implementationId(), result.caseId(), result.message());
-            }
-            if (problems.size() > LISTED_PROBLEMS) {
-                out.printf(Locale.ROOT, "  ... and %d more (see the tables)%n", problems.size() - LISTED_PROBLEMS);
+            for (Map.Entry<String, List<CaseResult>> entry : byImplementation.entrySet()) {
+                List<CaseResult> own = problems.stream().filter(result -> result.implementationId().equals(entry.getKey())).toList();
+                for (CaseResult result : own.subList(0, Math.min(LISTED_PROBLEMS, own.size()))) {
+                    out.printf(Locale.ROOT, "  %-16s %s %s: %s%n", result.status(), result.implementationId(), result.caseId(), result.message());
+                }
+                if (own.size() > LISTED_PROBLEMS) {
+                    out.printf(Locale.ROOT, "  ... and %d more of %s (see verify-cases.csv)%n", own.size() - LISTED_PROBLEMS, entry.getKey());
+                }
             }
         }
         // Skips share a handful of reasons (a missing capability): count them by reason rather than list each.

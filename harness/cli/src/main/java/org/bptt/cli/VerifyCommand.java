@@ -60,13 +60,14 @@ final class VerifyCommand implements Callable<Integer> {
         }
         InvalidInputException.require(!implementations.isEmpty(), "no implementation to verify besides the oracle %s", oracleId);
         List<Case> cases = suiteOptions.cases();
-        out.printf(Locale.ROOT, "verifying %s against %s on %d cases of the %s suite (seed %d)%n",
+        out.printf(Locale.ROOT, "verifying %s against %s on %d cases (+%d truncated-BPTT cases) of the %s suite (seed %d)%n",
                 String.join(", ", implementations.stream().map(LoadedPlugin::id).toList()), oracle.id(), cases.size(),
+                suiteOptions.truncatedCases().size(),
                 suiteOptions.suite.name().toLowerCase(Locale.ROOT), suiteOptions.seed);
         out.flush();
         VerifyJob.Outcome outcome = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(),
                 outputOptions.create("verify"), suiteOptions.suite.name().toLowerCase(Locale.ROOT), suiteOptions.seed,
-                cases, implementations, oracle, TolerancePolicy.defaults(), KnownDivergences.none(),
+                cases, suiteOptions.truncatedCases(), implementations, oracle, TolerancePolicy.defaults(), KnownDivergences.none(),
                 suiteOptions.timeout(), err);
         out.println();
         SummaryTable.print(out, outcome.results());

@@ -6,9 +6,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.bptt.api.Case;
+import org.bptt.core.cases.TruncatedCase;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.verify.CaseResult;
@@ -32,33 +36,54 @@ final class VerifyJob {
     }
 
     static Outcome run(List<String> commandLine, RunFolder run, String suiteName, long seed, List<Case> cases,
-                       List<LoadedPlugin> implementations, LoadedPlugin oracle, TolerancePolicy policy,
+                       List<TruncatedCase> truncatedCases, List<LoadedPlugin> implementations, LoadedPlugin oracle, TolerancePolicy policy,
                        KnownDivergences knownDivergences, java.time.Duration timeout, PrintWriter log) {
         List<Provenance.PluginVersion> plugins = new ArrayList<>();
         plugins.add(new Provenance.PluginVersion(oracle.id(), oracle.info().version(), oracle.source()));
         for (LoadedPlugin implementation : implementations) {
             plugins.add(new Provenance.PluginVersion(implementation.id(), implementation.info().version(), implementation.source()));
         }
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("oracle", oracle.id());
+        extra.put("cases", Integer.toString(cases.size()));
+        extra.put("truncated cases", Integer.toString(truncatedCases.size()));
+        extra.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
         Provenance provenance = Provenance.capture(commandLine, VersionProvider.toolVersion(), plugins, List.of(seed),
-                suiteName, policy.describe(), java.util.Map.of("oracle", oracle.id(), "cases", Integer.toString(cases.size())),
-                Path.of("."), Clock.systemUTC().instant());
+                suiteName, policy.describe(), extra, Path.of("."), Clock.systemUTC().instant());
         Verifier verifier = new Verifier(policy, timeout, knownDivergences);
         List<CaseResult> results = new ArrayList<>();
         try (VerifyReport report = VerifyReport.start(run, provenance, Clock.systemUTC());
-             Progress progress = Progress.start("verify", (long) cases.size() * implementations.size(), log)) {
-            for (LoadedPlugin implementation : implementations) {
-                results.addAll(verifier.verifyAll(cases, implementation, oracle, result -> {
+             Progress progress = Progress.start("verify",
+                     (long) (cases.size() + truncatedCases.size()) * implementations.size(), log)) {
+            // Ctrl-C: write the rows of every case finished so far, and leave no half-written file behind.
+            Thread flushOnExit = new Thread(() -> {
+                report.close();
+                try {
+                    run.deleteUnfinishedWrites();
+                } catch (IOException | RuntimeException e) {
+                    log.println("could not tidy " + run.path() + ": " + e.getMessage());
+                }
+            }, "flush-tables-on-exit");
+            Runtime.getRuntime().addShutdownHook(flushOnExit);
+            try {
+                Consumer<CaseResult> record = result -> {
                     try {
                         report.add(result);
                     } catch (IOException e) {
                         throw new UncheckedIOException("cannot write the result of " + result.caseId() + " to " + run.path(), e);
                     }
                     progress.step();
-                }));
+                };
+                for (LoadedPlugin implementation : implementations) {
+                    results.addAll(verifier.verifyAll(cases, implementation, oracle, record));
+                    results.addAll(verifier.verifyAllTruncated(truncatedCases, implementation, oracle, record));
+                }
+                log.printf(Locale.ROOT, "writing charts and the HTML report...%n");
+                log.flush();
+                return new Outcome(results, report.finish());
+            } finally {
+                Runtime.getRuntime().removeShutdownHook(flushOnExit);
             }
-            log.printf(Locale.ROOT, "writing charts and the HTML report...%n");
-            log.flush();
-            return new Outcome(results, report.finish());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report in " + run.path() + ": " + e.getMessage(), e);
         }

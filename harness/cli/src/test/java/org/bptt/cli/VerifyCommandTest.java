@@ -1,0 +1,81 @@
+package org.bptt.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VerifyCommandTest {
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void theGateCatchesATransposedRecurrentMatrixAndADroppedBiasGradientNamingTensorAndIndex() throws IOException {
+        CliRun run = CliRun.of("verify", "--impl", "test-transposed-w", "--impl", "test-dropped-bias",
+                "--suite", "quick", "--out", folder.toString());
+
+        assertEquals(ExitCode.DIVERGED, run.exitCode(), run::toString);
+        // The recurrence is the first thing computed with W, so the first difference named is a hidden state.
+        assertTrue(run.out().matches("(?s).*FAILED\\s+test-transposed-w \\S+: h\\[b=\\d+, t=\\d+, i=\\d+\\]: expected .*"),
+                run::toString);
+        assertTrue(run.out().matches("(?s).*FAILED\\s+test-dropped-bias \\S+: dL/db\\[i=\\d+\\]: expected \\S+, actual 0\\.0, .*"),
+                run::toString);
+        Path runFolder = onlyRunFolder();
+        String cases = Files.readString(runFolder.resolve("verify-cases.csv"));
+        assertTrue(cases.contains("test-dropped-bias") && cases.contains("FAILED"), cases);
+        for (String file : List.of("run.json", "verify-quantities.csv", "verify-timings.csv", "allure-report/index.html",
+                "allure-report.html", "charts/verify-errors-test-dropped-bias.png")) {
+            assertTrue(Files.isRegularFile(runFolder.resolve(file)), () -> file + " is missing from " + runFolder);
+        }
+    }
+
+    @Test
+    void theSameSeedGivesByteIdenticalTables() throws IOException {
+        Path first = folder.resolve("first");
+        Path second = folder.resolve("second");
+        assertEquals(ExitCode.OK, CliRun.of("verify", "--impl", "reference-naive", "--suite", "quick", "--seed", "7",
+                "--out", first.toString()).exitCode());
+        assertEquals(ExitCode.OK, CliRun.of("verify", "--impl", "reference-naive", "--suite", "quick", "--seed", "7",
+                "--out", second.toString()).exitCode());
+        for (String table : List.of("verify-cases.csv", "verify-quantities.csv")) {
+            assertArrayEquals(Files.readAllBytes(onlyRunFolder(first).resolve(table)),
+                    Files.readAllBytes(onlyRunFolder(second).resolve(table)), table + " differs between two runs with one seed");
+        }
+    }
+
+    @Test
+    void mistakesOnTheCommandLineAreNamedAndExitTwo() {
+        assertUsageError(CliRun.of("verify", "--impl", "no-such-rnn", "--out", folder.toString()), "unknown implementation 'no-such-rnn'");
+        assertUsageError(CliRun.of("verify", "--oracle", "nope", "--out", folder.toString()), "unknown implementation 'nope'");
+        assertUsageError(CliRun.of("verify", "--shard", "5/4", "--out", folder.toString()), "shard index must be between 1 and 4, got 5");
+        assertUsageError(CliRun.of("verify", "--suite", "huge", "--out", folder.toString()), "--suite");
+        assertUsageError(CliRun.of("verify", "--timeout", "0", "--impl", "reference-naive", "--out", folder.toString()), "--timeout must be positive");
+    }
+
+    private static void assertUsageError(CliRun run, String message) {
+        assertEquals(ExitCode.USAGE, run.exitCode(), run::toString);
+        assertTrue(run.err().contains(message), () -> "expected '" + message + "'\n" + run);
+        assertFalse(run.err().contains("\tat "), () -> "a user's mistake printed a stack trace\n" + run);
+    }
+
+    private Path onlyRunFolder() throws IOException {
+        return onlyRunFolder(folder);
+    }
+
+    static Path onlyRunFolder(Path root) throws IOException {
+        try (Stream<Path> runs = Files.list(root)) {
+            List<Path> folders = runs.filter(Files::isDirectory).toList();
+            assertEquals(1, folders.size(), () -> "expected one run folder in " + root + ": " + folders);
+            return folders.get(0);
+        }
+    }
+}
