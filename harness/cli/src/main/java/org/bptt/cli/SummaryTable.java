@@ -50,10 +50,10 @@ final class SummaryTable {
             out.println(worst.isEmpty() ? line + " (nothing compared)" : line.toString());
         }
         List<CaseResult> problems = results.stream()
-                .filter(result -> result.status() != Status.PASSED && result.status() != Status.SKIPPED).toList();
+                .filter(result -> result.status() == Status.FAILED || result.status() == Status.ERROR).toList();
         if (!problems.isEmpty()) {
             out.println();
-            out.printf(Locale.ROOT, "Cases that did not pass (%d):%n", problems.size());
+            out.printf(Locale.ROOT, "Cases that failed or errored (%d):%n", problems.size());
             for (Map.Entry<String, List<CaseResult>> entry : byImplementation.entrySet()) {
                 List<CaseResult> own = problems.stream().filter(result -> result.implementationId().equals(entry.getKey())).toList();
                 for (CaseResult result : own.subList(0, Math.min(LISTED_PROBLEMS, own.size()))) {
@@ -64,6 +64,15 @@ final class SummaryTable {
                 }
             }
         }
+        // Known divergences share a handful of explanations: count them by explanation, as skips by reason.
+        Map<String, Integer> explanations = new java.util.TreeMap<>();
+        results.stream().filter(result -> result.status() == Status.KNOWN_DIVERGENCE)
+                .forEach(result -> explanations.merge(result.implementationId() + ": " + explanation(result.message()), 1, Integer::sum));
+        if (!explanations.isEmpty()) {
+            out.println();
+            out.println("Known third-party divergences (finite differences side with the reference), by explanation:");
+            explanations.forEach((explanation, count) -> out.printf(Locale.ROOT, "  %5d  %s%n", count, explanation));
+        }
         // Skips share a handful of reasons (a missing capability): count them by reason rather than list each.
         Map<String, Integer> skipReasons = new java.util.TreeMap<>();
         results.stream().filter(result -> result.status() == Status.SKIPPED)
@@ -73,6 +82,13 @@ final class SummaryTable {
             out.println("Skipped, by reason:");
             skipReasons.forEach((reason, count) -> out.printf(Locale.ROOT, "  %5d  %s%n", count, reason));
         }
+    }
+
+    /** A known divergence's message without the case's own first failing element, which follows in parentheses. */
+    private static String explanation(String message) {
+        String withoutPrefix = message.replaceFirst("^known divergence: ", "");
+        java.util.regex.Matcher detail = java.util.regex.Pattern.compile(" \\((h|y|loss|dL/)").matcher(withoutPrefix);
+        return detail.find() ? withoutPrefix.substring(0, detail.start()) : withoutPrefix;
     }
 
     static Map<Status, Integer> count(List<CaseResult> results) {
