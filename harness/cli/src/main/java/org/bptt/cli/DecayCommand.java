@@ -52,9 +52,9 @@ import picocli.CommandLine.Spec;
             "radius or a largest singular value, for tanh, sigmoid, relu and identity. Checks every point against",
             "the bound (gamma*sigma_max)^lag, fits the per-step decay rate, and compares each plugin's curve with",
             "the oracle's. Exits 1 when a point breaks the bound (a bug), a curve disagrees, or a plugin fails.",
-            "Full settings (default): T=1000, H=64, 10 seeds, 6 targets; about 1 min on the reference alone and",
-            "about 10 min more with DL4J on 2 cores. --quick: T=200, H=32, 5 seeds, 4 targets; seconds, plus about",
-            "15 s with DL4J."})
+            "Full settings (default): T=1000, H=64, 10 seeds, 6 targets; about 20 s on the reference alone and",
+            "about 6 min more with DL4J on 2 cores. --quick: T=200, H=32, 5 seeds (2 for other plugins), 4 targets;",
+            "about 5 s, plus 15-40 s with DL4J."})
 final class DecayCommand implements Callable<Integer> {
 
     @Spec

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             VerifyCommand.class,
             GradcheckCommand.class,
+            DecayCommand.class,
+            TrainCommand.class,
             PluginsCommand.class,
             ReportCommand.class,
             CommandLine.HelpCommand.class},

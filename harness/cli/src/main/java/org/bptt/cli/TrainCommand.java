@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
             "clipping by global norm), and report the success rate against T, loss curves and gradient norms.",
             "Shows short lags learned and long ones not, and clipping keeping a large learning rate from blowing",
             "the training up. --quick: 3 seeds, 2000 steps, about 1 min per task on 2 cores; full settings",
-            "(default): 5 seeds, 5000 steps, more lengths, about 25 min per task on 2 cores.",
+            "(default): 5 seeds, 5000 steps, more lengths, about 7-10 min per task on 2 cores.",
             "Exits 1 only when the implementation failed (an exception); learning or not is the result, not an error."})
 final class TrainCommand implements Callable<Integer> {
 

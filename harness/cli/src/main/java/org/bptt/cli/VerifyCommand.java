@@ -69,12 +69,6 @@ final class VerifyCommand implements Callable<Integer> {
                 outputOptions.create("verify"), suiteOptions.suite.name().toLowerCase(Locale.ROOT), suiteOptions.seed,
                 cases, suiteOptions.truncatedCases(), implementations, oracle, TolerancePolicy.defaults(), KnownDivergences.none(),
                 suiteOptions.timeout(), err);
-        out.println();
-        SummaryTable.print(out, outcome.results());
-        out.println();
-        out.printf(Locale.ROOT, "run folder:  %s%n", outcome.outputs().runFolder());
-        out.printf(Locale.ROOT, "HTML report: %s (serve over HTTP; single file: %s)%n", outcome.outputs().reportIndex(),
-                outcome.outputs().singleFile());
-        return SummaryTable.exitCode(outcome.results());
+        return outcome.printSummary(out);
     }
 }

@@ -33,6 +33,18 @@ final class VerifyJob {
 
     /** What a verify job produced. */
     record Outcome(List<CaseResult> results, VerifyReport.Outputs outputs) {
+
+        /** Prints the summary table and where the report is; returns the exit code the verdicts call for. */
+        int printSummary(PrintWriter out) {
+            out.println();
+            SummaryTable.print(out, results);
+            out.println();
+            out.printf(Locale.ROOT, "run folder:  %s%n", outputs.runFolder());
+            out.printf(Locale.ROOT, "HTML report: %s (serve over HTTP; single file: %s)%n", outputs.reportIndex(),
+                    outputs.singleFile());
+            out.flush();
+            return SummaryTable.exitCode(results);
+        }
     }
 
     static Outcome run(List<String> commandLine, RunFolder run, String suiteName, long seed, List<Case> cases,

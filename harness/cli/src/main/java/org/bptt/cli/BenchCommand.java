@@ -1,0 +1,230 @@
+package org.bptt.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bptt.api.DataType;
+import org.bptt.api.InvalidInputException;
+import org.bptt.benchmarks.BenchGrid;
+import org.bptt.benchmarks.BenchJob;
+import org.bptt.benchmarks.BenchText;
+import org.bptt.benchmarks.Cell;
+import org.bptt.benchmarks.JmhSettings;
+import org.bptt.benchmarks.Mode;
+import org.bptt.benchmarks.RunTimeEstimate;
+import org.bptt.benchmarks.Shape;
+import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bptt bench}: JMH timings of every implementation on the grid, through JMH's API. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {
+            "Time forward and forward+backward calls of every implementation (reference aggregated O(T), naive",
+            "O(T^2), its fast twin, DL4J, and any plugin given with --impl) with JMH, forked and warmed up, on",
+            "shapes (B,d,H,K) and sequence lengths T; write tables (median, error, GFLOP/s, naive/aggregated ratio",
+            "against the cost model, fitted slopes, memory), charts and the HTML report, and check the performance",
+            "targets. Exits 1 only when --baseline flags a clear regression; a missed target is reported, not an error."})
+final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    PluginOptions pluginOptions;
+
+    @Mixin
+    OutputOptions outputOptions;
+
+    @Option(names = "--quick",
+            description = "A first look in about a minute: shapes 1x16x32x16 and 16x64x128x64, T = 16, 32, 64, "
+                    + "forward+backward, 1 fork of 1 + 3 iterations of 100 ms. Not numbers to report.")
+    boolean quick;
+
+    @Option(names = "--impl", paramLabel = "ID",
+            description = "Also measure this plugin (repeatable), besides the defaults: "
+                    + "reference-aggregated, reference-naive, reference-fast, dl4j.")
+    List<String> extraImplementations = new ArrayList<>();
+
+    @Option(names = "--only", paramLabel = "ID",
+            description = "Measure only these plugins (repeatable), instead of the defaults and --impl.")
+    List<String> onlyImplementations = new ArrayList<>();
+
+    @Option(names = "--shape", paramLabel = "BxdxHxK",
+            description = "Only this shape (repeatable), e.g. 16x64x128x64; any sizes may be given.")
+    List<String> shapes = new ArrayList<>();
+
+    @Option(names = "--steps", paramLabel = "T", description = "Only this sequence length (repeatable).")
+    List<Integer> steps = new ArrayList<>();
+
+    @Option(names = "--mode", paramLabel = "MODE",
+            description = "Only this mode (repeatable): forward or forward+backward.")
+    List<String> modes = new ArrayList<>();
+
+    @Option(names = "--precision", paramLabel = "TYPE", defaultValue = "float64",
+            description = "float64 (default) or float32; a plugin without that capability is skipped.")
+    String precision;
+
+    @Option(names = "--forks", paramLabel = "N", description = "JMH forks per cell (default: 2, or 1 with --quick).")
+    Integer forks;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "OMP_NUM_THREADS and -XX:ActiveProcessorCount of the forked JVMs: the cores each implementation may use (default: all; 1 with --quick).")
+    Integer threads;
+
+    @Option(names = "--baseline", paramLabel = "RUN_DIR",
+            description = "An earlier bench run folder of the same grid on this machine: flag a cell as a regression when "
+                    + "a one-sided Mann-Whitney U test over the JMH iteration samples gives p < 0.01 and its median is "
+                    + "more than 10% slower; exit 1 if any is.")
+    Path baseline;
+
+    @Option(names = "--dry-run", description = "Print the grid, what is left out and why, and the expected run time; run nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        DataType dataType = Cell.parsePrecision(precision);
+        PluginRegistry registry = pluginOptions.discover(err);
+        BenchGrid grid = grid(registry, dataType, err);
+        JmhSettings settings = settings();
+        if (baseline != null) {
+            InvalidInputException.require(Files.isDirectory(baseline), "--baseline %s is not a folder", baseline);
+        }
+        Map<String, LoadedPlugin> available = new LinkedHashMap<>();
+        for (String id : grid.implementations()) {
+            registry.find(id).ifPresent(plugin -> available.put(id, plugin));
+        }
+        List<Cell> toRun = grid.cells().stream().filter(cell -> available.containsKey(cell.implementation())).toList();
+
+        out.printf(Locale.ROOT, "bptt bench: %s%n", grid.describe());
+        out.printf(Locale.ROOT, "JMH: %s%n", settings.describe());
+        if (quick) {
+            out.println("quick: a sub-grid, one fork and short iterations; a first look, not numbers to report"
+                    + " (the full grid: bptt bench).");
+        }
+        out.printf(Locale.ROOT, "%d cells to measure; expected run time about %s%n", toRun.size(),
+                RunTimeEstimate.text(RunTimeEstimate.of(toRun, settings)));
+        out.flush();
+        if (dryRun) {
+            return ExitCode.OK;
+        }
+
+        BenchJob.Request request = new BenchJob.Request(spec.commandLine().getParseResult().originalArgs(),
+                VersionProvider.toolVersion(), grid, settings, pluginDirectories(), baseline);
+        BenchJob.Outcome outcome;
+        ProgressAdapter progress = new ProgressAdapter(err);
+        try {
+            outcome = BenchJob.run(request, outputOptions.create("bench"), available, progress);
+        } catch (IOException e) {
+            throw new UncheckedIOException("bench: cannot write the run folder: " + e.getMessage(), e);
+        } finally {
+            progress.close();
+        }
+        out.println();
+        BenchText.print(out, outcome);
+        out.println();
+        out.printf(Locale.ROOT, "run folder:  %s (took %s)%n", outcome.run().path(), RunTimeEstimate.text(outcome.elapsed()));
+        out.printf(Locale.ROOT, "HTML report: %s (serve over HTTP; single file: %s)%n", outcome.reportIndex(),
+                outcome.singleFile());
+        if (outcome.regression()) {
+            out.println("regression: at least one cell is clearly slower than the baseline (see bench-baseline.csv)");
+            return ExitCode.DIVERGED;
+        }
+        return ExitCode.OK;
+    }
+
+    /** The grid: full or quick, its plugins, restricted by --shape, --steps, --mode. */
+    private BenchGrid grid(PluginRegistry registry, DataType dataType, PrintWriter err) {
+        List<String> implementations = new ArrayList<>();
+        if (!onlyImplementations.isEmpty()) {
+            InvalidInputException.require(extraImplementations.isEmpty(), "--only and --impl cannot be combined");
+            for (String id : onlyImplementations) {
+                implementations.add(registry.require(id).id());
+            }
+        } else {
+            for (String id : BenchGrid.DEFAULT_IMPLEMENTATIONS) {
+                if (registry.find(id).isPresent()) {
+                    implementations.add(id);
+                } else {
+                    err.println("warning: default plugin " + id + " is not installed; it is not measured");
+                }
+            }
+            for (String id : extraImplementations) {
+                String found = registry.require(id).id();
+                if (!implementations.contains(found)) {
+                    implementations.add(found);
+                }
+            }
+        }
+        InvalidInputException.require(!implementations.isEmpty(), "no plugin to benchmark; available: %s", registry.ids());
+        BenchGrid base = quick ? BenchGrid.quick(implementations, dataType) : BenchGrid.full(implementations, dataType);
+        List<Shape> onlyShapes = shapes.stream().map(Shape::parse).toList();
+        List<Mode> onlyModes = modes.stream().map(Mode::parse).toList();
+        return base.restrictedTo(onlyShapes, steps, onlyModes);
+    }
+
+    private JmhSettings settings() {
+        JmhSettings settings = quick ? JmhSettings.quick() : JmhSettings.full();
+        if (forks != null) {
+            settings = settings.withForks(forks);
+        }
+        if (threads != null) {
+            settings = settings.withThreads(threads);
+        }
+        return settings;
+    }
+
+    /** The plugin folders the forks must search too: the same ones this process searched. */
+    private List<Path> pluginDirectories() {
+        return pluginOptions.pluginDirectories.isEmpty() ? List.of(Path.of("plugins")) : pluginOptions.pluginDirectories;
+    }
+
+    /** {@link Progress} for the job: a bar on a terminal, log lines otherwise. */
+    private static final class ProgressAdapter implements BenchJob.Progress {
+        private final PrintWriter log;
+        private Progress progress;
+
+        ProgressAdapter(PrintWriter log) {
+            this.log = log;
+        }
+
+        @Override
+        public void started(int cells, Duration expected) {
+            progress = Progress.start("bench", cells, log);
+        }
+
+        @Override
+        public void cellDone(Cell cell, int done, int total) {
+            if (progress != null) {
+                progress.step();
+            }
+        }
+
+        @Override
+        public void message(String line) {
+            log.println(line);
+            log.flush();
+        }
+
+        void close() {
+            if (progress != null) {
+                progress.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package org.bptt.experiments.decay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.bptt.api.Activation;
+import org.bptt.api.Capability;
+import org.bptt.api.GradientResult;
+import org.bptt.api.InvalidInputException;
+import org.bptt.api.Tensor;
+import org.bptt.core.cases.CaseGenerator.Rescaling;
+import org.bptt.core.cases.WeightInit;
+import org.bptt.core.compare.TolerancePolicy;
+import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.verify.KnownDivergence;
+import org.bptt.core.verify.KnownDivergences;
+import org.bptt.experiments.ForwardingPlugin;
+import org.bptt.experiments.decay.DecayResult.Comparison;
+import org.bptt.experiments.decay.DecayResult.Quantity;
+import org.bptt.experiments.decay.DecayResult.Summary;
+import org.bptt.reference.ReferenceAggregatedRnn;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+
+class DecayExperimentTest {
+
+    private static final LoadedPlugin REFERENCE = LoadedPlugin.of(new ReferenceAggregatedRnn(), "test");
+
+    @BeforeAll
+    static void headless() {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private static DecayExperiment.Settings small(List<Activation> activations, List<Double> targets, int steps) {
+        return new DecayExperiment.Settings(activations, List.of(Rescaling.LARGEST_SINGULAR_VALUE, Rescaling.SPECTRAL_RADIUS),
+                targets, steps, 8, 3, 3, 2, 11L, WeightInit.XAVIER, TolerancePolicy.defaults());
+    }
+
+    @Test
+    void theReferenceNeverBreaksTheBoundAndEveryConfigurationIsSummarised() {
+        DecayExperiment.Settings settings = small(List.of(Activation.values()), List.of(0.5, 1.5, 3.0), 60);
+        int[] cases = {0};
+        DecayResult result = new DecayExperiment(settings).run(REFERENCE, List.of(), null, () -> cases[0]++);
+        assertEquals(settings.cases(), cases[0], "progress is reported once per case");
+        assertEquals(0, result.violations());
+        assertTrue(result.problems().isEmpty(), result.problems().toString());
+        assertEquals(settings.configs().size() * 2, result.summaries().size(), "a hidden and an input summary per configuration");
+        for (Summary summary : result.summaries()) {
+            assertTrue(summary.checkedPoints() > 0, summary.toString());
+            assertTrue(summary.worstRatioToBound() <= 1 + DecayBound.allowance(60, 8), summary.toString());
+        }
+        assertEquals(settings.configs().size() * 2 * 60, result.curves().size());
+    }
+
+    /**
+     * Gelfand's formula: for a linear network ‖(Wᵀ)^n g‖^(1/n) tends to ρ(W), so the fitted decay rate of the
+     * identity network is its spectral radius, while the bound's factor σ_max is larger.
+     */
+    @Test
+    void aLinearNetworkDecaysAtItsSpectralRadius() {
+        DecayExperiment.Settings settings = new DecayExperiment.Settings(List.of(Activation.IDENTITY),
+                List.of(Rescaling.SPECTRAL_RADIUS), List.of(0.5, 0.8), 200, 8, 3, 3, 3, 1L, WeightInit.XAVIER,
+                TolerancePolicy.defaults());
+        DecayResult result = new DecayExperiment(settings).run(REFERENCE, List.of(), null, () -> { });
+        for (Summary summary : result.summaries()) {
+            if (summary.quantity() == Quantity.HIDDEN_RATIO) {
+                double rho = summary.config().target();
+                assertEquals(rho, summary.fittedRateMedian(), 0.03 * rho, summary.toString());
+                assertTrue(summary.gammaSigmaMax() > rho, "σ_max ≥ ρ, with equality only for normal W");
+            }
+        }
+    }
+
+    @Test
+    void theSameSettingsGiveIdenticalTables() {
+        DecayExperiment.Settings settings = small(List.of(Activation.TANH, Activation.RELU), List.of(0.9, 2.0), 30);
+        LoadedPlugin other = new ForwardingPlugin("copy", ForwardingPlugin.referenceCapabilitiesWithout(
+                Capability.HIDDEN_STATE_GRADIENTS), result -> result).loaded();
+        DecayResult first = new DecayExperiment(settings).run(REFERENCE, List.of(other), null, () -> { });
+        DecayResult second = new DecayExperiment(settings).run(REFERENCE, List.of(other), null, () -> { });
+        assertEquals(first.tables(), second.tables());
+    }
+
+    /**
+     * The comparison normalises each curve by its own total norm, so an implementation whose gradients differ by a
+     * constant factor agrees (a clamped output gradient does that), while one that changes a single step by 1e-6
+     * does not.
+     */
+    @Test
+    void aScaledCurveAgreesAndADistortedOneDoesNot() {
+        DecayExperiment.Settings settings = small(List.of(Activation.TANH, Activation.SIGMOID), List.of(0.9), 40);
+        LoadedPlugin scaled = new ForwardingPlugin("scaled", ForwardingPlugin.referenceCapabilitiesWithout(
+                Capability.HIDDEN_STATE_GRADIENTS), result -> withInputGradients(result, scale(result.inputGradients(), 3.0, -1))).loaded();
+        LoadedPlugin distorted = new ForwardingPlugin("distorted", ForwardingPlugin.referenceCapabilitiesWithout(
+                Capability.HIDDEN_STATE_GRADIENTS), result -> withInputGradients(result, scale(result.inputGradients(), 1.0, 10))).loaded();
+        DecayResult result = new DecayExperiment(settings).run(REFERENCE, List.of(scaled, distorted), null, () -> { });
+        for (Comparison comparison : result.comparisons()) {
+            if (comparison.implementation().equals("scaled")) {
+                assertEquals("agree", comparison.verdict(), comparison.toString());
+                assertEquals(2 * 40, comparison.comparedPoints(), "two comparison seeds × 40 lags");
+                assertTrue(comparison.perturbationResponse() < 1e-10, "a contracting network hardly amplifies rounding");
+            } else {
+                assertEquals("disagree", comparison.verdict(), comparison.toString());
+                assertTrue(comparison.failedPoints() >= 2, comparison.toString());
+            }
+        }
+        assertEquals(2 * 2 * 2, result.comparisons().size(), "2 rescalings × 2 activations × 2 implementations");
+        assertEquals(2 * 2, result.disagreements().size(), "every configuration of the distorted one");
+    }
+
+    @Test
+    void aKnownDivergenceIsReportedAsSuch() {
+        DecayExperiment.Settings settings = small(List.of(Activation.TANH), List.of(0.9), 20);
+        LoadedPlugin distorted = new ForwardingPlugin("distorted", ForwardingPlugin.referenceCapabilitiesWithout(
+                Capability.HIDDEN_STATE_GRADIENTS), result -> withInputGradients(result, scale(result.inputGradients(), 1.0, 3))).loaded();
+        KnownDivergences known = new KnownDivergences(List.of(new KnownDivergence("distorted", testCase -> true,
+                DecayExperiment.QUANTITY, "step 3 is scaled on purpose")));
+        DecayResult result = new DecayExperiment(settings).run(REFERENCE, List.of(distorted), known, () -> { });
+        for (Comparison comparison : result.comparisons()) {
+            assertEquals("known divergence", comparison.verdict(), comparison.toString());
+            assertTrue(comparison.note().contains("step 3 is scaled on purpose"), comparison.note());
+        }
+        assertTrue(result.disagreements().isEmpty());
+    }
+
+    @Test
+    void missingCapabilitiesAndPluginErrorsAreReportedAndTheRunGoesOn() {
+        DecayExperiment.Settings settings = small(List.of(Activation.TANH, Activation.RELU), List.of(0.9), 20);
+        LoadedPlugin noRelu = new ForwardingPlugin("no-relu", ForwardingPlugin.referenceCapabilitiesWithout(
+                Capability.RELU), result -> result).loaded();
+        LoadedPlugin throwing = new ForwardingPlugin("throwing", ForwardingPlugin.referenceCapabilitiesWithout(), result -> {
+            throw new IllegalStateException("boom");
+        }).loaded();
+        DecayResult result = new DecayExperiment(settings).run(REFERENCE, List.of(noRelu, throwing), null, () -> { });
+        assertTrue(result.problems().stream().anyMatch(problem -> problem.implementation().equals("no-relu")
+                && problem.kind().equals("skipped") && problem.message().contains("RELU")), result.problems().toString());
+        assertEquals(2 * 2 * 2, result.errors().size(), "throwing: 2 rescalings × 2 activations × 2 comparison seeds");
+        assertTrue(result.errors().get(0).message().contains("boom"));
+        assertTrue(result.summaries().stream().anyMatch(summary -> summary.implementation().equals("no-relu")),
+                "the capable configurations of no-relu still ran");
+        assertEquals(0, result.violations());
+    }
+
+    @Test
+    void anOracleWithoutHiddenGradientsIsRefused() {
+        LoadedPlugin noHidden = new ForwardingPlugin("no-hidden", ForwardingPlugin.referenceCapabilitiesWithout(
+                Capability.HIDDEN_STATE_GRADIENTS), result -> result).loaded();
+        InvalidInputException error = assertThrows(InvalidInputException.class, () -> new DecayExperiment(
+                DecayExperiment.Settings.quick()).run(noHidden, List.of(), null, () -> { }));
+        assertTrue(error.getMessage().contains("HIDDEN_STATE_GRADIENTS"), error.getMessage());
+    }
+
+    @Test
+    void chartsShowOneLinePerTargetForEveryImplementation() throws IOException {
+        DecayExperiment.Settings settings = small(List.of(Activation.TANH), List.of(0.5, 0.9, 2.0), 30);
+        LoadedPlugin other = new ForwardingPlugin("copy", ForwardingPlugin.referenceCapabilitiesWithout(
+                Capability.HIDDEN_STATE_GRADIENTS), result -> result).loaded();
+        DecayResult result = new DecayExperiment(settings).run(REFERENCE, List.of(other), null, () -> { });
+        Map<String, XYChart> charts = DecayCharts.charts(result, "test");
+        assertEquals(List.of("decay-hidden-largest-singular-value-tanh", "decay-input-largest-singular-value-tanh",
+                "decay-hidden-spectral-radius-tanh", "decay-input-spectral-radius-tanh"), List.copyOf(charts.keySet()));
+        XYChart hidden = charts.get("decay-hidden-largest-singular-value-tanh");
+        for (String line : List.of("σmax = 0.5", "σmax = 0.9", "σmax = 2.0", "bound, σmax = 0.5")) {
+            assertNotNull(hidden.getSeries(line), "line " + line + " in " + names(hidden));
+        }
+        XYChart input = charts.get("decay-input-spectral-radius-tanh");
+        assertNotNull(input.getSeries("copy, ρ = 0.9"), names(input).toString());
+        assertNotNull(input.getSeries("reference-aggregated, ρ = 0.9"), names(input).toString());
+        assertTrue(result.curves().stream().anyMatch(point -> point.quantity() == Quantity.INPUT_NORM_COMPARISON_SEEDS
+                && point.seeds() == settings.comparisonSeeds()), "the oracle is also summarised over the comparison seeds");
+        assertTrue(BitmapEncoder.getBitmapBytes(hidden, BitmapEncoder.BitmapFormat.PNG).length > 1000);
+    }
+
+    @Test
+    void settingsRefuseNonsense() {
+        assertThrows(InvalidInputException.class, () -> new DecayExperiment.Settings(List.of(Activation.TANH),
+                List.of(Rescaling.NONE), List.of(1.0), 10, 4, 2, 2, 1, 1L, WeightInit.XAVIER, TolerancePolicy.defaults()));
+        assertThrows(InvalidInputException.class, () -> new DecayExperiment.Settings(List.of(Activation.TANH),
+                List.of(Rescaling.SPECTRAL_RADIUS), List.of(-1.0), 10, 4, 2, 2, 1, 1L, WeightInit.XAVIER, TolerancePolicy.defaults()));
+        InvalidInputException error = assertThrows(InvalidInputException.class, () -> new DecayExperiment.Settings(
+                List.of(Activation.TANH), List.of(Rescaling.SPECTRAL_RADIUS), List.of(1.0), 10, 4, 2, 2, 3, 1L,
+                WeightInit.XAVIER, TolerancePolicy.defaults()));
+        assertTrue(error.getMessage().contains("comparison seeds"), error.getMessage());
+        assertFalse(DecayExperiment.Settings.quick().cases() > 200, "quick stays small");
+    }
+
+    private static List<String> names(XYChart chart) {
+        return chart.getSeriesCollection().stream().map(series -> series.getName()).toList();
+    }
+
+    private static GradientResult withInputGradients(GradientResult result, Tensor inputGradients) {
+        return new GradientResult(result.loss(), result.parameterGradients(), inputGradients,
+                result.initialStateGradients(), result.hiddenStateGradients());
+    }
+
+    /** A copy scaled by {@code factor}, and step {@code distortedStep} (if ≥ 0) further by 1 + 1e-6. */
+    private static Tensor scale(Tensor tensor, double factor, int distortedStep) {
+        Tensor copy = tensor.copy();
+        double[] data = copy.data();
+        int width = tensor.size(2);
+        for (int i = 0; i < data.length; i++) {
+            data[i] *= factor;
+            if (i / width == distortedStep) {
+                data[i] *= 1 + 1e-6;
+            }
+        }
+        return copy;
+    }
+}

@@ -1,0 +1,93 @@
+package org.bptt.experiments.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.bptt.api.Activation;
+import org.bptt.api.Capability;
+import org.bptt.api.InvalidInputException;
+import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.experiments.ForwardingPlugin;
+import org.bptt.experiments.Table;
+import org.bptt.experiments.clipping.Clipping;
+import org.bptt.reference.ReferenceAggregatedRnn;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+
+class TrainingExperimentTest {
+
+    private static final LoadedPlugin REFERENCE = LoadedPlugin.of(new ReferenceAggregatedRnn(), "test");
+
+    @BeforeAll
+    static void headless() {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private static TrainingExperiment.Settings tiny(String task, List<Integer> lengths) {
+        return new TrainingExperiment.Settings(task, lengths, 2, 1L, List.of(Clipping.none(), Clipping.globalNorm(0.5)),
+                6, Activation.TANH, 0.9, 0.5, 40, 8, 30, 10, true, 0.5, 2.0);
+    }
+
+    @Test
+    void everyRunIsRecordedAndTheTablesAreDeterministic() {
+        TrainingExperiment.Settings settings = tiny("adding", List.of(5, 8));
+        long[] steps = {0};
+        TrainingResult first = new TrainingExperiment(settings).run(REFERENCE, () -> steps[0]++);
+        assertEquals(settings.totalSteps(), steps[0]);
+        assertEquals(2 * 2 * 2, first.runs().size());
+        TrainingResult second = new TrainingExperiment(settings).run(REFERENCE, () -> { });
+        assertEquals(first.tables(), second.tables());
+        Table summary = first.summaryTable();
+        assertEquals(2 * 2, summary.rows().size());
+        assertEquals(List.of("adding", "reference-aggregated", "5", "none", "2"), summary.rows().get(0).subList(0, 5));
+        assertEquals(2 * 2 * 2 * 40, first.stepTable().rows().size());
+        assertEquals(2 * 2 * 2 * 5, first.evaluationTable().rows().size(), "evaluations at steps 0, 10, 20, 30, 40");
+    }
+
+    /** Each clipping rule starts from the same weights and sees the same batches: the first (unclipped) losses agree. */
+    @Test
+    void clippingRulesAreComparedOnIdenticalRuns() {
+        TrainingResult result = new TrainingExperiment(tiny("temporal-order", List.of(10))).run(REFERENCE, () -> { });
+        for (long seed = 1; seed <= 2; seed++) {
+            long finalSeed = seed;
+            List<TrainingResult.RunRecord> pair = result.runs().stream().filter(run -> run.seed() == finalSeed).toList();
+            assertEquals(2, pair.size());
+            assertEquals(pair.get(0).initialLoss(), pair.get(1).initialLoss());
+            assertEquals(pair.get(0).run().steps().get(0).loss(), pair.get(1).run().steps().get(0).loss());
+        }
+    }
+
+    @Test
+    void anImplementationWithoutMasksIsToldToUseFixedLengths() {
+        LoadedPlugin noMasks = new ForwardingPlugin("no-masks", ForwardingPlugin.referenceCapabilitiesWithout(Capability.MASKS),
+                result -> result).loaded();
+        InvalidInputException error = assertThrows(InvalidInputException.class,
+                () -> new TrainingExperiment(tiny("adding", List.of(5))).run(noMasks, () -> { }));
+        assertTrue(error.getMessage().contains("MASKS") && error.getMessage().contains("fixed-length"), error.getMessage());
+    }
+
+    @Test
+    void aTooShortLengthIsRefusedUpFront() {
+        InvalidInputException error = assertThrows(InvalidInputException.class, () -> tiny("temporal-order", List.of(5)));
+        assertTrue(error.getMessage().contains("T ≥ 10"), error.getMessage());
+    }
+
+    @Test
+    void chartsCoverSuccessLossAndGradientNorm() throws IOException {
+        TrainingResult result = new TrainingExperiment(tiny("adding", List.of(5, 8))).run(REFERENCE, () -> { });
+        Map<String, XYChart> charts = TrainingCharts.charts(result, "test");
+        assertEquals(List.of("train-success-adding", "train-loss-adding-none", "train-gradient-norm-adding-none",
+                "train-loss-adding-norm-0.5", "train-gradient-norm-adding-norm-0.5"), List.copyOf(charts.keySet()));
+        XYChart success = charts.get("train-success-adding");
+        assertTrue(success.getSeries("clipping none (median)") != null);
+        assertTrue(success.getSeries("chance (input ignored)") != null);
+        assertEquals(2, charts.get("train-loss-adding-none").getSeriesCollection().size(), "one line per T");
+        assertTrue(BitmapEncoder.getBitmapBytes(charts.get("train-gradient-norm-adding-none"), BitmapEncoder.BitmapFormat.PNG).length > 1000);
+    }
+}
