@@ -87,6 +87,8 @@ public final class Dl4jSimpleRnn implements RnnImplementation {
 
     /** Where DL4J's score clamped a probability in the most recent call, and on what; see {@link #knownDivergence}. */
     private volatile ScoreClamping lastScoreClamping;
+    /** Where ND4J's softmax underflowed to NaN in the most recent call, and on what; see {@link #knownDivergence}. */
+    private volatile SoftmaxUnderflow lastSoftmaxUnderflow;
 
     private final PluginInfo info = new PluginInfo(ID, "Deeplearning4j SimpleRnn", dl4jVersion(),
             "Eclipse Deeplearning4j (adapter: bptt-harness)",
@@ -124,7 +126,11 @@ public final class Dl4jSimpleRnn implements RnnImplementation {
                 Tensor outputs = Dl4jLayout.fromTimeLast(activations.get(2));
                 recordScoreClamping(spec, batch, outputs);
                 double score = network.score(data.dataSet(), false);
-                return new ForwardResult(hiddenStates, headOutputs(spec, outputs, data), loss(spec, batch, score));
+                ForwardResult result = new ForwardResult(hiddenStates, headOutputs(spec, outputs, data),
+                        loss(spec, batch, score));
+                recordSoftmaxUnderflow(spec, parameters, batch, hiddenStates,
+                        !Double.isFinite(result.loss()) || result.outputs().firstNonFinite() >= 0);
+                return result;
             } finally {
                 reset(network);
             }
@@ -158,9 +164,12 @@ public final class Dl4jSimpleRnn implements RnnImplementation {
                 Tensor inputGradients = Dl4jLayout.fromTimeLast(inputGradient);
                 scale(inputGradients, 1.0 / divisor);
                 reset(network);
-                recordScoreClamping(spec, batch, Dl4jLayout.fromTimeLast(
-                        network.feedForward(data.features(), data.featureMask(), data.labelMask()).get(2)));
-                return new GradientResult(loss, parameterGradients, inputGradients, null, null);
+                List<INDArray> activations = network.feedForward(data.features(), data.featureMask(), data.labelMask());
+                recordScoreClamping(spec, batch, Dl4jLayout.fromTimeLast(activations.get(2)));
+                GradientResult result = new GradientResult(loss, parameterGradients, inputGradients, null, null);
+                recordSoftmaxUnderflow(spec, parameters, batch, Dl4jLayout.fromTimeLast(activations.get(1)),
+                        !finite(result));
+                return result;
             } finally {
                 reset(network);
             }
@@ -196,8 +205,9 @@ public final class Dl4jSimpleRnn implements RnnImplementation {
             try {
                 // The full forward pass gives the outputs the chunks' scores see (the state is carried), so it
                 // tells where the score clamps probabilities. reset() also clears any stored state.
-                recordScoreClamping(spec, batch, Dl4jLayout.fromTimeLast(
-                        network.feedForward(data.features(), data.featureMask(), data.labelMask()).get(2)));
+                List<INDArray> activations = network.feedForward(data.features(), data.featureMask(), data.labelMask());
+                recordScoreClamping(spec, batch, Dl4jLayout.fromTimeLast(activations.get(2)));
+                Tensor hiddenStates = Dl4jLayout.fromTimeLast(activations.get(1));
                 reset(network);
                 Map<String, INDArray> gradientSums = new LinkedHashMap<>();
                 double scoreSum = 0;
@@ -228,7 +238,9 @@ public final class Dl4jSimpleRnn implements RnnImplementation {
                 }
                 double divisor = divisor(spec, batch);
                 Parameters parameterGradients = Dl4jNetwork.parameterGradients(gradientSums, 1.0 / divisor, spec.biases());
-                return new GradientResult(loss(spec, batch, scoreSum), parameterGradients, null, null, null);
+                GradientResult result = new GradientResult(loss(spec, batch, scoreSum), parameterGradients, null, null, null);
+                recordSoftmaxUnderflow(spec, parameters, batch, hiddenStates, !finite(result));
+                return result;
             } finally {
                 reset(network);
             }
@@ -246,7 +258,10 @@ public final class Dl4jSimpleRnn implements RnnImplementation {
      *   <li>the loss functions' clamped probabilities ({@link Dl4jScoreClamping}): the losses (and for the sigmoid
      *       head every gradient), when the most recent call of this instance, on this spec and an equal batch, saw
      *       DL4J output a probability that its loss function clamps. Weights are not among this method's
-     *       arguments, so the adapter records this during the calls it has just made.</li>
+     *       arguments, so the adapter records this during the calls it has just made;</li>
+     *   <li>ND4J's softmax underflow ({@link Dl4jSoftmaxUnderflow}, an ND4J bug): every quantity but h, when the most
+     *       recent call, on this spec and an equal batch, returned a non-finite value and some row of logits all
+     *       underflow exp (KNOWN_DIVERGENCES.md §5).</li>
      * </ul>
      */
     @Override
@@ -263,6 +278,10 @@ public final class Dl4jSimpleRnn implements RnnImplementation {
                 && clamping.clampedTerms().isPresent()) {
             explanations.add(Dl4jScoreClamping.explanation(spec, clamping.clampedTerms().get()));
         }
+        SoftmaxUnderflow underflow = lastSoftmaxUnderflow;
+        if (underflow != null && !quantity.equals("h") && underflow.spec().equals(spec) && underflow.batch().equals(batch)) {
+            explanations.add(Dl4jSoftmaxUnderflow.explanation(underflow.underflowedRows()));
+        }
         return explanations.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", explanations));
     }
 
@@ -273,6 +292,36 @@ public final class Dl4jSimpleRnn implements RnnImplementation {
      * @param clampedTerms the clamped loss terms, described ({@link Dl4jScoreClamping#clampedTerms}), or empty
      */
     private record ScoreClamping(ModelSpec spec, Batch batch, Optional<String> clampedTerms) {
+    }
+
+    /**
+     * Where ND4J's softmax gave NaN in a call on {@code spec} and {@code batch}: the call returned a non-finite value
+     * and some output row's logits all underflow ({@link Dl4jSoftmaxUnderflow#underflowedRows}).
+     *
+     * @param batch the call's batch (the caller's object: it must not change it)
+     */
+    private record SoftmaxUnderflow(ModelSpec spec, Batch batch, String underflowedRows) {
+    }
+
+    /** Records the underflow when the call's results are not finite and some row underflows; else forgets it. */
+    private void recordSoftmaxUnderflow(ModelSpec spec, Parameters parameters, Batch batch, Tensor hiddenStates,
+                                        boolean nonFiniteResult) {
+        Optional<String> rows = nonFiniteResult
+                ? Dl4jSoftmaxUnderflow.underflowedRows(spec, parameters, hiddenStates) : Optional.empty();
+        lastSoftmaxUnderflow = rows.map(described -> new SoftmaxUnderflow(spec, batch, described)).orElse(null);
+    }
+
+    /** True when the loss and every returned gradient are finite. */
+    private static boolean finite(GradientResult result) {
+        if (!Double.isFinite(result.loss())) {
+            return false;
+        }
+        for (Tensor gradient : result.parameterGradients().byName().values()) {
+            if (gradient.firstNonFinite() >= 0) {
+                return false;
+            }
+        }
+        return result.inputGradients() == null || result.inputGradients().firstNonFinite() < 0;
     }
 
     private void recordScoreClamping(ModelSpec spec, Batch batch, Tensor perStepOutputs) {

@@ -58,7 +58,9 @@ import org.bptt.core.plugins.LoadedPlugin;
  *       on (a hung call cannot be killed; it is interrupted, and while it still runs the same implementation
  *       instance is not called again: its later cases are ERROR "still running");</li>
  *   <li>the implementation's results are never trusted: null, a wrong shape or a NaN/infinity where a value is
- *       compared is {@link Status#ERROR} "returned garbage: ...";</li>
+ *       compared is {@link Status#ERROR} "returned garbage: ...". Results that are well formed but for NaN or
+ *       infinite values are {@link Status#KNOWN_DIVERGENCE} instead when every non-finite quantity is explained as a
+ *       failed comparison is (below), with the explanations and the garbage message;</li>
  *   <li>comparison under the {@link TolerancePolicy}, in this order: h (when both offer
  *       {@link Capability#HIDDEN_STATES}), y, the forward loss, the loss returned with the gradients, dL/dU, dL/dW, dL/db, dL/dV, dL/dc, dL/dx
  *       ({@link Capability#INPUT_GRADIENTS}), dL/dh_{-1} ({@link Capability#INITIAL_STATE_GRADIENTS}, also when
@@ -240,7 +242,7 @@ public final class Verifier {
         } catch (CallFailure failure) {
             return outcome.error("oracle " + oracle.id() + " " + failure.getMessage());
         }
-        String oracleGarbage = garbage(expected, oracleSpec, batch, wanted);
+        String oracleGarbage = garbage(expected, oracleSpec, batch, wanted, true);
         if (oracleGarbage != null) {
             return outcome.error("oracle " + oracle.id() + " returned garbage: " + oracleGarbage);
         }
@@ -252,8 +254,12 @@ public final class Verifier {
             return outcome.error(failure.getMessage());
         }
         outcome.nanos = actual.nanos;
-        String garbage = garbage(actual, spec, batch, wanted);
+        String garbage = garbage(actual, spec, batch, wanted, true);
         if (garbage != null) {
+            if (garbage(actual, spec, batch, wanted, false) == null) {
+                // well formed but for NaN or infinite values: maybe a documented divergence of the library
+                return outcome.nonFinite("returned garbage: " + garbage, nonFiniteQuantities(actual, spec, batch, wanted));
+            }
             return outcome.error("returned garbage: " + garbage);
         }
         return outcome.compared(compare(expected, actual, spec, batch, wanted));
@@ -386,12 +392,17 @@ public final class Verifier {
     // ---------------------------------------------------------------------------------------------------------
     // Checking what a plugin returned
 
-    /** Null when the results are well formed; otherwise what is wrong, naming the tensor and index. */
-    private static String garbage(Results results, ModelSpec spec, Batch batch, Expectations wanted) {
+    /**
+     * Null when the results are well formed; otherwise what is wrong, naming the tensor and index.
+     *
+     * @param finiteRequired whether a NaN or infinite value (where it is compared) is garbage; false to look for
+     *                       nulls and wrong shapes only
+     */
+    private static String garbage(Results results, ModelSpec spec, Batch batch, Expectations wanted, boolean finiteRequired) {
         int b = batch.batchSize();
         int t = batch.steps();
         int h = spec.hiddenSize();
-        String problem = wanted.forward() ? forwardGarbage(results.forward(), spec, batch, wanted) : null;
+        String problem = wanted.forward() ? forwardGarbage(results.forward(), spec, batch, wanted, finiteRequired) : null;
         if (problem != null) {
             return problem;
         }
@@ -400,7 +411,7 @@ public final class Verifier {
         if (gradients == null) {
             return method + " returned null";
         }
-        if (!Double.isFinite(gradients.loss())) {
+        if (finiteRequired && !Double.isFinite(gradients.loss())) {
             return "the loss returned by " + method + " is " + gradients.loss();
         }
         Parameters parameterGradients = gradients.parameterGradients();
@@ -410,50 +421,56 @@ public final class Verifier {
         Parameters shapes = Parameters.zeros(spec);
         for (Map.Entry<String, Tensor> entry : shapes.byName().entrySet()) {
             Tensor expectedShape = entry.getValue();
-            problem = tensorProblem("dL/d" + entry.getKey(), parameterGradients.get(entry.getKey()), null,
+            problem = tensorProblem("dL/d" + entry.getKey(), parameterGradients.get(entry.getKey()), null, finiteRequired,
                     IndexLabels.generic(expectedShape.rank()), expectedShape.shape());
             if (problem != null) {
                 return problem;
             }
         }
         if (wanted.checksInputGradients(gradients.inputGradients())) {
-            problem = tensorProblem(INPUT_GRADIENTS, gradients.inputGradients(), batch.mask(), IndexLabels.INPUT_PER_STEP,
+            problem = tensorProblem(INPUT_GRADIENTS, gradients.inputGradients(), batch.mask(), finiteRequired,
+                    IndexLabels.INPUT_PER_STEP,
                     b, t, spec.inputSize());
         }
         if (problem == null && wanted.initialStateGradients()) {
-            problem = tensorProblem(INITIAL_STATE_GRADIENTS, gradients.initialStateGradients(), null,
+            problem = tensorProblem(INITIAL_STATE_GRADIENTS, gradients.initialStateGradients(), null, finiteRequired,
                     IndexLabels.HIDDEN_PER_SEQUENCE, b, h);
         }
         if (problem == null && wanted.hiddenStateGradients()) {
-            problem = tensorProblem(HIDDEN_STATE_GRADIENTS, gradients.hiddenStateGradients(), batch.mask(),
+            problem = tensorProblem(HIDDEN_STATE_GRADIENTS, gradients.hiddenStateGradients(), batch.mask(), finiteRequired,
                     IndexLabels.HIDDEN_PER_STEP, b, t, h);
         }
         return problem;
     }
 
     /** Null when the forward result is well formed; otherwise what is wrong. */
-    private static String forwardGarbage(ForwardResult forward, ModelSpec spec, Batch batch, Expectations wanted) {
+    private static String forwardGarbage(ForwardResult forward, ModelSpec spec, Batch batch, Expectations wanted,
+                                         boolean finiteRequired) {
         if (forward == null) {
             return "forward() returned null";
         }
-        if (!Double.isFinite(forward.loss())) {
+        if (finiteRequired && !Double.isFinite(forward.loss())) {
             return "the forward loss is " + forward.loss();
         }
         int b = batch.batchSize();
         int t = batch.steps();
         boolean perStep = spec.head() == Head.PER_STEP_SOFTMAX;
         String problem = perStep
-                ? tensorProblem(OUTPUTS, forward.outputs(), batch.mask(), IndexLabels.OUTPUT_PER_STEP, b, t, spec.outputSize())
-                : tensorProblem(OUTPUTS, forward.outputs(), null, IndexLabels.OUTPUT_LAST_STEP, b, spec.outputSize());
+                ? tensorProblem(OUTPUTS, forward.outputs(), batch.mask(), finiteRequired, IndexLabels.OUTPUT_PER_STEP, b, t, spec.outputSize())
+                : tensorProblem(OUTPUTS, forward.outputs(), null, finiteRequired, IndexLabels.OUTPUT_LAST_STEP, b, spec.outputSize());
         if (problem == null && wanted.hiddenStates()) {
-            problem = tensorProblem(HIDDEN_STATES, forward.hiddenStates(), batch.mask(), IndexLabels.HIDDEN_PER_STEP, b, t,
+            problem = tensorProblem(HIDDEN_STATES, forward.hiddenStates(), batch.mask(), finiteRequired, IndexLabels.HIDDEN_PER_STEP, b, t,
                     spec.hiddenSize());
         }
         return problem;
     }
 
-    /** Null when {@code tensor} has the shape and is finite wherever it is compared (unmasked steps). */
-    private static String tensorProblem(String name, Tensor tensor, Tensor mask, IndexLabels labels, int... shape) {
+    /**
+     * Null when {@code tensor} has the shape and (if {@code finiteRequired}) is finite wherever it is compared
+     * (unmasked steps).
+     */
+    private static String tensorProblem(String name, Tensor tensor, Tensor mask, boolean finiteRequired,
+                                        IndexLabels labels, int... shape) {
         if (tensor == null) {
             return name + " is missing (null)";
         }
@@ -461,7 +478,7 @@ public final class Verifier {
             return name + " has shape " + Arrays.toString(tensor.shape()) + ", expected " + Arrays.toString(shape);
         }
         double[] data = tensor.data();
-        for (int offset = 0; offset < data.length; offset++) {
+        for (int offset = 0; finiteRequired && offset < data.length; offset++) {
             if (!Double.isFinite(data[offset])) {
                 int[] index = tensor.indexOf(offset);
                 if (mask != null && mask.get(index[0], index[1]) == 0) {
@@ -471,6 +488,59 @@ public final class Verifier {
             }
         }
         return null;
+    }
+
+    /**
+     * The quantities of well-formed {@code results} (see {@link #garbage}) that hold a NaN or infinite value where
+     * they are compared, in the order they are compared.
+     */
+    private static List<String> nonFiniteQuantities(Results results, ModelSpec spec, Batch batch, Expectations wanted) {
+        List<String> quantities = new ArrayList<>();
+        ForwardResult forward = results.forward();
+        if (wanted.forward()) {
+            if (wanted.hiddenStates() && nonFinite(forward.hiddenStates(), batch.mask())) {
+                quantities.add(HIDDEN_STATES);
+            }
+            if (nonFinite(forward.outputs(), spec.head() == Head.PER_STEP_SOFTMAX ? batch.mask() : null)) {
+                quantities.add(OUTPUTS);
+            }
+            if (!Double.isFinite(forward.loss())) {
+                quantities.add(LOSS);
+            }
+        }
+        GradientResult gradients = results.gradients();
+        if (!Double.isFinite(gradients.loss())) {
+            quantities.add(GRADIENT_LOSS);
+        }
+        for (String name : Parameters.zeros(spec).byName().keySet()) {
+            if (nonFinite(gradients.parameterGradients().get(name), null)) {
+                quantities.add("dL/d" + name);
+            }
+        }
+        if (wanted.checksInputGradients(gradients.inputGradients()) && nonFinite(gradients.inputGradients(), batch.mask())) {
+            quantities.add(INPUT_GRADIENTS);
+        }
+        if (wanted.initialStateGradients() && nonFinite(gradients.initialStateGradients(), null)) {
+            quantities.add(INITIAL_STATE_GRADIENTS);
+        }
+        if (wanted.hiddenStateGradients() && nonFinite(gradients.hiddenStateGradients(), batch.mask())) {
+            quantities.add(HIDDEN_STATE_GRADIENTS);
+        }
+        return quantities;
+    }
+
+    /** True when {@code tensor} holds a NaN or infinity at an unmasked step (a per-step tensor under a mask). */
+    private static boolean nonFinite(Tensor tensor, Tensor mask) {
+        double[] data = tensor.data();
+        for (int offset = 0; offset < data.length; offset++) {
+            if (!Double.isFinite(data[offset])) {
+                int[] index = tensor.indexOf(offset);
+                if (mask == null || mask.get(index[0], index[1]) != 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -535,6 +605,28 @@ public final class Verifier {
 
         CaseResult skipped(String reason) {
             return result(Status.SKIPPED, reason, List.of());
+        }
+
+        /**
+         * Well-formed results with NaN or infinite values in {@code quantities}: a known divergence when every one of
+         * them is explained (like a failed comparison), else an error with {@code garbage}.
+         */
+        CaseResult nonFinite(String garbage, List<String> quantities) {
+            List<String> explanations = new ArrayList<>();
+            for (String quantity : quantities) {
+                Optional<String> explanation = explanation(quantity);
+                if (explanation.isEmpty()) {
+                    return error(garbage);
+                }
+                if (!explanations.contains(explanation.get())) {
+                    explanations.add(explanation.get());
+                }
+            }
+            if (explanations.isEmpty()) {
+                return error(garbage);
+            }
+            return result(Status.KNOWN_DIVERGENCE, "known divergence: " + String.join("; ", explanations) + " ("
+                    + garbage + "; not finite: " + String.join(", ", quantities) + ")", List.of());
         }
 
         CaseResult compared(List<QuantityComparison> comparisons) {

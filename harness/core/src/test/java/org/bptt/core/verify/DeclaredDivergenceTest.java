@@ -106,4 +106,38 @@ class DeclaredDivergenceTest {
         assertTrue(ignoresK2.askedAbout.contains("dL/dU") && ignoresK2.askedAbout.contains("dL/dW"), ignoresK2.askedAbout.toString());
         assertTrue(ignoresK2.askedWith.stream().allMatch(asked -> asked.equals(Optional.of(truncation))));
     }
+
+    @Test
+    void nonFiniteValuesThatThePluginExplainsAreAKnownDivergenceWithTheGarbageMessage() {
+        String explanation = "this library's softmax returns NaN for a row whose logits all underflow (its issue #2)";
+        CaseResult plain = VERIFIER.verify(CASE, plugin(new TestPlugins.NotANumber(REFERENCE)), ORACLE);
+        assertEquals(Status.ERROR, plain.status(), plain.message());
+        TestPlugins.Explaining explaining = new TestPlugins.Explaining(new TestPlugins.NotANumber(REFERENCE), "y", explanation);
+        CaseResult result = VERIFIER.verify(CASE, plugin(explaining), ORACLE);
+        assertEquals(Status.KNOWN_DIVERGENCE, result.status(), result.message());
+        assertTrue(result.message().startsWith("known divergence: " + explanation), result.message());
+        assertTrue(result.message().contains(plain.message()), "the garbage is still shown: " + result.message());
+        assertEquals(List.of("y"), explaining.askedAbout, "asked about the non-finite quantity only");
+    }
+
+    @Test
+    void nonFiniteValuesThatThePluginDoesNotExplainStayAnError() {
+        CaseResult plain = VERIFIER.verify(CASE, plugin(new TestPlugins.NotANumber(REFERENCE)), ORACLE);
+        TestPlugins.Explaining explaining = new TestPlugins.Explaining(new TestPlugins.NotANumber(REFERENCE), "loss",
+                "explains the loss, which is finite");
+        CaseResult result = VERIFIER.verify(CASE, plugin(explaining), ORACLE);
+        assertEquals(Status.ERROR, result.status(), result.message());
+        assertEquals(plain.message(), result.message());
+        assertEquals(List.of("y"), explaining.askedAbout);
+    }
+
+    @Test
+    void aWrongShapeIsAnErrorWhateverThePluginExplains() {
+        TestPlugins.Explaining explaining = new TestPlugins.Explaining(new TestPlugins.WrongShape(REFERENCE), "dL/dW",
+                "explains dL/dW");
+        CaseResult result = VERIFIER.verify(CASE, plugin(explaining), ORACLE);
+        assertEquals(Status.ERROR, result.status(), result.message());
+        assertTrue(result.message().startsWith("returned garbage: dL/dW has shape"), result.message());
+        assertEquals(List.of(), explaining.askedAbout, "a malformed result is not a divergence to explain");
+    }
 }

@@ -2,10 +2,12 @@ package org.bptt.experiments.decay;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.bptt.api.Activation;
 import org.bptt.api.Capability;
@@ -231,7 +233,9 @@ public final class DecayExperiment {
      *                 when it offers {@link Capability#INPUT_GRADIENTS}, its hidden curve when it offers dL/dh
      * @param knownDivergences documented differences of third-party implementations: a seed whose comparison fails on a
      *                 case that an entry for quantity {@value #QUANTITY} (or any quantity) matches is counted as a
-     *                 known divergence, with the entry's explanation, not as a failure
+     *                 known divergence, with the entry's explanation, not as a failure; so is one that the plugin's own
+     *                 {@link org.bptt.api.RnnImplementation#knownDivergence}{@code (spec, batch, null, "dL/dx")}, asked
+     *                 right after its call on that seed, explains (e.g. a NaN curve from a library bug)
      * @param onCase   called after each of the {@link Settings#cases()} cases (progress)
      * @throws InvalidInputException when the oracle lacks a capability it needs
      */
@@ -252,6 +256,8 @@ public final class DecayExperiment {
         // the oracle on perturbed weights and inputs, by configuration, for the comparison seeds
         Map<Config, List<SeedCurves>> perturbed = new LinkedHashMap<>();
         List<Problem> problems = new ArrayList<>();
+        // what the compared plugins' own knownDivergence() said right after each call (it may depend on that call)
+        Map<SeedKey, String> declared = new HashMap<>();
         for (Config config : settings.configs()) {
             ModelSpec spec = settings.spec(config.activation());
             for (int index = 0; index < settings.seeds(); index++) {
@@ -277,6 +283,10 @@ public final class DecayExperiment {
                         SeedCurves curves = curves(plugin, result, seed, sigmaMax, spectralRadius, inputSigmaMax);
                         measurements.computeIfAbsent(plugin.id(), id -> new LinkedHashMap<>())
                                 .computeIfAbsent(config, c -> new ArrayList<>()).add(curves);
+                        if (plugin != oracle) {
+                            declaredDivergence(plugin, testCase).ifPresent(
+                                    explanation -> declared.put(new SeedKey(plugin.id(), config, seed), explanation));
+                        }
                     } catch (RuntimeException | LinkageError e) {
                         problems.add(new Problem(plugin.id(), config, seed, "error", e.getClass().getSimpleName() + ": " + e.getMessage()));
                     }
@@ -295,7 +305,34 @@ public final class DecayExperiment {
                 onCase.run();
             }
         }
-        return summarize(oracle.id(), measurements, perturbed, known, problems);
+        return summarize(oracle.id(), measurements, perturbed, known, declared, problems);
+    }
+
+    /** A plugin's measurement of one configuration and seed. */
+    private record SeedKey(String implementation, Config config, long seed) {
+    }
+
+    /**
+     * The plugin's own {@link org.bptt.api.RnnImplementation#knownDivergence} for {@value #QUANTITY} on
+     * {@code testCase}, asked right after its call; a throw, null or a blank text explain nothing.
+     */
+    private static Optional<String> declaredDivergence(LoadedPlugin plugin, Case testCase) {
+        try {
+            Optional<String> declared = plugin.implementation().knownDivergence(testCase.spec(), testCase.batch(), null,
+                    QUANTITY);
+            return declared == null || declared.isEmpty() || declared.get().isBlank()
+                    ? Optional.empty() : Optional.of(declared.get().trim());
+        } catch (RuntimeException | LinkageError e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Why a failure of {@code implementation} on a seed is known: the first matching list entry, else its own word. */
+    private Optional<String> knownExplanation(String implementation, Config config, long seed, KnownDivergences known,
+                                              Map<SeedKey, String> declared) {
+        Optional<String> listed = known.match(implementation, testCase(config, seed), QUANTITY)
+                .map(org.bptt.core.verify.KnownDivergence::explanation);
+        return listed.isPresent() ? listed : Optional.ofNullable(declared.get(new SeedKey(implementation, config, seed)));
     }
 
     /**
@@ -425,7 +462,7 @@ public final class DecayExperiment {
 
     private DecayResult summarize(String oracleId, Map<String, Map<Config, List<SeedCurves>>> measurements,
                                   Map<Config, List<SeedCurves>> perturbed, KnownDivergences known,
-                                  List<Problem> problems) {
+                                  Map<SeedKey, String> declared, List<Problem> problems) {
         List<CurvePoint> curves = new ArrayList<>();
         List<Summary> summaries = new ArrayList<>();
         List<Comparison> comparisons = new ArrayList<>();
@@ -450,7 +487,7 @@ public final class DecayExperiment {
                 if (!implementation.equals(oracleId) && seeds.get(0).inputNorms() != null
                         && oracleMeasurements.containsKey(config)) {
                     comparisons.add(compare(implementation, oracleId, config, oracleMeasurements.get(config),
-                            perturbed.getOrDefault(config, List.of()), seeds, known));
+                            perturbed.getOrDefault(config, List.of()), seeds, known, declared));
                 }
             }
         }
@@ -536,7 +573,8 @@ public final class DecayExperiment {
 
     /** The input curve of {@code implementation} against the oracle's, seed by seed (see the class comment). */
     private Comparison compare(String implementation, String oracleId, Config config, List<SeedCurves> oracleSeeds,
-                               List<SeedCurves> perturbedSeeds, List<SeedCurves> seeds, KnownDivergences known) {
+                               List<SeedCurves> perturbedSeeds, List<SeedCurves> seeds, KnownDivergences known,
+                               Map<SeedKey, String> declared) {
         TolerancePolicy.Terms terms = settings.tolerance().terms(DataType.FLOAT64);
         double stepFactor = TolerancePolicy.stepFactor(settings.steps());
         int compared = 0;
@@ -564,11 +602,11 @@ public final class DecayExperiment {
             double[] actualCurve = normalised(seed);
             if (actualCurve == null) {
                 // the oracle has a curve and this implementation has none: every point of the seed fails
-                var knownDivergence = known.match(implementation, testCase(config, seed.seed()), QUANTITY);
+                Optional<String> knownDivergence = knownExplanation(implementation, config, seed.seed(), known, declared);
                 compared += settings.steps();
                 if (knownDivergence.isPresent()) {
                     knownPoints += settings.steps();
-                    notes.add("seed " + seed.seed() + ": known divergence: " + knownDivergence.get().explanation());
+                    notes.add("seed " + seed.seed() + ": known divergence: " + knownDivergence.get());
                 } else {
                     failed += settings.steps();
                     failedUnderPolicy += settings.steps();
@@ -617,12 +655,12 @@ public final class DecayExperiment {
                 }
             }
             if (failed > failedBefore) {
-                var knownDivergence = known.match(implementation, testCase(config, seed.seed()), QUANTITY);
+                Optional<String> knownDivergence = knownExplanation(implementation, config, seed.seed(), known, declared);
                 if (knownDivergence.isPresent()) {
                     knownPoints += failed - failedBefore;
                     failed = failedBefore;
                     failedUnderPolicy = failedUnderPolicyBefore;
-                    notes.add("seed " + seed.seed() + ": known divergence: " + knownDivergence.get().explanation());
+                    notes.add("seed " + seed.seed() + ": known divergence: " + knownDivergence.get());
                 }
             }
         }

@@ -131,6 +131,64 @@ class DecayExperimentTest {
         assertTrue(result.disagreements().isEmpty());
     }
 
+    /**
+     * A plugin whose input gradient is NaN (as DL4J's is where ND4J's softmax underflows) and which explains that
+     * through its own knownDivergence() after the call, like the DL4J adapter; and the same NaN unexplained.
+     */
+    @Test
+    void aNaNCurveThatThePluginItselfExplainsIsAKnownDivergenceAndOneItDoesNotExplainDisagrees() {
+        DecayExperiment.Settings settings = small(List.of(Activation.TANH), List.of(0.9), 20);
+        String explanation = "this library's softmax gives NaN (its issue #5)";
+        ForwardingPlugin nanGradients = new ForwardingPlugin("nan", ForwardingPlugin.referenceCapabilitiesWithout(
+                Capability.HIDDEN_STATE_GRADIENTS), result -> withInputGradients(result, scale(result.inputGradients(), Double.NaN, 0)));
+        List<String> askedAbout = new java.util.ArrayList<>();
+        LoadedPlugin explaining = LoadedPlugin.of(new org.bptt.api.RnnImplementation() {
+            @Override
+            public org.bptt.api.PluginInfo info() {
+                return new org.bptt.api.PluginInfo("explaining-nan", "test plugin", "1", "tests", "NaN, explained");
+            }
+
+            @Override
+            public java.util.Set<Capability> capabilities() {
+                return nanGradients.capabilities();
+            }
+
+            @Override
+            public org.bptt.api.ForwardResult forward(org.bptt.api.ModelSpec spec, org.bptt.api.Parameters parameters,
+                                                      org.bptt.api.Batch batch) {
+                return nanGradients.forward(spec, parameters, batch);
+            }
+
+            @Override
+            public GradientResult gradients(org.bptt.api.ModelSpec spec, org.bptt.api.Parameters parameters,
+                                            org.bptt.api.Batch batch) {
+                return nanGradients.gradients(spec, parameters, batch);
+            }
+
+            @Override
+            public java.util.Optional<String> knownDivergence(org.bptt.api.ModelSpec spec, org.bptt.api.Batch batch,
+                                                              org.bptt.api.Truncation truncation, String quantity) {
+                askedAbout.add(quantity + (truncation == null ? "" : " truncated"));
+                return java.util.Optional.of(explanation);
+            }
+        }, "test");
+        DecayResult result = new DecayExperiment(settings).run(REFERENCE, List.of(explaining, nanGradients.loaded()), null,
+                () -> { });
+        assertEquals(2 * 2, result.comparisons().size(), "2 rescalings × 2 implementations");
+        for (Comparison comparison : result.comparisons()) {
+            if (comparison.implementation().equals("explaining-nan")) {
+                assertEquals("known divergence", comparison.verdict(), comparison.toString());
+                assertEquals(0, comparison.failedPoints());
+                assertEquals(comparison.comparedPoints(), comparison.knownDivergencePoints(), comparison.toString());
+                assertTrue(comparison.note().contains(explanation), comparison.note());
+            } else {
+                assertEquals("disagree", comparison.verdict(), comparison.toString());
+            }
+        }
+        assertTrue(askedAbout.stream().allMatch(DecayExperiment.QUANTITY::equals), askedAbout.toString());
+        assertEquals(2, result.disagreements().size(), "only the unexplained plugin disagrees");
+    }
+
     @Test
     void missingCapabilitiesAndPluginErrorsAreReportedAndTheRunGoesOn() {
         DecayExperiment.Settings settings = small(List.of(Activation.TANH, Activation.RELU), List.of(0.9), 20);
