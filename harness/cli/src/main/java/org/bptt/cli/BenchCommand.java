@@ -16,6 +16,8 @@ import org.bptt.api.DataType;
 import org.bptt.api.InvalidInputException;
 import org.bptt.benchmarks.BenchGrid;
 import org.bptt.benchmarks.BenchJob;
+import org.bptt.benchmarks.BenchRunner;
+import org.bptt.benchmarks.BenchTables;
 import org.bptt.benchmarks.BenchText;
 import org.bptt.benchmarks.Cell;
 import org.bptt.benchmarks.JmhSettings;
@@ -104,12 +106,14 @@ final class BenchCommand implements Callable<Integer> {
         JmhSettings settings = settings();
         if (baseline != null) {
             InvalidInputException.require(Files.isDirectory(baseline), "--baseline %s is not a folder", baseline);
+            InvalidInputException.require(Files.isRegularFile(baseline.resolve(BenchTables.SAMPLES_FILE)),
+                    "--baseline %s has no %s: is it a bptt bench run folder?", baseline, BenchTables.SAMPLES_FILE);
         }
         Map<String, LoadedPlugin> available = new LinkedHashMap<>();
         for (String id : grid.implementations()) {
             registry.find(id).ifPresent(plugin -> available.put(id, plugin));
         }
-        List<Cell> toRun = grid.cells().stream().filter(cell -> available.containsKey(cell.implementation())).toList();
+        List<Cell> toRun = BenchRunner.runnableCells(grid, available);
 
         out.printf(Locale.ROOT, "bptt bench: %s%n", grid.describe());
         out.printf(Locale.ROOT, "JMH: %s%n", settings.describe());

@@ -121,12 +121,23 @@ final class DecayCommand implements Callable<Integer> {
                 settings.steps(), settings.hiddenSize(), settings.seeds(), settings.comparisonSeeds(), settings.targets());
         out.flush();
 
-        RunFolder run = outputOptions.create("decay");
+        return run(settings, quick ? "quick" : "full", oracle, compared, outputOptions.create("decay"),
+                spec.commandLine().getParseResult().originalArgs(), out, err);
+    }
+
+    /**
+     * Runs the decay experiment and writes its tables, charts and provenance into {@code run}; prints the summary.
+     * {@code bptt run} calls this too, for its quick sweep.
+     *
+     * @return the exit code: 1 when a measured norm breaks the bound, a curve disagrees or a plugin fails
+     */
+    static int run(DecayExperiment.Settings settings, String label, LoadedPlugin oracle, List<LoadedPlugin> compared,
+                   RunFolder run, List<String> commandLine, PrintWriter out, PrintWriter err) {
         List<LoadedPlugin> plugins = new ArrayList<>(List.of(oracle));
         plugins.addAll(compared);
-        Provenance provenance = provenance(spec.commandLine().getParseResult().originalArgs(), plugins,
+        Provenance provenance = provenance(commandLine, plugins,
                 LongStream.range(0, settings.seeds()).map(i -> settings.firstSeed() + i).boxed().toList(),
-                "decay " + (quick ? "quick" : "full"), settings.tolerance().describe(), settings.describe());
+                "decay " + label, settings.tolerance().describe(), settings.describe());
         writeProvenance(run, provenance);
         DecayResult result;
         try (Progress progress = Progress.start("decay", settings.cases(), err)) {
@@ -142,6 +153,7 @@ final class DecayCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%nrun folder: %s%n", run.path());
         out.printf(Locale.ROOT, "tables:     decay-summary.csv, decay-curves.csv, decay-comparison.csv, decay-problems.csv%n");
         out.printf(Locale.ROOT, "charts:     charts/decay-hidden-*.png|svg, charts/decay-input-*.png|svg%n");
+        out.flush();
         boolean failed = result.violations() > 0 || !result.disagreements().isEmpty() || !result.errors().isEmpty();
         return failed ? ExitCode.DIVERGED : ExitCode.OK;
     }

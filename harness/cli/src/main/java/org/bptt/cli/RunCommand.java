@@ -1,11 +1,17 @@
 package org.bptt.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.bptt.api.Capability;
 import org.bptt.api.Case;
+import org.bptt.experiments.decay.DecayExperiment;
+import org.bptt.reports.RunFolder;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginRegistry;
@@ -20,8 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {
             "The main job: verify every implementation found (the reference's other algorithms, DL4J, and any",
-            "plugin) against the reference on the default suite, then write the tables, charts and HTML report",
-            "and print a summary. Exits 1 when anything diverged."})
+            "plugin) against the reference on the default suite, then a quick sweep of the gradient-norm decay",
+            "over T; write the tables, charts and HTML report and print a summary. Exits 1 when anything diverged."})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -53,10 +59,33 @@ final class RunCommand implements Callable<Integer> {
                 implementations.size(), String.join(", ", implementations.stream().map(LoadedPlugin::id).toList()),
                 oracle.id(), cases.size(), suiteOptions.suite.name().toLowerCase(Locale.ROOT), suiteOptions.seed);
         out.flush();
+        RunFolder run = outputOptions.create("run");
         VerifyJob.Outcome outcome = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(),
-                outputOptions.create("run"), suiteOptions.suite.name().toLowerCase(Locale.ROOT), suiteOptions.seed,
+                run, suiteOptions.suite.name().toLowerCase(Locale.ROOT), suiteOptions.seed,
                 cases, suiteOptions.truncatedCases(), implementations, oracle, TolerancePolicy.defaults(), KnownDivergences.none(),
                 suiteOptions.timeout(), err);
-        return outcome.printSummary(out);
+        int verifyExit = outcome.printSummary(out);
+
+        out.printf(Locale.ROOT, "%n--- gradient-norm decay over T (quick sweep) ---%n");
+        int decayExit = DecayCommand.run(DecayExperiment.Settings.quick(), "quick", oracle,
+                implementations.stream().filter(plugin -> plugin.has(Capability.INPUT_GRADIENTS)).toList(),
+                subFolder(run, "decay"), spec.commandLine().getParseResult().originalArgs(), out, err);
+
+        out.printf(Locale.ROOT, "%nbptt run: verify %s, decay %s; HTML report: %s%n", verdict(verifyExit), verdict(decayExit),
+                outcome.outputs().reportIndex());
+        return Math.max(verifyExit, decayExit);
+    }
+
+    private static String verdict(int exitCode) {
+        return exitCode == ExitCode.OK ? "passed" : "FAILED";
+    }
+
+    /** A folder inside the run's folder for one more experiment, with its own run.json. */
+    private static RunFolder subFolder(RunFolder run, String name) {
+        try {
+            return RunFolder.open(Files.createDirectories(run.resolve(name)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + run.resolve(name) + ": " + e.getMessage(), e);
+        }
     }
 }
