@@ -17,7 +17,9 @@ import org.ejml.dense.row.CommonOps_DDRM;
  *   hiddenGradientFromNext = Wᵀ (f'(a_t) ⊙ hiddenGradient)                   via {@link StepBackprop#hiddenStep}
  * </pre>
  * so that hiddenGradient at step t is dL/dh_t, the total gradient reaching h_t from its own loss and from every
- * later one. Memory: the forward trajectory and the per-step gradients, O(T·(d + H + K)) per sequence.
+ * later one. The output layer (Vᵀ outputGradient_t, dV, dc) does not depend on the recurrence and is done for every
+ * loss step at once before the sweep ({@link StepBackprop#outputLayer}). Memory: the forward trajectory and the
+ * per-step gradients, O(T·(d + H + K)) per sequence.
  */
 public final class AggregatedBptt {
 
@@ -62,9 +64,11 @@ public final class AggregatedBptt {
             List<BackwardWindow> windows = truncation == null
                     ? BackwardWindow.full(trajectory.length)
                     : BackwardWindow.truncated(trajectory.length, truncation);
+            DMatrixRMaj outputHiddenGradients = step.outputLayer(trajectory,
+                    BackwardWindow.usedLossSteps(windows, trajectory), batchGradients.parameters);
             for (BackwardWindow window : windows) {
-                backwardSweep(trajectory, window, step, batchGradients.parameters, sequenceGradients,
-                        hiddenGradient, hiddenGradientFromNext);
+                backwardSweep(trajectory, window, step, outputHiddenGradients, batchGradients.parameters,
+                        sequenceGradients, hiddenGradient, hiddenGradientFromNext);
             }
             batchGradients.addSequence(sequence, trajectory, sequenceGradients);
         }
@@ -77,23 +81,26 @@ public final class AggregatedBptt {
      *
      * @param sequence               Not modified.
      * @param step                   the shared step-backprop (its workspaces are modified)
-     * @param gradients              Modified: all five parameter gradients accumulate.
+     * @param outputHiddenGradients  what {@link StepBackprop#outputLayer} returned: per loss step, the gradient its
+     *                               loss sends to h_t. Not modified.
+     * @param gradients              Modified: dU, dW and db accumulate.
      * @param sequenceGradients      Modified: dL/dx_t and dL/dh_t accumulate for the window's steps; dL/dh_{-1}
      *                               when the window starts at step 0.
      * @param hiddenGradient         workspace. Modified.
      * @param hiddenGradientFromNext workspace. Modified.
      */
     static void backwardSweep(SequenceTrajectory sequence, BackwardWindow window, StepBackprop step,
-                              ParameterGradients gradients, SequenceGradients sequenceGradients,
-                              DMatrixRMaj hiddenGradient, DMatrixRMaj hiddenGradientFromNext) {
+                              DMatrixRMaj outputHiddenGradients, ParameterGradients gradients,
+                              SequenceGradients sequenceGradients, DMatrixRMaj hiddenGradient,
+                              DMatrixRMaj hiddenGradientFromNext) {
         hiddenGradientFromNext.zero();                              // nothing flows back from beyond the last step
         for (int t = window.lastStep(); t >= window.firstStep(); t--) {
             hiddenGradient.setTo(hiddenGradientFromNext);           // hiddenGradient = hiddenGradientFromNext
             if (t >= window.firstLossStep() && sequence.hasLoss(t)) {
-                step.outputStep(sequence, t, gradients, hiddenGradient);   //  + Vᵀ outputGradient; dV, dc
+                Matrices.addRow(outputHiddenGradients, sequence.lossRow(t), hiddenGradient);  //  + Vᵀ outputGradient_t
             }
-            CommonOps_DDRM.addEquals(sequenceGradients.hiddenStateGradients[t], hiddenGradient);
-            step.hiddenStep(sequence, t, hiddenGradient, gradients, sequenceGradients.inputGradients[t],
+            Matrices.addToRow(sequenceGradients.hiddenStateGradients, t, hiddenGradient);     // dL/dh_t += hiddenGradient
+            step.hiddenStep(sequence, t, hiddenGradient, gradients, sequenceGradients.inputGradients,
                     hiddenGradientFromNext);                        // dU, dW, db, dx_t; Wᵀ preActivationGradient
         }
         if (window.reachesInitialState()) {

@@ -38,6 +38,20 @@ record BackwardWindow(int firstStep, int lastStep, int firstLossStep) {
         return windows;
     }
 
+    /**
+     * Which loss terms of a sequence some window backpropagates: per step t, true when t has a loss term and lies
+     * in a window's firstLossStep … lastStep. (Chunks do not overlap, so no loss term is picked up twice.)
+     */
+    static boolean[] usedLossSteps(List<BackwardWindow> windows, SequenceTrajectory sequence) {
+        boolean[] used = new boolean[sequence.length];
+        for (BackwardWindow window : windows) {
+            for (int t = window.firstLossStep(); t <= window.lastStep(); t++) {
+                used[t] = sequence.hasLoss(t);
+            }
+        }
+        return used;
+    }
+
     /** True when the gradient leaving this window's first step reaches the initial state h_{-1}. */
     boolean reachesInitialState() {
         return firstStep == 0;

@@ -22,7 +22,8 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * </pre>
  * Each sequence runs from h_{-1} (the batch's initial state, or zero) up to its last unmasked step and stops there.
  * Outputs and losses are computed only at steps with a loss term: every step for {@link Head#PER_STEP_SOFTMAX}, the
- * last step otherwise. Both losses are computed from the logits o_t so that they stay finite when y_t rounds to 0 or
+ * last step otherwise. The products that do not depend on the recurrence, U x_t and V h_t, are done for every step
+ * at once (one matrix product over the steps); the recurrence a_t = U x_t + W h_{t-1} + b runs step by step. Both losses are computed from the logits o_t so that they stay finite when y_t rounds to 0 or
  * 1: log y_k = o_k − logsumexp(o), log σ(o) = −softplus(−o), log(1 − σ(o)) = −softplus(o).
  *
  * <p>The model copies the parameters on construction; the caller's tensors are never modified.
@@ -72,62 +73,66 @@ public final class ElmanRnn {
         double lossSum = 0;
         for (int sequence = 0; sequence < batchSize; sequence++) {
             SequenceTrajectory trajectory = forward(batch, sequence);
-            for (int t = 0; t < trajectory.length; t++) {
-                Matrices.copyInto(trajectory.hiddenStates[t], hiddenStates, hiddenStates.offset(sequence, t, 0));
-                if (trajectory.hasLoss(t)) {
-                    int offset = lastStepOnly ? outputs.offset(sequence, 0) : outputs.offset(sequence, t, 0);
-                    Matrices.copyInto(trajectory.outputs[t], outputs, offset);
-                }
-            }
+            Matrices.copyInto(trajectory.hiddenStates, hiddenStates, hiddenStates.offset(sequence, 0, 0));
+            int offset = lastStepOnly ? outputs.offset(sequence, 0) : outputs.offset(sequence, 0, 0);
+            Matrices.copyInto(trajectory.outputs, outputs, offset);
             lossSum += trajectory.lossSum();
         }
         return new ForwardResult(hiddenStates, outputs, lossSum / divisor(batch));
     }
 
-    /** The forward pass of one sequence of {@code batch}, keeping everything the backward pass needs. */
+    /**
+     * The forward pass of one sequence of {@code batch}, keeping everything the backward pass needs. The products
+     * that do not depend on the recurrence are done for every step at once (row t of a matrix over steps is the
+     * step-t vector, transposed); the recurrence itself runs step by step.
+     */
     SequenceTrajectory forward(Batch batch, int sequence) {
         int inputSize = spec.inputSize();
         int hiddenSize = spec.hiddenSize();
         int outputSize = spec.outputSize();
         int length = batch.length(sequence);
+        int firstLossStep = spec.head().lastStepOnly() ? length - 1 : 0;
         DMatrixRMaj initialState = batch.initialState() == null
                 ? new DMatrixRMaj(hiddenSize, 1)
                 : Matrices.column(batch.initialState(), batch.initialState().offset(sequence, 0), hiddenSize);
-        SequenceTrajectory trajectory = new SequenceTrajectory(length, initialState);
-        DMatrixRMaj preActivation = new DMatrixRMaj(hiddenSize, 1);   // a_t, a workspace reused at every step
-        DMatrixRMaj logits = new DMatrixRMaj(outputSize, 1);          // o_t, likewise
+        DMatrixRMaj inputs = Matrices.rows(batch.inputs(), batch.inputs().offset(sequence, 0, 0), length, inputSize);
+
+        DMatrixRMaj inputProjections = new DMatrixRMaj(length, hiddenSize);
+        CommonOps_DDRM.multTransB(inputs, U, inputProjections);                      // row t: (U x_t)ᵀ, every step at once
+        DMatrixRMaj hiddenStates = new DMatrixRMaj(length, hiddenSize);
+        DMatrixRMaj preActivation = new DMatrixRMaj(hiddenSize, 1);                  // a_t, a workspace reused at every step
+        DMatrixRMaj hiddenState = new DMatrixRMaj(hiddenSize, 1);                    // h_t, likewise
+        DMatrixRMaj previousHiddenState = initialState.copy();                       // h_{t-1}
         for (int t = 0; t < length; t++) {
-            DMatrixRMaj input = Matrices.column(batch.inputs(), batch.inputs().offset(sequence, t, 0), inputSize);
-            DMatrixRMaj hiddenState = new DMatrixRMaj(hiddenSize, 1);
-            CommonOps_DDRM.mult(U, input, preActivation);                                     // a_t = U x_t
-            CommonOps_DDRM.multAdd(W, trajectory.previousHiddenState(t), preActivation);      //     + W h_{t-1}
-            CommonOps_DDRM.addEquals(preActivation, b);                                       //     + b
-            apply(spec.activation(), preActivation, hiddenState);                             // h_t = f(a_t)
-            trajectory.inputs[t] = input;
-            trajectory.hiddenStates[t] = hiddenState;
-            DMatrixRMaj target = target(batch, sequence, t, length);
-            if (target != null) {
-                DMatrixRMaj output = new DMatrixRMaj(outputSize, 1);
-                CommonOps_DDRM.mult(V, hiddenState, logits);                                  // o_t = V h_t
-                CommonOps_DDRM.addEquals(logits, c);                                          //     + c
-                trajectory.lossTerms[t] = spec.head() == Head.LAST_STEP_SIGMOID
-                        ? sigmoidCrossEntropy(logits, target, output)                         // y_t = σ(o_t), J(t)
-                        : softmaxCrossEntropy(logits, target, output);                        // y_t = softmax(o_t), J(t)
-                trajectory.outputs[t] = output;
-                trajectory.targets[t] = target;
-            }
+            Matrices.getRow(inputProjections, t, preActivation);                     // a_t = U x_t
+            CommonOps_DDRM.multAdd(W, previousHiddenState, preActivation);           //     + W h_{t-1}
+            CommonOps_DDRM.addEquals(preActivation, b);                              //     + b
+            apply(spec.activation(), preActivation, hiddenState);                    // h_t = f(a_t)
+            Matrices.setRow(hiddenStates, t, hiddenState);
+            previousHiddenState.setTo(hiddenState);
         }
-        return trajectory;
+
+        DMatrixRMaj lossHiddenStates = CommonOps_DDRM.extract(hiddenStates, firstLossStep, length, 0, hiddenSize);
+        DMatrixRMaj logits = new DMatrixRMaj(length - firstLossStep, outputSize);
+        CommonOps_DDRM.multTransB(lossHiddenStates, V, logits);                     // row: (V h_t)ᵀ, every loss step at once
+        Matrices.addToEveryRow(logits, c);                                          //     + cᵀ
+        DMatrixRMaj targets = targets(batch, sequence, firstLossStep, length);
+        DMatrixRMaj outputs = new DMatrixRMaj(logits.numRows, outputSize);
+        double[] lossTerms = new double[length];
+        for (int row = 0; row < logits.numRows; row++) {
+            lossTerms[firstLossStep + row] = spec.head() == Head.LAST_STEP_SIGMOID
+                    ? sigmoidCrossEntropy(logits, targets, outputs, row)                // y_t = σ(o_t), J(t)
+                    : softmaxCrossEntropy(logits, targets, outputs, row);               // y_t = softmax(o_t), J(t)
+        }
+        return new SequenceTrajectory(length, firstLossStep, initialState, inputs, hiddenStates, outputs, targets,
+                lossTerms);
     }
 
-    /** The target of step t as a column, or null when step t has no loss term under the head. */
-    private DMatrixRMaj target(Batch batch, int sequence, int t, int length) {
+    /** The targets of the loss steps firstLossStep … length−1 of one sequence, one per row. */
+    private DMatrixRMaj targets(Batch batch, int sequence, int firstLossStep, int length) {
         Tensor targets = batch.targets();
-        int outputSize = spec.outputSize();
-        if (spec.head().lastStepOnly()) {
-            return t == length - 1 ? Matrices.column(targets, targets.offset(sequence, 0), outputSize) : null;
-        }
-        return Matrices.column(targets, targets.offset(sequence, t, 0), outputSize);
+        int offset = spec.head().lastStepOnly() ? targets.offset(sequence, 0) : targets.offset(sequence, firstLossStep, 0);
+        return Matrices.rows(targets, offset, length - firstLossStep, spec.outputSize());
     }
 
     /** hiddenState = f(preActivation), elementwise. Modified: hiddenState. Not modified: preActivation. */
@@ -140,36 +145,43 @@ public final class ElmanRnn {
     /**
      * y = softmax(o) and J = −Σ_k y*_k log y_k, with log y_k = o_k − logsumexp(o) and
      * logsumexp(o) = max(o) + log Σ_k e^(o_k − max(o)), which neither overflows nor takes log 0.
-     * Modified: probabilities. Not modified: logits, target.
+     * All three are read or written in row {@code row}, one step's vector. Modified: that row of probabilities.
+     * Not modified: logits, targets.
      *
      * @return J
      */
-    static double softmaxCrossEntropy(DMatrixRMaj logits, DMatrixRMaj target, DMatrixRMaj probabilities) {
-        double max = CommonOps_DDRM.elementMax(logits);
+    static double softmaxCrossEntropy(DMatrixRMaj logits, DMatrixRMaj targets, DMatrixRMaj probabilities, int row) {
+        int size = logits.numCols;
+        int offset = row * size;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < size; k++) {
+            max = Math.max(max, logits.data[offset + k]);
+        }
         double sumOfExponentials = 0;
-        for (int k = 0; k < logits.getNumElements(); k++) {
-            sumOfExponentials += Math.exp(logits.data[k] - max);
+        for (int k = 0; k < size; k++) {
+            sumOfExponentials += Math.exp(logits.data[offset + k] - max);
         }
         double logSumExp = max + Math.log(sumOfExponentials);
         double loss = 0;
-        for (int k = 0; k < logits.getNumElements(); k++) {
-            double logProbability = logits.data[k] - logSumExp;
-            probabilities.data[k] = Math.exp(logProbability);
-            loss -= target.data[k] * logProbability;
+        for (int k = 0; k < size; k++) {
+            double logProbability = logits.data[offset + k] - logSumExp;
+            probabilities.data[offset + k] = Math.exp(logProbability);
+            loss -= targets.data[offset + k] * logProbability;
         }
         return loss;
     }
 
     /**
      * y = σ(o) and J = −(y* log σ(o) + (1−y*) log(1−σ(o))) = y* softplus(−o) + (1−y*) softplus(o) for a single
-     * logit o. Modified: probability. Not modified: logit, target.
+     * logit o, the single element of row {@code row}. Modified: that row of probabilities. Not modified: logits,
+     * targets.
      *
      * @return J
      */
-    static double sigmoidCrossEntropy(DMatrixRMaj logit, DMatrixRMaj target, DMatrixRMaj probability) {
-        double o = logit.data[0];
-        double targetProbability = target.data[0];
-        probability.data[0] = sigmoid(o);
+    static double sigmoidCrossEntropy(DMatrixRMaj logits, DMatrixRMaj targets, DMatrixRMaj probabilities, int row) {
+        double o = logits.data[row];
+        double targetProbability = targets.data[row];
+        probabilities.data[row] = sigmoid(o);
         return targetProbability * softplus(-o) + (1 - targetProbability) * softplus(o);
     }
 

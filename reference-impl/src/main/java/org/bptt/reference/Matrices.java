@@ -3,7 +3,11 @@ package org.bptt.reference;
 import org.bptt.api.Tensor;
 import org.ejml.data.DMatrixRMaj;
 
-/** Copies between the API's row-major {@link Tensor}s and EJML matrices. Every method copies; nothing is shared. */
+/**
+ * Copies between the API's row-major {@link Tensor}s and EJML matrices, and between a step's column vector and its
+ * row in a matrix over steps (row t of such a matrix is the step-t vector, transposed). Every method copies; nothing
+ * is shared.
+ */
 final class Matrices {
 
     private Matrices() {
@@ -23,6 +27,13 @@ final class Matrices {
         return column;
     }
 
+    /** A matrix {@code [rows, columns]} copied from {@code tensor.data()} from {@code offset} on, row by row. */
+    static DMatrixRMaj rows(Tensor tensor, int offset, int rows, int columns) {
+        DMatrixRMaj matrix = new DMatrixRMaj(rows, columns);
+        System.arraycopy(tensor.data(), offset, matrix.data, 0, rows * columns);
+        return matrix;
+    }
+
     /** Copies every element of {@code matrix} into {@code target.data()} from {@code offset} on. */
     static void copyInto(DMatrixRMaj matrix, Tensor target, int offset) {
         System.arraycopy(matrix.data, 0, target.data(), offset, matrix.getNumElements());
@@ -33,5 +44,52 @@ final class Matrices {
         double[] data = new double[matrix.getNumElements()];
         System.arraycopy(matrix.data, 0, data, 0, data.length);
         return Tensor.of(data, shape);
+    }
+
+    /** column = (row {@code row} of matrix)ᵀ. Modified: column. Not modified: matrix. */
+    static void getRow(DMatrixRMaj matrix, int row, DMatrixRMaj column) {
+        System.arraycopy(matrix.data, row * matrix.numCols, column.data, 0, matrix.numCols);
+    }
+
+    /** A new column vector holding (row {@code row} of matrix)ᵀ. Not modified: matrix. */
+    static DMatrixRMaj row(DMatrixRMaj matrix, int row) {
+        DMatrixRMaj column = new DMatrixRMaj(matrix.numCols, 1);
+        getRow(matrix, row, column);
+        return column;
+    }
+
+    /** Row {@code row} of matrix = columnᵀ. Modified: matrix. Not modified: column. */
+    static void setRow(DMatrixRMaj matrix, int row, DMatrixRMaj column) {
+        System.arraycopy(column.data, 0, matrix.data, row * matrix.numCols, matrix.numCols);
+    }
+
+    /** Row {@code row} of matrix += columnᵀ. Modified: matrix. Not modified: column. */
+    static void addToRow(DMatrixRMaj matrix, int row, DMatrixRMaj column) {
+        int offset = row * matrix.numCols;
+        for (int i = 0; i < matrix.numCols; i++) {
+            matrix.data[offset + i] += column.data[i];
+        }
+    }
+
+    /** column += (row {@code row} of matrix)ᵀ. Modified: column. Not modified: matrix. */
+    static void addRow(DMatrixRMaj matrix, int row, DMatrixRMaj column) {
+        int offset = row * matrix.numCols;
+        for (int i = 0; i < matrix.numCols; i++) {
+            column.data[i] += matrix.data[offset + i];
+        }
+    }
+
+    /** Every row of matrix += columnᵀ (a bias added at every step). Modified: matrix. Not modified: column. */
+    static void addToEveryRow(DMatrixRMaj matrix, DMatrixRMaj column) {
+        for (int row = 0; row < matrix.numRows; row++) {
+            addToRow(matrix, row, column);
+        }
+    }
+
+    /** sum += the sum of the rows of matrix, transposed (a bias gradient summed over steps). Modified: sum. */
+    static void addRowSums(DMatrixRMaj matrix, DMatrixRMaj sum) {
+        for (int row = 0; row < matrix.numRows; row++) {
+            addRow(matrix, row, sum);
+        }
     }
 }

@@ -9,6 +9,7 @@ import org.bptt.api.Parameters;
 import org.bptt.api.Truncation;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.mult.VectorVectorMult_DDRM;
 
 /**
  * Backpropagation through time one loss term at a time: the gradient of every J(t) is carried on its own from step
@@ -18,8 +19,9 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * </pre>
  * and the terms' gradients are summed: T(T+1)/2 step-backprops for a sequence of T steps with a loss at every
  * step, the quadratic cost the aggregated sweep ({@link AggregatedBptt}) avoids. It calls the same
- * {@link StepBackprop} as the aggregated sweep, inside one more loop. Memory: O(T·H), like the aggregated one;
- * only {@link #decompose} keeps the per-lag contributions.
+ * {@link StepBackprop} as the aggregated sweep, inside one more loop; the output layer, before the loops, is the
+ * aggregated sweep's too, done once. Memory: O(T·H), like the aggregated one; only {@link #decompose} keeps the
+ * per-lag contributions.
  */
 public final class NaiveBptt {
 
@@ -60,11 +62,13 @@ public final class NaiveBptt {
             List<BackwardWindow> windows = truncation == null
                     ? BackwardWindow.full(trajectory.length)
                     : BackwardWindow.truncated(trajectory.length, truncation);
+            DMatrixRMaj outputHiddenGradients = step.outputLayer(trajectory,
+                    BackwardWindow.usedLossSteps(windows, trajectory), batchGradients.parameters);
             for (BackwardWindow window : windows) {
                 for (int t = window.firstLossStep(); t <= window.lastStep(); t++) {
                     if (trajectory.hasLoss(t)) {
-                        backpropagateLossTerm(trajectory, t, window, step, batchGradients.parameters,
-                                sequenceGradients, hiddenGradient, hiddenGradientToPrevious);
+                        backpropagateLossTerm(trajectory, t, window, step, outputHiddenGradients,
+                                batchGradients.parameters, sequenceGradients, hiddenGradient, hiddenGradientToPrevious);
                     }
                 }
             }
@@ -78,20 +82,22 @@ public final class NaiveBptt {
      *
      * @param sequence                 Not modified.
      * @param step                     the shared step-backprop (its workspaces are modified)
-     * @param gradients                Modified: gains ∂(J(t)/divisor)/∂θ.
-     * @param sequenceGradients        Modified: gains ∂(J(t)/divisor)/∂x_k and ∂(J(t)/divisor)/∂h_k for every k
-     *                                 of the window up to t, and ∂(J(t)/divisor)/∂h_{-1} when the window starts at 0.
+     * @param outputHiddenGradients    what {@link StepBackprop#outputLayer} returned: per loss step, the gradient
+     *                                 its loss sends to h_t. Not modified.
+     * @param gradients                Modified: gains the step-backprops' share of ∂(J(t)/divisor)/∂θ (U, W, b).
+     * @param sequenceGradients        Modified: gains ∂(J(t)/divisor)/∂x_k and ∂(J(t)/divisor)/∂h_k for every k of
+     *                                 the window up to t, and ∂(J(t)/divisor)/∂h_{-1} when the window starts at 0.
      * @param hiddenGradient           workspace. Modified.
      * @param hiddenGradientToPrevious workspace. Modified.
      */
     static void backpropagateLossTerm(SequenceTrajectory sequence, int t, BackwardWindow window, StepBackprop step,
-                                      ParameterGradients gradients, SequenceGradients sequenceGradients,
-                                      DMatrixRMaj hiddenGradient, DMatrixRMaj hiddenGradientToPrevious) {
-        hiddenGradient.zero();
-        step.outputStep(sequence, t, gradients, hiddenGradient);               // ∂J(t)/∂h_t = Vᵀ outputGradient_t
+                                      DMatrixRMaj outputHiddenGradients, ParameterGradients gradients,
+                                      SequenceGradients sequenceGradients, DMatrixRMaj hiddenGradient,
+                                      DMatrixRMaj hiddenGradientToPrevious) {
+        Matrices.getRow(outputHiddenGradients, sequence.lossRow(t), hiddenGradient);  // ∂J(t)/∂h_t = Vᵀ outputGradient_t
         for (int k = t; k >= window.firstStep(); k--) {
-            CommonOps_DDRM.addEquals(sequenceGradients.hiddenStateGradients[k], hiddenGradient);  // dL/dh_k += ∂J(t)/∂h_k
-            step.hiddenStep(sequence, k, hiddenGradient, gradients, sequenceGradients.inputGradients[k],
+            Matrices.addToRow(sequenceGradients.hiddenStateGradients, k, hiddenGradient);   // dL/dh_k += ∂J(t)/∂h_k
+            step.hiddenStep(sequence, k, hiddenGradient, gradients, sequenceGradients.inputGradients,
                     hiddenGradientToPrevious);
             hiddenGradient.setTo(hiddenGradientToPrevious);                     // ∂J(t)/∂h_{k-1}
         }
@@ -111,28 +117,43 @@ public final class NaiveBptt {
         ElmanRnn model = new ElmanRnn(spec, parameters);
         double divisor = model.divisor(batch);
         SequenceTrajectory trajectory = model.forward(batch, sequence);
-        SequenceGradients sequenceGradients = new SequenceGradients(trajectory.length, spec.inputSize(), spec.hiddenSize());
         StepBackprop step = new StepBackprop(model, divisor, new StepBackpropCounter());
+        DMatrixRMaj outputHiddenGradients = step.outputLayer(trajectory,
+                BackwardWindow.usedLossSteps(BackwardWindow.full(trajectory.length), trajectory), new ParameterGradients(spec));
         ParameterGradients lagGradients = new ParameterGradients(spec);
+        DMatrixRMaj inputGradients = new DMatrixRMaj(trajectory.length, spec.inputSize());
         DMatrixRMaj hiddenGradient = new DMatrixRMaj(spec.hiddenSize(), 1);
         DMatrixRMaj hiddenGradientToPrevious = new DMatrixRMaj(spec.hiddenSize(), 1);
         List<LagContribution> contributions = new ArrayList<>();
-        for (int t = 0; t < trajectory.length; t++) {
-            if (!trajectory.hasLoss(t)) {
-                continue;
-            }
-            lagGradients.zero();
-            hiddenGradient.zero();
-            step.outputStep(trajectory, t, lagGradients, hiddenGradient);     // dV, dc: credited to k = t
+        for (int t = trajectory.firstLossStep; t < trajectory.length; t++) {
+            Matrices.getRow(outputHiddenGradients, trajectory.lossRow(t), hiddenGradient);   // ∂J(t)/∂h_t
             for (int k = t; k >= 0; k--) {
                 var hiddenStateGradient = Matrices.tensor(hiddenGradient, spec.hiddenSize());
-                step.hiddenStep(trajectory, k, hiddenGradient, lagGradients, sequenceGradients.inputGradients[k],
-                        hiddenGradientToPrevious);
-                contributions.add(new LagContribution(t, k, hiddenStateGradient, lagGradients.toParameters(spec.biases())));
                 lagGradients.zero();
+                if (k == t) {
+                    addOutputLayerGradients(trajectory, t, divisor, lagGradients);          // dV, dc: credited to k = t
+                }
+                step.hiddenStep(trajectory, k, hiddenGradient, lagGradients, inputGradients, hiddenGradientToPrevious);
+                contributions.add(new LagContribution(t, k, hiddenStateGradient, lagGradients.toParameters(spec.biases())));
                 hiddenGradient.setTo(hiddenGradientToPrevious);
             }
         }
         return new GradientDecomposition(sequence, trajectory.length, divisor, contributions);
+    }
+
+    /**
+     * The output layer's share of ∂(J(t)/divisor)/∂θ, for loss step t alone ({@link StepBackprop#outputLayer} does
+     * every loss step at once):
+     * <pre>
+     *   outputGradient_t = (y_t − target_t) / divisor,   dV += outputGradient_t h_tᵀ,   dc += outputGradient_t
+     * </pre>
+     * Modified: gradients. Not modified: sequence.
+     */
+    private static void addOutputLayerGradients(SequenceTrajectory sequence, int t, double divisor, ParameterGradients gradients) {
+        DMatrixRMaj outputGradient = Matrices.row(sequence.outputs, sequence.lossRow(t));
+        CommonOps_DDRM.subtractEquals(outputGradient, Matrices.row(sequence.targets, sequence.lossRow(t)));
+        CommonOps_DDRM.divide(outputGradient, divisor);
+        VectorVectorMult_DDRM.addOuterProd(1.0, outputGradient, sequence.hiddenState(t), gradients.dV);
+        CommonOps_DDRM.addEquals(gradients.dc, outputGradient);
     }
 }

@@ -22,7 +22,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * <p>The same forward recursion, with other direct terms, gives the remaining gradients: ∂h_t/∂x_k (direct term U
  * at k = t), ∂h_t/∂h_{-1} (starting from the identity), and ∂h_t/∂h_k where h_k is taken as an independent variable
  * (a perturbation ε_k added to h_k: the identity at k = t after f), whose read-off is the total dL/dh_k. The V and c
- * gradients come from {@link StepBackprop#outputStep}, which involves no recurrence.
+ * gradients come from {@link StepBackprop#outputLayer}, which involves no recurrence.
  *
  * <p>Cost: O(H²·(H·d + H² + T·(d + H))) multiply-adds per step, O(T²·H³) in all, and O(H·(H·d + H² + T·(d + H)))
  * memory for the sensitivities: for small models and short sequences only. {@link #gradients} refuses cases above
@@ -67,6 +67,8 @@ public final class RealTimeRecurrentLearning {
             int length = trajectory.length;
             ForwardSensitivities sensitivities = new ForwardSensitivities(model, trajectory);
             StepBackprop step = new StepBackprop(model, divisor, new StepBackpropCounter());
+            DMatrixRMaj outputHiddenGradients = step.outputLayer(trajectory,       // dV, dc; Vᵀ outputGradient_t
+                    BackwardWindow.usedLossSteps(BackwardWindow.full(length), trajectory), gradients);
             DMatrixRMaj hiddenGradient = new DMatrixRMaj(hiddenSize, 1);       // ∂(J(t)/divisor)/∂h_t, direct only
             DMatrixRMaj inputGradients = new DMatrixRMaj(1, length * inputSize);
             DMatrixRMaj hiddenStateGradients = new DMatrixRMaj(1, length * hiddenSize);
@@ -76,8 +78,7 @@ public final class RealTimeRecurrentLearning {
                 if (!trajectory.hasLoss(t)) {
                     continue;
                 }
-                hiddenGradient.zero();
-                step.outputStep(trajectory, t, gradients, hiddenGradient);          // dV, dc; Vᵀ outputGradient_t
+                Matrices.getRow(outputHiddenGradients, trajectory.lossRow(t), hiddenGradient);
                 CommonOps_DDRM.multAddTransA(hiddenGradient, sensitivities.toU.current, inputWeightGradient);
                 CommonOps_DDRM.multAddTransA(hiddenGradient, sensitivities.toW.current, recurrentWeightGradient);
                 CommonOps_DDRM.multAddTransA(hiddenGradient, sensitivities.toB.current, hiddenBiasGradient);
@@ -86,10 +87,9 @@ public final class RealTimeRecurrentLearning {
                 CommonOps_DDRM.multAddTransA(hiddenGradient, sensitivities.toInitialState.current, initialStateGradient);
             }
             SequenceGradients sequenceGradients = new SequenceGradients(length, inputSize, hiddenSize);
-            for (int k = 0; k < length; k++) {
-                System.arraycopy(inputGradients.data, k * inputSize, sequenceGradients.inputGradients[k].data, 0, inputSize);
-                System.arraycopy(hiddenStateGradients.data, k * hiddenSize, sequenceGradients.hiddenStateGradients[k].data, 0, hiddenSize);
-            }
+            // The read-off rows hold step k's block at k·d (k·H): exactly the one-step-per-row layout.
+            System.arraycopy(inputGradients.data, 0, sequenceGradients.inputGradients.data, 0, length * inputSize);
+            System.arraycopy(hiddenStateGradients.data, 0, sequenceGradients.hiddenStateGradients.data, 0, length * hiddenSize);
             System.arraycopy(initialStateGradient.data, 0, sequenceGradients.initialStateGradient.data, 0, hiddenSize);
             batchGradients.addSequence(sequence, trajectory, sequenceGradients);
         }
@@ -180,7 +180,7 @@ public final class RealTimeRecurrentLearning {
             for (Sensitivity sensitivity : all()) {
                 sensitivity.multiplyFromLeft(model.W);                  // W ∂h_{t-1}/∂θ
             }
-            DMatrixRMaj input = trajectory.inputs[t];
+            DMatrixRMaj input = trajectory.input(t);
             DMatrixRMaj previousHiddenState = trajectory.previousHiddenState(t);
             for (int i = 0; i < hiddenSize; i++) {
                 for (int j = 0; j < inputSize; j++) {
@@ -192,7 +192,7 @@ public final class RealTimeRecurrentLearning {
                 }
                 toB.current.add(i, i, 1.0);                                                // + 1
             }
-            DMatrixRMaj hiddenState = trajectory.hiddenStates[t];
+            DMatrixRMaj hiddenState = trajectory.hiddenState(t);
             for (Sensitivity sensitivity : all()) {
                 for (int r = 0; r < hiddenSize; r++) {
                     CommonOps_DDRM.scaleRow(activation.derivativeFromOutput(hiddenState.data[r]), sensitivity.current, r);

@@ -4,26 +4,22 @@ import org.bptt.api.Tensor;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * The per-step gradients of one sequence, accumulated by a backward pass: dL/dx_t, dL/dh_t (the total gradient
- * reaching h_t, from its own loss and from the future) and dL/dh_{-1}. O(T·H) memory.
+ * The per-step gradients of one sequence, accumulated by a backward pass, one step per row: dL/dx_t, dL/dh_t (the
+ * total gradient reaching h_t, from its own loss and from the future), and dL/dh_{-1}. O(T·(d + H)) memory.
  */
 final class SequenceGradients {
 
-    /** dL/dx_t, {@code [d, 1]} each. */
-    final DMatrixRMaj[] inputGradients;
-    /** dL/dh_t, {@code [H, 1]} each. */
-    final DMatrixRMaj[] hiddenStateGradients;
+    /** Row t: dL/dx_tᵀ, {@code [length, d]}. */
+    final DMatrixRMaj inputGradients;
+    /** Row t: dL/dh_tᵀ, {@code [length, H]}. */
+    final DMatrixRMaj hiddenStateGradients;
     /** dL/dh_{-1}, {@code [H, 1]}. */
     final DMatrixRMaj initialStateGradient;
 
     /** Zero gradients for a sequence of {@code length} steps. */
     SequenceGradients(int length, int inputSize, int hiddenSize) {
-        inputGradients = new DMatrixRMaj[length];
-        hiddenStateGradients = new DMatrixRMaj[length];
-        for (int t = 0; t < length; t++) {
-            inputGradients[t] = new DMatrixRMaj(inputSize, 1);
-            hiddenStateGradients[t] = new DMatrixRMaj(hiddenSize, 1);
-        }
+        inputGradients = new DMatrixRMaj(length, inputSize);
+        hiddenStateGradients = new DMatrixRMaj(length, hiddenSize);
         initialStateGradient = new DMatrixRMaj(hiddenSize, 1);
     }
 
@@ -36,10 +32,8 @@ final class SequenceGradients {
      * @param initialStateGradients dL/dh_{-1}, {@code [B, H]}
      */
     void copyInto(int sequence, Tensor inputGradients, Tensor hiddenStateGradients, Tensor initialStateGradients) {
-        for (int t = 0; t < this.inputGradients.length; t++) {
-            Matrices.copyInto(this.inputGradients[t], inputGradients, inputGradients.offset(sequence, t, 0));
-            Matrices.copyInto(this.hiddenStateGradients[t], hiddenStateGradients, hiddenStateGradients.offset(sequence, t, 0));
-        }
+        Matrices.copyInto(this.inputGradients, inputGradients, inputGradients.offset(sequence, 0, 0));
+        Matrices.copyInto(this.hiddenStateGradients, hiddenStateGradients, hiddenStateGradients.offset(sequence, 0, 0));
         Matrices.copyInto(initialStateGradient, initialStateGradients, initialStateGradients.offset(sequence, 0));
     }
 }

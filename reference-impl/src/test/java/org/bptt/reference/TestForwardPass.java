@@ -61,9 +61,9 @@ class TestForwardPass extends ReferenceTestBase {
     @Test
     void softmaxCrossEntropyStaysFiniteForHugeLogits() {
         // o = (1000, 0), target (0, 1): log y_1 = 0 − logsumexp(o) = −(1000 + log(1 + e^−1000)) = −1000 in doubles.
-        DMatrixRMaj probabilities = new DMatrixRMaj(2, 1);
-        double loss = ElmanRnn.softmaxCrossEntropy(new DMatrixRMaj(new double[] {1000, 0}), new DMatrixRMaj(new double[] {0, 1}),
-                probabilities);
+        DMatrixRMaj probabilities = new DMatrixRMaj(1, 2);
+        double loss = ElmanRnn.softmaxCrossEntropy(new DMatrixRMaj(1, 2, true, 1000, 0), new DMatrixRMaj(1, 2, true, 0, 1),
+                probabilities, 0);
         assertEquals(1000.0, loss);
         assertEquals(1.0, probabilities.get(0));
         assertEquals(0.0, probabilities.get(1));
@@ -73,14 +73,14 @@ class TestForwardPass extends ReferenceTestBase {
     void sigmoidCrossEntropyStaysFiniteForHugeLogits() {
         // J = y* softplus(−o) + (1 − y*) softplus(o); softplus(800) = 800 + log1p(e^−800) = 800, softplus(−800) ≈ e^−800 = 0.
         DMatrixRMaj probability = new DMatrixRMaj(1, 1);
-        assertEquals(800.0, ElmanRnn.sigmoidCrossEntropy(new DMatrixRMaj(new double[] {800}), new DMatrixRMaj(new double[] {0}), probability));
+        assertEquals(800.0, ElmanRnn.sigmoidCrossEntropy(new DMatrixRMaj(new double[] {800}), new DMatrixRMaj(new double[] {0}), probability, 0));
         assertEquals(1.0, probability.get(0));
-        assertEquals(800.0, ElmanRnn.sigmoidCrossEntropy(new DMatrixRMaj(new double[] {-800}), new DMatrixRMaj(new double[] {1}), probability));
+        assertEquals(800.0, ElmanRnn.sigmoidCrossEntropy(new DMatrixRMaj(new double[] {-800}), new DMatrixRMaj(new double[] {1}), probability, 0));
         assertEquals(0.0, probability.get(0));
         // A moderate case against the textbook formula: o = 0.3, y* = 0.25.
         double sigma = 1 / (1 + Math.exp(-0.3));
         assertClose("BCE(0.3, 0.25)", -(0.25 * Math.log(sigma) + 0.75 * Math.log(1 - sigma)),
-                ElmanRnn.sigmoidCrossEntropy(new DMatrixRMaj(new double[] {0.3}), new DMatrixRMaj(new double[] {0.25}), probability),
+                ElmanRnn.sigmoidCrossEntropy(new DMatrixRMaj(new double[] {0.3}), new DMatrixRMaj(new double[] {0.25}), probability, 0),
                 1e-15, 0);
     }
 

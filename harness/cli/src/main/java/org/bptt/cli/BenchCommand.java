@@ -53,7 +53,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--quick",
             description = "A first look in about a minute: shapes 1x16x32x16 and 16x64x128x64, T = 16, 32, 64, "
-                    + "forward+backward, 1 fork of 1 + 3 iterations of 100 ms. Not numbers to report.")
+                    + "forward+backward, 1 fork of 1 + 3 iterations of 100 ms, one thread. Not numbers to report.")
     boolean quick;
 
     @Option(names = "--impl", paramLabel = "ID",

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             VerifyCommand.class,
             GradcheckCommand.class,
+            BenchCommand.class,
             DecayCommand.class,
             TrainCommand.class,
             PluginsCommand.class,

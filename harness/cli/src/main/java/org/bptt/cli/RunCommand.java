@@ -26,8 +26,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {
             "The main job: verify every implementation found (the reference's other algorithms, DL4J, and any",
-            "plugin) against the reference on the default suite, then a quick sweep of the gradient-norm decay",
-            "over T; write the tables, charts and HTML report and print a summary. Exits 1 when anything diverged."})
+            "plugin) against the reference on the default suite, then quick sweeps of the gradient-norm decay over",
+            "T and of the timings; write the tables, charts and HTML report and print a summary. Exits 1 when",
+            "anything diverged."})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -45,6 +46,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--oracle", paramLabel = "ID", defaultValue = "reference-aggregated",
             description = "The implementation compared against (default: ${DEFAULT-VALUE}).")
     String oracleId;
+
+    @Option(names = "--skip-bench", description = "Leave out the quick timing sweep (about a minute).")
+    boolean skipBench;
 
     @Override
     public Integer call() {
@@ -71,9 +75,18 @@ final class RunCommand implements Callable<Integer> {
                 implementations.stream().filter(plugin -> plugin.has(Capability.INPUT_GRADIENTS)).toList(),
                 subFolder(run, "decay"), spec.commandLine().getParseResult().originalArgs(), out, err);
 
-        out.printf(Locale.ROOT, "%nbptt run: verify %s, decay %s; HTML report: %s%n", verdict(verifyExit), verdict(decayExit),
+        int benchExit = ExitCode.OK;
+        if (!skipBench) {
+            out.printf(Locale.ROOT, "%n--- timings (bptt bench --quick) ---%n");
+            out.flush();
+            // The bench command as a user would run it, writing its own run folder inside this run's folder.
+            benchExit = Main.execute(out, err, "bench", "--quick", "--out", run.path().toString());
+        }
+
+        out.printf(Locale.ROOT, "%nbptt run: verify %s, decay %s, bench %s; HTML report of the verification: %s%n",
+                verdict(verifyExit), verdict(decayExit), skipBench ? "skipped" : verdict(benchExit),
                 outcome.outputs().reportIndex());
-        return Math.max(verifyExit, decayExit);
+        return Math.max(verifyExit, Math.max(decayExit, benchExit));
     }
 
     private static String verdict(int exitCode) {

@@ -1,0 +1,410 @@
+package org.bptt.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.reports.AtomicFiles;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormat;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs a {@link BenchGrid} through JMH's API, then the {@link MemoryProbe}. Cells are run in groups of one
+ * implementation, shape and mode (JMH forks every T of a group separately; a group is one {@code Runner} call), so
+ * that the naive variant's budget can leave out its longest sequences. JMH's own report goes to
+ * {@value #JMH_OUTPUT}, its JSON results to {@value #JMH_RESULTS}/, both in the work directory.
+ *
+ * <p>Forks are started through a small script, {@value #FORK_JVM_SCRIPT}, that sets OMP_NUM_THREADS (ND4J takes its
+ * thread count from the environment, and JMH has no option for a fork's environment), then runs this JVM's java.
+ */
+public final class BenchRunner {
+
+    public static final String JMH_OUTPUT = "jmh-output.txt";
+    public static final String JMH_RESULTS = "jmh";
+    public static final String FORK_JVM_SCRIPT = "fork-jvm.sh";
+
+    /** The result JMH's GC profiler reports as bytes allocated per operation. */
+    private static final String ALLOCATION_RESULT = "gc.alloc.rate.norm";
+
+    /** Told as the run goes. Calls come from the thread that called {@link #run}. */
+    public interface Listener {
+        /** A cell is about to be measured; {@code index} counts from 1 to {@code total} (the cells JMH runs). */
+        void cellStarted(Cell cell, int index, int total);
+
+        /** A cell's measurement ended (its numbers come with the group's results). */
+        void cellFinished(Cell cell, int index, int total);
+
+        /** A line worth showing (a phase starting, a warning). */
+        void message(String line);
+
+        /**
+         * After each group: every cell's result so far, in grid order (cells still to come are absent), so that an
+         * interrupted run can keep what it measured.
+         */
+        void resultsSoFar(List<CellResult> results) throws IOException;
+    }
+
+    private final JmhSettings settings;
+    private final List<Path> pluginDirectories;
+    private final Path workDirectory;
+    private final Listener listener;
+
+    /**
+     * @param pluginDirectories where the forks find plugin jars besides the class path
+     * @param workDirectory     where JMH's output, its JSON results and the fork script go (the run folder)
+     */
+    public BenchRunner(JmhSettings settings, List<Path> pluginDirectories, Path workDirectory, Listener listener) {
+        this.settings = settings;
+        this.pluginDirectories = List.copyOf(pluginDirectories);
+        this.workDirectory = workDirectory;
+        this.listener = listener;
+    }
+
+    /**
+     * Measures every cell of {@code grid} that can run: the ones whose plugin is in {@code available} and has the
+     * capabilities, within the naive budget. Every cell of the grid gets a result, in {@link BenchGrid#allCells()}
+     * order.
+     */
+    public List<CellResult> run(BenchGrid grid, Map<String, LoadedPlugin> available) throws IOException {
+        Map<String, CellResult> results = new LinkedHashMap<>();
+        Map<String, List<Cell>> groups = new LinkedHashMap<>();
+        for (Cell cell : grid.allCells()) {
+            CellResult notRun = whyNotRun(grid, cell, available);
+            results.put(cell.key(), notRun);
+            if (notRun == null) {
+                groups.computeIfAbsent(cell.implementation() + "|" + cell.shape() + "|" + cell.mode(), key -> new ArrayList<>()).add(cell);
+            }
+        }
+        int total = groups.values().stream().mapToInt(List::size).sum();
+        Path forkJvm = writeForkJvmScript();
+        int[] started = {0};
+        int[] finished = {0};
+        java.util.Set<String> done = new java.util.HashSet<>();
+        try (PrintStream jmhLog = new PrintStream(new FileOutputStream(workDirectory.resolve(JMH_OUTPUT).toFile(), true),
+                true, StandardCharsets.UTF_8)) {
+            for (List<Cell> group : groups.values()) {
+                Map<String, CellResult> measured = runGroup(group, forkJvm, jmhLog, started, finished, total);
+                for (Cell cell : group) {
+                    CellResult result = measured.get(cell.key());
+                    results.put(cell.key(), result != null ? result : CellResult.notMeasured(cell, CellResult.Status.FAILED,
+                            "JMH produced no result (the benchmark threw?); see " + JMH_OUTPUT));
+                    done.add(cell.key());
+                }
+                List<CellResult> soFar = new ArrayList<>();
+                results.forEach((key, result) -> {
+                    if (result != null && (done.contains(key) || result.status() != CellResult.Status.MEASURED)) {
+                        soFar.add(result);
+                    }
+                });
+                listener.resultsSoFar(soFar);
+            }
+        }
+        List<CellResult> ordered = new ArrayList<>(results.values());
+        return probeMemory(ordered);
+    }
+
+    /** The cells of {@code grid} that {@link #run} measures: plugin installed, capable, within the naive budget. */
+    public static List<Cell> runnableCells(BenchGrid grid, Map<String, LoadedPlugin> available) {
+        return grid.allCells().stream().filter(cell -> whyNotRun(grid, cell, available) == null).toList();
+    }
+
+    /** Why a cell is not run, or null when it is. */
+    private static CellResult whyNotRun(BenchGrid grid, Cell cell, Map<String, LoadedPlugin> available) {
+        LoadedPlugin plugin = available.get(cell.implementation());
+        if (plugin == null) {
+            return CellResult.notMeasured(cell, CellResult.Status.SKIPPED, cell.implementation() + " is not installed");
+        }
+        if (grid.isNaiveBeyondBudget(cell)) {
+            return CellResult.notMeasured(cell, CellResult.Status.BEYOND_BUDGET, String.format(Locale.ROOT,
+                    "naive forward+backward would do %.0f GFLOP per call, beyond the %.0f GFLOP budget",
+                    CostModel.naiveFlops(cell.shape(), cell.steps()) / 1e9, grid.naiveFlopBudget() / 1e9));
+        }
+        String unsupported = BenchmarkCase.unsupportedReason(plugin, cell.shape(), cell.precision());
+        return unsupported == null ? null : CellResult.notMeasured(cell, CellResult.Status.SKIPPED, unsupported);
+    }
+
+    /** One JMH run: one implementation, shape and mode, every T of the group. */
+    private Map<String, CellResult> runGroup(List<Cell> group, Path forkJvm, PrintStream jmhLog, int[] started,
+                                             int[] finished, int total) throws IOException {
+        Cell first = group.get(0);
+        String[] steps = group.stream().map(cell -> Integer.toString(cell.steps())).toArray(String[]::new);
+        Path resultFile = Files.createTempFile(workDirectory, ".jmh-", ".json");
+        List<String> jvmArgs = new ArrayList<>(settings.jvmArgs());
+        jvmArgs.add("-D" + BenchmarkCase.PLUGIN_DIRECTORIES_PROPERTY + "=" + BenchmarkCase.pluginDirectoriesValue(pluginDirectories));
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include("^" + Pattern.quote(RnnBenchmark.class.getName() + "." + first.mode().benchmarkMethod()) + "$")
+                .param("implementation", first.implementation())
+                .param("shape", first.shape().toString())
+                .param("steps", steps)
+                .param("precision", Cell.precisionName(first.precision()))
+                .mode(org.openjdk.jmh.annotations.Mode.AverageTime)
+                .timeUnit(TimeUnit.MILLISECONDS)
+                .forks(settings.forks())
+                .warmupIterations(settings.warmupIterations())
+                .warmupTime(TimeValue.milliseconds(settings.warmupTime().toMillis()))
+                .measurementIterations(settings.measurementIterations())
+                .measurementTime(TimeValue.milliseconds(settings.measurementTime().toMillis()))
+                .threads(1)
+                .jvm(forkJvm.toString())
+                .jvmArgs(jvmArgs.toArray(String[]::new))
+                .jvmArgsAppend()
+                .shouldFailOnError(false)
+                .result(resultFile.toString())
+                .resultFormat(ResultFormatType.JSON);
+        if (settings.gcProfiler()) {
+            options.addProfiler(GCProfiler.class);
+        }
+        Collection<RunResult> runResults;
+        try {
+            runResults = new Runner(options.build(), new ProgressFormat(
+                    OutputFormatFactory.createFormatInstance(jmhLog, VerboseMode.NORMAL), group, started, finished, total)).run();
+        } catch (RunnerException e) {
+            throw new IllegalStateException("JMH failed on " + first.implementation() + " " + first.shape() + " "
+                    + first.mode().label() + ": " + e.getMessage() + " (see " + workDirectory.resolve(JMH_OUTPUT) + ")", e);
+        } finally {
+            String name = org.bptt.reports.charts.ChartWriter.safeName(first.implementation() + "-" + first.shape() + "-" + first.mode().benchmarkMethod()) + ".json";
+            if (Files.size(resultFile) > 0) {
+                AtomicFiles.copy(resultFile, workDirectory.resolve(JMH_RESULTS).resolve(name));
+            }
+            Files.deleteIfExists(resultFile);
+        }
+        Map<String, CellResult> measured = new LinkedHashMap<>();
+        for (RunResult runResult : runResults) {
+            CellResult result = toCellResult(runResult, first);
+            measured.put(result.cell().key(), result);
+        }
+        return measured;
+    }
+
+    /** The samples, error and allocation of one JMH result. */
+    static CellResult toCellResult(RunResult runResult, Cell groupCell) {
+        BenchmarkParams params = runResult.getParams();
+        Cell cell = new Cell(params.getParam("implementation"), Shape.parse(params.getParam("shape")),
+                Integer.parseInt(params.getParam("steps")), Mode.ofBenchmarkMethod(params.getBenchmark()),
+                Cell.parsePrecision(params.getParam("precision")));
+        List<double[]> samplesByFork = new ArrayList<>();
+        for (BenchmarkResult fork : runResult.getBenchmarkResults()) {
+            List<Double> iterations = new ArrayList<>();
+            for (IterationResult iteration : fork.getIterationResults()) {
+                iterations.add(iteration.getPrimaryResult().getScore());
+            }
+            samplesByFork.add(iterations.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+        double allocation = Double.NaN;
+        for (Map.Entry<String, Result> secondary : runResult.getSecondaryResults().entrySet()) {
+            if (secondary.getKey().endsWith(ALLOCATION_RESULT)) {
+                allocation = secondary.getValue().getScore();
+            }
+        }
+        return new CellResult(cell, CellResult.Status.MEASURED, "", samplesByFork,
+                runResult.getPrimaryResult().getScoreError(), allocation, Double.NaN);
+    }
+
+    /**
+     * Runs the {@link MemoryProbe} on every measured forward + backward cell, in one JVM of its own, and adds its
+     * figures to the results.
+     */
+    private List<CellResult> probeMemory(List<CellResult> results) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.add("-Xms" + settings.heap());
+        command.add("-Xmx" + settings.heap());
+        command.add("-XX:ActiveProcessorCount=" + settings.threads());
+        command.addAll(MemoryProbe.JVM_OPTIONS);
+        command.add("-D" + BenchmarkCase.PLUGIN_DIRECTORIES_PROPERTY + "=" + BenchmarkCase.pluginDirectoriesValue(pluginDirectories));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(MemoryProbe.class.getName());
+        int cells = 0;
+        for (CellResult result : results) {
+            if (result.measured() && result.cell().mode() == Mode.FORWARD_BACKWARD) {
+                Cell cell = result.cell();
+                command.addAll(List.of(cell.implementation(), cell.shape().toString(), Integer.toString(cell.steps()),
+                        Cell.precisionName(cell.precision())));
+                cells++;
+            }
+        }
+        if (cells == 0) {
+            return results;
+        }
+        listener.message(String.format(Locale.ROOT, "memory probe: peak heap of one forward+backward call, %d cells,"
+                + " one JVM (%s)", cells, String.join(" ", MemoryProbe.JVM_OPTIONS)));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(
+                workDirectory.resolve(JMH_OUTPUT).toFile()));
+        builder.environment().put("OMP_NUM_THREADS", Integer.toString(settings.threads()));
+        Map<String, double[]> figures = new LinkedHashMap<>();
+        Map<String, String> errors = new LinkedHashMap<>();
+        Process process = builder.start();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                String[] parts = line.split(" ", 3);
+                if (parts.length == 3 && parts[0].equals("RESULT")) {
+                    figures.put(parts[1], new double[] {Double.parseDouble(parts[2])});
+                } else if (parts.length >= 3 && parts[0].equals("ERROR")) {
+                    errors.put(parts[1], line.substring(line.indexOf(parts[1]) + parts[1].length()).trim());
+                }
+            }
+        }
+        try {
+            int exit = process.waitFor();
+            if (exit != 0) {
+                listener.message("warning: the memory probe exited with code " + exit + "; see " + JMH_OUTPUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new IOException("interrupted while the memory probe ran", e);
+        }
+        errors.forEach((key, message) -> listener.message("warning: memory probe of " + key + " failed: " + message));
+        List<CellResult> withMemory = new ArrayList<>();
+        for (CellResult result : results) {
+            double[] bytes = figures.get(result.cell().key());
+            withMemory.add(bytes == null ? result : result.withPeakHeap(bytes[0]));
+        }
+        return withMemory;
+    }
+
+    /**
+     * Writes {@value #FORK_JVM_SCRIPT}: sets OMP_NUM_THREADS, then runs this JVM's java with the arguments JMH gives.
+     */
+    private Path writeForkJvmScript() throws IOException {
+        Path script = workDirectory.resolve(FORK_JVM_SCRIPT);
+        String text = "#!/bin/sh\n"
+                + "# Written by bptt bench: every JMH fork runs with this OpenMP thread count (ND4J reads it from the\n"
+                + "# environment; JMH has no option for a fork's environment).\n"
+                + "OMP_NUM_THREADS=" + settings.threads() + "\n"
+                + "export OMP_NUM_THREADS\n"
+                + "exec '" + javaExecutable().replace("'", "'\\''") + "' \"$@\"\n";
+        AtomicFiles.writeString(script, text);
+        try {
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException e) {
+            throw new IOException("cannot make " + script + " executable: the file system has no POSIX permissions", e);
+        }
+        return script;
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** JMH's normal text output, plus progress: a cell starts and ends with its benchmark. */
+    private final class ProgressFormat implements OutputFormat {
+        private final OutputFormat delegate;
+        private final List<Cell> group;
+        private final int[] started;
+        private final int[] finished;
+        private final int total;
+        private Cell current;
+
+        ProgressFormat(OutputFormat delegate, List<Cell> group, int[] started, int[] finished, int total) {
+            this.delegate = delegate;
+            this.group = group;
+            this.started = started;
+            this.finished = finished;
+            this.total = total;
+        }
+
+        @Override
+        public void startBenchmark(BenchmarkParams params) {
+            delegate.startBenchmark(params);
+            int steps = Integer.parseInt(params.getParam("steps"));
+            current = group.stream().filter(cell -> cell.steps() == steps).findFirst().orElse(group.get(0));
+            listener.cellStarted(current, ++started[0], total);
+        }
+
+        @Override
+        public void endBenchmark(BenchmarkResult result) {
+            delegate.endBenchmark(result);
+            if (current != null) {
+                listener.cellFinished(current, ++finished[0], total);
+                current = null;
+            }
+        }
+
+        @Override
+        public void iteration(BenchmarkParams benchParams, IterationParams params, int iteration) {
+            delegate.iteration(benchParams, params, iteration);
+        }
+
+        @Override
+        public void iterationResult(BenchmarkParams benchParams, IterationParams params, int iteration, IterationResult data) {
+            delegate.iterationResult(benchParams, params, iteration, data);
+        }
+
+        @Override
+        public void startRun() {
+            delegate.startRun();
+        }
+
+        @Override
+        public void endRun(Collection<RunResult> result) {
+            delegate.endRun(result);
+        }
+
+        @Override
+        public void print(String s) {
+            delegate.print(s);
+        }
+
+        @Override
+        public void println(String s) {
+            delegate.println(s);
+        }
+
+        @Override
+        public void flush() {
+            delegate.flush();
+        }
+
+        @Override
+        public void close() {
+            // The log stream belongs to the runner and stays open for the next group.
+            delegate.flush();
+        }
+
+        @Override
+        public void verbosePrintln(String s) {
+            delegate.verbosePrintln(s);
+        }
+
+        @Override
+        public void write(int b) {
+            delegate.write(b);
+        }
+
+        @Override
+        public void write(byte[] b) throws IOException {
+            delegate.write(b);
+        }
+    }
+}

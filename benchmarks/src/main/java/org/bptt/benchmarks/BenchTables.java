@@ -1,0 +1,235 @@
+package org.bptt.benchmarks;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+import org.bptt.api.InvalidInputException;
+import org.bptt.reports.Results;
+import org.bptt.reports.RunFolder;
+
+/**
+ * The tables of a {@code bench} run, each written atomically; their columns are documented in
+ * {@code benchmarks/README.md}. Same CSV dialect as every table of the harness (reports/COLUMNS.md): UTF-8, a
+ * header row, '\n' line ends, quotes only where needed, doubles as {@link Double#toString}. Timing tables are not
+ * deterministic by nature; the grid, the FLOP model and the cost model's predictions are.
+ */
+public final class BenchTables {
+
+    public static final String RESULTS_FILE = "bench-results.csv";
+    public static final String SAMPLES_FILE = "bench-samples.csv";
+    public static final String SLOPES_FILE = "bench-slopes.csv";
+    public static final String RATIOS_FILE = "bench-ratios.csv";
+    public static final String TARGETS_FILE = "bench-targets.csv";
+    public static final String BASELINE_FILE = "bench-baseline.csv";
+    public static final String MARKDOWN_FILE = "bench-table.md";
+
+    public static final List<String> RESULT_COLUMNS = List.of("implementation", "shape", "B", "d", "H", "K", "T", "mode",
+            "precision", "status", "message", "samples", "forks", "median_ms", "mean_ms", "error_ms", "min_ms", "max_ms",
+            "flops_per_call", "gflops", "alloc_bytes_per_call", "peak_heap_bytes");
+    public static final List<String> SAMPLE_COLUMNS = List.of("implementation", "shape", "T", "mode", "precision", "fork",
+            "iteration", "ms_per_call");
+    public static final List<String> SLOPE_COLUMNS = List.of("implementation", "shape", "mode", "precision", "steps",
+            "slope", "slope_standard_error", "points", "slope_all_steps", "points_all_steps");
+    public static final List<String> RATIO_COLUMNS = List.of("shape", "T", "mode", "precision", "naive_median_ms",
+            "aggregated_median_ms", "measured_ratio", "predicted_ratio", "deviation", "naive_step_backprops",
+            "aggregated_step_backprops");
+    public static final List<String> TARGET_COLUMNS = List.of("target", "subject", "required", "measured", "verdict");
+    public static final List<String> BASELINE_COLUMNS = List.of("implementation", "shape", "T", "mode", "precision",
+            "baseline_samples", "current_samples", "baseline_median_ms", "current_median_ms", "change", "p_slower",
+            "p_faster", "exact", "verdict");
+
+    /** The CSV dialect of every table (the same as the verify tables'). */
+    public static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
+
+    private BenchTables() {
+    }
+
+    /** Writes the results, samples, slopes, ratios and targets tables; returns the files, in that order. */
+    public static List<Path> write(RunFolder run, BenchAnalysis analysis, List<BenchAnalysis.Target> targets) throws IOException {
+        List<Path> files = new ArrayList<>();
+        files.add(write(run, RESULTS_FILE, RESULT_COLUMNS, resultRows(analysis.results())));
+        files.add(write(run, SAMPLES_FILE, SAMPLE_COLUMNS, sampleRows(analysis.results())));
+        files.add(write(run, SLOPES_FILE, SLOPE_COLUMNS, slopeRows(analysis.slopes())));
+        files.add(write(run, RATIOS_FILE, RATIO_COLUMNS, ratioRows(analysis.ratios())));
+        files.add(write(run, TARGETS_FILE, TARGET_COLUMNS, targetRows(targets)));
+        return files;
+    }
+
+    /** Writes the results and samples tables alone (while a run goes on); returns them. */
+    public static List<Path> writeMeasurements(RunFolder run, List<CellResult> results) throws IOException {
+        return List.of(write(run, RESULTS_FILE, RESULT_COLUMNS, resultRows(results)),
+                write(run, SAMPLES_FILE, SAMPLE_COLUMNS, sampleRows(results)));
+    }
+
+    /** Writes the baseline comparison table. */
+    public static Path writeBaseline(RunFolder run, List<Baseline.Comparison> comparisons) throws IOException {
+        return write(run, BASELINE_FILE, BASELINE_COLUMNS, baselineRows(comparisons));
+    }
+
+    static List<List<String>> baselineRows(List<Baseline.Comparison> comparisons) {
+        List<List<String>> rows = new ArrayList<>();
+        for (Baseline.Comparison comparison : comparisons) {
+            Cell cell = comparison.cell();
+            rows.add(List.of(cell.implementation(), cell.shape().toString(), Integer.toString(cell.steps()),
+                    cell.mode().label(), Cell.precisionName(cell.precision()), Integer.toString(comparison.baselineSamples()),
+                    Integer.toString(comparison.currentSamples()), optional(comparison.baselineMedianMs()),
+                    optional(comparison.currentMedianMs()), optional(comparison.change()), optional(comparison.pSlower()),
+                    optional(comparison.pFaster()), Boolean.toString(comparison.exact()), comparison.verdict().name()));
+        }
+        return rows;
+    }
+
+    static List<List<String>> resultRows(List<CellResult> results) {
+        List<List<String>> rows = new ArrayList<>();
+        for (CellResult result : results) {
+            Cell cell = result.cell();
+            Shape shape = cell.shape();
+            double[] samples = result.samples();
+            double min = Double.NaN;
+            double max = Double.NaN;
+            for (double sample : samples) {
+                min = Double.isNaN(min) ? sample : Math.min(min, sample);
+                max = Double.isNaN(max) ? sample : Math.max(max, sample);
+            }
+            boolean measured = result.measured();
+            rows.add(List.of(cell.implementation(), shape.toString(), Integer.toString(shape.batchSize()),
+                    Integer.toString(shape.inputSize()), Integer.toString(shape.hiddenSize()),
+                    Integer.toString(shape.outputSize()), Integer.toString(cell.steps()), cell.mode().label(),
+                    Cell.precisionName(cell.precision()), result.status().name(), result.message(),
+                    Integer.toString(samples.length), Integer.toString(result.samplesByFork().size()),
+                    measured ? number(result.medianMs()) : "", measured ? number(result.meanMs()) : "",
+                    measured ? number(result.errorMs()) : "", measured ? number(min) : "", measured ? number(max) : "",
+                    number(cell.flops()), measured ? number(result.gflops()) : "",
+                    optional(result.allocBytesPerCall()), optional(result.peakHeapBytes())));
+        }
+        return rows;
+    }
+
+    static List<List<String>> sampleRows(List<CellResult> results) {
+        List<List<String>> rows = new ArrayList<>();
+        for (CellResult result : results) {
+            Cell cell = result.cell();
+            for (int fork = 0; fork < result.samplesByFork().size(); fork++) {
+                double[] samples = result.samplesByFork().get(fork);
+                for (int iteration = 0; iteration < samples.length; iteration++) {
+                    rows.add(List.of(cell.implementation(), cell.shape().toString(), Integer.toString(cell.steps()),
+                            cell.mode().label(), Cell.precisionName(cell.precision()), Integer.toString(fork + 1),
+                            Integer.toString(iteration + 1), number(samples[iteration])));
+                }
+            }
+        }
+        return rows;
+    }
+
+    static List<List<String>> slopeRows(List<BenchAnalysis.Slope> slopes) {
+        List<List<String>> rows = new ArrayList<>();
+        for (BenchAnalysis.Slope slope : slopes) {
+            Stats.PowerLawFit from = slope.fromStepsFit();
+            Stats.PowerLawFit all = slope.allStepsFit();
+            rows.add(List.of(slope.implementation(), slope.shape().toString(), slope.mode().label(),
+                    Cell.precisionName(slope.precision()),
+                    String.join(";", slope.steps().stream().map(String::valueOf).toList()),
+                    from == null ? "" : number(from.slope()), from == null ? "" : optional(from.standardError()),
+                    from == null ? "0" : Integer.toString(from.points()),
+                    all == null ? "" : number(all.slope()), all == null ? "0" : Integer.toString(all.points())));
+        }
+        return rows;
+    }
+
+    static List<List<String>> ratioRows(List<BenchAnalysis.Ratio> ratios) {
+        List<List<String>> rows = new ArrayList<>();
+        for (BenchAnalysis.Ratio ratio : ratios) {
+            rows.add(List.of(ratio.shape().toString(), Integer.toString(ratio.steps()), ratio.mode().label(),
+                    Cell.precisionName(ratio.precision()), number(ratio.naiveMs()), number(ratio.aggregatedMs()),
+                    number(ratio.measured()), number(ratio.predicted()), number(ratio.deviation()),
+                    ratio.mode() == Mode.FORWARD ? "0" : Long.toString(CostModel.stepBackprops(true, ratio.steps())),
+                    ratio.mode() == Mode.FORWARD ? "0" : Long.toString(CostModel.stepBackprops(false, ratio.steps()))));
+        }
+        return rows;
+    }
+
+    static List<List<String>> targetRows(List<BenchAnalysis.Target> targets) {
+        List<List<String>> rows = new ArrayList<>();
+        for (BenchAnalysis.Target target : targets) {
+            rows.add(List.of(target.target(), target.subject(), target.required(), target.measured(), target.verdict().name()));
+        }
+        return rows;
+    }
+
+    /**
+     * Reads the samples of an earlier run's {@value #SAMPLES_FILE}, by cell key.
+     *
+     * @throws InvalidInputException when the folder has no such table, or a row cannot be read
+     */
+    public static Map<String, Baseline.CellSamples> readSamples(Path runFolder) throws IOException {
+        Path file = runFolder.resolve(SAMPLES_FILE);
+        InvalidInputException.require(Files.isRegularFile(file), "baseline %s has no %s: is it a bptt bench run folder?",
+                runFolder, SAMPLES_FILE);
+        Map<String, List<Double>> samples = new LinkedHashMap<>();
+        Map<String, Cell> cells = new LinkedHashMap<>();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             CSVParser parser = CSVParser.builder().setReader(reader)
+                     .setFormat(FORMAT.builder().setHeader().setSkipHeaderRecord(true).get()).get()) {
+            for (CSVRecord record : parser) {
+                try {
+                    Cell cell = new Cell(record.get("implementation"), Shape.parse(record.get("shape")),
+                            Integer.parseInt(record.get("T")), Mode.parse(record.get("mode")),
+                            Cell.parsePrecision(record.get("precision")));
+                    cells.putIfAbsent(cell.key(), cell);
+                    samples.computeIfAbsent(cell.key(), key -> new ArrayList<>()).add(Double.parseDouble(record.get("ms_per_call")));
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidInputException(String.format(Locale.ROOT, "%s line %d cannot be read: %s",
+                            file, record.getRecordNumber() + 1, e.getMessage()));
+                }
+            }
+        }
+        Map<String, Baseline.CellSamples> byKey = new LinkedHashMap<>();
+        cells.forEach((key, cell) -> byKey.put(key, new Baseline.CellSamples(cell,
+                samples.get(key).stream().mapToDouble(Double::doubleValue).toArray())));
+        return byKey;
+    }
+
+    /** One table as CSV text, header first (for Allure attachments and tests). */
+    static String csv(List<String> columns, List<List<String>> rows) throws IOException {
+        StringBuilder text = new StringBuilder();
+        try (CSVPrinter printer = new CSVPrinter(text, FORMAT.builder().setHeader(columns.toArray(String[]::new)).get())) {
+            for (List<String> row : rows) {
+                printer.printRecord(row);
+            }
+        }
+        return text.toString();
+    }
+
+    private static Path write(RunFolder run, String file, List<String> columns, List<List<String>> rows) throws IOException {
+        return run.writeAtomically(file, out -> {
+            Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            try (CSVPrinter printer = new CSVPrinter(writer, FORMAT.builder().setHeader(columns.toArray(String[]::new)).get())) {
+                for (List<String> row : rows) {
+                    printer.printRecord(row);
+                }
+            }
+        });
+    }
+
+    private static String number(double value) {
+        return Results.number(value);
+    }
+
+    /** Empty for NaN ("does not apply"). */
+    private static String optional(double value) {
+        return Double.isNaN(value) ? "" : Results.number(value);
+    }
+}

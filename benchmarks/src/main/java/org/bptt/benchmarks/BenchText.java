@@ -1,0 +1,195 @@
+package org.bptt.benchmarks;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.bptt.reports.Provenance;
+
+/** The run's summary as text: for the console, and as Markdown ({@value BenchTables#MARKDOWN_FILE}) for the README. */
+public final class BenchText {
+
+    private BenchText() {
+    }
+
+    /** The timing table, the slopes, the targets and what was not measured, for a terminal or a CI log. */
+    public static void print(PrintWriter out, BenchJob.Outcome outcome) {
+        BenchGrid grid = outcome.request().grid();
+        BenchAnalysis analysis = outcome.analysis();
+        for (Mode mode : grid.modes()) {
+            for (Shape shape : grid.shapes()) {
+                out.printf(Locale.ROOT, "%s, %s (%s), %s%n", mode.label(), shape, shape.label(), Cell.precisionName(grid.precision()));
+                out.printf(Locale.ROOT, "  %5s  %-22s %12s %10s %9s %11s %10s%n", "T", "implementation", "median ms",
+                        "± error", "GFLOP/s", "naive/agg", "predicted");
+                for (int t : grid.steps()) {
+                    for (String implementation : grid.implementations()) {
+                        Optional<CellResult> result = analysis.measured(implementation, shape, t, mode, grid.precision());
+                        if (result.isEmpty()) {
+                            continue;
+                        }
+                        String ratio = "";
+                        String predicted = "";
+                        if (implementation.equals(CostModel.NAIVE)) {
+                            Optional<BenchAnalysis.Ratio> match = ratio(analysis, shape, t, mode, grid);
+                            if (match.isPresent()) {
+                                ratio = String.format(Locale.ROOT, "%.2f", match.get().measured());
+                                predicted = String.format(Locale.ROOT, "%.2f", match.get().predicted());
+                            }
+                        }
+                        out.printf(Locale.ROOT, "  %5d  %-22s %12s %10s %9.2f %11s %10s%n", t, implementation,
+                                significant(result.get().medianMs()), significant(result.get().errorMs()),
+                                result.get().gflops(), ratio, predicted);
+                    }
+                }
+                out.println();
+            }
+        }
+        out.printf(Locale.ROOT, "Fitted slopes of time against T (log-log least squares, T ≥ %d; all T in brackets):%n",
+                BenchAnalysis.FROM_STEPS);
+        for (BenchAnalysis.Slope slope : analysis.slopes()) {
+            out.printf(Locale.ROOT, "  %-22s %-16s %-17s %6s  (%s)%n", slope.implementation(), slope.shape(),
+                    slope.mode().label(), slope.fromStepsFit() == null ? "-" : String.format(Locale.ROOT, "%.3f", slope.slope()),
+                    slope.allStepsFit() == null ? "-" : String.format(Locale.ROOT, "%.3f", slope.allStepsFit().slope()));
+        }
+        out.println();
+        out.println("Performance targets (the benchmark's verdict, not a test):");
+        for (BenchAnalysis.Target target : outcome.targets()) {
+            out.printf(Locale.ROOT, "  %-12s %s; %s: %s%n", target.verdict(), target.target(), target.subject(), target.measured());
+        }
+        List<String> notMeasured = notMeasured(analysis);
+        if (!notMeasured.isEmpty()) {
+            out.println();
+            out.println("Not measured:");
+            notMeasured.forEach(line -> out.println("  " + line));
+        }
+        if (!outcome.comparisons().isEmpty()) {
+            out.println();
+            out.println("Against the baseline " + outcome.request().baseline() + " (" + Baseline.rule() + "):");
+            Map<Baseline.Verdict, Integer> counts = new LinkedHashMap<>();
+            for (Baseline.Comparison comparison : outcome.comparisons()) {
+                counts.merge(comparison.verdict(), 1, Integer::sum);
+            }
+            out.println("  " + counts);
+            for (Baseline.Comparison comparison : outcome.comparisons()) {
+                if (comparison.verdict() == Baseline.Verdict.REGRESSION || comparison.verdict() == Baseline.Verdict.IMPROVEMENT) {
+                    out.printf(Locale.ROOT, "  %-12s %s: median %s → %s ms (%+.1f%%), p = %.2g%n", comparison.verdict(),
+                            comparison.cell(), significant(comparison.baselineMedianMs()),
+                            significant(comparison.currentMedianMs()), 100 * comparison.change(),
+                            comparison.verdict() == Baseline.Verdict.REGRESSION ? comparison.pSlower() : comparison.pFaster());
+                }
+            }
+        }
+        out.flush();
+    }
+
+    /** The summary as Markdown: how it was produced, then the timing table, slopes and targets. */
+    public static String markdown(BenchJob.Outcome outcome, Provenance provenance) {
+        BenchGrid grid = outcome.request().grid();
+        BenchAnalysis analysis = outcome.analysis();
+        StringBuilder md = new StringBuilder();
+        md.append("Produced by `").append(String.join(" ", provenance.commandLine().isEmpty() ? List.of("bptt bench")
+                : prefixed(provenance.commandLine()))).append("` on ").append(provenance.start()).append(", ")
+                .append(provenance.cpuModel()).append(", ").append(provenance.cores()).append(" cores, Java ")
+                .append(provenance.javaVersion()).append(". ").append(grid.name()).append(" grid; JMH: ")
+                .append(outcome.request().settings().describe()).append(". Median time per call in ms (GFLOP/s by the FLOP")
+                .append(" model); naive/aggregated measured (predicted by the cost model).\n\n");
+        for (Mode mode : grid.modes()) {
+            md.append("**").append(mode.label()).append("**, ").append(Cell.precisionName(grid.precision())).append("\n\n");
+            md.append("| shape BxdxHxK | T |");
+            for (String implementation : grid.implementations()) {
+                md.append(' ').append(implementation).append(" |");
+            }
+            md.append(" naive/agg (pred.) |\n|---|---:|");
+            md.append("---:|".repeat(grid.implementations().size())).append("---:|\n");
+            for (Shape shape : grid.shapes()) {
+                for (int t : grid.steps()) {
+                    StringBuilder row = new StringBuilder("| " + shape + " | " + t + " |");
+                    boolean any = false;
+                    for (String implementation : grid.implementations()) {
+                        Optional<CellResult> result = analysis.measured(implementation, shape, t, mode, grid.precision());
+                        any |= result.isPresent();
+                        row.append(' ').append(result.map(r -> significant(r.medianMs()) + String.format(Locale.ROOT,
+                                " (%.2f)", r.gflops())).orElse("–")).append(" |");
+                    }
+                    Optional<BenchAnalysis.Ratio> ratio = ratio(analysis, shape, t, mode, grid);
+                    row.append(' ').append(ratio.map(r -> String.format(Locale.ROOT, "%.2f (%.2f)", r.measured(), r.predicted()))
+                            .orElse("–")).append(" |\n");
+                    if (any) {
+                        md.append(row);
+                    }
+                }
+            }
+            md.append('\n');
+        }
+        md.append("**Fitted slopes** of time against T, log-log, T ≥ ").append(BenchAnalysis.FROM_STEPS).append("\n\n");
+        md.append("| implementation | shape | mode | slope | slope (all T) |\n|---|---|---|---:|---:|\n");
+        for (BenchAnalysis.Slope slope : analysis.slopes()) {
+            md.append("| ").append(slope.implementation()).append(" | ").append(slope.shape()).append(" | ")
+                    .append(slope.mode().label()).append(" | ")
+                    .append(slope.fromStepsFit() == null ? "–" : String.format(Locale.ROOT, "%.3f", slope.slope())).append(" | ")
+                    .append(slope.allStepsFit() == null ? "–" : String.format(Locale.ROOT, "%.3f", slope.allStepsFit().slope()))
+                    .append(" |\n");
+        }
+        md.append("\n**Targets**\n\n| verdict | target | subject | measured |\n|---|---|---|---|\n");
+        for (BenchAnalysis.Target target : outcome.targets()) {
+            md.append("| ").append(target.verdict()).append(" | ").append(target.target()).append(" | ")
+                    .append(target.subject()).append(" | ").append(target.measured().replace("|", "\\|")).append(" |\n");
+        }
+        List<String> notMeasured = notMeasured(analysis);
+        if (!notMeasured.isEmpty()) {
+            md.append("\nNot measured: ").append(String.join("; ", notMeasured)).append(".\n");
+        }
+        return md.toString();
+    }
+
+    /** Why cells were not measured, grouped by implementation and reason. */
+    static List<String> notMeasured(BenchAnalysis analysis) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (CellResult result : analysis.results()) {
+            if (result.measured()) {
+                continue;
+            }
+            String reason = switch (result.status()) {
+                case BEYOND_BUDGET -> "beyond the naive budget (O(T²) work)";
+                case SKIPPED, FAILED -> result.status().name().toLowerCase(Locale.ROOT) + ": " + result.message();
+                case MEASURED -> "no samples";
+            };
+            counts.merge(result.cell().implementation() + " " + reason, 1, Integer::sum);
+        }
+        List<String> lines = new ArrayList<>();
+        counts.forEach((reason, count) -> lines.add(count + " cell" + (count == 1 ? "" : "s") + " of " + reason));
+        return lines;
+    }
+
+    private static Optional<BenchAnalysis.Ratio> ratio(BenchAnalysis analysis, Shape shape, int t, Mode mode, BenchGrid grid) {
+        return analysis.ratios().stream().filter(r -> r.shape().equals(shape) && r.steps() == t && r.mode() == mode
+                && r.precision() == grid.precision()).findFirst();
+    }
+
+    /** Four significant digits, plain for ordinary sizes. */
+    static String significant(double value) {
+        if (Double.isNaN(value)) {
+            return "NaN";
+        }
+        double magnitude = Math.abs(value);
+        if (magnitude != 0 && (magnitude < 1e-3 || magnitude >= 1e6)) {
+            return String.format(Locale.ROOT, "%.3e", value);
+        }
+        int decimals = magnitude == 0 ? 0 : Math.max(0, 3 - (int) Math.floor(Math.log10(magnitude)));
+        return String.format(Locale.ROOT, "%." + decimals + "f", value);
+    }
+
+    /** {@code ./bptt bench …}: the arguments as the launcher is called (the subcommand's own arguments may lack it). */
+    private static List<String> prefixed(List<String> arguments) {
+        List<String> command = new ArrayList<>();
+        command.add("./bptt");
+        if (arguments.isEmpty() || !arguments.get(0).equals("bench")) {
+            command.add("bench");
+        }
+        command.addAll(arguments);
+        return command;
+    }
+}

@@ -1,0 +1,86 @@
+package org.bptt.benchmarks;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.bptt.api.Batch;
+import org.bptt.api.Capability;
+import org.bptt.api.Case;
+import org.bptt.api.DataType;
+import org.bptt.api.InvalidInputException;
+import org.bptt.api.ModelSpec;
+import org.bptt.api.RnnImplementation;
+import org.bptt.api.Tensor;
+import org.bptt.core.cases.CaseGenerator;
+import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginRegistry;
+
+/**
+ * The weights and batch a benchmark runs on, and the plugin it runs, as both the JMH benchmark and the memory probe
+ * set them up: {@link CaseGenerator} with its defaults (Xavier weights, W rescaled to spectral radius 0.9, inputs
+ * uniform on (−1, 1), one-hot targets), no mask, h_{-1} = 0, seed {@value #SEED}.
+ */
+public final class BenchmarkCase {
+
+    /** The seed of every benchmark case. */
+    public static final long SEED = 20_240_5L;
+
+    /** The system property that carries the plugin directories into forked JVMs (path-separator separated). */
+    public static final String PLUGIN_DIRECTORIES_PROPERTY = "bptt.bench.plugins";
+
+    private BenchmarkCase() {
+    }
+
+    /** The case of a shape, T and precision. */
+    public static Case create(Shape shape, int steps, DataType precision) {
+        ModelSpec spec = shape.spec().withDataType(precision);
+        return CaseGenerator.generate("bench-" + shape + "-T" + steps, spec, shape.batchSize(), steps, false, false, SEED);
+    }
+
+    /** The plugin directories named by {@value #PLUGIN_DIRECTORIES_PROPERTY}, or none. */
+    public static List<Path> pluginDirectories() {
+        String value = System.getProperty(PLUGIN_DIRECTORIES_PROPERTY, "");
+        List<Path> directories = new ArrayList<>();
+        for (String part : value.split(File.pathSeparator)) {
+            if (!part.isBlank()) {
+                directories.add(Path.of(part));
+            }
+        }
+        return directories;
+    }
+
+    /** The property value that passes {@code directories} on, for {@link #pluginDirectories()}. */
+    public static String pluginDirectoriesValue(List<Path> directories) {
+        List<String> parts = new ArrayList<>();
+        for (Path directory : directories) {
+            parts.add(directory.toAbsolutePath().toString());
+        }
+        return String.join(File.pathSeparator, parts);
+    }
+
+    /**
+     * The plugin {@code id}, from the class path and the plugin directories.
+     *
+     * @throws InvalidInputException naming the available plugins when there is no such plugin
+     */
+    public static RnnImplementation plugin(String id, List<Path> pluginDirectories) {
+        return PluginRegistry.discover(pluginDirectories).require(id).implementation();
+    }
+
+    /** Why {@code plugin} cannot run the cases of {@code shape} in {@code precision}, or null when it can. */
+    public static String unsupportedReason(LoadedPlugin plugin, Shape shape, DataType precision) {
+        ModelSpec spec = shape.spec().withDataType(precision);
+        // What a case requires depends on the spec and on whether the batch has a mask or h_{-1}: a one-step
+        // stand-in without either has the same requirements as the real case.
+        Batch standIn = new Batch(Tensor.zeros(1, 1, spec.inputSize()), Tensor.zeros(1, 1, spec.outputSize()), null, null);
+        return unsupportedReason(plugin.id(), plugin.capabilities(), spec, standIn);
+    }
+
+    /** Why a plugin with {@code capabilities} cannot run a batch of {@code spec}, or null when it can. */
+    public static String unsupportedReason(String id, java.util.Set<Capability> capabilities, ModelSpec spec, Batch batch) {
+        List<Capability> missing = new ArrayList<>(Capability.requiredBy(spec, batch));
+        missing.removeAll(capabilities);
+        return missing.isEmpty() ? null : id + " lacks " + missing;
+    }
+}

@@ -1,0 +1,91 @@
+package org.bptt.benchmarks;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.bptt.api.InvalidInputException;
+
+/**
+ * How JMH measures each cell. Reported numbers come from {@link #full()}: two forks (a JIT decision or a memory
+ * layout that one JVM happens to take shows up as a difference between forks, not as precision), warm-up
+ * iterations, a fixed heap, one benchmark thread. On two shared cores noise is the enemy: compare within one run and
+ * read ratios.
+ *
+ * @param forks                 JVMs per cell, each with its own warm-up
+ * @param warmupIterations      iterations discarded per fork
+ * @param warmupTime            length of each warm-up iteration
+ * @param measurementIterations iterations kept per fork (each gives one sample: its mean time per call)
+ * @param measurementTime       length of each measured iteration (at least one call)
+ * @param heap                  -Xms and -Xmx of every fork, e.g. {@code 3g}
+ * @param threads               the cores every fork may use, at least 1: its OMP_NUM_THREADS (ND4J's thread count) and
+ *                              its -XX:ActiveProcessorCount (what Java code that sizes a thread pool by
+ *                              {@link Runtime#availableProcessors()} sees, e.g. reference-fast), so that every
+ *                              implementation gets the same number of threads
+ * @param gcProfiler            whether JMH's GC profiler runs (bytes allocated per call)
+ */
+public record JmhSettings(int forks, int warmupIterations, Duration warmupTime, int measurementIterations,
+                          Duration measurementTime, String heap, int threads, boolean gcProfiler) {
+
+    public JmhSettings {
+        InvalidInputException.require(forks >= 1, "forks must be at least 1, got %d", forks);
+        InvalidInputException.require(warmupIterations >= 0, "warm-up iterations must be at least 0, got %d", warmupIterations);
+        InvalidInputException.require(measurementIterations >= 1, "measurement iterations must be at least 1, got %d", measurementIterations);
+        InvalidInputException.require(heap != null && heap.matches("[1-9][0-9]*[mMgG]"), "heap '%s' must be like 3g or 512m", heap);
+        InvalidInputException.require(threads >= 1, "threads must be at least 1, got %d", threads);
+    }
+
+    /** The reported runs: 2 forks × (2 warm-up + 4 measured iterations of 1 s), 3 GiB heap, all cores, GC profiler. */
+    public static JmhSettings full() {
+        return new JmhSettings(2, 2, Duration.ofSeconds(1), 4, Duration.ofSeconds(1), "3g", cores(), true);
+    }
+
+    /**
+     * {@code --quick}: 1 fork × (1 warm-up + 3 measured iterations of 100 ms), one thread: a first look, not a result.
+     * One thread because quick runs happen on busy machines (CI, {@code bptt run}), where ND4J's OpenMP threads
+     * stall waiting for each other when a core is taken: on this 2-core machine, with other builds running (load
+     * about 2.5), two quick runs minutes apart measured DL4J's forward+backward at 2.0 s and 6.2 s a call with 2
+     * threads (16x64x128x64, T = 16 and 64) and at 0.067 s and 0.16 s with 1.
+     */
+    public static JmhSettings quick() {
+        return new JmhSettings(1, 1, Duration.ofMillis(100), 3, Duration.ofMillis(100), "3g", 1, true);
+    }
+
+    /** The same settings with another number of forks. */
+    public JmhSettings withForks(int value) {
+        return new JmhSettings(value, warmupIterations, warmupTime, measurementIterations, measurementTime, heap, threads, gcProfiler);
+    }
+
+    /** The same settings with another number of OpenMP threads. */
+    public JmhSettings withThreads(int value) {
+        return new JmhSettings(forks, warmupIterations, warmupTime, measurementIterations, measurementTime, heap, value,
+                gcProfiler);
+    }
+
+    /** The samples a cell yields: forks × measured iterations. */
+    public int samplesPerCell() {
+        return forks * measurementIterations;
+    }
+
+    /** The JVM options of every fork. */
+    public List<String> jvmArgs() {
+        return List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseParallelGC", "-XX:ActiveProcessorCount=" + threads,
+                "-Djava.awt.headless=true");
+    }
+
+    /** A one-line description. */
+    public String describe() {
+        return String.format(Locale.ROOT, "%d fork(s) × (%d warm-up × %s + %d measured × %s iterations), mean time per"
+                        + " call per iteration, 1 benchmark thread, %s, OMP_NUM_THREADS=%d%s",
+                forks, warmupIterations, text(warmupTime), measurementIterations, text(measurementTime),
+                String.join(" ", jvmArgs()), threads, gcProfiler ? ", GC profiler" : "");
+    }
+
+    /** The processors of this machine. */
+    static int cores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    private static String text(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+    }
+}

@@ -1,0 +1,101 @@
+package org.bptt.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.bptt.api.DataType;
+import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginRegistry;
+import org.bptt.reports.Provenance;
+import org.bptt.reports.RunFolder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A tiny real run: JMH forks a JVM per cell (1 fork, 1 iteration of 100 ms, no warm-up), on the smallest shape at
+ * two lengths, for the aggregated and the naive reference, then the memory probe, and writes every table, chart and
+ * the report. It checks what is written, never how fast anything was.
+ */
+class BenchJobSmokeTest extends BenchTestBase {
+
+    @Test
+    void aTinyForkedRunWritesTheTablesChartsAndReport(@TempDir Path root) throws Exception {
+        BenchGrid grid = new BenchGrid("custom", List.of(CostModel.AGGREGATED, CostModel.NAIVE), List.of(Shape.GRID.get(0)),
+                List.of(8, 16), List.of(Mode.FORWARD_BACKWARD), DataType.FLOAT64, BenchGrid.NAIVE_FLOP_BUDGET);
+        JmhSettings settings = new JmhSettings(1, 0, Duration.ofMillis(100), 1, Duration.ofMillis(100), "512m", 1, true);
+        Map<String, LoadedPlugin> available = new LinkedHashMap<>();
+        PluginRegistry.discover().plugins().forEach(plugin -> available.put(plugin.id(), plugin));
+        RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
+        List<String> progress = new ArrayList<>();
+
+        BenchJob.Outcome outcome = BenchJob.run(new BenchJob.Request(List.of("bench", "--smoke"), "test", grid, settings,
+                List.of(), null), run, available, new BenchJob.Progress() {
+                    @Override
+                    public void started(int cells, Duration expected) {
+                        progress.add("started " + cells);
+                    }
+
+                    @Override
+                    public void cellDone(Cell cell, int done, int total) {
+                        progress.add(done + "/" + total);
+                    }
+
+                    @Override
+                    public void message(String line) {
+                    }
+                });
+
+        assertEquals(List.of("started 4", "1/4", "2/4", "3/4", "4/4"), progress);
+        assertEquals(4, outcome.analysis().results().size());
+        for (CellResult result : outcome.analysis().results()) {
+            assertTrue(result.measured(), result.toString());
+            assertEquals(1, result.samples().length, result.cell().toString());
+            assertTrue(result.medianMs() > 0, result.cell().toString());
+            assertTrue(result.allocBytesPerCall() > 0, "GC profiler: " + result.cell());
+            assertTrue(result.peakHeapBytes() >= 0, "memory probe: " + result.cell());
+        }
+
+        List<CSVRecord> rows = read(run.resolve(BenchTables.RESULTS_FILE));
+        assertEquals(4, rows.size());
+        assertEquals(List.of("reference-aggregated", "reference-aggregated", "reference-naive", "reference-naive"),
+                rows.stream().map(row -> row.get("implementation")).toList());
+        assertTrue(rows.stream().allMatch(row -> row.get("status").equals("MEASURED")));
+        assertEquals(4, read(run.resolve(BenchTables.SAMPLES_FILE)).size());
+        assertEquals(List.of("8", "16"), read(run.resolve(BenchTables.RATIOS_FILE)).stream().map(row -> row.get("T")).toList());
+        assertEquals(2, read(run.resolve(BenchTables.SLOPES_FILE)).size());
+        assertFalse(read(run.resolve(BenchTables.TARGETS_FILE)).isEmpty());
+        assertTrue(Files.readString(run.resolve(BenchTables.MARKDOWN_FILE)).contains("| 1x16x32x16 | 16 |"));
+        assertTrue(Files.size(run.resolve("charts/bench-time-1x16x32x16-forwardBackward.png")) > 0);
+        assertTrue(Files.size(run.resolve("charts/bench-time-1x16x32x16-forwardBackward.svg")) > 0);
+        assertTrue(Files.size(run.resolve("charts/bench-throughput-forwardBackward.png")) > 0);
+        assertTrue(Files.isRegularFile(run.resolve("allure-report/index.html")));
+        assertTrue(Files.isRegularFile(run.resolve("allure-report.html")));
+        assertTrue(Files.readString(run.resolve(BenchRunner.FORK_JVM_SCRIPT)).contains("OMP_NUM_THREADS=1"));
+
+        Provenance provenance = Provenance.readFrom(run);
+        assertEquals("1", provenance.extra().get("fork.OMP_NUM_THREADS"));
+        assertTrue(provenance.end() != null);
+        assertEquals(List.of(BenchmarkCase.SEED), provenance.seeds());
+    }
+
+    private static List<CSVRecord> read(Path file) throws Exception {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             CSVParser parser = CSVParser.builder().setReader(reader)
+                     .setFormat(BenchTables.FORMAT.builder().setHeader().setSkipHeaderRecord(true).get()).get()) {
+            return parser.getRecords();
+        }
+    }
+}

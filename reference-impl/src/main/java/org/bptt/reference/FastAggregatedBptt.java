@@ -1,0 +1,354 @@
+package org.bptt.reference;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+import org.bptt.api.Activation;
+import org.bptt.api.Batch;
+import org.bptt.api.ForwardResult;
+import org.bptt.api.GradientResult;
+import org.bptt.api.Head;
+import org.bptt.api.ModelSpec;
+import org.bptt.api.Parameters;
+import org.bptt.api.Tensor;
+
+/**
+ * The plugin {@value ReferenceFastRnn#ID}: the same forward pass and aggregated BPTT as {@link ElmanRnn} and
+ * {@link AggregatedBptt}, step for step, written for speed instead of for reading:
+ * <ul>
+ *   <li>plain {@code double[]} arrays, one step per row, read straight from the batch's tensors and written straight
+ *       into the result's, with the products in {@link FastKernels} (vectorised, cache-blocked) and the weight
+ *       matrices' transposes made once per call;</li>
+ *   <li>the sequences of a batch split into contiguous chunks that run on the cores in parallel, each chunk summing
+ *       its own parameter gradients; the chunks' sums are then added in chunk order, so a result is the same on
+ *       every run on the same machine (machines with another number of cores may differ in the last bits).</li>
+ * </ul>
+ * Row form of the equations (h_t, x_t as rows): a_t = x_t Uᵀ + h_{t-1} Wᵀ + b, h_t = f(a_t), o_t = h_t Vᵀ + c.
+ * Backward, with g_t the gradient reaching h_t and δ_t = f'(a_t) ⊙ g_t: g_t = (y_t − y*_t)/divisor · V + δ_{t+1} W,
+ * dU = Σ δ_tᵀ x_t, dW = Σ δ_tᵀ h_{t-1}, dV = Σ (y_t − y*_t)ᵀ h_t / divisor, dL/dx_t = δ_t U. Tested against the
+ * readable reference on every model variant.
+ */
+final class FastAggregatedBptt {
+
+    /** The pool the chunks run in: one thread per core, daemon threads. */
+    private static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+
+    private final ModelSpec spec;
+    private final Activation activation;
+    private final int inputSize;
+    private final int hiddenSize;
+    private final int outputSize;
+    /** U {@code [H, d]}, Uᵀ {@code [d, H]}, W, Wᵀ {@code [H, H]}, V {@code [K, H]}, Vᵀ {@code [H, K]}. */
+    private final double[] u;
+    private final double[] uTransposed;
+    private final double[] w;
+    private final double[] wTransposed;
+    private final double[] v;
+    private final double[] vTransposed;
+    /** b {@code [H]} and c {@code [K]}; zeros without biases. */
+    private final double[] b;
+    private final double[] c;
+
+    FastAggregatedBptt(ModelSpec spec, Parameters parameters) {
+        this.spec = spec;
+        this.activation = spec.activation();
+        this.inputSize = spec.inputSize();
+        this.hiddenSize = spec.hiddenSize();
+        this.outputSize = spec.outputSize();
+        this.u = parameters.U().data().clone();
+        this.w = parameters.W().data().clone();
+        this.v = parameters.V().data().clone();
+        this.uTransposed = FastKernels.transpose(u, hiddenSize, inputSize);
+        this.wTransposed = FastKernels.transpose(w, hiddenSize, hiddenSize);
+        this.vTransposed = FastKernels.transpose(v, outputSize, hiddenSize);
+        this.b = spec.biases() ? parameters.b().data().clone() : new double[hiddenSize];
+        this.c = spec.biases() ? parameters.c().data().clone() : new double[outputSize];
+    }
+
+    /** The forward pass, as {@link ElmanRnn#forward(Batch)} computes it. */
+    ForwardResult forward(Batch batch) {
+        Tensor hiddenStates = Tensor.zeros(batch.batchSize(), batch.steps(), hiddenSize);
+        Tensor outputs = spec.head().lastStepOnly() ? Tensor.zeros(batch.batchSize(), outputSize)
+                : Tensor.zeros(batch.batchSize(), batch.steps(), outputSize);
+        List<double[]> lossSums = inChunks(batch, (first, end) -> {
+            Workspace workspace = new Workspace(batch.steps());
+            double lossSum = 0;
+            for (int sequence = first; sequence < end; sequence++) {
+                lossSum += forwardSequence(batch, sequence, workspace, hiddenStates, outputs);
+            }
+            return new double[] {lossSum};
+        });
+        double lossSum = 0;
+        for (double[] chunk : lossSums) {
+            lossSum += chunk[0];
+        }
+        return new ForwardResult(hiddenStates, outputs, lossSum / divisor(batch));
+    }
+
+    /** The loss and its gradients, as {@link AggregatedBptt#gradients} computes them. */
+    GradientResult gradients(Batch batch) {
+        int batchSize = batch.batchSize();
+        int steps = batch.steps();
+        double divisor = divisor(batch);
+        Tensor inputGradients = Tensor.zeros(batchSize, steps, inputSize);
+        Tensor hiddenStateGradients = Tensor.zeros(batchSize, steps, hiddenSize);
+        Tensor initialStateGradients = Tensor.zeros(batchSize, hiddenSize);
+        // Each chunk returns {loss sum, dU, dW, db, dV, dc} flattened into one array.
+        int gradientSize = 1 + hiddenSize * inputSize + hiddenSize * hiddenSize + hiddenSize + outputSize * hiddenSize + outputSize;
+        List<double[]> chunks = inChunks(batch, (first, end) -> {
+            Workspace workspace = new Workspace(steps);
+            double[] sums = new double[gradientSize];
+            for (int sequence = first; sequence < end; sequence++) {
+                sums[0] += forwardSequence(batch, sequence, workspace, null, null);
+                backwardSequence(batch, sequence, divisor, workspace, sums, inputGradients, hiddenStateGradients,
+                        initialStateGradients);
+            }
+            return sums;
+        });
+        double[] total = new double[gradientSize];
+        for (double[] chunk : chunks) {
+            for (int i = 0; i < gradientSize; i++) {
+                total[i] += chunk[i];
+            }
+        }
+        int offset = 1;
+        Tensor dU = Tensor.of(java.util.Arrays.copyOfRange(total, offset, offset += hiddenSize * inputSize), hiddenSize, inputSize);
+        Tensor dW = Tensor.of(java.util.Arrays.copyOfRange(total, offset, offset += hiddenSize * hiddenSize), hiddenSize, hiddenSize);
+        Tensor db = Tensor.of(java.util.Arrays.copyOfRange(total, offset, offset += hiddenSize), hiddenSize);
+        Tensor dV = Tensor.of(java.util.Arrays.copyOfRange(total, offset, offset += outputSize * hiddenSize), outputSize, hiddenSize);
+        Tensor dc = Tensor.of(java.util.Arrays.copyOfRange(total, offset, offset + outputSize), outputSize);
+        Parameters parameterGradients = new Parameters(dU, dW, spec.biases() ? db : null, dV, spec.biases() ? dc : null);
+        return new GradientResult(total[0] / divisor, parameterGradients, inputGradients, initialStateGradients,
+                hiddenStateGradients);
+    }
+
+    /**
+     * The forward pass of one sequence into the workspace (hidden states, outputs, and the first loss step), and
+     * into row {@code sequence} of {@code hiddenStatesOut} and {@code outputsOut} when they are given.
+     *
+     * @return Σ_t J(t) of the sequence
+     */
+    private double forwardSequence(Batch batch, int sequence, Workspace workspace, Tensor hiddenStatesOut, Tensor outputsOut) {
+        int length = batch.length(sequence);
+        int firstLossStep = spec.head().lastStepOnly() ? length - 1 : 0;
+        int lossSteps = length - firstLossStep;
+        double[] inputs = batch.inputs().data();
+        int inputOffset = batch.inputs().offset(sequence, 0, 0);
+        double[] hidden = workspace.hiddenStates;
+        workspace.length = length;
+        workspace.firstLossStep = firstLossStep;
+        workspace.setInitialState(batch, sequence);
+
+        // Pre-activations: x_t Uᵀ for every step at once, then step by step + h_{t-1} Wᵀ + b, h_t = f(a_t).
+        java.util.Arrays.fill(hidden, 0, length * hiddenSize, 0.0);
+        FastKernels.multAdd(inputs, inputOffset, uTransposed, 0, hidden, 0, length, inputSize, hiddenSize);
+        for (int t = 0; t < length; t++) {
+            int row = t * hiddenSize;
+            if (t == 0) {
+                FastKernels.multAdd(workspace.initialState, 0, wTransposed, 0, hidden, row, 1, hiddenSize, hiddenSize);
+            } else {
+                FastKernels.multAdd(hidden, row - hiddenSize, wTransposed, 0, hidden, row, 1, hiddenSize, hiddenSize);
+            }
+            for (int i = 0; i < hiddenSize; i++) {
+                hidden[row + i] = activation.apply(hidden[row + i] + b[i]);
+            }
+        }
+
+        // Outputs of the loss steps: o_t = h_t Vᵀ + c, then softmax or sigmoid and the loss terms.
+        double[] outputs = workspace.outputs;
+        for (int r = 0; r < lossSteps; r++) {
+            System.arraycopy(c, 0, outputs, r * outputSize, outputSize);
+        }
+        FastKernels.multAdd(hidden, firstLossStep * hiddenSize, vTransposed, 0, outputs, 0, lossSteps, hiddenSize, outputSize);
+        double[] targets = batch.targets().data();
+        int targetOffset = spec.head().lastStepOnly() ? batch.targets().offset(sequence, 0)
+                : batch.targets().offset(sequence, firstLossStep, 0);
+        double lossSum = 0;
+        for (int r = 0; r < lossSteps; r++) {
+            lossSum += squashAndLoss(outputs, r * outputSize, targets, targetOffset + r * outputSize);
+        }
+        if (hiddenStatesOut != null) {
+            System.arraycopy(hidden, 0, hiddenStatesOut.data(), hiddenStatesOut.offset(sequence, 0, 0), length * hiddenSize);
+        }
+        if (outputsOut != null) {
+            int offset = spec.head().lastStepOnly() ? outputsOut.offset(sequence, 0) : outputsOut.offset(sequence, 0, 0);
+            System.arraycopy(outputs, 0, outputsOut.data(), offset, lossSteps * outputSize);
+        }
+        return lossSum;
+    }
+
+    /**
+     * Replaces the logits at {@code outputs[offset …]} by y = softmax(o) (or σ(o)) and returns the loss term J, from
+     * the logits as {@link ElmanRnn} computes it (log-sum-exp; softplus for the sigmoid).
+     */
+    private double squashAndLoss(double[] outputs, int offset, double[] targets, int targetOffset) {
+        if (spec.head() == Head.LAST_STEP_SIGMOID) {
+            double o = outputs[offset];
+            double target = targets[targetOffset];
+            outputs[offset] = ElmanRnn.sigmoid(o);
+            return target * ElmanRnn.softplus(-o) + (1 - target) * ElmanRnn.softplus(o);
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < outputSize; k++) {
+            max = Math.max(max, outputs[offset + k]);
+        }
+        double sumOfExponentials = 0;
+        for (int k = 0; k < outputSize; k++) {
+            sumOfExponentials += Math.exp(outputs[offset + k] - max);
+        }
+        double logSumExp = max + Math.log(sumOfExponentials);
+        double loss = 0;
+        for (int k = 0; k < outputSize; k++) {
+            double logProbability = outputs[offset + k] - logSumExp;
+            outputs[offset + k] = Math.exp(logProbability);
+            loss -= targets[targetOffset + k] * logProbability;
+        }
+        return loss;
+    }
+
+    /**
+     * The aggregated backward sweep of the sequence whose forward pass is in the workspace. Adds the parameter
+     * gradients to {@code sums} (laid out as in {@link #gradients}) and writes the sequence's rows of the per-step
+     * gradients.
+     */
+    private void backwardSequence(Batch batch, int sequence, double divisor, Workspace workspace, double[] sums,
+                                  Tensor inputGradients, Tensor hiddenStateGradients, Tensor initialStateGradients) {
+        int length = workspace.length;
+        int firstLossStep = workspace.firstLossStep;
+        int lossSteps = length - firstLossStep;
+        int dUOffset = 1;
+        int dWOffset = dUOffset + hiddenSize * inputSize;
+        int dbOffset = dWOffset + hiddenSize * hiddenSize;
+        int dVOffset = dbOffset + hiddenSize;
+        int dcOffset = dVOffset + outputSize * hiddenSize;
+        double[] hidden = workspace.hiddenStates;
+
+        // Output layer of every loss step at once: G = (Y − Y*)/divisor, dV += Gᵀ H, dc += Σ G, G V.
+        double[] outputGradients = workspace.outputs;     // y_t is not needed after this: overwritten by (y_t − y*_t)/divisor
+        double[] targets = batch.targets().data();
+        int targetOffset = spec.head().lastStepOnly() ? batch.targets().offset(sequence, 0)
+                : batch.targets().offset(sequence, firstLossStep, 0);
+        for (int i = 0; i < lossSteps * outputSize; i++) {
+            outputGradients[i] = (outputGradients[i] - targets[targetOffset + i]) / divisor;
+            sums[dcOffset + i % outputSize] += outputGradients[i];
+        }
+        FastKernels.multAddTransA(outputGradients, 0, hidden, firstLossStep * hiddenSize, sums, dVOffset,
+                lossSteps, outputSize, hiddenSize);
+        double[] outputHiddenGradients = workspace.outputHiddenGradients;
+        java.util.Arrays.fill(outputHiddenGradients, 0, lossSteps * hiddenSize, 0.0);
+        FastKernels.multAdd(outputGradients, 0, v, 0, outputHiddenGradients, 0, lossSteps, outputSize, hiddenSize);
+
+        // The recurrence, step by step from the last: g_t = outputs' share + δ_{t+1} W, δ_t = f'(a_t) ⊙ g_t.
+        double[] hiddenGradient = workspace.hiddenGradient;
+        double[] preActivationGradients = workspace.preActivationGradients;
+        double[] hiddenGradientOut = hiddenStateGradients.data();
+        int hiddenGradientOutOffset = hiddenStateGradients.offset(sequence, 0, 0);
+        java.util.Arrays.fill(hiddenGradient, 0.0);
+        for (int t = length - 1; t >= 0; t--) {
+            int row = t * hiddenSize;
+            if (t >= firstLossStep) {
+                int lossRow = (t - firstLossStep) * hiddenSize;
+                for (int i = 0; i < hiddenSize; i++) {
+                    hiddenGradient[i] += outputHiddenGradients[lossRow + i];
+                }
+            }
+            System.arraycopy(hiddenGradient, 0, hiddenGradientOut, hiddenGradientOutOffset + row, hiddenSize);
+            for (int i = 0; i < hiddenSize; i++) {
+                preActivationGradients[row + i] = activation.derivativeFromOutput(hidden[row + i]) * hiddenGradient[i];
+            }
+            java.util.Arrays.fill(hiddenGradient, 0.0);
+            FastKernels.multAdd(preActivationGradients, row, w, 0, hiddenGradient, 0, 1, hiddenSize, hiddenSize);
+        }
+        System.arraycopy(hiddenGradient, 0, initialStateGradients.data(), initialStateGradients.offset(sequence, 0), hiddenSize);
+
+        // Parameter and input gradients from every step's δ at once.
+        double[] inputs = batch.inputs().data();
+        int inputOffset = batch.inputs().offset(sequence, 0, 0);
+        FastKernels.multAddTransA(preActivationGradients, 0, inputs, inputOffset, sums, dUOffset, length, hiddenSize, inputSize);
+        FastKernels.multAddTransA(preActivationGradients, 0, workspace.initialState, 0, sums, dWOffset, 1, hiddenSize, hiddenSize);
+        FastKernels.multAddTransA(preActivationGradients, hiddenSize, hidden, 0, sums, dWOffset, length - 1, hiddenSize, hiddenSize);
+        for (int i = 0; i < length * hiddenSize; i++) {
+            sums[dbOffset + i % hiddenSize] += preActivationGradients[i];
+        }
+        FastKernels.multAdd(preActivationGradients, 0, u, 0, inputGradients.data(), inputGradients.offset(sequence, 0, 0),
+                length, hiddenSize, inputSize);
+    }
+
+    private double divisor(Batch batch) {
+        return spec.reduction().divisor(batch.batchSize(), batch.lossTerms(spec.head()));
+    }
+
+    /** Work on the sequences first … end−1 of a chunk. */
+    @FunctionalInterface
+    private interface ChunkWork {
+        double[] run(int first, int end);
+    }
+
+    /**
+     * Runs {@code work} on contiguous chunks of the batch's sequences, one chunk per core (at most one per sequence),
+     * and returns the chunks' results in chunk order.
+     */
+    private static List<double[]> inChunks(Batch batch, ChunkWork work) {
+        int batchSize = batch.batchSize();
+        int chunks = Math.min(batchSize, POOL.getParallelism());
+        if (chunks == 1) {
+            return List.of(work.run(0, batchSize));
+        }
+        List<Callable<double[]>> tasks = new ArrayList<>();
+        for (int chunk = 0; chunk < chunks; chunk++) {
+            int first = chunk * batchSize / chunks;
+            int end = (chunk + 1) * batchSize / chunks;
+            tasks.add(() -> work.run(first, end));
+        }
+        List<double[]> results = new ArrayList<>();
+        for (Future<double[]> future : POOL.invokeAll(tasks)) {
+            try {
+                results.add(future.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a chunk of the batch", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (cause instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException("a chunk of the batch failed", cause);
+            }
+        }
+        return results;
+    }
+
+    /** The arrays one chunk reuses for each of its sequences, sized for T steps. */
+    private final class Workspace {
+        final double[] initialState = new double[hiddenSize];
+        final double[] hiddenStates;
+        final double[] outputs;
+        final double[] outputHiddenGradients;
+        final double[] preActivationGradients;
+        final double[] hiddenGradient = new double[hiddenSize];
+        int length;
+        int firstLossStep;
+
+        Workspace(int steps) {
+            hiddenStates = new double[steps * hiddenSize];
+            outputs = new double[steps * outputSize];
+            outputHiddenGradients = new double[steps * hiddenSize];
+            preActivationGradients = new double[steps * hiddenSize];
+        }
+
+        void setInitialState(Batch batch, int sequence) {
+            if (batch.initialState() == null) {
+                java.util.Arrays.fill(initialState, 0.0);
+            } else {
+                System.arraycopy(batch.initialState().data(), batch.initialState().offset(sequence, 0), initialState, 0,
+                        hiddenSize);
+            }
+        }
+    }
+}

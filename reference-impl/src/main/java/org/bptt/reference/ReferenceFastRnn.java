@@ -1,0 +1,35 @@
+package org.bptt.reference;
+
+import org.bptt.api.Batch;
+import org.bptt.api.ForwardResult;
+import org.bptt.api.GradientResult;
+import org.bptt.api.ModelSpec;
+import org.bptt.api.Parameters;
+
+/**
+ * The reference plugin {@value #ID}: the aggregated BPTT of {@link ReferenceAggregatedRnn}, written for speed by
+ * {@link FastAggregatedBptt} (vectorised products, the batch's sequences on all cores). It computes the same
+ * quantities as the readable reference (tested against it on every model variant) and is what the benchmarks
+ * compare with other libraries' speed; the readable one stays the oracle. No truncated BPTT.
+ */
+public final class ReferenceFastRnn extends ReferencePlugin {
+
+    public static final String ID = "reference-fast";
+
+    public ReferenceFastRnn() {
+        super(ID, "Reference Elman RNN, aggregated BPTT O(T), fast kernels",
+                "The reference's aggregated BPTT on plain arrays with vectorised, cache-blocked products, the batch's"
+                        + " sequences on all cores; checked against reference-aggregated.",
+                false);
+    }
+
+    @Override
+    public ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
+        return new FastAggregatedBptt(spec, parameters).forward(batch);
+    }
+
+    @Override
+    public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
+        return new FastAggregatedBptt(spec, parameters).gradients(batch);
+    }
+}

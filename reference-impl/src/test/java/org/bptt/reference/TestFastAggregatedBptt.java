@@ -1,0 +1,83 @@
+package org.bptt.reference;
+
+import static org.bptt.reference.TensorAssertions.assertClose;
+import static org.bptt.reference.TensorAssertions.assertSameGradients;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.stream.Stream;
+import org.bptt.api.Activation;
+import org.bptt.api.Case;
+import org.bptt.api.ForwardResult;
+import org.bptt.api.GradientResult;
+import org.bptt.api.Head;
+import org.bptt.api.LossReduction;
+import org.bptt.api.ModelSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * reference-fast computes what the readable reference computes: forward pass and every gradient, on every
+ * activation × head × biases × mask × h_{-1} combination. Tolerance as in {@link TestAlgorithmsAgree}: the two sum
+ * the same products in different orders (blocked, four at a time, per chunk of sequences).
+ */
+class TestFastAggregatedBptt extends ReferenceTestBase {
+
+    static Stream<Arguments> models() {
+        return TestAlgorithmsAgree.models();
+    }
+
+    @ParameterizedTest(name = "{0} {1} biases={2}")
+    @MethodSource("models")
+    void fastAgreesWithTheReadableReference(Activation activation, Head head, boolean biases) {
+        int combination = 0;
+        for (boolean masked : new boolean[] {false, true}) {
+            for (boolean initialState : new boolean[] {false, true}) {
+                // B = 5 splits into chunks of different sizes on a machine with 2 or more cores.
+                for (int batchSize : new int[] {1, 5}) {
+                    for (int steps : new int[] {1, 2, 3, 17, 64}) {
+                        LossReduction reduction = LossReduction.values()[combination++ % LossReduction.values().length];
+                        // Sizes that are not multiples of four exercise the products' remainder loops.
+                        ModelSpec spec = ModelSpec.of(3, 7, 5).withActivation(activation).withHead(head)
+                                .withBiases(biases).withReduction(reduction);
+                        Case testCase = RandomCases.build(spec, batchSize, steps, masked, initialState, random);
+                        assertAgree(testCase);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void agreesOnALargerModelWithManySteps() {
+        ModelSpec spec = ModelSpec.of(16, 64, 16);
+        assertAgree(RandomCases.build(spec, 3, 300, true, true, random));
+    }
+
+    @Test
+    void theFastPluginIsTheFastAlgorithm() {
+        ModelSpec spec = ModelSpec.of(3, 4, 3);
+        Case testCase = RandomCases.build(spec, 3, 6, true, true, random);
+        GradientResult direct = new FastAggregatedBptt(spec, testCase.parameters()).gradients(testCase.batch());
+        GradientResult plugin = new ReferenceFastRnn().gradients(spec, testCase.parameters(), testCase.batch());
+        assertSameGradients("plugin vs algorithm", direct, plugin, 0, 0);
+        assertEquals(ReferenceFastRnn.ID, new ReferenceFastRnn().info().id());
+    }
+
+    private static void assertAgree(Case testCase) {
+        ModelSpec spec = testCase.spec();
+        ForwardResult expectedForward = new ElmanRnn(spec, testCase.parameters()).forward(testCase.batch());
+        ForwardResult actualForward = new FastAggregatedBptt(spec, testCase.parameters()).forward(testCase.batch());
+        assertClose(testCase.id() + " loss", expectedForward.loss(), actualForward.loss(), TestAlgorithmsAgree.RELATIVE,
+                TestAlgorithmsAgree.FLOOR);
+        assertClose(testCase.id() + " h", expectedForward.hiddenStates(), actualForward.hiddenStates(),
+                TestAlgorithmsAgree.RELATIVE, TestAlgorithmsAgree.FLOOR);
+        assertClose(testCase.id() + " y", expectedForward.outputs(), actualForward.outputs(),
+                TestAlgorithmsAgree.RELATIVE, TestAlgorithmsAgree.FLOOR);
+        GradientResult expected = AggregatedBptt.gradients(spec, testCase.parameters(), testCase.batch(), new StepBackpropCounter());
+        GradientResult actual = new FastAggregatedBptt(spec, testCase.parameters()).gradients(testCase.batch());
+        assertSameGradients(testCase.id() + " fast vs aggregated", expected, actual, TestAlgorithmsAgree.RELATIVE,
+                TestAlgorithmsAgree.FLOOR);
+    }
+}
