@@ -45,6 +45,9 @@ public final class Main implements Runnable {
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        // The descriptions are written for a 110-column screen; a wider terminal is used as it is.
+        commandLine.setUsageHelpWidth(110);
+        commandLine.setUsageHelpAutoWidth(true);
         commandLine.setExecutionExceptionHandler(Main::handleExecutionException);
         return commandLine.execute(args);
     }
