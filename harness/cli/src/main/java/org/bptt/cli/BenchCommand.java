@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bptt bench}: JMH timings of every implementation on the grid, through JMH's API. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench",
+        header = "JMH timings: naive O(T²) vs aggregated O(T) vs DL4J and any plugin.", mixinStandardHelpOptions = true,
         description = {
             "Time forward and forward+backward calls of every implementation (reference aggregated O(T), naive",
             "O(T^2), its fast twin, DL4J, and any plugin given with --impl) with JMH, forked and warmed up, on",

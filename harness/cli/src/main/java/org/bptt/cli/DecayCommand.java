@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
  * bound (γσ_max)^lag, on the oracle and on every implementation that returns input gradients. Delegates to
  * {@link DecayExperiment}; writes the tables, charts and run.json to a new run folder.
  */
-@Command(name = "decay", mixinStandardHelpOptions = true,
+@Command(name = "decay",
+        header = "Vanishing and exploding gradients: gradient norm against the lag, and the bound.", mixinStandardHelpOptions = true,
         description = {
             "Vanishing and exploding gradients: for a loss at the last step only, measure ||dL/dh_k|| (oracle) and",
             "||dL/dx_k|| (every plugin with input gradients) against the lag T-k, with W rescaled to a spectral",

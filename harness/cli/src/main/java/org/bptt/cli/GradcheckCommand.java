@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bptt gradcheck}: each implementation's gradients against central finite differences of its own loss. */
-@Command(name = "gradcheck", mixinStandardHelpOptions = true,
+@Command(name = "gradcheck",
+        header = "Gradients against finite differences, per parameter, on one case.", mixinStandardHelpOptions = true,
         description = {
             "Check each implementation's gradients against finite differences of its own loss, on one case",
             "given by options or by a JSON file (--spec). Prints, per parameter, the largest relative and",

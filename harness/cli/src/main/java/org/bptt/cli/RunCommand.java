@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bptt run}: the main job on the built-in default suite. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run",
+        header = "The main job: verify all plugins on the default suite, then quick decay and timing sweeps.", mixinStandardHelpOptions = true,
         description = {
             "The main job: verify every implementation found (the reference's other algorithms, DL4J, and any",
             "plugin) against the reference on the default suite, then quick sweeps of the gradient-norm decay over",

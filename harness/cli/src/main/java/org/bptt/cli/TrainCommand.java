@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
  * rules, through the SPI only. Delegates to {@link TrainingExperiment}; writes the tables, charts and run.json to a
  * new run folder and prints the success rate against T.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train",
+        header = "SGD on the adding or temporal order problem over T, with and without clipping.", mixinStandardHelpOptions = true,
         description = {
             "Train a plain Elman network with SGD on the adding problem or the temporal order problem",
             "(Hochreiter & Schmidhuber 1997) over a grid of minimal lengths T, seeds, and clipping rules (none and",

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bptt verify}: the conformance gate. */
-@Command(name = "verify", mixinStandardHelpOptions = true,
+@Command(name = "verify",
+        header = "The conformance gate: implementations against an oracle, element by element.", mixinStandardHelpOptions = true,
         description = {
             "Run implementations on the same weights and inputs as an oracle (the reference, by default) and",
             "compare hidden states, outputs, loss and every gradient. Exits 1 when any case diverges beyond",

@@ -1,0 +1,90 @@
+package org.bptt.reports;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+import org.bptt.reports.allure.AllureReport;
+import org.bptt.reports.allure.AllureResults;
+import org.bptt.reports.csv.VerifyTables;
+
+/**
+ * Merges the run folders of one suite's shards ({@code bptt verify --shard I/N}, e.g. from parallel CI jobs) into one
+ * run folder with one report: the tables' rows in the order the folders are given, every Allure result, and a
+ * run.json that names the merged folders.
+ */
+public final class RunMerge {
+
+    private RunMerge() {
+    }
+
+    /**
+     * Writes the merged tables and Allure results of {@code sources} into {@code target} and generates its report.
+     *
+     * @return the merged report's index.html
+     * @throws IOException naming the folder or table that could not be read or written (e.g. tables whose columns
+     *                     differ, from different versions of the tool)
+     */
+    public static Path merge(List<RunFolder> sources, RunFolder target, Provenance provenance) throws IOException {
+        if (sources.isEmpty()) {
+            throw new IllegalArgumentException("nothing to merge: no run folders given");
+        }
+        for (String table : List.of(VerifyTables.CASES_FILE, VerifyTables.QUANTITIES_FILE, VerifyTables.TIMINGS_FILE)) {
+            mergeTable(sources, target, table);
+        }
+        Path results = Files.createDirectories(target.resolve(AllureResults.DIRECTORY));
+        for (RunFolder source : sources) {
+            Path sourceResults = source.resolve(AllureResults.DIRECTORY);
+            if (!Files.isDirectory(sourceResults)) {
+                throw new IOException(source.path() + " has no " + AllureResults.DIRECTORY + "/: is it a run folder?");
+            }
+            try (Stream<Path> files = Files.list(sourceResults)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    // Results and attachments have ids unique across shards; categories and environment are the same.
+                    AtomicFiles.copy(file, results.resolve(file.getFileName().toString()));
+                }
+            }
+        }
+        provenance.writeTo(target);
+        return AllureReport.generateForRun(target);
+    }
+
+    private static void mergeTable(List<RunFolder> sources, RunFolder target, String table) throws IOException {
+        List<String> header = null;
+        List<CSVRecord> rows = new ArrayList<>();
+        for (RunFolder source : sources) {
+            Path file = source.resolve(table);
+            if (!Files.isRegularFile(file)) {
+                throw new IOException(source.path() + " has no " + table);
+            }
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                 CSVParser parser = VerifyTables.FORMAT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
+                if (header == null) {
+                    header = parser.getHeaderNames();
+                } else if (!header.equals(parser.getHeaderNames())) {
+                    throw new IOException(file + " has the columns " + parser.getHeaderNames() + ", but "
+                            + sources.get(0).resolve(table) + " has " + header + ": cannot merge tables of different versions");
+                }
+                rows.addAll(parser.getRecords());
+            }
+        }
+        List<String> columns = header;
+        target.writeAtomically(table, out -> {
+            Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            CSVPrinter printer = new CSVPrinter(writer, VerifyTables.FORMAT.builder().setHeader(columns.toArray(String[]::new)).get());
+            for (CSVRecord row : rows) {
+                printer.printRecord(row.toList());
+            }
+            printer.flush();
+        });
+    }
+}
