@@ -11,6 +11,7 @@ import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
 import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
@@ -20,6 +21,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -75,8 +77,18 @@ final class Dl4jNetwork {
         return dataType == org.bptt.api.DataType.FLOAT32 ? DataType.FLOAT : DataType.DOUBLE;
     }
 
-    /** A new, initialized network for {@code key}, with its parameter keys checked. */
+    /** A new, initialized network for {@code key}, with its parameter keys checked: no updater, no clipping. */
     static MultiLayerNetwork build(Key key) {
+        return build(key, new NoOp(), GradientNormalization.None, 1.0);
+    }
+
+    /**
+     * A new, initialized network for {@code key} that trains with {@code updater} and applies
+     * {@code gradientNormalization} with {@code threshold} to both layers (DL4J ignores the threshold for the modes
+     * that do not use one).
+     */
+    static MultiLayerNetwork build(Key key, IUpdater updater, GradientNormalization gradientNormalization,
+                                   double threshold) {
         SimpleRnn recurrent = new SimpleRnn.Builder()
                 .nIn(key.inputSize()).nOut(key.hiddenSize())
                 .activation(hiddenActivation(key.activation()))
@@ -93,7 +105,9 @@ final class Dl4jNetwork {
         NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
                 .seed(0)
                 .dataType(nd4jType(key.dataType()))
-                .updater(new NoOp())
+                .updater(updater)
+                .gradientNormalization(gradientNormalization)
+                .gradientNormalizationThreshold(threshold)
                 .weightInit(WeightInit.XAVIER)
                 .list()
                 .layer(recurrent)

@@ -406,7 +406,7 @@ public final class Dl4jSimpleRnn implements RnnImplementation {
      * Sets ND4J's global default data types for the duration of a call and restores them afterwards: some ND4J
      * operations create intermediate arrays in the default type, which must match the network's.
      */
-    private static final class DefaultDataTypes {
+    static final class DefaultDataTypes {
         private final DataType previousDefault;
         private final DataType previousFloatingPoint;
 

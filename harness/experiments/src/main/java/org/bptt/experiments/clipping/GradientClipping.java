@@ -26,7 +26,9 @@ import org.bptt.api.Tensor;
  * <p><b>Comparing with DL4J</b> needs DL4J internals and is left to the DL4J adapter: configure its network with the
  * {@code GradientNormalization} and threshold, an {@code Sgd(η)} updater and no regularization, run one {@code fit}
  * on the batch from the harness's weights, and compare (θ_before − θ_after)/η with the matching method here applied
- * to the reference's gradient of the {@code MEAN_OVER_BATCH} loss on the same batch.
+ * to the reference's gradient of the {@code MEAN_OVER_BATCH} loss on the same batch. The adapter does this
+ * ({@code org.bptt.dl4j.Dl4jClippedUpdate}, tested by {@code Dl4jClippedUpdateTest}): DL4J 1.0.0-M2.1 agrees with
+ * {@link #byValue} and {@link #byGroupNorm} for {@link #LAYERS} and {@link #EACH_PARAMETER} to rounding.
  *
  * <p>Norms are computed with scaling (by the largest magnitude) so that a finite gradient of 1e200 still has a finite
  * norm and is clipped correctly. A gradient with a NaN or infinite element has no direction to keep: it is returned
