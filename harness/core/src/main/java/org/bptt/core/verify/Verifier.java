@@ -760,7 +760,14 @@ public final class Verifier {
     }
 
     static String describe(Throwable error) {
-        return error.getClass().getName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+        String text = error.getClass().getName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+        // A wrapper (ServiceConfigurationError, ExecutionException, ...) says little: name the root cause too.
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == error ? text : text + "; caused by " + root.getClass().getName()
+                + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 
     /** "30s" or "200ms". */
