@@ -12,10 +12,8 @@ import org.bptt.api.Capability;
 import org.bptt.api.Case;
 import org.bptt.experiments.decay.DecayExperiment;
 import org.bptt.reports.RunFolder;
-import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginRegistry;
-import org.bptt.core.verify.KnownDivergences;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,13 +60,11 @@ final class RunCommand implements Callable<Integer> {
         List<Case> cases = suiteOptions.cases();
         out.printf(Locale.ROOT, "bptt run: %d plugins (%s), oracle %s, %d cases of the %s suite, seed %d%n",
                 implementations.size(), String.join(", ", implementations.stream().map(LoadedPlugin::id).toList()),
-                oracle.id(), cases.size(), suiteOptions.suite.name().toLowerCase(Locale.ROOT), suiteOptions.seed);
+                oracle.id(), cases.size(), suiteOptions.suiteName(), suiteOptions.seed);
         out.flush();
         RunFolder run = outputOptions.create("run");
-        VerifyJob.Outcome outcome = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(),
-                run, suiteOptions.suite.name().toLowerCase(Locale.ROOT), suiteOptions.seed,
-                cases, suiteOptions.truncatedCases(), implementations, oracle, TolerancePolicy.defaults(), KnownDivergences.none(),
-                suiteOptions.timeout(), err);
+        VerifyJob.Outcome outcome = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(), run, suiteOptions,
+                cases, suiteOptions.truncatedCases(), implementations, oracle, err);
         int verifyExit = outcome.printSummary(out);
 
         out.printf(Locale.ROOT, "%n--- gradient-norm decay over T (quick sweep) ---%n");

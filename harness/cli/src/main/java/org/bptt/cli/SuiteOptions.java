@@ -27,6 +27,11 @@ final class SuiteOptions {
             description = "Longest time one plugin call may take before it counts as hung (default: ${DEFAULT-VALUE}).")
     double timeoutSeconds;
 
+    /** The suite's name as the user writes it: quick, default or full. */
+    String suiteName() {
+        return suite.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     List<Case> cases() {
         return selectShard(suite.cases(seed));
     }

@@ -7,10 +7,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bptt.api.Case;
 import org.bptt.api.InvalidInputException;
-import org.bptt.core.compare.TolerancePolicy;
+import org.bptt.core.cases.TruncatedCase;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginRegistry;
-import org.bptt.core.verify.KnownDivergences;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,15 +60,13 @@ final class VerifyCommand implements Callable<Integer> {
         }
         InvalidInputException.require(!implementations.isEmpty(), "no implementation to verify besides the oracle %s", oracleId);
         List<Case> cases = suiteOptions.cases();
+        List<TruncatedCase> truncatedCases = suiteOptions.truncatedCases();
         out.printf(Locale.ROOT, "verifying %s against %s on %d cases (+%d truncated-BPTT cases) of the %s suite (seed %d)%n",
                 String.join(", ", implementations.stream().map(LoadedPlugin::id).toList()), oracle.id(), cases.size(),
-                suiteOptions.truncatedCases().size(),
-                suiteOptions.suite.name().toLowerCase(Locale.ROOT), suiteOptions.seed);
+                truncatedCases.size(), suiteOptions.suiteName(), suiteOptions.seed);
         out.flush();
         VerifyJob.Outcome outcome = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(),
-                outputOptions.create("verify"), suiteOptions.suite.name().toLowerCase(Locale.ROOT), suiteOptions.seed,
-                cases, suiteOptions.truncatedCases(), implementations, oracle, TolerancePolicy.defaults(), KnownDivergences.none(),
-                suiteOptions.timeout(), err);
+                outputOptions.create("verify"), suiteOptions, cases, truncatedCases, implementations, oracle, err);
         return outcome.printSummary(out);
     }
 }

@@ -16,7 +16,6 @@ import org.bptt.core.cases.TruncatedCase;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.verify.CaseResult;
-import org.bptt.core.verify.KnownDivergences;
 import org.bptt.core.verify.Verifier;
 import org.bptt.reports.Provenance;
 import org.bptt.reports.RunFolder;
@@ -47,9 +46,14 @@ final class VerifyJob {
         }
     }
 
-    static Outcome run(List<String> commandLine, RunFolder run, String suiteName, long seed, List<Case> cases,
-                       List<TruncatedCase> truncatedCases, List<LoadedPlugin> implementations, LoadedPlugin oracle, TolerancePolicy policy,
-                       KnownDivergences knownDivergences, java.time.Duration timeout, PrintWriter log) {
+    /**
+     * Verifies {@code implementations} against {@code oracle} on the cases of {@code suite} (given, as the caller
+     * has already drawn them to announce them), under the default tolerance policy.
+     */
+    static Outcome run(List<String> commandLine, RunFolder run, SuiteOptions suite, List<Case> cases,
+                       List<TruncatedCase> truncatedCases, List<LoadedPlugin> implementations, LoadedPlugin oracle,
+                       PrintWriter log) {
+        TolerancePolicy policy = TolerancePolicy.defaults();
         List<Provenance.PluginVersion> plugins = new ArrayList<>();
         plugins.add(new Provenance.PluginVersion(oracle.id(), oracle.info().version(), oracle.source()));
         for (LoadedPlugin implementation : implementations) {
@@ -60,9 +64,9 @@ final class VerifyJob {
         extra.put("cases", Integer.toString(cases.size()));
         extra.put("truncated cases", Integer.toString(truncatedCases.size()));
         extra.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
-        Provenance provenance = Provenance.capture(commandLine, VersionProvider.toolVersion(), plugins, List.of(seed),
-                suiteName, policy.describe(), extra, Path.of("."), Clock.systemUTC().instant());
-        Verifier verifier = new Verifier(policy, timeout, knownDivergences);
+        Provenance provenance = Provenance.capture(commandLine, VersionProvider.toolVersion(), plugins, List.of(suite.seed),
+                suite.suiteName(), policy.describe(), extra, Path.of("."), Clock.systemUTC().instant());
+        Verifier verifier = new Verifier(policy, suite.timeout());
         List<CaseResult> results = new ArrayList<>();
         try (VerifyReport report = VerifyReport.start(run, provenance, Clock.systemUTC());
              Progress progress = Progress.start("verify",
