@@ -2,9 +2,11 @@ package org.bptt.benchmarks;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.bptt.api.DataType;
 import org.bptt.api.InvalidInputException;
 
@@ -62,12 +64,39 @@ public record BenchGrid(String name, List<String> implementations, List<Shape> s
     }
 
     /**
-     * The sub-grid of {@code --quick}, about a minute: the two smaller shapes, T = 16, 32, 64, forward + backward only
-     * (one fork, short iterations: see {@link JmhSettings#quick()}).
+     * The sub-grid of {@code --quick}, about a minute: the two smaller shapes, T = 16, 32, 64, forward + backward, and
+     * the aggregated reference's forward pass alone (the naive/aggregated prediction needs its share; see
+     * {@link CostModel}) (one fork, short iterations: see {@link JmhSettings#quick()}).
      */
     public static BenchGrid quick(List<String> implementations, DataType precision) {
-        return new BenchGrid("quick", implementations, Shape.GRID.subList(0, 2), List.of(16, 32, 64),
-                List.of(Mode.FORWARD_BACKWARD), precision, NAIVE_FLOP_BUDGET);
+        return new BenchGrid(QUICK, implementations, Shape.GRID.subList(0, 2), List.of(16, 32, 64),
+                List.of(Mode.FORWARD_BACKWARD, Mode.FORWARD), precision, NAIVE_FLOP_BUDGET);
+    }
+
+    /** The name of the {@code --quick} grid. */
+    public static final String QUICK = "quick";
+
+    /**
+     * The grid of cells an earlier run wrote (for {@link BenchJob#reanalyse}): its implementations, shapes, T and modes
+     * in the order they first appear, its precision, and the default naive budget.
+     */
+    public static BenchGrid of(String name, List<CellResult> results) {
+        Set<String> implementations = new LinkedHashSet<>();
+        Set<Shape> shapes = new LinkedHashSet<>();
+        Set<Integer> steps = new LinkedHashSet<>();
+        Set<Mode> modes = new LinkedHashSet<>();
+        Set<DataType> precisions = new LinkedHashSet<>();
+        for (CellResult result : results) {
+            Cell cell = result.cell();
+            implementations.add(cell.implementation());
+            shapes.add(cell.shape());
+            steps.add(cell.steps());
+            modes.add(cell.mode());
+            precisions.add(cell.precision());
+        }
+        InvalidInputException.require(precisions.size() == 1, "a bench run has one precision, these cells have %s", precisions);
+        return new BenchGrid(name, List.copyOf(implementations), List.copyOf(shapes), List.copyOf(steps),
+                List.copyOf(modes), precisions.iterator().next(), NAIVE_FLOP_BUDGET);
     }
 
     /** The same grid restricted to the given shapes, T values, modes (each null or empty: keep them all). */
@@ -102,6 +131,9 @@ public record BenchGrid(String name, List<String> implementations, List<Shape> s
         for (String implementation : implementations) {
             for (Shape shape : shapes) {
                 for (Mode mode : modes) {
+                    if (name.equals(QUICK) && mode == Mode.FORWARD && !implementation.equals(CostModel.AGGREGATED)) {
+                        continue;  // the quick grid times the forward pass alone only where the cost model needs it
+                    }
                     for (int t : steps) {
                         cells.add(new Cell(implementation, shape, t, mode, precision));
                     }

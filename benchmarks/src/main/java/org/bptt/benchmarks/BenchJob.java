@@ -57,7 +57,7 @@ public final class BenchJob {
      * @param commandLine       the arguments the tool was started with (for provenance)
      * @param toolVersion       bptt-harness's version
      * @param grid              the cells
-     * @param settings          how JMH measures
+     * @param settings          how JMH measures; null for a {@link #reanalyse re-analysis}, which measures nothing
      * @param pluginDirectories where plugin jars are, besides the class path
      * @param baseline          an earlier run folder to compare with, or null
      */
@@ -130,6 +130,36 @@ public final class BenchJob {
         List<CellResult> results = runner.run(grid, available);
 
         progress.message("writing tables, charts and the HTML report...");
+        return analyseAndWrite(run, request, provenance, results, baselineSamples, start);
+    }
+
+    /**
+     * Recomputes the tables, the Markdown summary, the charts, the targets and the report of an earlier bench run from
+     * the measurements it wrote ({@value BenchTables#RESULTS_FILE} and {@value BenchTables#SAMPLES_FILE}), without
+     * measuring anything: for a run that was interrupted, or after the analysis changed. The grid is the cells the
+     * run wrote; {@code run.json} is kept as it is (it describes how the measurements were taken).
+     *
+     * @throws InvalidInputException when the folder is not a bench run folder or its tables cannot be read
+     */
+    public static Outcome reanalyse(RunFolder run) throws IOException {
+        Instant start = Clock.systemUTC().instant();
+        Path runJson = run.resolve(Provenance.FILE_NAME);
+        InvalidInputException.require(Files.isRegularFile(runJson), "%s has no %s: is it a bptt bench run folder?",
+                run.path(), Provenance.FILE_NAME);
+        Provenance provenance = Provenance.readFrom(run);
+        List<CellResult> results = BenchTables.readResults(run.path());
+        InvalidInputException.require(!results.isEmpty(), "%s: %s has no cells", run.path(), BenchTables.RESULTS_FILE);
+        String gridName = provenance.suite().startsWith("bench ") ? provenance.suite().substring("bench ".length()) : "custom";
+        Request request = new Request(provenance.commandLine(), provenance.toolVersion(), BenchGrid.of(gridName, results),
+                null, List.of(), null);
+        return analyseAndWrite(run, request, provenance, results, Map.of(), start);
+    }
+
+    /** Everything after the measurements: analysis, tables, Markdown, charts, the Allure results and report. */
+    private static Outcome analyseAndWrite(RunFolder run, Request request, Provenance provenance, List<CellResult> results,
+                                           Map<String, Baseline.CellSamples> baselineSamples, Instant start)
+            throws IOException {
+        BenchGrid grid = request.grid();
         BenchAnalysis analysis = new BenchAnalysis(results);
         List<BenchAnalysis.Target> targets = analysis.targets(grid);
         List<Path> tables = new ArrayList<>(BenchTables.write(run, analysis, targets));
@@ -145,12 +175,15 @@ public final class BenchJob {
         tables.add(run.writeAtomically(BenchTables.MARKDOWN_FILE, out -> out.write(markdown)));
         List<Path> charts = BenchCharts.write(run, grid, analysis);
 
-        provenance = provenance.withEnd(end);
-        provenance.writeTo(run);
+        if (request.settings() != null) {  // a measuring run ends now; a re-analysis keeps the run's own record
+            provenance = provenance.withEnd(end);
+            provenance.writeTo(run);
+        }
         AllureResults allureResults = AllureResults.in(run, Clock.systemUTC());
         allureResults.writeEnvironment(provenance);
         allureResults.writeExecutor(run.name(), run.earlierRuns().size() + 1L);
-        BenchAllure allure = new BenchAllure(allureResults.directory(), grid.name(), start.toEpochMilli(), end.toEpochMilli());
+        BenchAllure allure = new BenchAllure(allureResults.directory(), grid.name(), provenance.start().toEpochMilli(),
+                (provenance.end() == null ? end : provenance.end()).toEpochMilli());
         allure.writeCategories();
         allure.addTargets(targets);
         allure.addImplementations(grid, analysis, charts);

@@ -24,7 +24,7 @@ import org.bptt.reports.RunFolder;
  * The tables of a {@code bench} run, each written atomically; their columns are documented in
  * {@code benchmarks/README.md}. Same CSV dialect as every table of the harness (reports/COLUMNS.md): UTF-8, a
  * header row, '\n' line ends, quotes only where needed, doubles as {@link Double#toString}. Timing tables are not
- * deterministic by nature; the grid, the FLOP model and the cost model's predictions are.
+ * deterministic by nature; the grid and the FLOP model are (the predicted ratio uses measured times too).
  */
 public final class BenchTables {
 
@@ -44,8 +44,8 @@ public final class BenchTables {
     public static final List<String> SLOPE_COLUMNS = List.of("implementation", "shape", "mode", "precision", "steps",
             "slope", "slope_standard_error", "points", "slope_all_steps", "points_all_steps");
     public static final List<String> RATIO_COLUMNS = List.of("shape", "T", "mode", "precision", "naive_median_ms",
-            "aggregated_median_ms", "measured_ratio", "predicted_ratio", "deviation", "naive_step_backprops",
-            "aggregated_step_backprops");
+            "aggregated_median_ms", "measured_ratio", "forward_share", "forward_share_measured", "predicted_ratio",
+            "deviation", "flop_model_ratio", "naive_step_backprops", "aggregated_step_backprops");
     public static final List<String> TARGET_COLUMNS = List.of("target", "subject", "required", "measured", "verdict");
     public static final List<String> BASELINE_COLUMNS = List.of("implementation", "shape", "T", "mode", "precision",
             "baseline_samples", "current_samples", "baseline_median_ms", "current_median_ms", "change", "p_slower",
@@ -154,7 +154,8 @@ public final class BenchTables {
         for (BenchAnalysis.Ratio ratio : ratios) {
             rows.add(List.of(ratio.shape().toString(), Integer.toString(ratio.steps()), ratio.mode().label(),
                     Cell.precisionName(ratio.precision()), number(ratio.naiveMs()), number(ratio.aggregatedMs()),
-                    number(ratio.measured()), number(ratio.predicted()), number(ratio.deviation()),
+                    number(ratio.measured()), number(ratio.forwardShare()), Boolean.toString(ratio.forwardShareMeasured()),
+                    number(ratio.predicted()), number(ratio.deviation()), number(ratio.predictedByFlops()),
                     ratio.mode() == Mode.FORWARD ? "0" : Long.toString(CostModel.stepBackprops(true, ratio.steps())),
                     ratio.mode() == Mode.FORWARD ? "0" : Long.toString(CostModel.stepBackprops(false, ratio.steps()))));
         }
@@ -200,6 +201,72 @@ public final class BenchTables {
         cells.forEach((key, cell) -> byKey.put(key, new Baseline.CellSamples(cell,
                 samples.get(key).stream().mapToDouble(Double::doubleValue).toArray())));
         return byKey;
+    }
+
+    /**
+     * Reads back the cells an earlier run wrote: {@value #RESULTS_FILE} (status, message, error, memory) with the
+     * samples of {@value #SAMPLES_FILE}, fork by fork. What {@link #writeMeasurements} wrote reads back as it was.
+     *
+     * @throws InvalidInputException when a table is missing or a row cannot be read (naming the file and line)
+     */
+    public static List<CellResult> readResults(Path runFolder) throws IOException {
+        Path file = runFolder.resolve(RESULTS_FILE);
+        InvalidInputException.require(Files.isRegularFile(file), "%s has no %s: is it a bptt bench run folder?",
+                runFolder, RESULTS_FILE);
+        Map<String, List<double[]>> samplesByFork = readSamplesByFork(runFolder);
+        List<CellResult> results = new ArrayList<>();
+        for (CSVRecord record : records(file)) {
+            try {
+                Cell cell = cell(record);
+                results.add(new CellResult(cell, CellResult.Status.valueOf(record.get("status")), record.get("message"),
+                        samplesByFork.getOrDefault(cell.key(), List.of()), parseOptional(record.get("error_ms")),
+                        parseOptional(record.get("alloc_bytes_per_call")), parseOptional(record.get("peak_heap_bytes"))));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(String.format(Locale.ROOT, "%s line %d cannot be read: %s",
+                        file, record.getRecordNumber() + 1, e.getMessage()));
+            }
+        }
+        return results;
+    }
+
+    /** Per cell key, its samples per fork in fork order (iterations in file order). */
+    private static Map<String, List<double[]>> readSamplesByFork(Path runFolder) throws IOException {
+        Path file = runFolder.resolve(SAMPLES_FILE);
+        InvalidInputException.require(Files.isRegularFile(file), "%s has no %s: is it a bptt bench run folder?",
+                runFolder, SAMPLES_FILE);
+        Map<String, Map<Integer, List<Double>>> byCell = new LinkedHashMap<>();
+        for (CSVRecord record : records(file)) {
+            try {
+                byCell.computeIfAbsent(cell(record).key(), key -> new java.util.TreeMap<>())
+                        .computeIfAbsent(Integer.parseInt(record.get("fork")), fork -> new ArrayList<>())
+                        .add(Double.parseDouble(record.get("ms_per_call")));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(String.format(Locale.ROOT, "%s line %d cannot be read: %s",
+                        file, record.getRecordNumber() + 1, e.getMessage()));
+            }
+        }
+        Map<String, List<double[]>> result = new LinkedHashMap<>();
+        byCell.forEach((key, forks) -> result.put(key, forks.values().stream()
+                .map(samples -> samples.stream().mapToDouble(Double::doubleValue).toArray()).toList()));
+        return result;
+    }
+
+    private static Cell cell(CSVRecord record) {
+        return new Cell(record.get("implementation"), Shape.parse(record.get("shape")), Integer.parseInt(record.get("T")),
+                Mode.parse(record.get("mode")), Cell.parsePrecision(record.get("precision")));
+    }
+
+    private static List<CSVRecord> records(Path file) throws IOException {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             CSVParser parser = CSVParser.builder().setReader(reader)
+                     .setFormat(FORMAT.builder().setHeader().setSkipHeaderRecord(true).get()).get()) {
+            return parser.getRecords();
+        }
+    }
+
+    /** NaN for an empty field ("does not apply"). */
+    private static double parseOptional(String text) {
+        return text.isEmpty() ? Double.NaN : Double.parseDouble(text);
     }
 
     /** One table as CSV text, header first (for Allure attachments and tests). */

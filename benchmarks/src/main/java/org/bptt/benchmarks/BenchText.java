@@ -94,8 +94,10 @@ public final class BenchText {
                 : prefixed(provenance.commandLine()))).append("` on ").append(provenance.start()).append(", ")
                 .append(provenance.cpuModel()).append(", ").append(provenance.cores()).append(" cores, Java ")
                 .append(provenance.javaVersion()).append(". ").append(grid.name()).append(" grid; JMH: ")
-                .append(outcome.request().settings().describe()).append(". Median time per call in ms (GFLOP/s by the FLOP")
-                .append(" model); naive/aggregated measured (predicted by the cost model).\n\n");
+                .append(outcome.request().settings() != null ? outcome.request().settings().describe()
+                        : provenance.extra().getOrDefault("jmh", "as recorded in run.json")).append(". Median time per call in ms (GFLOP/s by the FLOP")
+                .append(" model); naive/aggregated measured (predicted from the step counts with the aggregated forward pass's measured"
+                + " share, benchmarks/README.md).\n\n");
         for (Mode mode : grid.modes()) {
             md.append("**").append(mode.label()).append("**, ").append(Cell.precisionName(grid.precision())).append("\n\n");
             md.append("| shape BxdxHxK | T |");

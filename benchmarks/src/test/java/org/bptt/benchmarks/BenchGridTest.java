@@ -41,12 +41,14 @@ class BenchGridTest extends BenchTestBase {
     }
 
     @Test
-    void theQuickGridIsTheTwoSmallerShapesAtThreeLengthsForwardBackward() {
+    void theQuickGridIsTheTwoSmallerShapesAtThreeLengthsForwardBackwardPlusTheAggregatedForwardPass() {
         BenchGrid grid = BenchGrid.quick(ALL, DataType.FLOAT64);
         assertEquals(List.of(Shape.GRID.get(0), Shape.GRID.get(1)), grid.shapes());
         assertEquals(List.of(16, 32, 64), grid.steps());
-        assertEquals(List.of(Mode.FORWARD_BACKWARD), grid.modes());
-        assertEquals(4 * 2 * 3, grid.cells().size());
+        // Forward + backward for all four, and the forward pass of reference-aggregated alone (the cost model's φ).
+        assertEquals(4 * 2 * 3 + 2 * 3, grid.cells().size());
+        assertEquals(2 * 3, grid.cells().stream().filter(cell -> cell.mode() == Mode.FORWARD)
+                .filter(cell -> cell.implementation().equals(CostModel.AGGREGATED)).count());
     }
 
     @Test

@@ -89,6 +89,24 @@ class BenchJobSmokeTest extends BenchTestBase {
         assertEquals("1", provenance.extra().get("fork.OMP_NUM_THREADS"));
         assertTrue(provenance.end() != null);
         assertEquals(List.of(BenchmarkCase.SEED), provenance.seeds());
+
+        // Re-analysing the folder reads the same measurements back and derives the same tables, byte for byte.
+        Map<String, byte[]> before = new LinkedHashMap<>();
+        for (String table : List.of(BenchTables.RESULTS_FILE, BenchTables.SAMPLES_FILE, BenchTables.SLOPES_FILE,
+                BenchTables.RATIOS_FILE, BenchTables.TARGETS_FILE)) {
+            before.put(table, Files.readAllBytes(run.resolve(table)));
+        }
+        byte[] runJson = Files.readAllBytes(run.resolve(Provenance.FILE_NAME));
+        BenchJob.Outcome again = BenchJob.reanalyse(RunFolder.open(run.path()));
+        assertEquals(grid.implementations(), again.request().grid().implementations());
+        assertEquals(grid.steps(), again.request().grid().steps());
+        for (Map.Entry<String, byte[]> table : before.entrySet()) {
+            assertEquals(new String(table.getValue(), StandardCharsets.UTF_8),
+                    Files.readString(run.resolve(table.getKey())), table.getKey());
+        }
+        assertEquals(new String(runJson, StandardCharsets.UTF_8), Files.readString(run.resolve(Provenance.FILE_NAME)),
+                "a re-analysis leaves run.json as the measuring run wrote it");
+        assertTrue(Files.readString(run.resolve(BenchTables.MARKDOWN_FILE)).contains("| 1x16x32x16 | 16 |"));
     }
 
     private static List<CSVRecord> read(Path file) throws Exception {
