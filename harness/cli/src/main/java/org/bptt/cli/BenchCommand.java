@@ -26,6 +26,7 @@ import org.bptt.benchmarks.RunTimeEstimate;
 import org.bptt.benchmarks.Shape;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginRegistry;
+import org.bptt.reports.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -97,10 +98,18 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the grid, what is left out and why, and the expected run time; run nothing.")
     boolean dryRun;
 
+    @Option(names = "--reanalyse", paramLabel = "RUN_DIR",
+            description = "Measure nothing: recompute the tables, charts, targets and report of an earlier bench run from"
+                    + " the measurements in its folder (after an interrupted run, or when the analysis changed).")
+    Path reanalyse;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (reanalyse != null) {
+            return reanalyse(out);
+        }
         DataType dataType = Cell.parsePrecision(precision);
         PluginRegistry registry = pluginOptions.discover(err);
         BenchGrid grid = grid(registry, dataType, err);
@@ -150,6 +159,23 @@ final class BenchCommand implements Callable<Integer> {
             out.println("regression: at least one cell is clearly slower than the baseline (see bench-baseline.csv)");
             return ExitCode.DIVERGED;
         }
+        return ExitCode.OK;
+    }
+
+    /** {@code --reanalyse}: the tables, charts and report of an earlier run, from its measurements. */
+    private int reanalyse(PrintWriter out) {
+        InvalidInputException.require(Files.isDirectory(reanalyse), "--reanalyse %s is not a folder", reanalyse);
+        BenchJob.Outcome outcome;
+        try {
+            outcome = BenchJob.reanalyse(RunFolder.open(reanalyse));
+        } catch (IOException e) {
+            throw new UncheckedIOException("bench: cannot rewrite " + reanalyse + ": " + e.getMessage(), e);
+        }
+        BenchText.print(out, outcome);
+        out.println();
+        out.printf(Locale.ROOT, "run folder:  %s (re-analysed from its measurements)%n", outcome.run().path());
+        out.printf(Locale.ROOT, "HTML report: %s (serve over HTTP; single file: %s)%n", outcome.reportIndex(),
+                outcome.singleFile());
         return ExitCode.OK;
     }
 
