@@ -266,11 +266,18 @@ public final class BenchRunner {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
-                String[] parts = line.split(" ", 3);
-                if (parts.length == 3 && parts[0].equals("RESULT")) {
-                    figures.put(parts[1], new double[] {Double.parseDouble(parts[2])});
-                } else if (parts.length >= 3 && parts[0].equals("ERROR")) {
-                    errors.put(parts[1], line.substring(line.indexOf(parts[1]) + parts[1].length()).trim());
+                // A cell key may hold blanks (a cmd: id such as "cmd:python3 rnn.py"): the figure is the last word,
+                // and an error line starts with one of the cells' keys.
+                if (line.startsWith("RESULT ") && line.lastIndexOf(' ') > "RESULT ".length()) {
+                    int last = line.lastIndexOf(' ');
+                    figures.put(line.substring("RESULT ".length(), last), new double[] {Double.parseDouble(line.substring(last + 1))});
+                } else if (line.startsWith("ERROR ")) {
+                    for (CellResult result : results) {
+                        String prefix = "ERROR " + result.cell().key() + " ";
+                        if (line.startsWith(prefix)) {
+                            errors.put(result.cell().key(), line.substring(prefix.length()).trim());
+                        }
+                    }
                 }
             }
         }

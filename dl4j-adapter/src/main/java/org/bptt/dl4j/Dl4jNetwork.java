@@ -160,7 +160,8 @@ final class Dl4jNetwork {
                 outputBias);
     }
 
-    private static org.nd4j.linalg.activations.Activation hiddenActivation(Activation activation) {
+    /** DL4J's activation for f (shared with {@link Dl4jLanguageModelNetwork}, like the three helpers below). */
+    static org.nd4j.linalg.activations.Activation hiddenActivation(Activation activation) {
         return switch (activation) {
             case TANH -> org.nd4j.linalg.activations.Activation.TANH;
             case SIGMOID -> org.nd4j.linalg.activations.Activation.SIGMOID;
@@ -169,7 +170,7 @@ final class Dl4jNetwork {
         };
     }
 
-    private static void assign(Map<String, INDArray> table, String key, INDArray value) {
+    static void assign(Map<String, INDArray> table, String key, INDArray value) {
         INDArray target = require(table, key);
         if (!java.util.Arrays.equals(target.shape(), value.shape())) {
             throw new IllegalStateException("DL4J parameter " + key + " has shape " + java.util.Arrays.toString(target.shape())
@@ -178,7 +179,7 @@ final class Dl4jNetwork {
         target.assign(value);
     }
 
-    private static INDArray require(Map<String, INDArray> arrays, String key) {
+    static INDArray require(Map<String, INDArray> arrays, String key) {
         INDArray array = arrays.get(key);
         if (array == null) {
             throw new IllegalStateException("DL4J has no parameter or gradient '" + key + "'; it has " + arrays.keySet());
@@ -186,7 +187,7 @@ final class Dl4jNetwork {
         return array;
     }
 
-    private static Tensor scaled(Tensor tensor, double scale) {
+    static Tensor scaled(Tensor tensor, double scale) {
         double[] data = tensor.data();
         for (int i = 0; i < data.length; i++) {
             data[i] *= scale;

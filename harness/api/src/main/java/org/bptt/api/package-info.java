@@ -32,6 +32,10 @@
  *
  * <h2>Extension points</h2>
  * {@link org.bptt.api.RnnImplementation}, registered in
- * {@code META-INF/services/org.bptt.api.RnnImplementation} of the plugin's jar.
+ * {@code META-INF/services/org.bptt.api.RnnImplementation} of the plugin's jar; and
+ * {@link org.bptt.api.RnnImplementationFactory}, registered in
+ * {@code META-INF/services/org.bptt.api.RnnImplementationFactory}, for implementations whose id is not fixed: it
+ * owns an id prefix such as {@code cmd:} and makes the implementation {@code cmd:python3 my_rnn.py} from its id.
+ * The RNN language model's, {@link org.bptt.api.LanguageModelImplementation}, is registered the same way under its own name.
  */
 package org.bptt.api;

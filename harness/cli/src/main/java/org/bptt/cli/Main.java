@@ -16,12 +16,16 @@ import picocli.CommandLine.Command;
         subcommands = {
             RunCommand.class,
             VerifyCommand.class,
+            ExportCommand.class,
             GradcheckCommand.class,
             BenchCommand.class,
             DecayCommand.class,
             TrainCommand.class,
+            LanguageModelCommand.class,
+            DatasetsCommand.class,
             PluginsCommand.class,
             ReportCommand.class,
+            ExplainCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -39,6 +39,7 @@ final class PluginsCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "  about:        %s%n", plugin.info().description());
             }
         }
+        registry.factories().values().forEach(factory -> out.printf(Locale.ROOT, "also: %s%n", factory.description()));
         for (PluginProblem problem : registry.problems()) {
             out.printf(Locale.ROOT, "NOT LOADED %s%n  %s%n", problem.source(), problem.message());
         }

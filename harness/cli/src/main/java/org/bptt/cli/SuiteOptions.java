@@ -6,6 +6,7 @@ import org.bptt.api.Case;
 import org.bptt.core.cases.Shard;
 import org.bptt.core.cases.Suite;
 import org.bptt.core.cases.TruncatedCase;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Which cases to run: a built-in suite, a seed, and optionally one shard of it. */
@@ -27,18 +28,27 @@ final class SuiteOptions {
             description = "Longest time one plugin call may take before it counts as hung (default: ${DEFAULT-VALUE}).")
     double timeoutSeconds;
 
+    @Mixin
+    DatasetOptions dataset;
+
     /** The suite's name as the user writes it: quick, default or full. */
     String suiteName() {
-        return suite.name().toLowerCase(java.util.Locale.ROOT);
+        return dataset.selected() ? dataset.label() : suite.name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** The suite's cases, or with --dataset the dataset's (see DatasetCases). */
     List<Case> cases() {
+        dataset.requireDatasetForTextOptions();
+        if (dataset.selected()) {
+            org.bptt.api.InvalidInputException.require(suite == Suite.DEFAULT, "--suite and --dataset both choose the cases; give one");
+            return selectShard(dataset.cases(seed));
+        }
         return selectShard(suite.cases(seed));
     }
 
     /** The suite's truncated-BPTT cases, for implementations that declare TRUNCATED_BPTT. */
     List<TruncatedCase> truncatedCases() {
-        return selectShard(suite.truncatedCases(seed));
+        return dataset.selected() ? List.of() : selectShard(suite.truncatedCases(seed));
     }
 
     private <T> List<T> selectShard(List<T> all) {

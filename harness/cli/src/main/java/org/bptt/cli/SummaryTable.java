@@ -27,11 +27,16 @@ final class SummaryTable {
         for (CaseResult result : results) {
             byImplementation.computeIfAbsent(result.implementationId(), id -> new ArrayList<>()).add(result);
         }
-        out.printf(Locale.ROOT, "%-24s %6s %7s %7s %6s %6s %8s   %s%n",
+        // The first column is as wide as the longest id (a cmd: id can be long), so the counts stay aligned.
+        int idWidth = Math.max("implementation".length(),
+                byImplementation.keySet().stream().mapToInt(String::length).max().orElse(0));
+        String header = "%-" + idWidth + "s %6s %7s %7s %6s %6s %8s   %s%n";
+        String row = "%-" + idWidth + "s %6d %7d %7d %6d %6d %8d   %s%n";
+        out.printf(Locale.ROOT, header,
                 "implementation", "cases", "passed", "failed", "known", "error", "skipped", "oracle");
         for (Map.Entry<String, List<CaseResult>> entry : byImplementation.entrySet()) {
             Map<Status, Integer> counts = count(entry.getValue());
-            out.printf(Locale.ROOT, "%-24s %6d %7d %7d %6d %6d %8d   %s%n", entry.getKey(), entry.getValue().size(),
+            out.printf(Locale.ROOT, row, entry.getKey(), entry.getValue().size(),
                     counts.get(Status.PASSED), counts.get(Status.FAILED), counts.get(Status.KNOWN_DIVERGENCE),
                     counts.get(Status.ERROR), counts.get(Status.SKIPPED), entry.getValue().get(0).oracleId());
         }

@@ -1,15 +1,19 @@
 package org.bptt.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bptt.api.Case;
 import org.bptt.api.InvalidInputException;
+import org.bptt.core.cases.Suite;
 import org.bptt.core.cases.TruncatedCase;
+import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginRegistry;
+import org.bptt.vectors.StoredVectorsOracle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,11 +49,18 @@ final class VerifyCommand implements Callable<Integer> {
             description = "The implementation compared against (default: ${DEFAULT-VALUE}).")
     String oracleId;
 
+    @Option(names = "--cases", paramLabel = "DIR",
+            description = "Check against the vectors 'bptt export' wrote to DIR instead of running an oracle on a suite.")
+    Path casesDirectory;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         PluginRegistry registry = pluginOptions.discover(err);
+        if (casesDirectory != null) {
+            return verifyStoredVectors(registry, out, err);
+        }
         LoadedPlugin oracle = registry.require(oracleId);
         List<LoadedPlugin> implementations = new ArrayList<>();
         for (String id : implementationIds) {
@@ -67,6 +78,39 @@ final class VerifyCommand implements Callable<Integer> {
         out.flush();
         VerifyJob.Outcome outcome = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(),
                 outputOptions.create("verify"), suiteOptions, cases, truncatedCases, implementations, oracle, err);
+        return outcome.printSummary(out);
+    }
+
+    /** {@code --cases DIR}: the stored expectations are the oracle; no oracle plugin is looked up or run. */
+    private int verifyStoredVectors(PluginRegistry registry, PrintWriter out, PrintWriter err) {
+        for (String option : List.of("--oracle", "--suite", "--seed", "--shard", "--dataset", "--file", "--tokens")) {
+            InvalidInputException.require(!spec.commandLine().getParseResult().hasMatchedOption(option),
+                    "%s cannot be combined with --cases: the vectors fix the cases and the expected results", option);
+        }
+        List<LoadedPlugin> implementations = new ArrayList<>();
+        implementationIds.forEach(id -> implementations.add(registry.require(id)));
+        if (implementations.isEmpty()) {
+            implementations.addAll(registry.plugins());
+        }
+        InvalidInputException.require(!implementations.isEmpty(), "no implementation to verify");
+        StoredVectorsOracle.Loaded vectors = StoredVectorsOracle.load(casesDirectory, TolerancePolicy.defaults());
+        vectors.warnings().forEach(warning -> err.println("warning: " + warning));
+        if (vectors.index() != null) {
+            // The run's provenance then names the suite and seed the vectors were exported from.
+            for (Suite suite : Suite.values()) {
+                if (suite.name().equalsIgnoreCase(vectors.index().suite())) {
+                    suiteOptions.suite = suite;
+                }
+            }
+            suiteOptions.seed = vectors.index().seed();
+        }
+        out.printf(Locale.ROOT, "verifying %s against the stored vectors in %s: %d cases (+%d truncated-BPTT cases), expected results by %s%n",
+                String.join(", ", implementations.stream().map(LoadedPlugin::id).toList()), casesDirectory,
+                vectors.cases().size(), vectors.truncatedCases().size(), vectors.oracle().info().version());
+        out.flush();
+        VerifyJob.Outcome outcome = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(),
+                outputOptions.create("verify"), suiteOptions, vectors.cases(), vectors.truncatedCases(), implementations,
+                LoadedPlugin.of(vectors.oracle(), casesDirectory.toString()), err);
         return outcome.printSummary(out);
     }
 }

@@ -7,6 +7,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -16,12 +17,14 @@ import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.bptt.api.Capability;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.PluginInfo;
 import org.bptt.api.RnnImplementation;
+import org.bptt.api.RnnImplementationFactory;
 
 /**
  * Finds {@link RnnImplementation}s with {@link ServiceLoader}: on the class path (the thread's context class
@@ -32,6 +35,13 @@ import org.bptt.api.RnnImplementation;
  * <p>Nothing a plugin does is fatal to discovery: a provider that cannot be instantiated, or whose {@code info()}
  * or {@code capabilities()} throws, becomes a {@link PluginProblem}; so does a second plugin with an id already
  * taken (the first one found wins: class path first, then the directories in order, jars sorted by name).
+ *
+ * <p>{@link RnnImplementationFactory}s on the class path (not in plugin directories) own id prefixes such as
+ * {@code cmd:}: {@link #find} and {@link #require} resolve an id that is not a discovered plugin's and starts with a
+ * registered prefix through its factory, once per id and registry (the implementation is kept for later look-ups).
+ * Such implementations are not among {@link #plugins()}. A factory that cannot be instantiated, or a second one for
+ * a prefix already taken, is a {@link PluginProblem}; a factory that cannot make an id throws
+ * {@link InvalidInputException} from the look-up, with its reason.
  */
 public final class PluginRegistry {
 
@@ -46,10 +56,15 @@ public final class PluginRegistry {
 
     private final List<LoadedPlugin> plugins;
     private final List<PluginProblem> problems;
+    /** Factories by prefix, in discovery order. */
+    private final Map<String, RnnImplementationFactory> factories;
+    /** Implementations made by a factory, by id. */
+    private final Map<String, LoadedPlugin> created = new ConcurrentHashMap<>();
 
-    private PluginRegistry(List<LoadedPlugin> plugins, List<PluginProblem> problems) {
+    private PluginRegistry(List<LoadedPlugin> plugins, List<PluginProblem> problems, Map<String, RnnImplementationFactory> factories) {
         this.plugins = plugins.stream().sorted(Comparator.comparing(LoadedPlugin::id)).toList();
         this.problems = List.copyOf(problems);
+        this.factories = factories;
     }
 
     /**
@@ -82,7 +97,38 @@ public final class PluginRegistry {
                 load(ServiceLoader.load(RnnImplementation.class, loader), loader, source, byId, problems);
             }
         }
-        return new PluginRegistry(new ArrayList<>(byId.values()), problems);
+        Map<String, RnnImplementationFactory> factories = loadFactories(contextLoader != null ? contextLoader
+                : PluginRegistry.class.getClassLoader(), problems);
+        return new PluginRegistry(new ArrayList<>(byId.values()), problems, factories);
+    }
+
+    /** The class path's factories by prefix; a broken or duplicate one becomes a problem. */
+    private static Map<String, RnnImplementationFactory> loadFactories(ClassLoader loader, List<PluginProblem> problems) {
+        Map<String, RnnImplementationFactory> byPrefix = new LinkedHashMap<>();
+        try {
+            for (ServiceLoader.Provider<RnnImplementationFactory> provider
+                    : ServiceLoader.load(RnnImplementationFactory.class, loader).stream().toList()) {
+                try {
+                    RnnImplementationFactory factory = provider.get();
+                    String prefix = factory.prefix();
+                    if (prefix == null || !prefix.matches("[a-z0-9][a-z0-9._-]*:")) {
+                        problems.add(new PluginProblem(CLASS_PATH, provider.type().getName() + " has prefix '" + prefix
+                                + "'; a prefix is lower case letters, digits, '.', '_' or '-' ending in ':'"));
+                    } else if (byPrefix.containsKey(prefix)) {
+                        problems.add(new PluginProblem(CLASS_PATH, "duplicate factory prefix '" + prefix + "': "
+                                + provider.type().getName() + " is refused; the prefix is taken by "
+                                + byPrefix.get(prefix).getClass().getName()));
+                    } else {
+                        byPrefix.put(prefix, factory);
+                    }
+                } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+                    problems.add(new PluginProblem(CLASS_PATH, "a plugin factory could not be loaded: " + describe(e)));
+                }
+            }
+        } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+            problems.add(new PluginProblem(CLASS_PATH, "cannot list the plugin factories: " + describe(e)));
+        }
+        return byPrefix;
     }
 
     /** Only the class path. */
@@ -208,8 +254,48 @@ public final class PluginRegistry {
         return problems;
     }
 
+    /** The factories of prefixed ids (such as {@code cmd:}), by prefix. */
+    public Map<String, RnnImplementationFactory> factories() {
+        return Collections.unmodifiableMap(factories);
+    }
+
+    /**
+     * The plugin called {@code id}: a discovered one, else one made by the factory whose prefix starts the id
+     * (made on the first look-up, then kept), else empty.
+     *
+     * @throws InvalidInputException when a factory owns the id's prefix but cannot make it (its reason)
+     */
     public Optional<LoadedPlugin> find(String id) {
-        return plugins.stream().filter(plugin -> plugin.id().equals(id)).findFirst();
+        Optional<LoadedPlugin> discovered = plugins.stream().filter(plugin -> plugin.id().equals(id)).findFirst();
+        if (discovered.isPresent() || id == null) {
+            return discovered;
+        }
+        for (Map.Entry<String, RnnImplementationFactory> factory : factories.entrySet()) {
+            if (id.startsWith(factory.getKey())) {
+                return Optional.of(created.computeIfAbsent(id, ignored -> create(factory.getValue(), id)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static LoadedPlugin create(RnnImplementationFactory factory, String id) {
+        RnnImplementation implementation;
+        PluginInfo info;
+        Set<Capability> capabilities;
+        try {
+            implementation = factory.create(id);
+            info = implementation.info();
+            capabilities = implementation.capabilities();
+        } catch (InvalidInputException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            throw new InvalidInputException("implementation '" + id + "' could not be made by "
+                    + factory.getClass().getName() + ": " + describe(e));
+        }
+        InvalidInputException.require(info != null && id.equals(info.id()) && capabilities != null,
+                "%s made implementation '%s' with info %s and capabilities %s; its info must carry that id, and capabilities must not be null",
+                factory.getClass().getName(), id, info, capabilities);
+        return new LoadedPlugin(implementation, info, capabilities, factory.prefix() + " factory " + factory.getClass().getName());
     }
 
     /**
@@ -219,7 +305,8 @@ public final class PluginRegistry {
      */
     public LoadedPlugin require(String id) {
         return find(id).orElseThrow(() -> new InvalidInputException("unknown implementation '" + id + "'; available: "
-                + (plugins.isEmpty() ? "none" : plugins.stream().map(LoadedPlugin::id).collect(Collectors.joining(", ")))));
+                + (plugins.isEmpty() ? "none" : plugins.stream().map(LoadedPlugin::id).collect(Collectors.joining(", ")))
+                + factories.values().stream().map(factory -> "; or " + factory.description()).collect(Collectors.joining())));
     }
 
     /** The ids of every plugin, sorted. */

@@ -1,0 +1,97 @@
+package org.bptt.coursework;
+
+import java.util.Locale;
+import org.bptt.api.ModelSpec;
+
+/**
+ * The network unrolled over T steps as a small, self-contained SVG: one column per step with x_t at the bottom, h_t
+ * in the middle and y_t on top (y only at the last step for the last-step heads), h_{-1} on the left, and the shared
+ * weights on the edges: U from x_t to h_t, W from h_{t-1} to h_t, V from h_t to y_t. When h_{-1} = 0 its node and
+ * edge are dashed. Every node is a {@code <g>} with a {@code <title>} naming it ({@code x_0}, {@code h_{-1}}, ...).
+ */
+public final class UnrolledDiagram {
+
+    private static final int COLUMN = 130;
+    private static final int MARGIN = 50;
+    private static final int RADIUS = 24;
+    private static final int Y_ROW = 60;
+    private static final int H_ROW = 190;
+    private static final int X_ROW = 320;
+
+    private UnrolledDiagram() {
+    }
+
+    /**
+     * The drawing.
+     *
+     * @param initialState whether h_{-1} is given (solid) or zero (dashed)
+     */
+    public static String svg(ModelSpec spec, int steps, boolean initialState) {
+        // Wide enough for the equations line under the drawing even when T = 1.
+        int width = Math.max(2 * MARGIN + COLUMN * steps + RADIUS * 2, 480);
+        int height = X_ROW + MARGIN + 40;
+        StringBuilder svg = new StringBuilder();
+        svg.append(String.format(Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+                        + "font-family=\"serif\" font-size=\"16\">%n", width, height, width, height));
+        svg.append("<title>").append(escape("Elman RNN unrolled over T = " + steps + " steps, " + spec.label()))
+                .append("</title>\n");
+        svg.append("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" "
+                + "markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#333\"/>"
+                + "</marker></defs>\n");
+        int initialX = MARGIN + RADIUS;
+        node(svg, "h_{-1}", initialState ? "h" : "h", "-1", initialX, H_ROW, !initialState, "#eef");
+        if (!initialState) {
+            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"12\">= 0</text>%n",
+                    initialX, H_ROW + RADIUS + 16));
+        }
+        for (int t = 0; t < steps; t++) {
+            int x = MARGIN + RADIUS + COLUMN * (t + 1);
+            node(svg, "x_" + t, "x", Integer.toString(t), x, X_ROW, false, "#efe");
+            node(svg, "h_" + t, "h", Integer.toString(t), x, H_ROW, false, "#eef");
+            edge(svg, x, X_ROW - RADIUS, x, H_ROW + RADIUS, "U", false, 10, 0);
+            int previousX = x - COLUMN;
+            edge(svg, previousX + RADIUS, H_ROW, x - RADIUS, H_ROW, "W", t == 0 && !initialState, 0, -8);
+            boolean hasOutput = !spec.head().lastStepOnly() || t == steps - 1;
+            if (hasOutput) {
+                node(svg, "y_" + t, "y", Integer.toString(t), x, Y_ROW, false, "#fee");
+                edge(svg, x, H_ROW - RADIUS, x, Y_ROW + RADIUS, "V", false, 10, 0);
+            }
+        }
+        svg.append(String.format(Locale.ROOT,
+                "<text x=\"%d\" y=\"%d\" font-size=\"13\">a_t = U x_t + W h_{t-1}%s,  h_t = %s(a_t),  y_t = %s(V h_t%s)</text>%n",
+                MARGIN / 2, height - 26, spec.biases() ? " + b" : "", Tape.activationName(spec.activation()),
+                spec.head() == org.bptt.api.Head.LAST_STEP_SIGMOID ? "σ" : "softmax", spec.biases() ? " + c" : ""));
+        svg.append(String.format(Locale.ROOT,
+                "<text x=\"%d\" y=\"%d\" font-size=\"13\">U, W, V: the same matrices at every step</text>%n",
+                MARGIN / 2, height - 8));
+        svg.append("</svg>\n");
+        return svg.toString();
+    }
+
+    private static void node(StringBuilder svg, String name, String letter, String subscript, int x, int y, boolean dashed,
+                             String fill) {
+        svg.append(String.format(Locale.ROOT, "<g id=\"node-%s\"><title>%s</title>", escape(idSafe(name)), escape(name)));
+        svg.append(String.format(Locale.ROOT, "<circle cx=\"%d\" cy=\"%d\" r=\"%d\" fill=\"%s\" stroke=\"#333\"%s/>",
+                x, y, RADIUS, fill, dashed ? " stroke-dasharray=\"4 3\"" : ""));
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-style=\"italic\">%s"
+                        + "<tspan dy=\"5\" font-size=\"11\">%s</tspan></text></g>%n",
+                x - 2, y + 4, escape(letter), escape(subscript)));
+    }
+
+    private static void edge(StringBuilder svg, int x1, int y1, int x2, int y2, String label, boolean dashed,
+                             int labelDx, int labelDy) {
+        svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\" "
+                        + "marker-end=\"url(#arrow)\"%s/>", x1, y1, x2, y2, dashed ? " stroke-dasharray=\"4 3\"" : ""));
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\" class=\"weight\">%s</text>%n",
+                (x1 + x2) / 2 + labelDx, (y1 + y2) / 2 + labelDy, escape(label)));
+    }
+
+    private static String idSafe(String name) {
+        return name.replace("{", "").replace("}", "").replace("-", "m");
+    }
+
+    static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

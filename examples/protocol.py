@@ -1,0 +1,127 @@
+"""The `cmd:` line protocol of bptt-harness, seen from the implementation's side (standard library only).
+
+bptt starts your program once and writes one JSON request per line to its stdin; the program answers each with one
+JSON line on its stdout (see external-process/PROTOCOL.md). This module does the reading, dispatching and writing,
+so that an implementation only supplies two functions:
+
+    forward(case)   -> {"hiddenStates": h or None, "outputs": y, "loss": L}
+    gradients(case) -> {"loss": L, "parameterGradients": {"U": .., "W": .., "b": .., "V": .., "c": ..},
+                        "inputGradients": .., "initialStateGradients": .., "hiddenStateGradients": ..}
+
+`case` is the request's JSON case (a dict) with every tensor {"shape": [...], "data": [...]} replaced by
+tensor_factory(shape, flat_data) (by default a Tensor(shape, data) named tuple). Results may hold any array with
+`.shape` and `.reshape(-1).tolist()` (NumPy arrays, PyTorch tensors) or None for an absent optional tensor.
+
+Anything the program prints for humans must go to stderr: stdout carries the protocol only. An exception raised by
+forward/gradients is answered as {"ok": false, "error": "..."}: bptt reports the case as a plugin error and goes on.
+"""
+import json
+import sys
+import traceback
+from collections import namedtuple
+
+PROTOCOL_VERSION = 1
+
+Tensor = namedtuple("Tensor", ["shape", "data"])
+
+
+def _is_tensor(node):
+    return isinstance(node, dict) and set(node) == {"shape", "data"}
+
+
+def decode_tensors(node, tensor_factory):
+    """Replaces every {"shape", "data"} object in a decoded JSON tree by tensor_factory(shape, data)."""
+    if _is_tensor(node):
+        return tensor_factory(node["shape"], node["data"])
+    if isinstance(node, dict):
+        return {key: decode_tensors(value, tensor_factory) for key, value in node.items()}
+    if isinstance(node, list):
+        return [decode_tensors(value, tensor_factory) for value in node]
+    return node
+
+
+def encode_tensors(node):
+    """Turns arrays (anything with .shape and .reshape) into {"shape", "data"} objects, recursively."""
+    if node is None or isinstance(node, (bool, int, str)):
+        return node
+    if isinstance(node, float):
+        return node
+    if isinstance(node, dict):
+        return {key: encode_tensors(value) for key, value in node.items()}
+    if isinstance(node, (list, tuple)) and not isinstance(node, Tensor):
+        return [encode_tensors(value) for value in node]
+    if isinstance(node, Tensor):
+        return {"shape": list(node.shape), "data": [float(v) for v in node.data]}
+    if hasattr(node, "shape") and hasattr(node, "reshape"):
+        shape = [int(size) for size in node.shape]
+        if not shape:  # a 0-d array: a plain number (the loss)
+            return float(node.reshape(-1).tolist()[0])
+        return {"shape": shape, "data": [float(v) for v in node.reshape(-1).tolist()]}
+    if hasattr(node, "item"):  # NumPy scalar
+        return float(node.item())
+    raise TypeError("cannot encode %r as JSON" % type(node))
+
+
+def _write(message):
+    # NaN and infinities are written as the bare tokens NaN, Infinity, -Infinity, which bptt reads.
+    sys.stdout.write(json.dumps(message, allow_nan=True) + "\n")
+    sys.stdout.flush()
+
+
+def serve(name, version, capabilities, forward, gradients, tensor_factory=Tensor):
+    """Answers requests from stdin until "bye" or end of input.
+
+    name, version: who this implementation is; capabilities: names of org.bptt.api.Capability it really has,
+    e.g. ["TANH", "PER_STEP_SOFTMAX", "BIASES", "FLOAT64"].
+    """
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        request_id = request.get("id")
+        op = request.get("op")
+        try:
+            if request.get("protocol") != PROTOCOL_VERSION:
+                raise ValueError("this program speaks protocol %d, the request is protocol %r"
+                                 % (PROTOCOL_VERSION, request.get("protocol")))
+            if op == "hello":
+                _write({"id": request_id, "ok": True, "name": name, "version": version,
+                        "capabilities": list(capabilities)})
+            elif op in ("forward", "gradients"):
+                case = decode_tensors(request["case"], tensor_factory)
+                result = forward(case) if op == "forward" else gradients(case)
+                _write({"id": request_id, "ok": True, "result": encode_tensors(result)})
+            elif op == "bye":
+                return
+            else:
+                raise ValueError("unknown op %r" % op)
+        except BrokenPipeError:  # bptt has gone: nobody to answer
+            return
+        except Exception as error:  # the case fails, the program goes on
+            traceback.print_exc(file=sys.stderr)
+            _write({"id": request_id, "ok": False, "error": "%s: %s" % (type(error).__name__, error)})
+
+
+def import_or_explain(module, debian_package):
+    """Imports `module`; when the running Python lacks it (a pyenv or venv Python does not see Debian's packages),
+    tries Debian's /usr/lib/python3/dist-packages (built for Debian's Python 3.11: this works from another 3.11), and
+    else exits with what to install."""
+    import importlib
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        pass
+    debian = "/usr/lib/python3/dist-packages"
+    if debian not in sys.path:
+        # In front: the module then finds the Debian builds it was compiled against (torch: Debian's NumPy 1.x,
+        # not a NumPy 2 of this Python's own site-packages).
+        sys.path.insert(0, debian)
+        try:
+            return importlib.import_module(module)
+        except ImportError:
+            pass
+    sys.stderr.write("%s: cannot import %s with %s (Python %d.%d); install %s (Debian: apt-get install %s), "
+                     "or run this file with a Python that has it\n"
+                     % (sys.argv[0], module, sys.executable, sys.version_info[0], sys.version_info[1],
+                        debian_package, debian_package))
+    sys.exit(3)

@@ -1,0 +1,374 @@
+package org.bptt.external;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import org.bptt.api.Batch;
+import org.bptt.api.Capability;
+import org.bptt.api.Case;
+import org.bptt.api.ForwardResult;
+import org.bptt.api.GradientResult;
+import org.bptt.api.InvalidInputException;
+import org.bptt.api.ModelSpec;
+import org.bptt.api.Parameters;
+import org.bptt.api.PluginInfo;
+import org.bptt.api.RnnImplementation;
+import org.bptt.api.Truncation;
+import org.bptt.vectors.CaseCodec;
+
+/**
+ * An implementation in another process, {@code cmd:COMMAND}: the command is started once and spoken to with the
+ * line protocol of {@code external-process/PROTOCOL.md} (one JSON request per line on its stdin, one JSON answer
+ * per line on its stdout; cases and results in the JSON of {@link CaseCodec}).
+ *
+ * <p>Each failure of a call is an {@link ExternalProcessException} naming the command, the call, the case and what
+ * went wrong, so the harness reports that case as a plugin error and goes on: the process could not be (re)started,
+ * it exited (with its exit code and the last {@value #STDERR_LINES} lines of its stderr), it printed a line that is
+ * not an answer (quoted, at most {@value #QUOTE_LENGTH} characters), it answered another request's id, it answered
+ * with shapes that do not fit the case, it refused the case ({@code "ok": false}), or it did not answer within the
+ * call timeout. After an exit, a timeout, an interrupt (the verifier's own {@code --timeout} interrupts the call),
+ * or a line that breaks the protocol, the process is killed with every process it started, and the next call starts
+ * it again. At JVM exit, or {@link #close()}, it is killed too.
+ *
+ * <p>Calls are serialised: one request is in flight at a time.
+ */
+public final class ExternalRnn implements RnnImplementation, AutoCloseable {
+
+    /** The id prefix. */
+    public static final String PREFIX = "cmd:";
+
+    /** The protocol version this plugin speaks, sent with every request. */
+    public static final int PROTOCOL_VERSION = 1;
+
+    /** The system property with the call timeout in seconds ({@value #DEFAULT_TIMEOUT_SECONDS} when unset). */
+    public static final String TIMEOUT_PROPERTY = "bptt.external.timeout";
+
+    public static final int DEFAULT_TIMEOUT_SECONDS = 60;
+
+    /** How many of the last stderr lines an error message quotes. */
+    public static final int STDERR_LINES = 50;
+
+    /** How many characters of a line that is not an answer an error message quotes. */
+    public static final int QUOTE_LENGTH = 200;
+
+    /** How long an ended process may take to report its exit code, and a closed one to exit by itself. */
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(2);
+
+    private final String id;
+    private final String command;
+    private final List<String> words;
+    private final Duration timeout;
+    /** From the first hello; volatile, not guarded: read while a call may hold the lock. */
+    private volatile PluginInfo info;
+    private volatile Set<Capability> capabilities;
+    /** The running process, or null before the first start and after a kill. */
+    private ChildProcess child;
+    private long lastRequestId;
+
+    private ExternalRnn(String id, List<String> words, Duration timeout) {
+        this.id = id;
+        this.command = id.substring(PREFIX.length()).trim();
+        this.words = words;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Starts {@code cmd:COMMAND} and asks who it is ({@code hello}).
+     *
+     * @param id      {@code cmd:} followed by the command line (split like a shell would, see {@link CommandWords})
+     * @param timeout the longest one call may wait for an answer
+     * @throws InvalidInputException when the command is malformed, cannot be started, or does not answer the hello
+     */
+    public static ExternalRnn start(String id, Duration timeout) {
+        InvalidInputException.require(id != null && id.startsWith(PREFIX), "an external implementation's id starts with %s, got '%s'", PREFIX, id);
+        InvalidInputException.require(!timeout.isNegative() && !timeout.isZero(), "the call timeout must be positive, got %s", timeout);
+        ExternalRnn rnn = new ExternalRnn(id, CommandWords.split(id.substring(PREFIX.length())), timeout);
+        try {
+            rnn.ensureRunning("hello");
+        } catch (ExternalProcessException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
+        return rnn;
+    }
+
+    /** The call timeout from {@value #TIMEOUT_PROPERTY}, in seconds, or the default. */
+    public static Duration timeoutFromProperty() {
+        String value = System.getProperty(TIMEOUT_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS);
+        }
+        double seconds;
+        try {
+            seconds = Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            seconds = Double.NaN;
+        }
+        InvalidInputException.require(seconds > 0 && Double.isFinite(seconds),
+                "-D%s=%s: the call timeout must be a positive number of seconds", TIMEOUT_PROPERTY, value);
+        return Duration.ofMillis(Math.max(1, Math.round(seconds * 1000)));
+    }
+
+    @Override
+    public PluginInfo info() {
+        return info;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public synchronized ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
+        String call = call("forward", spec, batch);
+        JsonNode answer = exchange("forward", caseJson(spec, parameters, batch, null), call);
+        ForwardResult result;
+        try {
+            result = CaseCodec.readForwardResult(answer, "result");
+        } catch (InvalidInputException e) {
+            throw failure(call, "answered with a result that does not fit the format (PROTOCOL.md): " + e.getMessage());
+        }
+        String problem = ResultShapes.forwardProblem(result, spec, batch, capabilities);
+        if (problem != null) {
+            throw failure(call, "answered with wrong shapes: " + problem + " (B=" + batch.batchSize() + ", T=" + batch.steps() + ")");
+        }
+        return result;
+    }
+
+    @Override
+    public synchronized GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
+        return gradients(spec, parameters, batch, null);
+    }
+
+    /** Sent as {@code gradients} with the case's {@code truncation} set; only called when TRUNCATED_BPTT is declared. */
+    @Override
+    public synchronized GradientResult truncatedGradients(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation) {
+        return gradients(spec, parameters, batch, truncation);
+    }
+
+    private GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation) {
+        String call = call(truncation == null ? "gradients" : "gradients (truncated " + truncation + ")", spec, batch);
+        JsonNode answer = exchange("gradients", caseJson(spec, parameters, batch, truncation), call);
+        GradientResult result;
+        try {
+            result = CaseCodec.readGradientResult(answer, "result");
+        } catch (InvalidInputException e) {
+            throw failure(call, "answered with a result that does not fit the format (PROTOCOL.md): " + e.getMessage());
+        }
+        String problem = ResultShapes.gradientProblem(result, spec, batch, capabilities);
+        if (problem != null) {
+            throw failure(call, "answered with wrong shapes: " + problem + " (B=" + batch.batchSize() + ", T=" + batch.steps() + ")");
+        }
+        return result;
+    }
+
+    /** Says {@code bye}, waits briefly for the process to exit, and kills what is left of it. */
+    @Override
+    public synchronized void close() {
+        if (child != null) {
+            try {
+                child.send(request("bye").toString(), EXIT_GRACE);
+            } catch (IOException | TimeoutException e) {
+                // It has gone already, or does not read: it is killed below.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            child.close(EXIT_GRACE);
+            child = null;
+        }
+    }
+
+    /** The running process's pid, or empty when none runs (for tests). */
+    synchronized OptionalInt pid() {
+        return child != null && child.isAlive() ? OptionalInt.of((int) child.pid()) : OptionalInt.empty();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The protocol
+
+    /** "forward of case tanh/per-step-softmax/bias/d4-H8-K5/sum, B=3, T=17": the call and case, for messages. */
+    private static String call(String operation, ModelSpec spec, Batch batch) {
+        return String.format(Locale.ROOT, "%s of case %s, B=%d, T=%d%s%s", operation, spec.label(), batch.batchSize(),
+                batch.steps(), batch.mask() != null ? ", masked" : "", batch.initialState() != null ? ", with h_{-1}" : "");
+    }
+
+    /** The case as the protocol sends it; its id names the spec and sizes (the SPI does not pass the case's own id). */
+    private static ObjectNode caseJson(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation) {
+        String caseId = spec.label().replace('/', '-') + "-B" + batch.batchSize() + "-T" + batch.steps();
+        return CaseCodec.writeCase(new Case(caseId, "a call from bptt-harness", spec, parameters, batch, 0), truncation);
+    }
+
+    private ObjectNode request(String operation) {
+        ObjectNode request = CaseCodec.mapper().createObjectNode();
+        request.put("protocol", PROTOCOL_VERSION);
+        request.put("id", ++lastRequestId);
+        request.put("op", operation);
+        return request;
+    }
+
+    /** Starts the process and says hello when none runs. */
+    private void ensureRunning(String call) {
+        if (child != null && child.isAlive()) {
+            return;
+        }
+        if (child != null) {
+            child.kill();
+            child = null;
+        }
+        try {
+            child = ChildProcess.start(words, STDERR_LINES);
+        } catch (IOException e) {
+            throw new ExternalProcessException(PREFIX + command + ": " + call + ": cannot start " + words.get(0) + ": "
+                    + e.getMessage() + " (the command runs in " + System.getProperty("user.dir") + ", without a shell)");
+        }
+        try {
+            readHello(exchange(request("hello"), "hello (before " + call + ")"), call);
+        } catch (ExternalProcessException e) {
+            if (child != null) { // it refused the hello: it cannot be used
+                child.kill();
+                child = null;
+            }
+            throw e;
+        }
+    }
+
+    /** Takes name, version and capabilities from the hello answer; a restarted process must declare the same. */
+    private void readHello(JsonNode hello, String call) {
+        String where = "hello (before " + call + ")";
+        JsonNode name = hello.get("name");
+        if (name == null || !name.isTextual() || name.textValue().isBlank()) {
+            throw breakProtocol(where, "answered the hello without a \"name\" string", hello.toString());
+        }
+        JsonNode version = hello.get("version");
+        JsonNode declared = hello.get("capabilities");
+        if (declared == null || !declared.isArray()) {
+            throw breakProtocol(where, "answered the hello without a \"capabilities\" array", hello.toString());
+        }
+        Set<Capability> found = EnumSet.noneOf(Capability.class);
+        for (JsonNode capability : declared) {
+            try {
+                found.add(Capability.valueOf(capability.asText()));
+            } catch (IllegalArgumentException e) {
+                throw breakProtocol(where, "declared the unknown capability " + capability + "; known are "
+                        + List.of(Capability.values()), hello.toString());
+            }
+        }
+        if (capabilities != null && !capabilities.equals(found)) {
+            throw breakProtocol(where, "declared other capabilities after a restart: " + found + " instead of " + capabilities,
+                    hello.toString());
+        }
+        if (info == null) {
+            info = new PluginInfo(id, name.textValue(), version != null && version.isTextual() ? version.textValue() : null,
+                    "external process", "runs `" + command + "` and speaks the cmd: line protocol " + PROTOCOL_VERSION);
+            capabilities = java.util.Collections.unmodifiableSet(found);
+        }
+    }
+
+    /** Sends a request with {@code case} for {@code operation} and returns the answer's {@code result}. */
+    private JsonNode exchange(String operation, ObjectNode caseNode, String call) {
+        ensureRunning(call);
+        ObjectNode request = request(operation);
+        request.set("case", caseNode);
+        JsonNode answer = exchange(request, call);
+        JsonNode result = answer.get("result");
+        if (result == null || !result.isObject()) {
+            throw failure(call, "answered \"ok\": true without a \"result\" object: " + quote(answer.toString()));
+        }
+        return result;
+    }
+
+    /** Sends {@code request} to the running process and returns its answer, an object with the same id and ok true. */
+    private JsonNode exchange(ObjectNode request, String call) {
+        long requestId = request.get("id").longValue();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String line;
+        try {
+            child.send(CaseCodec.mapper().writeValueAsString(request), timeout);
+            line = child.receive(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        } catch (IOException e) {
+            throw ended(call, "closed its input (" + e.getMessage() + ")");
+        } catch (TimeoutException e) {
+            throw killed(call, "did not answer within " + seconds(timeout) + " (the call timeout, -D" + TIMEOUT_PROPERTY
+                    + "=SECONDS); it was killed and restarts for the next call");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw killed(call, "was interrupted while waiting for the answer (the caller's timeout); it was killed and"
+                    + " restarts for the next call");
+        }
+        if (line == null) {
+            throw ended(call, "closed its output before answering");
+        }
+        JsonNode answer;
+        try {
+            answer = CaseCodec.mapper().readTree(line);
+        } catch (JsonProcessingException e) {
+            throw breakProtocol(call, "printed a line that is not JSON (print messages for humans to stderr)", line);
+        }
+        if (answer == null || !answer.isObject() || answer.get("id") == null || !answer.get("id").canConvertToLong()
+                || answer.get("ok") == null || !answer.get("ok").isBoolean()) {
+            throw breakProtocol(call, "printed JSON that is not an answer (an object with \"id\" and \"ok\")", line);
+        }
+        if (answer.get("id").longValue() != requestId) {
+            throw breakProtocol(call, "answered request id " + answer.get("id") + " to request id " + requestId, line);
+        }
+        if (!answer.get("ok").booleanValue()) {
+            JsonNode error = answer.get("error");
+            throw failure(call, "refused the case (\"ok\": false): " + (error == null ? "no \"error\" given" : error.asText()));
+        }
+        return answer;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Errors
+
+    private ExternalProcessException failure(String call, String what) {
+        return new ExternalProcessException(PREFIX + command + ": " + call + ": " + what);
+    }
+
+    /** The process has ended (or is ending): its exit code and stderr. */
+    private ExternalProcessException ended(String call, String what) {
+        OptionalInt code = child.exitCode(EXIT_GRACE);
+        String tail = child.stderrTail();
+        child.kill();
+        child = null;
+        String exit = code.isEmpty() ? "it still runs and was killed"
+                : code.getAsInt() > 128 ? "it was killed by signal " + (code.getAsInt() - 128) + " (exit code " + code.getAsInt() + ")"
+                : "it exited with code " + code.getAsInt();
+        return failure(call, what + ": " + exit + "; it restarts for the next call" + stderr(tail));
+    }
+
+    private ExternalProcessException killed(String call, String what) {
+        String tail = child.stderrTail();
+        child.kill();
+        child = null;
+        return failure(call, what + stderr(tail));
+    }
+
+    /** A line that breaks the protocol: the exchange is out of step, so the process is killed and restarted. */
+    private ExternalProcessException breakProtocol(String call, String what, String line) {
+        String tail = child.stderrTail();
+        child.kill();
+        child = null;
+        return failure(call, what + ": " + quote(line) + "; it was killed and restarts for the next call" + stderr(tail));
+    }
+
+    private static String stderr(String tail) {
+        return tail.isEmpty() ? "; its stderr is empty" : "; its stderr ends with:\n" + tail;
+    }
+
+    private static String quote(String line) {
+        return "'" + (line.length() > QUOTE_LENGTH ? line.substring(0, QUOTE_LENGTH) + "' ... (" + line.length() + " characters)" : line + "'");
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+    }
+}

@@ -1,0 +1,90 @@
+package org.bptt.external;
+
+import java.util.Arrays;
+import java.util.Set;
+import org.bptt.api.Batch;
+import org.bptt.api.Capability;
+import org.bptt.api.ForwardResult;
+import org.bptt.api.GradientResult;
+import org.bptt.api.ModelSpec;
+import org.bptt.api.Parameters;
+import org.bptt.api.Tensor;
+
+/**
+ * Checks the shapes of an answer against the case (batch-first, parameters in the equations' orientation, as
+ * {@code org.bptt.api} says), and that every optional result a declared capability promises is there. Values are
+ * not checked: a NaN is the verifier's to report.
+ */
+final class ResultShapes {
+
+    private ResultShapes() {
+    }
+
+    /** What is wrong with {@code result}'s shapes, or null when nothing is. */
+    static String forwardProblem(ForwardResult result, ModelSpec spec, Batch batch, Set<Capability> capabilities) {
+        int b = batch.batchSize();
+        int t = batch.steps();
+        String problem = spec.head().lastStepOnly()
+                ? shapeProblem("outputs", result.outputs(), "[B, K]", b, spec.outputSize())
+                : shapeProblem("outputs", result.outputs(), "[B, T, K]", b, t, spec.outputSize());
+        if (problem == null) {
+            problem = optionalProblem("hiddenStates", result.hiddenStates(), capabilities, Capability.HIDDEN_STATES,
+                    "[B, T, H]", b, t, spec.hiddenSize());
+        }
+        return problem;
+    }
+
+    /** What is wrong with {@code result}'s shapes, or null when nothing is. */
+    static String gradientProblem(GradientResult result, ModelSpec spec, Batch batch, Set<Capability> capabilities) {
+        int b = batch.batchSize();
+        int t = batch.steps();
+        int d = spec.inputSize();
+        int h = spec.hiddenSize();
+        int k = spec.outputSize();
+        Parameters gradients = result.parameterGradients();
+        String problem = first(
+                shapeProblem("parameterGradients.U", gradients.U(), "[H, d]", h, d),
+                shapeProblem("parameterGradients.W", gradients.W(), "[H, H]", h, h),
+                shapeProblem("parameterGradients.V", gradients.V(), "[K, H]", k, h),
+                spec.biases() ? shapeProblem("parameterGradients.b", gradients.b(), "[H]", h) : absentProblem("parameterGradients.b", gradients.b()),
+                spec.biases() ? shapeProblem("parameterGradients.c", gradients.c(), "[K]", k) : absentProblem("parameterGradients.c", gradients.c()),
+                optionalProblem("inputGradients", result.inputGradients(), capabilities, Capability.INPUT_GRADIENTS,
+                        "[B, T, d]", b, t, d),
+                optionalProblem("initialStateGradients", result.initialStateGradients(), capabilities,
+                        Capability.INITIAL_STATE_GRADIENTS, "[B, H]", b, h),
+                optionalProblem("hiddenStateGradients", result.hiddenStateGradients(), capabilities,
+                        Capability.HIDDEN_STATE_GRADIENTS, "[B, T, H]", b, t, h));
+        return problem;
+    }
+
+    private static String first(String... problems) {
+        for (String problem : problems) {
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private static String shapeProblem(String name, Tensor tensor, String layout, int... expected) {
+        if (tensor == null) {
+            return name + " is missing (null); expected shape " + layout + " = " + Arrays.toString(expected);
+        }
+        return tensor.hasShape(expected) ? null : name + " has shape " + Arrays.toString(tensor.shape()) + "; expected "
+                + layout + " = " + Arrays.toString(expected);
+    }
+
+    private static String absentProblem(String name, Tensor tensor) {
+        return tensor == null ? null : name + " is given, but the model has no biases: it must be null";
+    }
+
+    /** A tensor that {@code capability} promises must be there; one returned without the promise must still fit. */
+    private static String optionalProblem(String name, Tensor tensor, Set<Capability> capabilities, Capability capability,
+                                          String layout, int... expected) {
+        if (tensor == null) {
+            return capabilities.contains(capability) ? name + " is missing (null), but the implementation declares "
+                    + capability + "; expected shape " + layout + " = " + Arrays.toString(expected) : null;
+        }
+        return shapeProblem(name, tensor, layout, expected);
+    }
+}

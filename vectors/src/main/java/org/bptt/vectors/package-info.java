@@ -1,0 +1,2 @@
+/** See the module's README. */
+package org.bptt.vectors;

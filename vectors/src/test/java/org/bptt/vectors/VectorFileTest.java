@@ -1,0 +1,146 @@
+package org.bptt.vectors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.bptt.api.Case;
+import org.bptt.api.InvalidInputException;
+import org.bptt.api.Truncation;
+import org.bptt.core.cases.Suite;
+import org.bptt.core.cases.TruncatedCase;
+import org.bptt.core.compare.TolerancePolicy;
+import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.verify.CaseResult;
+import org.bptt.core.verify.Status;
+import org.bptt.core.verify.Verifier;
+import org.bptt.reference.ReferenceAggregatedRnn;
+import org.bptt.reference.ReferenceNaiveRnn;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VectorFileTest {
+
+    /** Vector files written by format version 1, kept as written (never regenerated): the next version must read them. */
+    static final List<String> VERSION_ONE_FILES = List.of("sigmoid-perstep-bias-mask-h0-meant-B3-T2.json",
+            "relu-lastsigmoid-bias-nomask-noh0-meant-B3-T17-tbptt-k1_8-k2_3.json");
+
+    static final VectorFile.Generator GENERATOR = new VectorFile.Generator("bptt-harness", "test", ReferenceAggregatedRnn.ID, "test");
+
+    @TempDir
+    Path folder;
+
+    static VectorFile vectorOf(Case testCase, Truncation truncation) {
+        ReferenceAggregatedRnn reference = new ReferenceAggregatedRnn();
+        if (truncation != null) {
+            return new VectorFile(GENERATOR, testCase, truncation, null,
+                    reference.truncatedGradients(testCase.spec(), testCase.parameters(), testCase.batch(), truncation),
+                    TolerancePolicy.defaults());
+        }
+        return new VectorFile(GENERATOR, testCase, null, reference.forward(testCase.spec(), testCase.parameters(), testCase.batch()),
+                reference.gradients(testCase.spec(), testCase.parameters(), testCase.batch()), TolerancePolicy.defaults());
+    }
+
+    @Test
+    void aVectorRoundTripsThroughAFileAndIsWrittenByteIdentically() throws IOException {
+        Case testCase = Suite.QUICK.cases(42).get(5);
+        VectorFile vector = vectorOf(testCase, null);
+        Path first = folder.resolve("first.json");
+        Path second = folder.resolve("second.json");
+        vector.write(first);
+        vector.write(second);
+        assertEquals(vector, VectorFile.read(first));
+        assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(second));
+        assertTrue(Files.readString(first).startsWith("{\n  \"format\": \"bptt-conformance-vector\",\n  \"formatVersion\": 1,\n"));
+    }
+
+    @Test
+    void aTruncatedVectorHasNoForwardResult() throws IOException {
+        TruncatedCase truncated = Suite.QUICK.truncatedCases(42).get(3);
+        VectorFile vector = vectorOf(truncated.testCase(), truncated.truncation());
+        Path file = folder.resolve(VectorFile.fileName(vector.id()));
+        vector.write(file);
+        VectorFile read = VectorFile.read(file);
+        assertEquals(vector, read);
+        assertNull(read.expectedForward());
+        assertEquals(truncated.id() + ".json", file.getFileName().toString());
+    }
+
+    @Test
+    void aNewerFormatVersionIsRefusedNamingTheFileAndTheVersionUnderstood() throws IOException {
+        Path file = folder.resolve("v2.json");
+        ObjectNode json = vectorOf(Suite.QUICK.cases(1).get(0), null).toJson();
+        json.put("formatVersion", 2);
+        VectorFile.writeJson(file, json);
+        InvalidInputException error = assertThrows(InvalidInputException.class, () -> VectorFile.read(file));
+        assertEquals(file + ": formatVersion 2 is newer than this bptt-harness reads (1); use a newer bptt-harness", error.getMessage());
+    }
+
+    @Test
+    void malformedFilesAreNamedWithTheField() throws IOException {
+        Path notJson = folder.resolve("broken.json");
+        Files.writeString(notJson, "{\"format\": \"bptt-conformance-vector\", \"formatVersion\": 1,");
+        assertTrue(assertThrows(InvalidInputException.class, () -> VectorFile.read(notJson)).getMessage()
+                .startsWith(notJson + ": not valid JSON at line 1, column "));
+
+        Path other = folder.resolve("other.json");
+        Files.writeString(other, "{\"format\": \"something-else\", \"formatVersion\": 1}");
+        assertEquals(other + ": not a bptt conformance vector: format is \"something-else\", expected \"bptt-conformance-vector\"",
+                assertThrows(InvalidInputException.class, () -> VectorFile.read(other)).getMessage());
+
+        ObjectNode json = vectorOf(Suite.QUICK.cases(1).get(0), null).toJson();
+        ((ObjectNode) json.get("expected").get("gradients").get("parameterGradients")).remove("V");
+        assertEquals("g.json: expected.gradients.parameterGradients.V: missing",
+                assertThrows(InvalidInputException.class, () -> VectorFile.fromJson(json, "g.json")).getMessage());
+
+        ObjectNode wrongShape = vectorOf(Suite.QUICK.cases(1).get(0), null).toJson();
+        ((ObjectNode) wrongShape.get("case").get("batch")).putNull("inputs");
+        assertEquals("s.json: case.batch.inputs: missing",
+                assertThrows(InvalidInputException.class, () -> VectorFile.fromJson(wrongShape, "s.json")).getMessage());
+
+        ObjectNode disagreeing = vectorOf(Suite.QUICK.cases(1).get(0), null).toJson();
+        disagreeing.putObject("truncation").put("k1", 2).put("k2", 2);
+        assertTrue(assertThrows(InvalidInputException.class, () -> VectorFile.fromJson(disagreeing, "t.json")).getMessage()
+                .startsWith("t.json: truncation: Truncation[forwardLength=2, backwardLength=2] but case.truncation is null"));
+    }
+
+    /**
+     * The compatibility test: files written by format version 1 (kept in src/test/resources as they were written,
+     * never regenerated) are read, and the reference computed today agrees with their expected results.
+     */
+    @Test
+    void versionOneFilesAreStillReadAndStillAgreeWithTheReference() throws IOException {
+        for (String name : VERSION_ONE_FILES) {
+            Path file = folder.resolve(name);
+            try (InputStream in = VectorFileTest.class.getResourceAsStream("v1/" + name)) {
+                assertNotNull(in, name);
+                Files.copy(in, file);
+            }
+            assertTrue(Files.readString(file).contains("\"formatVersion\": 1,"), name + " must stay a version-1 file");
+            VectorFile vector = VectorFile.read(file);
+            assertEquals(name, VectorFile.fileName(vector.id()));
+        }
+        StoredVectorsOracle.Loaded loaded = StoredVectorsOracle.load(folder, TolerancePolicy.defaults());
+        assertEquals(List.of(), loaded.warnings());
+        assertEquals(1, loaded.cases().size());
+        assertEquals(1, loaded.truncatedCases().size());
+        Verifier verifier = new Verifier();
+        LoadedPlugin oracle = LoadedPlugin.of(loaded.oracle(), folder.toString());
+        // reference-naive: a different algorithm (O(T²) step backprop) than the one that wrote the files.
+        LoadedPlugin naive = LoadedPlugin.of(new ReferenceNaiveRnn(), "class path");
+        CaseResult full = verifier.verify(loaded.cases().get(0), naive, oracle);
+        CaseResult truncated = verifier.verifyTruncated(loaded.truncatedCases().get(0), naive, oracle);
+        assertEquals(Status.PASSED, full.status(), full::message);
+        assertEquals(Status.PASSED, truncated.status(), truncated::message);
+        assertTrue(full.comparisons().size() >= 10, () -> "expected every quantity compared: " + full.comparisons());
+    }
+}
