@@ -176,30 +176,11 @@ public final class BenchTables {
      * @throws InvalidInputException when the folder has no such table, or a row cannot be read
      */
     public static Map<String, Baseline.CellSamples> readSamples(Path runFolder) throws IOException {
-        Path file = runFolder.resolve(SAMPLES_FILE);
-        InvalidInputException.require(Files.isRegularFile(file), "baseline %s has no %s: is it a bptt bench run folder?",
-                runFolder, SAMPLES_FILE);
-        Map<String, List<Double>> samples = new LinkedHashMap<>();
-        Map<String, Cell> cells = new LinkedHashMap<>();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             CSVParser parser = CSVParser.builder().setReader(reader)
-                     .setFormat(FORMAT.builder().setHeader().setSkipHeaderRecord(true).get()).get()) {
-            for (CSVRecord record : parser) {
-                try {
-                    Cell cell = new Cell(record.get("implementation"), Shape.parse(record.get("shape")),
-                            Integer.parseInt(record.get("T")), Mode.parse(record.get("mode")),
-                            Cell.parsePrecision(record.get("precision")));
-                    cells.putIfAbsent(cell.key(), cell);
-                    samples.computeIfAbsent(cell.key(), key -> new ArrayList<>()).add(Double.parseDouble(record.get("ms_per_call")));
-                } catch (IllegalArgumentException e) {
-                    throw new InvalidInputException(String.format(Locale.ROOT, "%s line %d cannot be read: %s",
-                            file, record.getRecordNumber() + 1, e.getMessage()));
-                }
-            }
-        }
+        InvalidInputException.require(Files.isRegularFile(runFolder.resolve(SAMPLES_FILE)),
+                "baseline %s has no %s: is it a bptt bench run folder?", runFolder, SAMPLES_FILE);
         Map<String, Baseline.CellSamples> byKey = new LinkedHashMap<>();
-        cells.forEach((key, cell) -> byKey.put(key, new Baseline.CellSamples(cell,
-                samples.get(key).stream().mapToDouble(Double::doubleValue).toArray())));
+        readSamplesByFork(runFolder).forEach((cell, forks) -> byKey.put(cell.key(), new Baseline.CellSamples(cell,
+                forks.stream().flatMapToDouble(java.util.Arrays::stream).toArray())));
         return byKey;
     }
 
@@ -213,13 +194,13 @@ public final class BenchTables {
         Path file = runFolder.resolve(RESULTS_FILE);
         InvalidInputException.require(Files.isRegularFile(file), "%s has no %s: is it a bptt bench run folder?",
                 runFolder, RESULTS_FILE);
-        Map<String, List<double[]>> samplesByFork = readSamplesByFork(runFolder);
+        Map<Cell, List<double[]>> samplesByFork = readSamplesByFork(runFolder);
         List<CellResult> results = new ArrayList<>();
         for (CSVRecord record : records(file)) {
             try {
                 Cell cell = cell(record);
                 results.add(new CellResult(cell, CellResult.Status.valueOf(record.get("status")), record.get("message"),
-                        samplesByFork.getOrDefault(cell.key(), List.of()), parseOptional(record.get("error_ms")),
+                        samplesByFork.getOrDefault(cell, List.of()), parseOptional(record.get("error_ms")),
                         parseOptional(record.get("alloc_bytes_per_call")), parseOptional(record.get("peak_heap_bytes"))));
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException(String.format(Locale.ROOT, "%s line %d cannot be read: %s",
@@ -229,15 +210,15 @@ public final class BenchTables {
         return results;
     }
 
-    /** Per cell key, its samples per fork in fork order (iterations in file order). */
-    private static Map<String, List<double[]>> readSamplesByFork(Path runFolder) throws IOException {
+    /** Per cell, its samples per fork in fork order (iterations in file order), cells in file order. */
+    private static Map<Cell, List<double[]>> readSamplesByFork(Path runFolder) throws IOException {
         Path file = runFolder.resolve(SAMPLES_FILE);
         InvalidInputException.require(Files.isRegularFile(file), "%s has no %s: is it a bptt bench run folder?",
                 runFolder, SAMPLES_FILE);
-        Map<String, Map<Integer, List<Double>>> byCell = new LinkedHashMap<>();
+        Map<Cell, Map<Integer, List<Double>>> byCell = new LinkedHashMap<>();
         for (CSVRecord record : records(file)) {
             try {
-                byCell.computeIfAbsent(cell(record).key(), key -> new java.util.TreeMap<>())
+                byCell.computeIfAbsent(cell(record), key -> new java.util.TreeMap<>())
                         .computeIfAbsent(Integer.parseInt(record.get("fork")), fork -> new ArrayList<>())
                         .add(Double.parseDouble(record.get("ms_per_call")));
             } catch (IllegalArgumentException e) {
@@ -245,8 +226,8 @@ public final class BenchTables {
                         file, record.getRecordNumber() + 1, e.getMessage()));
             }
         }
-        Map<String, List<double[]>> result = new LinkedHashMap<>();
-        byCell.forEach((key, forks) -> result.put(key, forks.values().stream()
+        Map<Cell, List<double[]>> result = new LinkedHashMap<>();
+        byCell.forEach((cell, forks) -> result.put(cell, forks.values().stream()
                 .map(samples -> samples.stream().mapToDouble(Double::doubleValue).toArray()).toList()));
         return result;
     }
