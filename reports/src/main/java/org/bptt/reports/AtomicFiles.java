@@ -22,6 +22,9 @@ import java.util.Set;
  * renamed onto the target with {@link StandardCopyOption#ATOMIC_MOVE}. A reader (or a run interrupted half way)
  * sees either the previous complete file or the new complete file, never a half-written one. Temporary files start
  * with a dot and end in {@value #TEMP_SUFFIX}; a failed write deletes its own.
+ *
+ * <p>Every write here is in flight for {@link WriteGate#PROCESS} from the creation of its temporary file until it
+ * is moved into place, so a shutdown hook can wait for it, and later writes are refused before they create anything.
  */
 public final class AtomicFiles {
 
@@ -45,22 +48,74 @@ public final class AtomicFiles {
     public static void write(Path target, IOConsumer<OutputStream> body) throws IOException {
         Objects.requireNonNull(body, "body");
         Path absoluteTarget = target.toAbsolutePath();
-        Path directory = absoluteTarget.getParent();
-        Files.createDirectories(directory);
-        Path temporary = Files.createTempFile(directory, "." + absoluteTarget.getFileName() + ".", TEMP_SUFFIX);
-        boolean moved = false;
+        WriteGate.PROCESS.begin(absoluteTarget);
         try {
-            makeReadable(temporary, FILE_PERMISSIONS);
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary))) {
-                body.accept(out);
+            Path directory = absoluteTarget.getParent();
+            Files.createDirectories(directory);
+            Path temporary = Files.createTempFile(directory, "." + absoluteTarget.getFileName() + ".", TEMP_SUFFIX);
+            boolean moved = false;
+            try {
+                makeReadable(temporary, FILE_PERMISSIONS);
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary))) {
+                    body.accept(out);
+                }
+                moveIntoPlace(temporary, absoluteTarget);
+                moved = true;
+            } finally {
+                if (!moved) {
+                    Files.deleteIfExists(temporary);
+                }
             }
-            moveIntoPlace(temporary, absoluteTarget);
-            moved = true;
         } finally {
-            if (!moved) {
-                Files.deleteIfExists(temporary);
-            }
+            WriteGate.PROCESS.end();
         }
+    }
+
+    /**
+     * Writes the directory {@code target} atomically: {@code fill} fills a fresh temporary sibling directory, which
+     * then replaces {@code target} ({@link #replaceDirectory}). If {@code fill} throws, the previous directory stays
+     * and the temporary one is deleted. The whole is one write in flight for {@link WriteGate}.
+     */
+    public static void writeDirectory(Path target, IOConsumer<Path> fill) throws IOException {
+        Path absoluteTarget = target.toAbsolutePath();
+        WriteGate.PROCESS.begin(absoluteTarget);
+        try {
+            Path building = createTemporaryDirectoryFor(absoluteTarget);
+            try {
+                fill.accept(building);
+                replaceDirectory(building, absoluteTarget);
+            } catch (RuntimeException | IOException e) {
+                deleteTree(building);
+                throw e;
+            }
+        } finally {
+            WriteGate.PROCESS.end();
+        }
+    }
+
+    /**
+     * Writes the file {@code target} from what {@code build} leaves in a scratch directory (a temporary sibling,
+     * deleted afterwards): {@code build} returns the file to copy into place. One write in flight.
+     */
+    public static void writeFromScratch(Path target, IOFunction<Path, Path> build) throws IOException {
+        Path absoluteTarget = target.toAbsolutePath();
+        WriteGate.PROCESS.begin(absoluteTarget);
+        try {
+            Path scratch = createTemporaryDirectoryFor(absoluteTarget);
+            try {
+                copy(build.apply(scratch), absoluteTarget);
+            } finally {
+                deleteTree(scratch);
+            }
+        } finally {
+            WriteGate.PROCESS.end();
+        }
+    }
+
+    /** A function that may throw {@link IOException}. */
+    @FunctionalInterface
+    public interface IOFunction<T, R> {
+        R apply(T value) throws IOException;
     }
 
     /** Writes {@code text} as UTF-8, atomically. */
@@ -121,7 +176,7 @@ public final class AtomicFiles {
      * Creates an empty temporary directory next to {@code target}, readable by everyone (as a finished directory
      * should be), to be filled and then moved into place with {@link #replaceDirectory}.
      */
-    public static Path createTemporaryDirectoryFor(Path target) throws IOException {
+    private static Path createTemporaryDirectoryFor(Path target) throws IOException {
         Path absoluteTarget = target.toAbsolutePath();
         Files.createDirectories(absoluteTarget.getParent());
         Path directory = Files.createTempDirectory(absoluteTarget.getParent(), "." + absoluteTarget.getFileName() + ".");

@@ -2,9 +2,13 @@ package org.bptt.reports;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -22,6 +26,12 @@ import java.util.stream.Stream;
  *
  * <p>Every file is written through {@link #writeAtomically}: a temporary file in the same directory, renamed into
  * place, so an interrupted run never leaves a half-written file behind.
+ *
+ * <p><b>Stale temporary files.</b> A run killed outright (SIGKILL, a power cut) can leave temporary files behind. The
+ * process that creates a run folder holds a lock on {@code <root>/.<name>.lock} until it ends (the operating
+ * system releases it however the process ends). The next run under the same root, and {@code bptt report} on a
+ * folder, delete the temporary files of every run folder whose lock is free (its process has ended), then its lock
+ * file; a folder whose process still runs is never touched.
  */
 public final class RunFolder {
 
@@ -31,6 +41,14 @@ public final class RunFolder {
     private static final Pattern COMMAND = Pattern.compile("[a-z0-9][a-z0-9._-]*");
     /** A run folder's name: the timestamp, the command, and an optional {@code -n} suffix. */
     private static final Pattern RUN_NAME = Pattern.compile("\\d{8}-\\d{6}-[a-z0-9][a-z0-9._-]*");
+    /** The lock file of run folder {@code NAME} is {@code <root>/.NAME.lock}. */
+    private static final String LOCK_SUFFIX = ".lock";
+
+    /**
+     * The channels of the locks this process holds, one per run folder it created: kept open (hence locked) until
+     * the process ends, whatever happens to the {@code RunFolder} objects.
+     */
+    private static final List<FileChannel> HELD_LOCKS = new ArrayList<>();
 
     private final Path path;
 
@@ -56,21 +74,112 @@ public final class RunFolder {
         String baseName = TIMESTAMP.format(LocalDateTime.now(clock)) + "-" + command;
         for (int attempt = 1; ; attempt++) {
             Path candidate = absoluteRoot.resolve(attempt == 1 ? baseName : baseName + "-" + attempt);
+            RunFolder created;
             try {
                 // createDirectory fails if the name exists, so two runs racing for a name cannot both get it.
-                return new RunFolder(Files.createDirectory(candidate));
+                created = new RunFolder(Files.createDirectory(candidate));
             } catch (FileAlreadyExistsException taken) {
-                // try the next suffix
+                continue; // try the next suffix
             }
+            holdLock(created);
+            deleteStaleWritesUnder(absoluteRoot);
+            return created;
         }
     }
 
-    /** Opens an existing run folder, e.g. to regenerate its report. */
+    /**
+     * Opens an existing run folder, e.g. to regenerate its report, first deleting the temporary files that a run
+     * killed outright left in it (unless the process that created it still runs).
+     */
     public static RunFolder open(Path existing) throws IOException {
         if (!Files.isDirectory(existing)) {
             throw new IOException("run folder " + existing + " does not exist or is not a directory");
         }
-        return new RunFolder(existing.toAbsolutePath());
+        RunFolder folder = new RunFolder(existing.toAbsolutePath());
+        folder.deleteStaleWrites();
+        return folder;
+    }
+
+    private Path lockFile() {
+        return path.resolveSibling("." + name() + LOCK_SUFFIX);
+    }
+
+    /** Locks this folder's lock file for the rest of the process's life. */
+    private static void holdLock(RunFolder folder) throws IOException {
+        Path lockFile = folder.lockFile();
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (channel.tryLock() == null) {
+            channel.close();
+            throw new IOException("cannot lock " + lockFile + ": another process holds it");
+        }
+        synchronized (HELD_LOCKS) {
+            HELD_LOCKS.add(channel);
+        }
+    }
+
+    /** {@link #deleteStaleWrites()} for every run folder under {@code root} that has a lock file. */
+    private static void deleteStaleWritesUnder(Path root) throws IOException {
+        List<Path> lockFiles;
+        try (Stream<Path> files = Files.list(root)) {
+            lockFiles = files.filter(file -> {
+                String name = file.getFileName().toString();
+                return name.startsWith(".") && name.endsWith(LOCK_SUFFIX) && Files.isRegularFile(file);
+            }).sorted().toList();
+        }
+        for (Path lockFile : lockFiles) {
+            String name = lockFile.getFileName().toString();
+            Path folder = root.resolve(name.substring(1, name.length() - LOCK_SUFFIX.length()));
+            if (Files.isDirectory(folder)) {
+                new RunFolder(folder).deleteStaleWrites();
+            } else {
+                deleteLockIfFree(lockFile);
+            }
+        }
+    }
+
+    /**
+     * When the process that created this folder has ended (its lock is free, or it never had one), deletes the
+     * temporary files its unfinished writes left ({@link #deleteUnfinishedWrites}) and then its lock file.
+     *
+     * @return how many temporary files were deleted; 0 when the creating process still runs
+     */
+    public int deleteStaleWrites() throws IOException {
+        Path lockFile = lockFile();
+        if (!Files.exists(lockFile)) {
+            return deleteUnfinishedWrites();
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException heldByThisProcess) {
+                return 0;
+            }
+            if (lock == null) {
+                return 0; // another process holds it: the run is still going
+            }
+            try {
+                int deleted = deleteUnfinishedWrites();
+                Files.deleteIfExists(lockFile);
+                return deleted;
+            } finally {
+                lock.release();
+            }
+        } catch (java.nio.file.NoSuchFileException goneMeanwhile) {
+            return 0;
+        }
+    }
+
+    private static void deleteLockIfFree(Path lockFile) throws IOException {
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                Files.deleteIfExists(lockFile);
+                lock.release();
+            }
+        } catch (OverlappingFileLockException | java.nio.file.NoSuchFileException stillHeldOrGone) {
+            // held by this process, or deleted by another cleaner: nothing to do
+        }
     }
 
     /** The folder itself, as an absolute path. */

@@ -28,7 +28,8 @@ import org.bptt.reports.csv.VerifyTables;
  * </pre>
  * Use: {@link #start}, then {@link #add} for each result as it finishes, then {@link #finish}. A run that stops
  * early (exception, Ctrl-C) still has run.json, every table row and every Allure result added before it stopped;
- * {@link #close()} flushes the tables without generating the report.
+ * {@link #close()} flushes the tables without generating the report, and {@link #stop()} (for a shutdown hook) does
+ * so in an order that leaves no half-written file whatever the other threads are doing.
  */
 public final class VerifyReport implements AutoCloseable {
 
@@ -41,6 +42,8 @@ public final class VerifyReport implements AutoCloseable {
     private final AllureResults allure;
     private final List<Path> charts = new ArrayList<>();
     private Provenance provenance;
+    /** Set by {@link #stop()}: results that arrive later are not written (the process is about to halt). */
+    private boolean stopped;
 
     private VerifyReport(RunFolder run, Provenance provenance, Clock clock) throws IOException {
         this.run = run;
@@ -75,6 +78,9 @@ public final class VerifyReport implements AutoCloseable {
      * Allure result with attachments.
      */
     public synchronized void add(CaseResult result) throws IOException {
+        if (stopped) {
+            return;
+        }
         tables.add(result);
         Optional<Path> chart = VerifyCharts.writeCaseChart(run, result);
         chart.ifPresent(charts::add);
@@ -98,6 +104,22 @@ public final class VerifyReport implements AutoCloseable {
                 List.of(tables.path(VerifyTables.CASES_FILE), tables.path(VerifyTables.QUANTITIES_FILE),
                         tables.path(VerifyTables.TIMINGS_FILE)),
                 List.copyOf(charts), reportIndex, run.resolve(AllureReport.SINGLE_FILE));
+    }
+
+    /**
+     * For a shutdown hook (Ctrl-C, SIGTERM): stops writing results (waiting for the one being written), then waits
+     * for every other write in flight and refuses later ones ({@link WriteGate#stopAfter}), then writes the
+     * tables one last time and deletes what earlier, killed writes left behind. The process halts when the hook
+     * returns; whatever its other threads do then, they can no longer start a file.
+     */
+    public void stop() throws IOException {
+        synchronized (this) {
+            stopped = true;
+        }
+        WriteGate.PROCESS.stopAfter(() -> {
+            tables.flush();
+            run.deleteUnfinishedWrites();
+        });
     }
 
     /** Flushes the tables; safe to call after {@link #finish()}. */

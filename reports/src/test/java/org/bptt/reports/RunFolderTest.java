@@ -40,6 +40,40 @@ class RunFolderTest {
     }
 
     @Test
+    void theNextRunDeletesWhatAKilledRunLeftButNeverTouchesARunThatStillGoes() throws IOException {
+        // A run killed outright: its folder and its lock file, which no process holds any more.
+        Path killed = Files.createDirectories(root.resolve("20250101-000000-verify/allure-results"));
+        Files.writeString(root.resolve(".20250101-000000-verify.lock"), "");
+        Files.writeString(killed.resolve(".abc-result.json.123.tmp"), "{\"half");
+        Files.writeString(killed.resolve("abc-result.json"), "{}");
+        Files.writeString(killed.resolveSibling(".verify-cases.csv.456.tmp"), "case_id\nhalf a ro");
+        // A run of this process that is still going: its lock is held.
+        RunFolder live = RunFolder.create(root, "verify", CLOCK);
+        Files.writeString(live.resolve(".verify-cases.csv.789.tmp"), "being written");
+
+        RunFolder next = RunFolder.create(root, "verify", CLOCK);
+
+        assertEquals(List.of("abc-result.json"), fileNames(killed));
+        assertEquals(List.of("allure-results"), fileNames(killed.getParent()));
+        assertTrue(Files.exists(live.resolve(".verify-cases.csv.789.tmp")), "a live run's write was deleted");
+        assertTrue(Files.notExists(root.resolve(".20250101-000000-verify.lock")), "the dead run's lock file stays");
+        assertTrue(Files.exists(root.resolve("." + live.name() + ".lock")));
+        assertTrue(Files.exists(root.resolve("." + next.name() + ".lock")));
+    }
+
+    @Test
+    void openingAFolderOfAKilledRunDeletesItsUnfinishedWrites() throws IOException {
+        Path killed = Files.createDirectories(root.resolve("20250101-000000-verify"));
+        Files.writeString(root.resolve(".20250101-000000-verify.lock"), "");
+        Files.writeString(killed.resolve(".verify-cases.csv.456.tmp"), "case_id\nhalf a ro");
+        Files.writeString(killed.resolve("verify-cases.csv"), "case_id\n");
+
+        RunFolder.open(killed);
+
+        assertEquals(List.of("verify-cases.csv"), fileNames(killed));
+    }
+
+    @Test
     void namesTheFolderByStartTimeAndCommandAndKeepsNamesUnique() throws IOException {
         RunFolder first = RunFolder.create(root.resolve("out"), "verify", CLOCK);
         RunFolder second = RunFolder.create(root.resolve("out"), "verify", CLOCK);

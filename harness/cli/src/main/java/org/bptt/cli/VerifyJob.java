@@ -73,11 +73,10 @@ final class VerifyJob {
                      (long) (cases.size() + truncatedCases.size()) * implementations.size(), log)) {
             // Ctrl-C: write the rows of every case finished so far, and leave no half-written file behind.
             Thread flushOnExit = new Thread(() -> {
-                report.close();
                 try {
-                    run.deleteUnfinishedWrites();
+                    report.stop();
                 } catch (IOException | RuntimeException e) {
-                    log.println("could not tidy " + run.path() + ": " + e.getMessage());
+                    log.println("could not write the last rows to " + run.path() + ": " + e.getMessage());
                 }
             }, "flush-tables-on-exit");
             Runtime.getRuntime().addShutdownHook(flushOnExit);

@@ -78,15 +78,10 @@ public final class AllureReport {
         requireResults(resultsDirectory);
         copyHistory(historyFrom, resultsDirectory);
         Path target = reportDirectory.toAbsolutePath();
-        Path building = AtomicFiles.createTemporaryDirectoryFor(target);
-        try {
+        AtomicFiles.writeDirectory(target, building -> {
             new ReportGenerator(configuration()).generate(building, List.of(resultsDirectory));
             removeAnalytics(building.resolve("index.html"));
-            AtomicFiles.replaceDirectory(building, target);
-        } catch (RuntimeException | IOException e) {
-            AtomicFiles.deleteTree(building);
-            throw e;
-        }
+        });
         return target.resolve("index.html");
     }
 
@@ -98,15 +93,12 @@ public final class AllureReport {
     public static Path generateSingleFile(Path resultsDirectory, Path htmlFile) throws IOException {
         requireResults(resultsDirectory);
         Path target = htmlFile.toAbsolutePath();
-        Path building = AtomicFiles.createTemporaryDirectoryFor(target);
-        try {
+        AtomicFiles.writeFromScratch(target, building -> {
             new ReportGenerator(configuration()).generateSingleFile(building, List.of(resultsDirectory));
             Path index = building.resolve("index.html");
             removeAnalytics(index);
-            AtomicFiles.copy(index, target);
-        } finally {
-            AtomicFiles.deleteTree(building);
-        }
+            return index;
+        });
         return target;
     }
 
