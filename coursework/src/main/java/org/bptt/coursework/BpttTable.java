@@ -3,6 +3,7 @@ package org.bptt.coursework;
 import java.util.ArrayList;
 import java.util.List;
 import org.bptt.api.Case;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.bptt.reference.GradientDecomposition;
@@ -66,9 +67,9 @@ public record BpttTable(List<Row> rows, List<LagNorms> lags) {
             for (Row row : rows) {
                 if (row.lag() == lag) {
                     terms++;
-                    addInto(sumW, row.gradients().W());
-                    addInto(sumU, row.gradients().U());
-                    largest = Math.max(largest, row.gradients().W().norm());
+                    addInto(sumW, row.gradients().get(ParameterNames.W));
+                    addInto(sumU, row.gradients().get(ParameterNames.U));
+                    largest = Math.max(largest, row.gradients().get(ParameterNames.W).norm());
                 }
             }
             if (terms > 0) {

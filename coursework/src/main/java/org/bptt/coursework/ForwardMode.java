@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bptt.api.Activation;
 import org.bptt.api.Case;
+import org.bptt.api.ParameterNames;
 
 /**
  * Forward-mode differentiation of the hidden states with respect to U, W and b: the real-time recurrent learning
@@ -49,7 +50,7 @@ public final class ForwardMode {
         Case source = tape.source();
         int steps = source.batch().steps();
         int hiddenSize = source.spec().hiddenSize();
-        double[][] w = SmallMatrices.of(source.parameters().W());
+        double[][] w = SmallMatrices.of(source.parameters().get(ParameterNames.W));
         int rows = hiddenSize;
         int columns = switch (parameter) {
             case "U" -> source.spec().inputSize();

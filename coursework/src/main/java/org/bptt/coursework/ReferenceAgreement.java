@@ -3,6 +3,7 @@ package org.bptt.coursework;
 import java.util.ArrayList;
 import java.util.List;
 import org.bptt.api.DataType;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.bptt.core.compare.IndexLabels;
@@ -26,7 +27,7 @@ public record ReferenceAgreement(List<QuantityComparison> comparisons) {
         comparisons.add(comparator.compareScalar("L (tape)", explanation.reference().loss(),
                 explanation.tape().node("L").value()[0][0], DataType.FLOAT64, steps));
         Parameters reference = explanation.reference().parameterGradients();
-        for (String parameter : Parameters.NAMES) {
+        for (String parameter : ParameterNames.ALL) {
             Tensor expected = reference.get(parameter);
             if (expected == null) {
                 continue;

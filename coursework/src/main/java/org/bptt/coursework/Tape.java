@@ -11,6 +11,7 @@ import org.bptt.api.Case;
 import org.bptt.api.Head;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 
 /**
@@ -125,7 +126,7 @@ public final class Tape {
         Integer previousHidden = null;                                                // h_{t-1}; null while h_{-1} = 0
         List<Integer> lossTerms = new ArrayList<>();
         for (int t = 0; t < steps; t++) {
-            int u = leafOnce("U", parameters.U());
+            int u = leafOnce("U", parameters.get(ParameterNames.U));
             int x = leaf("x_" + t, SmallMatrices.column(batch.inputs().data(), batch.inputs().offset(0, t, 0), d));
             List<Integer> preActivationTerms = new ArrayList<>();
             preActivationTerms.add(product("U x_" + t, u, x));                                      // U x_t
@@ -133,11 +134,11 @@ public final class Tape {
                 previousHidden = leaf("h_{-1}", SmallMatrices.column(batch.initialState().data(), 0, spec.hiddenSize()));
             }
             if (previousHidden != null) {
-                int w = leafOnce("W", parameters.W());
+                int w = leafOnce("W", parameters.get(ParameterNames.W));
                 preActivationTerms.add(product("W " + hName(t - 1), w, previousHidden));             // W h_{t-1}
             }
             if (spec.biases()) {
-                preActivationTerms.add(leafOnce("b", parameters.b()));                               // b
+                preActivationTerms.add(leafOnce("b", parameters.get(ParameterNames.B)));                               // b
             }
             int preActivation = sum("a_" + t, preActivationTerms);                                 // a_t
             int hidden = add("h_" + t, Operation.ACTIVATION, new int[] {preActivation},
@@ -171,11 +172,11 @@ public final class Tape {
     private int outputLayer(int t, int hidden) {
         ModelSpec spec = source.spec();
         Parameters parameters = source.parameters();
-        int v = leafOnce("V", parameters.V());
+        int v = leafOnce("V", parameters.get(ParameterNames.V));
         List<Integer> logitTerms = new ArrayList<>();
         logitTerms.add(product("V h_" + t, v, hidden));                                             // V h_t
         if (spec.biases()) {
-            logitTerms.add(leafOnce("c", parameters.c()));                                           // c
+            logitTerms.add(leafOnce("c", parameters.get(ParameterNames.C)));                                           // c
         }
         int logits = sum("o_" + t, logitTerms);                                                     // o_t
         double[][] target = target(t);

@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import org.bptt.api.GradientResult;
 import org.bptt.api.ParameterNames;
-import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 
 /** Elementwise comparisons that name the tensor, the index, both values and the error when they fail. */

@@ -60,7 +60,7 @@ class VectorFileTest {
         vector.write(second);
         assertEquals(vector, VectorFile.read(first));
         assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(second));
-        assertTrue(Files.readString(first).startsWith("{\n  \"format\": \"bptt-conformance-vector\",\n  \"formatVersion\": 1,\n"));
+        assertTrue(Files.readString(first).startsWith("{\n  \"format\": \"bptt-conformance-vector\",\n  \"formatVersion\": 2,\n"));
     }
 
     @Test
@@ -77,12 +77,12 @@ class VectorFileTest {
 
     @Test
     void aNewerFormatVersionIsRefusedNamingTheFileAndTheVersionUnderstood() throws IOException {
-        Path file = folder.resolve("v2.json");
+        Path file = folder.resolve("v3.json");
         ObjectNode json = vectorOf(Suite.QUICK.cases(1).get(0), null).toJson();
-        json.put("formatVersion", 2);
+        json.put("formatVersion", 3);
         VectorFile.writeJson(file, json);
         InvalidInputException error = assertThrows(InvalidInputException.class, () -> VectorFile.read(file));
-        assertEquals(file + ": formatVersion 2 is newer than this bptt-harness reads (1); use a newer bptt-harness", error.getMessage());
+        assertEquals(file + ": formatVersion 3 is newer than this bptt-harness reads (2); use a newer bptt-harness", error.getMessage());
     }
 
     @Test
