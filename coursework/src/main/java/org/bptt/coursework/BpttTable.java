@@ -30,7 +30,7 @@ public record BpttTable(List<Row> rows, List<LagNorms> lags) {
      *
      * @param lossStep t
      * @param step     k
-     * @param gradients ∂J(t)/∂θ|_(k) for every parameter (b and c null without biases)
+     * @param gradients ∂J(t)/∂θ|_(k) for every parameter the model has (no b and c without biases)
      */
     public record Row(int lossStep, int step, Parameters gradients) {
         public int lag() {

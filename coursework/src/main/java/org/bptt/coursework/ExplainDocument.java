@@ -167,8 +167,8 @@ final class ExplainDocument {
                     SmallMatrices.format(SmallMatrices.of(row.gradients().get(ParameterNames.W))), SmallMatrices.number(row.gradients().get(ParameterNames.W).norm()),
                     SmallMatrices.number(row.gradients().get(ParameterNames.U).norm())));
         }
-        rows.add(List.of("Σ", "", "", SmallMatrices.format(SmallMatrices.of(table.sum("W"))), SmallMatrices.number(table.sum("W").norm()),
-                SmallMatrices.number(table.sum("U").norm())));
+        rows.add(List.of("Σ", "", "", SmallMatrices.format(SmallMatrices.of(table.sum(ParameterNames.W))), SmallMatrices.number(table.sum(ParameterNames.W).norm()),
+                SmallMatrices.number(table.sum(ParameterNames.U).norm())));
         List<List<String>> lags = new ArrayList<>();
         for (BpttTable.LagNorms lag : table.lags()) {
             lags.add(List.of(Integer.toString(lag.lag()), Integer.toString(lag.terms()), SmallMatrices.number(lag.normOfSumW()),
