@@ -31,9 +31,9 @@ import org.bptt.json.CaseCodec;
  * per line on its stdout; cases and results in the JSON of {@link CaseCodec}).
  *
  * <p>The hello settles the protocol version: it is sent as version 1 (it is the same in every version, so a program
- * of any version answers it) with the versions this plugin speaks, {@code "protocols": [1, 2]}; the program answers
- * with the version it chose, {@code "protocol": N} (none: 1, a program written for version 1). Every later request
- * carries that version and its case is in {@link CaseCodec}'s form of the same number.
+ * of any version answers it) with the versions this plugin speaks ({@code "protocols"}, 1 to {@link #PROTOCOL_VERSION});
+ * the program answers with the version it chose, {@code "protocol": N} (none: 1, a program written for version 1).
+ * Every later request carries that version, and its case is in {@link CaseCodec}'s form of the same number.
  *
  * <p>Each failure of a call is an {@link ExternalProcessException} naming the command, the call, the case and what
  * went wrong, so the harness reports that case as a plugin error and goes on: the process could not be (re)started,
@@ -297,7 +297,8 @@ public final class ExternalRnn implements RnnImplementation, AutoCloseable {
                     hello.toString());
         }
         JsonNode chosen = hello.get("protocol");
-        if (chosen != null && !(chosen.canConvertToInt() && chosen.intValue() >= 1 && chosen.intValue() <= PROTOCOL_VERSION)) {
+        if (chosen != null && !(chosen.isIntegralNumber() && chosen.canConvertToInt() && chosen.intValue() >= 1
+                && chosen.intValue() <= PROTOCOL_VERSION)) {
             throw breakProtocol(where, "answered the hello with protocol " + chosen + ", but bptt speaks versions 1 to "
                     + PROTOCOL_VERSION, hello.toString());
         }
