@@ -9,8 +9,13 @@ so that an implementation only supplies two functions:
                         "inputGradients": .., "initialStateGradients": .., "hiddenStateGradients": ..}
 
 `case` is the request's JSON case (a dict) with every tensor {"shape": [...], "data": [...]} replaced by
-tensor_factory(shape, flat_data) (by default a Tensor(shape, data) named tuple). Results may hold any array with
-`.shape` and `.reshape(-1).tolist()` (NumPy arrays, PyTorch tensors) or None for an absent optional tensor.
+tensor_factory(shape, flat_data) (by default a Tensor(shape, data) named tuple). Its spec names the cell
+(case["spec"]["cell"], "elman"); its parameters are the ones the model has (no "b" and "c" without biases). Results
+may hold any array with `.shape` and `.reshape(-1).tolist()` (NumPy arrays, PyTorch tensors) or None for an absent
+tensor (the gradient of a parameter the model does not have may be None or left out).
+
+This module speaks protocol versions 1 and 2 and takes the newest that bptt offers at the hello; a version-1 case
+(from a bptt older than protocol 2) is handed over in version 2's terms, with the cell "elman" that version 1 implied.
 
 Anything the program prints for humans must go to stderr: stdout carries the protocol only. An exception raised by
 forward/gradients is answered as {"ok": false, "error": "..."}: bptt reports the case as a plugin error and goes on.
@@ -20,7 +25,7 @@ import sys
 import traceback
 from collections import namedtuple
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSIONS = (1, 2)
 
 Tensor = namedtuple("Tensor", ["shape", "data"])
 
@@ -81,14 +86,21 @@ def serve(name, version, capabilities, forward, gradients, tensor_factory=Tensor
         request_id = request.get("id")
         op = request.get("op")
         try:
-            if request.get("protocol") != PROTOCOL_VERSION:
-                raise ValueError("this program speaks protocol %d, the request is protocol %r"
-                                 % (PROTOCOL_VERSION, request.get("protocol")))
+            if request.get("protocol") not in PROTOCOL_VERSIONS:
+                raise ValueError("this program speaks protocols %s, the request is protocol %r"
+                                 % (PROTOCOL_VERSIONS, request.get("protocol")))
             if op == "hello":
+                # The hello comes as version 1 with the versions bptt speaks ("protocols"; absent before version 2).
+                offered = [v for v in request.get("protocols", [1]) if v in PROTOCOL_VERSIONS]
+                if not offered:
+                    raise ValueError("bptt offers protocols %r, this program speaks %s"
+                                     % (request.get("protocols"), PROTOCOL_VERSIONS))
                 _write({"id": request_id, "ok": True, "name": name, "version": version,
-                        "capabilities": list(capabilities)})
+                        "capabilities": list(capabilities), "protocol": max(offered)})
             elif op in ("forward", "gradients"):
                 case = decode_tensors(request["case"], tensor_factory)
+                if request["protocol"] == 1:
+                    case["spec"]["cell"] = "elman"  # version 1 knew only the Elman cell and did not name it
                 result = forward(case) if op == "forward" else gradients(case)
                 _write({"id": request_id, "ok": True, "result": encode_tensors(result)})
             elif op == "bye":
@@ -100,6 +112,13 @@ def serve(name, version, capabilities, forward, gradients, tensor_factory=Tensor
         except Exception as error:  # the case fails, the program goes on
             traceback.print_exc(file=sys.stderr)
             _write({"id": request_id, "ok": False, "error": "%s: %s" % (type(error).__name__, error)})
+
+
+def require_cell(case, cells):
+    """Raises ValueError (answered "ok": false) when the case's cell is not one of `cells`."""
+    cell = case["spec"]["cell"]
+    if cell not in cells:
+        raise ValueError("this program implements the cells %s, not %r" % (list(cells), cell))
 
 
 def import_or_explain(module, debian_package):

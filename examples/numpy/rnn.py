@@ -56,6 +56,7 @@ class Model:
     """The weights and the pieces of a case that every sequence shares."""
 
     def __init__(self, case):
+        protocol.require_cell(case, ["elman"])  # any other cell is refused with "ok": false
         spec = case["spec"]
         p = case["parameters"]
         self.U, self.W, self.V = p["U"], p["W"], p["V"]

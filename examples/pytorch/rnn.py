@@ -43,6 +43,7 @@ class Model:
     """nn.RNN and nn.Linear holding a case's weights, and the case's batch."""
 
     def __init__(self, case):
+        protocol.require_cell(case, ["elman"])  # any other cell is refused with "ok": false
         spec = case["spec"]
         p = case["parameters"]
         self.spec = spec

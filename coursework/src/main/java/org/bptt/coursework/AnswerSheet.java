@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bptt.api.Activation;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.Head;
 import org.bptt.api.InvalidInputException;
@@ -86,7 +87,7 @@ public record AnswerSheet(ExplainCase example, TolerancePolicy tolerance, Map<St
         int outputSize = integer(specNode, "outputSize", head == Head.LAST_STEP_SIGMOID ? 1 : DEFAULT_SPEC.outputSize(), source);
         ModelSpec spec;
         try {
-            spec = new ModelSpec(integer(specNode, "inputSize", DEFAULT_SPEC.inputSize(), source),
+            spec = new ModelSpec(Cell.ELMAN, integer(specNode, "inputSize", DEFAULT_SPEC.inputSize(), source),
                     integer(specNode, "hiddenSize", DEFAULT_SPEC.hiddenSize(), source), outputSize,
                     specNode.has("activation") ? Activation.parse(text(specNode, "activation", source, "spec.activation"))
                             : DEFAULT_SPEC.activation(),

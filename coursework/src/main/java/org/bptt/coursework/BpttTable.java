@@ -3,6 +3,7 @@ package org.bptt.coursework;
 import java.util.ArrayList;
 import java.util.List;
 import org.bptt.api.Case;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.bptt.reference.GradientDecomposition;
@@ -29,7 +30,7 @@ public record BpttTable(List<Row> rows, List<LagNorms> lags) {
      *
      * @param lossStep t
      * @param step     k
-     * @param gradients ∂J(t)/∂θ|_(k) for every parameter (b and c null without biases)
+     * @param gradients ∂J(t)/∂θ|_(k) for every parameter the model has (no b and c without biases)
      */
     public record Row(int lossStep, int step, Parameters gradients) {
         public int lag() {
@@ -66,9 +67,9 @@ public record BpttTable(List<Row> rows, List<LagNorms> lags) {
             for (Row row : rows) {
                 if (row.lag() == lag) {
                     terms++;
-                    addInto(sumW, row.gradients().W());
-                    addInto(sumU, row.gradients().U());
-                    largest = Math.max(largest, row.gradients().W().norm());
+                    addInto(sumW, row.gradients().get(ParameterNames.W));
+                    addInto(sumU, row.gradients().get(ParameterNames.U));
+                    largest = Math.max(largest, row.gradients().get(ParameterNames.W).norm());
                 }
             }
             if (terms > 0) {

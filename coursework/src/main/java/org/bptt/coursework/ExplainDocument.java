@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.bptt.api.Case;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.core.compare.QuantityComparison;
 
@@ -163,11 +164,11 @@ final class ExplainDocument {
         List<List<String>> rows = new ArrayList<>();
         for (BpttTable.Row row : table.rows()) {
             rows.add(List.of(Integer.toString(row.lossStep()), Integer.toString(row.step()), Integer.toString(row.lag()),
-                    SmallMatrices.format(SmallMatrices.of(row.gradients().W())), SmallMatrices.number(row.gradients().W().norm()),
-                    SmallMatrices.number(row.gradients().U().norm())));
+                    SmallMatrices.format(SmallMatrices.of(row.gradients().get(ParameterNames.W))), SmallMatrices.number(row.gradients().get(ParameterNames.W).norm()),
+                    SmallMatrices.number(row.gradients().get(ParameterNames.U).norm())));
         }
-        rows.add(List.of("Σ", "", "", SmallMatrices.format(SmallMatrices.of(table.sum("W"))), SmallMatrices.number(table.sum("W").norm()),
-                SmallMatrices.number(table.sum("U").norm())));
+        rows.add(List.of("Σ", "", "", SmallMatrices.format(SmallMatrices.of(table.sum(ParameterNames.W))), SmallMatrices.number(table.sum(ParameterNames.W).norm()),
+                SmallMatrices.number(table.sum(ParameterNames.U).norm())));
         List<List<String>> lags = new ArrayList<>();
         for (BpttTable.LagNorms lag : table.lags()) {
             lags.add(List.of(Integer.toString(lag.lag()), Integer.toString(lag.terms()), SmallMatrices.number(lag.normOfSumW()),

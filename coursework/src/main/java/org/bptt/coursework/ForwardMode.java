@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bptt.api.Activation;
 import org.bptt.api.Case;
+import org.bptt.api.ParameterNames;
 
 /**
  * Forward-mode differentiation of the hidden states with respect to U, W and b: the real-time recurrent learning
@@ -24,7 +25,7 @@ import org.bptt.api.Case;
 public final class ForwardMode {
 
     /** The parameters the recursion differentiates by (those that exist in the model). */
-    public static final List<String> PARAMETERS = List.of("U", "W", "b");
+    public static final List<String> PARAMETERS = List.of(ParameterNames.U, ParameterNames.W, ParameterNames.B);
 
     private final Tape tape;
     /** jacobians.get(parameter)[t][i][p][q]; for b, q has size 1. */
@@ -38,7 +39,7 @@ public final class ForwardMode {
     public static ForwardMode of(Tape tape) {
         ForwardMode mode = new ForwardMode(tape);
         for (String parameter : PARAMETERS) {
-            if (!parameter.equals("b") || tape.source().spec().biases()) {
+            if (tape.source().spec().parameter(parameter) != null) {
                 mode.jacobians.put(parameter, mode.recurse(parameter));
             }
         }
@@ -49,11 +50,11 @@ public final class ForwardMode {
         Case source = tape.source();
         int steps = source.batch().steps();
         int hiddenSize = source.spec().hiddenSize();
-        double[][] w = SmallMatrices.of(source.parameters().W());
+        double[][] w = SmallMatrices.of(source.parameters().get(ParameterNames.W));
         int rows = hiddenSize;
         int columns = switch (parameter) {
-            case "U" -> source.spec().inputSize();
-            case "W" -> hiddenSize;
+            case ParameterNames.U -> source.spec().inputSize();
+            case ParameterNames.W -> hiddenSize;
             default -> 1;
         };
         double[][][][] result = new double[steps][hiddenSize][rows][columns];
@@ -83,8 +84,8 @@ public final class ForwardMode {
     private double[][] sourceVector(String parameter, int t) {
         int hiddenSize = tape.source().spec().hiddenSize();
         return switch (parameter) {
-            case "U" -> tape.node("x_" + t).value();
-            case "W" -> t == 0 && tape.indexOf("h_{-1}") < 0 ? new double[hiddenSize][1] : tape.node(Tape.hName(t - 1)).value();
+            case ParameterNames.U -> tape.node("x_" + t).value();
+            case ParameterNames.W -> t == 0 && tape.indexOf("h_{-1}") < 0 ? new double[hiddenSize][1] : tape.node(Tape.hName(t - 1)).value();
             default -> new double[][] {{1.0}};
         };
     }
@@ -145,12 +146,12 @@ public final class ForwardMode {
     /** The recursion written for step t and θ, e.g. {@code ∂h_1/∂U = f'(a_1) ⊙ (x_1 ⊗ e + W ∂h_0/∂U)}. */
     public static String formula(String parameter, int t) {
         String source = switch (parameter) {
-            case "U" -> "x_" + t + " ⊗ e";
-            case "W" -> Tape.hName(t - 1) + " ⊗ e";
+            case ParameterNames.U -> "x_" + t + " ⊗ e";
+            case ParameterNames.W -> Tape.hName(t - 1) + " ⊗ e";
             default -> "I";
         };
         String recurrent = t == 0 ? "" : " + W ∂h_" + (t - 1) + "/∂" + parameter;
-        String factor = t == 0 && parameter.equals("b") ? source : "(" + source + recurrent + ")";
+        String factor = t == 0 && parameter.equals(ParameterNames.B) ? source : "(" + source + recurrent + ")";
         return "∂h_" + t + "/∂" + parameter + " = f'(a_" + t + ") ⊙ " + factor;
     }
 

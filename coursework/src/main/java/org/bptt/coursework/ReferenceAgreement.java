@@ -2,6 +2,7 @@ package org.bptt.coursework;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.bptt.api.DataType;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
@@ -26,11 +27,9 @@ public record ReferenceAgreement(List<QuantityComparison> comparisons) {
         comparisons.add(comparator.compareScalar("L (tape)", explanation.reference().loss(),
                 explanation.tape().node("L").value()[0][0], DataType.FLOAT64, steps));
         Parameters reference = explanation.reference().parameterGradients();
-        for (String parameter : Parameters.NAMES) {
-            Tensor expected = reference.get(parameter);
-            if (expected == null) {
-                continue;
-            }
+        for (Map.Entry<String, Tensor> gradient : reference.byName().entrySet()) {
+            String parameter = gradient.getKey();
+            Tensor expected = gradient.getValue();
             boolean vector = expected.rank() == 1;
             IndexLabels labels = IndexLabels.generic(expected.rank());
             comparisons.add(comparator.compare("dL/d" + parameter + " (reverse sweep)", expected,

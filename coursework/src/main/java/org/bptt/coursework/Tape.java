@@ -11,7 +11,7 @@ import org.bptt.api.Case;
 import org.bptt.api.Head;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.ModelSpec;
-import org.bptt.api.Parameters;
+import org.bptt.api.ParameterNames;
 
 /**
  * The Wengert list (tape) of the forward pass of one sequence, at the level of matrices and vectors, and its
@@ -118,14 +118,13 @@ public final class Tape {
 
     private void forward() {
         ModelSpec spec = source.spec();
-        Parameters parameters = source.parameters();
         Batch batch = source.batch();
         int steps = batch.steps();
         int d = spec.inputSize();
         Integer previousHidden = null;                                                // h_{t-1}; null while h_{-1} = 0
         List<Integer> lossTerms = new ArrayList<>();
         for (int t = 0; t < steps; t++) {
-            int u = leafOnce("U", parameters.U());
+            int u = parameterLeaf(ParameterNames.U);
             int x = leaf("x_" + t, SmallMatrices.column(batch.inputs().data(), batch.inputs().offset(0, t, 0), d));
             List<Integer> preActivationTerms = new ArrayList<>();
             preActivationTerms.add(product("U x_" + t, u, x));                                      // U x_t
@@ -133,11 +132,11 @@ public final class Tape {
                 previousHidden = leaf("h_{-1}", SmallMatrices.column(batch.initialState().data(), 0, spec.hiddenSize()));
             }
             if (previousHidden != null) {
-                int w = leafOnce("W", parameters.W());
+                int w = parameterLeaf(ParameterNames.W);
                 preActivationTerms.add(product("W " + hName(t - 1), w, previousHidden));             // W h_{t-1}
             }
             if (spec.biases()) {
-                preActivationTerms.add(leafOnce("b", parameters.b()));                               // b
+                preActivationTerms.add(parameterLeaf(ParameterNames.B));                              // b
             }
             int preActivation = sum("a_" + t, preActivationTerms);                                 // a_t
             int hidden = add("h_" + t, Operation.ACTIVATION, new int[] {preActivation},
@@ -170,12 +169,11 @@ public final class Tape {
     /** o_t = V h_t + c, y_t and J_t; returns the index of J_t. */
     private int outputLayer(int t, int hidden) {
         ModelSpec spec = source.spec();
-        Parameters parameters = source.parameters();
-        int v = leafOnce("V", parameters.V());
+        int v = parameterLeaf(ParameterNames.V);
         List<Integer> logitTerms = new ArrayList<>();
         logitTerms.add(product("V h_" + t, v, hidden));                                             // V h_t
         if (spec.biases()) {
-            logitTerms.add(leafOnce("c", parameters.c()));                                           // c
+            logitTerms.add(parameterLeaf(ParameterNames.C));                                        // c
         }
         int logits = sum("o_" + t, logitTerms);                                                     // o_t
         double[][] target = target(t);
@@ -334,9 +332,10 @@ public final class Tape {
         };
     }
 
-    private int leafOnce(String name, org.bptt.api.Tensor parameter) {
+    /** The leaf of the parameter called {@code name}, named after it, added where it is first used. */
+    private int parameterLeaf(String name) {
         Integer existing = byName.get(name);
-        return existing != null ? existing : leaf(name, SmallMatrices.of(parameter));
+        return existing != null ? existing : leaf(name, SmallMatrices.of(source.parameters().get(name)));
     }
 
     private int leaf(String name, double[][] value) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bptt.api.InvalidInputException;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Tensor;
 
 /**
@@ -78,16 +79,16 @@ public final class TapeQuantities {
             require(t < steps, name, "step " + t + " is outside 0 … " + (steps - 1));
             require(forwardMode.parameters().contains(parameter), name, "the model has no " + parameter);
             double[][][] jacobian = forwardMode.jacobian(parameter, t);
-            return new Quantity(name, jacobianTensor(jacobian, parameter.equals("b")), forwardModePosition(t, parameter),
+            return new Quantity(name, jacobianTensor(jacobian, parameter.equals(ParameterNames.B)), forwardModePosition(t, parameter),
                     forwardModeDependencies(t, parameter));
         }
         if (key.startsWith("dL/d")) {
             String target = key.substring(4);
-            if (List.of("U", "W", "b", "V", "c").contains(target) && !nodeByKey.containsKey(target)) {
+            if (ParameterNames.isKnown(target) && !nodeByKey.containsKey(target)) {
                 double[][] gradient = tape.parameterGradient(target);
                 require(gradient != null, name, "the model has no " + target);
                 BitSet none = new BitSet();                                      // never used: zero, depends on nothing
-                return new Quantity(name, SmallMatrices.toTensor(gradient, target.equals("b") || target.equals("c")),
+                return new Quantity(name, SmallMatrices.toTensor(gradient, List.of(ParameterNames.B, ParameterNames.C).contains(target)),
                         reversePosition(0), none);
             }
             int node = node(target, name);
@@ -127,7 +128,7 @@ public final class TapeQuantities {
     public List<String> examples() {
         List<String> names = new ArrayList<>(tape.names());
         names.add("dL/d<any of those>");
-        names.add("dh_t/dU, dh_t/dW" + (forwardMode.parameters().contains("b") ? ", dh_t/db" : ""));
+        names.add("dh_t/dU, dh_t/dW" + (forwardMode.parameters().contains(ParameterNames.B) ? ", dh_t/db" : ""));
         return names;
     }
 
@@ -197,7 +198,7 @@ public final class TapeQuantities {
         Tape.Node described = tape.nodes().get(node);
         return switch (described.operation()) {
             case CROSS_ENTROPY, BINARY_CROSS_ENTROPY, REDUCTION -> new Tensor(new int[0], new double[] {value[0][0]});
-            case LEAF -> SmallMatrices.toTensor(value, !List.of("U", "W", "V").contains(described.name()));
+            case LEAF -> SmallMatrices.toTensor(value, !List.of(ParameterNames.U, ParameterNames.W, ParameterNames.V).contains(described.name()));
             default -> SmallMatrices.toTensor(value, true);
         };
     }

@@ -11,6 +11,7 @@ import org.bptt.api.Case;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.InvalidInputException;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Tensor;
 import org.bptt.reference.ReferenceAggregatedRnn;
 import org.junit.jupiter.api.Test;
@@ -59,9 +60,9 @@ class AnswerCheckTest {
                 + "\"h_1\": " + json(row(forward.hiddenStates(), 1)) + ", "
                 + "\"y_2\": " + json(row(forward.outputs(), 2)) + ", "
                 + "\"L\": " + forward.loss() + ", "
-                + "\"dL/dW\": " + json(gradients.parameterGradients().W()) + ", "
-                + "\"∂L/∂U\": " + json(gradients.parameterGradients().U()) + ", "
-                + "\"dL/db\": " + json(gradients.parameterGradients().b()) + ", "
+                + "\"dL/dW\": " + json(gradients.parameterGradients().get(ParameterNames.W)) + ", "
+                + "\"∂L/∂U\": " + json(gradients.parameterGradients().get(ParameterNames.U)) + ", "
+                + "\"dL/db\": " + json(gradients.parameterGradients().get(ParameterNames.B)) + ", "
                 + "\"dL/dh_0\": " + json(row(gradients.hiddenStateGradients(), 0)) + "}}");
         assertTrue(check.allRight(), () -> check.results().stream().map(AnswerCheck.Result::describe).toList().toString());
         assertEquals(7, check.results().size());
@@ -103,7 +104,7 @@ class AnswerCheckTest {
 
     @Test
     void aWrongGradientWithRightStatesDepartsInTheReverseSweepAtItsAdjoint() {
-        Tensor dW = gradients.parameterGradients().W().copy();
+        Tensor dW = gradients.parameterGradients().get(ParameterNames.W).copy();
         dW.data()[2] *= -1;   // the sign of dL/dW[1][0] flipped, a classic slip
         AnswerCheck check = check("{" + SPEC + ", \"answers\": {\"h_1\": " + json(row(forward.hiddenStates(), 1))
                 + ", \"dL/dW\": " + json(dW) + "}}");

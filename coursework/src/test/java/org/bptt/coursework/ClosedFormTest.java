@@ -3,6 +3,7 @@ package org.bptt.coursework;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.bptt.api.Activation;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ClosedFormTest {
 
     private static ModelSpec spec(Activation activation, Head head, boolean biases) {
-        return new ModelSpec(2, 2, head == Head.LAST_STEP_SIGMOID ? 1 : 2, activation, head, biases, LossReduction.SUM,
+        return new ModelSpec(Cell.ELMAN, 2, 2, head == Head.LAST_STEP_SIGMOID ? 1 : 2, activation, head, biases, LossReduction.SUM,
                 DataType.FLOAT64);
     }
 

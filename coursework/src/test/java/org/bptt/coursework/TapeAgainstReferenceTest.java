@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.bptt.api.Activation;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.bptt.core.compare.IndexLabels;
@@ -45,7 +47,7 @@ class TapeAgainstReferenceTest {
                             int h = 1 + random.nextInt(3);
                             int k = head == Head.LAST_STEP_SIGMOID ? 1 : 1 + random.nextInt(3);
                             int steps = 1 + random.nextInt(4);
-                            ModelSpec spec = new ModelSpec(d, h, k, activation, head, biases, reduction, DataType.FLOAT64);
+                            ModelSpec spec = new ModelSpec(Cell.ELMAN, d, h, k, activation, head, biases, reduction, DataType.FLOAT64);
                             examples.add(new ExplainCase(spec, steps, initialState, random.nextLong()));
                         }
                     }
@@ -64,7 +66,7 @@ class TapeAgainstReferenceTest {
             String where = example.describe();
             assertPasses(COMPARATOR.compareScalar("L", reference.loss(), tape.node("L").value()[0][0], DataType.FLOAT64,
                     example.steps()), where);
-            for (String parameter : Parameters.NAMES) {
+            for (String parameter : ParameterNames.ALL) {
                 Tensor expected = reference.parameterGradients().get(parameter);
                 double[][] adjoint = tape.parameterGradient(parameter);
                 if (expected == null) {
@@ -167,7 +169,7 @@ class TapeAgainstReferenceTest {
             int expectedRows = source.spec().head().lastStepOnly() ? example.steps() : example.steps() * (example.steps() + 1) / 2;
             assertEquals(expectedRows, table.rows().size(), example.describe());
             assertTrue(lossTerms >= 1);
-            for (String parameter : Parameters.NAMES) {
+            for (String parameter : ParameterNames.ALL) {
                 Tensor expected = reference.parameterGradients().get(parameter);
                 if (expected != null) {
                     compare("Σ table " + parameter, expected, table.sum(parameter), example, example.describe());

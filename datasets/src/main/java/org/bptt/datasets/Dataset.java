@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 import org.bptt.api.Activation;
 import org.bptt.api.Batch;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
@@ -58,7 +59,7 @@ public interface Dataset {
 
     /** The model this dataset implies: its d, K and head, in doubles. */
     default ModelSpec spec(int hiddenSize, Activation activation, boolean biases, LossReduction reduction) {
-        return new ModelSpec(inputSize(), hiddenSize, outputSize(), activation, head(), biases, reduction, DataType.FLOAT64);
+        return new ModelSpec(Cell.ELMAN, inputSize(), hiddenSize, outputSize(), activation, head(), biases, reduction, DataType.FLOAT64);
     }
 
     /** The sizes in one line, e.g. {@code d=6 K=6 per-step-softmax T=8,24}. */

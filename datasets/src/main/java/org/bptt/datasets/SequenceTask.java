@@ -3,6 +3,7 @@ package org.bptt.datasets;
 import java.util.SplittableRandom;
 import org.bptt.api.Activation;
 import org.bptt.api.Batch;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
@@ -71,7 +72,7 @@ public interface SequenceTask {
 
     /** The model this task needs: its d, K and head, with biases, the loss averaged over the batch, in doubles. */
     default ModelSpec spec(int hiddenSize, Activation activation) {
-        return new ModelSpec(inputSize(), hiddenSize, outputSize(), activation, head(), true,
+        return new ModelSpec(Cell.ELMAN, inputSize(), hiddenSize, outputSize(), activation, head(), true,
                 LossReduction.MEAN_OVER_BATCH, DataType.FLOAT64);
     }
 }

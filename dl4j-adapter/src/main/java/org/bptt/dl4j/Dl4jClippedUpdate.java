@@ -72,7 +72,7 @@ public final class Dl4jClippedUpdate {
             Dl4jNetwork.setParameters(network, spec, parameters);
             network.fit(Dl4jBatch.of(spec, batch, type).dataSet());
             // Parameters and gradients share keys, shapes and orientation: the same mapping reads either.
-            return Dl4jNetwork.parameterGradients(network.paramTable(), 1.0, true);
+            return Dl4jNetwork.parameterGradients(network.paramTable(), 1.0, spec);
         } finally {
             previousTypes.restore();
         }

@@ -7,6 +7,7 @@ import java.util.TreeSet;
 import org.bptt.api.Activation;
 import org.bptt.api.Head;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
@@ -136,28 +137,29 @@ final class Dl4jNetwork {
     static void setParameters(MultiLayerNetwork network, ModelSpec spec, Parameters parameters) {
         DataType type = nd4jType(spec.dataType());
         Map<String, INDArray> table = network.paramTable();
-        assign(table, INPUT_WEIGHTS, Dl4jLayout.transposed(parameters.U(), type));
-        assign(table, RECURRENT_WEIGHTS, Dl4jLayout.transposed(parameters.W(), type));
-        Tensor hiddenBias = spec.biases() ? parameters.b() : Tensor.zeros(spec.hiddenSize());
+        assign(table, INPUT_WEIGHTS, Dl4jLayout.transposed(parameters.get(ParameterNames.U), type));
+        assign(table, RECURRENT_WEIGHTS, Dl4jLayout.transposed(parameters.get(ParameterNames.W), type));
+        Tensor hiddenBias = spec.biases() ? parameters.get(ParameterNames.B) : Tensor.zeros(spec.hiddenSize());
         assign(table, HIDDEN_BIAS, Dl4jLayout.vector(hiddenBias, type, require(table, HIDDEN_BIAS).shape()));
-        assign(table, OUTPUT_WEIGHTS, Dl4jLayout.transposed(parameters.V(), type));
-        Tensor outputBias = spec.biases() ? parameters.c() : Tensor.zeros(spec.outputSize());
+        assign(table, OUTPUT_WEIGHTS, Dl4jLayout.transposed(parameters.get(ParameterNames.V), type));
+        Tensor outputBias = spec.biases() ? parameters.get(ParameterNames.C) : Tensor.zeros(spec.outputSize());
         assign(table, OUTPUT_BIAS, Dl4jLayout.vector(outputBias, type, require(table, OUTPUT_BIAS).shape()));
     }
 
     /**
-     * DL4J's gradients, multiplied by {@code scale}, in the harness's orientation. Without biases the gradients of
-     * the two zero biases are discarded: the model has no b and no c.
+     * DL4J's gradients, multiplied by {@code scale}, in the harness's orientation, one for each parameter
+     * {@code spec} declares. Without biases the gradients of the two zero biases are discarded: the model has no b
+     * and no c.
      */
-    static Parameters parameterGradients(Map<String, INDArray> byKey, double scale, boolean biases) {
-        Tensor hiddenBias = biases ? scaled(Dl4jLayout.vector(require(byKey, HIDDEN_BIAS)), scale) : null;
-        Tensor outputBias = biases ? scaled(Dl4jLayout.vector(require(byKey, OUTPUT_BIAS)), scale) : null;
-        return new Parameters(
-                scaled(Dl4jLayout.transposedTensor(require(byKey, INPUT_WEIGHTS)), scale),
-                scaled(Dl4jLayout.transposedTensor(require(byKey, RECURRENT_WEIGHTS)), scale),
-                hiddenBias,
-                scaled(Dl4jLayout.transposedTensor(require(byKey, OUTPUT_WEIGHTS)), scale),
-                outputBias);
+    static Parameters parameterGradients(Map<String, INDArray> byKey, double scale, ModelSpec spec) {
+        return Parameters.of(spec, declaration -> switch (declaration.name()) {
+            case ParameterNames.U -> scaled(Dl4jLayout.transposedTensor(require(byKey, INPUT_WEIGHTS)), scale);
+            case ParameterNames.W -> scaled(Dl4jLayout.transposedTensor(require(byKey, RECURRENT_WEIGHTS)), scale);
+            case ParameterNames.B -> scaled(Dl4jLayout.vector(require(byKey, HIDDEN_BIAS)), scale);
+            case ParameterNames.V -> scaled(Dl4jLayout.transposedTensor(require(byKey, OUTPUT_WEIGHTS)), scale);
+            case ParameterNames.C -> scaled(Dl4jLayout.vector(require(byKey, OUTPUT_BIAS)), scale);
+            default -> throw new IllegalArgumentException("dl4j: SimpleRnn has no parameter " + declaration.name());
+        });
     }
 
     /** DL4J's activation for f (shared with {@link Dl4jLanguageModelNetwork}, like the three helpers below). */

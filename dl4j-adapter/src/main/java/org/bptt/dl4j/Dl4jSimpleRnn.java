@@ -155,7 +155,7 @@ public final class Dl4jSimpleRnn implements RnnImplementation {
                 network.computeGradientAndScore();
                 double divisor = divisor(spec, batch);
                 Parameters parameterGradients = Dl4jNetwork.parameterGradients(
-                        network.gradient().gradientForVariable(), 1.0 / divisor, spec.biases());
+                        network.gradient().gradientForVariable(), 1.0 / divisor, spec);
                 double loss = loss(spec, batch, network.score());
                 reset(network);
                 // dL/dx: only calculateGradients returns it (see KNOWN_DIVERGENCES.md for its mask bug).
@@ -237,7 +237,7 @@ public final class Dl4jSimpleRnn implements RnnImplementation {
                     throw new IllegalStateException("dl4j: no chunk of the batch has a loss term");
                 }
                 double divisor = divisor(spec, batch);
-                Parameters parameterGradients = Dl4jNetwork.parameterGradients(gradientSums, 1.0 / divisor, spec.biases());
+                Parameters parameterGradients = Dl4jNetwork.parameterGradients(gradientSums, 1.0 / divisor, spec);
                 GradientResult result = new GradientResult(loss(spec, batch, scoreSum), parameterGradients, null, null, null);
                 recordSoftmaxUnderflow(spec, parameters, batch, hiddenStates, !finite(result));
                 return result;

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.bptt.api.DataType;
 import org.bptt.api.Head;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 
@@ -41,8 +42,8 @@ final class Dl4jSoftmaxUnderflow {
         int steps = hiddenStates.size(1);
         int hiddenSize = spec.hiddenSize();
         int outputSize = spec.outputSize();
-        Tensor V = parameters.V();
-        Tensor c = parameters.c();
+        Tensor V = parameters.get(ParameterNames.V);
+        Tensor c = parameters.get(ParameterNames.C);
         int underflowed = 0;
         String first = "";
         double[] logits = new double[outputSize];

@@ -12,10 +12,12 @@ import java.util.function.UnaryOperator;
 
 import org.bptt.api.Activation;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.bptt.core.cases.CaseGenerator;
@@ -57,7 +59,7 @@ class Dl4jClippedUpdateTest {
             case LAST_STEP_SOFTMAX -> Activation.RELU;
             case LAST_STEP_SIGMOID -> Activation.SIGMOID;
         };
-        ModelSpec spec = new ModelSpec(3, 4, head == Head.LAST_STEP_SIGMOID ? 1 : 3, activation, head, true,
+        ModelSpec spec = new ModelSpec(Cell.ELMAN, 3, 4, head == Head.LAST_STEP_SIGMOID ? 1 : 3, activation, head, true,
                 LossReduction.MEAN_OVER_BATCH, DataType.FLOAT64);
         return CaseGenerator.generate("clipping", spec, BATCH_SIZE, STEPS, true, false, 6000L + head.ordinal());
     }
@@ -132,7 +134,7 @@ class Dl4jClippedUpdateTest {
         IllegalArgumentException wrongReduction = assertThrows(IllegalArgumentException.class, () -> Dl4jClippedUpdate.step(
                 sum, testCase.parameters(), testCase.batch(), GradientNormalization.ClipL2PerLayer, 1.0, LEARNING_RATE));
         assertTrue(wrongReduction.getMessage().contains("MEAN_OVER_BATCH"), wrongReduction.getMessage());
-        ModelSpec noBiases = new ModelSpec(3, 4, 3, Activation.TANH, Head.PER_STEP_SOFTMAX, false,
+        ModelSpec noBiases = new ModelSpec(Cell.ELMAN, 3, 4, 3, Activation.TANH, Head.PER_STEP_SOFTMAX, false,
                 LossReduction.MEAN_OVER_BATCH, DataType.FLOAT64);
         Case withoutBiases = CaseGenerator.generate("clipping", noBiases, 2, 3, false, false, 6100L);
         assertThrows(IllegalArgumentException.class, () -> Dl4jClippedUpdate.step(noBiases, withoutBiases.parameters(),
@@ -169,7 +171,7 @@ class Dl4jClippedUpdateTest {
     /** (θ − θ')/η per parameter. */
     private static Parameters dl4jStep(Parameters before, Parameters after) {
         Parameters step = after.copy();
-        for (String name : Parameters.NAMES) {
+        for (String name : ParameterNames.ALL) {
             Tensor updated = step.get(name);
             if (updated == null) {
                 continue;

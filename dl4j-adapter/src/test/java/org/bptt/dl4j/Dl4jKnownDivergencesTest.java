@@ -13,11 +13,13 @@ import java.util.Set;
 import org.bptt.api.Activation;
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
@@ -62,7 +64,7 @@ class Dl4jKnownDivergencesTest {
     @ParameterizedTest
     @EnumSource(value = Head.class, names = {"LAST_STEP_SOFTMAX", "LAST_STEP_SIGMOID"})
     void inputGradientsOfMaskedLastStepHeadsMissFiniteDifferences(Head head) {
-        ModelSpec spec = new ModelSpec(3, 4, head == Head.LAST_STEP_SIGMOID ? 1 : 3, Activation.TANH, head, true,
+        ModelSpec spec = new ModelSpec(Cell.ELMAN, 3, 4, head == Head.LAST_STEP_SIGMOID ? 1 : 3, Activation.TANH, head, true,
                 LossReduction.MEAN_OVER_BATCH, DataType.FLOAT64);
         Case testCase = CaseGenerator.generate("masked-last-step", spec, 3, 6, true, false, 3);
         Batch batch = testCase.batch();
@@ -73,7 +75,7 @@ class Dl4jKnownDivergencesTest {
         GradientCheck dl4j = finiteDifferences.check(Dl4jTestSupport.DL4J, testCase);
         GradientCheck reference = finiteDifferences.check(Dl4jTestSupport.REFERENCE, testCase);
         assertTrue(reference.passed(FINITE_DIFFERENCE_AGREEMENT), reference::describe);
-        for (String name : Parameters.NAMES) {
+        for (String name : ParameterNames.ALL) {
             assertTrue(dl4j.parameter(name).orElseThrow().passed(FINITE_DIFFERENCE_AGREEMENT), dl4j::describe);
         }
         assertTrue(dl4j.parameter("x").orElseThrow().maxRelativeError() > CLEAR_DISAGREEMENT, dl4j::describe);
@@ -90,7 +92,7 @@ class Dl4jKnownDivergencesTest {
     /** Per-step heads pass the same array as features and labels mask, so the swap is harmless there. */
     @Test
     void inputGradientsOfMaskedPerStepHeadsAreRight() {
-        ModelSpec spec = new ModelSpec(3, 4, 3, Activation.TANH, Head.PER_STEP_SOFTMAX, true, LossReduction.SUM,
+        ModelSpec spec = new ModelSpec(Cell.ELMAN, 3, 4, 3, Activation.TANH, Head.PER_STEP_SOFTMAX, true, LossReduction.SUM,
                 DataType.FLOAT64);
         Case testCase = CaseGenerator.generate("masked-per-step", spec, 3, 6, true, false, 3);
         assertFalse(Dl4jKnownDivergences.inputGradientsDiverge(testCase));
@@ -107,7 +109,7 @@ class Dl4jKnownDivergencesTest {
      */
     @Test
     void aGivenInitialStateReachesTheForwardPassButNotTheRecurrentGradients() {
-        ModelSpec spec = new ModelSpec(3, 4, 3, Activation.TANH, Head.PER_STEP_SOFTMAX, true, LossReduction.SUM,
+        ModelSpec spec = new ModelSpec(Cell.ELMAN, 3, 4, 3, Activation.TANH, Head.PER_STEP_SOFTMAX, true, LossReduction.SUM,
                 DataType.FLOAT64);
         int steps = 5;
         Case testCase = CaseGenerator.generate("initial-state", spec, 2, steps, false, true, 5);
@@ -126,11 +128,11 @@ class Dl4jKnownDivergencesTest {
         network.setLabels(data.labels());
         network.computeGradientAndScore();
         double loss = network.score() * batch.batchSize();
-        Parameters dl4j = Dl4jNetwork.parameterGradients(network.gradient().gradientForVariable(), 1.0, true);
+        Parameters dl4j = Dl4jNetwork.parameterGradients(network.gradient().gradientForVariable(), 1.0, spec);
 
         assertTrue(Math.abs(loss - expectedLoss) < 1e-12 * Math.abs(expectedLoss),
                 "DL4J's loss from h_{-1}: " + loss + " vs " + expectedLoss);
-        for (String name : Parameters.NAMES) {
+        for (String name : ParameterNames.ALL) {
             assertTrue(relativeDifference(reference.get(name), numeric.get(name)) < FINITE_DIFFERENCE_AGREEMENT,
                     "reference dL/d" + name + " from h_{-1} vs finite differences");
         }
@@ -179,7 +181,7 @@ class Dl4jKnownDivergencesTest {
     @Test
     void theInputGradientBugIsDeclaredWhereItApplies() {
         Dl4jSimpleRnn dl4j = new Dl4jSimpleRnn();
-        ModelSpec lastStep = new ModelSpec(3, 4, 3, Activation.TANH, Head.LAST_STEP_SOFTMAX, true, LossReduction.SUM,
+        ModelSpec lastStep = new ModelSpec(Cell.ELMAN, 3, 4, 3, Activation.TANH, Head.LAST_STEP_SOFTMAX, true, LossReduction.SUM,
                 DataType.FLOAT64);
         Batch masked = CaseGenerator.generate("masked", lastStep, 3, 6, true, false, 3).batch();
         String explanation = dl4j.knownDivergence(lastStep, masked, null, "dL/dx").orElseThrow();
@@ -207,7 +209,7 @@ class Dl4jKnownDivergencesTest {
     @Test
     void truncatedExplanationsSayWhetherABugOrTheDefinitionApplies() {
         Dl4jSimpleRnn dl4j = new Dl4jSimpleRnn();
-        ModelSpec spec = new ModelSpec(3, 4, 3, Activation.TANH, Head.PER_STEP_SOFTMAX, true, LossReduction.SUM,
+        ModelSpec spec = new ModelSpec(Cell.ELMAN, 3, 4, 3, Activation.TANH, Head.PER_STEP_SOFTMAX, true, LossReduction.SUM,
                 DataType.FLOAT64);
         Case oneChunk = CaseGenerator.generate("one-chunk", spec, 2, 5, false, false, 8);
         Truncation ignoredK2 = new Truncation(5, 2);
@@ -218,7 +220,7 @@ class Dl4jKnownDivergencesTest {
         assertTrue(output.startsWith("Difference of definition, not a bug"), output);
         Parameters full = Dl4jTestSupport.REFERENCE.gradients(spec, oneChunk.parameters(), oneChunk.batch()).parameterGradients();
         Parameters truncated = dl4j.truncatedGradients(spec, oneChunk.parameters(), oneChunk.batch(), ignoredK2).parameterGradients();
-        for (String name : Parameters.NAMES) {
+        for (String name : ParameterNames.ALL) {
             assertTrue(Dl4jTestSupport.COMPARATOR.compare("dL/d" + name, full.get(name), truncated.get(name), null,
                     org.bptt.core.compare.IndexLabels.generic(full.get(name).rank()), DataType.FLOAT64, 5).passed(),
                     "DL4J's BPTT(5, 2) on T = 5 is full BPTT: dL/d" + name);

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.bptt.api.Activation;
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
@@ -66,7 +67,7 @@ class Dl4jSimpleRnnAgreementTest {
     }
 
     private static ModelSpec spec(Activation activation, Head head, LossReduction reduction, DataType dataType) {
-        return new ModelSpec(3, 4, head == Head.LAST_STEP_SIGMOID ? 1 : 3, activation, head, true, reduction, dataType);
+        return new ModelSpec(Cell.ELMAN, 3, 4, head == Head.LAST_STEP_SIGMOID ? 1 : 3, activation, head, true, reduction, dataType);
     }
 
     static List<String> compare(Case testCase) {

@@ -13,12 +13,14 @@ import org.bptt.api.Activation;
 import org.bptt.api.Batch;
 import org.bptt.api.Capability;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
@@ -125,7 +127,7 @@ class Dl4jSimpleRnnTest {
         GradientResult expected = fresh.gradients(spec, unmasked.parameters(), unmasked.batch());
         ForwardResult expectedForward = fresh.forward(spec, unmasked.parameters(), unmasked.batch());
         assertEquals(expected.loss(), afterOthers.loss());
-        for (String name : Parameters.NAMES) {
+        for (String name : ParameterNames.ALL) {
             assertEquals(expected.parameterGradients().get(name), afterOthers.parameterGradients().get(name), name);
         }
         assertEquals(expected.inputGradients(), afterOthers.inputGradients());
@@ -143,7 +145,7 @@ class Dl4jSimpleRnnTest {
         Tensor targets = batch.targets().copy();
         Dl4jTestSupport.DL4J.gradients(spec, testCase.parameters(), batch);
         Dl4jTestSupport.DL4J.truncatedGradients(spec, testCase.parameters(), batch, new Truncation(2, 1));
-        for (String name : Parameters.NAMES) {
+        for (String name : ParameterNames.ALL) {
             assertEquals(parameters.get(name), testCase.parameters().get(name), name);
         }
         assertEquals(inputs, batch.inputs());
@@ -189,7 +191,7 @@ class Dl4jSimpleRnnTest {
     }
 
     private static ModelSpec spec(Head head, DataType dataType) {
-        return new ModelSpec(3, 4, head == Head.LAST_STEP_SIGMOID ? 1 : 3, Activation.TANH, head, true,
+        return new ModelSpec(Cell.ELMAN, 3, 4, head == Head.LAST_STEP_SIGMOID ? 1 : 3, Activation.TANH, head, true,
                 LossReduction.SUM, dataType);
     }
 }

@@ -3,16 +3,19 @@ package org.bptt.dl4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import java.util.Optional;
 
 import org.bptt.api.Activation;
 import org.bptt.api.Batch;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.junit.jupiter.api.Test;
@@ -53,7 +56,7 @@ class Dl4jSoftmaxUnderflowTest {
      */
     @Test
     void dl4jLossAndGradientsAreNaNWhereTheReferenceIsFiniteAndTheAdapterExplainsThem() {
-        ModelSpec spec = new ModelSpec(1, 1, 2, Activation.RELU, Head.PER_STEP_SOFTMAX, true, LossReduction.SUM,
+        ModelSpec spec = new ModelSpec(Cell.ELMAN, 1, 1, 2, Activation.RELU, Head.PER_STEP_SOFTMAX, true, LossReduction.SUM,
                 DataType.FLOAT64);
         Parameters parameters = parameters(-750, -749);
         Batch batch = batch();
@@ -69,8 +72,8 @@ class Dl4jSoftmaxUnderflowTest {
         assertTrue(Double.isNaN(forward.loss()), "DL4J's forward loss is " + forward.loss());
         GradientResult gradients = Dl4jTestSupport.DL4J.gradients(spec, parameters, batch);
         assertTrue(Double.isNaN(gradients.loss()), "DL4J's loss is " + gradients.loss());
-        assertTrue(Double.isNaN(gradients.parameterGradients().V().get(0, 0)), "DL4J's dL/dV is "
-                + gradients.parameterGradients().V());
+        assertTrue(Double.isNaN(gradients.parameterGradients().get(ParameterNames.V).get(0, 0)), "DL4J's dL/dV is "
+                + gradients.parameterGradients().get(ParameterNames.V));
         assertTrue(Double.isNaN(gradients.inputGradients().get(0, 0, 0)), "DL4J's dL/dx is " + gradients.inputGradients());
 
         for (String quantity : new String[] {"loss", "loss (gradients)", "dL/dU", "dL/dV", "dL/dc", "dL/dx"}) {
@@ -84,7 +87,7 @@ class Dl4jSoftmaxUnderflowTest {
 
     @Test
     void noExplanationWhenNoRowUnderflows() {
-        ModelSpec spec = new ModelSpec(1, 1, 2, Activation.RELU, Head.PER_STEP_SOFTMAX, true, LossReduction.SUM,
+        ModelSpec spec = new ModelSpec(Cell.ELMAN, 1, 1, 2, Activation.RELU, Head.PER_STEP_SOFTMAX, true, LossReduction.SUM,
                 DataType.FLOAT64);
         Parameters parameters = parameters(-2, -1);
         Batch batch = batch();
@@ -95,9 +98,10 @@ class Dl4jSoftmaxUnderflowTest {
     }
 
     private static Parameters parameters(double firstOutputWeight, double secondOutputWeight) {
-        return new Parameters(Tensor.of(new double[] {1}, 1, 1), Tensor.of(new double[] {0}, 1, 1),
-                Tensor.of(new double[] {0}, 1), Tensor.of(new double[] {firstOutputWeight, secondOutputWeight}, 2, 1),
-                Tensor.of(new double[] {0, 0}, 2));
+        return new Parameters(Map.of(ParameterNames.U, Tensor.of(new double[] {1}, 1, 1),
+                ParameterNames.W, Tensor.of(new double[] {0}, 1, 1), ParameterNames.B, Tensor.of(new double[] {0}, 1),
+                ParameterNames.V, Tensor.of(new double[] {firstOutputWeight, secondOutputWeight}, 2, 1),
+                ParameterNames.C, Tensor.of(new double[] {0, 0}, 2)));
     }
 
     private static Batch batch() {

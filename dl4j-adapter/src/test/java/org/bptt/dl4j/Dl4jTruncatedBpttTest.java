@@ -10,11 +10,13 @@ import java.util.Locale;
 import org.bptt.api.Activation;
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
@@ -97,7 +99,7 @@ class Dl4jTruncatedBpttTest {
                 boolean outputDiverge = Dl4jKnownDivergences.truncatedOutputGradientsDiverge(spec, batch, truncation);
                 double recurrentDifference = 0;
                 double outputDifference = 0;
-                for (String name : Parameters.NAMES) {
+                for (String name : ParameterNames.ALL) {
                     boolean outputLayer = name.equals("V") || name.equals("c");
                     boolean predicted = outputLayer ? outputDiverge : recurrentDiverge;
                     Tensor expectedGradient = expected.parameterGradients().get(name);
@@ -141,15 +143,15 @@ class Dl4jTruncatedBpttTest {
         for (int backwardLength : new int[] {1, 2, 3}) {
             GradientResult shorter = Dl4jTestSupport.DL4J.truncatedGradients(spec, testCase.parameters(),
                     testCase.batch(), new Truncation(4, backwardLength));
-            for (String name : Parameters.NAMES) {
+            for (String name : ParameterNames.ALL) {
                 assertEquals(fullChunks.parameterGradients().get(name), shorter.parameterGradients().get(name),
                         "dL/d" + name + " with k2 = " + backwardLength + " vs k2 = k1 = 4");
             }
         }
         GradientResult reference = Dl4jTestSupport.REFERENCE.truncatedGradients(spec, testCase.parameters(),
                 testCase.batch(), new Truncation(4, 2));
-        assertTrue(Dl4jTestSupport.maxAbsoluteDifference(reference.parameterGradients().V(),
-                fullChunks.parameterGradients().V(), null) > CLEAR_DISAGREEMENT * reference.parameterGradients().V().norm(),
+        assertTrue(Dl4jTestSupport.maxAbsoluteDifference(reference.parameterGradients().get(ParameterNames.V),
+                fullChunks.parameterGradients().get(ParameterNames.V), null) > CLEAR_DISAGREEMENT * reference.parameterGradients().get(ParameterNames.V).norm(),
                 "the reference's BPTT(4, 2) drops losses, so its dL/dV must differ from BPTT(4, 4)");
     }
 
@@ -170,7 +172,7 @@ class Dl4jTruncatedBpttTest {
                 testCase.batch(), truncation).parameterGradients();
         Parameters dl4j = Dl4jTestSupport.DL4J.truncatedGradients(spec, testCase.parameters(), testCase.batch(),
                 truncation).parameterGradients();
-        assertAgree("reference", reference, numeric, Parameters.NAMES);
+        assertAgree("reference", reference, numeric, ParameterNames.ALL);
         assertAgree("DL4J", dl4j, numeric, List.of("V", "c"));
         assertDisagree("DL4J", dl4j, numeric, List.of("U", "W", "b"));
     }
@@ -212,7 +214,7 @@ class Dl4jTruncatedBpttTest {
                 testCase.batch(), truncation).parameterGradients();
         Parameters dl4j = Dl4jTestSupport.DL4J.truncatedGradients(spec, testCase.parameters(), testCase.batch(),
                 truncation).parameterGradients();
-        assertAgree("reference", reference, byDefinition, Parameters.NAMES);
+        assertAgree("reference", reference, byDefinition, ParameterNames.ALL);
         assertAgree("DL4J", dl4j, chunkBounded, List.of("U", "b", "V", "c"));
         assertDisagree("DL4J", dl4j, byDefinition, List.of("U", "b"));
     }
@@ -252,7 +254,7 @@ class Dl4jTruncatedBpttTest {
     }
 
     private static ModelSpec spec(Activation activation, Head head) {
-        return new ModelSpec(3, 4, head == Head.LAST_STEP_SIGMOID ? 1 : 3, activation, head, true, LossReduction.SUM,
+        return new ModelSpec(Cell.ELMAN, 3, 4, head == Head.LAST_STEP_SIGMOID ? 1 : 3, activation, head, true, LossReduction.SUM,
                 DataType.FLOAT64);
     }
 

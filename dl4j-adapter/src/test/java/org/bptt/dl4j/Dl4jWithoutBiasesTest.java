@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 
 import org.bptt.api.Activation;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
@@ -88,6 +89,6 @@ class Dl4jWithoutBiasesTest {
     }
 
     private static ModelSpec spec(Activation activation, Head head, LossReduction reduction, DataType dataType) {
-        return new ModelSpec(3, 4, head == Head.LAST_STEP_SIGMOID ? 1 : 3, activation, head, false, reduction, dataType);
+        return new ModelSpec(Cell.ELMAN, 3, 4, head == Head.LAST_STEP_SIGMOID ? 1 : 3, activation, head, false, reduction, dataType);
     }
 }

@@ -3,6 +3,7 @@ package org.bptt.dl4j;
 import org.bptt.api.Batch;
 import org.bptt.api.Head;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 
@@ -79,12 +80,12 @@ final class PlainElman {
         for (int step = firstStep; step <= lastStep; step++) {
             double[] hidden = new double[hiddenSize];
             for (int i = 0; i < hiddenSize; i++) {
-                double preActivation = spec.biases() ? parameters.b().get(i) : 0.0;
+                double preActivation = spec.biases() ? parameters.get(ParameterNames.B).get(i) : 0.0;
                 for (int j = 0; j < spec.inputSize(); j++) {
-                    preActivation += parameters.U().get(i, j) * batch.inputs().get(sequence, step, j);
+                    preActivation += parameters.get(ParameterNames.U).get(i, j) * batch.inputs().get(sequence, step, j);
                 }
                 for (int j = 0; j < hiddenSize; j++) {
-                    preActivation += parameters.W().get(i, j) * previous[j];
+                    preActivation += parameters.get(ParameterNames.W).get(i, j) * previous[j];
                 }
                 hidden[i] = spec.activation().apply(preActivation);
                 if (hiddenStates != null) {
@@ -98,9 +99,9 @@ final class PlainElman {
             }
             double[] logits = new double[outputSize];
             for (int k = 0; k < outputSize; k++) {
-                logits[k] = spec.biases() ? parameters.c().get(k) : 0.0;
+                logits[k] = spec.biases() ? parameters.get(ParameterNames.C).get(k) : 0.0;
                 for (int i = 0; i < hiddenSize; i++) {
-                    logits[k] += parameters.V().get(k, i) * hidden[i];
+                    logits[k] += parameters.get(ParameterNames.V).get(k, i) * hidden[i];
                 }
             }
             double[] probabilities = spec.head() == Head.LAST_STEP_SIGMOID

@@ -2,6 +2,7 @@ package org.bptt.external;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Duration;
@@ -22,12 +23,17 @@ import org.bptt.api.Parameters;
 import org.bptt.api.PluginInfo;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Truncation;
-import org.bptt.vectors.CaseCodec;
+import org.bptt.json.CaseCodec;
 
 /**
  * An implementation in another process, {@code cmd:COMMAND}: the command is started once and spoken to with the
  * line protocol of {@code external-process/PROTOCOL.md} (one JSON request per line on its stdin, one JSON answer
  * per line on its stdout; cases and results in the JSON of {@link CaseCodec}).
+ *
+ * <p>The hello settles the protocol version: it is sent as version 1 (it is the same in every version, so a program
+ * of any version answers it) with the versions this plugin speaks ({@code "protocols"}, 1 to {@link #PROTOCOL_VERSION});
+ * the program answers with the version it chose, {@code "protocol": N} (none: 1, a program written for version 1).
+ * Every later request carries that version, and its case is in {@link CaseCodec}'s form of the same number.
  *
  * <p>Each failure of a call is an {@link ExternalProcessException} naming the command, the call, the case and what
  * went wrong, so the harness reports that case as a plugin error and goes on: the process could not be (re)started,
@@ -45,8 +51,11 @@ public final class ExternalRnn implements RnnImplementation, AutoCloseable {
     /** The id prefix. */
     public static final String PREFIX = "cmd:";
 
-    /** The protocol version this plugin speaks, sent with every request. */
-    public static final int PROTOCOL_VERSION = 1;
+    /** The newest protocol version this plugin speaks; it speaks every version from 1 up to this one. */
+    public static final int PROTOCOL_VERSION = 2;
+
+    /** The version the hello is sent as: the hello is the same in every version, and every program answers it. */
+    private static final int HELLO_PROTOCOL = 1;
 
     /** The system property with the call timeout in seconds ({@value #DEFAULT_TIMEOUT_SECONDS} when unset). */
     public static final String TIMEOUT_PROPERTY = "bptt.external.timeout";
@@ -69,6 +78,8 @@ public final class ExternalRnn implements RnnImplementation, AutoCloseable {
     /** From the first hello; volatile, not guarded: read while a call may hold the lock. */
     private volatile PluginInfo info;
     private volatile Set<Capability> capabilities;
+    /** The protocol version the program chose at its first hello (in {@link #start}). */
+    private int protocol;
     /** The running process, or null before the first start and after a kill. */
     private ChildProcess child;
     private long lastRequestId;
@@ -159,7 +170,7 @@ public final class ExternalRnn implements RnnImplementation, AutoCloseable {
         JsonNode answer = exchange("gradients", caseJson(spec, parameters, batch, truncation), call);
         GradientResult result;
         try {
-            result = CaseCodec.readGradientResult(answer, "result");
+            result = CaseCodec.readGradientResult(answer, "result", spec);
         } catch (InvalidInputException e) {
             throw failure(call, "answered with a result that does not fit the format (PROTOCOL.md): " + e.getMessage());
         }
@@ -200,17 +211,34 @@ public final class ExternalRnn implements RnnImplementation, AutoCloseable {
                 batch.steps(), batch.mask() != null ? ", masked" : "", batch.initialState() != null ? ", with h_{-1}" : "");
     }
 
-    /** The case as the protocol sends it; its id names the spec and sizes (the SPI does not pass the case's own id). */
-    private static ObjectNode caseJson(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation) {
+    /**
+     * The case as the protocol sends it, in the form of the program's protocol version; its id names the spec and
+     * sizes (the SPI does not pass the case's own id).
+     */
+    private ObjectNode caseJson(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation) {
         String caseId = spec.label().replace('/', '-') + "-B" + batch.batchSize() + "-T" + batch.steps();
-        return CaseCodec.writeCase(new Case(caseId, "a call from bptt-harness", spec, parameters, batch, 0), truncation);
+        return CaseCodec.writeCase(new Case(caseId, "a call from bptt-harness", spec, parameters, batch, 0), truncation,
+                protocol);
     }
 
     private ObjectNode request(String operation) {
         ObjectNode request = CaseCodec.mapper().createObjectNode();
-        request.put("protocol", PROTOCOL_VERSION);
+        request.put("protocol", protocol);
         request.put("id", ++lastRequestId);
         request.put("op", operation);
+        return request;
+    }
+
+    /** The hello request: sent as version 1, offering every version this plugin speaks. */
+    private ObjectNode helloRequest() {
+        ObjectNode request = CaseCodec.mapper().createObjectNode();
+        request.put("protocol", HELLO_PROTOCOL);
+        request.put("id", ++lastRequestId);
+        request.put("op", "hello");
+        ArrayNode offered = request.putArray("protocols");
+        for (int version = 1; version <= PROTOCOL_VERSION; version++) {
+            offered.add(version);
+        }
         return request;
     }
 
@@ -230,7 +258,7 @@ public final class ExternalRnn implements RnnImplementation, AutoCloseable {
                     + e.getMessage() + " (the command runs in " + System.getProperty("user.dir") + ", without a shell)");
         }
         try {
-            readHello(exchange(request("hello"), "hello (before " + call + ")"), call);
+            readHello(exchange(helloRequest(), "hello (before " + call + ")"), call);
         } catch (ExternalProcessException e) {
             if (child != null) { // it refused the hello: it cannot be used
                 child.kill();
@@ -240,7 +268,10 @@ public final class ExternalRnn implements RnnImplementation, AutoCloseable {
         }
     }
 
-    /** Takes name, version and capabilities from the hello answer; a restarted process must declare the same. */
+    /**
+     * Takes name, version, capabilities and protocol version from the hello answer; a restarted process must declare
+     * the same.
+     */
     private void readHello(JsonNode hello, String call) {
         String where = "hello (before " + call + ")";
         JsonNode name = hello.get("name");
@@ -265,9 +296,21 @@ public final class ExternalRnn implements RnnImplementation, AutoCloseable {
             throw breakProtocol(where, "declared other capabilities after a restart: " + found + " instead of " + capabilities,
                     hello.toString());
         }
+        JsonNode chosen = hello.get("protocol");
+        if (chosen != null && !(chosen.isIntegralNumber() && chosen.canConvertToInt() && chosen.intValue() >= 1
+                && chosen.intValue() <= PROTOCOL_VERSION)) {
+            throw breakProtocol(where, "answered the hello with protocol " + chosen + ", but bptt speaks versions 1 to "
+                    + PROTOCOL_VERSION, hello.toString());
+        }
+        int chosenVersion = chosen == null ? 1 : chosen.intValue();
+        if (info != null && protocol != chosenVersion) {
+            throw breakProtocol(where, "chose protocol " + chosenVersion + " after a restart instead of " + protocol,
+                    hello.toString());
+        }
         if (info == null) {
+            protocol = chosenVersion;
             info = new PluginInfo(id, name.textValue(), version != null && version.isTextual() ? version.textValue() : null,
-                    "external process", "runs `" + command + "` and speaks the cmd: line protocol " + PROTOCOL_VERSION);
+                    "external process", "runs `" + command + "` and speaks the cmd: line protocol " + protocol);
             capabilities = java.util.Collections.unmodifiableSet(found);
         }
     }

@@ -7,6 +7,7 @@ import org.bptt.api.Capability;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterDeclaration;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 
@@ -34,27 +35,30 @@ final class ResultShapes {
         return problem;
     }
 
-    /** What is wrong with {@code result}'s shapes, or null when nothing is. */
+    /**
+     * What is wrong with {@code result}'s shapes, or null when nothing is. Every parameter the model declares must
+     * have a gradient in its shape (the codec has already refused gradients of parameters it does not declare).
+     */
     static String gradientProblem(GradientResult result, ModelSpec spec, Batch batch, Set<Capability> capabilities) {
         int b = batch.batchSize();
         int t = batch.steps();
         int d = spec.inputSize();
         int h = spec.hiddenSize();
-        int k = spec.outputSize();
         Parameters gradients = result.parameterGradients();
-        String problem = first(
-                shapeProblem("parameterGradients.U", gradients.U(), "[H, d]", h, d),
-                shapeProblem("parameterGradients.W", gradients.W(), "[H, H]", h, h),
-                shapeProblem("parameterGradients.V", gradients.V(), "[K, H]", k, h),
-                spec.biases() ? shapeProblem("parameterGradients.b", gradients.b(), "[H]", h) : absentProblem("parameterGradients.b", gradients.b()),
-                spec.biases() ? shapeProblem("parameterGradients.c", gradients.c(), "[K]", k) : absentProblem("parameterGradients.c", gradients.c()),
+        for (ParameterDeclaration declaration : spec.parameters()) {
+            String problem = shapeProblem("parameterGradients." + declaration.name(), gradients.get(declaration.name()),
+                    declaration.layout(), declaration.shape());
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return first(
                 optionalProblem("inputGradients", result.inputGradients(), capabilities, Capability.INPUT_GRADIENTS,
                         "[B, T, d]", b, t, d),
                 optionalProblem("initialStateGradients", result.initialStateGradients(), capabilities,
                         Capability.INITIAL_STATE_GRADIENTS, "[B, H]", b, h),
                 optionalProblem("hiddenStateGradients", result.hiddenStateGradients(), capabilities,
                         Capability.HIDDEN_STATE_GRADIENTS, "[B, T, H]", b, t, h));
-        return problem;
     }
 
     private static String first(String... problems) {
@@ -72,10 +76,6 @@ final class ResultShapes {
         }
         return tensor.hasShape(expected) ? null : name + " has shape " + Arrays.toString(tensor.shape()) + "; expected "
                 + layout + " = " + Arrays.toString(expected);
-    }
-
-    private static String absentProblem(String name, Tensor tensor) {
-        return tensor == null ? null : name + " is given, but the model has no biases: it must be null";
     }
 
     /** A tensor that {@code capability} promises must be there; one returned without the promise must still fit. */

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -25,6 +26,7 @@ import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.core.cases.CaseGenerator;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginRegistry;
@@ -105,13 +107,37 @@ class ExternalRnnTest {
             assertEquals(1.0 / 3, forward.outputs().get(1, 3, 2), 0);
             assertNull(forward.hiddenStates());
             GradientResult gradients = rnn.gradients(GOOD.spec(), GOOD.parameters(), GOOD.batch());
-            assertArrayEquals(new int[] {4, 3}, gradients.parameterGradients().U().shape());
-            assertArrayEquals(new int[] {3}, gradients.parameterGradients().c().shape());
+            assertArrayEquals(new int[] {4, 3}, gradients.parameterGradients().get(ParameterNames.U).shape());
+            assertArrayEquals(new int[] {3}, gradients.parameterGradients().get(ParameterNames.C).shape());
             ModelSpec lastStep = SPEC.withHead(Head.LAST_STEP_SOFTMAX).withBiases(false);
             Case many2one = CaseGenerator.generate("m2o", lastStep, 3, 2, false, false, 9);
             assertArrayEquals(new int[] {3, 3}, forward(rnn, many2one).outputs().shape());
-            assertNull(rnn.gradients(lastStep, many2one.parameters(), many2one.batch()).parameterGradients().b());
+            assertNull(rnn.gradients(lastStep, many2one.parameters(), many2one.batch()).parameterGradients().get(ParameterNames.B));
         }
+    }
+
+    /** fake_rnn.py refuses ("ok": false) a request that is not in the form of the protocol version it chose. */
+    @Test
+    void aProgramGetsCasesInTheFormOfTheProtocolVersionItChose() {
+        ModelSpec noBiases = SPEC.withBiases(false);
+        Case withoutBiases = CaseGenerator.generate("no-biases", noBiases, 1, 3, false, false, 10);
+        for (int version : new int[] {1, 2}) {
+            String mode = version == 1 ? "ok" : "v2";
+            try (ExternalRnn rnn = start(mode)) {
+                assertTrue(rnn.info().description().endsWith("protocol " + version), rnn.info().description());
+                assertGoodCaseWorks(rnn);
+                GradientResult gradients = rnn.gradients(noBiases, withoutBiases.parameters(), withoutBiases.batch());
+                assertEquals(sum(withoutBiases.batch().inputs().data()), gradients.loss(), 1e-12);
+                assertEquals(List.of("U", "W", "V"), List.copyOf(gradients.parameterGradients().byName().keySet()));
+            }
+        }
+    }
+
+    @Test
+    void aProgramChoosingAProtocolVersionBpttDoesNotSpeakIsAUserError() {
+        InvalidInputException error = assertThrows(InvalidInputException.class, () -> start("hello-v3"));
+        assertTrue(error.getMessage().contains("answered the hello with protocol 3, but bptt speaks versions 1 to 2"),
+                error.getMessage());
     }
 
     @Test

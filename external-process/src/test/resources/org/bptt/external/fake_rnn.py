@@ -4,7 +4,8 @@
 
 Answers the hello and every request correctly (outputs 1/K everywhere, zero gradients, and loss = the sum of the
 case's inputs, so that a test can tell the case arrived intact), except that a case whose batch has B = 2 (the
-"poison" case) is answered the way MODE says:
+"poison" case) is answered the way MODE says. It speaks protocol 1, as a program written before protocol 2 does,
+and refuses ("ok": false) a request that is not in version 1's form, except in the modes v2 and hello-v3:
 
     ok             correctly, like every other case
     crash          raises an uncaught exception (exit code 1, traceback on stderr)
@@ -18,6 +19,8 @@ case's inputs, so that a test can tell the case arrived intact), except that a c
     spawn-sleep    starts a grandchild `sleep 600`, says its pid on stderr, and never answers
     hello-exit     (at the hello, not a case) exits with code 4 after writing "no torch here" to stderr
     deaf           (after the hello) never reads its stdin again, and never answers
+    v2             speaks protocol 2: chooses it at the hello, and refuses a request that is not in version 2's form
+    hello-v3       answers the hello choosing protocol 3
 """
 import json
 import subprocess
@@ -26,6 +29,7 @@ import time
 
 MODE = sys.argv[1]
 CAPABILITIES = ["TANH", "PER_STEP_SOFTMAX", "LAST_STEP_SOFTMAX", "BIASES", "NO_BIASES", "FLOAT64"]
+PROTOCOL = 2 if MODE == "v2" else 1
 
 
 def zeros(shape):
@@ -46,10 +50,26 @@ def result(op, case):
         outputs["data"] = [1.0 / k] * len(outputs["data"])
         return {"hiddenStates": None, "outputs": outputs, "loss": loss}
     biases = spec["biases"]
-    return {"loss": loss,
-            "parameterGradients": {"U": zeros([h, d]), "W": zeros([h, h]), "b": zeros([h]) if biases else None,
-                                   "V": zeros([k, h]), "c": zeros([k]) if biases else None},
+    gradients = {"U": zeros([h, d]), "W": zeros([h, h]), "b": zeros([h]) if biases else None,
+                 "V": zeros([k, h]), "c": zeros([k]) if biases else None}
+    if PROTOCOL == 2:  # version 2 leaves out the parameters the model does not have
+        gradients = {name: tensor for name, tensor in gradients.items() if tensor is not None}
+    return {"loss": loss, "parameterGradients": gradients,
             "inputGradients": None, "initialStateGradients": None, "hiddenStateGradients": None}
+
+
+def form_problem(request):
+    """What is wrong with the request for this program's protocol version, or None."""
+    if request.get("protocol") != PROTOCOL:
+        return "this program speaks protocol %d, the request is protocol %r" % (PROTOCOL, request.get("protocol"))
+    spec, parameters = request["case"]["spec"], request["case"]["parameters"]
+    if PROTOCOL == 1 and ("cell" in spec or sorted(parameters) != ["U", "V", "W", "b", "c"]):
+        return "not a version-1 case: spec %s, parameters %s" % (sorted(spec), sorted(parameters))
+    if PROTOCOL == 2:
+        declared = ["U", "V", "W", "b", "c"] if spec["biases"] else ["U", "V", "W"]
+        if spec.get("cell") != "elman" or sorted(parameters) != declared:
+            return "not a version-2 case: spec %s, parameters %s" % (sorted(spec), sorted(parameters))
+    return None
 
 
 def say(message):
@@ -64,7 +84,14 @@ for line in sys.stdin:
         if MODE == "hello-exit":
             sys.stderr.write("no torch here\n")
             sys.exit(4)
-        say({"id": rid, "ok": True, "name": "fake " + MODE, "version": "0", "capabilities": CAPABILITIES})
+        hello = {"id": rid, "ok": True, "name": "fake " + MODE, "version": "0", "capabilities": CAPABILITIES}
+        if request.get("protocol") != 1:
+            hello = {"id": rid, "ok": False, "error": "the hello must be protocol 1, got %r" % request.get("protocol")}
+        elif MODE == "v2":
+            hello["protocol"] = 2
+        elif MODE == "hello-v3":
+            hello["protocol"] = 3
+        say(hello)
         if MODE == "deaf":
             time.sleep(600)
         continue
@@ -72,6 +99,8 @@ for line in sys.stdin:
         break
     case = request["case"]
     answer = {"id": rid, "ok": True, "result": result(op, case)}
+    if form_problem(request) is not None:
+        answer = {"id": rid, "ok": False, "error": form_problem(request)}
     if case["batch"]["inputs"]["shape"][0] == 2:
         if MODE == "crash":
             raise RuntimeError("the fake crashes on B = 2")

@@ -1,6 +1,5 @@
 package org.bptt.reference;
 
-import java.util.List;
 import org.bptt.api.Batch;
 import org.bptt.api.GradientResult;
 import org.bptt.api.ModelSpec;
@@ -32,7 +31,7 @@ public final class AggregatedBptt {
      * @param counter Modified: counts T step-backprops per sequence of T steps, whatever the head
      */
     public static GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch, StepBackpropCounter counter) {
-        return run(spec, parameters, batch, null, counter);
+        return BpttDriver.run(spec, parameters, batch, null, counter, AggregatedBptt::backwardSweep);
     }
 
     /**
@@ -46,38 +45,12 @@ public final class AggregatedBptt {
      */
     public static GradientResult truncatedGradients(ModelSpec spec, Parameters parameters, Batch batch,
                                                     Truncation truncation, StepBackpropCounter counter) {
-        return run(spec, parameters, batch, truncation, counter);
-    }
-
-    /** Full BPTT when {@code truncation} is null, truncated BPTT otherwise. */
-    private static GradientResult run(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
-                                      StepBackpropCounter counter) {
-        ElmanRnn model = new ElmanRnn(spec, parameters);
-        double divisor = model.divisor(batch);
-        BatchGradients batchGradients = new BatchGradients(spec, batch);
-        for (int sequence = 0; sequence < batch.batchSize(); sequence++) {
-            SequenceTrajectory trajectory = model.forward(batch, sequence);
-            SequenceGradients sequenceGradients = new SequenceGradients(trajectory.length, spec.inputSize(), spec.hiddenSize());
-            StepBackprop step = new StepBackprop(model, divisor, counter);
-            DMatrixRMaj hiddenGradient = new DMatrixRMaj(spec.hiddenSize(), 1);
-            DMatrixRMaj hiddenGradientFromNext = new DMatrixRMaj(spec.hiddenSize(), 1);
-            List<BackwardWindow> windows = truncation == null
-                    ? BackwardWindow.full(trajectory.length)
-                    : BackwardWindow.truncated(trajectory.length, truncation);
-            DMatrixRMaj outputHiddenGradients = step.outputLayer(trajectory,
-                    BackwardWindow.usedLossSteps(windows, trajectory), batchGradients.parameters);
-            for (BackwardWindow window : windows) {
-                backwardSweep(trajectory, window, step, outputHiddenGradients, batchGradients.parameters,
-                        sequenceGradients, hiddenGradient, hiddenGradientFromNext);
-            }
-            batchGradients.addSequence(sequence, trajectory, sequenceGradients);
-        }
-        return batchGradients.result(divisor);
+        return BpttDriver.run(spec, parameters, batch, truncation, counter, AggregatedBptt::backwardSweep);
     }
 
     /**
      * One backward sweep from {@code window.lastStep()} down to {@code window.firstStep()}, picking up the loss of
-     * every loss step from {@code window.firstLossStep()} on.
+     * every loss step from {@code window.firstLossStep()} on: this algorithm's {@link BpttDriver.WindowBackward}.
      *
      * @param sequence               Not modified.
      * @param step                   the shared step-backprop (its workspaces are modified)

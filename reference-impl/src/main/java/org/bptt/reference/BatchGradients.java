@@ -35,7 +35,7 @@ final class BatchGradients {
 
     /** The result, with L = Σ J / divisor (the parameter gradients are already divided). */
     GradientResult result(double divisor) {
-        return new GradientResult(lossSum / divisor, parameters.toParameters(spec.biases()), inputGradients,
+        return new GradientResult(lossSum / divisor, parameters.toParameters(spec), inputGradients,
                 initialStateGradients, hiddenStateGradients);
     }
 }

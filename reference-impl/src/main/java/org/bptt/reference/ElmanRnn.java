@@ -5,6 +5,7 @@ import org.bptt.api.Batch;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.Head;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.ejml.data.DMatrixRMaj;
@@ -41,11 +42,11 @@ public final class ElmanRnn {
     /** A model with a copy of {@code parameters}, which must match {@code spec} (see {@link Parameters#validate}). */
     public ElmanRnn(ModelSpec spec, Parameters parameters) {
         this.spec = spec;
-        this.U = Matrices.matrix(parameters.U());
-        this.W = Matrices.matrix(parameters.W());
-        this.V = Matrices.matrix(parameters.V());
-        this.b = spec.biases() ? Matrices.matrix(parameters.b()) : new DMatrixRMaj(spec.hiddenSize(), 1);
-        this.c = spec.biases() ? Matrices.matrix(parameters.c()) : new DMatrixRMaj(spec.outputSize(), 1);
+        this.U = Matrices.matrix(parameters.get(ParameterNames.U));
+        this.W = Matrices.matrix(parameters.get(ParameterNames.W));
+        this.V = Matrices.matrix(parameters.get(ParameterNames.V));
+        this.b = spec.biases() ? Matrices.matrix(parameters.get(ParameterNames.B)) : new DMatrixRMaj(spec.hiddenSize(), 1);
+        this.c = spec.biases() ? Matrices.matrix(parameters.get(ParameterNames.C)) : new DMatrixRMaj(spec.outputSize(), 1);
     }
 
     public ModelSpec spec() {

@@ -12,6 +12,7 @@ import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 
@@ -58,14 +59,14 @@ final class FastAggregatedBptt {
         this.inputSize = spec.inputSize();
         this.hiddenSize = spec.hiddenSize();
         this.outputSize = spec.outputSize();
-        this.u = parameters.U().data().clone();
-        this.w = parameters.W().data().clone();
-        this.v = parameters.V().data().clone();
+        this.u = parameters.get(ParameterNames.U).data().clone();
+        this.w = parameters.get(ParameterNames.W).data().clone();
+        this.v = parameters.get(ParameterNames.V).data().clone();
         this.uTransposed = FastKernels.transpose(u, hiddenSize, inputSize);
         this.wTransposed = FastKernels.transpose(w, hiddenSize, hiddenSize);
         this.vTransposed = FastKernels.transpose(v, outputSize, hiddenSize);
-        this.b = spec.biases() ? parameters.b().data().clone() : new double[hiddenSize];
-        this.c = spec.biases() ? parameters.c().data().clone() : new double[outputSize];
+        this.b = spec.biases() ? parameters.get(ParameterNames.B).data().clone() : new double[hiddenSize];
+        this.c = spec.biases() ? parameters.get(ParameterNames.C).data().clone() : new double[outputSize];
     }
 
     /** The forward pass, as {@link ElmanRnn#forward(Batch)} computes it. */
@@ -120,7 +121,14 @@ final class FastAggregatedBptt {
         Tensor db = Tensor.of(java.util.Arrays.copyOfRange(total, offset, offset += hiddenSize), hiddenSize);
         Tensor dV = Tensor.of(java.util.Arrays.copyOfRange(total, offset, offset += outputSize * hiddenSize), outputSize, hiddenSize);
         Tensor dc = Tensor.of(java.util.Arrays.copyOfRange(total, offset, offset + outputSize), outputSize);
-        Parameters parameterGradients = new Parameters(dU, dW, spec.biases() ? db : null, dV, spec.biases() ? dc : null);
+        Parameters parameterGradients = Parameters.of(spec, declaration -> switch (declaration.name()) {
+            case ParameterNames.U -> dU;
+            case ParameterNames.W -> dW;
+            case ParameterNames.B -> db;
+            case ParameterNames.V -> dV;
+            case ParameterNames.C -> dc;
+            default -> throw new IllegalStateException("the Elman reference has no parameter " + declaration.name());
+        });
         return new GradientResult(total[0] / divisor, parameterGradients, inputGradients, initialStateGradients,
                 hiddenStateGradients);
     }

@@ -14,7 +14,7 @@ import org.bptt.api.Tensor;
  * @param parameterGradients  ∂(J(t)/divisor)/∂θ|_(k): for U, W and b the step-k terms
  *                            {@code p x_kᵀ}, {@code p h_{k-1}ᵀ} and {@code p}, with p = f'(a_k) ⊙ ∂(J(t)/divisor)/∂h_k;
  *                            for V and c the output layer's gradient when k = t and zeros when k &lt; t (J(t)
- *                            uses V and c at step t only). b and c are null for a model without biases.
+ *                            uses V and c at step t only). A model without biases has no b and c.
  */
 public record LagContribution(int lossStep, int step, Tensor hiddenStateGradient, Parameters parameterGradients) {
 

@@ -20,7 +20,7 @@ import org.ejml.dense.row.mult.VectorVectorMult_DDRM;
  * and the terms' gradients are summed: T(T+1)/2 step-backprops for a sequence of T steps with a loss at every
  * step, the quadratic cost the aggregated sweep ({@link AggregatedBptt}) avoids. It calls the same
  * {@link StepBackprop} as the aggregated sweep, inside one more loop; the output layer, before the loops, is the
- * aggregated sweep's too, done once. Memory: O(T·H), like the aggregated one; only {@link #decompose} keeps the
+ * aggregated sweep's too, done once (both run in {@link BpttDriver}). Memory: O(T·H), like the aggregated one; only {@link #decompose} keeps the
  * per-lag contributions.
  */
 public final class NaiveBptt {
@@ -34,7 +34,7 @@ public final class NaiveBptt {
      * @param counter Modified: counts Σ_t (t + 1) step-backprops per sequence, over its loss steps t
      */
     public static GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch, StepBackpropCounter counter) {
-        return run(spec, parameters, batch, null, counter);
+        return BpttDriver.run(spec, parameters, batch, null, counter, NaiveBptt::backpropagateWindow);
     }
 
     /**
@@ -45,36 +45,23 @@ public final class NaiveBptt {
      */
     public static GradientResult truncatedGradients(ModelSpec spec, Parameters parameters, Batch batch,
                                                     Truncation truncation, StepBackpropCounter counter) {
-        return run(spec, parameters, batch, truncation, counter);
+        return BpttDriver.run(spec, parameters, batch, truncation, counter, NaiveBptt::backpropagateWindow);
     }
 
-    private static GradientResult run(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
-                                      StepBackpropCounter counter) {
-        ElmanRnn model = new ElmanRnn(spec, parameters);
-        double divisor = model.divisor(batch);
-        BatchGradients batchGradients = new BatchGradients(spec, batch);
-        for (int sequence = 0; sequence < batch.batchSize(); sequence++) {
-            SequenceTrajectory trajectory = model.forward(batch, sequence);
-            SequenceGradients sequenceGradients = new SequenceGradients(trajectory.length, spec.inputSize(), spec.hiddenSize());
-            StepBackprop step = new StepBackprop(model, divisor, counter);
-            DMatrixRMaj hiddenGradient = new DMatrixRMaj(spec.hiddenSize(), 1);
-            DMatrixRMaj hiddenGradientToPrevious = new DMatrixRMaj(spec.hiddenSize(), 1);
-            List<BackwardWindow> windows = truncation == null
-                    ? BackwardWindow.full(trajectory.length)
-                    : BackwardWindow.truncated(trajectory.length, truncation);
-            DMatrixRMaj outputHiddenGradients = step.outputLayer(trajectory,
-                    BackwardWindow.usedLossSteps(windows, trajectory), batchGradients.parameters);
-            for (BackwardWindow window : windows) {
-                for (int t = window.firstLossStep(); t <= window.lastStep(); t++) {
-                    if (trajectory.hasLoss(t)) {
-                        backpropagateLossTerm(trajectory, t, window, step, outputHiddenGradients,
-                                batchGradients.parameters, sequenceGradients, hiddenGradient, hiddenGradientToPrevious);
-                    }
-                }
+    /**
+     * Every loss term of {@code window}, backpropagated on its own: this algorithm's
+     * {@link BpttDriver.WindowBackward}, the same step-backprops as the aggregated sweep from inside one more loop.
+     */
+    static void backpropagateWindow(SequenceTrajectory sequence, BackwardWindow window, StepBackprop step,
+                                    DMatrixRMaj outputHiddenGradients, ParameterGradients gradients,
+                                    SequenceGradients sequenceGradients, DMatrixRMaj hiddenGradient,
+                                    DMatrixRMaj hiddenGradientToPrevious) {
+        for (int t = window.firstLossStep(); t <= window.lastStep(); t++) {
+            if (sequence.hasLoss(t)) {
+                backpropagateLossTerm(sequence, t, window, step, outputHiddenGradients, gradients, sequenceGradients,
+                        hiddenGradient, hiddenGradientToPrevious);
             }
-            batchGradients.addSequence(sequence, trajectory, sequenceGradients);
         }
-        return batchGradients.result(divisor);
     }
 
     /**
@@ -134,7 +121,7 @@ public final class NaiveBptt {
                     addOutputLayerGradients(trajectory, t, divisor, lagGradients);          // dV, dc: credited to k = t
                 }
                 step.hiddenStep(trajectory, k, hiddenGradient, lagGradients, inputGradients, hiddenGradientToPrevious);
-                contributions.add(new LagContribution(t, k, hiddenStateGradient, lagGradients.toParameters(spec.biases())));
+                contributions.add(new LagContribution(t, k, hiddenStateGradient, lagGradients.toParameters(spec)));
                 hiddenGradient.setTo(hiddenGradientToPrevious);
             }
         }

@@ -1,6 +1,7 @@
 package org.bptt.reference;
 
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -53,13 +54,15 @@ final class ParameterGradients {
         CommonOps_DDRM.addEquals(dc, other.dc);
     }
 
-    /** A copy in the API's shapes; b and c are null when {@code biases} is false. */
-    Parameters toParameters(boolean biases) {
-        return new Parameters(
-                Matrices.tensor(dU, dU.numRows, dU.numCols),
-                Matrices.tensor(dW, dW.numRows, dW.numCols),
-                biases ? Matrices.tensor(db, db.numRows) : null,
-                Matrices.tensor(dV, dV.numRows, dV.numCols),
-                biases ? Matrices.tensor(dc, dc.numRows) : null);
+    /** A copy in the API's shapes, of the parameters {@code spec} declares (without biases: U, W and V). */
+    Parameters toParameters(ModelSpec spec) {
+        return Parameters.of(spec, declaration -> switch (declaration.name()) {
+            case ParameterNames.U -> Matrices.tensor(dU, dU.numRows, dU.numCols);
+            case ParameterNames.W -> Matrices.tensor(dW, dW.numRows, dW.numCols);
+            case ParameterNames.B -> Matrices.tensor(db, db.numRows);
+            case ParameterNames.V -> Matrices.tensor(dV, dV.numRows, dV.numCols);
+            case ParameterNames.C -> Matrices.tensor(dc, dc.numRows);
+            default -> throw new IllegalStateException("the Elman reference has no parameter " + declaration.name());
+        });
     }
 }

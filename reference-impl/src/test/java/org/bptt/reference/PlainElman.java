@@ -3,6 +3,7 @@ package org.bptt.reference;
 import org.bptt.api.Batch;
 import org.bptt.api.Head;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 
 /**
@@ -35,12 +36,12 @@ final class PlainElman {
         double loss = 0;
         for (int t = 0; t < length; t++) {
             for (int i = 0; i < h; i++) {
-                double a = spec.biases() ? parameters.b().get(i) : 0;
+                double a = spec.biases() ? parameters.get(ParameterNames.B).get(i) : 0;
                 for (int j = 0; j < d; j++) {
-                    a += parameters.U().get(i, j) * batch.inputs().get(sequence, t, j);
+                    a += parameters.get(ParameterNames.U).get(i, j) * batch.inputs().get(sequence, t, j);
                 }
                 for (int j = 0; j < h; j++) {
-                    a += parameters.W().get(i, j) * previous[j];
+                    a += parameters.get(ParameterNames.W).get(i, j) * previous[j];
                 }
                 preActivations[t][i] = a;
                 hiddenStates[t][i] = activate(spec, a);
@@ -52,9 +53,9 @@ final class PlainElman {
             }
             double[] logits = new double[k];
             for (int r = 0; r < k; r++) {
-                logits[r] = spec.biases() ? parameters.c().get(r) : 0;
+                logits[r] = spec.biases() ? parameters.get(ParameterNames.C).get(r) : 0;
                 for (int i = 0; i < h; i++) {
-                    logits[r] += parameters.V().get(r, i) * hiddenStates[t][i];
+                    logits[r] += parameters.get(ParameterNames.V).get(r, i) * hiddenStates[t][i];
                 }
             }
             if (spec.head() == Head.LAST_STEP_SIGMOID) {

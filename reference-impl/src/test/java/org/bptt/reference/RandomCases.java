@@ -1,10 +1,13 @@
 package org.bptt.reference;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
 import org.bptt.api.Head;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 
@@ -55,12 +58,17 @@ final class RandomCases {
         int d = spec.inputSize();
         int h = spec.hiddenSize();
         int k = spec.outputSize();
-        return new Parameters(
-                gaussian(random, 1 / Math.sqrt(d), h, d),
-                gaussian(random, 0.8 / Math.sqrt(h), h, h),
-                spec.biases() ? gaussian(random, 0.1, h) : null,
-                gaussian(random, 1 / Math.sqrt(h), k, h),
-                spec.biases() ? gaussian(random, 0.1, k) : null);
+        Map<String, Tensor> tensors = new HashMap<>();                    // drawn in the order U, W, b, V, c
+        tensors.put(ParameterNames.U, gaussian(random, 1 / Math.sqrt(d), h, d));
+        tensors.put(ParameterNames.W, gaussian(random, 0.8 / Math.sqrt(h), h, h));
+        if (spec.biases()) {
+            tensors.put(ParameterNames.B, gaussian(random, 0.1, h));
+        }
+        tensors.put(ParameterNames.V, gaussian(random, 1 / Math.sqrt(h), k, h));
+        if (spec.biases()) {
+            tensors.put(ParameterNames.C, gaussian(random, 0.1, k));
+        }
+        return new Parameters(tensors);
     }
 
     static Tensor gaussian(SplittableRandom random, double standardDeviation, int... shape) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.Arrays;
 import java.util.Locale;
 import org.bptt.api.GradientResult;
-import org.bptt.api.Parameters;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Tensor;
 
 /** Elementwise comparisons that name the tensor, the index, both values and the error when they fail. */
@@ -51,7 +51,7 @@ final class TensorAssertions {
     /** Compares every part of two gradient results: loss, the parameter gradients and the per-step gradients. */
     static void assertSameGradients(String what, GradientResult expected, GradientResult actual, double relative, double floorFactor) {
         assertClose(what + " loss", expected.loss(), actual.loss(), relative, floorFactor);
-        for (String name : Parameters.NAMES) {
+        for (String name : ParameterNames.ALL) {
             assertClose(what + " dL/d" + name, expected.parameterGradients().get(name), actual.parameterGradients().get(name),
                     relative, floorFactor);
         }

@@ -2,13 +2,16 @@ package org.bptt.reference;
 
 import static org.bptt.reference.TensorAssertions.assertClose;
 
+import java.util.Map;
 import org.bptt.api.Activation;
 import org.bptt.api.Batch;
+import org.bptt.api.Cell;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +38,7 @@ class TestLectureExample extends ReferenceTestBase {
     private static final double RELATIVE = 1e-13;
     private static final double FLOOR = 1e-15;
 
-    private final ModelSpec spec = new ModelSpec(D, H, K, Activation.TANH, Head.PER_STEP_SOFTMAX, false,
+    private final ModelSpec spec = new ModelSpec(Cell.ELMAN, D, H, K, Activation.TANH, Head.PER_STEP_SOFTMAX, false,
             LossReduction.SUM, org.bptt.api.DataType.FLOAT64);
     private double[][] u;
     private double[][] w;
@@ -52,7 +55,7 @@ class TestLectureExample extends ReferenceTestBase {
         v = gaussian(K, H);
         x = gaussian(3, D);
         targets = new double[][] {{1, 0}, {0, 1}, {0.3, 0.7}};
-        parameters = new Parameters(tensor(u), tensor(w), null, tensor(v), null);
+        parameters = new Parameters(Map.of(ParameterNames.U, tensor(u), ParameterNames.W, tensor(w), ParameterNames.V, tensor(v)));
         batch = new Batch(Tensor.of(flatten(x), 1, 3, D), Tensor.of(flatten(targets), 1, 3, K), null, null);
         parameters.validate(spec);
         batch.validate(spec);
@@ -115,7 +118,7 @@ class TestLectureExample extends ReferenceTestBase {
             }
         }
         GradientResult aggregated = AggregatedBptt.gradients(spec, parameters, batch, new StepBackpropCounter());
-        assertClose("dL/dU", tensor(expected), aggregated.parameterGradients().U(), RELATIVE, FLOOR);
+        assertClose("dL/dU", tensor(expected), aggregated.parameterGradients().get(ParameterNames.U), RELATIVE, FLOOR);
     }
 
     /** ∂h_1[r]/∂U[i, j] = (1 − h_1[r]²)(δ_ri x_1[j] + W[r, i] (1 − h_0[i]²) x_0[j]). */

@@ -10,6 +10,7 @@ import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
@@ -118,7 +119,7 @@ class TestTruncatedBptt extends ReferenceTestBase {
                         }
                     }
                 }
-                for (String name : Parameters.NAMES) {
+                for (String name : ParameterNames.ALL) {
                     assertClose(what + " dL/d" + name, expected.get(name), aggregated.parameterGradients().get(name), RELATIVE, FLOOR);
                 }
                 assertClose(what + " dL/dh", expectedHiddenStateGradients, aggregated.hiddenStateGradients(), RELATIVE, FLOOR);
@@ -156,9 +157,9 @@ class TestTruncatedBptt extends ReferenceTestBase {
             this.spec = spec;
             this.testCase = testCase;
             this.forward = new PlainElman(spec, testCase.parameters(), testCase.batch(), 0);
-            this.u = matrix(testCase.parameters().U());
-            this.w = matrix(testCase.parameters().W());
-            this.v = matrix(testCase.parameters().V());
+            this.u = matrix(testCase.parameters().get(ParameterNames.U));
+            this.w = matrix(testCase.parameters().get(ParameterNames.W));
+            this.v = matrix(testCase.parameters().get(ParameterNames.V));
             int hidden = spec.hiddenSize();
             this.h0 = new double[hidden];
             for (int i = 0; i < hidden; i++) {
@@ -179,9 +180,9 @@ class TestTruncatedBptt extends ReferenceTestBase {
             double[] outputGradient = new double[k];
             for (int r = 0; r < k; r++) {
                 outputGradient[r] = forward.outputs[t][r] - testCase.batch().targets().get(0, t, r);
-                gradients.c().data()[r] += outputGradient[r];
+                gradients.get(ParameterNames.C).data()[r] += outputGradient[r];
                 for (int i = 0; i < hidden; i++) {
-                    gradients.V().data()[r * hidden + i] += outputGradient[r] * forward.hiddenStates[t][i];
+                    gradients.get(ParameterNames.V).data()[r * hidden + i] += outputGradient[r] * forward.hiddenStates[t][i];
                 }
             }
             double[] hiddenGradient = new double[hidden];
@@ -201,13 +202,13 @@ class TestTruncatedBptt extends ReferenceTestBase {
                 }
                 double[] toPrevious = new double[hidden];
                 for (int i = 0; i < hidden; i++) {
-                    gradients.b().data()[i] += preActivationGradient[i];
+                    gradients.get(ParameterNames.B).data()[i] += preActivationGradient[i];
                     for (int j = 0; j < d; j++) {
-                        gradients.U().data()[i * d + j] += preActivationGradient[i] * testCase.batch().inputs().get(0, step, j);
+                        gradients.get(ParameterNames.U).data()[i * d + j] += preActivationGradient[i] * testCase.batch().inputs().get(0, step, j);
                         inputGradients.data()[inputGradients.offset(0, step, j)] += u[i][j] * preActivationGradient[i];
                     }
                     for (int j = 0; j < hidden; j++) {
-                        gradients.W().data()[i * hidden + j] += preActivationGradient[i] * previous[j];
+                        gradients.get(ParameterNames.W).data()[i * hidden + j] += preActivationGradient[i] * previous[j];
                         toPrevious[j] += w[i][j] * preActivationGradient[i];
                     }
                 }

@@ -27,7 +27,8 @@ import org.bptt.api.InvalidInputException;
 import org.bptt.api.Truncation;
 import org.bptt.core.cases.TruncatedCase;
 import org.bptt.core.compare.TolerancePolicy;
-import org.bptt.vectors.CaseCodec.JsonLocation;
+import org.bptt.json.CaseCodec;
+import org.bptt.json.JsonLocation;
 
 /**
  * One conformance vector: a case (and its truncation), the oracle's expected results, and the tolerance policy they
@@ -45,8 +46,12 @@ public record VectorFile(Generator generator, Case testCase, Truncation truncati
 
     /** The value of the {@code format} field. */
     public static final String FORMAT = "bptt-conformance-vector";
-    /** The newest format version this code reads, and the one it writes. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The newest format version this code reads, and the one it writes. Version 2 names the cell in the spec and
+     * writes exactly the parameters the model declares; a version's case is read in {@link CaseCodec}'s form of the
+     * same number.
+     */
+    public static final int FORMAT_VERSION = 2;
 
     private static final Set<String> FIELDS = Set.of("format", "formatVersion", "generator", "case", "truncation",
             "expected", "tolerance");
@@ -198,12 +203,12 @@ public record VectorFile(Generator generator, Case testCase, Truncation truncati
     public static VectorFile fromJson(JsonNode node, String where) {
         JsonLocation root = new JsonLocation(where);
         InvalidInputException.require(node.isObject(), "%s: expected a JSON object, got %s", where, node.getNodeType());
-        checkFormat(node, where, FORMAT);
+        int formatVersion = checkFormat(node, where, FORMAT);
         requireFields(node, root, FIELDS);
         Generator generator = readGenerator(required(node, "generator", root), root.child("generator"));
         JsonLocation caseAt = root.child("case");
         JsonNode caseNode = required(node, "case", root);
-        Case testCase = CaseCodec.readCase(caseNode, caseAt);
+        Case testCase = CaseCodec.readCase(caseNode, caseAt, formatVersion);
         Truncation truncation = CaseCodec.readTruncation(node, root);
         Truncation caseTruncation = CaseCodec.readTruncation(caseNode, caseAt);
         InvalidInputException.require(Objects.equals(truncation, caseTruncation),
@@ -220,7 +225,7 @@ public record VectorFile(Generator generator, Case testCase, Truncation truncati
                     expectedAt.child("forward"));
         }
         GradientResult gradients = CaseCodec.readGradientResult(required(expected, "gradients", expectedAt),
-                expectedAt.child("gradients"));
+                expectedAt.child("gradients"), testCase.spec());
         TolerancePolicy tolerance = readTolerance(required(node, "tolerance", root), root.child("tolerance"));
         return new VectorFile(generator, testCase, truncation, forward, gradients, tolerance);
     }
@@ -228,8 +233,10 @@ public record VectorFile(Generator generator, Case testCase, Truncation truncati
     /**
      * Checks {@code format} and {@code formatVersion}: a newer version than {@link #FORMAT_VERSION} is refused with
      * the version this code reads.
+     *
+     * @return the file's format version
      */
-    static void checkFormat(JsonNode node, String where, String format) {
+    static int checkFormat(JsonNode node, String where, String format) {
         JsonNode formatNode = node.get("format");
         InvalidInputException.require(formatNode != null && format.equals(formatNode.asText()),
                 "%s: not a bptt conformance vector: format is %s, expected \"%s\"", where,
@@ -242,6 +249,7 @@ public record VectorFile(Generator generator, Case testCase, Truncation truncati
                 "%s: formatVersion %d is newer than this bptt-harness reads (%d); use a newer bptt-harness",
                 where, formatVersion, FORMAT_VERSION);
         InvalidInputException.require(formatVersion >= 1, "%s: formatVersion: must be at least 1, got %d", where, formatVersion);
+        return formatVersion;
     }
 
     static Generator readGenerator(JsonNode node, JsonLocation at) {

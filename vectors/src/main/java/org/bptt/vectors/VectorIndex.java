@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import org.bptt.api.InvalidInputException;
 import org.bptt.core.compare.TolerancePolicy;
-import org.bptt.vectors.CaseCodec.JsonLocation;
+import org.bptt.json.JsonLocation;
 
 /**
  * {@code index.json} of an exported folder: which vector files it holds, in order, and how they were made.

@@ -127,7 +127,7 @@ class StoredVectorsOracleTest {
                 .collect(Collectors.toMap(CaseResult::caseId, CaseResult::message));
         assertTrue(errors.get(id(files.get(3))).contains(missingField + ": case.parameters.W: missing"), errors::toString);
         assertTrue(errors.get(id(files.get(13))).contains(truncatedJson + ": not valid JSON at line"), errors::toString);
-        assertTrue(errors.get(id(files.get(7))).contains(newer + ": formatVersion 9 is newer than this bptt-harness reads (1)"),
+        assertTrue(errors.get(id(files.get(7))).contains(newer + ": formatVersion 9 is newer than this bptt-harness reads (2)"),
                 errors::toString);
     }
 

@@ -2,6 +2,7 @@ package org.bptt.vectors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.Truncation;
 import org.bptt.core.cases.Suite;
@@ -33,6 +35,9 @@ class VectorFileTest {
     /** Vector files written by format version 1, kept as written (never regenerated): the next version must read them. */
     static final List<String> VERSION_ONE_FILES = List.of("sigmoid-perstep-bias-mask-h0-meant-B3-T2.json",
             "relu-lastsigmoid-bias-nomask-noh0-meant-B3-T17-tbptt-k1_8-k2_3.json");
+    /** Vector files written by format version 2, kept as written: a model without biases and a truncated case. */
+    static final List<String> VERSION_TWO_FILES = List.of("sigmoid-perstep-nobias-mask-noh0-sum-B3-T3.json",
+            "tanh-lastsigmoid-bias-mask-noh0-meanb-B3-T17-tbptt-k1_8-k2_3.json");
 
     static final VectorFile.Generator GENERATOR = new VectorFile.Generator("bptt-harness", "test", ReferenceAggregatedRnn.ID, "test");
 
@@ -60,7 +65,7 @@ class VectorFileTest {
         vector.write(second);
         assertEquals(vector, VectorFile.read(first));
         assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(second));
-        assertTrue(Files.readString(first).startsWith("{\n  \"format\": \"bptt-conformance-vector\",\n  \"formatVersion\": 1,\n"));
+        assertTrue(Files.readString(first).startsWith("{\n  \"format\": \"bptt-conformance-vector\",\n  \"formatVersion\": 2,\n"));
     }
 
     @Test
@@ -77,12 +82,12 @@ class VectorFileTest {
 
     @Test
     void aNewerFormatVersionIsRefusedNamingTheFileAndTheVersionUnderstood() throws IOException {
-        Path file = folder.resolve("v2.json");
+        Path file = folder.resolve("v3.json");
         ObjectNode json = vectorOf(Suite.QUICK.cases(1).get(0), null).toJson();
-        json.put("formatVersion", 2);
+        json.put("formatVersion", 3);
         VectorFile.writeJson(file, json);
         InvalidInputException error = assertThrows(InvalidInputException.class, () -> VectorFile.read(file));
-        assertEquals(file + ": formatVersion 2 is newer than this bptt-harness reads (1); use a newer bptt-harness", error.getMessage());
+        assertEquals(file + ": formatVersion 3 is newer than this bptt-harness reads (2); use a newer bptt-harness", error.getMessage());
     }
 
     @Test
@@ -119,15 +124,35 @@ class VectorFileTest {
      */
     @Test
     void versionOneFilesAreStillReadAndStillAgreeWithTheReference() throws IOException {
-        for (String name : VERSION_ONE_FILES) {
+        assertStoredFilesAgreeWithTheReference("v1/", VERSION_ONE_FILES, 1);
+    }
+
+    /** The same for files written by format version 2, whose spec names the cell and which omit absent biases. */
+    @Test
+    void versionTwoFilesAreReadAndAgreeWithTheReference() throws IOException {
+        assertStoredFilesAgreeWithTheReference("v2/", VERSION_TWO_FILES, 2);
+        String withoutBiases = Files.readString(folder.resolve(VERSION_TWO_FILES.get(0)));
+        assertTrue(withoutBiases.contains("\"cell\": \"elman\""), "version 2 names the cell");
+        assertFalse(withoutBiases.contains("\"b\":"), "version 2 leaves out the biases of a model without biases");
+    }
+
+    /**
+     * Reads {@code names} (one full and one truncated case, in that order) from the test resources under
+     * {@code resources}, and checks reference-naive against them.
+     */
+    private void assertStoredFilesAgreeWithTheReference(String resources, List<String> names, int formatVersion)
+            throws IOException {
+        for (String name : names) {
             Path file = folder.resolve(name);
-            try (InputStream in = VectorFileTest.class.getResourceAsStream("v1/" + name)) {
+            try (InputStream in = VectorFileTest.class.getResourceAsStream(resources + name)) {
                 assertNotNull(in, name);
                 Files.copy(in, file);
             }
-            assertTrue(Files.readString(file).contains("\"formatVersion\": 1,"), name + " must stay a version-1 file");
+            assertTrue(Files.readString(file).contains("\"formatVersion\": " + formatVersion + ","),
+                    name + " must stay a version-" + formatVersion + " file");
             VectorFile vector = VectorFile.read(file);
             assertEquals(name, VectorFile.fileName(vector.id()));
+            assertEquals(Cell.ELMAN, vector.testCase().spec().cell());
         }
         StoredVectorsOracle.Loaded loaded = StoredVectorsOracle.load(folder, TolerancePolicy.defaults());
         assertEquals(List.of(), loaded.warnings());

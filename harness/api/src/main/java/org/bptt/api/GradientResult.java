@@ -4,7 +4,8 @@ package org.bptt.api;
  * The loss and its gradients.
  *
  * @param loss                  L, reduced as the spec says
- * @param parameterGradients    dL/dU, dL/dW, dL/db, dL/dV, dL/dc in the parameters' shapes (biases null without biases)
+ * @param parameterGradients    dL/dθ for every parameter the model declares, under the parameter's name and in its
+ *                              shape (dL/dU as {@code U}, ...)
  * @param inputGradients        dL/dx_t, {@code [B, T, d]}; null unless {@link Capability#INPUT_GRADIENTS}
  * @param initialStateGradients dL/dh_{-1}, {@code [B, H]}; null unless {@link Capability#INITIAL_STATE_GRADIENTS}
  * @param hiddenStateGradients  dL/dh_t, {@code [B, T, H]}; null unless {@link Capability#HIDDEN_STATE_GRADIENTS}

@@ -1,5 +1,8 @@
 package org.bptt.api;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** Which steps produce a loss, and how the output is squashed. */
 public enum Head {
     /** y_t = softmax(o_t) and a cross-entropy term at every (unmasked) step: many-to-many, the language model. */
@@ -12,5 +15,20 @@ public enum Head {
     /** True when only the last step of each sequence has a loss term. */
     public boolean lastStepOnly() {
         return this != PER_STEP_SOFTMAX;
+    }
+
+    /**
+     * The output layer's parameters, {@code o_t = V h_t + c}, the same for every head: {@code V [K, H]} and, with
+     * biases, {@code c [K]}.
+     */
+    public List<ParameterDeclaration> parameters(ModelSpec spec) {
+        int h = spec.hiddenSize();
+        int k = spec.outputSize();
+        List<ParameterDeclaration> declared = new ArrayList<>();
+        declared.add(new ParameterDeclaration(ParameterNames.V, List.of("K", "H"), new int[] {k, h}, "hidden-to-output weights"));
+        if (spec.biases()) {
+            declared.add(new ParameterDeclaration(ParameterNames.C, List.of("K"), new int[] {k}, "output bias"));
+        }
+        return List.copyOf(declared);
     }
 }

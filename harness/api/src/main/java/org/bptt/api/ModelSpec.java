@@ -1,23 +1,28 @@
 package org.bptt.api;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * The architecture of an Elman RNN and how its loss is reduced.
+ * The architecture of a recurrent network and how its loss is reduced.
  *
+ * @param cell       the recurrent cell, which declares the recurrence's parameters
  * @param inputSize  d, the size of x_t, at least 1
  * @param hiddenSize H, the size of h_t, at least 1
  * @param outputSize K, the size of o_t, at least 1 (exactly 1 for {@link Head#LAST_STEP_SIGMOID})
  * @param activation f
- * @param head       which steps produce a loss
- * @param biases     whether b and c exist; without them the model is h_t = f(U x_t + W h_{t-1}), o_t = V h_t
+ * @param head       which steps produce a loss; declares the output layer's parameters
+ * @param biases     whether the bias vectors exist; without them the Elman model is h_t = f(U x_t + W h_{t-1}),
+ *                   o_t = V h_t
  * @param reduction  how per-term losses are combined into L
  * @param dataType   the arithmetic asked of the implementation
  */
-public record ModelSpec(int inputSize, int hiddenSize, int outputSize, Activation activation, Head head,
+public record ModelSpec(Cell cell, int inputSize, int hiddenSize, int outputSize, Activation activation, Head head,
                         boolean biases, LossReduction reduction, DataType dataType) {
 
     public ModelSpec {
+        InvalidInputException.require(cell != null, "cell must be given");
         InvalidInputException.require(inputSize >= 1, "inputSize (d) must be at least 1, got %d", inputSize);
         InvalidInputException.require(hiddenSize >= 1, "hiddenSize (H) must be at least 1, got %d", hiddenSize);
         InvalidInputException.require(outputSize >= 1, "outputSize (K) must be at least 1, got %d", outputSize);
@@ -29,34 +34,57 @@ public record ModelSpec(int inputSize, int hiddenSize, int outputSize, Activatio
                 "outputSize (K) must be 1 for the sigmoid head, got %d", outputSize);
     }
 
-    /** A double-precision tanh model with biases, per-step softmax and the loss summed. */
+    /** A double-precision tanh Elman model with biases, per-step softmax and the loss summed. */
     public static ModelSpec of(int inputSize, int hiddenSize, int outputSize) {
-        return new ModelSpec(inputSize, hiddenSize, outputSize, Activation.TANH, Head.PER_STEP_SOFTMAX, true,
+        return new ModelSpec(Cell.ELMAN, inputSize, hiddenSize, outputSize, Activation.TANH, Head.PER_STEP_SOFTMAX, true,
                 LossReduction.SUM, DataType.FLOAT64);
     }
 
     public ModelSpec withActivation(Activation value) {
-        return new ModelSpec(inputSize, hiddenSize, outputSize, Objects.requireNonNull(value), head, biases, reduction, dataType);
+        return new ModelSpec(cell, inputSize, hiddenSize, outputSize, Objects.requireNonNull(value), head, biases, reduction, dataType);
     }
 
     public ModelSpec withHead(Head value) {
-        return new ModelSpec(inputSize, hiddenSize, value == Head.LAST_STEP_SIGMOID ? 1 : outputSize,
+        return new ModelSpec(cell, inputSize, hiddenSize, value == Head.LAST_STEP_SIGMOID ? 1 : outputSize,
                 activation, Objects.requireNonNull(value), biases, reduction, dataType);
     }
 
     public ModelSpec withBiases(boolean value) {
-        return new ModelSpec(inputSize, hiddenSize, outputSize, activation, head, value, reduction, dataType);
+        return new ModelSpec(cell, inputSize, hiddenSize, outputSize, activation, head, value, reduction, dataType);
     }
 
     public ModelSpec withReduction(LossReduction value) {
-        return new ModelSpec(inputSize, hiddenSize, outputSize, activation, head, biases, Objects.requireNonNull(value), dataType);
+        return new ModelSpec(cell, inputSize, hiddenSize, outputSize, activation, head, biases, Objects.requireNonNull(value), dataType);
     }
 
     public ModelSpec withDataType(DataType value) {
-        return new ModelSpec(inputSize, hiddenSize, outputSize, activation, head, biases, reduction, Objects.requireNonNull(value));
+        return new ModelSpec(cell, inputSize, hiddenSize, outputSize, activation, head, biases, reduction, Objects.requireNonNull(value));
     }
 
-    /** A short label such as {@code tanh/per-step-softmax/bias/d4-H8-K5/sum}. */
+    /**
+     * The parameters of this model in their stable order: the cell's ({@link Cell#parameters}), then the head's
+     * ({@link Head#parameters}). For an Elman model: {@code U, W, b, V, c}, without b and c when there are no biases.
+     */
+    public List<ParameterDeclaration> parameters() {
+        List<ParameterDeclaration> declared = new ArrayList<>(cell.parameters(this));
+        declared.addAll(head.parameters(this));
+        return List.copyOf(declared);
+    }
+
+    /** The declaration of the parameter called {@code name}, or null when this model has none of that name. */
+    public ParameterDeclaration parameter(String name) {
+        for (ParameterDeclaration declaration : parameters()) {
+            if (declaration.name().equals(name)) {
+                return declaration;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A short label such as {@code tanh/per-step-softmax/bias/d4-H8-K5/sum}. The Elman cell is not named in it:
+     * labels and case ids made before there was a choice of cell stay as they were.
+     */
     public String label() {
         return activation.name().toLowerCase(java.util.Locale.ROOT) + "/"
                 + head.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "/"

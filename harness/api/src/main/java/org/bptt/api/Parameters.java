@@ -1,96 +1,111 @@
 package org.bptt.api;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * The weights of an Elman RNN, in the equations' orientation. The same record carries gradients dL/dθ, which have
- * the parameters' shapes.
+ * The weights of a model as named tensors, in the equations' orientation, with the names and shapes the model
+ * declares ({@link ModelSpec#parameters()}; the naming scheme is in the package documentation). The same type
+ * carries gradients dL/dθ, under the parameters' names and in their shapes.
  *
- * @param U input-to-hidden, {@code [H, d]}
- * @param W hidden-to-hidden (recurrent), {@code [H, H]}
- * @param b hidden bias, {@code [H]}; null when the spec has no biases
- * @param V hidden-to-output, {@code [K, H]}
- * @param c output bias, {@code [K]}; null when the spec has no biases
+ * <p>The map is unmodifiable and kept in the naming scheme's order ({@link ParameterNames#ALL}), whatever order it
+ * was given in, so that every loop over parameters runs in the order the model declares them. The tensors themselves
+ * are shared, not copied (see {@link Tensor}); {@link #copy()} makes a deep copy.
+ *
+ * @param byName the tensors by parameter name; a parameter the model leaves out (a bias of a model without biases)
+ *               has no entry
  */
-@SuppressWarnings("checkstyle:ParameterName") // the equations' names
-public record Parameters(Tensor U, Tensor W, Tensor b, Tensor V, Tensor c) {
+public record Parameters(Map<String, Tensor> byName) {
 
-    /** The names of the parameters in a stable order: U, W, b, V, c. */
-    public static final java.util.List<String> NAMES = java.util.List.of("U", "W", "b", "V", "c");
+    /** Orders names as the naming scheme does. */
+    private static final Comparator<String> DECLARED_ORDER = Comparator.comparingInt(ParameterNames::order);
+
+    /**
+     * @throws InvalidInputException for a name outside the naming scheme (naming the known names) or a null tensor
+     */
+    public Parameters {
+        InvalidInputException.require(byName != null, "parameters must be given as a map of name to tensor");
+        List<String> names = new ArrayList<>(byName.keySet());
+        for (String name : names) {
+            InvalidInputException.require(ParameterNames.isKnown(name), "unknown parameter '%s'; the known names are %s",
+                    name, ParameterNames.ALL);
+            InvalidInputException.require(byName.get(name) != null, "parameter %s is null; leave an absent parameter out", name);
+        }
+        names.sort(DECLARED_ORDER);
+        Map<String, Tensor> ordered = new LinkedHashMap<>();
+        for (String name : names) {
+            ordered.put(name, byName.get(name));
+        }
+        byName = Collections.unmodifiableMap(ordered);
+    }
 
     /** All-zero parameters (or gradient accumulators) for {@code spec}. */
     public static Parameters zeros(ModelSpec spec) {
-        int d = spec.inputSize();
-        int h = spec.hiddenSize();
-        int k = spec.outputSize();
-        return new Parameters(Tensor.zeros(h, d), Tensor.zeros(h, h), spec.biases() ? Tensor.zeros(h) : null,
-                Tensor.zeros(k, h), spec.biases() ? Tensor.zeros(k) : null);
+        return of(spec, declaration -> Tensor.zeros(declaration.shape()));
     }
 
-    /** The parameters by name, in the order of {@link #NAMES}, leaving out absent biases. */
-    public Map<String, Tensor> byName() {
-        Map<String, Tensor> map = new LinkedHashMap<>();
-        map.put("U", U);
-        map.put("W", W);
-        if (b != null) {
-            map.put("b", b);
+    /**
+     * One tensor for each parameter {@code spec} declares, made by {@code tensorFor} in the declared order (so that
+     * parameters drawn from one random generator come out the same on every run).
+     */
+    public static Parameters of(ModelSpec spec, Function<ParameterDeclaration, Tensor> tensorFor) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (ParameterDeclaration declaration : spec.parameters()) {
+            tensors.put(declaration.name(), tensorFor.apply(declaration));
         }
-        map.put("V", V);
-        if (c != null) {
-            map.put("c", c);
-        }
-        return map;
+        return new Parameters(tensors);
     }
 
-    /** The parameter called {@code name} (one of {@link #NAMES}), or null when it is absent. */
+    /**
+     * The parameter called {@code name}, or null when there is none of that name here (a bias of a model without
+     * biases, or a gradient an implementation did not return).
+     *
+     * @throws InvalidInputException when no cell or head declares a parameter of that name, naming the known names
+     */
     public Tensor get(String name) {
-        return switch (name) {
-            case "U" -> U;
-            case "W" -> W;
-            case "b" -> b;
-            case "V" -> V;
-            case "c" -> c;
-            default -> throw new InvalidInputException("unknown parameter '" + name + "'; expected one of " + NAMES);
-        };
+        InvalidInputException.require(ParameterNames.isKnown(name), "unknown parameter '%s'; the known names are %s",
+                name, ParameterNames.ALL);
+        return byName.get(name);
     }
 
-    /** A copy with the parameter called {@code name} replaced. */
+    /** A copy with the parameter called {@code name} set to {@code value} (replaced, or added when it was absent). */
     public Parameters with(String name, Tensor value) {
-        return switch (name) {
-            case "U" -> new Parameters(value, W, b, V, c);
-            case "W" -> new Parameters(U, value, b, V, c);
-            case "b" -> new Parameters(U, W, value, V, c);
-            case "V" -> new Parameters(U, W, b, value, c);
-            case "c" -> new Parameters(U, W, b, V, value);
-            default -> throw new InvalidInputException("unknown parameter '" + name + "'; expected one of " + NAMES);
-        };
+        Map<String, Tensor> tensors = new LinkedHashMap<>(byName);
+        tensors.put(name, value);
+        return new Parameters(tensors);
     }
 
     /** A deep copy. */
     public Parameters copy() {
-        return new Parameters(U.copy(), W.copy(), b == null ? null : b.copy(), V.copy(), c == null ? null : c.copy());
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        byName.forEach((name, tensor) -> tensors.put(name, tensor.copy()));
+        return new Parameters(tensors);
     }
 
     /**
-     * Checks the shapes against {@code spec} and that every element is finite.
+     * Checks that these are exactly the parameters {@code spec} declares, each in its declared shape with every
+     * element finite.
      *
      * @throws InvalidInputException naming the parameter and what is wrong with it
      */
     public void validate(ModelSpec spec) {
-        int d = spec.inputSize();
-        int h = spec.hiddenSize();
-        int k = spec.outputSize();
-        InvalidInputException.require(U != null && W != null && V != null, "parameters U, W and V must all be given");
-        U.requireShapeAndFinite("U", h, d);
-        W.requireShapeAndFinite("W", h, h);
-        V.requireShapeAndFinite("V", k, h);
-        if (spec.biases()) {
-            InvalidInputException.require(b != null && c != null, "the spec has biases but b or c is missing");
-            b.requireShapeAndFinite("b", h);
-            c.requireShapeAndFinite("c", k);
-        } else {
-            InvalidInputException.require(b == null && c == null, "the spec has no biases but b or c is given");
+        List<ParameterDeclaration> declared = spec.parameters();
+        List<String> declaredNames = declared.stream().map(ParameterDeclaration::name).toList();
+        for (ParameterDeclaration declaration : declared) {
+            Tensor tensor = byName.get(declaration.name());
+            InvalidInputException.require(tensor != null, "parameter %s %s (%s) is missing; the model's parameters are %s",
+                    declaration.name(), declaration.layout(), declaration.meaning(), declaredNames);
+            tensor.requireShapeAndFinite(declaration.name(), declaration.shape());
+        }
+        for (String name : byName.keySet()) {
+            InvalidInputException.require(declaredNames.contains(name),
+                    "parameter %s is given, but the model %s has no such parameter; its parameters are %s",
+                    name, spec.label(), declaredNames);
         }
     }
 }

@@ -16,11 +16,13 @@ import java.util.Set;
 import org.bptt.api.Activation;
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.Head;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.bptt.core.cases.CaseGenerator;
@@ -50,7 +52,7 @@ final class CaseFile {
             InvalidInputException.require(FIELDS.contains(name), "%s: unknown field '%s'; known fields are %s", file, name, FIELDS);
         }
         String where = file.toString();
-        ModelSpec spec = new ModelSpec(
+        ModelSpec spec = new ModelSpec(Cell.ELMAN,
                 integer(root, "inputSize", 3, where), integer(root, "hiddenSize", 4, where), integer(root, "outputSize", 3, where),
                 Activation.parse(text(root, "activation", "tanh")),
                 enumValue(Head.class, text(root, "head", "per_step_softmax"), "head", where),
@@ -72,8 +74,8 @@ final class CaseFile {
             InvalidInputException.require(given.isObject(), "%s: 'parameters' must be an object of U, W, b, V, c", where);
             for (Iterator<String> names = given.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
-                InvalidInputException.require(Parameters.NAMES.contains(name), "%s: unknown parameter '%s'; expected one of %s",
-                        where, name, Parameters.NAMES);
+                InvalidInputException.require(ParameterNames.ALL.contains(name), "%s: unknown parameter '%s'; expected one of %s",
+                        where, name, ParameterNames.ALL);
                 parameters = parameters.with(name, tensor(given.get(name), where + ": parameters." + name));
             }
         }

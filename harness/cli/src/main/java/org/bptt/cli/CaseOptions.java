@@ -3,6 +3,7 @@ package org.bptt.cli;
 import java.nio.file.Path;
 import org.bptt.api.Activation;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.Head;
 import org.bptt.api.InvalidInputException;
@@ -66,7 +67,7 @@ final class CaseOptions {
     private Case fromOptions() {
         InvalidInputException.require(steps >= 1, "--steps (T) must be at least 1, got %d", steps);
         InvalidInputException.require(batchSize >= 1, "--batch (B) must be at least 1, got %d", batchSize);
-        ModelSpec spec = new ModelSpec(inputSize, hiddenSize, head == Head.LAST_STEP_SIGMOID ? 1 : outputSize,
+        ModelSpec spec = new ModelSpec(Cell.ELMAN, inputSize, hiddenSize, head == Head.LAST_STEP_SIGMOID ? 1 : outputSize,
                 Activation.parse(activation), head, !noBiases, reduction, DataType.FLOAT64);
         return CaseGenerator.generate("gradcheck-" + spec.label().replace('/', '-') + "-B" + batchSize + "-T" + steps,
                 spec, batchSize, steps, masked, initialState, seed);

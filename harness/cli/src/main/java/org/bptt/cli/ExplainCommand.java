@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bptt.api.Activation;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
@@ -136,7 +137,7 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     private ExplainCase fromOptions() {
-        ModelSpec model = new ModelSpec(inputSize, hiddenSize, head == Head.LAST_STEP_SIGMOID ? 1 : outputSize,
+        ModelSpec model = new ModelSpec(Cell.ELMAN, inputSize, hiddenSize, head == Head.LAST_STEP_SIGMOID ? 1 : outputSize,
                 Activation.parse(activation), head, !noBiases, reduction, DataType.FLOAT64);
         return new ExplainCase(model, steps, initialState, seed);
     }

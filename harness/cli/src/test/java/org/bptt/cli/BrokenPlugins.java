@@ -7,6 +7,7 @@ import org.bptt.api.Capability;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.PluginInfo;
 import org.bptt.api.RnnImplementation;
@@ -58,14 +59,14 @@ public final class BrokenPlugins {
         }
 
         private static Parameters withTransposedW(Parameters parameters) {
-            Tensor w = parameters.W();
+            Tensor w = parameters.get(ParameterNames.W);
             Tensor transposed = Tensor.zeros(w.shape());
             for (int row = 0; row < w.size(0); row++) {
                 for (int column = 0; column < w.size(1); column++) {
                     transposed.set(w.get(row, column), column, row);
                 }
             }
-            return parameters.with("W", transposed);
+            return parameters.with(ParameterNames.W, transposed);
         }
     }
 
@@ -85,8 +86,8 @@ public final class BrokenPlugins {
         public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
             GradientResult exact = reference().gradients(spec, parameters, batch);
             Parameters gradients = exact.parameterGradients();
-            if (gradients.b() != null) {
-                gradients = gradients.with("b", Tensor.zeros(gradients.b().shape()));
+            if (gradients.get(ParameterNames.B) != null) {
+                gradients = gradients.with(ParameterNames.B, Tensor.zeros(gradients.get(ParameterNames.B).shape()));
             }
             return new GradientResult(exact.loss(), gradients, exact.inputGradients(), exact.initialStateGradients(),
                     exact.hiddenStateGradients());

@@ -14,6 +14,7 @@ import org.bptt.api.Case;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.PluginInfo;
 import org.bptt.api.RnnImplementation;
@@ -100,7 +101,7 @@ class BrokenImplementationConformanceTest {
                 @Override
                 public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
                     GradientResult right = REFERENCE.gradients(spec, parameters, batch);
-                    Parameters gradients = spec.biases() ? right.parameterGradients().with("b", Tensor.zeros(spec.hiddenSize()))
+                    Parameters gradients = spec.biases() ? right.parameterGradients().with(ParameterNames.B, Tensor.zeros(spec.hiddenSize()))
                             : right.parameterGradients();
                     return new GradientResult(right.loss(), gradients, right.inputGradients(), right.initialStateGradients(),
                             right.hiddenStateGradients());

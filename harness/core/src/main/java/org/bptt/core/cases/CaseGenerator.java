@@ -1,12 +1,15 @@
 package org.bptt.core.cases;
 
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
 import org.bptt.api.Head;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.ejml.data.DMatrixRMaj;
@@ -116,7 +119,7 @@ public final class CaseGenerator {
         return new Case(id, description, spec, parameters, new Batch(inputs, targets, mask, h0), seed);
     }
 
-    /** Weights for {@code spec}, drawn from {@code random} as {@code options} say. */
+    /** The Elman weights U, W, b, V, c for {@code spec}, drawn from {@code random} as {@code options} say. */
     public static Parameters parameters(ModelSpec spec, Options options, SplittableRandom random) {
         int d = spec.inputSize();
         int h = spec.hiddenSize();
@@ -128,9 +131,15 @@ public final class CaseGenerator {
         Tensor v = matrix(options.init() == WeightInit.ORTHOGONAL ? WeightInit.XAVIER : options.init(), k, h, random.split());
         SplittableRandom outputBiasRandom = random.split();
         w = rescale(w, options);
-        Tensor b = spec.biases() ? uniform(hiddenBiasRandom, 0.1, h) : null;
-        Tensor c = spec.biases() ? uniform(outputBiasRandom, 0.1, k) : null;
-        return new Parameters(u, w, b, v, c);
+        Map<String, Tensor> tensors = new HashMap<>();
+        tensors.put(ParameterNames.U, u);
+        tensors.put(ParameterNames.W, w);
+        tensors.put(ParameterNames.V, v);
+        if (spec.biases()) {
+            tensors.put(ParameterNames.B, uniform(hiddenBiasRandom, 0.1, h));
+            tensors.put(ParameterNames.C, uniform(outputBiasRandom, 0.1, k));
+        }
+        return new Parameters(tensors);
     }
 
     /** W rescaled as {@code options} say. */

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import org.bptt.api.Activation;
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.Head;
 import org.bptt.api.InvalidInputException;
@@ -159,7 +160,7 @@ public enum Suite {
         }
 
         Case build(long suiteSeed) {
-            ModelSpec spec = new ModelSpec(inputSize, hiddenSize, head == Head.LAST_STEP_SIGMOID ? 1 : outputSize,
+            ModelSpec spec = new ModelSpec(Cell.ELMAN, inputSize, hiddenSize, head == Head.LAST_STEP_SIGMOID ? 1 : outputSize,
                     activation, head, biases, reduction, dataType);
             String id = id();
             return CaseGenerator.generate(id, spec, batchSize, steps, masked, initialState, caseSeed(suiteSeed, id),
@@ -262,7 +263,7 @@ public enum Suite {
      * T = 3, h_{-1} = 0, B = 1, summed loss. Weights are seeded Xavier, ρ(W) = 0.9.
      */
     public static Case workedExample(long suiteSeed) {
-        ModelSpec spec = new ModelSpec(3, 3, 3, Activation.TANH, Head.PER_STEP_SOFTMAX, false, LossReduction.SUM, DataType.FLOAT64);
+        ModelSpec spec = new ModelSpec(Cell.ELMAN, 3, 3, 3, Activation.TANH, Head.PER_STEP_SOFTMAX, false, LossReduction.SUM, DataType.FLOAT64);
         long seed = caseSeed(suiteSeed, WORKED_EXAMPLE_ID);
         Parameters parameters = CaseGenerator.parameters(spec, CaseGenerator.Options.defaults(), new SplittableRandom(seed));
         int[] words = {0, 1, 2};
@@ -291,7 +292,7 @@ public enum Suite {
         double[] positive = {1, 0, 0, 1, 1};
         int batchSize = sentences.length;
         int steps = 3;
-        ModelSpec spec = new ModelSpec(3, 4, 1, Activation.TANH, Head.LAST_STEP_SIGMOID, true, LossReduction.MEAN_OVER_BATCH,
+        ModelSpec spec = new ModelSpec(Cell.ELMAN, 3, 4, 1, Activation.TANH, Head.LAST_STEP_SIGMOID, true, LossReduction.MEAN_OVER_BATCH,
                 DataType.FLOAT64);
         long seed = caseSeed(suiteSeed, SENTIMENT_EXAMPLE_ID);
         Parameters parameters = CaseGenerator.parameters(spec, CaseGenerator.Options.defaults(), new SplittableRandom(seed));

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import org.bptt.api.Case;
 import org.bptt.api.Head;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Tensor;
 import org.bptt.core.cases.CaseGenerator.Options;
 import org.bptt.core.cases.CaseGenerator.Rescaling;
@@ -25,7 +26,7 @@ class CaseGeneratorTest {
     @EnumSource(WeightInit.class)
     void largestSingularValueRescalingHitsTheTarget(WeightInit init) {
         Case c = CaseGenerator.generate("sigma", SPEC, 2, 5, false, false, 17L, new Options(init, Rescaling.LARGEST_SINGULAR_VALUE, 1.3));
-        assertEquals(1.3, largestSingularValueByPowerIteration(c.parameters().W()), 1e-9);
+        assertEquals(1.3, largestSingularValueByPowerIteration(c.parameters().get(ParameterNames.W)), 1e-9);
     }
 
     @ParameterizedTest
@@ -33,13 +34,13 @@ class CaseGeneratorTest {
     void spectralRadiusRescalingHitsTheTarget(WeightInit init) {
         Case c = CaseGenerator.generate("rho", SPEC, 2, 5, false, false, 23L, new Options(init, Rescaling.SPECTRAL_RADIUS, 0.9));
         // Gelfand: ρ(W) = lim ‖W^k‖^(1/k); k = 2^30 leaves an error of about log(condition)/k.
-        assertEquals(0.9, spectralRadiusByGelfand(c.parameters().W(), 30), 1e-6);
+        assertEquals(0.9, spectralRadiusByGelfand(c.parameters().get(ParameterNames.W), 30), 1e-6);
     }
 
     @Test
     void orthogonalWeightsAreOrthogonalBeforeRescaling() {
         Tensor w = CaseGenerator.generate("q", SPEC, 1, 1, false, false, 5L, new Options(WeightInit.ORTHOGONAL, Rescaling.NONE, 1))
-                .parameters().W();
+                .parameters().get(ParameterNames.W);
         int n = w.size(0);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
@@ -55,7 +56,7 @@ class CaseGeneratorTest {
     @Test
     void xavierWeightsLieInTheirRange() {
         Tensor u = CaseGenerator.generate("x", SPEC, 1, 1, false, false, 5L, new Options(WeightInit.XAVIER, Rescaling.NONE, 1))
-                .parameters().U();
+                .parameters().get(ParameterNames.U);
         double range = Math.sqrt(6.0 / (12 + 4));
         for (double value : u.data()) {
             assertTrue(Math.abs(value) < range);
@@ -74,7 +75,7 @@ class CaseGeneratorTest {
         Case plain = CaseGenerator.generate("plain", SPEC.withBiases(false), 3, 7, false, false, 1L);
         assertNull(plain.batch().mask());
         assertNull(plain.batch().initialState());
-        assertNull(plain.parameters().b());
+        assertNull(plain.parameters().get(ParameterNames.B));
         Case full = CaseGenerator.generate("full", SPEC, 3, 7, true, true, 1L);
         assertNotNull(full.batch().mask());
         assertTrue(full.batch().initialState().hasShape(3, 12));

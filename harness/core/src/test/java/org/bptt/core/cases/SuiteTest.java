@@ -20,6 +20,7 @@ import org.bptt.api.DataType;
 import org.bptt.api.Head;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.LossReduction;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -195,7 +196,7 @@ class SuiteTest {
         assertEquals(3, example.spec().outputSize());
         assertEquals(3, example.batch().steps());
         assertNull(example.batch().initialState());
-        assertNull(example.parameters().b());
+        assertNull(example.parameters().get(ParameterNames.B));
         assertOneHot(example.batch().inputs(), example.batch().mask());
     }
 

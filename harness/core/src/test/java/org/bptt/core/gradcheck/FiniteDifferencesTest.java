@@ -12,12 +12,14 @@ import org.bptt.api.Activation;
 import org.bptt.api.Batch;
 import org.bptt.api.Capability;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.PluginInfo;
 import org.bptt.api.RnnImplementation;
@@ -75,10 +77,10 @@ class FiniteDifferencesTest {
         Case random = CaseGenerator.generate("relu-kink", spec, 1, 1, false, false, 3L);
         Parameters parameters = random.parameters();
         Tensor inputs = random.batch().inputs();
-        double inputTerm = parameters.U().get(0, 0) * inputs.get(0, 0, 0) + parameters.U().get(0, 1) * inputs.get(0, 0, 1);
-        Tensor b = parameters.b().copy();
+        double inputTerm = parameters.get(ParameterNames.U).get(0, 0) * inputs.get(0, 0, 0) + parameters.get(ParameterNames.U).get(0, 1) * inputs.get(0, 0, 1);
+        Tensor b = parameters.get(ParameterNames.B).copy();
         b.set(1e-5 - inputTerm, 0);
-        Case onKink = new Case("relu-kink", "a_0 near 0", spec, parameters.with("b", b), random.batch(), 3L);
+        Case onKink = new Case("relu-kink", "a_0 near 0", spec, parameters.with(ParameterNames.B, b), random.batch(), 3L);
         RnnImplementation reference = REGISTRY.require("reference-aggregated").implementation();
         GradientCheck check = FINITE_DIFFERENCES.check(hiddenStatesOffered ? reference : new Hiding(reference), onKink);
         ParameterCheck hiddenBias = check.parameter("b").orElseThrow();
@@ -97,9 +99,9 @@ class FiniteDifferencesTest {
             @Override
             public GradientResult gradients(ModelSpec s, Parameters p, Batch b) {
                 GradientResult right = super.gradients(s, p, b);
-                Tensor w = right.parameterGradients().W().copy();
+                Tensor w = right.parameterGradients().get(ParameterNames.W).copy();
                 w.set(w.get(1, 2) * (1 + 1e-4), 1, 2); // one element off by 1e-4 relative
-                return new GradientResult(right.loss(), right.parameterGradients().with("W", w), right.inputGradients(),
+                return new GradientResult(right.loss(), right.parameterGradients().with(ParameterNames.W, w), right.inputGradients(),
                         right.initialStateGradients(), right.hiddenStateGradients());
             }
         };
@@ -139,7 +141,7 @@ class FiniteDifferencesTest {
                             for (int batchSize : new int[] {1, 3}) {
                                 for (int steps : new int[] {1, 2, 3, 17, 64}) {
                                     LossReduction reduction = LossReduction.values()[cases.size() % 3];
-                                    ModelSpec spec = new ModelSpec(2, 3, head == Head.LAST_STEP_SIGMOID ? 1 : 2, activation,
+                                    ModelSpec spec = new ModelSpec(Cell.ELMAN, 2, 3, head == Head.LAST_STEP_SIGMOID ? 1 : 2, activation,
                                             head, biases, reduction, DataType.FLOAT64);
                                     String id = activation + "-" + head + "-" + biases + "-" + masked + "-" + initialState
                                             + "-B" + batchSize + "-T" + steps + "-" + reduction;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import org.bptt.api.Activation;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
@@ -27,7 +28,7 @@ class DeclaredDivergenceTest {
     private static final RnnImplementation REFERENCE = ORACLE.implementation();
     private static final Verifier VERIFIER = new Verifier();
 
-    private static final ModelSpec SPEC = new ModelSpec(3, 4, 3, Activation.TANH, Head.PER_STEP_SOFTMAX, true,
+    private static final ModelSpec SPEC = new ModelSpec(Cell.ELMAN, 3, 4, 3, Activation.TANH, Head.PER_STEP_SOFTMAX, true,
             LossReduction.SUM, DataType.FLOAT64);
     private static final Case CASE = CaseGenerator.generate("declared", SPEC, 2, 6, true, false, 17L);
 

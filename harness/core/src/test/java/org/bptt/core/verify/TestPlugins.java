@@ -8,6 +8,7 @@ import org.bptt.api.Capability;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.PluginInfo;
 import org.bptt.api.RnnImplementation;
@@ -73,7 +74,7 @@ final class TestPlugins {
         }
 
         private static Parameters transposeW(Parameters parameters) {
-            Tensor w = parameters.W();
+            Tensor w = parameters.get(ParameterNames.W);
             int n = w.size(0);
             Tensor transposed = Tensor.zeros(n, n);
             for (int row = 0; row < n; row++) {
@@ -81,7 +82,7 @@ final class TestPlugins {
                     transposed.set(w.get(column, row), row, column);
                 }
             }
-            return parameters.with("W", transposed);
+            return parameters.with(ParameterNames.W, transposed);
         }
     }
 
@@ -95,7 +96,7 @@ final class TestPlugins {
         public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
             GradientResult right = delegate.gradients(spec, parameters, batch);
             Parameters gradients = right.parameterGradients();
-            return new GradientResult(right.loss(), gradients.with("b", Tensor.zeros(spec.hiddenSize())), right.inputGradients(),
+            return new GradientResult(right.loss(), gradients.with(ParameterNames.B, Tensor.zeros(spec.hiddenSize())), right.inputGradients(),
                     right.initialStateGradients(), right.hiddenStateGradients());
         }
     }
@@ -186,7 +187,7 @@ final class TestPlugins {
             GradientResult right = delegate.gradients(spec, parameters, batch);
             int h = spec.hiddenSize();
             Tensor tooShort = Tensor.zeros(h - 1, h);
-            return new GradientResult(right.loss(), right.parameterGradients().with("W", tooShort), right.inputGradients(),
+            return new GradientResult(right.loss(), right.parameterGradients().with(ParameterNames.W, tooShort), right.inputGradients(),
                     right.initialStateGradients(), right.hiddenStateGradients());
         }
     }
@@ -199,7 +200,7 @@ final class TestPlugins {
 
         @Override
         public ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
-            java.util.Arrays.fill(parameters.W().data(), 0.0);
+            java.util.Arrays.fill(parameters.get(ParameterNames.W).data(), 0.0);
             java.util.Arrays.fill(batch.inputs().data(), 0.0);
             return delegate.forward(spec, parameters, batch);
         }
@@ -320,9 +321,9 @@ final class TestPlugins {
         @Override
         public GradientResult truncatedGradients(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation) {
             GradientResult right = delegate.truncatedGradients(spec, parameters, batch, truncation);
-            Tensor w = right.parameterGradients().W().copy();
+            Tensor w = right.parameterGradients().get(ParameterNames.W).copy();
             w.set(Double.NaN, 0, 1);
-            return new GradientResult(right.loss(), right.parameterGradients().with("W", w), right.inputGradients(),
+            return new GradientResult(right.loss(), right.parameterGradients().with(ParameterNames.W, w), right.inputGradients(),
                     right.initialStateGradients(), right.hiddenStateGradients());
         }
     }

@@ -12,10 +12,12 @@ import org.bptt.api.Activation;
 import org.bptt.api.Batch;
 import org.bptt.api.Capability;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
 import org.bptt.core.cases.CaseGenerator;
@@ -36,7 +38,7 @@ class VerifierTest {
     /** A short timeout for the plugins that hang. */
     private static final Verifier IMPATIENT = new Verifier(TolerancePolicy.defaults(), Duration.ofMillis(200));
 
-    private static final ModelSpec SPEC = new ModelSpec(3, 4, 3, Activation.TANH, Head.PER_STEP_SOFTMAX, true,
+    private static final ModelSpec SPEC = new ModelSpec(Cell.ELMAN, 3, 4, 3, Activation.TANH, Head.PER_STEP_SOFTMAX, true,
             LossReduction.SUM, DataType.FLOAT64);
 
     private static Case caseWith(int steps, boolean masked, boolean initialState) {
@@ -153,10 +155,10 @@ class VerifierTest {
     @Test
     void aPluginCannotChangeTheCaseItIsGiven() {
         Case testCase = caseWith(3, false, false);
-        Tensor weightsBefore = testCase.parameters().W().copy();
+        Tensor weightsBefore = testCase.parameters().get(ParameterNames.W).copy();
         CaseResult result = VERIFIER.verify(testCase, plugin(new TestPlugins.Vandal(REFERENCE)), ORACLE);
         assertEquals(Status.FAILED, result.status(), "it computed with zeroed weights and inputs");
-        assertEquals(weightsBefore, testCase.parameters().W());
+        assertEquals(weightsBefore, testCase.parameters().get(ParameterNames.W));
         assertEquals(Status.PASSED, VERIFIER.verify(testCase, ORACLE, ORACLE).status());
     }
 

@@ -3,6 +3,7 @@ package org.bptt.experiments.clipping;
 import java.util.List;
 import java.util.Map;
 import org.bptt.api.InvalidInputException;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 
@@ -37,16 +38,17 @@ import org.bptt.api.Tensor;
 public final class GradientClipping {
 
     /** DL4J's layers: the SimpleRnn layer holds U, W, b; the output layer V, c. */
-    public static final List<List<String>> LAYERS = List.of(List.of("U", "W", "b"), List.of("V", "c"));
+    public static final List<List<String>> LAYERS = List.of(List.of(ParameterNames.U, ParameterNames.W, ParameterNames.B),
+            List.of(ParameterNames.V, ParameterNames.C));
     /** Every parameter its own group. */
-    public static final List<List<String>> EACH_PARAMETER = List.of(List.of("U"), List.of("W"), List.of("b"), List.of("V"), List.of("c"));
+    public static final List<List<String>> EACH_PARAMETER = ParameterNames.ALL.stream().map(List::of).toList();
 
     private GradientClipping() {
     }
 
     /** ‖g‖ over every element of every present parameter (NaN or ∞ if an element is). */
     public static double globalNorm(Parameters gradient) {
-        return norm(gradient, Parameters.NAMES);
+        return norm(gradient, List.copyOf(gradient.byName().keySet()));
     }
 
     /** The norm over the parameters in {@code names} that are present. */
@@ -84,7 +86,7 @@ public final class GradientClipping {
     /** g · threshold / ‖g‖ when ‖g‖ &gt; threshold, else a copy of g. */
     public static Parameters byGlobalNorm(Parameters gradient, double threshold) {
         requireThreshold(threshold);
-        return byGroupNorm(gradient, threshold, List.of(Parameters.NAMES));
+        return byGroupNorm(gradient, threshold, List.of(List.copyOf(gradient.byName().keySet())));
     }
 
     /** Each group of parameters rescaled to norm {@code threshold} when its own norm exceeds it. */

@@ -12,12 +12,14 @@ import java.util.Set;
 import org.bptt.api.Activation;
 import org.bptt.api.Capability;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Tensor;
 import org.bptt.core.cases.CaseGenerator;
 import org.bptt.core.cases.CaseGenerator.Rescaling;
@@ -164,7 +166,7 @@ public final class DecayExperiment {
 
         /** The model of every case: d, H, K = 2, f, a last-step softmax head, biases, the loss summed, doubles. */
         public ModelSpec spec(Activation activation) {
-            return new ModelSpec(inputSize, hiddenSize, OUTPUT_SIZE, activation, Head.LAST_STEP_SOFTMAX, true,
+            return new ModelSpec(Cell.ELMAN, inputSize, hiddenSize, OUTPUT_SIZE, activation, Head.LAST_STEP_SOFTMAX, true,
                     LossReduction.SUM, DataType.FLOAT64);
         }
 
@@ -263,9 +265,9 @@ public final class DecayExperiment {
             for (int index = 0; index < settings.seeds(); index++) {
                 long seed = settings.firstSeed() + index;
                 Case testCase = testCase(config, seed);
-                double sigmaMax = CaseGenerator.largestSingularValue(testCase.parameters().W());
-                double spectralRadius = CaseGenerator.spectralRadius(testCase.parameters().W());
-                double inputSigmaMax = CaseGenerator.largestSingularValue(testCase.parameters().U());
+                double sigmaMax = CaseGenerator.largestSingularValue(testCase.parameters().get(ParameterNames.W));
+                double spectralRadius = CaseGenerator.spectralRadius(testCase.parameters().get(ParameterNames.W));
+                double inputSigmaMax = CaseGenerator.largestSingularValue(testCase.parameters().get(ParameterNames.U));
                 boolean comparing = plugins.size() > 1 && index < settings.comparisonSeeds();
                 for (LoadedPlugin plugin : plugins) {
                     if (plugin != oracle && !comparing) {
@@ -341,10 +343,9 @@ public final class DecayExperiment {
      */
     static Case perturb(Case testCase, long seed) {
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed ^ 0x5DEECE66DL);
-        org.bptt.api.Parameters parameters = testCase.parameters();
-        org.bptt.api.Parameters changed = new org.bptt.api.Parameters(perturb(parameters.U(), random),
-                perturb(parameters.W(), random), perturb(parameters.b(), random), perturb(parameters.V(), random),
-                perturb(parameters.c(), random));
+        Map<String, Tensor> changedTensors = new LinkedHashMap<>();
+        testCase.parameters().byName().forEach((name, tensor) -> changedTensors.put(name, perturb(tensor, random)));
+        org.bptt.api.Parameters changed = new org.bptt.api.Parameters(changedTensors);
         org.bptt.api.Batch batch = testCase.batch();
         org.bptt.api.Batch changedBatch = new org.bptt.api.Batch(perturb(batch.inputs(), random), batch.targets(),
                 batch.mask(), batch.initialState());
@@ -353,9 +354,6 @@ public final class DecayExperiment {
     }
 
     private static Tensor perturb(Tensor tensor, java.util.SplittableRandom random) {
-        if (tensor == null) {
-            return null;
-        }
         double[] data = tensor.data().clone();
         for (int i = 0; i < data.length; i++) {
             data[i] *= 1 + (random.nextBoolean() ? PERTURBATION : -PERTURBATION);

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.bptt.api.Activation;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Tensor;
 import org.bptt.core.cases.CaseGenerator;
 import org.bptt.core.cases.CaseGenerator.Rescaling;
@@ -37,7 +39,7 @@ class DecayBoundTest {
                 int hiddenSize = 2 + random.nextInt(23);
                 int steps = 5 + random.nextInt(76);
                 Head head = random.nextBoolean() ? Head.LAST_STEP_SOFTMAX : Head.LAST_STEP_SIGMOID;
-                ModelSpec spec = new ModelSpec(1 + random.nextInt(5), hiddenSize, head == Head.LAST_STEP_SIGMOID ? 1 : 3,
+                ModelSpec spec = new ModelSpec(Cell.ELMAN, 1 + random.nextInt(5), hiddenSize, head == Head.LAST_STEP_SIGMOID ? 1 : 3,
                         activation, head, random.nextBoolean(), LossReduction.SUM, DataType.FLOAT64);
                 CaseGenerator.Options options = new CaseGenerator.Options(WeightInit.values()[random.nextInt(3)],
                         random.nextBoolean() ? Rescaling.LARGEST_SINGULAR_VALUE : Rescaling.SPECTRAL_RADIUS,
@@ -45,7 +47,7 @@ class DecayBoundTest {
                 long seed = random.nextLong();
                 Case testCase = CaseGenerator.generate("bound", spec, 1, steps, false, random.nextBoolean(), seed, options);
                 GradientResult result = reference.gradients(spec, testCase.parameters(), testCase.batch());
-                double factor = activation.gamma() * CaseGenerator.largestSingularValue(testCase.parameters().W());
+                double factor = activation.gamma() * CaseGenerator.largestSingularValue(testCase.parameters().get(ParameterNames.W));
                 double[] norms = hiddenNormsByLag(result.hiddenStateGradients());
                 for (int lag = 1; lag < steps; lag++) {
                     double ratio = norms[lag] / norms[0];
@@ -75,13 +77,13 @@ class DecayBoundTest {
         int hiddenSize = 24;
         int steps = 300;
         for (double c : new double[] {0.9, 1.0, 1.05}) {
-            ModelSpec spec = new ModelSpec(3, hiddenSize, 2, Activation.IDENTITY, Head.LAST_STEP_SOFTMAX, true,
+            ModelSpec spec = new ModelSpec(Cell.ELMAN, 3, hiddenSize, 2, Activation.IDENTITY, Head.LAST_STEP_SOFTMAX, true,
                     LossReduction.SUM, DataType.FLOAT64);
             Case testCase = CaseGenerator.generate("tight", spec, 1, steps, false, false, 5L,
                     new CaseGenerator.Options(WeightInit.ORTHOGONAL, Rescaling.LARGEST_SINGULAR_VALUE, c));
             GradientResult result = reference.gradients(spec, testCase.parameters(), testCase.batch());
             double[] norms = hiddenNormsByLag(result.hiddenStateGradients());
-            double sigmaMax = CaseGenerator.largestSingularValue(testCase.parameters().W());
+            double sigmaMax = CaseGenerator.largestSingularValue(testCase.parameters().get(ParameterNames.W));
             for (int lag = 1; lag < steps; lag++) {
                 double ratio = norms[lag] / norms[0];
                 double bound = Math.pow(sigmaMax, lag);

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.bptt.api.Activation;
 import org.bptt.api.Batch;
 import org.bptt.api.GradientResult;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.bptt.core.cases.CaseGenerator;
@@ -61,17 +63,19 @@ class SgdTrainerTest {
 
     @Test
     void anUpdateIsThetaMinusEtaTimesTheGradient() {
-        Parameters theta = new Parameters(Tensor.of(new double[] {1, 2}, 2, 1), Tensor.of(new double[] {0, 1, 1, 0}, 2, 2),
-                Tensor.of(new double[] {0.5, -0.5}, 2), Tensor.of(new double[] {3, 4}, 1, 2), Tensor.of(new double[] {1}, 1));
-        Parameters gradient = new Parameters(Tensor.of(new double[] {10, -10}, 2, 1), Tensor.of(new double[] {1, 1, 1, 1}, 2, 2),
-                Tensor.of(new double[] {0, 2}, 2), Tensor.of(new double[] {-1, 0}, 1, 2), Tensor.of(new double[] {4}, 1));
+        Parameters theta = new Parameters(Map.of(ParameterNames.U, Tensor.of(new double[] {1, 2}, 2, 1),
+                ParameterNames.W, Tensor.of(new double[] {0, 1, 1, 0}, 2, 2), ParameterNames.B, Tensor.of(new double[] {0.5, -0.5}, 2),
+                ParameterNames.V, Tensor.of(new double[] {3, 4}, 1, 2), ParameterNames.C, Tensor.of(new double[] {1}, 1)));
+        Parameters gradient = new Parameters(Map.of(ParameterNames.U, Tensor.of(new double[] {10, -10}, 2, 1),
+                ParameterNames.W, Tensor.of(new double[] {1, 1, 1, 1}, 2, 2), ParameterNames.B, Tensor.of(new double[] {0, 2}, 2),
+                ParameterNames.V, Tensor.of(new double[] {-1, 0}, 1, 2), ParameterNames.C, Tensor.of(new double[] {4}, 1)));
         Parameters updated = SgdTrainer.update(theta, gradient, 0.1);
-        assertArrayEquals(new double[] {0, 3}, updated.U().data(), 1e-15);
-        assertArrayEquals(new double[] {-0.1, 0.9, 0.9, -0.1}, updated.W().data(), 1e-15);
-        assertArrayEquals(new double[] {0.5, -0.7}, updated.b().data(), 1e-15);
-        assertArrayEquals(new double[] {3.1, 4}, updated.V().data(), 1e-15);
-        assertArrayEquals(new double[] {0.6}, updated.c().data(), 1e-15);
-        assertArrayEquals(new double[] {1, 2}, theta.U().data(), "θ itself is not modified");
+        assertArrayEquals(new double[] {0, 3}, updated.get(ParameterNames.U).data(), 1e-15);
+        assertArrayEquals(new double[] {-0.1, 0.9, 0.9, -0.1}, updated.get(ParameterNames.W).data(), 1e-15);
+        assertArrayEquals(new double[] {0.5, -0.7}, updated.get(ParameterNames.B).data(), 1e-15);
+        assertArrayEquals(new double[] {3.1, 4}, updated.get(ParameterNames.V).data(), 1e-15);
+        assertArrayEquals(new double[] {0.6}, updated.get(ParameterNames.C).data(), 1e-15);
+        assertArrayEquals(new double[] {1, 2}, theta.get(ParameterNames.U).data(), "θ itself is not modified");
     }
 
     @Test
@@ -104,7 +108,7 @@ class SgdTrainerTest {
         assertEquals(3, run.steps().size());
         assertEquals(3, stepsReported[0]);
         assertTrue(run.divergence().contains("gradient norm is NaN"), run.divergence());
-        assertEquals(-1, run.parameters().W().firstNonFinite(), "the last finite weights are kept");
+        assertEquals(-1, run.parameters().get(ParameterNames.W).firstNonFinite(), "the last finite weights are kept");
     }
 
     @Test
@@ -118,7 +122,7 @@ class SgdTrainerTest {
 
     private static GradientResult withNaN(GradientResult result) {
         Parameters gradients = result.parameterGradients().copy();
-        gradients.W().data()[0] = Double.NaN;
+        gradients.get(ParameterNames.W).data()[0] = Double.NaN;
         return new GradientResult(result.loss(), gradients, result.inputGradients(), result.initialStateGradients(),
                 result.hiddenStateGradients());
     }

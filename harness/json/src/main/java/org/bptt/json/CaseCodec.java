@@ -1,4 +1,4 @@
-package org.bptt.vectors;
+package org.bptt.json;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
@@ -12,13 +12,17 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.bptt.api.Activation;
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
@@ -26,12 +30,15 @@ import org.bptt.api.Head;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterDeclaration;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
 
 /**
- * The JSON form of a case, a forward result and a gradient result (Jackson's tree model), as FORMAT.md describes.
+ * The JSON form of a case, a forward result and a gradient result (Jackson's tree model), as
+ * {@code vectors/FORMAT.md} describes: the form of the conformance vectors and of the {@code cmd:} protocol.
  *
  * <ul>
  *   <li>A tensor is {@code {"shape": [..], "data": [..]}}, data flat in row-major order.</li>
@@ -42,13 +49,32 @@ import org.bptt.api.Truncation;
  *   <li>Unknown fields are errors: a misspelt optional field ({@code hidden_states}) would otherwise be read as
  *       absent and silently not compared.</li>
  * </ul>
+ *
+ * <p>A case's form has versions, FORMAT.md's {@code formatVersion}s:
+ * <ol>
+ *   <li>the spec names no cell (every model is an Elman RNN), and {@code parameters} has the five fields
+ *       {@code U, W, b, V, c}, the biases null in a model without biases;</li>
+ *   <li>the spec names its cell ({@code "cell": "elman"}), and {@code parameters} has one field for each parameter
+ *       the model declares, named as {@code org.bptt.api} names them, and no other.</li>
+ * </ol>
+ * Cases are written in the {@link #NEWEST_VERSION} unless a version is asked for (a program that speaks version 1 of
+ * the {@code cmd:} protocol gets version-1 cases), and read in the version the caller says. Results have one form in
+ * every version: parameter gradients by name, a parameter the model does not declare left out (or null, as version 1
+ * wrote absent biases).
  */
 public final class CaseCodec {
 
     private static final Set<String> CASE_FIELDS = Set.of("id", "description", "seed", "spec", "parameters", "batch", "truncation");
-    private static final Set<String> SPEC_FIELDS = Set.of("inputSize", "hiddenSize", "outputSize", "activation", "head",
-            "biases", "reduction", "dataType");
-    private static final Set<String> PARAMETER_FIELDS = Set.of("U", "W", "b", "V", "c");
+    /** The newest version of a case's form, the one written unless another is asked for. */
+    public static final int NEWEST_VERSION = 2;
+
+    /** The spec's fields in version 1; later versions add {@code cell}. */
+    private static final Set<String> VERSION_1_SPEC_FIELDS = Set.of("inputSize", "hiddenSize", "outputSize", "activation",
+            "head", "biases", "reduction", "dataType");
+    private static final Set<String> SPEC_FIELDS = union(VERSION_1_SPEC_FIELDS, "cell");
+    /** Version 1's parameter fields, in its order: the Elman model's, absent biases written as null. */
+    private static final List<String> VERSION_1_PARAMETERS = List.of(ParameterNames.U, ParameterNames.W, ParameterNames.B,
+            ParameterNames.V, ParameterNames.C);
     private static final Set<String> BATCH_FIELDS = Set.of("inputs", "targets", "mask", "initialState");
     private static final Set<String> TENSOR_FIELDS = Set.of("shape", "data");
     private static final Set<String> TRUNCATION_FIELDS = Set.of("k1", "k2");
@@ -80,17 +106,26 @@ public final class CaseCodec {
     // ---------------------------------------------------------------------------------------------------------
     // Writing
 
-    /**
-     * {@code {"id", "description", "seed", "spec", "parameters", "batch", "truncation"}}; truncation is null for
-     * full BPTT, else {@code {"k1", "k2"}}. Absent biases, mask and initial state are written as null.
-     */
+    /** {@link #writeCase(Case, Truncation, int)} in the {@link #NEWEST_VERSION}. */
     public static ObjectNode writeCase(Case testCase, Truncation truncationOrNull) {
+        return writeCase(testCase, truncationOrNull, NEWEST_VERSION);
+    }
+
+    /**
+     * {@code {"id", "description", "seed", "spec", "parameters", "batch", "truncation"}} in the form of
+     * {@code version}; truncation is null for full BPTT, else {@code {"k1", "k2"}}. An absent mask and initial state
+     * are written as null.
+     *
+     * @throws InvalidInputException when {@code version} is not one this codec knows, or cannot express the case
+     */
+    public static ObjectNode writeCase(Case testCase, Truncation truncationOrNull, int version) {
+        requireVersion(version);
         ObjectNode node = NODES.objectNode();
         node.put("id", testCase.id());
         node.put("description", testCase.description());
         node.put("seed", testCase.seed());
-        node.set("spec", writeSpec(testCase.spec()));
-        node.set("parameters", writeParameters(testCase.parameters()));
+        node.set("spec", writeSpec(testCase.spec(), version));
+        node.set("parameters", writeParameters(testCase.parameters(), version));
         Batch batch = testCase.batch();
         ObjectNode batchNode = node.putObject("batch");
         batchNode.set("inputs", writeTensor(batch.inputs()));
@@ -101,9 +136,18 @@ public final class CaseCodec {
         return node;
     }
 
-    /** {@code {"inputSize", "hiddenSize", "outputSize", "activation", "head", "biases", "reduction", "dataType"}}. */
-    public static ObjectNode writeSpec(ModelSpec spec) {
+    /**
+     * {@code {"cell", "inputSize", "hiddenSize", "outputSize", "activation", "head", "biases", "reduction",
+     * "dataType"}}, without {@code cell} in version 1 (which knows only the Elman cell).
+     */
+    private static ObjectNode writeSpec(ModelSpec spec, int version) {
         ObjectNode node = NODES.objectNode();
+        if (version == 1) {
+            InvalidInputException.require(spec.cell() == Cell.ELMAN,
+                    "version 1 of the case form knows only the Elman cell; the model's cell is %s", name(spec.cell()));
+        } else {
+            node.put("cell", name(spec.cell()));
+        }
         node.put("inputSize", spec.inputSize());
         node.put("hiddenSize", spec.hiddenSize());
         node.put("outputSize", spec.outputSize());
@@ -136,28 +180,33 @@ public final class CaseCodec {
     }
 
     /**
-     * {@code {"loss", "parameterGradients": {U, W, b, V, c}, "inputGradients", "initialStateGradients",
+     * {@code {"loss", "parameterGradients": {"U": .., "W": .., ...}, "inputGradients", "initialStateGradients",
      * "hiddenStateGradients"}}, the optional ones null when absent.
      */
     public static ObjectNode writeGradientResult(GradientResult result) {
         ObjectNode node = NODES.objectNode();
         node.put("loss", result.loss());
         node.set("parameterGradients", result.parameterGradients() == null ? NODES.nullNode()
-                : writeParameters(result.parameterGradients()));
+                : writeParameters(result.parameterGradients(), NEWEST_VERSION));
         node.set("inputGradients", writeTensor(result.inputGradients()));
         node.set("initialStateGradients", writeTensor(result.initialStateGradients()));
         node.set("hiddenStateGradients", writeTensor(result.hiddenStateGradients()));
         return node;
     }
 
-    /** {@code {"U", "W", "b", "V", "c"}}, absent biases as null. */
-    public static ObjectNode writeParameters(Parameters parameters) {
+    /**
+     * One field per parameter, by name, in the declared order; in version 1 the five fields {@code U, W, b, V, c},
+     * absent biases as null.
+     */
+    private static ObjectNode writeParameters(Parameters parameters, int version) {
         ObjectNode node = NODES.objectNode();
-        node.set("U", writeTensor(parameters.U()));
-        node.set("W", writeTensor(parameters.W()));
-        node.set("b", writeTensor(parameters.b()));
-        node.set("V", writeTensor(parameters.V()));
-        node.set("c", writeTensor(parameters.c()));
+        if (version == 1) {
+            for (String name : VERSION_1_PARAMETERS) {
+                node.set(name, writeTensor(parameters.get(name)));
+            }
+            return node;
+        }
+        parameters.byName().forEach((name, tensor) -> node.set(name, writeTensor(tensor)));
         return node;
     }
 
@@ -181,19 +230,21 @@ public final class CaseCodec {
     // ---------------------------------------------------------------------------------------------------------
     // Reading
 
-    /**
-     * Reads a case written by {@link #writeCase}: the truncation field, if any, is checked but not returned (see
-     * {@link #readTruncation}). Shapes are checked against the spec, then the values ({@link Case#validate()}).
-     *
-     * @param where names the source in messages, e.g. the file name
-     * @throws InvalidInputException "{@code where: json.path: problem}"
-     */
+    /** {@link #readCase(JsonNode, JsonLocation, int)} of a whole document in the {@link #NEWEST_VERSION}. */
     public static Case readCase(JsonNode node, String where) {
-        return readCase(node, new JsonLocation(where));
+        return readCase(node, new JsonLocation(where), NEWEST_VERSION);
     }
 
-    /** {@link #readCase(JsonNode, String)} at {@code path} inside a larger document. */
-    static Case readCase(JsonNode node, JsonLocation path) {
+    /**
+     * Reads a case written by {@link #writeCase} in the form of {@code version}: the truncation field, if any, is
+     * checked but not returned (see {@link #readTruncation}). Shapes are checked against the spec, then the values
+     * ({@link Case#validate()}).
+     *
+     * @param path names the source and the place in it in messages, e.g. the file name and {@code case}
+     * @throws InvalidInputException "{@code where: json.path: problem}"
+     */
+    public static Case readCase(JsonNode node, JsonLocation path, int version) {
+        requireVersion(version);
         String where = path.toString();
         requireObject(node, path, CASE_FIELDS);
         String id = requiredText(node, "id", path);
@@ -207,8 +258,8 @@ public final class CaseCodec {
                     "%s: must be an integer, got %s", path.child("seed"), seedNode);
             seed = seedNode.longValue();
         }
-        ModelSpec spec = readSpec(required(node, "spec", path), path.child("spec"));
-        Parameters parameters = readParameters(required(node, "parameters", path), path.child("parameters"), spec);
+        ModelSpec spec = readSpec(required(node, "spec", path), path.child("spec"), version);
+        Parameters parameters = readParameters(required(node, "parameters", path), path.child("parameters"), spec, true);
         Batch batch = readBatch(required(node, "batch", path), path.child("batch"), spec);
         readTruncation(node, path);
         Case testCase = new Case(id, descriptionText, spec, parameters, batch, seed);
@@ -226,7 +277,7 @@ public final class CaseCodec {
     }
 
     /** The {@code truncation} field of the object at {@code path}: null when absent or null. */
-    static Truncation readTruncation(JsonNode caseNode, JsonLocation path) {
+    public static Truncation readTruncation(JsonNode caseNode, JsonLocation path) {
         JsonNode node = caseNode == null ? null : caseNode.get("truncation");
         if (node == null || node.isNull()) {
             return null;
@@ -240,13 +291,10 @@ public final class CaseCodec {
         return new Truncation(k1, k2);
     }
 
-    /** Reads a spec written by {@link #writeSpec}. */
-    public static ModelSpec readSpec(JsonNode node, String where) {
-        return readSpec(node, new JsonLocation(where));
-    }
-
-    private static ModelSpec readSpec(JsonNode node, JsonLocation path) {
-        requireObject(node, path, SPEC_FIELDS);
+    /** Reads a spec written in the form of {@code version}; version 1's has no cell and is always Elman. */
+    private static ModelSpec readSpec(JsonNode node, JsonLocation path, int version) {
+        requireObject(node, path, version == 1 ? VERSION_1_SPEC_FIELDS : SPEC_FIELDS);
+        Cell cell = version == 1 ? Cell.ELMAN : enumValue(Cell.class, node, "cell", path);
         int inputSize = requiredInt(node, "inputSize", path);
         int hiddenSize = requiredInt(node, "hiddenSize", path);
         int outputSize = requiredInt(node, "outputSize", path);
@@ -261,29 +309,44 @@ public final class CaseCodec {
         DataType dataType = enumValue(DataType.class, node, "dataType", path);
         InvalidInputException.require(head != Head.LAST_STEP_SIGMOID || outputSize == 1,
                 "%s: must be 1 for the last_step_sigmoid head, got %d", path.child("outputSize"), outputSize);
-        return new ModelSpec(inputSize, hiddenSize, outputSize, activation, head, biases.booleanValue(), reduction, dataType);
+        return new ModelSpec(cell, inputSize, hiddenSize, outputSize, activation, head, biases.booleanValue(), reduction,
+                dataType);
     }
 
-    private static Parameters readParameters(JsonNode node, JsonLocation path, ModelSpec spec) {
-        requireObject(node, path, PARAMETER_FIELDS);
-        int d = spec.inputSize();
-        int h = spec.hiddenSize();
-        int k = spec.outputSize();
-        Tensor u = shaped(requiredTensor(node, "U", path), path.child("U"), "spec says H=" + h + ", d=" + d, h, d);
-        Tensor w = shaped(requiredTensor(node, "W", path), path.child("W"), "spec says H=" + h, h, h);
-        Tensor v = shaped(requiredTensor(node, "V", path), path.child("V"), "spec says K=" + k + ", H=" + h, k, h);
-        Tensor b = optionalTensor(node, "b", path);
-        Tensor c = optionalTensor(node, "c", path);
-        if (spec.biases()) {
-            InvalidInputException.require(b != null, "%s: missing, but the spec has biases", path.child("b"));
-            InvalidInputException.require(c != null, "%s: missing, but the spec has biases", path.child("c"));
-            shaped(b, path.child("b"), "spec says H=" + h, h);
-            shaped(c, path.child("c"), "spec says K=" + k, k);
-        } else {
-            InvalidInputException.require(b == null, "%s: given, but the spec has no biases (biases: false)", path.child("b"));
-            InvalidInputException.require(c == null, "%s: given, but the spec has no biases (biases: false)", path.child("c"));
+    /**
+     * The parameters (or parameter gradients) of a model {@code spec}: one tensor for each parameter it declares; a
+     * field of another known name is allowed only as null (version 1 writes absent biases so).
+     *
+     * @param checkShapes whether each tensor must have its declared shape (a result's shapes are left to the
+     *                    verifier, which names them as compared quantities)
+     */
+    private static Parameters readParameters(JsonNode node, JsonLocation path, ModelSpec spec, boolean checkShapes) {
+        InvalidInputException.require(node != null && node.isObject(), "%s: expected a JSON object, got %s", path, kind(node));
+        List<ParameterDeclaration> declared = spec.parameters();
+        List<String> declaredNames = declared.stream().map(ParameterDeclaration::name).toList();
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            InvalidInputException.require(ParameterNames.isKnown(name), "%s: unknown parameter '%s'; the model's parameters are %s",
+                    path, name, declaredNames);
+            InvalidInputException.require(declaredNames.contains(name) || node.get(name).isNull(), "%s: given, but %s",
+                    path.child(name), whyNotDeclared(spec, name));
         }
-        return new Parameters(u, w, b, v, c);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (ParameterDeclaration declaration : declared) {
+            Tensor tensor = requiredTensor(node, declaration.name(), path);
+            if (checkShapes) {
+                shaped(tensor, path.child(declaration.name()), "spec says " + declaration.sizes(), declaration.shape());
+            }
+            tensors.put(declaration.name(), tensor);
+        }
+        return new Parameters(tensors);
+    }
+
+    /** Why the model {@code spec} has no parameter {@code name}, which some model has. */
+    private static String whyNotDeclared(ModelSpec spec, String name) {
+        return !spec.biases() && spec.withBiases(true).parameter(name) != null
+                ? "the spec has no biases (biases: false)"
+                : "a " + spec.label() + " model has no parameter " + name;
     }
 
     private static Batch readBatch(JsonNode node, JsonLocation path, ModelSpec spec) {
@@ -324,28 +387,27 @@ public final class CaseCodec {
         return readForwardResult(node, new JsonLocation(where));
     }
 
-    static ForwardResult readForwardResult(JsonNode node, JsonLocation path) {
+    public static ForwardResult readForwardResult(JsonNode node, JsonLocation path) {
         requireObject(node, path, FORWARD_FIELDS);
         return new ForwardResult(optionalTensor(node, "hiddenStates", path), requiredTensor(node, "outputs", path),
                 number(required(node, "loss", path), path.child("loss")));
     }
 
     /**
-     * Reads a gradient result written by {@link #writeGradientResult}. Shapes are checked only for consistency with
-     * the data (the verifier checks them against the case); values may be NaN or infinite.
+     * Reads a gradient result written by {@link #writeGradientResult} for the model {@code spec}: a parameter
+     * gradient for each parameter it declares. Shapes are checked only for consistency with the data (the verifier
+     * checks them against the case); values may be NaN or infinite.
      */
-    public static GradientResult readGradientResult(JsonNode node, String where) {
-        return readGradientResult(node, new JsonLocation(where));
+    public static GradientResult readGradientResult(JsonNode node, String where, ModelSpec spec) {
+        return readGradientResult(node, new JsonLocation(where), spec);
     }
 
-    static GradientResult readGradientResult(JsonNode node, JsonLocation path) {
+    /** {@link #readGradientResult(JsonNode, String, ModelSpec)} at {@code path} inside a larger document. */
+    public static GradientResult readGradientResult(JsonNode node, JsonLocation path, ModelSpec spec) {
         requireObject(node, path, GRADIENT_FIELDS);
         double loss = number(required(node, "loss", path), path.child("loss"));
-        JsonNode gradients = required(node, "parameterGradients", path);
-        JsonLocation at = path.child("parameterGradients");
-        requireObject(gradients, at, PARAMETER_FIELDS);
-        Parameters parameterGradients = new Parameters(requiredTensor(gradients, "U", at), requiredTensor(gradients, "W", at),
-                optionalTensor(gradients, "b", at), requiredTensor(gradients, "V", at), optionalTensor(gradients, "c", at));
+        Parameters parameterGradients = readParameters(required(node, "parameterGradients", path),
+                path.child("parameterGradients"), spec, false);
         return new GradientResult(loss, parameterGradients, optionalTensor(node, "inputGradients", path),
                 optionalTensor(node, "initialStateGradients", path), optionalTensor(node, "hiddenStateGradients", path));
     }
@@ -358,21 +420,9 @@ public final class CaseCodec {
     // ---------------------------------------------------------------------------------------------------------
     // Helpers
 
-    /** A place in a document for messages: {@code file.json: parameters.W}. */
-    record JsonLocation(String where, String path) {
-
-        JsonLocation(String where) {
-            this(where == null || where.isBlank() ? "<json>" : where, "");
-        }
-
-        JsonLocation child(String field) {
-            return new JsonLocation(where, path.isEmpty() ? field : path + "." + field);
-        }
-
-        @Override
-        public String toString() {
-            return path.isEmpty() ? where : where + ": " + path;
-        }
+    private static void requireVersion(int version) {
+        InvalidInputException.require(version >= 1 && version <= NEWEST_VERSION,
+                "version %d of the case form is unknown; this bptt-harness knows versions 1 to %d", version, NEWEST_VERSION);
     }
 
     private static void requireObject(JsonNode node, JsonLocation path, Set<String> fields) {
@@ -464,7 +514,7 @@ public final class CaseCodec {
     }
 
     /** An enum constant as written in JSON: lower case, e.g. {@code per_step_softmax}, {@code float64}. */
-    static String name(Enum<?> constant) {
+    public static String name(Enum<?> constant) {
         return constant.name().toLowerCase(Locale.ROOT);
     }
 
@@ -474,5 +524,11 @@ public final class CaseCodec {
 
     private static List<String> sorted(Set<String> fields) {
         return fields.stream().sorted().toList();
+    }
+
+    private static Set<String> union(Set<String> fields, String field) {
+        Set<String> union = new HashSet<>(fields);
+        union.add(field);
+        return Set.copyOf(union);
     }
 }

@@ -1,4 +1,4 @@
-package org.bptt.vectors;
+package org.bptt.json;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
 import org.bptt.api.Case;
@@ -18,7 +20,6 @@ import org.bptt.api.InvalidInputException;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
-import org.bptt.api.Truncation;
 import org.bptt.core.cases.CaseGenerator;
 import org.bptt.core.cases.Suite;
 import org.bptt.core.cases.TruncatedCase;
@@ -97,7 +98,8 @@ class CaseCodecTest {
             ForwardResult forward = reference.forward(testCase.spec(), testCase.parameters(), testCase.batch());
             GradientResult gradients = reference.gradients(testCase.spec(), testCase.parameters(), testCase.batch());
             assertEquals(forward, CaseCodec.readForwardResult(throughText(CaseCodec.writeForwardResult(forward)), "f"));
-            assertEquals(gradients, CaseCodec.readGradientResult(throughText(CaseCodec.writeGradientResult(gradients)), "g"));
+            assertEquals(gradients, CaseCodec.readGradientResult(throughText(CaseCodec.writeGradientResult(gradients)), "g",
+                    testCase.spec()));
         }
     }
 
@@ -108,8 +110,8 @@ class CaseCodecTest {
         GradientResult gradients = new GradientResult(Double.NaN, zeros, null, null, null);
         JsonNode node = throughText(CaseCodec.writeGradientResult(gradients));
         assertTrue(node.get("inputGradients").isNull());
-        assertTrue(node.get("parameterGradients").get("b").isNull());
-        GradientResult read = CaseCodec.readGradientResult(node, "g");
+        assertNull(node.get("parameterGradients").get("b"), "a parameter the model does not declare is left out");
+        GradientResult read = CaseCodec.readGradientResult(node, "g", testCase.spec());
         assertTrue(Double.isNaN(read.loss()));
         assertEquals(gradients, read);
         ForwardResult forward = new ForwardResult(null, Tensor.zeros(1, 2, 2), Double.NEGATIVE_INFINITY);
@@ -124,6 +126,36 @@ class CaseCodecTest {
         assertEquals("tanh", spec.get("activation").textValue());
         assertEquals("per_step_softmax", spec.get("head").textValue());
         assertEquals("float64", spec.get("dataType").textValue());
+    }
+
+    @Test
+    void theSpecNamesItsCellAndTheParametersAreTheDeclaredOnes() {
+        Case testCase = CaseGenerator.generate("small", ModelSpec.of(2, 3, 2).withBiases(false), 1, 2, false, false, 5);
+        ObjectNode node = CaseCodec.writeCase(testCase, null);
+        assertEquals("elman", node.get("spec").get("cell").textValue());
+        assertEquals(List.of("U", "W", "V"), iterable(node.get("parameters").fieldNames()));
+    }
+
+    @Test
+    void versionOneCasesAreWrittenAndReadInTheirOwnForm() throws Exception {
+        Case testCase = CaseGenerator.generate("small", ModelSpec.of(2, 3, 2).withBiases(false), 1, 2, false, false, 5);
+        JsonNode node = throughText(CaseCodec.writeCase(testCase, null, 1));
+        assertNull(node.get("spec").get("cell"), "version 1 knows only the Elman cell and does not name it");
+        assertEquals(List.of("U", "W", "b", "V", "c"), iterable(node.get("parameters").fieldNames()));
+        assertTrue(node.get("parameters").get("b").isNull());
+        assertEquals(testCase, CaseCodec.readCase(node, new JsonLocation("v1.json"), 1));
+        assertEquals("v1.json: spec.cell: missing",
+                assertThrows(InvalidInputException.class, () -> CaseCodec.readCase(node, "v1.json")).getMessage());
+        JsonNode newest = CaseCodec.writeCase(testCase, null);
+        assertTrue(assertThrows(InvalidInputException.class, () -> CaseCodec.readCase(newest, new JsonLocation("v2.json"), 1))
+                .getMessage().startsWith("v2.json: spec: unknown field 'cell'"));
+        assertThrows(InvalidInputException.class, () -> CaseCodec.writeCase(testCase, null, CaseCodec.NEWEST_VERSION + 1));
+    }
+
+    private static <T> List<T> iterable(Iterator<T> iterator) {
+        List<T> items = new ArrayList<>();
+        iterator.forEachRemaining(items::add);
+        return items;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -182,6 +214,15 @@ class CaseCodecTest {
     }
 
     @Test
+    void anUnknownCellOrParameterIsNamed() {
+        assertEquals("case-0042.json: spec.cell: unknown value 'gru'; expected one of [elman]",
+                errorAfter(node -> at(node, "spec").put("cell", "gru")));
+        assertEquals("case-0042.json: parameters: unknown parameter 'X'; the model's parameters are [U, W, b, V, c]",
+                errorAfter(node -> at(node, "parameters").set("X", at(node, "parameters", "c"))));
+        assertEquals("case-0042.json: parameters.c: missing", errorAfter(node -> at(node, "parameters").remove("c")));
+    }
+
+    @Test
     void biasesMustMatchTheSpec() {
         String message = errorAfter(node -> at(node, "spec").put("biases", false));
         assertTrue(message.endsWith("given, but the spec has no biases (biases: false)"), message);
@@ -206,15 +247,15 @@ class CaseCodecTest {
         forward.put("loss", "high");
         assertEquals("answer: loss: must be a number (or NaN, Infinity, -Infinity), got \"high\"",
                 assertThrows(InvalidInputException.class, () -> CaseCodec.readForwardResult(forward, "answer")).getMessage());
-        ObjectNode gradients = CaseCodec.writeGradientResult(new GradientResult(1.0, Parameters.zeros(ModelSpec.of(1, 1, 1)),
-                null, null, null));
+        ModelSpec spec = ModelSpec.of(1, 1, 1);
+        ObjectNode gradients = CaseCodec.writeGradientResult(new GradientResult(1.0, Parameters.zeros(spec), null, null, null));
         gradients.put("hidden_state_gradients", 0);
-        assertTrue(assertThrows(InvalidInputException.class, () -> CaseCodec.readGradientResult(gradients, "answer"))
+        assertTrue(assertThrows(InvalidInputException.class, () -> CaseCodec.readGradientResult(gradients, "answer", spec))
                 .getMessage().startsWith("answer: unknown field 'hidden_state_gradients'"));
         gradients.remove("hidden_state_gradients");
         ((ObjectNode) gradients.get("parameterGradients")).remove("W");
         assertEquals("answer: parameterGradients.W: missing",
-                assertThrows(InvalidInputException.class, () -> CaseCodec.readGradientResult(gradients, "answer")).getMessage());
+                assertThrows(InvalidInputException.class, () -> CaseCodec.readGradientResult(gradients, "answer", spec)).getMessage());
     }
 
     @Test

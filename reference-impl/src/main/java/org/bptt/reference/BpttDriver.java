@@ -1,0 +1,76 @@
+package org.bptt.reference;
+
+import java.util.List;
+import org.bptt.api.Batch;
+import org.bptt.api.GradientResult;
+import org.bptt.api.ModelSpec;
+import org.bptt.api.Parameters;
+import org.bptt.api.Truncation;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * What the aggregated and the naive BPTT share, so that each of them is only its backward pass: for every sequence
+ * of the batch, the forward pass ({@link ElmanRnn#forward(Batch, int)}), the output layer of the loss steps
+ * ({@link StepBackprop#outputLayer}), and the backward windows (one over the whole sequence for full BPTT, one per
+ * chunk for truncated BPTT), each handed to the algorithm's {@link WindowBackward}; then the batch's sums.
+ */
+final class BpttDriver {
+
+    /** The part in which the algorithms differ: the backward pass through one window of one sequence. */
+    @FunctionalInterface
+    interface WindowBackward {
+
+        /**
+         * Backpropagates the losses of {@code window.firstLossStep() … window.lastStep()} down to
+         * {@code window.firstStep()}, through {@link StepBackprop#hiddenStep} alone.
+         *
+         * @param sequence                 Not modified.
+         * @param step                     the sequence's step-backprop (its workspaces are modified)
+         * @param outputHiddenGradients    what {@link StepBackprop#outputLayer} returned: per loss step, the gradient
+         *                                 its loss sends to h_t. Not modified.
+         * @param gradients                Modified: dU, dW and db accumulate.
+         * @param sequenceGradients        Modified: dL/dx_t and dL/dh_t accumulate for the window's steps;
+         *                                 dL/dh_{-1} when the window starts at step 0.
+         * @param hiddenGradient           workspace, {@code [H, 1]}. Modified.
+         * @param hiddenGradientToPrevious workspace, {@code [H, 1]}. Modified.
+         */
+        void backward(SequenceTrajectory sequence, BackwardWindow window, StepBackprop step,
+                      DMatrixRMaj outputHiddenGradients, ParameterGradients gradients,
+                      SequenceGradients sequenceGradients, DMatrixRMaj hiddenGradient,
+                      DMatrixRMaj hiddenGradientToPrevious);
+    }
+
+    private BpttDriver() {
+    }
+
+    /**
+     * The loss and its gradients by {@code backward}: full BPTT when {@code truncation} is null, truncated BPTT
+     * (as {@link Truncation} defines it) otherwise.
+     *
+     * @param counter Modified: counts the step-backprops {@code backward} makes
+     */
+    static GradientResult run(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
+                              StepBackpropCounter counter, WindowBackward backward) {
+        ElmanRnn model = new ElmanRnn(spec, parameters);
+        double divisor = model.divisor(batch);
+        BatchGradients batchGradients = new BatchGradients(spec, batch);
+        for (int sequence = 0; sequence < batch.batchSize(); sequence++) {
+            SequenceTrajectory trajectory = model.forward(batch, sequence);
+            SequenceGradients sequenceGradients = new SequenceGradients(trajectory.length, spec.inputSize(), spec.hiddenSize());
+            StepBackprop step = new StepBackprop(model, divisor, counter);
+            DMatrixRMaj hiddenGradient = new DMatrixRMaj(spec.hiddenSize(), 1);
+            DMatrixRMaj hiddenGradientToPrevious = new DMatrixRMaj(spec.hiddenSize(), 1);
+            List<BackwardWindow> windows = truncation == null
+                    ? BackwardWindow.full(trajectory.length)
+                    : BackwardWindow.truncated(trajectory.length, truncation);
+            DMatrixRMaj outputHiddenGradients = step.outputLayer(trajectory,
+                    BackwardWindow.usedLossSteps(windows, trajectory), batchGradients.parameters);
+            for (BackwardWindow window : windows) {
+                backward.backward(trajectory, window, step, outputHiddenGradients, batchGradients.parameters,
+                        sequenceGradients, hiddenGradient, hiddenGradientToPrevious);
+            }
+            batchGradients.addSequence(sequence, trajectory, sequenceGradients);
+        }
+        return batchGradients.result(divisor);
+    }
+}
