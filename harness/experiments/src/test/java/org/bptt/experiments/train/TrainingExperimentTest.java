@@ -10,8 +10,9 @@ import java.util.Map;
 import org.bptt.api.Activation;
 import org.bptt.api.Capability;
 import org.bptt.api.InvalidInputException;
-import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.IsolatedPlugin;
 import org.bptt.experiments.ForwardingPlugin;
+import org.bptt.experiments.TestCalls;
 import org.bptt.experiments.Table;
 import org.bptt.experiments.clipping.Clipping;
 import org.bptt.reference.ReferenceAggregatedRnn;
@@ -22,7 +23,7 @@ import org.knowm.xchart.XYChart;
 
 class TrainingExperimentTest {
 
-    private static final LoadedPlugin REFERENCE = LoadedPlugin.of(new ReferenceAggregatedRnn(), "test");
+    private static final IsolatedPlugin REFERENCE = TestCalls.isolated(new ReferenceAggregatedRnn());
 
     @BeforeAll
     static void headless() {
@@ -65,8 +66,8 @@ class TrainingExperimentTest {
 
     @Test
     void anImplementationWithoutMasksIsToldToUseFixedLengths() {
-        LoadedPlugin noMasks = new ForwardingPlugin("no-masks", ForwardingPlugin.referenceCapabilitiesWithout(Capability.MASKS),
-                result -> result).loaded();
+        IsolatedPlugin noMasks = new ForwardingPlugin("no-masks", ForwardingPlugin.referenceCapabilitiesWithout(Capability.MASKS),
+                result -> result).isolated();
         InvalidInputException error = assertThrows(InvalidInputException.class,
                 () -> new TrainingExperiment(tiny("adding", List.of(5))).run(noMasks, () -> { }));
         assertTrue(error.getMessage().contains("MASKS") && error.getMessage().contains("fixed-length"), error.getMessage());
