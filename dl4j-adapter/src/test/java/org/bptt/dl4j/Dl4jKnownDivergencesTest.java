@@ -190,7 +190,8 @@ class Dl4jKnownDivergencesTest {
         assertTrue(explanation.startsWith("DL4J bug: MultiLayerNetwork.calculateGradients"), explanation);
         assertTrue(explanation.contains("KNOWN_DIVERGENCES.md §1"), explanation);
         assertEquals(Optional.empty(), dl4j.knownDivergence(lastStep, weights, masked, null, Quantity.gradientOf("U")));
-        assertEquals(Optional.empty(), dl4j.knownDivergence(lastStep.withHead(Head.PER_STEP_SOFTMAX), weights, masked, null,
+        Case perStep = CaseGenerator.generate("masked", lastStep.withHead(Head.PER_STEP_SOFTMAX), 3, 6, true, false, 3);
+        assertEquals(Optional.empty(), dl4j.knownDivergence(perStep.spec(), perStep.parameters(), perStep.batch(), null,
                 Quantity.INPUT_GRADIENTS));
         // B = 1: the mask is all ones, handed to DL4J as no mask, and dL/dx is right.
         Batch allOnes = CaseGenerator.generate("one", lastStep, 1, 6, true, false, 3).batch();

@@ -18,4 +18,18 @@ public final class TestCalls {
     public static IsolatedPlugin isolated(RnnImplementation implementation) {
         return CALLS.isolate(LoadedPlugin.of(implementation, "test"));
     }
+
+    /** {@code implementation} behind isolated calls with {@code timeout}. */
+    public static IsolatedPlugin isolated(RnnImplementation implementation, Duration timeout) {
+        return new PluginCalls(timeout).isolate(LoadedPlugin.of(implementation, "test"));
+    }
+
+    /** Sleeps until interrupted (a timed-out call is), as a hung plugin call would hang. */
+    public static void hang() {
+        try {
+            Thread.sleep(Long.MAX_VALUE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

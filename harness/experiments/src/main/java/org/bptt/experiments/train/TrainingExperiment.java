@@ -211,7 +211,7 @@ public final class TrainingExperiment {
                             if (hung) {
                                 timedOut = failure;
                             }
-                            record = new TrainingResult.RunRecord(length, clipping, seed, null, failure.getMessage()
+                            record = new TrainingResult.RunRecord(length, clipping, seed, null, failure.describe()
                                     + (hung ? "; the rest of the grid is not run" : ""));
                         }
                     }

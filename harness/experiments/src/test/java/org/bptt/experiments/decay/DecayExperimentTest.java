@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bptt.api.Activation;
 import org.bptt.api.Capability;
 import org.bptt.api.GradientResult;
@@ -207,6 +209,26 @@ class DecayExperimentTest {
         assertTrue(result.summaries().stream().anyMatch(summary -> summary.implementation().equals("no-relu")),
                 "the capable configurations of no-relu still ran");
         assertEquals(0, result.violations());
+    }
+
+    /** A compared plugin whose call hangs is reported once and left out; the oracle's sweep goes on. */
+    @Test
+    void aHungPluginIsLeftOutOfTheRestOfTheSweep() {
+        DecayExperiment.Settings settings = small(List.of(Activation.TANH), List.of(0.9), 20);
+        AtomicInteger calls = new AtomicInteger();
+        IsolatedPlugin hanging = TestCalls.isolated(new ForwardingPlugin("hangs", ForwardingPlugin.referenceCapabilitiesWithout(
+                Capability.HIDDEN_STATE_GRADIENTS), result -> {
+                    calls.incrementAndGet();
+                    TestCalls.hang();
+                    return result;
+                }), Duration.ofMillis(200));
+        DecayResult result = new DecayExperiment(settings).run(REFERENCE, List.of(hanging), null, () -> { });
+        assertEquals(1, calls.get(), "only the hung call reached the plugin");
+        assertEquals(1, result.errors().size(), result.errors().toString());
+        assertEquals("gradients() timed out after 200ms; hangs is left out of the rest of the sweep",
+                result.errors().get(0).message());
+        assertEquals(settings.configs().size() * 2, result.summaries().size(), "the oracle's hidden and input summaries");
+        assertTrue(result.comparisons().isEmpty(), "nothing of the hung plugin to compare");
     }
 
     @Test
