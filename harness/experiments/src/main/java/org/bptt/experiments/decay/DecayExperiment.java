@@ -235,8 +235,9 @@ public final class DecayExperiment {
      *                 when it offers {@link Capability#INPUT_GRADIENTS}, its hidden curve when it offers dL/dh
      * @param knownDivergences documented differences of third-party implementations: a seed whose comparison fails is
      *                 counted as a known divergence, with the explanation, not as a failure, when
-     *                 {@link DivergenceExplainer} explains {@link org.bptt.api.Quantity#INPUT_GRADIENTS} on its case (an entry of
-     *                 this list, else the plugin's own knownDivergence; e.g. a NaN curve from a library bug)
+     *                 {@link DivergenceExplainer} explains {@link org.bptt.api.Quantity#INPUT_GRADIENTS} on its case
+     *                 (an entry of this list, else the plugin's own knownDivergence; e.g. a NaN curve from a library
+     *                 bug)
      * @param onCase   called after each of the {@link Settings#cases()} cases (progress)
      * @throws InvalidInputException when the oracle lacks a capability it needs
      */
