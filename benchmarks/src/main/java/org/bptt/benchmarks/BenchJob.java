@@ -70,13 +70,13 @@ public final class BenchJob {
     }
 
     /**
-     * What a run produced.
+     * The report of a bench run: the analysis of its measurements and the files written.
      *
      * @param comparisons the baseline comparison (empty without a baseline)
      * @param tables      the CSV tables and the Markdown summary
      * @param charts      the PNG charts (each with an SVG twin)
      */
-    public record Outcome(RunFolder run, Request request, BenchAnalysis analysis, List<BenchAnalysis.Target> targets,
+    public record Report(RunFolder run, Request request, BenchAnalysis analysis, List<BenchAnalysis.Target> targets,
                           List<Baseline.Comparison> comparisons, List<Path> tables, List<Path> charts, Path reportIndex,
                           Path singleFile, Duration elapsed) {
 
@@ -91,7 +91,7 @@ public final class BenchJob {
      *
      * @throws InvalidInputException when the baseline folder is not a bench run (checked before anything runs)
      */
-    public static Outcome run(Request request, RunFolder run, Map<String, LoadedPlugin> available, Progress progress)
+    public static Report run(Request request, RunFolder run, Map<String, LoadedPlugin> available, Progress progress)
             throws IOException {
         Instant start = Clock.systemUTC().instant();
         Map<String, Baseline.CellSamples> baselineSamples = request.baseline() == null ? Map.of()
@@ -141,7 +141,7 @@ public final class BenchJob {
      *
      * @throws InvalidInputException when the folder is not a bench run folder or its tables cannot be read
      */
-    public static Outcome reanalyse(RunFolder run) throws IOException {
+    public static Report reanalyse(RunFolder run) throws IOException {
         Instant start = Clock.systemUTC().instant();
         Path runJson = run.resolve(Provenance.FILE_NAME);
         InvalidInputException.require(Files.isRegularFile(runJson), "%s has no %s: is it a bptt bench run folder?",
@@ -156,7 +156,7 @@ public final class BenchJob {
     }
 
     /** Everything after the measurements: analysis, tables, Markdown, charts, the Allure results and report. */
-    private static Outcome analyseAndWrite(RunFolder run, Request request, Provenance provenance, List<CellResult> results,
+    private static Report analyseAndWrite(RunFolder run, Request request, Provenance provenance, List<CellResult> results,
                                            Map<String, Baseline.CellSamples> baselineSamples, Instant start)
             throws IOException {
         BenchGrid grid = request.grid();
@@ -169,7 +169,7 @@ public final class BenchJob {
             tables.add(BenchTables.writeBaseline(run, comparisons));
         }
         Instant end = Clock.systemUTC().instant();
-        Outcome draft = new Outcome(run, request, analysis, targets, comparisons, tables, List.of(), null, null,
+        Report draft = new Report(run, request, analysis, targets, comparisons, tables, List.of(), null, null,
                 Duration.between(start, end));
         byte[] markdown = BenchText.markdown(draft, provenance).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         tables.add(run.writeAtomically(BenchTables.MARKDOWN_FILE, out -> out.write(markdown)));
@@ -191,7 +191,7 @@ public final class BenchJob {
             allure.addBaseline(request.baseline(), comparisons);
         }
         Path reportIndex = AllureReport.generateForRun(run);
-        return new Outcome(run, request, analysis, targets, comparisons, List.copyOf(tables), charts, reportIndex,
+        return new Report(run, request, analysis, targets, comparisons, List.copyOf(tables), charts, reportIndex,
                 run.resolve(AllureReport.SINGLE_FILE), Duration.between(start, Clock.systemUTC().instant()));
     }
 

@@ -16,9 +16,9 @@ public final class BenchText {
     }
 
     /** The timing table, the slopes, the targets and what was not measured, for a terminal or a CI log. */
-    public static void print(PrintWriter out, BenchJob.Outcome outcome) {
-        BenchGrid grid = outcome.request().grid();
-        BenchAnalysis analysis = outcome.analysis();
+    public static void print(PrintWriter out, BenchJob.Report report) {
+        BenchGrid grid = report.request().grid();
+        BenchAnalysis analysis = report.analysis();
         for (Mode mode : grid.modes()) {
             for (Shape shape : grid.shapes()) {
                 out.printf(Locale.ROOT, "%s, %s (%s), %s%n", mode.label(), shape, shape.label(), Cell.precisionName(grid.precision()));
@@ -56,7 +56,7 @@ public final class BenchText {
         }
         out.println();
         out.println("Performance targets (the benchmark's verdict, not a test):");
-        for (BenchAnalysis.Target target : outcome.targets()) {
+        for (BenchAnalysis.Target target : report.targets()) {
             out.printf(Locale.ROOT, "  %-12s %s; %s: %s%n", target.verdict(), target.target(), target.subject(), target.measured());
         }
         List<String> notMeasured = notMeasured(analysis);
@@ -65,15 +65,15 @@ public final class BenchText {
             out.println("Not measured:");
             notMeasured.forEach(line -> out.println("  " + line));
         }
-        if (!outcome.comparisons().isEmpty()) {
+        if (!report.comparisons().isEmpty()) {
             out.println();
-            out.println("Against the baseline " + outcome.request().baseline() + " (" + Baseline.rule() + "):");
+            out.println("Against the baseline " + report.request().baseline() + " (" + Baseline.rule() + "):");
             Map<Baseline.Verdict, Integer> counts = new LinkedHashMap<>();
-            for (Baseline.Comparison comparison : outcome.comparisons()) {
+            for (Baseline.Comparison comparison : report.comparisons()) {
                 counts.merge(comparison.verdict(), 1, Integer::sum);
             }
             out.println("  " + counts);
-            for (Baseline.Comparison comparison : outcome.comparisons()) {
+            for (Baseline.Comparison comparison : report.comparisons()) {
                 if (comparison.verdict() == Baseline.Verdict.REGRESSION || comparison.verdict() == Baseline.Verdict.IMPROVEMENT) {
                     out.printf(Locale.ROOT, "  %-12s %s: median %s → %s ms (%+.1f%%), p = %.2g%n", comparison.verdict(),
                             comparison.cell(), significant(comparison.baselineMedianMs()),
@@ -86,15 +86,15 @@ public final class BenchText {
     }
 
     /** The summary as Markdown: how it was produced, then the timing table, slopes and targets. */
-    public static String markdown(BenchJob.Outcome outcome, Provenance provenance) {
-        BenchGrid grid = outcome.request().grid();
-        BenchAnalysis analysis = outcome.analysis();
+    public static String markdown(BenchJob.Report report, Provenance provenance) {
+        BenchGrid grid = report.request().grid();
+        BenchAnalysis analysis = report.analysis();
         StringBuilder md = new StringBuilder();
         md.append("Produced by `").append(String.join(" ", provenance.commandLine().isEmpty() ? List.of("bptt bench")
                 : prefixed(provenance.commandLine()))).append("` on ").append(provenance.start()).append(", ")
                 .append(provenance.cpuModel()).append(", ").append(provenance.cores()).append(" cores, Java ")
                 .append(provenance.javaVersion()).append(". ").append(grid.name()).append(" grid; JMH: ")
-                .append(outcome.request().settings() != null ? outcome.request().settings().describe()
+                .append(report.request().settings() != null ? report.request().settings().describe()
                         : provenance.extra().getOrDefault("jmh", "as recorded in run.json")).append(". Median time per call in ms (GFLOP/s by the FLOP")
                 .append(" model); naive/aggregated measured (predicted from the step counts with the aggregated forward pass's measured"
                 + " share, benchmarks/README.md).\n\n");
@@ -136,7 +136,7 @@ public final class BenchText {
                     .append(" |\n");
         }
         md.append("\n**Targets**\n\n| verdict | target | subject | measured |\n|---|---|---|---|\n");
-        for (BenchAnalysis.Target target : outcome.targets()) {
+        for (BenchAnalysis.Target target : report.targets()) {
             md.append("| ").append(target.verdict()).append(" | ").append(target.target()).append(" | ")
                     .append(target.subject()).append(" | ").append(target.measured().replace("|", "\\|")).append(" |\n");
         }

@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.Quantity;
 import org.bptt.api.Truncation;
 
 /**
@@ -24,6 +26,12 @@ public final class Dl4jKnownDivergences {
 
     /** Where the evidence is, as explanations cite it. */
     static final String EVIDENCE = "dl4j-adapter/KNOWN_DIVERGENCES.md";
+
+    /** The gradients of SimpleRnn's parameters: dL/dU, dL/dW, dL/db. */
+    private static final Set<Quantity> RECURRENT_LAYER_GRADIENTS = Set.of(Quantity.gradientOf("U"), Quantity.gradientOf("W"),
+            Quantity.gradientOf("b"));
+    /** The gradients of the RnnOutputLayer's parameters: dL/dV, dL/dc. */
+    private static final Set<Quantity> OUTPUT_LAYER_GRADIENTS = Set.of(Quantity.gradientOf("V"), Quantity.gradientOf("c"));
 
     private Dl4jKnownDivergences() {
     }
@@ -107,11 +115,11 @@ public final class Dl4jKnownDivergences {
      * where the evidence is; empty otherwise.
      *
      * @param truncation the truncation of a truncated-BPTT comparison, or null for full BPTT
-     * @param quantity   a quantity as the harness names it ({@code dL/dx}, {@code dL/dU}, ...)
+     * @param quantity   the compared quantity
      */
-    public static Optional<String> explain(ModelSpec spec, Batch batch, Truncation truncation, String quantity) {
+    public static Optional<String> explain(ModelSpec spec, Batch batch, Truncation truncation, Quantity quantity) {
         if (truncation == null) {
-            if (quantity.equals("dL/dx") && inputGradientsDiverge(spec, batch)) {
+            if (quantity.equals(Quantity.INPUT_GRADIENTS) && inputGradientsDiverge(spec, batch)) {
                 return Optional.of("DL4J bug: MultiLayerNetwork.calculateGradients (the only DL4J call returning dL/dx)"
                         + " passes the features mask where the labels mask belongs, so with a mask a last-step head gets"
                         + " a loss term at every unmasked step; the loss and parameter gradients are right. Finite"
@@ -119,16 +127,16 @@ public final class Dl4jKnownDivergences {
             }
             return Optional.empty();
         }
-        return switch (quantity) {
-            case "dL/dU", "dL/dW", "dL/db" -> recurrentExplanation(batch, truncation);
-            case "dL/dV", "dL/dc" -> truncatedOutputGradientsDiverge(spec, batch, truncation)
-                    ? Optional.of(String.format(Locale.ROOT, "Difference of definition, not a bug: DL4J ignores"
-                            + " tbpttBackLength (k2 = %d < k1 = %d) and keeps the losses of each chunk's first k1 − k2"
-                            + " steps, which BPTT(k1, k2) drops; the output layer's gradient is otherwise exact. %s §2a.",
-                            truncation.backwardLength(), truncation.forwardLength(), EVIDENCE))
-                    : Optional.empty();
-            default -> Optional.empty();
-        };
+        if (RECURRENT_LAYER_GRADIENTS.contains(quantity)) {
+            return recurrentExplanation(batch, truncation);
+        }
+        if (OUTPUT_LAYER_GRADIENTS.contains(quantity) && truncatedOutputGradientsDiverge(spec, batch, truncation)) {
+            return Optional.of(String.format(Locale.ROOT, "Difference of definition, not a bug: DL4J ignores"
+                    + " tbpttBackLength (k2 = %d < k1 = %d) and keeps the losses of each chunk's first k1 − k2"
+                    + " steps, which BPTT(k1, k2) drops; the output layer's gradient is otherwise exact. %s §2a.",
+                    truncation.backwardLength(), truncation.forwardLength(), EVIDENCE));
+        }
+        return Optional.empty();
     }
 
     /** The causes of a truncated dL/dU, dL/dW or dL/db divergence that apply, bug first, or empty. */

@@ -19,7 +19,7 @@ import org.bptt.api.Cell;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.Truncation;
 import org.bptt.core.cases.Suite;
-import org.bptt.core.cases.TruncatedCase;
+import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.verify.CaseResult;
@@ -70,7 +70,7 @@ class VectorFileTest {
 
     @Test
     void aTruncatedVectorHasNoForwardResult() throws IOException {
-        TruncatedCase truncated = Suite.QUICK.truncatedCases(42).get(3);
+        SuiteCase truncated = Suite.QUICK.truncatedCases(42).get(3);
         VectorFile vector = vectorOf(truncated.testCase(), truncated.truncation());
         Path file = folder.resolve(VectorFile.fileName(vector.id()));
         vector.write(file);
@@ -156,14 +156,14 @@ class VectorFileTest {
         }
         StoredVectorsOracle.Loaded loaded = StoredVectorsOracle.load(folder, TolerancePolicy.defaults());
         assertEquals(List.of(), loaded.warnings());
-        assertEquals(1, loaded.cases().size());
-        assertEquals(1, loaded.truncatedCases().size());
+        assertEquals(1, StoredVectorsOracleTest.fullBpttCases(loaded).size());
+        assertEquals(1, StoredVectorsOracleTest.truncatedCases(loaded).size());
         Verifier verifier = new Verifier();
         LoadedPlugin oracle = LoadedPlugin.of(loaded.oracle(), folder.toString());
         // reference-naive: a different algorithm (O(T²) step backprop) than the one that wrote the files.
         LoadedPlugin naive = LoadedPlugin.of(new ReferenceNaiveRnn(), "class path");
-        CaseResult full = verifier.verify(loaded.cases().get(0), naive, oracle);
-        CaseResult truncated = verifier.verifyTruncated(loaded.truncatedCases().get(0), naive, oracle);
+        CaseResult full = verifier.verify(SuiteCase.fullBptt(StoredVectorsOracleTest.fullBpttCases(loaded).get(0)), naive, oracle);
+        CaseResult truncated = verifier.verify(StoredVectorsOracleTest.truncatedCases(loaded).get(0), naive, oracle);
         assertEquals(Status.PASSED, full.status(), full::message);
         assertEquals(Status.PASSED, truncated.status(), truncated::message);
         assertTrue(full.comparisons().size() >= 10, () -> "expected every quantity compared: " + full.comparisons());

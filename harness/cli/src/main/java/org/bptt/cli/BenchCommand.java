@@ -16,6 +16,7 @@ import org.bptt.api.DataType;
 import org.bptt.api.InvalidInputException;
 import org.bptt.benchmarks.BenchGrid;
 import org.bptt.benchmarks.BenchJob;
+import org.bptt.benchmarks.BenchPreflight;
 import org.bptt.benchmarks.BenchRunner;
 import org.bptt.benchmarks.BenchTables;
 import org.bptt.benchmarks.BenchText;
@@ -41,7 +42,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "O(T^2), its fast twin, DL4J, and any plugin given with --impl) with JMH, forked and warmed up, on",
             "shapes (B,d,H,K) and sequence lengths T; write tables (median, error, GFLOP/s, naive/aggregated ratio",
             "against the cost model, fitted slopes, memory), charts and the HTML report, and check the performance",
-            "targets. Exits 1 only when --baseline flags a clear regression; a missed target is reported, not an error."})
+            "targets. Before timing, each plugin is called once in isolation: one that throws or hangs (--timeout)",
+            "is reported and left out. Exits 1 when --baseline flags a clear regression or a plugin was left out;",
+            "a missed target is reported, not an error."})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -52,6 +55,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Mixin
     OutputOptions outputOptions;
+
+    @Mixin
+    TimeoutOptions timeoutOptions;
 
     @Option(names = "--quick",
             description = "A first look in about a minute: shapes 1x16x32x16 and 16x64x128x64, T = 16, 32, 64, "
@@ -123,6 +129,17 @@ final class BenchCommand implements Callable<Integer> {
         for (String id : grid.implementations()) {
             registry.find(id).ifPresent(plugin -> available.put(id, plugin));
         }
+        Map<String, String> leftOut = dryRun ? Map.of() : BenchPreflight.failures(grid, available, timeoutOptions.calls());
+        if (!leftOut.isEmpty()) {
+            leftOut.values().forEach(failure -> err.printf(Locale.ROOT, "error: %s; left out of the timings%n", failure));
+            err.flush();
+            List<String> remaining = grid.implementations().stream().filter(id -> !leftOut.containsKey(id)).toList();
+            if (remaining.isEmpty()) {
+                return ExitCode.DIVERGED;
+            }
+            grid = grid.withImplementations(remaining);
+            available.keySet().removeAll(leftOut.keySet());
+        }
         List<Cell> toRun = BenchRunner.runnableCells(grid, available);
 
         out.printf(Locale.ROOT, "bptt bench: %s%n", grid.describe());
@@ -140,42 +157,42 @@ final class BenchCommand implements Callable<Integer> {
 
         BenchJob.Request request = new BenchJob.Request(spec.commandLine().getParseResult().originalArgs(),
                 VersionProvider.toolVersion(), grid, settings, pluginDirectories(), baseline);
-        BenchJob.Outcome outcome;
+        BenchJob.Report report;
         ProgressAdapter progress = new ProgressAdapter(err);
         try {
-            outcome = BenchJob.run(request, outputOptions.create("bench"), available, progress);
+            report = BenchJob.run(request, outputOptions.create("bench"), available, progress);
         } catch (IOException e) {
             throw new UncheckedIOException("bench: cannot write the run folder: " + e.getMessage(), e);
         } finally {
             progress.close();
         }
         out.println();
-        BenchText.print(out, outcome);
+        BenchText.print(out, report);
         out.println();
-        out.printf(Locale.ROOT, "run folder:  %s (took %s)%n", outcome.run().path(), RunTimeEstimate.text(outcome.elapsed()));
-        out.printf(Locale.ROOT, "HTML report: %s (serve over HTTP; single file: %s)%n", outcome.reportIndex(),
-                outcome.singleFile());
-        if (outcome.regression()) {
+        out.printf(Locale.ROOT, "run folder:  %s (took %s)%n", report.run().path(), RunTimeEstimate.text(report.elapsed()));
+        out.printf(Locale.ROOT, "HTML report: %s (serve over HTTP; single file: %s)%n", report.reportIndex(),
+                report.singleFile());
+        if (report.regression()) {
             out.println("regression: at least one cell is clearly slower than the baseline (see bench-baseline.csv)");
             return ExitCode.DIVERGED;
         }
-        return ExitCode.OK;
+        return leftOut.isEmpty() ? ExitCode.OK : ExitCode.DIVERGED;
     }
 
     /** {@code --reanalyse}: the tables, charts and report of an earlier run, from its measurements. */
     private int reanalyse(PrintWriter out) {
         InvalidInputException.require(Files.isDirectory(reanalyse), "--reanalyse %s is not a folder", reanalyse);
-        BenchJob.Outcome outcome;
+        BenchJob.Report report;
         try {
-            outcome = BenchJob.reanalyse(RunFolder.open(reanalyse));
+            report = BenchJob.reanalyse(RunFolder.open(reanalyse));
         } catch (IOException e) {
             throw new UncheckedIOException("bench: cannot rewrite " + reanalyse + ": " + e.getMessage(), e);
         }
-        BenchText.print(out, outcome);
+        BenchText.print(out, report);
         out.println();
-        out.printf(Locale.ROOT, "run folder:  %s (re-analysed from its measurements)%n", outcome.run().path());
-        out.printf(Locale.ROOT, "HTML report: %s (serve over HTTP; single file: %s)%n", outcome.reportIndex(),
-                outcome.singleFile());
+        out.printf(Locale.ROOT, "run folder:  %s (re-analysed from its measurements)%n", report.run().path());
+        out.printf(Locale.ROOT, "HTML report: %s (serve over HTTP; single file: %s)%n", report.reportIndex(),
+                report.singleFile());
         return ExitCode.OK;
     }
 

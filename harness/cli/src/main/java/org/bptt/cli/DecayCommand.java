@@ -19,7 +19,9 @@ import org.bptt.api.Activation;
 import org.bptt.api.Capability;
 import org.bptt.api.InvalidInputException;
 import org.bptt.core.cases.CaseGenerator.Rescaling;
+import org.bptt.core.plugins.IsolatedPlugin;
 import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginCalls;
 import org.bptt.core.plugins.PluginRegistry;
 import org.bptt.core.verify.KnownDivergences;
 import org.bptt.experiments.Table;
@@ -29,6 +31,7 @@ import org.bptt.experiments.decay.DecayResult;
 import org.bptt.experiments.decay.DecayResult.Comparison;
 import org.bptt.experiments.decay.DecayResult.Quantity;
 import org.bptt.experiments.decay.DecayResult.Summary;
+import org.bptt.experiments.decay.DecayResult.Verdict;
 import org.bptt.reports.Provenance;
 import org.bptt.reports.RunFolder;
 import org.bptt.reports.charts.ChartWriter;
@@ -52,7 +55,8 @@ import picocli.CommandLine.Spec;
             "||dL/dx_k|| (every plugin with input gradients) against the lag T-k, with W rescaled to a spectral",
             "radius or a largest singular value, for tanh, sigmoid, relu and identity. Checks every point against",
             "the bound (gamma*sigma_max)^lag, fits the per-step decay rate, and compares each plugin's curve with",
-            "the oracle's. Exits 1 when a point breaks the bound (a bug), a curve disagrees, or a plugin fails.",
+            "the oracle's. Exits 1 when a point breaks the bound (a bug), a curve disagrees, or a plugin fails",
+            "(throws, or hangs past --timeout: it is then left out of the rest of the sweep).",
             "Full settings (default): T=1000, H=64, 10 seeds, 6 targets; about 20 s on the reference alone and",
             "about 6 min more with DL4J on 2 cores. --quick: T=200, H=32, 5 seeds (2 for other plugins), 4 targets;",
             "about 5 s, plus 15-40 s with DL4J."})
@@ -66,6 +70,9 @@ final class DecayCommand implements Callable<Integer> {
 
     @Mixin
     OutputOptions outputOptions;
+
+    @Mixin
+    TimeoutOptions timeoutOptions;
 
     @Option(names = "--quick", description = "The quick settings (T=200, H=32, 5 seeds, targets 0.5,0.9,1.1,2.0).")
     boolean quick;
@@ -122,18 +129,19 @@ final class DecayCommand implements Callable<Integer> {
                 settings.steps(), settings.hiddenSize(), settings.seeds(), settings.comparisonSeeds(), settings.targets());
         out.flush();
 
-        return run(settings, quick ? "quick" : "full", oracle, compared, outputOptions.create("decay"),
-                spec.commandLine().getParseResult().originalArgs(), out, err);
+        return run(settings, quick ? "quick" : "full", oracle, compared, timeoutOptions.calls(),
+                outputOptions.create("decay"), spec.commandLine().getParseResult().originalArgs(), out, err);
     }
 
     /**
      * Runs the decay experiment and writes its tables, charts and provenance into {@code run}; prints the summary.
      * {@code bptt run} calls this too, for its quick sweep.
      *
+     * @param calls the isolation every plugin call goes through
      * @return the exit code: 1 when a measured norm breaks the bound, a curve disagrees or a plugin fails
      */
     static int run(DecayExperiment.Settings settings, String label, LoadedPlugin oracle, List<LoadedPlugin> compared,
-                   RunFolder run, List<String> commandLine, PrintWriter out, PrintWriter err) {
+                   PluginCalls calls, RunFolder run, List<String> commandLine, PrintWriter out, PrintWriter err) {
         List<LoadedPlugin> plugins = new ArrayList<>(List.of(oracle));
         plugins.addAll(compared);
         Provenance provenance = provenance(commandLine, plugins,
@@ -142,7 +150,8 @@ final class DecayCommand implements Callable<Integer> {
         writeProvenance(run, provenance);
         DecayResult result;
         try (Progress progress = Progress.start("decay", settings.cases(), err)) {
-            result = new DecayExperiment(settings).run(oracle, compared, KnownDivergences.none(), progress::step);
+            List<IsolatedPlugin> isolated = compared.stream().map(calls::isolate).toList();
+            result = new DecayExperiment(settings).run(calls.isolate(oracle), isolated, KnownDivergences.none(), progress::step);
         }
         err.printf(Locale.ROOT, "writing tables and charts...%n");
         err.flush();
@@ -233,8 +242,8 @@ final class DecayCommand implements Callable<Integer> {
         for (String other : others) {
             List<Comparison> comparisons = result.comparisons().stream().filter(c -> c.implementation().equals(other)).toList();
             out.printf(Locale.ROOT, "%s vs %s, input-gradient curves: %d agree, %d disagree, %d known divergence, %d not compared%n",
-                    other, result.oracleId(), count(comparisons, "agree"), count(comparisons, "disagree"),
-                    count(comparisons, "known divergence"), count(comparisons, "not compared"));
+                    other, result.oracleId(), count(comparisons, Verdict.AGREE), count(comparisons, Verdict.DISAGREE),
+                    count(comparisons, Verdict.KNOWN_DIVERGENCE), count(comparisons, Verdict.NOT_COMPARED));
             for (Comparison comparison : comparisons) {
                 if (comparison.disagree()) {
                     out.printf(Locale.ROOT, "  DISAGREE %s=%s %s: %d of %d points, worst at lag %d (seed %d), relative error %.3g%s%n",
@@ -252,8 +261,8 @@ final class DecayCommand implements Callable<Integer> {
         }
     }
 
-    private static long count(List<Comparison> comparisons, String verdict) {
-        return comparisons.stream().filter(comparison -> comparison.verdict().equals(verdict)).count();
+    private static long count(List<Comparison> comparisons, Verdict verdict) {
+        return comparisons.stream().filter(comparison -> comparison.verdict() == verdict).count();
     }
 
     // Writers shared with TrainCommand.

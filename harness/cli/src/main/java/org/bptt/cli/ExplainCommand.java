@@ -17,6 +17,8 @@ import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
 import org.bptt.core.compare.QuantityComparison;
 import org.bptt.core.compare.TolerancePolicy;
+import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginCallFailure;
 import org.bptt.coursework.AnswerCheck;
 import org.bptt.coursework.AnswerSheet;
 import org.bptt.coursework.BpttTable;
@@ -44,14 +46,21 @@ import picocli.CommandLine.Model.CommandSpec;
             "unrolled.svg, tape.csv and an Allure report into a new run folder.",
             "With --check FILE, a student's values (spec, seed and answers in JSON; see coursework/README.md) are",
             "checked: each is right or wrong, with the correct value and the tape step where it first departs;",
-            "the spec options are then taken from the file. Exit 1 when an answer is wrong."})
+            "the spec options are then taken from the file. The explanation is checked against the reference plugin",
+            "(reference-aggregated, found like every plugin). Exit 1 when an answer is wrong or the reference fails."})
 final class ExplainCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
     @Mixin
+    PluginOptions pluginOptions;
+
+    @Mixin
     OutputOptions outputOptions;
+
+    @Mixin
+    TimeoutOptions timeoutOptions;
 
     @Option(names = {"-d", "--input-size"}, paramLabel = "d", defaultValue = "2", description = "Input size d (default: ${DEFAULT-VALUE}).")
     int inputSize;
@@ -99,12 +108,19 @@ final class ExplainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         AnswerSheet sheet = answersFile == null ? null : AnswerSheet.read(answersFile);
         ExplainCase example = sheet != null ? sheet.example() : fromOptions();
-        Explanation explanation = Explanation.of(example);
+        LoadedPlugin reference = pluginOptions.discover(spec.commandLine().getErr()).require(Explanation.REFERENCE_ID);
+        Explanation explanation;
+        try {
+            explanation = Explanation.of(example, timeoutOptions.calls().isolate(reference));
+        } catch (PluginCallFailure failure) {
+            spec.commandLine().getErr().printf(Locale.ROOT, "error: the reference %s%n", failure.describe());
+            return ExitCode.DIVERGED;
+        }
         AnswerCheck check = sheet == null ? null : AnswerCheck.of(sheet, explanation);
         ReferenceAgreement agreement = ReferenceAgreement.of(explanation);
 
         RunFolder run = outputOptions.create("explain");
-        Provenance provenance = provenance(example, sheet);
+        Provenance provenance = provenance(example, sheet, reference);
         ExplainReport.Written written;
         try {
             provenance.writeTo(run);
@@ -179,7 +195,7 @@ final class ExplainCommand implements Callable<Integer> {
         return text.append(']').toString();
     }
 
-    private Provenance provenance(ExplainCase example, AnswerSheet sheet) {
+    private Provenance provenance(ExplainCase example, AnswerSheet sheet, LoadedPlugin reference) {
         Map<String, String> extra = new java.util.LinkedHashMap<>();
         extra.put("case", example.id());
         if (answersFile != null) {
@@ -187,7 +203,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         TolerancePolicy tolerance = sheet != null ? sheet.tolerance() : TolerancePolicy.defaults();
         return Provenance.capture(spec.commandLine().getParseResult().originalArgs(), VersionProvider.toolVersion(),
-                List.of(new Provenance.PluginVersion(Explanation.REFERENCE_ID, Explanation.referenceVersion(), "built-in")),
+                List.of(new Provenance.PluginVersion(reference.id(), reference.info().version(), reference.source())),
                 List.of(example.seed()), "explain", tolerance.describe(), extra, Path.of("."), Clock.systemUTC().instant());
     }
 }

@@ -4,13 +4,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bptt.api.Case;
 import org.bptt.core.cases.Shard;
 import org.bptt.core.cases.Suite;
-import org.bptt.core.cases.TruncatedCase;
+import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.vectors.VectorExporter;
@@ -37,6 +38,9 @@ final class ExportCommand implements Callable<Integer> {
 
     @Mixin
     PluginOptions pluginOptions;
+
+    @Mixin
+    TimeoutOptions timeoutOptions;
 
     @Option(names = "--suite", paramLabel = "NAME", defaultValue = "default",
             description = "Built-in suite: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -65,17 +69,19 @@ final class ExportCommand implements Callable<Integer> {
         LoadedPlugin oracle = pluginOptions.discover(err).require(oracleId);
         String suiteName = suite.name().toLowerCase(Locale.ROOT);
         List<Case> cases = shard == null ? suite.cases(seed) : Shard.parse(shard).select(suite.cases(seed));
-        List<TruncatedCase> truncatedCases = shard == null ? suite.truncatedCases(seed)
+        List<SuiteCase> truncatedCases = shard == null ? suite.truncatedCases(seed)
                 : Shard.parse(shard).select(suite.truncatedCases(seed));
+        List<SuiteCase> all = new ArrayList<>(cases.stream().map(SuiteCase::fullBptt).toList());
+        all.addAll(truncatedCases);
         out.printf(Locale.ROOT, "exporting %d cases (+%d truncated-BPTT cases) of the %s suite (seed %d%s), expected results by %s, to %s%n",
                 cases.size(), truncatedCases.size(), suiteName, seed, shard == null ? "" : ", shard " + shard, oracle.id(), directory);
         out.flush();
         VectorFile.Generator generator = new VectorFile.Generator("bptt-harness", VersionProvider.toolVersion(), oracle.id(),
                 oracle.info().version());
         VectorExporter.Export export;
-        try (Progress progress = Progress.start("export", cases.size() + truncatedCases.size(), err)) {
-            export = VectorExporter.export(directory, suiteName, seed, cases, truncatedCases, oracle.implementation(),
-                    oracle.capabilities(), generator, TolerancePolicy.defaults(), progress::step);
+        try (Progress progress = Progress.start("export", all.size(), err)) {
+            export = VectorExporter.export(directory, suiteName, seed, all, timeoutOptions.calls().isolate(oracle), generator,
+                    TolerancePolicy.defaults(), progress::step);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the vectors to " + directory.toAbsolutePath() + ": " + e.getMessage(), e);
         }

@@ -13,6 +13,8 @@ import org.bptt.core.gradcheck.FiniteDifferences;
 import org.bptt.core.gradcheck.GradientCheck;
 import org.bptt.core.gradcheck.ParameterCheck;
 import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginCallFailure;
+import org.bptt.core.plugins.PluginCalls;
 import org.bptt.core.plugins.PluginRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Check each implementation's gradients against finite differences of its own loss, on one case",
             "given by options or by a JSON file (--spec). Prints, per parameter, the largest relative and",
-            "absolute error; exits 1 when one exceeds the tolerance."})
+            "absolute error; exits 1 when one exceeds the tolerance or a plugin fails (throws, hangs: --timeout)."})
 final class GradcheckCommand implements Callable<Integer> {
 
     @Spec
@@ -37,6 +39,9 @@ final class GradcheckCommand implements Callable<Integer> {
 
     @Mixin
     CaseOptions caseOptions;
+
+    @Mixin
+    TimeoutOptions timeoutOptions;
 
     @Option(names = "--impl", paramLabel = "ID",
             description = "Implementation to check (repeatable). Default: every plugin able to run the case.")
@@ -61,6 +66,7 @@ final class GradcheckCommand implements Callable<Integer> {
         InvalidInputException.require(epsilon > 0, "--epsilon must be positive, got %s", epsilon);
         InvalidInputException.require(maxElements >= 1, "--max-elements must be at least 1, got %d", maxElements);
         Case testCase = caseOptions.toCase();
+        PluginCalls calls = timeoutOptions.calls();
         PluginRegistry registry = pluginOptions.discover(spec.commandLine().getErr());
         List<LoadedPlugin> implementations = new ArrayList<>();
         for (String id : implementationIds) {
@@ -87,10 +93,10 @@ final class GradcheckCommand implements Callable<Integer> {
             }
             GradientCheck check;
             try {
-                check = finiteDifferences.check(implementation.implementation(), testCase);
-            } catch (RuntimeException e) {
+                check = finiteDifferences.check(calls.isolate(implementation), testCase);
+            } catch (PluginCallFailure failure) {
                 allPassed = false;
-                out.printf(Locale.ROOT, "%-22s ERROR: %s: %s%n", implementation.id(), e.getClass().getSimpleName(), e.getMessage());
+                out.printf(Locale.ROOT, "%-22s ERROR: %s%n", implementation.id(), failure.getMessage());
                 continue;
             }
             for (ParameterCheck parameter : check.parameters()) {

@@ -8,24 +8,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.bptt.api.Activation;
-import org.bptt.api.DataType;
 import org.bptt.api.InvalidInputException;
-import org.bptt.api.LanguageModelForward;
-import org.bptt.api.LanguageModelGradients;
-import org.bptt.api.LanguageModelImplementation;
 import org.bptt.api.LanguageModelParameters;
 import org.bptt.api.LanguageModelSpec;
 import org.bptt.api.Tensor;
 import org.bptt.api.TokenBatch;
-import org.bptt.core.compare.IndexLabels;
 import org.bptt.core.compare.QuantityComparison;
-import org.bptt.core.compare.TensorComparator;
 import org.bptt.core.compare.TolerancePolicy;
+import org.bptt.core.language.LanguageModelSgd;
+import org.bptt.core.language.LanguageModelVerdict;
+import org.bptt.core.language.LanguageModelVerifier;
+import org.bptt.core.plugins.IsolatedLanguageModel;
+import org.bptt.core.plugins.LoadedLanguageModel;
+import org.bptt.core.plugins.PluginCallFailure;
+import org.bptt.core.plugins.PluginCalls;
+import org.bptt.core.plugins.PluginRegistry;
 import org.bptt.datasets.text.TokenCorpus;
 import org.bptt.datasets.text.Tokenization;
 import org.bptt.experiments.Table;
@@ -38,10 +38,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bptt lm}: every installed RNN language model ({@link LanguageModelImplementation}) against the reference
- * {@code reference-lm} on a corpus, on the same seeded weights: loss and perplexity, hidden states, predicted
- * distributions and every parameter gradient, under the harness's default {@link TolerancePolicy} for doubles.
- * Optionally {@code --train N} steps of plain SGD on the oracle, to show the perplexity fall.
+ * {@code bptt lm}: every installed RNN language model ({@link org.bptt.api.LanguageModelImplementation}, found by
+ * the {@link PluginRegistry}) against the reference {@code reference-lm} on a corpus, on the same seeded weights,
+ * under the harness's default {@link TolerancePolicy} for doubles: parses the options, hands the comparison to
+ * {@link LanguageModelVerifier} and the optional {@code --train N} steps of SGD on the oracle to
+ * {@link LanguageModelSgd}, and prints and tabulates what they return.
  */
 @Command(name = "lm", mixinStandardHelpOptions = true,
         header = "The RNN language model: every implementation against reference-lm on a corpus.",
@@ -52,7 +53,7 @@ import picocli.CommandLine.Spec;
             "b2). Each line of the corpus is one sequence; the loss is the mean cross-entropy of predicting each",
             "next token. Without --file, a built-in corpus of Elman-style sentences is used. Writes",
             "lm-comparison.csv and lm-losses.csv (and lm-training.csv with --train) to a run folder; exits 1 when",
-            "an implementation disagrees or fails."})
+            "an implementation disagrees or fails (throws, or hangs past --timeout)."})
 final class LanguageModelCommand implements Callable<Integer> {
 
     /** The oracle's id. */
@@ -80,7 +81,13 @@ final class LanguageModelCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
+    PluginOptions pluginOptions;
+
+    @Mixin
     OutputOptions outputOptions;
+
+    @Mixin
+    TimeoutOptions timeoutOptions;
 
     @Option(names = "--impl", paramLabel = "ID",
             description = "Language model to compare (repeatable). Default: every one installed.")
@@ -129,11 +136,12 @@ final class LanguageModelCommand implements Callable<Integer> {
                 Activation.parse(activation));
         LanguageModelParameters parameters = initialParameters(modelSpec, seed, initScale);
         TokenBatch batch = corpus.batch();
-        List<LanguageModelImplementation> installed = discover(err);
-        LanguageModelImplementation oracle = installed.stream().filter(plugin -> plugin.info().id().equals(REFERENCE_ID))
+        PluginRegistry registry = pluginOptions.discover(err);
+        LoadedLanguageModel oracle = registry.languageModels().stream().filter(model -> model.id().equals(REFERENCE_ID))
                 .findFirst().orElseThrow(() -> new InvalidInputException("the reference language model " + REFERENCE_ID
-                        + " is not installed; found " + installed.stream().map(plugin -> plugin.info().id()).toList()));
-        List<LanguageModelImplementation> implementations = selected(installed);
+                        + " is not installed; found " + registry.languageModels().stream().map(LoadedLanguageModel::id).toList()));
+        List<LoadedLanguageModel> implementations = selected(registry);
+        PluginCalls calls = timeoutOptions.calls();
 
         out.printf(Locale.ROOT, "bptt lm: %s: %d sequences, %d predicted tokens, |V| = %d%s%n", corpus.description(),
                 batch.batchSize(), batch.predictedTokens(), modelSpec.vocabularySize(),
@@ -148,29 +156,42 @@ final class LanguageModelCommand implements Callable<Integer> {
                 settings(modelSpec, corpus), Path.of("."), Clock.systemUTC().instant());
         DecayCommand.writeProvenance(run, provenance);
 
-        LanguageModelComparison comparison = new LanguageModelComparison(modelSpec, parameters, batch, oracle);
+        IsolatedLanguageModel isolatedOracle = calls.isolate(oracle);
+        LanguageModelVerifier verifier;
+        try {
+            verifier = new LanguageModelVerifier(modelSpec, parameters, batch, isolatedOracle, TolerancePolicy.defaults());
+        } catch (PluginCallFailure failure) {
+            err.printf(Locale.ROOT, "error: the oracle %s; nothing to compare with%n", failure.describe());
+            return ExitCode.DIVERGED;
+        }
         out.printf(Locale.ROOT, "%-22s %14s %12s  %s%n", "implementation", "loss", "perplexity", "result");
         out.printf(Locale.ROOT, "%-22s %14.10f %12.6f  oracle (a uniform predictor has perplexity %d)%n", REFERENCE_ID,
-                comparison.expectedForward.loss(), comparison.expectedForward.perplexity(), modelSpec.vocabularySize());
+                verifier.expectedForward().loss(), verifier.expectedForward().perplexity(), modelSpec.vocabularySize());
         boolean allPassed = true;
-        List<LanguageModelComparison.Outcome> outcomes = new ArrayList<>();
-        for (LanguageModelImplementation implementation : implementations) {
-            LanguageModelComparison.Outcome outcome = comparison.run(implementation);
-            outcomes.add(outcome);
-            allPassed &= outcome.passed();
-            if (outcome.error() != null) {
-                out.printf(Locale.ROOT, "%-22s %14s %12s  ERROR: %s%n", outcome.id(), "-", "-", outcome.error());
+        List<LanguageModelVerdict> verdicts = new ArrayList<>();
+        for (LoadedLanguageModel implementation : implementations) {
+            LanguageModelVerdict verdict = verifier.verify(calls.isolate(implementation));
+            verdicts.add(verdict);
+            allPassed &= verdict.passed();
+            if (verdict.error() != null) {
+                out.printf(Locale.ROOT, "%-22s %14s %12s  ERROR: %s%n", verdict.id(), "-", "-", verdict.error());
             } else {
-                out.printf(Locale.ROOT, "%-22s %14.10f %12.6f  %s%n", outcome.id(), outcome.loss(), Math.exp(outcome.loss()),
-                        !outcome.passed() ? "FAIL" : outcome.knownDivergences().isEmpty() ? "PASS"
-                                : "PASS with " + outcome.knownDivergences().size() + " known divergence(s)");
+                out.printf(Locale.ROOT, "%-22s %14.10f %12.6f  %s%n", verdict.id(), verdict.loss(), Math.exp(verdict.loss()),
+                        !verdict.passed() ? "FAIL" : verdict.knownDivergences().isEmpty() ? "PASS"
+                                : "PASS with " + verdict.knownDivergences().size() + " known divergence(s)");
             }
         }
-        printErrors(out, outcomes);
+        printErrors(out, verdicts);
 
-        List<Table> tables = new ArrayList<>(List.of(comparisonTable(outcomes), lossTable(comparison, outcomes)));
+        List<Table> tables = new ArrayList<>(List.of(comparisonTable(verdicts),
+                lossTable(verifier, modelSpec, batch, verdicts)));
         if (trainSteps > 0) {
-            tables.add(train(out, oracle, modelSpec, parameters, batch));
+            try {
+                tables.add(train(out, isolatedOracle, modelSpec, parameters, batch));
+            } catch (PluginCallFailure failure) {
+                err.printf(Locale.ROOT, "error: --train: %s%n", failure.describe());
+                allPassed = false;
+            }
         }
         DecayCommand.writeTables(run, tables);
         DecayCommand.writeProvenance(run, provenance.withEnd(Clock.systemUTC().instant()));
@@ -227,69 +248,23 @@ final class LanguageModelCommand implements Callable<Integer> {
         return parameters;
     }
 
-    /**
-     * Every {@link LanguageModelImplementation} on the class path, each instantiated on its own so that one that
-     * cannot be is reported (a warning) and the others still load; a second plugin with an id already taken is
-     * refused with a warning.
-     */
-    private static List<LanguageModelImplementation> discover(PrintWriter err) {
-        Map<String, LanguageModelImplementation> byId = new LinkedHashMap<>();
-        var providers = ServiceLoader.load(LanguageModelImplementation.class).stream().iterator();
-        while (true) {
-            ServiceLoader.Provider<LanguageModelImplementation> provider;
-            try {
-                if (!providers.hasNext()) {
-                    break;
-                }
-                provider = providers.next();
-            } catch (ServiceConfigurationError unloadable) {
-                // A services line naming a class that is missing or of the wrong type: report it, go on with the rest.
-                err.printf(Locale.ROOT, "warning: a language model was not loaded: %s%n", unloadable.getMessage());
-                continue;
-            }
-            try {
-                LanguageModelImplementation plugin = provider.get();
-                String id = plugin.info().id();
-                if (byId.putIfAbsent(id, plugin) != null) {
-                    err.printf(Locale.ROOT, "warning: language model %s from %s not loaded: the id %s is taken by %s%n",
-                            provider.type().getName(), source(provider.type()), id, byId.get(id).getClass().getName());
-                }
-            } catch (RuntimeException | ServiceConfigurationError | LinkageError failure) {
-                err.printf(Locale.ROOT, "warning: language model %s not loaded: %s%n", provider.type().getName(), failure);
-            }
-        }
-        return new ArrayList<>(byId.values());
-    }
-
-    /** The implementations to compare: those named by --impl, else every installed one but the oracle. */
-    private List<LanguageModelImplementation> selected(List<LanguageModelImplementation> installed) {
+    /** The models to compare: those named by --impl, else every installed one but the oracle. */
+    private List<LoadedLanguageModel> selected(PluginRegistry registry) {
         if (implementationIds.isEmpty()) {
-            return installed.stream().filter(plugin -> !plugin.info().id().equals(REFERENCE_ID)).toList();
+            return registry.languageModels().stream().filter(model -> !model.id().equals(REFERENCE_ID)).toList();
         }
-        List<LanguageModelImplementation> chosen = new ArrayList<>();
-        for (String id : implementationIds) {
-            chosen.add(installed.stream().filter(plugin -> plugin.info().id().equals(id)).findFirst()
-                    .orElseThrow(() -> new InvalidInputException("no language model with id '" + id + "'; installed: "
-                            + installed.stream().map(plugin -> plugin.info().id()).toList())));
-        }
-        return chosen;
+        return implementationIds.stream().map(registry::requireLanguageModel).toList();
     }
 
-    private static List<Provenance.PluginVersion> pluginVersions(LanguageModelImplementation oracle,
-                                                                 List<LanguageModelImplementation> implementations) {
+    private static List<Provenance.PluginVersion> pluginVersions(LoadedLanguageModel oracle,
+                                                                 List<LoadedLanguageModel> implementations) {
         List<Provenance.PluginVersion> versions = new ArrayList<>();
-        versions.add(new Provenance.PluginVersion(oracle.info().id(), oracle.info().version(), source(oracle.getClass())));
-        for (LanguageModelImplementation implementation : implementations) {
-            versions.add(new Provenance.PluginVersion(implementation.info().id(), implementation.info().version(),
-                    source(implementation.getClass())));
+        versions.add(new Provenance.PluginVersion(oracle.id(), oracle.info().version(), oracle.source()));
+        for (LoadedLanguageModel implementation : implementations) {
+            versions.add(new Provenance.PluginVersion(implementation.id(), implementation.info().version(),
+                    implementation.source()));
         }
         return versions;
-    }
-
-    /** The jar (or classes folder) a class was loaded from, or "classpath" when that is unknown. */
-    private static String source(Class<?> type) {
-        java.security.CodeSource codeSource = type.getProtectionDomain().getCodeSource();
-        return codeSource == null || codeSource.getLocation() == null ? "classpath" : codeSource.getLocation().toString();
     }
 
     private Map<String, String> settings(LanguageModelSpec modelSpec, Corpus corpus) {
@@ -305,172 +280,80 @@ final class LanguageModelCommand implements Callable<Integer> {
     }
 
     /** Per implementation and quantity: elements compared and failed, and the worst element's errors. */
-    private static void printErrors(PrintWriter out, List<LanguageModelComparison.Outcome> outcomes) {
-        if (outcomes.stream().allMatch(outcome -> outcome.comparisons().isEmpty())) {
+    private static void printErrors(PrintWriter out, List<LanguageModelVerdict> verdicts) {
+        if (verdicts.stream().allMatch(verdict -> verdict.comparisons().isEmpty())) {
             return;
         }
         out.printf(Locale.ROOT, "%nWorst element per quantity (error ratio = error / allowed; ≤ 1 passes):%n");
         out.printf(Locale.ROOT, "%-22s %-17s %8s %11s %11s %11s  %s%n", "implementation", "quantity", "elements",
                 "abs error", "rel error", "ratio", "result");
-        for (LanguageModelComparison.Outcome outcome : outcomes) {
-            for (QuantityComparison comparison : outcome.comparisons()) {
+        for (LanguageModelVerdict verdict : verdicts) {
+            for (QuantityComparison comparison : verdict.comparisons()) {
                 var worst = comparison.worst();
-                out.printf(Locale.ROOT, "%-22s %-17s %8d %11.2e %11.2e %11.2e  %s%n", outcome.id(), comparison.quantity(),
+                out.printf(Locale.ROOT, "%-22s %-17s %8d %11.2e %11.2e %11.2e  %s%n", verdict.id(), comparison.quantity(),
                         comparison.elements(), worst == null ? 0.0 : worst.absError(), worst == null ? 0.0 : worst.relError(),
                         worst == null ? 0.0 : worst.errorRatio(),
                         comparison.passed() ? "pass"
-                                : outcome.knownDivergences().containsKey(comparison.quantity())
+                                : verdict.knownDivergences().containsKey(comparison.quantity())
                                 ? "KNOWN " + comparison.describe() + "\n" + " ".repeat(24) + "known divergence: "
-                                        + outcome.knownDivergences().get(comparison.quantity())
+                                        + verdict.knownDivergences().get(comparison.quantity())
                                 : "FAIL " + comparison.describe());
             }
         }
     }
 
-    private static Table comparisonTable(List<LanguageModelComparison.Outcome> outcomes) {
+    private static Table comparisonTable(List<LanguageModelVerdict> verdicts) {
         Table.Builder table = Table.builder("lm-comparison", "implementation", "oracle", "quantity", "elements", "failed",
                 "worst_index", "expected", "actual", "abs_error", "rel_error", "allowed", "error_ratio", "passed", "message",
                 "known_divergence");
-        for (LanguageModelComparison.Outcome outcome : outcomes) {
-            if (outcome.error() != null) {
-                table.row(outcome.id(), REFERENCE_ID, "", 0, 0, "", null, null, null, null, null, null, false, outcome.error(), "");
+        for (LanguageModelVerdict verdict : verdicts) {
+            if (verdict.error() != null) {
+                table.row(verdict.id(), REFERENCE_ID, "", 0, 0, "", null, null, null, null, null, null, false, verdict.error(), "");
             }
-            for (QuantityComparison comparison : outcome.comparisons()) {
+            for (QuantityComparison comparison : verdict.comparisons()) {
                 var worst = comparison.worst();
-                table.row(outcome.id(), REFERENCE_ID, comparison.quantity(), comparison.elements(), comparison.failed(),
+                table.row(verdict.id(), REFERENCE_ID, comparison.quantity().name(), comparison.elements(), comparison.failed(),
                         worst == null ? "" : worst.index(), worst == null ? null : worst.expected(),
                         worst == null ? null : worst.actual(), worst == null ? null : worst.absError(),
                         worst == null ? null : worst.relError(), worst == null ? null : worst.allowed(),
                         worst == null ? null : worst.errorRatio(), comparison.passed(),
                         comparison.passed() ? "" : comparison.describe(),
-                        outcome.knownDivergences().getOrDefault(comparison.quantity(), ""));
+                        verdict.knownDivergences().getOrDefault(comparison.quantity(), ""));
             }
         }
         return table.build();
     }
 
-    private static Table lossTable(LanguageModelComparison comparison, List<LanguageModelComparison.Outcome> outcomes) {
+    private static Table lossTable(LanguageModelVerifier verifier, LanguageModelSpec modelSpec, TokenBatch batch,
+                                   List<LanguageModelVerdict> verdicts) {
         Table.Builder table = Table.builder("lm-losses", "implementation", "loss", "perplexity", "predicted_tokens",
                 "vocabulary_size", "passed");
-        int predicted = comparison.batch.predictedTokens();
-        int vocabulary = comparison.spec.vocabularySize();
-        table.row(REFERENCE_ID, comparison.expectedForward.loss(), comparison.expectedForward.perplexity(), predicted, vocabulary, true);
-        for (LanguageModelComparison.Outcome outcome : outcomes) {
-            table.row(outcome.id(), outcome.error() == null ? outcome.loss() : null,
-                    outcome.error() == null ? Math.exp(outcome.loss()) : null, predicted, vocabulary, outcome.passed());
+        int predicted = batch.predictedTokens();
+        int vocabulary = modelSpec.vocabularySize();
+        table.row(REFERENCE_ID, verifier.expectedForward().loss(), verifier.expectedForward().perplexity(), predicted,
+                vocabulary, true);
+        for (LanguageModelVerdict verdict : verdicts) {
+            table.row(verdict.id(), verdict.error() == null ? verdict.loss() : null,
+                    verdict.error() == null ? Math.exp(verdict.loss()) : null, predicted, vocabulary, verdict.passed());
         }
         return table.build();
     }
 
-    /** {@code --train}: full-batch SGD on the oracle, θ ← θ − η dL/dθ, printing the perplexity as it falls. */
-    private Table train(PrintWriter out, LanguageModelImplementation oracle, LanguageModelSpec modelSpec,
-                        LanguageModelParameters initial, TokenBatch batch) {
-        Table.Builder table = Table.builder("lm-training", "step", "loss", "perplexity", "gradient_norm");
+    /** {@code --train}: full-batch SGD on the oracle ({@link LanguageModelSgd}), printing the perplexity as it falls. */
+    private Table train(PrintWriter out, IsolatedLanguageModel oracle, LanguageModelSpec modelSpec,
+                        LanguageModelParameters initial, TokenBatch batch) throws PluginCallFailure {
         out.printf(Locale.ROOT, "%n--train %d: full-batch SGD on %s, learning rate %s%n", trainSteps, REFERENCE_ID, learningRate);
         out.printf(Locale.ROOT, "%8s %14s %12s %14s%n", "step", "loss", "perplexity", "|dL/dθ|");
-        LanguageModelParameters parameters = initial.copy();
+        List<LanguageModelSgd.Step> steps = LanguageModelSgd.train(oracle, modelSpec, initial, batch, learningRate, trainSteps);
+        Table.Builder table = Table.builder("lm-training", "step", "loss", "perplexity", "gradient_norm");
         int reportEvery = Math.max(1, trainSteps / 10);
-        for (int step = 0; step <= trainSteps; step++) {
-            LanguageModelGradients gradients = oracle.gradients(modelSpec, parameters, batch);
-            double squaredNorm = 0;
-            for (Tensor gradient : gradients.gradients().byName().values()) {
-                squaredNorm += gradient.norm() * gradient.norm();
-            }
-            table.row(step, gradients.loss(), gradients.perplexity(), Math.sqrt(squaredNorm));
-            if (step % reportEvery == 0 || step == trainSteps) {
-                out.printf(Locale.ROOT, "%8d %14.10f %12.6f %14.6e%n", step, gradients.loss(), gradients.perplexity(),
-                        Math.sqrt(squaredNorm));
-            }
-            if (step < trainSteps) {
-                for (String name : LanguageModelParameters.NAMES) {
-                    double[] values = parameters.get(name).data();
-                    double[] gradient = gradients.gradients().get(name).data();
-                    for (int i = 0; i < values.length; i++) {
-                        values[i] -= learningRate * gradient[i];
-                    }
-                }
+        for (LanguageModelSgd.Step step : steps) {
+            table.row(step.step(), step.loss(), step.perplexity(), step.gradientNorm());
+            if (step.step() % reportEvery == 0 || step.step() == trainSteps) {
+                out.printf(Locale.ROOT, "%8d %14.10f %12.6f %14.6e%n", step.step(), step.loss(), step.perplexity(),
+                        step.gradientNorm());
             }
         }
         return table.build();
-    }
-
-    /**
-     * The oracle's results on one spec, weights and batch, computed once, and the comparison of any implementation
-     * with them: loss, h, ŷ (per-step tensors only at each sequence's steps), the loss returned with the gradients,
-     * and dL/dθ for every parameter, all under {@link TolerancePolicy#defaults()} for doubles with T the longest
-     * sequence's steps. A plugin that throws is reported as an error, not a crash.
-     */
-    static final class LanguageModelComparison {
-        final LanguageModelSpec spec;
-        final LanguageModelParameters parameters;
-        final TokenBatch batch;
-        final LanguageModelForward expectedForward;
-        final LanguageModelGradients expectedGradients;
-        private final TensorComparator comparator = new TensorComparator(TolerancePolicy.defaults());
-
-        LanguageModelComparison(LanguageModelSpec spec, LanguageModelParameters parameters, TokenBatch batch,
-                                LanguageModelImplementation oracle) {
-            this.spec = spec;
-            this.parameters = parameters;
-            this.batch = batch;
-            this.expectedForward = oracle.forward(spec, parameters.copy(), batch);
-            this.expectedGradients = oracle.gradients(spec, parameters.copy(), batch);
-        }
-
-        /**
-         * What happened to one implementation: its loss and comparisons, or the error it threw; and, for each
-         * comparison beyond tolerance that the implementation explains as a documented divergence, the explanation.
-         */
-        record Outcome(String id, double loss, List<QuantityComparison> comparisons, Map<String, String> knownDivergences,
-                       String error) {
-            /** No error, and every comparison within tolerance or explained. */
-            boolean passed() {
-                return error == null && comparisons.stream()
-                        .allMatch(comparison -> comparison.passed() || knownDivergences.containsKey(comparison.quantity()));
-            }
-        }
-
-        Outcome run(LanguageModelImplementation implementation) {
-            String id = implementation.info().id();
-            int steps = batch.maxSteps();
-            Tensor mask = batch.mask();
-            LanguageModelForward forward;
-            LanguageModelGradients gradients;
-            try {
-                // Copies: an implementation must not modify its arguments, but a broken one must not spoil the next.
-                forward = implementation.forward(spec, parameters.copy(), batch);
-                gradients = implementation.gradients(spec, parameters.copy(), batch);
-            } catch (RuntimeException | LinkageError failure) {
-                return new Outcome(id, Double.NaN, List.of(), Map.of(), failure.getClass().getSimpleName() + ": " + failure.getMessage());
-            }
-            if (forward == null || gradients == null || gradients.gradients() == null) {
-                return new Outcome(id, Double.NaN, List.of(), Map.of(), "returned null");
-            }
-            List<QuantityComparison> comparisons = new ArrayList<>();
-            comparisons.add(comparator.compareScalar("loss", expectedForward.loss(), forward.loss(), DataType.FLOAT64, steps));
-            comparisons.add(comparator.compare("h", expectedForward.hiddenStates(), forward.hiddenStates(), mask,
-                    IndexLabels.HIDDEN_PER_STEP, DataType.FLOAT64, steps));
-            comparisons.add(comparator.compare("y", expectedForward.probabilities(), forward.probabilities(), mask,
-                    IndexLabels.OUTPUT_PER_STEP, DataType.FLOAT64, steps));
-            comparisons.add(comparator.compareScalar("loss (gradients)", expectedGradients.loss(), gradients.loss(),
-                    DataType.FLOAT64, steps));
-            for (String name : LanguageModelParameters.NAMES) {
-                Tensor expected = expectedGradients.gradients().get(name);
-                comparisons.add(comparator.compare("dL/d" + name, expected, gradients.gradients().get(name), null,
-                        IndexLabels.generic(expected.rank()), DataType.FLOAT64, steps));
-            }
-            Map<String, String> knownDivergences = new LinkedHashMap<>();
-            for (QuantityComparison comparison : comparisons) {
-                if (!comparison.passed()) {
-                    try {
-                        implementation.knownDivergence(spec, parameters.copy(), batch, comparison.quantity())
-                                .ifPresent(explanation -> knownDivergences.put(comparison.quantity(), explanation));
-                    } catch (RuntimeException | LinkageError failure) {
-                        // An explanation that cannot be had explains nothing: the comparison stays a failure.
-                    }
-                }
-            }
-            return new Outcome(id, forward.loss(), comparisons, knownDivergences, null);
-        }
     }
 }

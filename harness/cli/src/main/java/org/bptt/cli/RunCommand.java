@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bptt.api.Capability;
-import org.bptt.api.Case;
+import org.bptt.core.cases.SuiteCase;
 import org.bptt.experiments.decay.DecayExperiment;
 import org.bptt.reports.RunFolder;
 import org.bptt.core.plugins.LoadedPlugin;
@@ -42,6 +42,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     OutputOptions outputOptions;
 
+    @Mixin
+    TimeoutOptions timeoutOptions;
+
     @Option(names = "--oracle", paramLabel = "ID", defaultValue = "reference-aggregated",
             description = "The implementation compared against (default: ${DEFAULT-VALUE}).")
     String oracleId;
@@ -57,32 +60,34 @@ final class RunCommand implements Callable<Integer> {
         LoadedPlugin oracle = registry.require(oracleId);
         List<LoadedPlugin> implementations = new ArrayList<>(registry.plugins());
         implementations.removeIf(plugin -> plugin.id().equals(oracleId));
-        List<Case> cases = suiteOptions.cases();
+        List<SuiteCase> cases = suiteOptions.suiteCases();
         out.printf(Locale.ROOT, "bptt run: %d plugins (%s), oracle %s, %d cases of the %s suite, seed %d%n",
                 implementations.size(), String.join(", ", implementations.stream().map(LoadedPlugin::id).toList()),
-                oracle.id(), cases.size(), suiteOptions.suiteName(), suiteOptions.seed);
+                oracle.id(), cases.stream().filter(suiteCase -> !suiteCase.isTruncated()).count(), suiteOptions.suiteName(),
+                suiteOptions.seed);
         out.flush();
         RunFolder run = outputOptions.create("run");
-        VerifyJob.Outcome outcome = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(), run, suiteOptions,
-                cases, suiteOptions.truncatedCases(), implementations, oracle, err);
-        int verifyExit = outcome.printSummary(out);
+        VerifyJob.VerifyRun verified = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(), run, suiteOptions,
+                cases, implementations, oracle, timeoutOptions.timeout(), err);
+        int verifyExit = verified.printSummary(out);
 
         out.printf(Locale.ROOT, "%n--- gradient-norm decay over T (quick sweep) ---%n");
         int decayExit = DecayCommand.run(DecayExperiment.Settings.quick(), "quick", oracle,
                 implementations.stream().filter(plugin -> plugin.has(Capability.INPUT_GRADIENTS)).toList(),
-                subFolder(run, "decay"), spec.commandLine().getParseResult().originalArgs(), out, err);
+                timeoutOptions.calls(), subFolder(run, "decay"), spec.commandLine().getParseResult().originalArgs(), out, err);
 
         int benchExit = ExitCode.OK;
         if (!skipBench) {
             out.printf(Locale.ROOT, "%n--- timings (bptt bench --quick) ---%n");
             out.flush();
             // The bench command as a user would run it, writing its own run folder inside this run's folder.
-            benchExit = Main.execute(out, err, "bench", "--quick", "--out", run.path().toString());
+            benchExit = Main.execute(out, err, "bench", "--quick", "--out", run.path().toString(),
+                    "--timeout", Double.toString(timeoutOptions.timeoutSeconds));
         }
 
         out.printf(Locale.ROOT, "%nbptt run: verify %s, decay %s, bench %s; HTML report of the verification: %s%n",
                 verdict(verifyExit), verdict(decayExit), skipBench ? "skipped" : verdict(benchExit),
-                outcome.outputs().reportIndex());
+                verified.outputs().reportIndex());
         return Math.max(verifyExit, Math.max(decayExit, benchExit));
     }
 

@@ -1,11 +1,11 @@
 package org.bptt.cli;
 
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.bptt.api.Case;
 import org.bptt.core.cases.Shard;
 import org.bptt.core.cases.Suite;
-import org.bptt.core.cases.TruncatedCase;
+import org.bptt.core.cases.SuiteCase;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -23,10 +23,6 @@ final class SuiteOptions {
     @Option(names = "--shard", paramLabel = "I/N",
             description = "Run only shard I of N (1-based), to split a suite across CI jobs; merge with 'bptt report'.")
     String shard;
-
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "Longest time one plugin call may take before it counts as hung (default: ${DEFAULT-VALUE}).")
-    double timeoutSeconds;
 
     @Mixin
     DatasetOptions dataset;
@@ -47,18 +43,18 @@ final class SuiteOptions {
     }
 
     /** The suite's truncated-BPTT cases, for implementations that declare TRUNCATED_BPTT. */
-    List<TruncatedCase> truncatedCases() {
+    List<SuiteCase> truncatedCases() {
         return dataset.selected() ? List.of() : selectShard(suite.truncatedCases(seed));
+    }
+
+    /** What a verifier runs: {@link #cases()} under full BPTT, then {@link #truncatedCases()}. */
+    List<SuiteCase> suiteCases() {
+        List<SuiteCase> all = new ArrayList<>(cases().stream().map(SuiteCase::fullBptt).toList());
+        all.addAll(truncatedCases());
+        return all;
     }
 
     private <T> List<T> selectShard(List<T> all) {
         return shard == null ? all : Shard.parse(shard).select(all);
-    }
-
-    Duration timeout() {
-        if (!(timeoutSeconds > 0)) {
-            throw new org.bptt.api.InvalidInputException("--timeout must be positive, got " + timeoutSeconds);
-        }
-        return Duration.ofMillis(Math.round(timeoutSeconds * 1000));
     }
 }

@@ -47,7 +47,7 @@ final class SummaryTable {
             for (CaseResult result : entry.getValue()) {
                 for (QuantityComparison comparison : result.comparisons()) {
                     double ratio = comparison.worst() == null ? 0 : comparison.worst().errorRatio();
-                    worst.merge(comparison.quantity(), ratio, Math::max);
+                    worst.merge(comparison.quantity().name(), ratio, Math::max);
                 }
             }
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-22s", entry.getKey()));

@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
             "Shows short lags learned and long ones not, and clipping keeping a large learning rate from blowing",
             "the training up. --quick: 3 seeds, 2000 steps, about 1 min per task on 2 cores; full settings",
             "(default): 5 seeds, 5000 steps, more lengths, about 7-10 min per task on 2 cores.",
-            "Exits 1 only when the implementation failed (an exception); learning or not is the result, not an error."})
+            "Exits 1 only when the implementation failed (threw, or hung past --timeout: the rest of the grid is then",
+            "not run); learning or not is the result, not an error."})
 final class TrainCommand implements Callable<Integer> {
 
     @Spec
@@ -50,6 +51,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     OutputOptions outputOptions;
+
+    @Mixin
+    TimeoutOptions timeoutOptions;
 
     @Option(names = "--task", paramLabel = "TASK", defaultValue = "adding",
             description = "adding or temporal-order (default: ${DEFAULT-VALUE}).")
@@ -117,7 +121,7 @@ final class TrainCommand implements Callable<Integer> {
         DecayCommand.writeProvenance(run, provenance);
         TrainingResult result;
         try (Progress progress = Progress.start("train " + settings.task(), settings.totalSteps(), err)) {
-            result = new TrainingExperiment(settings).run(plugin, progress::step);
+            result = new TrainingExperiment(settings).run(timeoutOptions.calls().isolate(plugin), progress::step);
         }
         err.printf(Locale.ROOT, "writing tables and charts...%n");
         err.flush();

@@ -6,10 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.bptt.api.Case;
 import org.bptt.api.InvalidInputException;
 import org.bptt.core.cases.Suite;
-import org.bptt.core.cases.TruncatedCase;
+import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginRegistry;
@@ -41,6 +40,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     OutputOptions outputOptions;
 
+    @Mixin
+    TimeoutOptions timeoutOptions;
+
     @Option(names = "--impl", paramLabel = "ID",
             description = "Implementation under test (repeatable). Default: every plugin except the oracle.")
     List<String> implementationIds = new ArrayList<>();
@@ -70,15 +72,15 @@ final class VerifyCommand implements Callable<Integer> {
             registry.plugins().stream().filter(plugin -> !plugin.id().equals(oracleId)).forEach(implementations::add);
         }
         InvalidInputException.require(!implementations.isEmpty(), "no implementation to verify besides the oracle %s", oracleId);
-        List<Case> cases = suiteOptions.cases();
-        List<TruncatedCase> truncatedCases = suiteOptions.truncatedCases();
+        List<SuiteCase> cases = suiteOptions.suiteCases();
+        long truncated = cases.stream().filter(SuiteCase::isTruncated).count();
         out.printf(Locale.ROOT, "verifying %s against %s on %d cases (+%d truncated-BPTT cases) of the %s suite (seed %d)%n",
-                String.join(", ", implementations.stream().map(LoadedPlugin::id).toList()), oracle.id(), cases.size(),
-                truncatedCases.size(), suiteOptions.suiteName(), suiteOptions.seed);
+                String.join(", ", implementations.stream().map(LoadedPlugin::id).toList()), oracle.id(),
+                cases.size() - truncated, truncated, suiteOptions.suiteName(), suiteOptions.seed);
         out.flush();
-        VerifyJob.Outcome outcome = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(),
-                outputOptions.create("verify"), suiteOptions, cases, truncatedCases, implementations, oracle, err);
-        return outcome.printSummary(out);
+        VerifyJob.VerifyRun verified = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(),
+                outputOptions.create("verify"), suiteOptions, cases, implementations, oracle, timeoutOptions.timeout(), err);
+        return verified.printSummary(out);
     }
 
     /** {@code --cases DIR}: the stored expectations are the oracle; no oracle plugin is looked up or run. */
@@ -106,11 +108,11 @@ final class VerifyCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "verifying %s against the stored vectors in %s: %d cases (+%d truncated-BPTT cases), expected results by %s%n",
                 String.join(", ", implementations.stream().map(LoadedPlugin::id).toList()), casesDirectory,
-                vectors.cases().size(), vectors.truncatedCases().size(), vectors.oracle().info().version());
+                vectors.cases().size() - vectors.truncatedCount(), vectors.truncatedCount(), vectors.oracle().info().version());
         out.flush();
-        VerifyJob.Outcome outcome = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(),
-                outputOptions.create("verify"), suiteOptions, vectors.cases(), vectors.truncatedCases(), implementations,
-                LoadedPlugin.of(vectors.oracle(), casesDirectory.toString()), err);
-        return outcome.printSummary(out);
+        VerifyJob.VerifyRun verified = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(),
+                outputOptions.create("verify"), suiteOptions, vectors.cases(), implementations,
+                LoadedPlugin.of(vectors.oracle(), casesDirectory.toString()), timeoutOptions.timeout(), err);
+        return verified.printSummary(out);
     }
 }

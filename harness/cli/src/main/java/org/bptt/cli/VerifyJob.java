@@ -5,14 +5,14 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.function.Consumer;
-import org.bptt.api.Case;
-import org.bptt.core.cases.TruncatedCase;
+import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.verify.CaseResult;
@@ -30,8 +30,8 @@ final class VerifyJob {
     private VerifyJob() {
     }
 
-    /** What a verify job produced. */
-    record Outcome(List<CaseResult> results, VerifyReport.Outputs outputs) {
+    /** What a verify job produced: every case's result, and the report's files. */
+    record VerifyRun(List<CaseResult> results, VerifyReport.Outputs outputs) {
 
         /** Prints the summary table and where the report is; returns the exit code the verdicts call for. */
         int printSummary(PrintWriter out) {
@@ -49,10 +49,12 @@ final class VerifyJob {
     /**
      * Verifies {@code implementations} against {@code oracle} on the cases of {@code suite} (given, as the caller
      * has already drawn them to announce them), under the default tolerance policy.
+     *
+     * @param callTimeout the longest one plugin call may take
      */
-    static Outcome run(List<String> commandLine, RunFolder run, SuiteOptions suite, List<Case> cases,
-                       List<TruncatedCase> truncatedCases, List<LoadedPlugin> implementations, LoadedPlugin oracle,
-                       PrintWriter log) {
+    static VerifyRun run(List<String> commandLine, RunFolder run, SuiteOptions suite, List<SuiteCase> cases,
+                         List<LoadedPlugin> implementations, LoadedPlugin oracle, Duration callTimeout, PrintWriter log) {
+        long truncated = cases.stream().filter(SuiteCase::isTruncated).count();
         TolerancePolicy policy = TolerancePolicy.defaults();
         List<Provenance.PluginVersion> plugins = new ArrayList<>();
         plugins.add(new Provenance.PluginVersion(oracle.id(), oracle.info().version(), oracle.source()));
@@ -61,16 +63,16 @@ final class VerifyJob {
         }
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("oracle", oracle.id());
-        extra.put("cases", Integer.toString(cases.size()));
-        extra.put("truncated cases", Integer.toString(truncatedCases.size()));
+        extra.put("cases", Long.toString(cases.size() - truncated));
+        extra.put("truncated cases", Long.toString(truncated));
         extra.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
         Provenance provenance = Provenance.capture(commandLine, VersionProvider.toolVersion(), plugins, List.of(suite.seed),
                 suite.suiteName(), policy.describe(), extra, Path.of("."), Clock.systemUTC().instant());
-        Verifier verifier = new Verifier(policy, suite.timeout());
+        Verifier verifier = new Verifier(policy, callTimeout);
         List<CaseResult> results = new ArrayList<>();
         try (VerifyReport report = VerifyReport.start(run, provenance, Clock.systemUTC());
              Progress progress = Progress.start("verify",
-                     (long) (cases.size() + truncatedCases.size()) * implementations.size(), log)) {
+                     (long) cases.size() * implementations.size(), log)) {
             // Ctrl-C: write the rows of every case finished so far, and leave no half-written file behind.
             Thread flushOnExit = new Thread(() -> {
                 try {
@@ -91,11 +93,10 @@ final class VerifyJob {
                 };
                 for (LoadedPlugin implementation : implementations) {
                     results.addAll(verifier.verifyAll(cases, implementation, oracle, record));
-                    results.addAll(verifier.verifyAllTruncated(truncatedCases, implementation, oracle, record));
                 }
                 log.printf(Locale.ROOT, "writing charts and the HTML report...%n");
                 log.flush();
-                return new Outcome(results, report.finish());
+                return new VerifyRun(results, report.finish());
             } finally {
                 Runtime.getRuntime().removeShutdownHook(flushOnExit);
             }

@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
+import org.bptt.api.RnnImplementation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,24 +90,7 @@ class PluginsFolderTest {
     }
 
     private Path buildPluginJar(Path jar) throws IOException {
-        Path sources = Files.createDirectories(folder.resolve("src/edu/example"));
-        Path source = Files.writeString(sources.resolve("StudentRnn.java"), STUDENT_PLUGIN);
-        Path classes = Files.createDirectories(folder.resolve("classes"));
-        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-        int status = compiler.run(null, null, null, "-d", classes.toString(), "-classpath", testClassPath(), source.toString());
-        assertEquals(0, status, "the test plugin did not compile");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            add(out, "edu/example/StudentRnn.class", Files.readAllBytes(classes.resolve("edu/example/StudentRnn.class")));
-            add(out, "META-INF/services/org.bptt.api.RnnImplementation", "edu.example.StudentRnn\n".getBytes(StandardCharsets.UTF_8));
-        }
-        return jar;
-    }
-
-    private static void add(JarOutputStream jar, String name, byte[] content) throws IOException {
-        jar.putNextEntry(new JarEntry(name));
-        OutputStream entry = jar;
-        entry.write(content);
-        jar.closeEntry();
+        return TestPluginJar.build(folder, jar, "edu.example.StudentRnn", STUDENT_PLUGIN, RnnImplementation.class);
     }
 
     /** Surefire may hide the class path behind a manifest-only jar; it also passes the real one as a property. */

@@ -11,7 +11,7 @@ import org.bptt.api.ModelSpec;
 import org.bptt.api.Parameters;
 import org.bptt.api.PluginInfo;
 import org.bptt.api.RnnImplementation;
-import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.IsolatedPlugin;
 import org.bptt.reference.ReferenceAggregatedRnn;
 
 /**
@@ -40,8 +40,9 @@ public final class ForwardingPlugin implements RnnImplementation {
         return capabilities;
     }
 
-    public LoadedPlugin loaded() {
-        return LoadedPlugin.of(this, "test");
+    /** This plugin behind its isolated calls. */
+    public IsolatedPlugin isolated() {
+        return TestCalls.isolated(this);
     }
 
     @Override

@@ -22,7 +22,7 @@ import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.bptt.core.cases.CaseGenerator;
 import org.bptt.core.cases.Suite;
-import org.bptt.core.cases.TruncatedCase;
+import org.bptt.core.cases.SuiteCase;
 import org.bptt.reference.ReferenceAggregatedRnn;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +51,7 @@ class CaseCodecTest {
 
     @Test
     void truncatedCasesKeepTheirTruncation() throws Exception {
-        TruncatedCase truncated = Suite.QUICK.truncatedCases(7).get(2);
+        SuiteCase truncated = Suite.QUICK.truncatedCases(7).get(2);
         JsonNode node = throughText(CaseCodec.writeCase(truncated.testCase(), truncated.truncation()));
         assertEquals(truncated.testCase(), CaseCodec.readCase(node, "t"));
         assertEquals(truncated.truncation(), CaseCodec.readTruncation(node, "t"));

@@ -62,8 +62,8 @@ public final class VerifyCharts {
                     continue;
                 }
                 double ratio = Results.errorRatio(comparison);
-                worstRatioByQuantity.merge(comparison.quantity(), ratio, (a, b) -> Double.compare(a, b) >= 0 ? a : b);
-                casesByQuantity.merge(comparison.quantity(), 1, Integer::sum);
+                worstRatioByQuantity.merge(comparison.quantity().name(), ratio, (a, b) -> Double.compare(a, b) >= 0 ? a : b);
+                casesByQuantity.merge(comparison.quantity().name(), 1, Integer::sum);
             }
         }
         List<String> quantities = new ArrayList<>(worstRatioByQuantity.keySet());

@@ -174,7 +174,7 @@ public final class VerifyTables implements AutoCloseable {
         row.add(Integer.toString(Results.comparisons(result).size()));
         row.add(Integer.toString(Results.failedQuantities(result)));
         QuantityComparison worst = Results.worstQuantity(result).orElse(null);
-        row.add(worst == null ? "" : worst.quantity());
+        row.add(worst == null ? "" : worst.quantity().name());
         row.add(worst == null ? "" : Results.number(Results.errorRatio(worst)));
         row.add(otherParameters(parameters));
         return List.of(row);
@@ -185,7 +185,7 @@ public final class VerifyTables implements AutoCloseable {
         List<List<String>> rows = new ArrayList<>();
         for (QuantityComparison comparison : Results.comparisons(result)) {
             List<String> row = new ArrayList<>(keyCells(result));
-            row.add(comparison.quantity());
+            row.add(comparison.quantity().name());
             row.add(Integer.toString(comparison.elements()));
             row.add(Integer.toString(comparison.failed()));
             ElementDiff worst = comparison.worst();

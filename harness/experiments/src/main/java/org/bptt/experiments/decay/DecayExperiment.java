@@ -2,7 +2,7 @@ package org.bptt.experiments.decay;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,9 +23,12 @@ import org.bptt.api.ParameterNames;
 import org.bptt.api.Tensor;
 import org.bptt.core.cases.CaseGenerator;
 import org.bptt.core.cases.CaseGenerator.Rescaling;
+import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.cases.WeightInit;
 import org.bptt.core.compare.TolerancePolicy;
-import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.IsolatedPlugin;
+import org.bptt.core.plugins.PluginCallFailure;
+import org.bptt.core.verify.DivergenceExplainer;
 import org.bptt.core.verify.KnownDivergences;
 import org.bptt.experiments.Statistics;
 import org.bptt.experiments.decay.DecayResult.Comparison;
@@ -82,7 +85,9 @@ import org.bptt.experiments.decay.DecayResult.Summary;
  *
  * <p>An implementation whose curve is NaN or infinite where the oracle's is finite disagrees on every lag of that
  * seed. The oracle is run a second time (on the perturbed case) only on the comparison seeds, and only when there
- * is something to compare. Plugins are called from the calling thread, one call at a time.
+ * is something to compare. Plugins are called one call at a time, each through its {@link IsolatedPlugin}: a call
+ * that throws or returns a malformed result is an error of that seed, and a plugin whose call timed out is left out
+ * of the rest of the sweep (every later call would wait for the timeout again).
  *
  * <p>Deterministic: the same settings give identical results.
  */
@@ -94,9 +99,6 @@ public final class DecayExperiment {
     public static final double CONDITIONING_FACTOR = 10;
     /** The relative size of the perturbation that measures the conditioning: one ulp of 1. */
     static final double PERTURBATION = 0x1p-52;
-
-    /** The compared quantity, named as {@link org.bptt.core.verify.Verifier#INPUT_GRADIENTS} names it. */
-    public static final String QUANTITY = "dL/dx";
 
     private final Settings settings;
 
@@ -233,33 +235,31 @@ public final class DecayExperiment {
      *                 {@link Capability#HIDDEN_STATE_GRADIENTS} and {@link Capability#INPUT_GRADIENTS}
      * @param compared other implementations (the oracle is left out if listed); each one's input curve is measured
      *                 when it offers {@link Capability#INPUT_GRADIENTS}, its hidden curve when it offers dL/dh
-     * @param knownDivergences documented differences of third-party implementations: a seed whose comparison fails on a
-     *                 case that an entry for quantity {@value #QUANTITY} (or any quantity) matches is counted as a
-     *                 known divergence, with the entry's explanation, not as a failure; so is one that the plugin's own
-     *                 {@link org.bptt.api.RnnImplementation#knownDivergence}{@code (spec, batch, null, "dL/dx")}, asked
-     *                 right after its call on that seed, explains (e.g. a NaN curve from a library bug)
+     * @param knownDivergences documented differences of third-party implementations: a seed whose comparison fails is
+     *                 counted as a known divergence, with the explanation, not as a failure, when
+     *                 {@link DivergenceExplainer} explains {@link org.bptt.api.Quantity#INPUT_GRADIENTS} on its case
+     *                 (an entry of this list, else the plugin's own knownDivergence; e.g. a NaN curve from a library
+     *                 bug)
      * @param onCase   called after each of the {@link Settings#cases()} cases (progress)
      * @throws InvalidInputException when the oracle lacks a capability it needs
      */
-    public DecayResult run(LoadedPlugin oracle, List<LoadedPlugin> compared, KnownDivergences knownDivergences,
+    public DecayResult run(IsolatedPlugin oracle, List<IsolatedPlugin> compared, KnownDivergences knownDivergences,
                            Runnable onCase) {
         KnownDivergences known = knownDivergences == null ? KnownDivergences.none() : knownDivergences;
         InvalidInputException.require(oracle.has(Capability.HIDDEN_STATE_GRADIENTS) && oracle.has(Capability.INPUT_GRADIENTS),
                 "the decay oracle '%s' must offer HIDDEN_STATE_GRADIENTS and INPUT_GRADIENTS", oracle.id());
-        List<LoadedPlugin> plugins = new ArrayList<>();
-        plugins.add(oracle);
-        for (LoadedPlugin plugin : compared) {
-            if (plugins.stream().noneMatch(listed -> listed.id().equals(plugin.id()))) {
-                plugins.add(plugin);
-            }
+        Map<String, IsolatedPlugin> plugins = new LinkedHashMap<>();
+        plugins.put(oracle.id(), oracle);
+        for (IsolatedPlugin plugin : compared) {
+            plugins.putIfAbsent(plugin.id(), plugin);
         }
         // measurements.get(plugin id).get(config) = one entry per seed that ran
         Map<String, Map<Config, List<SeedCurves>>> measurements = new LinkedHashMap<>();
         // the oracle on perturbed weights and inputs, by configuration, for the comparison seeds
         Map<Config, List<SeedCurves>> perturbed = new LinkedHashMap<>();
         List<Problem> problems = new ArrayList<>();
-        // what the compared plugins' own knownDivergence() said right after each call (it may depend on that call)
-        Map<SeedKey, String> declared = new HashMap<>();
+        // plugins whose call timed out: not called again
+        Set<String> timedOut = new HashSet<>();
         for (Config config : settings.configs()) {
             ModelSpec spec = settings.spec(config.activation());
             for (int index = 0; index < settings.seeds(); index++) {
@@ -269,8 +269,8 @@ public final class DecayExperiment {
                 double spectralRadius = CaseGenerator.spectralRadius(testCase.parameters().get(ParameterNames.W));
                 double inputSigmaMax = CaseGenerator.largestSingularValue(testCase.parameters().get(ParameterNames.U));
                 boolean comparing = plugins.size() > 1 && index < settings.comparisonSeeds();
-                for (LoadedPlugin plugin : plugins) {
-                    if (plugin != oracle && !comparing) {
+                for (IsolatedPlugin plugin : plugins.values()) {
+                    if ((plugin != oracle && !comparing) || timedOut.contains(plugin.id())) {
                         continue;
                     }
                     String missing = missingCapabilities(plugin, testCase);
@@ -281,60 +281,47 @@ public final class DecayExperiment {
                         continue;
                     }
                     try {
-                        GradientResult result = plugin.implementation().gradients(spec, testCase.parameters(), testCase.batch());
+                        GradientResult result = plugin.gradients(spec, testCase.parameters(), testCase.batch());
                         SeedCurves curves = curves(plugin, result, seed, sigmaMax, spectralRadius, inputSigmaMax);
                         measurements.computeIfAbsent(plugin.id(), id -> new LinkedHashMap<>())
                                 .computeIfAbsent(config, c -> new ArrayList<>()).add(curves);
-                        if (plugin != oracle) {
-                            declaredDivergence(plugin, testCase).ifPresent(
-                                    explanation -> declared.put(new SeedKey(plugin.id(), config, seed), explanation));
-                        }
-                    } catch (RuntimeException | LinkageError e) {
-                        problems.add(new Problem(plugin.id(), config, seed, "error", e.getClass().getSimpleName() + ": " + e.getMessage()));
+                    } catch (PluginCallFailure failure) {
+                        problems.add(new Problem(plugin.id(), config, seed, "error", failureMessage(failure, timedOut)));
                     }
                 }
-                if (comparing) {
+                if (comparing && !timedOut.contains(oracle.id())) {
                     Case perturbedCase = perturb(testCase, seed);
                     try {
-                        GradientResult result = oracle.implementation().gradients(spec, perturbedCase.parameters(), perturbedCase.batch());
+                        GradientResult result = oracle.gradients(spec, perturbedCase.parameters(), perturbedCase.batch());
                         perturbed.computeIfAbsent(config, c -> new ArrayList<>())
                                 .add(curves(oracle, result, seed, sigmaMax, spectralRadius, inputSigmaMax));
-                    } catch (RuntimeException | LinkageError e) {
+                    } catch (PluginCallFailure failure) {
                         problems.add(new Problem(oracle.id(), config, seed, "error", "on the perturbed case: "
-                                + e.getClass().getSimpleName() + ": " + e.getMessage()));
+                                + failureMessage(failure, timedOut)));
                     }
                 }
                 onCase.run();
             }
         }
-        return summarize(oracle.id(), measurements, perturbed, known, declared, problems);
+        SeedExplanation explanation = (implementation, config, seed) -> DivergenceExplainer.explain(known,
+                plugins.get(implementation), SuiteCase.fullBptt(testCase(config, seed)),
+                org.bptt.api.Quantity.INPUT_GRADIENTS);
+        return summarize(oracle.id(), measurements, perturbed, explanation, problems);
     }
 
-    /** A plugin's measurement of one configuration and seed. */
-    private record SeedKey(String implementation, Config config, long seed) {
-    }
-
-    /**
-     * The plugin's own {@link org.bptt.api.RnnImplementation#knownDivergence} for {@value #QUANTITY} on
-     * {@code testCase}, asked right after its call; a throw, null or a blank text explain nothing.
-     */
-    private static Optional<String> declaredDivergence(LoadedPlugin plugin, Case testCase) {
-        try {
-            Optional<String> declared = plugin.implementation().knownDivergence(testCase.spec(), testCase.batch(), null,
-                    QUANTITY);
-            return declared == null || declared.isEmpty() || declared.get().isBlank()
-                    ? Optional.empty() : Optional.of(declared.get().trim());
-        } catch (RuntimeException | LinkageError e) {
-            return Optional.empty();
+    /** The failure's message; a plugin whose call timed out joins {@code timedOut} (Modified) and is left out. */
+    private static String failureMessage(PluginCallFailure failure, Set<String> timedOut) {
+        if (failure.kind() != PluginCallFailure.Kind.TIMED_OUT && failure.kind() != PluginCallFailure.Kind.STILL_RUNNING) {
+            return failure.getMessage();
         }
+        timedOut.add(failure.pluginId());
+        return failure.getMessage() + "; " + failure.pluginId() + " is left out of the rest of the sweep";
     }
 
-    /** Why a failure of {@code implementation} on a seed is known: the first matching list entry, else its own word. */
-    private Optional<String> knownExplanation(String implementation, Config config, long seed, KnownDivergences known,
-                                              Map<SeedKey, String> declared) {
-        Optional<String> listed = known.match(implementation, testCase(config, seed), QUANTITY)
-                .map(org.bptt.core.verify.KnownDivergence::explanation);
-        return listed.isPresent() ? listed : Optional.ofNullable(declared.get(new SeedKey(implementation, config, seed)));
+    /** Why a failure of {@code implementation} on one configuration and seed is a known divergence, if it is. */
+    @FunctionalInterface
+    private interface SeedExplanation {
+        Optional<String> of(String implementation, Config config, long seed);
     }
 
     /**
@@ -373,7 +360,7 @@ public final class DecayExperiment {
     }
 
     /** Why {@code plugin} cannot run {@code testCase} for this experiment, or null when it can. */
-    private static String missingCapabilities(LoadedPlugin plugin, Case testCase) {
+    private static String missingCapabilities(IsolatedPlugin plugin, Case testCase) {
         Set<Capability> missing = EnumSet.noneOf(Capability.class);
         missing.addAll(Capability.requiredBy(testCase.spec(), testCase.batch()));
         missing.removeAll(plugin.capabilities());
@@ -386,15 +373,14 @@ public final class DecayExperiment {
         return null;
     }
 
-    /** The per-lag norms of one gradient result; a missing or malformed gradient the plugin promised is an error. */
-    private SeedCurves curves(LoadedPlugin plugin, GradientResult result, long seed, double sigmaMax,
+    /** The per-lag norms of one gradient result (its isolated call checked the shapes of what the plugin declares). */
+    private SeedCurves curves(IsolatedPlugin plugin, GradientResult result, long seed, double sigmaMax,
                               double spectralRadius, double inputSigmaMax) {
         int steps = settings.steps();
         double[] hiddenRatio = null;
         double lastHiddenNorm = Double.NaN;
         if (plugin.has(Capability.HIDDEN_STATE_GRADIENTS)) {
-            Tensor hidden = requireShape(plugin, "hiddenStateGradients", result.hiddenStateGradients(), 1, steps, settings.hiddenSize());
-            double[] norms = stepNorms(hidden);
+            double[] norms = stepNorms(result.hiddenStateGradients());
             lastHiddenNorm = norms[0];
             hiddenRatio = new double[steps];
             for (int lag = 0; lag < steps; lag++) {
@@ -404,22 +390,11 @@ public final class DecayExperiment {
         double[] inputNorms = null;
         double inputTotalNorm = Double.NaN;
         if (plugin.has(Capability.INPUT_GRADIENTS)) {
-            Tensor input = requireShape(plugin, "inputGradients", result.inputGradients(), 1, steps, settings.inputSize());
+            Tensor input = result.inputGradients();
             inputNorms = stepNorms(input);
             inputTotalNorm = norm(input.data(), 0, input.length());
         }
         return new SeedCurves(seed, sigmaMax, spectralRadius, inputSigmaMax, hiddenRatio, lastHiddenNorm, inputNorms, inputTotalNorm);
-    }
-
-    private static Tensor requireShape(LoadedPlugin plugin, String name, Tensor tensor, int... shape) {
-        if (tensor == null) {
-            throw new IllegalStateException(plugin.id() + " declares the capability but returned no " + name);
-        }
-        if (!tensor.hasShape(shape)) {
-            throw new IllegalStateException(plugin.id() + " returned " + name + " of shape "
-                    + java.util.Arrays.toString(tensor.shape()) + ", expected " + java.util.Arrays.toString(shape));
-        }
-        return tensor;
     }
 
     /** ‖g_k‖ of a {@code [1, T, n]} tensor by lag: index ℓ holds step T−1−ℓ. */
@@ -459,8 +434,8 @@ public final class DecayExperiment {
     }
 
     private DecayResult summarize(String oracleId, Map<String, Map<Config, List<SeedCurves>>> measurements,
-                                  Map<Config, List<SeedCurves>> perturbed, KnownDivergences known,
-                                  Map<SeedKey, String> declared, List<Problem> problems) {
+                                  Map<Config, List<SeedCurves>> perturbed, SeedExplanation explanation,
+                                  List<Problem> problems) {
         List<CurvePoint> curves = new ArrayList<>();
         List<Summary> summaries = new ArrayList<>();
         List<Comparison> comparisons = new ArrayList<>();
@@ -485,7 +460,7 @@ public final class DecayExperiment {
                 if (!implementation.equals(oracleId) && seeds.get(0).inputNorms() != null
                         && oracleMeasurements.containsKey(config)) {
                     comparisons.add(compare(implementation, oracleId, config, oracleMeasurements.get(config),
-                            perturbed.getOrDefault(config, List.of()), seeds, known, declared));
+                            perturbed.getOrDefault(config, List.of()), seeds, explanation));
                 }
             }
         }
@@ -571,8 +546,7 @@ public final class DecayExperiment {
 
     /** The input curve of {@code implementation} against the oracle's, seed by seed (see the class comment). */
     private Comparison compare(String implementation, String oracleId, Config config, List<SeedCurves> oracleSeeds,
-                               List<SeedCurves> perturbedSeeds, List<SeedCurves> seeds, KnownDivergences known,
-                               Map<SeedKey, String> declared) {
+                               List<SeedCurves> perturbedSeeds, List<SeedCurves> seeds, SeedExplanation explanation) {
         TolerancePolicy.Terms terms = settings.tolerance().terms(DataType.FLOAT64);
         double stepFactor = TolerancePolicy.stepFactor(settings.steps());
         int compared = 0;
@@ -600,7 +574,7 @@ public final class DecayExperiment {
             double[] actualCurve = normalised(seed);
             if (actualCurve == null) {
                 // the oracle has a curve and this implementation has none: every point of the seed fails
-                Optional<String> knownDivergence = knownExplanation(implementation, config, seed.seed(), known, declared);
+                Optional<String> knownDivergence = explanation.of(implementation, config, seed.seed());
                 compared += settings.steps();
                 if (knownDivergence.isPresent()) {
                     knownPoints += settings.steps();
@@ -653,7 +627,7 @@ public final class DecayExperiment {
                 }
             }
             if (failed > failedBefore) {
-                Optional<String> knownDivergence = knownExplanation(implementation, config, seed.seed(), known, declared);
+                Optional<String> knownDivergence = explanation.of(implementation, config, seed.seed());
                 if (knownDivergence.isPresent()) {
                     knownPoints += failed - failedBefore;
                     failed = failedBefore;

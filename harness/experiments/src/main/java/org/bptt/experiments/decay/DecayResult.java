@@ -176,18 +176,38 @@ public record DecayResult(DecayExperiment.Settings settings, String oracleId, Li
             return failedPoints > 0;
         }
 
-        /**
-         * {@code agree}, {@code disagree}, {@code known divergence} (every failure explained) or {@code not compared}
-         * (every seed skipped).
-         */
-        public String verdict() {
+        /** The verdict on this curve. */
+        public Verdict verdict() {
             if (failedPoints > 0) {
-                return "disagree";
+                return Verdict.DISAGREE;
             }
             if (knownDivergencePoints > 0) {
-                return "known divergence";
+                return Verdict.KNOWN_DIVERGENCE;
             }
-            return comparedPoints > 0 ? "agree" : "not compared";
+            return comparedPoints > 0 ? Verdict.AGREE : Verdict.NOT_COMPARED;
+        }
+    }
+
+    /** The verdict on one implementation's input-gradient curve against the oracle's. */
+    public enum Verdict {
+        /** Every compared point within tolerance, and at least one compared. */
+        AGREE("agree"),
+        /** At least one point outside the tolerance that no known divergence explains. */
+        DISAGREE("disagree"),
+        /** Points outside the tolerance, every one on a seed that a known divergence explains. */
+        KNOWN_DIVERGENCE("known divergence"),
+        /** Every seed skipped: the oracle's own curve is zero or non-finite. */
+        NOT_COMPARED("not compared");
+
+        private final String label;
+
+        Verdict(String label) {
+            this.label = label;
+        }
+
+        /** As tables and summaries print it, e.g. {@code known divergence}. */
+        public String label() {
+            return label;
         }
     }
 
@@ -271,7 +291,7 @@ public record DecayResult(DecayExperiment.Settings settings, String oracleId, Li
             table.row(comparison.implementation(), comparison.oracle(), config.rescalingName(), config.target(),
                     config.activationName(), comparison.comparedPoints(), comparison.failedPoints(),
                     comparison.failedUnderPolicy(), comparison.knownDivergencePoints(), comparison.skippedSeeds(),
-                    comparison.verdict(),
+                    comparison.verdict().label(),
                     comparison.perturbationResponse(), comparison.worstRelativeError(),
                     comparison.worstErrorRatio(), comparison.worstLag(), comparison.worstSeed(),
                     comparison.rawWorstRelativeError(), comparison.note());

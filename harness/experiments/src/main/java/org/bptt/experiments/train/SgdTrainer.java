@@ -9,16 +9,18 @@ import org.bptt.api.GradientResult;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.Parameters;
-import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
+import org.bptt.core.plugins.IsolatedPlugin;
+import org.bptt.core.plugins.PluginCallFailure;
 import org.bptt.datasets.SequenceTask;
 import org.bptt.experiments.clipping.Clipping;
 import org.bptt.experiments.clipping.GradientClipping;
 
 /**
  * Plain stochastic gradient descent through the SPI alone, so that any implementation can be trained: at every step
- * a fresh batch is drawn from the task, {@link RnnImplementation#gradients} gives g = dL/dθ, the clipping rule may
- * shorten it, and θ ← θ − η·g.
+ * a fresh batch is drawn from the task, {@link org.bptt.api.RnnImplementation#gradients} gives g = dL/dθ, the
+ * clipping rule may shorten it, and θ ← θ − η·g. Every call goes through the implementation's {@link IsolatedPlugin}:
+ * one that throws, hangs or returns a malformed result ends the run with a {@link PluginCallFailure}.
  *
  * <p>Training stops early, and the run is marked diverged, as soon as the loss, the gradient or the updated
  * parameters are NaN or infinite: that is what an exploding gradient does to an unclipped network. Every
@@ -27,7 +29,7 @@ import org.bptt.experiments.clipping.GradientClipping;
  */
 public final class SgdTrainer {
 
-    private final RnnImplementation implementation;
+    private final IsolatedPlugin implementation;
     private final SequenceTask task;
     private final ModelSpec spec;
 
@@ -101,7 +103,7 @@ public final class SgdTrainer {
         }
     }
 
-    public SgdTrainer(RnnImplementation implementation, SequenceTask task, ModelSpec spec) {
+    public SgdTrainer(IsolatedPlugin implementation, SequenceTask task, ModelSpec spec) {
         InvalidInputException.require(spec.inputSize() == task.inputSize() && spec.outputSize() == task.outputSize()
                         && spec.head() == task.head(),
                 "model %s does not fit task %s (d=%d, K=%d, %s)", spec.label(), task.id(), task.inputSize(),
@@ -118,8 +120,10 @@ public final class SgdTrainer {
      * @param batches    Modified: the training batches are drawn from it
      * @param evaluation the fixed batch of the evaluations
      * @param onStep     called after every step taken (not for the steps a diverged run leaves out)
+     * @throws PluginCallFailure when a call of the implementation fails
      */
-    public Run train(Parameters initial, SplittableRandom batches, Batch evaluation, Settings settings, Runnable onStep) {
+    public Run train(Parameters initial, SplittableRandom batches, Batch evaluation, Settings settings, Runnable onStep)
+            throws PluginCallFailure {
         Parameters parameters = initial.copy();
         List<Step> steps = new ArrayList<>(settings.steps());
         List<Evaluation> evaluations = new ArrayList<>();
@@ -149,8 +153,12 @@ public final class SgdTrainer {
         return new Run(steps, evaluations, parameters, -1, "");
     }
 
-    /** Loss and success rate of {@code parameters} on {@code evaluation}. */
-    public Evaluation evaluate(int step, Parameters parameters, Batch evaluation) {
+    /**
+     * Loss and success rate of {@code parameters} on {@code evaluation}.
+     *
+     * @throws PluginCallFailure when the forward call fails
+     */
+    public Evaluation evaluate(int step, Parameters parameters, Batch evaluation) throws PluginCallFailure {
         ForwardResult result = implementation.forward(spec, parameters, evaluation);
         Tensor outputs = result.outputs();
         int correct = 0;

@@ -16,7 +16,8 @@ import org.bptt.api.Parameters;
 import org.bptt.core.cases.CaseGenerator;
 import org.bptt.core.cases.CaseGenerator.Rescaling;
 import org.bptt.core.cases.WeightInit;
-import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.IsolatedPlugin;
+import org.bptt.core.plugins.PluginCallFailure;
 import org.bptt.datasets.AddingProblem;
 import org.bptt.datasets.SequenceTask;
 import org.bptt.datasets.SequenceTasks;
@@ -30,7 +31,9 @@ import org.bptt.experiments.clipping.Clipping;
  *
  * <p>For each T and seed, the initial weights, the training batches and the evaluation batch are the same for every
  * clipping rule, so the rules are compared on identical runs up to the first step where a gradient is clipped. The
- * loop goes through the SPI only ({@link SgdTrainer}), so any implementation with the task's head can be trained.
+ * loop goes through the SPI only ({@link SgdTrainer}), so any implementation with the task's head can be trained. A
+ * run whose plugin call fails is recorded with the failure; after a call that timed out, the rest of the grid is not
+ * run (each of its calls would wait for the timeout again) and its runs are recorded as not run.
  *
  * <p>Deterministic: the same settings give identical results.
  */
@@ -165,7 +168,7 @@ public final class TrainingExperiment {
      *               run leaves out included)
      * @throws InvalidInputException when the plugin lacks a capability the task needs
      */
-    public TrainingResult run(LoadedPlugin plugin, Runnable onStep) {
+    public TrainingResult run(IsolatedPlugin plugin, Runnable onStep) {
         SequenceTask probe = settings.task(settings.lengths().get(0));
         ModelSpec spec = probe.spec(settings.hiddenSize(), settings.activation());
         Set<Capability> missing = EnumSet.noneOf(Capability.class);
@@ -175,9 +178,10 @@ public final class TrainingExperiment {
                 plugin.id(), probe.id(), missing,
                 missing.contains(Capability.MASKS) ? " (use fixed-length sequences)" : "");
         List<TrainingResult.RunRecord> runs = new ArrayList<>();
+        PluginCallFailure timedOut = null;
         for (int length : settings.lengths()) {
             SequenceTask task = settings.task(length);
-            SgdTrainer trainer = new SgdTrainer(plugin.implementation(), task, spec);
+            SgdTrainer trainer = new SgdTrainer(plugin, task, spec);
             for (int index = 0; index < settings.seeds(); index++) {
                 long seed = settings.firstSeed() + index;
                 SplittableRandom root = new SplittableRandom(seed);
@@ -193,13 +197,23 @@ public final class TrainingExperiment {
                         onStep.run();
                     };
                     TrainingResult.RunRecord record;
-                    try {
-                        SgdTrainer.Run run = trainer.train(initial, new SplittableRandom(trainingSeed), evaluation,
-                                settings.sgd(clipping), counted);
-                        record = new TrainingResult.RunRecord(length, clipping, seed, run, "");
-                    } catch (RuntimeException | LinkageError e) {
+                    if (timedOut != null) {
                         record = new TrainingResult.RunRecord(length, clipping, seed, null,
-                                e.getClass().getSimpleName() + ": " + e.getMessage());
+                                "not run: " + timedOut.pluginId() + " timed out earlier");
+                    } else {
+                        try {
+                            SgdTrainer.Run run = trainer.train(initial, new SplittableRandom(trainingSeed), evaluation,
+                                    settings.sgd(clipping), counted);
+                            record = new TrainingResult.RunRecord(length, clipping, seed, run, "");
+                        } catch (PluginCallFailure failure) {
+                            boolean hung = failure.kind() == PluginCallFailure.Kind.TIMED_OUT
+                                    || failure.kind() == PluginCallFailure.Kind.STILL_RUNNING;
+                            if (hung) {
+                                timedOut = failure;
+                            }
+                            record = new TrainingResult.RunRecord(length, clipping, seed, null, failure.describe()
+                                    + (hung ? "; the rest of the grid is not run" : ""));
+                        }
                     }
                     runs.add(record);
                     for (int rest = stepsDone[0]; rest < settings.steps(); rest++) {

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bptt.api.Activation;
 import org.bptt.api.Capability;
 import org.bptt.api.GradientResult;
@@ -17,10 +19,11 @@ import org.bptt.api.Tensor;
 import org.bptt.core.cases.CaseGenerator.Rescaling;
 import org.bptt.core.cases.WeightInit;
 import org.bptt.core.compare.TolerancePolicy;
-import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.IsolatedPlugin;
 import org.bptt.core.verify.KnownDivergence;
 import org.bptt.core.verify.KnownDivergences;
 import org.bptt.experiments.ForwardingPlugin;
+import org.bptt.experiments.TestCalls;
 import org.bptt.experiments.decay.DecayResult.Comparison;
 import org.bptt.experiments.decay.DecayResult.Quantity;
 import org.bptt.experiments.decay.DecayResult.Summary;
@@ -32,7 +35,7 @@ import org.knowm.xchart.XYChart;
 
 class DecayExperimentTest {
 
-    private static final LoadedPlugin REFERENCE = LoadedPlugin.of(new ReferenceAggregatedRnn(), "test");
+    private static final IsolatedPlugin REFERENCE = TestCalls.isolated(new ReferenceAggregatedRnn());
 
     @BeforeAll
     static void headless() {
@@ -82,8 +85,8 @@ class DecayExperimentTest {
     @Test
     void theSameSettingsGiveIdenticalTables() {
         DecayExperiment.Settings settings = small(List.of(Activation.TANH, Activation.RELU), List.of(0.9, 2.0), 30);
-        LoadedPlugin other = new ForwardingPlugin("copy", ForwardingPlugin.referenceCapabilitiesWithout(
-                Capability.HIDDEN_STATE_GRADIENTS), result -> result).loaded();
+        IsolatedPlugin other = new ForwardingPlugin("copy", ForwardingPlugin.referenceCapabilitiesWithout(
+                Capability.HIDDEN_STATE_GRADIENTS), result -> result).isolated();
         DecayResult first = new DecayExperiment(settings).run(REFERENCE, List.of(other), null, () -> { });
         DecayResult second = new DecayExperiment(settings).run(REFERENCE, List.of(other), null, () -> { });
         assertEquals(first.tables(), second.tables());
@@ -97,18 +100,18 @@ class DecayExperimentTest {
     @Test
     void aScaledCurveAgreesAndADistortedOneDoesNot() {
         DecayExperiment.Settings settings = small(List.of(Activation.TANH, Activation.SIGMOID), List.of(0.9), 40);
-        LoadedPlugin scaled = new ForwardingPlugin("scaled", ForwardingPlugin.referenceCapabilitiesWithout(
-                Capability.HIDDEN_STATE_GRADIENTS), result -> withInputGradients(result, scale(result.inputGradients(), 3.0, -1))).loaded();
-        LoadedPlugin distorted = new ForwardingPlugin("distorted", ForwardingPlugin.referenceCapabilitiesWithout(
-                Capability.HIDDEN_STATE_GRADIENTS), result -> withInputGradients(result, scale(result.inputGradients(), 1.0, 10))).loaded();
+        IsolatedPlugin scaled = new ForwardingPlugin("scaled", ForwardingPlugin.referenceCapabilitiesWithout(
+                Capability.HIDDEN_STATE_GRADIENTS), result -> withInputGradients(result, scale(result.inputGradients(), 3.0, -1))).isolated();
+        IsolatedPlugin distorted = new ForwardingPlugin("distorted", ForwardingPlugin.referenceCapabilitiesWithout(
+                Capability.HIDDEN_STATE_GRADIENTS), result -> withInputGradients(result, scale(result.inputGradients(), 1.0, 10))).isolated();
         DecayResult result = new DecayExperiment(settings).run(REFERENCE, List.of(scaled, distorted), null, () -> { });
         for (Comparison comparison : result.comparisons()) {
             if (comparison.implementation().equals("scaled")) {
-                assertEquals("agree", comparison.verdict(), comparison.toString());
+                assertEquals(DecayResult.Verdict.AGREE, comparison.verdict(), comparison.toString());
                 assertEquals(2 * 40, comparison.comparedPoints(), "two comparison seeds × 40 lags");
                 assertTrue(comparison.perturbationResponse() < 1e-10, "a contracting network hardly amplifies rounding");
             } else {
-                assertEquals("disagree", comparison.verdict(), comparison.toString());
+                assertEquals(DecayResult.Verdict.DISAGREE, comparison.verdict(), comparison.toString());
                 assertTrue(comparison.failedPoints() >= 2, comparison.toString());
             }
         }
@@ -119,13 +122,13 @@ class DecayExperimentTest {
     @Test
     void aKnownDivergenceIsReportedAsSuch() {
         DecayExperiment.Settings settings = small(List.of(Activation.TANH), List.of(0.9), 20);
-        LoadedPlugin distorted = new ForwardingPlugin("distorted", ForwardingPlugin.referenceCapabilitiesWithout(
-                Capability.HIDDEN_STATE_GRADIENTS), result -> withInputGradients(result, scale(result.inputGradients(), 1.0, 3))).loaded();
+        IsolatedPlugin distorted = new ForwardingPlugin("distorted", ForwardingPlugin.referenceCapabilitiesWithout(
+                Capability.HIDDEN_STATE_GRADIENTS), result -> withInputGradients(result, scale(result.inputGradients(), 1.0, 3))).isolated();
         KnownDivergences known = new KnownDivergences(List.of(new KnownDivergence("distorted", testCase -> true,
-                DecayExperiment.QUANTITY, "step 3 is scaled on purpose")));
+                org.bptt.api.Quantity.INPUT_GRADIENTS, "step 3 is scaled on purpose")));
         DecayResult result = new DecayExperiment(settings).run(REFERENCE, List.of(distorted), known, () -> { });
         for (Comparison comparison : result.comparisons()) {
-            assertEquals("known divergence", comparison.verdict(), comparison.toString());
+            assertEquals(DecayResult.Verdict.KNOWN_DIVERGENCE, comparison.verdict(), comparison.toString());
             assertTrue(comparison.note().contains("step 3 is scaled on purpose"), comparison.note());
         }
         assertTrue(result.disagreements().isEmpty());
@@ -142,7 +145,7 @@ class DecayExperimentTest {
         ForwardingPlugin nanGradients = new ForwardingPlugin("nan", ForwardingPlugin.referenceCapabilitiesWithout(
                 Capability.HIDDEN_STATE_GRADIENTS), result -> withInputGradients(result, scale(result.inputGradients(), Double.NaN, 0)));
         List<String> askedAbout = new java.util.ArrayList<>();
-        LoadedPlugin explaining = LoadedPlugin.of(new org.bptt.api.RnnImplementation() {
+        IsolatedPlugin explaining = TestCalls.isolated(new org.bptt.api.RnnImplementation() {
             @Override
             public org.bptt.api.PluginInfo info() {
                 return new org.bptt.api.PluginInfo("explaining-nan", "test plugin", "1", "tests", "NaN, explained");
@@ -166,37 +169,38 @@ class DecayExperimentTest {
             }
 
             @Override
-            public java.util.Optional<String> knownDivergence(org.bptt.api.ModelSpec spec, org.bptt.api.Batch batch,
-                                                              org.bptt.api.Truncation truncation, String quantity) {
-                askedAbout.add(quantity + (truncation == null ? "" : " truncated"));
+            public java.util.Optional<String> knownDivergence(org.bptt.api.ModelSpec spec, org.bptt.api.Parameters parameters,
+                                                              org.bptt.api.Batch batch, org.bptt.api.Truncation truncation,
+                                                              org.bptt.api.Quantity quantity) {
+                askedAbout.add(quantity.name() + (truncation == null ? "" : " truncated"));
                 return java.util.Optional.of(explanation);
             }
-        }, "test");
-        DecayResult result = new DecayExperiment(settings).run(REFERENCE, List.of(explaining, nanGradients.loaded()), null,
+        });
+        DecayResult result = new DecayExperiment(settings).run(REFERENCE, List.of(explaining, nanGradients.isolated()), null,
                 () -> { });
         assertEquals(2 * 2, result.comparisons().size(), "2 rescalings × 2 implementations");
         for (Comparison comparison : result.comparisons()) {
             if (comparison.implementation().equals("explaining-nan")) {
-                assertEquals("known divergence", comparison.verdict(), comparison.toString());
+                assertEquals(DecayResult.Verdict.KNOWN_DIVERGENCE, comparison.verdict(), comparison.toString());
                 assertEquals(0, comparison.failedPoints());
                 assertEquals(comparison.comparedPoints(), comparison.knownDivergencePoints(), comparison.toString());
                 assertTrue(comparison.note().contains(explanation), comparison.note());
             } else {
-                assertEquals("disagree", comparison.verdict(), comparison.toString());
+                assertEquals(DecayResult.Verdict.DISAGREE, comparison.verdict(), comparison.toString());
             }
         }
-        assertTrue(askedAbout.stream().allMatch(DecayExperiment.QUANTITY::equals), askedAbout.toString());
+        assertTrue(askedAbout.stream().allMatch(org.bptt.api.Quantity.INPUT_GRADIENTS.name()::equals), askedAbout.toString());
         assertEquals(2, result.disagreements().size(), "only the unexplained plugin disagrees");
     }
 
     @Test
     void missingCapabilitiesAndPluginErrorsAreReportedAndTheRunGoesOn() {
         DecayExperiment.Settings settings = small(List.of(Activation.TANH, Activation.RELU), List.of(0.9), 20);
-        LoadedPlugin noRelu = new ForwardingPlugin("no-relu", ForwardingPlugin.referenceCapabilitiesWithout(
-                Capability.RELU), result -> result).loaded();
-        LoadedPlugin throwing = new ForwardingPlugin("throwing", ForwardingPlugin.referenceCapabilitiesWithout(), result -> {
+        IsolatedPlugin noRelu = new ForwardingPlugin("no-relu", ForwardingPlugin.referenceCapabilitiesWithout(
+                Capability.RELU), result -> result).isolated();
+        IsolatedPlugin throwing = new ForwardingPlugin("throwing", ForwardingPlugin.referenceCapabilitiesWithout(), result -> {
             throw new IllegalStateException("boom");
-        }).loaded();
+        }).isolated();
         DecayResult result = new DecayExperiment(settings).run(REFERENCE, List.of(noRelu, throwing), null, () -> { });
         assertTrue(result.problems().stream().anyMatch(problem -> problem.implementation().equals("no-relu")
                 && problem.kind().equals("skipped") && problem.message().contains("RELU")), result.problems().toString());
@@ -207,10 +211,30 @@ class DecayExperimentTest {
         assertEquals(0, result.violations());
     }
 
+    /** A compared plugin whose call hangs is reported once and left out; the oracle's sweep goes on. */
+    @Test
+    void aHungPluginIsLeftOutOfTheRestOfTheSweep() {
+        DecayExperiment.Settings settings = small(List.of(Activation.TANH), List.of(0.9), 20);
+        AtomicInteger calls = new AtomicInteger();
+        IsolatedPlugin hanging = TestCalls.isolated(new ForwardingPlugin("hangs", ForwardingPlugin.referenceCapabilitiesWithout(
+                Capability.HIDDEN_STATE_GRADIENTS), result -> {
+                    calls.incrementAndGet();
+                    TestCalls.hang();
+                    return result;
+                }), Duration.ofMillis(200));
+        DecayResult result = new DecayExperiment(settings).run(REFERENCE, List.of(hanging), null, () -> { });
+        assertEquals(1, calls.get(), "only the hung call reached the plugin");
+        assertEquals(1, result.errors().size(), result.errors().toString());
+        assertEquals("gradients() timed out after 200ms; hangs is left out of the rest of the sweep",
+                result.errors().get(0).message());
+        assertEquals(settings.configs().size() * 2, result.summaries().size(), "the oracle's hidden and input summaries");
+        assertTrue(result.comparisons().isEmpty(), "nothing of the hung plugin to compare");
+    }
+
     @Test
     void anOracleWithoutHiddenGradientsIsRefused() {
-        LoadedPlugin noHidden = new ForwardingPlugin("no-hidden", ForwardingPlugin.referenceCapabilitiesWithout(
-                Capability.HIDDEN_STATE_GRADIENTS), result -> result).loaded();
+        IsolatedPlugin noHidden = new ForwardingPlugin("no-hidden", ForwardingPlugin.referenceCapabilitiesWithout(
+                Capability.HIDDEN_STATE_GRADIENTS), result -> result).isolated();
         InvalidInputException error = assertThrows(InvalidInputException.class, () -> new DecayExperiment(
                 DecayExperiment.Settings.quick()).run(noHidden, List.of(), null, () -> { }));
         assertTrue(error.getMessage().contains("HIDDEN_STATE_GRADIENTS"), error.getMessage());
@@ -219,8 +243,8 @@ class DecayExperimentTest {
     @Test
     void chartsShowOneLinePerTargetForEveryImplementation() throws IOException {
         DecayExperiment.Settings settings = small(List.of(Activation.TANH), List.of(0.5, 0.9, 2.0), 30);
-        LoadedPlugin other = new ForwardingPlugin("copy", ForwardingPlugin.referenceCapabilitiesWithout(
-                Capability.HIDDEN_STATE_GRADIENTS), result -> result).loaded();
+        IsolatedPlugin other = new ForwardingPlugin("copy", ForwardingPlugin.referenceCapabilitiesWithout(
+                Capability.HIDDEN_STATE_GRADIENTS), result -> result).isolated();
         DecayResult result = new DecayExperiment(settings).run(REFERENCE, List.of(other), null, () -> { });
         Map<String, XYChart> charts = DecayCharts.charts(result, "test");
         assertEquals(List.of("decay-hidden-largest-singular-value-tanh", "decay-input-largest-singular-value-tanh",

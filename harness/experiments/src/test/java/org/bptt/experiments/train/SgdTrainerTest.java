@@ -17,9 +17,11 @@ import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.bptt.core.cases.CaseGenerator;
+import org.bptt.core.plugins.PluginCallFailure;
 import org.bptt.datasets.AddingProblem;
 import org.bptt.datasets.TemporalOrderProblem;
 import org.bptt.experiments.ForwardingPlugin;
+import org.bptt.experiments.TestCalls;
 import org.bptt.experiments.clipping.Clipping;
 import org.bptt.reference.ReferenceAggregatedRnn;
 import org.junit.jupiter.api.Test;
@@ -34,10 +36,10 @@ class SgdTrainerTest {
      * within 0.04 (chance: 15%).
      */
     @Test
-    void sgdLearnsTheAddingProblemAtAShortLag() {
+    void sgdLearnsTheAddingProblemAtAShortLag() throws PluginCallFailure {
         AddingProblem task = new AddingProblem(5, false);
         ModelSpec spec = task.spec(8, Activation.TANH);
-        SgdTrainer trainer = new SgdTrainer(new ReferenceAggregatedRnn(), task, spec);
+        SgdTrainer trainer = new SgdTrainer(TestCalls.isolated(new ReferenceAggregatedRnn()), task, spec);
         for (long seed = 1; seed <= 3; seed++) {
             Parameters initial = CaseGenerator.parameters(spec, CaseGenerator.Options.defaults(), new SplittableRandom(seed));
             Batch evaluation = task.batch(300, seed + 100);
@@ -79,11 +81,11 @@ class SgdTrainerTest {
     }
 
     @Test
-    void clippingCapsEveryAppliedStep() {
+    void clippingCapsEveryAppliedStep() throws PluginCallFailure {
         AddingProblem task = new AddingProblem(6, false);
         ModelSpec spec = task.spec(6, Activation.TANH);
         Parameters initial = CaseGenerator.parameters(spec, CaseGenerator.Options.defaults(), new SplittableRandom(3));
-        SgdTrainer.Run run = new SgdTrainer(new ReferenceAggregatedRnn(), task, spec).train(initial, new SplittableRandom(4),
+        SgdTrainer.Run run = new SgdTrainer(TestCalls.isolated(new ReferenceAggregatedRnn()), task, spec).train(initial, new SplittableRandom(4),
                 task.batch(10, 5L), new SgdTrainer.Settings(1.0, 30, 10, Clipping.globalNorm(0.01), 10), () -> { });
         for (SgdTrainer.Step step : run.steps()) {
             assertTrue(step.appliedNorm() <= 0.01 * (1 + 1e-12), step.toString());
@@ -93,7 +95,7 @@ class SgdTrainerTest {
     }
 
     @Test
-    void aNonFiniteGradientEndsTheRunAsDiverged() {
+    void aNonFiniteGradientEndsTheRunAsDiverged() throws PluginCallFailure {
         int[] calls = {0};
         ForwardingPlugin breaksAtThirdStep = new ForwardingPlugin("breaks", ForwardingPlugin.referenceCapabilitiesWithout(),
                 result -> ++calls[0] < 3 ? result : withNaN(result));
@@ -101,7 +103,7 @@ class SgdTrainerTest {
         ModelSpec spec = task.spec(4, Activation.TANH);
         Parameters initial = CaseGenerator.parameters(spec, CaseGenerator.Options.defaults(), new SplittableRandom(1));
         int[] stepsReported = {0};
-        SgdTrainer.Run run = new SgdTrainer(breaksAtThirdStep, task, spec).train(initial, new SplittableRandom(2),
+        SgdTrainer.Run run = new SgdTrainer(breaksAtThirdStep.isolated(), task, spec).train(initial, new SplittableRandom(2),
                 task.batch(5, 3L), new SgdTrainer.Settings(0.1, 10, 4, Clipping.globalNorm(1), 5), () -> stepsReported[0]++);
         assertTrue(run.diverged());
         assertEquals(3, run.divergedAtStep());
@@ -116,7 +118,7 @@ class SgdTrainerTest {
         AddingProblem task = new AddingProblem(5, false);
         ModelSpec wrong = new TemporalOrderProblem(10, false).spec(4, Activation.TANH);
         InvalidInputException error = assertThrows(InvalidInputException.class,
-                () -> new SgdTrainer(new ReferenceAggregatedRnn(), task, wrong));
+                () -> new SgdTrainer(TestCalls.isolated(new ReferenceAggregatedRnn()), task, wrong));
         assertTrue(error.getMessage().contains("does not fit task adding"), error.getMessage());
     }
 

@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bptt.api.Activation;
 import org.bptt.api.Capability;
 import org.bptt.api.InvalidInputException;
-import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.IsolatedPlugin;
 import org.bptt.experiments.ForwardingPlugin;
+import org.bptt.experiments.TestCalls;
 import org.bptt.experiments.Table;
 import org.bptt.experiments.clipping.Clipping;
 import org.bptt.reference.ReferenceAggregatedRnn;
@@ -22,7 +25,7 @@ import org.knowm.xchart.XYChart;
 
 class TrainingExperimentTest {
 
-    private static final LoadedPlugin REFERENCE = LoadedPlugin.of(new ReferenceAggregatedRnn(), "test");
+    private static final IsolatedPlugin REFERENCE = TestCalls.isolated(new ReferenceAggregatedRnn());
 
     @BeforeAll
     static void headless() {
@@ -65,11 +68,34 @@ class TrainingExperimentTest {
 
     @Test
     void anImplementationWithoutMasksIsToldToUseFixedLengths() {
-        LoadedPlugin noMasks = new ForwardingPlugin("no-masks", ForwardingPlugin.referenceCapabilitiesWithout(Capability.MASKS),
-                result -> result).loaded();
+        IsolatedPlugin noMasks = new ForwardingPlugin("no-masks", ForwardingPlugin.referenceCapabilitiesWithout(Capability.MASKS),
+                result -> result).isolated();
         InvalidInputException error = assertThrows(InvalidInputException.class,
                 () -> new TrainingExperiment(tiny("adding", List.of(5))).run(noMasks, () -> { }));
         assertTrue(error.getMessage().contains("MASKS") && error.getMessage().contains("fixed-length"), error.getMessage());
+    }
+
+    /** The first gradients() call hangs: it ends that run after the timeout, and no other run calls the plugin again. */
+    @Test
+    void aHungCallEndsItsRunAndTheRestOfTheGridIsNotRun() {
+        AtomicInteger calls = new AtomicInteger();
+        IsolatedPlugin hanging = TestCalls.isolated(new ForwardingPlugin("hangs", ForwardingPlugin.referenceCapabilitiesWithout(),
+                result -> {
+                    calls.incrementAndGet();
+                    TestCalls.hang();
+                    return result;
+                }), Duration.ofMillis(200));
+        TrainingExperiment.Settings settings = tiny("adding", List.of(5, 8));
+        long[] steps = {0};
+        TrainingResult result = new TrainingExperiment(settings).run(hanging, () -> steps[0]++);
+        assertEquals(1, calls.get(), "only the hung call reached the plugin");
+        assertEquals(settings.totalSteps(), steps[0], "progress still counts every step of the grid");
+        List<String> errors = result.errors();
+        assertEquals(2 * 2 * 2, errors.size(), "every run of 2 lengths × 2 seeds × 2 rules is recorded as failed");
+        assertEquals("T=5, clipping none, seed 1: hangs: gradients() timed out after 200ms; the rest of the grid is not run",
+                errors.get(0));
+        assertTrue(errors.subList(1, errors.size()).stream().allMatch(error -> error.endsWith(": not run: hangs timed out earlier")),
+                errors::toString);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.bptt.core.verify;
+package org.bptt.core.plugins;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -12,11 +12,11 @@ class TestDescribeThrowable {
         Throwable wrapped = new ServiceConfigurationError("Provider x.Y could not be instantiated",
                 new IllegalStateException("init", new ClassNotFoundException("org.example.Missing")));
         assertEquals("java.util.ServiceConfigurationError: Provider x.Y could not be instantiated; caused by "
-                + "java.lang.ClassNotFoundException: org.example.Missing", Verifier.describe(wrapped));
+                + "java.lang.ClassNotFoundException: org.example.Missing", PluginCalls.describe(wrapped));
     }
 
     @Test
     void anErrorWithoutCauseIsNamedAsItIs() {
-        assertEquals("java.lang.IllegalArgumentException: bad", Verifier.describe(new IllegalArgumentException("bad")));
+        assertEquals("java.lang.IllegalArgumentException: bad", PluginCalls.describe(new IllegalArgumentException("bad")));
     }
 }
