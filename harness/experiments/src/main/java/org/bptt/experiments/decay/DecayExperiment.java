@@ -25,13 +25,13 @@ import org.bptt.core.cases.WeightInit;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.verify.KnownDivergences;
-import org.bptt.experiments.Statistics;
 import org.bptt.experiments.decay.DecayResult.Comparison;
 import org.bptt.experiments.decay.DecayResult.Config;
 import org.bptt.experiments.decay.DecayResult.CurvePoint;
 import org.bptt.experiments.decay.DecayResult.Problem;
 import org.bptt.experiments.decay.DecayResult.Quantity;
 import org.bptt.experiments.decay.DecayResult.Summary;
+import org.bptt.outputs.Statistics;
 
 /**
  * How the gradient decays (or grows) with the distance in time: the vanishing and exploding gradients of Bengio,
