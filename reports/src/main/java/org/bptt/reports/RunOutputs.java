@@ -28,6 +28,8 @@ import org.bptt.reports.charts.ChartWriter;
  * </pre>
  * Writing a file again replaces it whole: a run rewrites its tables as results arrive. A failed write leaves the
  * earlier version (if any) in place and throws an {@link IOException} that names the file and the run folder.
+ * (A verify run's charts are the one exception to drawing from specifications: {@code VerifyCharts} builds them in
+ * this module from case results, and they are saved by the same {@link ChartWriter}.)
  */
 public final class RunOutputs {
 

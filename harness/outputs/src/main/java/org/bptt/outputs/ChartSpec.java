@@ -32,7 +32,7 @@ public record ChartSpec(String name, String title, Axis xAxis, Axis yAxis, List<
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
-    /** The colours series take in turn when a chart has no reason to choose (Matplotlib's first eight, "tab10"). */
+    /** The colours series take in turn when a chart has no reason to choose: eight of Matplotlib's "tab10". */
     public static final List<Color> PALETTE = List.of(
             new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd),
             new Color(0xff7f0e), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf));
