@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.bptt.outputs.Table;
 import org.bptt.reports.Provenance;
 
 /** The run's summary as text: for the console, and as Markdown ({@value BenchTables#MARKDOWN_FILE}) for the README. */
@@ -40,7 +41,7 @@ public final class BenchText {
                             }
                         }
                         out.printf(Locale.ROOT, "  %5d  %-22s %12s %10s %9.2f %11s %10s%n", t, implementation,
-                                significant(result.get().medianMs()), significant(result.get().errorMs()),
+                                Table.significant(result.get().medianMs()), Table.significant(result.get().errorMs()),
                                 result.get().gflops(), ratio, predicted);
                     }
                 }
@@ -76,8 +77,8 @@ public final class BenchText {
             for (Baseline.Comparison comparison : report.comparisons()) {
                 if (comparison.verdict() == Baseline.Verdict.REGRESSION || comparison.verdict() == Baseline.Verdict.IMPROVEMENT) {
                     out.printf(Locale.ROOT, "  %-12s %s: median %s → %s ms (%+.1f%%), p = %.2g%n", comparison.verdict(),
-                            comparison.cell(), significant(comparison.baselineMedianMs()),
-                            significant(comparison.currentMedianMs()), 100 * comparison.change(),
+                            comparison.cell(), Table.significant(comparison.baselineMedianMs()),
+                            Table.significant(comparison.currentMedianMs()), 100 * comparison.change(),
                             comparison.verdict() == Baseline.Verdict.REGRESSION ? comparison.pSlower() : comparison.pFaster());
                 }
             }
@@ -113,7 +114,7 @@ public final class BenchText {
                     for (String implementation : grid.implementations()) {
                         Optional<CellResult> result = analysis.measured(implementation, shape, t, mode, grid.precision());
                         any |= result.isPresent();
-                        row.append(' ').append(result.map(r -> significant(r.medianMs()) + String.format(Locale.ROOT,
+                        row.append(' ').append(result.map(r -> Table.significant(r.medianMs()) + String.format(Locale.ROOT,
                                 " (%.2f)", r.gflops())).orElse("–")).append(" |");
                     }
                     Optional<BenchAnalysis.Ratio> ratio = ratio(analysis, shape, t, mode, grid);
@@ -169,19 +170,6 @@ public final class BenchText {
     private static Optional<BenchAnalysis.Ratio> ratio(BenchAnalysis analysis, Shape shape, int t, Mode mode, BenchGrid grid) {
         return analysis.ratios().stream().filter(r -> r.shape().equals(shape) && r.steps() == t && r.mode() == mode
                 && r.precision() == grid.precision()).findFirst();
-    }
-
-    /** Four significant digits, plain for ordinary sizes. */
-    static String significant(double value) {
-        if (Double.isNaN(value)) {
-            return "NaN";
-        }
-        double magnitude = Math.abs(value);
-        if (magnitude != 0 && (magnitude < 1e-3 || magnitude >= 1e6)) {
-            return String.format(Locale.ROOT, "%.3e", value);
-        }
-        int decimals = magnitude == 0 ? 0 : Math.max(0, 3 - (int) Math.floor(Math.log10(magnitude)));
-        return String.format(Locale.ROOT, "%." + decimals + "f", value);
     }
 
     /** {@code ./bptt bench …}: the arguments as the launcher is called (the subcommand's own arguments may lack it). */

@@ -21,6 +21,7 @@ import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginRegistry;
 import org.bptt.reports.Provenance;
 import org.bptt.reports.RunFolder;
+import org.bptt.reports.RunOutputs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,7 +113,7 @@ class BenchJobSmokeTest extends BenchTestBase {
     private static List<CSVRecord> read(Path file) throws Exception {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
              CSVParser parser = CSVParser.builder().setReader(reader)
-                     .setFormat(BenchTables.FORMAT.builder().setHeader().setSkipHeaderRecord(true).get()).get()) {
+                     .setFormat(RunOutputs.CSV.builder().setHeader().setSkipHeaderRecord(true).get()).get()) {
             return parser.getRecords();
         }
     }

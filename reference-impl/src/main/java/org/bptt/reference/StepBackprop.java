@@ -92,8 +92,9 @@ final class StepBackprop {
      *   inputGradient_k += Uᵀ preActivationGradient
      *   hiddenGradientToPrevious = Wᵀ preActivationGradient
      * </pre>
-     * (The outer products use EJML's {@code addOuterProd}, a plain loop over A's rows that runs about six times
-     * faster here than {@code multAddTransB} of a column by a row.)
+     * (The outer products use EJML's {@code addOuterProd}, a plain loop over A's rows written for exactly this
+     * product, rather than the general {@code multAddTransB} of a column by a row; the measured difference is in
+     * benchmarks/README.md.)
      *
      * @param sequence                 Not modified.
      * @param hiddenGradient           the gradient reaching h_k. Not modified.

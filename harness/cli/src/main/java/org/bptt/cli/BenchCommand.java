@@ -26,6 +26,7 @@ import org.bptt.benchmarks.Mode;
 import org.bptt.benchmarks.RunTimeEstimate;
 import org.bptt.benchmarks.Shape;
 import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginCalls;
 import org.bptt.core.plugins.PluginRegistry;
 import org.bptt.reports.RunFolder;
 import picocli.CommandLine.Command;
@@ -34,7 +35,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code bptt bench}: JMH timings of every implementation on the grid, through JMH's API. */
+/**
+ * {@code bptt bench}: JMH timings of every implementation on the issue's grid. Parses the options, runs a
+ * {@link BenchJob} (which measures through JMH's API and writes the run folder) and prints its outcome.
+ */
 @Command(name = "bench",
         header = "JMH timings: naive O(T²) vs aggregated O(T) vs DL4J and any plugin.", mixinStandardHelpOptions = true,
         description = {
@@ -125,23 +129,44 @@ final class BenchCommand implements Callable<Integer> {
             InvalidInputException.require(Files.isRegularFile(baseline.resolve(BenchTables.SAMPLES_FILE)),
                     "--baseline %s has no %s: is it a bptt bench run folder?", baseline, BenchTables.SAMPLES_FILE);
         }
-        Map<String, LoadedPlugin> available = new LinkedHashMap<>();
-        for (String id : grid.implementations()) {
-            registry.find(id).ifPresent(plugin -> available.put(id, plugin));
+        Map<String, LoadedPlugin> available = available(registry, grid);
+        BenchGrid checked = dryRun ? grid : leaveOutFailing(grid, available, timeoutOptions.calls(), err);
+        if (checked == null) {
+            return ExitCode.DIVERGED;
         }
-        Map<String, String> leftOut = dryRun ? Map.of() : BenchPreflight.failures(grid, available, timeoutOptions.calls());
-        if (!leftOut.isEmpty()) {
-            leftOut.values().forEach(failure -> err.printf(Locale.ROOT, "error: %s; left out of the timings%n", failure));
-            err.flush();
-            List<String> remaining = grid.implementations().stream().filter(id -> !leftOut.containsKey(id)).toList();
-            if (remaining.isEmpty()) {
-                return ExitCode.DIVERGED;
-            }
-            grid = grid.withImplementations(remaining);
-            available.keySet().removeAll(leftOut.keySet());
+        printPlan(out, checked, settings, quick, BenchRunner.runnableCells(checked, available));
+        if (dryRun) {
+            return ExitCode.OK;
         }
-        List<Cell> toRun = BenchRunner.runnableCells(grid, available);
 
+        BenchJob.Request request = new BenchJob.Request(spec.commandLine().getParseResult().originalArgs(),
+                VersionProvider.toolVersion(), checked, settings, pluginOptions.directories(), baseline);
+        int exit = printOutcome(out, measure(request, outputOptions.create("bench"), available, err));
+        return checked == grid ? exit : ExitCode.DIVERGED;
+    }
+
+    /**
+     * Calls each implementation of {@code grid} once through the isolation ({@link BenchPreflight}) before anything is
+     * timed: one that throws, hangs or returns garbage is named on {@code err} and left out of the grid and of
+     * {@code available} (Modified).
+     *
+     * @return {@code grid} itself when every implementation answered, a smaller grid when some were left out, or
+     *         null when none is left
+     */
+    static BenchGrid leaveOutFailing(BenchGrid grid, Map<String, LoadedPlugin> available, PluginCalls calls, PrintWriter err) {
+        Map<String, String> leftOut = BenchPreflight.failures(grid, available, calls);
+        if (leftOut.isEmpty()) {
+            return grid;
+        }
+        leftOut.values().forEach(failure -> err.printf(Locale.ROOT, "error: %s; left out of the timings%n", failure));
+        err.flush();
+        List<String> remaining = grid.implementations().stream().filter(id -> !leftOut.containsKey(id)).toList();
+        available.keySet().removeAll(leftOut.keySet());
+        return remaining.isEmpty() ? null : grid.withImplementations(remaining);
+    }
+
+    /** Prints what is about to be measured: the grid, JMH's settings, the cells and the expected run time. */
+    static void printPlan(PrintWriter out, BenchGrid grid, JmhSettings settings, boolean quick, List<Cell> toRun) {
         out.printf(Locale.ROOT, "bptt bench: %s%n", grid.describe());
         out.printf(Locale.ROOT, "JMH: %s%n", settings.describe());
         if (quick) {
@@ -151,21 +176,27 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%d cells to measure; expected run time about %s%n", toRun.size(),
                 RunTimeEstimate.text(RunTimeEstimate.of(toRun, settings)));
         out.flush();
-        if (dryRun) {
-            return ExitCode.OK;
-        }
+    }
 
-        BenchJob.Request request = new BenchJob.Request(spec.commandLine().getParseResult().originalArgs(),
-                VersionProvider.toolVersion(), grid, settings, pluginDirectories(), baseline);
-        BenchJob.Report report;
-        ProgressAdapter progress = new ProgressAdapter(err);
+    /** Runs the bench job into {@code run}, with a progress bar (or log lines) on {@code log}. */
+    static BenchJob.Report measure(BenchJob.Request request, RunFolder run, Map<String, LoadedPlugin> available,
+                                    PrintWriter log) {
+        ProgressAdapter progress = new ProgressAdapter(log);
         try {
-            report = BenchJob.run(request, outputOptions.create("bench"), available, progress);
+            return BenchJob.run(request, run, available, progress);
         } catch (IOException e) {
             throw new UncheckedIOException("bench: cannot write the run folder: " + e.getMessage(), e);
         } finally {
             progress.close();
         }
+    }
+
+    /**
+     * Prints the timings, the targets and where the run folder and report are.
+     *
+     * @return the exit code the outcome calls for: 1 when the baseline comparison flagged a slowdown
+     */
+    static int printOutcome(PrintWriter out, BenchJob.Report report) {
         out.println();
         BenchText.print(out, report);
         out.println();
@@ -176,7 +207,7 @@ final class BenchCommand implements Callable<Integer> {
             out.println("regression: at least one cell is clearly slower than the baseline (see bench-baseline.csv)");
             return ExitCode.DIVERGED;
         }
-        return leftOut.isEmpty() ? ExitCode.OK : ExitCode.DIVERGED;
+        return ExitCode.OK;
     }
 
     /** {@code --reanalyse}: the tables, charts and report of an earlier run, from its measurements. */
@@ -205,13 +236,7 @@ final class BenchCommand implements Callable<Integer> {
                 implementations.add(registry.require(id).id());
             }
         } else {
-            for (String id : BenchGrid.DEFAULT_IMPLEMENTATIONS) {
-                if (registry.find(id).isPresent()) {
-                    implementations.add(id);
-                } else {
-                    err.println("warning: default plugin " + id + " is not installed; it is not measured");
-                }
-            }
+            implementations.addAll(installedDefaults(registry, err));
             for (String id : extraImplementations) {
                 String found = registry.require(id).id();
                 if (!implementations.contains(found)) {
@@ -226,6 +251,28 @@ final class BenchCommand implements Callable<Integer> {
         return base.restrictedTo(onlyShapes, steps, onlyModes);
     }
 
+    /** The default implementations that are installed; a warning on {@code err} for each that is not. */
+    static List<String> installedDefaults(PluginRegistry registry, PrintWriter err) {
+        List<String> installed = new ArrayList<>();
+        for (String id : BenchGrid.DEFAULT_IMPLEMENTATIONS) {
+            if (registry.find(id).isPresent()) {
+                installed.add(id);
+            } else {
+                err.println("warning: default plugin " + id + " is not installed; it is not measured");
+            }
+        }
+        return installed;
+    }
+
+    /** The grid's implementations that are installed, by id. */
+    static Map<String, LoadedPlugin> available(PluginRegistry registry, BenchGrid grid) {
+        Map<String, LoadedPlugin> available = new LinkedHashMap<>();
+        for (String id : grid.implementations()) {
+            registry.find(id).ifPresent(plugin -> available.put(id, plugin));
+        }
+        return available;
+    }
+
     private JmhSettings settings() {
         JmhSettings settings = quick ? JmhSettings.quick() : JmhSettings.full();
         if (forks != null) {
@@ -237,13 +284,8 @@ final class BenchCommand implements Callable<Integer> {
         return settings;
     }
 
-    /** The plugin folders the forks must search too: the same ones this process searched. */
-    private List<Path> pluginDirectories() {
-        return pluginOptions.pluginDirectories.isEmpty() ? List.of(Path.of("plugins")) : pluginOptions.pluginDirectories;
-    }
-
     /** {@link Progress} for the job: a bar on a terminal, log lines otherwise. */
-    private static final class ProgressAdapter implements BenchJob.Progress {
+    static final class ProgressAdapter implements BenchJob.Progress {
         private final PrintWriter log;
         private Progress progress;
 

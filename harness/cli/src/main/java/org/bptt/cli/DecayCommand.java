@@ -1,20 +1,10 @@
 package org.bptt.cli;
 
-import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.LongStream;
-import org.apache.commons.csv.CSVPrinter;
 import org.bptt.api.Activation;
 import org.bptt.api.Capability;
 import org.bptt.api.InvalidInputException;
@@ -23,20 +13,12 @@ import org.bptt.core.plugins.IsolatedPlugin;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginCalls;
 import org.bptt.core.plugins.PluginRegistry;
-import org.bptt.core.verify.KnownDivergences;
-import org.bptt.experiments.Table;
-import org.bptt.experiments.decay.DecayCharts;
 import org.bptt.experiments.decay.DecayExperiment;
 import org.bptt.experiments.decay.DecayResult;
 import org.bptt.experiments.decay.DecayResult.Comparison;
 import org.bptt.experiments.decay.DecayResult.Quantity;
 import org.bptt.experiments.decay.DecayResult.Summary;
 import org.bptt.experiments.decay.DecayResult.Verdict;
-import org.bptt.reports.Provenance;
-import org.bptt.reports.RunFolder;
-import org.bptt.reports.charts.ChartWriter;
-import org.bptt.reports.csv.VerifyTables;
-import org.knowm.xchart.internal.chartpart.Chart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,8 +27,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bptt decay}: how the gradient of a last-step loss decays (or grows) with the distance in time, against the
- * bound (γσ_max)^lag, on the oracle and on every implementation that returns input gradients. Delegates to
- * {@link DecayExperiment}; writes the tables, charts and run.json to a new run folder.
+ * bound (γσ_max)^lag, on the oracle and on every implementation that returns input gradients. Parses the options,
+ * runs a {@link DecayJob} (which writes the tables, charts and run.json to a new run folder) and prints its outcome.
  */
 @Command(name = "decay",
         header = "Vanishing and exploding gradients: gradient norm against the lag, and the bound.", mixinStandardHelpOptions = true,
@@ -129,43 +111,19 @@ final class DecayCommand implements Callable<Integer> {
                 settings.steps(), settings.hiddenSize(), settings.seeds(), settings.comparisonSeeds(), settings.targets());
         out.flush();
 
-        return run(settings, quick ? "quick" : "full", oracle, compared, timeoutOptions.calls(),
-                outputOptions.create("decay"), spec.commandLine().getParseResult().originalArgs(), out, err);
+        DecayJob.Outcome outcome = DecayJob.run(settings, quick ? "quick" : "full", oracle, compared, timeoutOptions.calls(),
+                outputOptions.create("decay"), spec.commandLine().getParseResult().originalArgs(), err);
+        print(out, outcome);
+        return outcome.exitCode();
     }
 
-    /**
-     * Runs the decay experiment and writes its tables, charts and provenance into {@code run}; prints the summary.
-     * {@code bptt run} calls this too, for its quick sweep.
-     *
-     * @param calls the isolation every plugin call goes through
-     * @return the exit code: 1 when a measured norm breaks the bound, a curve disagrees or a plugin fails
-     */
-    static int run(DecayExperiment.Settings settings, String label, LoadedPlugin oracle, List<LoadedPlugin> compared,
-                   PluginCalls calls, RunFolder run, List<String> commandLine, PrintWriter out, PrintWriter err) {
-        List<LoadedPlugin> plugins = new ArrayList<>(List.of(oracle));
-        plugins.addAll(compared);
-        Provenance provenance = provenance(commandLine, plugins,
-                LongStream.range(0, settings.seeds()).map(i -> settings.firstSeed() + i).boxed().toList(),
-                "decay " + label, settings.tolerance().describe(), settings.describe());
-        writeProvenance(run, provenance);
-        DecayResult result;
-        try (Progress progress = Progress.start("decay", settings.cases(), err)) {
-            List<IsolatedPlugin> isolated = compared.stream().map(calls::isolate).toList();
-            result = new DecayExperiment(settings).run(calls.isolate(oracle), isolated, KnownDivergences.none(), progress::step);
-        }
-        err.printf(Locale.ROOT, "writing tables and charts...%n");
-        err.flush();
-        writeTables(run, result.tables());
-        writeCharts(run, DecayCharts.charts(result, run.name()));
-        writeProvenance(run, provenance.withEnd(Clock.systemUTC().instant()));
-
-        printSummary(out, result);
-        out.printf(Locale.ROOT, "%nrun folder: %s%n", run.path());
+    /** Prints what a decay job measured and where it wrote it ({@code bptt run} prints its decay step so too). */
+    static void print(PrintWriter out, DecayJob.Outcome outcome) {
+        printSummary(out, outcome.result());
+        out.printf(Locale.ROOT, "%nrun folder: %s%n", outcome.folder().path());
         out.printf(Locale.ROOT, "tables:     decay-summary.csv, decay-curves.csv, decay-comparison.csv, decay-problems.csv%n");
         out.printf(Locale.ROOT, "charts:     charts/decay-hidden-*.png|svg, charts/decay-input-*.png|svg%n");
         out.flush();
-        boolean failed = result.violations() > 0 || !result.disagreements().isEmpty() || !result.errors().isEmpty();
-        return failed ? ExitCode.DIVERGED : ExitCode.OK;
     }
 
     /** The quick or full settings with every option given on the command line applied. */
@@ -263,56 +221,5 @@ final class DecayCommand implements Callable<Integer> {
 
     private static long count(List<Comparison> comparisons, Verdict verdict) {
         return comparisons.stream().filter(comparison -> comparison.verdict() == verdict).count();
-    }
-
-    // Writers shared with TrainCommand.
-
-    /** run.json: what produced the run (written at the start and again with the end time). */
-    static Provenance provenance(List<String> commandLine, List<LoadedPlugin> plugins, List<Long> seeds, String suite,
-                                 Map<String, String> tolerance, Map<String, String> settings) {
-        List<Provenance.PluginVersion> versions = plugins.stream()
-                .map(plugin -> new Provenance.PluginVersion(plugin.id(), plugin.info().version(), plugin.source()))
-                .toList();
-        return Provenance.capture(commandLine, VersionProvider.toolVersion(), versions, seeds, suite, tolerance,
-                settings, Path.of("."), Clock.systemUTC().instant());
-    }
-
-    static void writeProvenance(RunFolder run, Provenance provenance) {
-        try {
-            provenance.writeTo(run);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + Provenance.FILE_NAME + " in " + run.path() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Each table as {@code <name>.csv} in the run folder, in the CSV dialect of every bptt table, atomically. */
-    static void writeTables(RunFolder run, List<Table> tables) {
-        for (Table table : tables) {
-            String fileName = table.name() + ".csv";
-            try {
-                run.writeAtomically(fileName, stream -> {
-                    Writer writer = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
-                    CSVPrinter printer = new CSVPrinter(writer, VerifyTables.FORMAT);
-                    printer.printRecord(table.columns());
-                    for (List<String> row : table.rows()) {
-                        printer.printRecord(row);
-                    }
-                    printer.flush(); // not closed: the run folder closes its own stream, then moves the file into place
-                });
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + fileName + " in " + run.path() + ": " + e.getMessage(), e);
-            }
-        }
-    }
-
-    /** Each chart as {@code charts/<name>.png} and {@code .svg}. */
-    static void writeCharts(RunFolder run, Map<String, ? extends Chart<?, ?>> charts) {
-        for (Map.Entry<String, ? extends Chart<?, ?>> chart : charts.entrySet()) {
-            try {
-                ChartWriter.save(chart.getValue(), run.resolve("charts"), chart.getKey());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write chart " + chart.getKey() + " in " + run.path() + ": " + e.getMessage(), e);
-            }
-        }
     }
 }

@@ -28,6 +28,7 @@ import org.bptt.coursework.Explanation;
 import org.bptt.coursework.ReferenceAgreement;
 import org.bptt.reports.Provenance;
 import org.bptt.reports.RunFolder;
+import org.bptt.reports.RunOutputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -123,9 +124,10 @@ final class ExplainCommand implements Callable<Integer> {
         Provenance provenance = provenance(example, sheet, reference);
         ExplainReport.Written written;
         try {
-            provenance.writeTo(run);
+            RunOutputs outputs = new RunOutputs(run);
+            outputs.writeProvenance(provenance);
             written = ExplainReport.write(run, explanation, agreement, check, !noAllure, Clock.systemUTC());
-            provenance.withEnd(Clock.systemUTC().instant()).writeTo(run);
+            outputs.writeProvenance(provenance.withEnd(Clock.systemUTC().instant()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the explanation into " + run.path() + ": " + e.getMessage(), e);
         }

@@ -1,6 +1,8 @@
 package org.bptt.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -28,9 +30,10 @@ import org.bptt.core.plugins.PluginCalls;
 import org.bptt.core.plugins.PluginRegistry;
 import org.bptt.datasets.text.TokenCorpus;
 import org.bptt.datasets.text.Tokenization;
-import org.bptt.experiments.Table;
+import org.bptt.outputs.Table;
 import org.bptt.reports.Provenance;
 import org.bptt.reports.RunFolder;
+import org.bptt.reports.RunOutputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -154,7 +157,12 @@ final class LanguageModelCommand implements Callable<Integer> {
                 VersionProvider.toolVersion(), pluginVersions(oracle, implementations), List.of(seed),
                 "lm " + corpus.description(), TolerancePolicy.defaults().describe(),
                 settings(modelSpec, corpus), Path.of("."), Clock.systemUTC().instant());
-        DecayCommand.writeProvenance(run, provenance);
+        RunOutputs outputs = new RunOutputs(run);
+        try {
+            outputs.writeProvenance(provenance);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
 
         IsolatedLanguageModel isolatedOracle = calls.isolate(oracle);
         LanguageModelVerifier verifier;
@@ -193,8 +201,12 @@ final class LanguageModelCommand implements Callable<Integer> {
                 allPassed = false;
             }
         }
-        DecayCommand.writeTables(run, tables);
-        DecayCommand.writeProvenance(run, provenance.withEnd(Clock.systemUTC().instant()));
+        try {
+            outputs.writeTables(tables);
+            outputs.writeProvenance(provenance.withEnd(Clock.systemUTC().instant()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
 
         out.println();
         out.println(implementations.isEmpty() ? "bptt lm: no implementation to compare with " + REFERENCE_ID

@@ -16,6 +16,11 @@ final class OutputOptions {
     Path root;
 
     RunFolder create(String command) {
+        return create(root, command);
+    }
+
+    /** A new run folder {@code <timestamp>-<command>} under {@code root}, e.g. a step's inside the folder of a run. */
+    static RunFolder create(Path root, String command) {
         try {
             return RunFolder.create(root, command, Clock.systemDefaultZone());
         } catch (IOException e) {

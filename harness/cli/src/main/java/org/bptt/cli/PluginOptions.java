@@ -15,10 +15,14 @@ final class PluginOptions {
             description = "A folder of plugin jars (repeatable). Default: ./plugins when it exists.")
     List<Path> pluginDirectories = new ArrayList<>();
 
+    /** The plugin folders searched: those given, or ./plugins (also what the bench's forked JVMs search). */
+    List<Path> directories() {
+        return pluginDirectories.isEmpty() ? List.of(Path.of("plugins")) : pluginDirectories;
+    }
+
     /** Discovers every plugin, printing each one that could not be loaded as a warning (the run goes on). */
     PluginRegistry discover(PrintWriter err) {
-        List<Path> directories = pluginDirectories.isEmpty() ? List.of(Path.of("plugins")) : pluginDirectories;
-        PluginRegistry registry = PluginRegistry.discover(directories);
+        PluginRegistry registry = PluginRegistry.discover(directories());
         for (PluginProblem problem : registry.problems()) {
             err.println("warning: plugin from " + problem.source() + " not loaded: " + problem.message());
         }

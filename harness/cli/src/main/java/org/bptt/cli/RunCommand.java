@@ -7,20 +7,29 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bptt.api.Capability;
+import org.bptt.api.DataType;
+import org.bptt.benchmarks.BenchGrid;
+import org.bptt.benchmarks.BenchJob;
+import org.bptt.benchmarks.BenchRunner;
+import org.bptt.benchmarks.JmhSettings;
 import org.bptt.core.cases.SuiteCase;
-import org.bptt.experiments.decay.DecayExperiment;
-import org.bptt.reports.RunFolder;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginRegistry;
+import org.bptt.experiments.decay.DecayExperiment;
+import org.bptt.reports.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code bptt run}: the main job on the built-in default suite. */
+/**
+ * {@code bptt run}: the main job on the built-in default suite, in three steps, each a job that its own command runs
+ * too: a {@link VerifyJob}, a quick {@link DecayJob} and a quick {@link BenchJob}, each printed as its command prints it.
+ */
 @Command(name = "run",
         header = "The main job: verify all plugins on the default suite, then quick decay and timing sweeps.", mixinStandardHelpOptions = true,
         description = {
@@ -66,29 +75,53 @@ final class RunCommand implements Callable<Integer> {
                 oracle.id(), cases.stream().filter(suiteCase -> !suiteCase.isTruncated()).count(), suiteOptions.suiteName(),
                 suiteOptions.seed);
         out.flush();
+        List<String> commandLine = spec.commandLine().getParseResult().originalArgs();
         RunFolder run = outputOptions.create("run");
-        VerifyJob.VerifyRun verified = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(), run, suiteOptions,
-                cases, implementations, oracle, timeoutOptions.timeout(), err);
+        VerifyJob.VerifyRun verified = VerifyJob.run(commandLine, run, suiteOptions, cases, implementations, oracle,
+                timeoutOptions.timeout(), err);
         int verifyExit = verified.printSummary(out);
 
         out.printf(Locale.ROOT, "%n--- gradient-norm decay over T (quick sweep) ---%n");
-        int decayExit = DecayCommand.run(DecayExperiment.Settings.quick(), "quick", oracle,
+        DecayJob.Outcome decay = DecayJob.run(DecayExperiment.Settings.quick(), "quick", oracle,
                 implementations.stream().filter(plugin -> plugin.has(Capability.INPUT_GRADIENTS)).toList(),
-                timeoutOptions.calls(), subFolder(run, "decay"), spec.commandLine().getParseResult().originalArgs(), out, err);
+                timeoutOptions.calls(), subFolder(run, "decay"), commandLine, err);
+        DecayCommand.print(out, decay);
+        int decayExit = decay.exitCode();
 
         int benchExit = ExitCode.OK;
         if (!skipBench) {
             out.printf(Locale.ROOT, "%n--- timings (bptt bench --quick) ---%n");
             out.flush();
-            // The bench command as a user would run it, writing its own run folder inside this run's folder.
-            benchExit = Main.execute(out, err, "bench", "--quick", "--out", run.path().toString(),
-                    "--timeout", Double.toString(timeoutOptions.timeoutSeconds));
+            benchExit = quickBench(registry, run, out, err);
         }
 
         out.printf(Locale.ROOT, "%nbptt run: verify %s, decay %s, bench %s; HTML report of the verification: %s%n",
                 verdict(verifyExit), verdict(decayExit), skipBench ? "skipped" : verdict(benchExit),
                 verified.outputs().reportIndex());
         return Math.max(verifyExit, Math.max(decayExit, benchExit));
+    }
+
+    /**
+     * The quick timing sweep of the default implementations, as {@code bptt bench --quick --out <this run's folder>}
+     * runs it: its own run folder inside this run's, and the same printout.
+     */
+    private int quickBench(PluginRegistry registry, RunFolder run, PrintWriter out, PrintWriter err) {
+        BenchGrid grid = BenchGrid.quick(BenchCommand.installedDefaults(registry, err), DataType.FLOAT64);
+        JmhSettings settings = JmhSettings.quick();
+        Map<String, LoadedPlugin> available = BenchCommand.available(registry, grid);
+        BenchGrid checked = BenchCommand.leaveOutFailing(grid, available, timeoutOptions.calls(), err);
+        if (checked == null) {
+            return ExitCode.DIVERGED;
+        }
+        BenchCommand.printPlan(out, checked, settings, true, BenchRunner.runnableCells(checked, available));
+        // run.json records the bench command that does the same, so that the bench folder reads as one of its own.
+        List<String> benchCommandLine = List.of("bench", "--quick", "--out", run.path().toString(),
+                "--timeout", Double.toString(timeoutOptions.timeoutSeconds));
+        BenchJob.Request request = new BenchJob.Request(benchCommandLine, VersionProvider.toolVersion(), checked, settings,
+                pluginOptions.directories(), null);
+        int exit = BenchCommand.printOutcome(out,
+                BenchCommand.measure(request, OutputOptions.create(run.path(), "bench"), available, err));
+        return checked == grid ? exit : ExitCode.DIVERGED;
     }
 
     private static String verdict(int exitCode) {

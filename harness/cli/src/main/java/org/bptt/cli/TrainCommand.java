@@ -1,6 +1,9 @@
 package org.bptt.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -12,13 +15,14 @@ import org.bptt.api.InvalidInputException;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginRegistry;
 import org.bptt.datasets.SequenceTasks;
-import org.bptt.experiments.Statistics;
 import org.bptt.experiments.clipping.Clipping;
 import org.bptt.experiments.train.TrainingCharts;
 import org.bptt.experiments.train.TrainingExperiment;
 import org.bptt.experiments.train.TrainingResult;
+import org.bptt.outputs.Statistics;
 import org.bptt.reports.Provenance;
 import org.bptt.reports.RunFolder;
+import org.bptt.reports.RunOutputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +32,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code bptt train}: SGD on the adding or the temporal order problem over a grid of lengths T, seeds and clipping
  * rules, through the SPI only. Delegates to {@link TrainingExperiment}; writes the tables, charts and run.json to a
- * new run folder and prints the success rate against T.
+ * new run folder through the run writer and prints the success rate against T.
  */
 @Command(name = "train",
         header = "SGD on the adding or temporal order problem over T, with and without clipping.", mixinStandardHelpOptions = true,
@@ -115,19 +119,26 @@ final class TrainCommand implements Callable<Integer> {
         out.flush();
 
         RunFolder run = outputOptions.create("train");
-        Provenance provenance = DecayCommand.provenance(spec.commandLine().getParseResult().originalArgs(), List.of(plugin),
+        RunOutputs outputs = new RunOutputs(run);
+        Provenance provenance = Provenance.capture(spec.commandLine().getParseResult().originalArgs(),
+                VersionProvider.toolVersion(), List.of(Provenance.PluginVersion.of(plugin)),
                 LongStream.range(0, settings.seeds()).map(i -> settings.firstSeed() + i).boxed().toList(),
-                "train " + settings.task() + " " + (quick ? "quick" : "full"), Map.of(), settings.describe());
-        DecayCommand.writeProvenance(run, provenance);
+                "train " + settings.task() + " " + (quick ? "quick" : "full"), Map.of(), settings.describe(),
+                Path.of("."), Clock.systemUTC().instant());
         TrainingResult result;
-        try (Progress progress = Progress.start("train " + settings.task(), settings.totalSteps(), err)) {
-            result = new TrainingExperiment(settings).run(timeoutOptions.calls().isolate(plugin), progress::step);
+        try {
+            outputs.writeProvenance(provenance);
+            try (Progress progress = Progress.start("train " + settings.task(), settings.totalSteps(), err)) {
+                result = new TrainingExperiment(settings).run(timeoutOptions.calls().isolate(plugin), progress::step);
+            }
+            err.printf(Locale.ROOT, "writing tables and charts...%n");
+            err.flush();
+            outputs.writeTables(result.tables());
+            outputs.writeCharts(TrainingCharts.charts(result, run.name()));
+            outputs.writeProvenance(provenance.withEnd(Clock.systemUTC().instant()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         }
-        err.printf(Locale.ROOT, "writing tables and charts...%n");
-        err.flush();
-        DecayCommand.writeTables(run, result.tables());
-        DecayCommand.writeCharts(run, TrainingCharts.charts(result, run.name()));
-        DecayCommand.writeProvenance(run, provenance.withEnd(Clock.systemUTC().instant()));
 
         printSummary(out, result);
         out.printf(Locale.ROOT, "%nrun folder: %s%n", run.path());

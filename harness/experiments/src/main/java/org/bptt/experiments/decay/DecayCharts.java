@@ -2,20 +2,20 @@ package org.bptt.experiments.decay;
 
 import java.awt.Color;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.bptt.api.Activation;
 import org.bptt.core.cases.CaseGenerator.Rescaling;
 import org.bptt.experiments.decay.DecayResult.Config;
 import org.bptt.experiments.decay.DecayResult.CurvePoint;
 import org.bptt.experiments.decay.DecayResult.Quantity;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.lines.SeriesLines;
-import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.bptt.outputs.ChartSpec;
+import org.bptt.outputs.ChartSpec.Axis;
+import org.bptt.outputs.ChartSpec.Layout;
+import org.bptt.outputs.ChartSpec.Legend;
+import org.bptt.outputs.ChartSpec.Line;
+import org.bptt.outputs.ChartSpec.Marker;
+import org.bptt.outputs.ChartSpec.Series;
 
 /**
  * The charts of a decay run: gradient norm against lag on a logarithmic scale, one solid line per σ_max (or ρ) for
@@ -31,64 +31,60 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * A curve is drawn up to its first value that is zero, non-finite or below 1e-300 (a log scale cannot show those;
  * the CSV has every point). A bound is drawn only up to ten times the largest measured value on the chart: above
  * that it constrains nothing visible. With ρ rescaling the bound shown is the largest over the seeds, since each seed
- * has its own σ_max. The charts are built here as XChart objects; writing them is the caller's business.
+ * has its own σ_max. The charts are specifications (plain data); the run writer draws them.
  */
 public final class DecayCharts {
 
     /** Roughly how many markers a compared implementation's curve gets. */
     static final int MARKER_POINTS = 25;
     private static final double SMALLEST_DRAWN = 1e-300;
-    private static final int WIDTH = 900;
-    private static final int HEIGHT = 560;
-    private static final Color[] COLORS = {
-        new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd),
-        new Color(0xff7f0e), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)};
+    private static final Layout LAYOUT = new Layout(900, 560, 12f, Legend.RIGHT, 5);
 
     private DecayCharts() {
     }
 
     /**
-     * Every chart of {@code result}, by file base name, in a stable order.
+     * Every chart of {@code result}, in a stable order.
      *
      * @param titleSuffix appended to every title, e.g. the run folder's name
      */
-    public static Map<String, XYChart> charts(DecayResult result, String titleSuffix) {
-        Map<String, XYChart> charts = new LinkedHashMap<>();
+    public static List<ChartSpec> charts(DecayResult result, String titleSuffix) {
+        List<ChartSpec> charts = new ArrayList<>();
         DecayExperiment.Settings settings = result.settings();
         for (Rescaling rescaling : settings.rescalings()) {
             for (Activation activation : settings.activations()) {
-                String suffix = Config.rescalingName(rescaling) + "-" + activation.name().toLowerCase(Locale.ROOT);
-                charts.put("decay-hidden-" + suffix, hiddenChart(result, rescaling, activation, titleSuffix));
-                charts.put("decay-input-" + suffix, inputChart(result, rescaling, activation, titleSuffix));
+                charts.add(hiddenChart(result, rescaling, activation, titleSuffix));
+                charts.add(inputChart(result, rescaling, activation, titleSuffix));
             }
         }
         return charts;
     }
 
-    /** The oracle's hidden-state ratio curves for one rescaling and activation. */
-    public static XYChart hiddenChart(DecayResult result, Rescaling rescaling, Activation activation, String titleSuffix) {
+    /** {@code decay-hidden-<rescaling>-<activation>}: the oracle's hidden-state ratio curves. */
+    public static ChartSpec hiddenChart(DecayResult result, Rescaling rescaling, Activation activation, String titleSuffix) {
         DecayExperiment.Settings settings = result.settings();
         String symbol = rescaling == Rescaling.SPECTRAL_RADIUS ? "ρ" : "σmax";
-        XYChart chart = newChart(String.format(Locale.ROOT, "‖∂L/∂h_k‖ / ‖∂L/∂h_T‖, %s, W rescaled to %s, T=%d, H=%d, %d seeds%s",
-                        activation.name().toLowerCase(Locale.ROOT), symbol, settings.steps(), settings.hiddenSize(),
-                        settings.seeds(), suffix(titleSuffix)),
-                "lag T − k", "log10 ‖∂L/∂h_k‖ / ‖∂L/∂h_T‖  (dashed: bound)");
+        String title = String.format(Locale.ROOT, "‖∂L/∂h_k‖ / ‖∂L/∂h_T‖, %s, W rescaled to %s, T=%d, H=%d, %d seeds%s",
+                activation.name().toLowerCase(Locale.ROOT), symbol, settings.steps(), settings.hiddenSize(),
+                settings.seeds(), suffix(titleSuffix));
+        List<Series> series = new ArrayList<>();
         List<List<CurvePoint>> curves = new ArrayList<>();
         for (double target : settings.targets()) {
             curves.add(curve(result, result.oracleId(), Quantity.HIDDEN_RATIO, new Config(rescaling, target, activation)));
         }
         double ceiling = Math.log10(largestMedian(curves)) + 1;
         for (int i = 0; i < curves.size(); i++) {
-            Color color = COLORS[i % COLORS.length];
+            Color colour = ChartSpec.paletteColour(i);
             String label = String.format(Locale.ROOT, "%s = %s", symbol, settings.targets().get(i));
-            addLine(chart, label, curves.get(i), color, false);
-            addBound(chart, "bound, " + label, curves.get(i), color, ceiling);
+            addLine(series, label, curves.get(i), colour, false);
+            addBound(series, "bound, " + label, curves.get(i), colour, ceiling);
         }
-        return chart;
+        return chart("decay-hidden-" + fileSuffix(rescaling, activation), title,
+                "log10 ‖∂L/∂h_k‖ / ‖∂L/∂h_T‖  (dashed: bound)", series);
     }
 
-    /** Every implementation's input-gradient curves for one rescaling and activation. */
-    public static XYChart inputChart(DecayResult result, Rescaling rescaling, Activation activation, String titleSuffix) {
+    /** {@code decay-input-<rescaling>-<activation>}: every implementation's input-gradient curves. */
+    public static ChartSpec inputChart(DecayResult result, Rescaling rescaling, Activation activation, String titleSuffix) {
         DecayExperiment.Settings settings = result.settings();
         String symbol = rescaling == Rescaling.SPECTRAL_RADIUS ? "ρ" : "σmax";
         List<String> others = result.curves().stream().map(CurvePoint::implementation).distinct()
@@ -96,27 +92,33 @@ public final class DecayCharts {
         // With others, the oracle is drawn over the seeds they ran on, so that lines and markers show the same cases.
         Quantity oracleQuantity = others.isEmpty() ? Quantity.INPUT_NORM : Quantity.INPUT_NORM_COMPARISON_SEEDS;
         int seeds = others.isEmpty() ? settings.seeds() : settings.comparisonSeeds();
-        XYChart chart = newChart(String.format(Locale.ROOT, "‖∂L/∂x_k‖, %s, W rescaled to %s, T=%d, %d seeds: %s%s%s",
-                        activation.name().toLowerCase(Locale.ROOT), symbol, settings.steps(), seeds, result.oracleId(),
-                        others.isEmpty() ? "" : " (lines), " + String.join(", ", others) + " (dots)", suffix(titleSuffix)),
-                "lag T − k", "log10 ‖∂L/∂x_k‖  (dashed: bound)");
+        String title = String.format(Locale.ROOT, "‖∂L/∂x_k‖, %s, W rescaled to %s, T=%d, %d seeds: %s%s%s",
+                activation.name().toLowerCase(Locale.ROOT), symbol, settings.steps(), seeds, result.oracleId(),
+                others.isEmpty() ? "" : " (lines), " + String.join(", ", others) + " (dots)", suffix(titleSuffix));
+        List<Series> series = new ArrayList<>();
         List<List<CurvePoint>> oracleCurves = new ArrayList<>();
         for (double target : settings.targets()) {
             oracleCurves.add(curve(result, result.oracleId(), oracleQuantity, new Config(rescaling, target, activation)));
         }
         double ceiling = Math.log10(largestMedian(oracleCurves)) + 1;
         for (int i = 0; i < oracleCurves.size(); i++) {
-            Color color = COLORS[i % COLORS.length];
+            Color colour = ChartSpec.paletteColour(i);
             double target = settings.targets().get(i);
             String label = String.format(Locale.ROOT, "%s = %s", symbol, target);
-            addLine(chart, result.oracleId() + ", " + label, oracleCurves.get(i), color, false);
-            addBound(chart, "bound, " + label, oracleCurves.get(i), color, ceiling);
+            addLine(series, result.oracleId() + ", " + label, oracleCurves.get(i), colour, false);
+            addBound(series, "bound, " + label, oracleCurves.get(i), colour, ceiling);
             for (String other : others) {
-                addLine(chart, other + ", " + label,
-                        curve(result, other, Quantity.INPUT_NORM, new Config(rescaling, target, activation)), color, true);
+                addLine(series, other + ", " + label,
+                        curve(result, other, Quantity.INPUT_NORM, new Config(rescaling, target, activation)), colour, true);
             }
         }
-        return chart;
+        return chart("decay-input-" + fileSuffix(rescaling, activation), title, "log10 ‖∂L/∂x_k‖  (dashed: bound)",
+                series);
+    }
+
+    /** {@code <rescaling>-<activation>}, e.g. {@code spectral-radius-tanh}. */
+    private static String fileSuffix(Rescaling rescaling, Activation activation) {
+        return Config.rescalingName(rescaling) + "-" + activation.name().toLowerCase(Locale.ROOT);
     }
 
     private static String suffix(String titleSuffix) {
@@ -153,7 +155,7 @@ public final class DecayCharts {
         return points;
     }
 
-    private static void addLine(XYChart chart, String name, List<CurvePoint> curve, Color color, boolean markersOnly) {
+    private static void addLine(List<Series> series, String name, List<CurvePoint> curve, Color colour, boolean markersOnly) {
         List<CurvePoint> points = drawable(curve, CurvePoint::median);
         if (markersOnly) {
             int every = Math.max(1, curve.size() / MARKER_POINTS);
@@ -162,24 +164,17 @@ public final class DecayCharts {
         if (points.isEmpty()) {
             return;
         }
-        XYSeries series = chart.addSeries(name, points.stream().map(CurvePoint::lag).toList(),
-                points.stream().map(point -> Math.log10(point.median())).toList());
-        series.setLineColor(color);
-        series.setMarkerColor(color);
-        if (markersOnly) {
-            series.setLineStyle(SeriesLines.NONE);
-            series.setMarker(SeriesMarkers.CIRCLE);
-        } else {
-            series.setLineStyle(SeriesLines.SOLID);
-            series.setMarker(SeriesMarkers.NONE);
-        }
+        List<Integer> lags = points.stream().map(CurvePoint::lag).toList();
+        List<Double> log10Medians = points.stream().map(point -> Math.log10(point.median())).toList();
+        series.add(markersOnly ? Series.points(name, lags, log10Medians, colour, Marker.CIRCLE)
+                : Series.line(name, lags, log10Medians, colour, Line.SOLID));
     }
 
     /**
      * The bound as a dashed line, from its log₁₀ (finite where the bound itself underflows), down to the lowest
      * measured point on the chart and up to {@code ceiling} (a log₁₀).
      */
-    private static void addBound(XYChart chart, String name, List<CurvePoint> curve, Color color, double ceiling) {
+    private static void addBound(List<Series> series, String name, List<CurvePoint> curve, Color colour, double ceiling) {
         List<CurvePoint> points = curve.stream()
                 .filter(point -> Double.isFinite(point.log10Bound()) && point.log10Bound() <= ceiling
                         && point.log10Bound() >= Math.log10(SMALLEST_DRAWN))
@@ -187,18 +182,11 @@ public final class DecayCharts {
         if (points.size() < 2) {
             return;
         }
-        XYSeries series = chart.addSeries(name, points.stream().map(CurvePoint::lag).toList(),
-                points.stream().map(CurvePoint::log10Bound).toList());
-        series.setLineColor(color);
-        series.setLineStyle(SeriesLines.DASH_DASH);
-        series.setMarker(SeriesMarkers.NONE);
+        series.add(Series.line(name, points.stream().map(CurvePoint::lag).toList(),
+                points.stream().map(CurvePoint::log10Bound).toList(), colour, Line.DASHED));
     }
 
-    private static XYChart newChart(String title, String xTitle, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        chart.getStyler().setChartTitleFont(chart.getStyler().getChartTitleFont().deriveFont(12f));
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
-        chart.getStyler().setMarkerSize(5);
-        return chart;
+    private static ChartSpec chart(String name, String title, String yTitle, List<Series> series) {
+        return new ChartSpec(name, title, Axis.linear("lag T − k"), Axis.linear(yTitle), List.of(), series, LAYOUT);
     }
 }

@@ -30,13 +30,13 @@ import org.bptt.core.plugins.IsolatedPlugin;
 import org.bptt.core.plugins.PluginCallFailure;
 import org.bptt.core.verify.DivergenceExplainer;
 import org.bptt.core.verify.KnownDivergences;
-import org.bptt.experiments.Statistics;
 import org.bptt.experiments.decay.DecayResult.Comparison;
 import org.bptt.experiments.decay.DecayResult.Config;
 import org.bptt.experiments.decay.DecayResult.CurvePoint;
 import org.bptt.experiments.decay.DecayResult.Problem;
 import org.bptt.experiments.decay.DecayResult.Quantity;
 import org.bptt.experiments.decay.DecayResult.Summary;
+import org.bptt.outputs.Statistics;
 
 /**
  * How the gradient decays (or grows) with the distance in time: the vanishing and exploding gradients of Bengio,
@@ -148,8 +148,8 @@ public final class DecayExperiment {
 
         /**
          * Settings for {@code bptt run} and a first look: T = 200, H = 32, d = 4, 5 seeds (other implementations
-         * on the first 2), σ_max or ρ in {0.5, 0.9, 1.1, 2.0}, every activation, both rescalings. 160 cases: a few
-         * seconds on the reference, plus about 0.2 s per DL4J call (64 calls) on a 2-core machine.
+         * on the first 2), σ_max or ρ in {0.5, 0.9, 1.1, 2.0}, every activation, both rescalings: 160 cases, 64 calls
+         * of each other implementation (run times: harness/experiments/README.md).
          */
         public static Settings quick() {
             return new Settings(List.of(Activation.values()), List.of(Rescaling.LARGEST_SINGULAR_VALUE, Rescaling.SPECTRAL_RADIUS),
@@ -158,8 +158,8 @@ public final class DecayExperiment {
 
         /**
          * The full sweep of the issue: T = 1000, H = 64, d = 4, 10 seeds, σ_max or ρ in {0.5, 0.9, 1.0, 1.1, 1.5,
-         * 2.0}, every activation, both rescalings, other implementations on every seed: 480 cases. About 20 s on
-         * the reference, plus about 0.7 s per DL4J call (480 calls) on a 2-core machine.
+         * 2.0}, every activation, both rescalings, other implementations on every seed: 480 cases, as many calls of
+         * each other implementation (run times: harness/experiments/README.md).
          */
         public static Settings full() {
             return new Settings(List.of(Activation.values()), List.of(Rescaling.LARGEST_SINGULAR_VALUE, Rescaling.SPECTRAL_RADIUS),

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import org.bptt.api.Activation;
 import org.bptt.core.cases.CaseGenerator.Rescaling;
-import org.bptt.experiments.Table;
+import org.bptt.outputs.Table;
 
 /**
  * What a {@link DecayExperiment} measured: per-lag curves, one summary per implementation × quantity × configuration

@@ -6,17 +6,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.bptt.experiments.Statistics;
 import org.bptt.experiments.clipping.Clipping;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.lines.SeriesLines;
-import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.bptt.outputs.ChartSpec;
+import org.bptt.outputs.ChartSpec.Axis;
+import org.bptt.outputs.ChartSpec.Layout;
+import org.bptt.outputs.ChartSpec.Legend;
+import org.bptt.outputs.ChartSpec.Line;
+import org.bptt.outputs.ChartSpec.Marker;
+import org.bptt.outputs.ChartSpec.Series;
+import org.bptt.outputs.Statistics;
 
 /**
- * The charts of a training run, as XChart objects (writing them is the caller's business):
+ * The charts of a training run, as specifications (plain data; the run writer draws them):
  * <ul>
  *   <li>{@code train-success-<task>}: the final success rate against T, the median over the seeds as a line per
  *       clipping rule, every run as a faint marker, and the chance level dashed;</li>
@@ -31,28 +32,24 @@ public final class TrainingCharts {
 
     /** The gradient-norm curves are cut into this many windows. */
     static final int WINDOWS = 250;
-    private static final int WIDTH = 1000;
-    private static final int HEIGHT = 560;
-    private static final Color[] COLORS = {
-        new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd),
-        new Color(0xff7f0e), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)};
+    private static final Layout LAYOUT = new Layout(1000, 560, 12f, Legend.RIGHT, 6);
+    /** How opaque the marker of each single run is (of 255): faint, so that the median line stands out. */
+    private static final int RUN_MARKER_ALPHA = 110;
 
     private TrainingCharts() {
     }
 
     /**
-     * Every chart, by file base name, in a stable order.
+     * Every chart, in a stable order.
      *
      * @param titleSuffix appended to every title, e.g. the run folder's name
      */
-    public static Map<String, XYChart> charts(TrainingResult result, String titleSuffix) {
-        Map<String, XYChart> charts = new LinkedHashMap<>();
-        String task = result.settings().task();
-        charts.put("train-success-" + task, successChart(result, titleSuffix));
+    public static List<ChartSpec> charts(TrainingResult result, String titleSuffix) {
+        List<ChartSpec> charts = new ArrayList<>();
+        charts.add(successChart(result, titleSuffix));
         for (Clipping clipping : result.settings().clippings()) {
-            String name = fileSafe(clipping.label());
-            charts.put("train-loss-" + task + "-" + name, lossChart(result, clipping, titleSuffix));
-            charts.put("train-gradient-norm-" + task + "-" + name, gradientNormChart(result, clipping, titleSuffix));
+            charts.add(lossChart(result, clipping, titleSuffix));
+            charts.add(gradientNormChart(result, clipping, titleSuffix));
         }
         return charts;
     }
@@ -62,23 +59,19 @@ public final class TrainingCharts {
         return label.replaceAll("[^A-Za-z0-9._-]", "-");
     }
 
-    /** Success rate against T, per clipping rule. */
-    public static XYChart successChart(TrainingResult result, String titleSuffix) {
+    /** {@code train-success-<task>}: success rate against T, per clipping rule. */
+    public static ChartSpec successChart(TrainingResult result, String titleSuffix) {
         TrainingExperiment.Settings settings = result.settings();
-        XYChart chart = newChart(String.format(Locale.ROOT, "%s, %s, η=%s: final success rate vs T, %d seeds%s",
-                        settings.task(), result.implementation(), settings.learningRate(), settings.seeds(),
-                        suffix(titleSuffix)),
-                "T (minimal sequence length)", "success rate");
-        chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+        String title = String.format(Locale.ROOT, "%s, %s, η=%s: final success rate vs T, %d seeds%s",
+                settings.task(), result.implementation(), settings.learningRate(), settings.seeds(), suffix(titleSuffix));
+        List<Series> series = new ArrayList<>();
         List<Integer> lengths = settings.lengths();
         for (int i = 0; i < settings.clippings().size(); i++) {
             Clipping clipping = settings.clippings().get(i);
-            Color color = COLORS[i % COLORS.length];
+            Color colour = ChartSpec.paletteColour(i);
             List<Double> medians = lengths.stream().map(length -> result.medianSuccessRate(length, clipping)).toList();
-            XYSeries median = chart.addSeries("clipping " + clipping.label() + " (median)", lengths, zeroForNaN(medians));
-            median.setLineColor(color);
-            median.setMarkerColor(color);
-            median.setMarker(SeriesMarkers.CIRCLE);
+            series.add(Series.markedLine("clipping " + clipping.label() + " (median)", lengths, zeroForNaN(medians),
+                    colour, Marker.CIRCLE));
             List<Integer> runLengths = new ArrayList<>();
             List<Double> runRates = new ArrayList<>();
             for (TrainingResult.RunRecord run : result.runs()) {
@@ -88,32 +81,28 @@ public final class TrainingCharts {
                 }
             }
             if (!runLengths.isEmpty()) {
-                XYSeries runs = chart.addSeries("clipping " + clipping.label() + " (runs)", runLengths, runRates);
-                runs.setLineStyle(SeriesLines.NONE);
-                runs.setMarker(SeriesMarkers.DIAMOND);
-                runs.setMarkerColor(new Color(color.getRed(), color.getGreen(), color.getBlue(), 110));
+                Color faint = new Color(colour.getRed(), colour.getGreen(), colour.getBlue(), RUN_MARKER_ALPHA);
+                series.add(Series.points("clipping " + clipping.label() + " (runs)", runLengths, runRates, faint,
+                        Marker.DIAMOND));
             }
         }
         List<Double> chance = lengths.stream().map(length -> result.chanceSuccessRate()).toList();
-        XYSeries chanceLine = chart.addSeries("chance (input ignored)", lengths, chance);
-        chanceLine.setLineStyle(SeriesLines.DASH_DASH);
-        chanceLine.setLineColor(Color.GRAY);
-        chanceLine.setMarker(SeriesMarkers.NONE);
-        return chart;
+        series.add(Series.line("chance (input ignored)", lengths, chance, Color.GRAY, Line.DASHED));
+        return new ChartSpec("train-success-" + settings.task(), title, Axis.linear("T (minimal sequence length)"),
+                Axis.linear("success rate").between(0.0, 1.0), List.of(), series, LAYOUT);
     }
 
     private static List<Double> zeroForNaN(List<Double> values) {
         return values.stream().map(value -> Double.isNaN(value) ? 0.0 : value).toList();
     }
 
-    /** Evaluation loss against the step, one line per T. */
-    public static XYChart lossChart(TrainingResult result, Clipping clipping, String titleSuffix) {
+    /** {@code train-loss-<task>-<clipping>}: evaluation loss against the step, one line per T. */
+    public static ChartSpec lossChart(TrainingResult result, Clipping clipping, String titleSuffix) {
         TrainingExperiment.Settings settings = result.settings();
-        XYChart chart = newChart(String.format(Locale.ROOT,
-                        "%s, %s, clipping %s, η=%s: evaluation loss, median of %d seeds%s", settings.task(),
-                        result.implementation(), clipping.label(), settings.learningRate(), settings.seeds(),
-                        suffix(titleSuffix)),
-                "SGD step", "loss on the evaluation batch");
+        String title = String.format(Locale.ROOT, "%s, %s, clipping %s, η=%s: evaluation loss, median of %d seeds%s",
+                settings.task(), result.implementation(), clipping.label(), settings.learningRate(), settings.seeds(),
+                suffix(titleSuffix));
+        List<Series> series = new ArrayList<>();
         for (int i = 0; i < settings.lengths().size(); i++) {
             int length = settings.lengths().get(i);
             Map<Integer, List<Double>> byStep = new LinkedHashMap<>();
@@ -125,21 +114,21 @@ public final class TrainingCharts {
                     byStep.computeIfAbsent(evaluation.step(), step -> new ArrayList<>()).add(evaluation.loss());
                 }
             }
-            addMedianLine(chart, "T=" + length, byStep, COLORS[i % COLORS.length], false);
+            addMedianLine(series, "T=" + length, byStep, ChartSpec.paletteColour(i), false);
         }
-        return chart;
+        return new ChartSpec("train-loss-" + settings.task() + "-" + fileSafe(clipping.label()), title,
+                Axis.linear("SGD step"), Axis.linear("loss on the evaluation batch"), List.of(), series, LAYOUT);
     }
 
-    /** Gradient norm (before clipping) against the step, log axis, one line per T. */
-    public static XYChart gradientNormChart(TrainingResult result, Clipping clipping, String titleSuffix) {
+    /** {@code train-gradient-norm-<task>-<clipping>}: gradient norm before clipping, log axis, one line per T. */
+    public static ChartSpec gradientNormChart(TrainingResult result, Clipping clipping, String titleSuffix) {
         TrainingExperiment.Settings settings = result.settings();
         int window = Math.max(1, settings.steps() / WINDOWS);
-        XYChart chart = newChart(String.format(Locale.ROOT,
-                        "%s, %s, clipping %s: ‖dL/dθ‖ before clipping, median of %d seeds of the max per %d steps%s",
-                        settings.task(), result.implementation(), clipping.label(), settings.seeds(), window,
-                        suffix(titleSuffix)),
-                "SGD step", "gradient norm (log)");
-        chart.getStyler().setYAxisLogarithmic(true);
+        String title = String.format(Locale.ROOT,
+                "%s, %s, clipping %s: ‖dL/dθ‖ before clipping, median of %d seeds of the max per %d steps%s",
+                settings.task(), result.implementation(), clipping.label(), settings.seeds(), window,
+                suffix(titleSuffix));
+        List<Series> series = new ArrayList<>();
         for (int i = 0; i < settings.lengths().size(); i++) {
             int length = settings.lengths().get(i);
             Map<Integer, List<Double>> byWindow = new LinkedHashMap<>();
@@ -157,14 +146,15 @@ public final class TrainingCharts {
                     byWindow.computeIfAbsent(steps.get(start).step(), step -> new ArrayList<>()).add(largest);
                 }
             }
-            addMedianLine(chart, "T=" + length, byWindow, COLORS[i % COLORS.length], true);
+            addMedianLine(series, "T=" + length, byWindow, ChartSpec.paletteColour(i), true);
         }
-        return chart;
+        return new ChartSpec("train-gradient-norm-" + settings.task() + "-" + fileSafe(clipping.label()), title,
+                Axis.linear("SGD step"), Axis.logarithmic("gradient norm (log)"), List.of(), series, LAYOUT);
     }
 
     /** One line through the medians of the values at each x; on a log axis, points that cannot be drawn are left out. */
-    private static void addMedianLine(XYChart chart, String name, Map<Integer, List<Double>> valuesByX, Color color,
-                                      boolean logAxis) {
+    private static void addMedianLine(List<Series> series, String name, Map<Integer, List<Double>> valuesByX,
+                                      Color colour, boolean logAxis) {
         List<Integer> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
         for (Map.Entry<Integer, List<Double>> entry : valuesByX.entrySet()) {
@@ -177,20 +167,10 @@ public final class TrainingCharts {
         if (xs.isEmpty()) {
             return;
         }
-        XYSeries series = chart.addSeries(name, xs, ys);
-        series.setLineColor(color);
-        series.setMarker(SeriesMarkers.NONE);
+        series.add(Series.line(name, xs, ys, colour, Line.SOLID));
     }
 
     private static String suffix(String titleSuffix) {
         return titleSuffix == null || titleSuffix.isBlank() ? "" : " (" + titleSuffix + ")";
-    }
-
-    private static XYChart newChart(String title, String xTitle, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        chart.getStyler().setChartTitleFont(chart.getStyler().getChartTitleFont().deriveFont(12f));
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setMarkerSize(6);
-        return chart;
     }
 }

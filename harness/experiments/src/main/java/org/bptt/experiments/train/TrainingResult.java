@@ -2,9 +2,9 @@ package org.bptt.experiments.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.bptt.experiments.Statistics;
-import org.bptt.experiments.Table;
 import org.bptt.experiments.clipping.Clipping;
+import org.bptt.outputs.Statistics;
+import org.bptt.outputs.Table;
 
 /**
  * What a {@link TrainingExperiment} did: one record per T × seed × clipping rule, and the tables a run writes.

@@ -2,7 +2,6 @@ package org.bptt.experiments.decay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,11 +26,12 @@ import org.bptt.experiments.TestCalls;
 import org.bptt.experiments.decay.DecayResult.Comparison;
 import org.bptt.experiments.decay.DecayResult.Quantity;
 import org.bptt.experiments.decay.DecayResult.Summary;
+import org.bptt.outputs.ChartSpec;
 import org.bptt.reference.ReferenceAggregatedRnn;
+import org.bptt.reports.charts.ChartDrawing;
+import org.bptt.reports.charts.ChartWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
 
 class DecayExperimentTest {
 
@@ -246,19 +246,20 @@ class DecayExperimentTest {
         IsolatedPlugin other = new ForwardingPlugin("copy", ForwardingPlugin.referenceCapabilitiesWithout(
                 Capability.HIDDEN_STATE_GRADIENTS), result -> result).isolated();
         DecayResult result = new DecayExperiment(settings).run(REFERENCE, List.of(other), null, () -> { });
-        Map<String, XYChart> charts = DecayCharts.charts(result, "test");
+        List<ChartSpec> charts = DecayCharts.charts(result, "test");
         assertEquals(List.of("decay-hidden-largest-singular-value-tanh", "decay-input-largest-singular-value-tanh",
-                "decay-hidden-spectral-radius-tanh", "decay-input-spectral-radius-tanh"), List.copyOf(charts.keySet()));
-        XYChart hidden = charts.get("decay-hidden-largest-singular-value-tanh");
+                "decay-hidden-spectral-radius-tanh", "decay-input-spectral-radius-tanh"),
+                charts.stream().map(ChartSpec::name).toList());
+        ChartSpec hidden = named(charts, "decay-hidden-largest-singular-value-tanh");
         for (String line : List.of("σmax = 0.5", "σmax = 0.9", "σmax = 2.0", "bound, σmax = 0.5")) {
-            assertNotNull(hidden.getSeries(line), "line " + line + " in " + names(hidden));
+            assertTrue(hidden.seriesNamed(line).isPresent(), "line " + line + " in " + names(hidden));
         }
-        XYChart input = charts.get("decay-input-spectral-radius-tanh");
-        assertNotNull(input.getSeries("copy, ρ = 0.9"), names(input).toString());
-        assertNotNull(input.getSeries("reference-aggregated, ρ = 0.9"), names(input).toString());
+        ChartSpec input = named(charts, "decay-input-spectral-radius-tanh");
+        assertTrue(input.seriesNamed("copy, ρ = 0.9").isPresent(), names(input).toString());
+        assertTrue(input.seriesNamed("reference-aggregated, ρ = 0.9").isPresent(), names(input).toString());
         assertTrue(result.curves().stream().anyMatch(point -> point.quantity() == Quantity.INPUT_NORM_COMPARISON_SEEDS
                 && point.seeds() == settings.comparisonSeeds()), "the oracle is also summarised over the comparison seeds");
-        assertTrue(BitmapEncoder.getBitmapBytes(hidden, BitmapEncoder.BitmapFormat.PNG).length > 1000);
+        assertTrue(ChartWriter.png(ChartDrawing.draw(hidden)).length > 1000);
     }
 
     @Test
@@ -274,8 +275,12 @@ class DecayExperimentTest {
         assertFalse(DecayExperiment.Settings.quick().cases() > 200, "quick stays small");
     }
 
-    private static List<String> names(XYChart chart) {
-        return chart.getSeriesCollection().stream().map(series -> series.getName()).toList();
+    private static ChartSpec named(List<ChartSpec> charts, String name) {
+        return charts.stream().filter(chart -> chart.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static List<String> names(ChartSpec chart) {
+        return chart.series().stream().map(ChartSpec.Series::name).toList();
     }
 
     private static GradientResult withInputGradients(GradientResult result, Tensor inputGradients) {

@@ -1,16 +1,17 @@
-package org.bptt.experiments;
+package org.bptt.outputs;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A table of an experiment, as plain text cells, ready for a CSV writer: the experiments build their tables
- * here and the command line writes them (the reports module owns file formats).
+ * A table of a run, as plain text cells: the experiments, the bench and the commands build their tables here, and the
+ * run writer of the reports module writes each as {@code <name>.csv} (the reports module owns file formats).
  *
  * <p>Numbers are written with {@link #number(double)}, which parses back to the same double, so a table is
- * byte-identical for the same seeds and settings.
+ * byte-identical for the same seeds and settings. {@link #significant(double)} is for text people read instead.
  *
  * @param name    the file's base name, e.g. {@code decay-summary}: lower case letters, digits, '-' and '_'
  * @param columns the column names, in order
@@ -43,6 +44,23 @@ public record Table(String name, List<String> columns, List<List<String>> rows) 
     /** A double as text that parses back to the same double ("NaN", "Infinity" for the non-finite values). */
     public static String number(double value) {
         return Double.toString(value);
+    }
+
+    /**
+     * A double as text to read, not to parse back: four significant digits (at least the units), or scientific
+     * notation below 1e-3 and from 1e6 on; "NaN" for NaN. E.g. {@code 0.1235}, {@code 12.35}, {@code 12345},
+     * {@code 1.235e-05}.
+     */
+    public static String significant(double value) {
+        if (Double.isNaN(value)) {
+            return "NaN";
+        }
+        double magnitude = Math.abs(value);
+        if (magnitude != 0 && (magnitude < 1e-3 || magnitude >= 1e6)) {
+            return String.format(Locale.ROOT, "%.3e", value);
+        }
+        int decimals = magnitude == 0 ? 0 : Math.max(0, 3 - (int) Math.floor(Math.log10(magnitude)));
+        return String.format(Locale.ROOT, "%." + decimals + "f", value);
     }
 
     /** Collects rows; each cell is turned into text by {@link #cell(Object)}. */

@@ -1,9 +1,17 @@
-package org.bptt.experiments;
+package org.bptt.outputs;
 
 import java.util.Arrays;
 import java.util.Collection;
 
-/** Order statistics over the finite values of a sample (NaN and infinities are left out and counted separately). */
+/**
+ * Order statistics of a sample, for the tables and charts of every command (decay curves, training runs, bench
+ * timings).
+ *
+ * <p><b>NaN rule.</b> Every statistic here is over the <em>finite</em> values only: NaN and ±∞ are left out (count
+ * them with {@link #nonFinite}), and a sample without a finite value gives NaN. A diverged run or an overflowing
+ * gradient norm thus never drags a median to infinity, nor makes it NaN while other values exist (the decay curves
+ * record how many seeds were finite at each lag). Timings, the bench's samples, are always finite.
+ */
 public final class Statistics {
 
     private Statistics() {
