@@ -1,15 +1,11 @@
 package org.bptt.cli;
 
 import java.nio.file.Path;
-import org.bptt.api.Activation;
 import org.bptt.api.Case;
-import org.bptt.api.Cell;
-import org.bptt.api.DataType;
-import org.bptt.api.Head;
 import org.bptt.api.InvalidInputException;
-import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
 import org.bptt.core.cases.CaseGenerator;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** One case described on the command line, or in a small JSON file ({@link CaseFile}). */
@@ -33,20 +29,8 @@ final class CaseOptions {
     @Option(names = {"-B", "--batch"}, paramLabel = "B", defaultValue = "2", description = "Batch size B (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--activation", paramLabel = "F", defaultValue = "tanh",
-            description = "Activation: tanh, sigmoid, relu, identity (default: ${DEFAULT-VALUE}).")
-    String activation;
-
-    @Option(names = "--head", paramLabel = "HEAD", defaultValue = "per_step_softmax",
-            description = "Head: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Head head;
-
-    @Option(names = "--no-biases", description = "A model without biases b and c.")
-    boolean noBiases;
-
-    @Option(names = "--reduction", paramLabel = "R", defaultValue = "sum",
-            description = "Loss reduction: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    LossReduction reduction;
+    @Mixin
+    SpecOptions specOptions;
 
     @Option(names = "--mask", description = "Give the sequences random lengths (a mask).")
     boolean masked;
@@ -67,8 +51,7 @@ final class CaseOptions {
     private Case fromOptions() {
         InvalidInputException.require(steps >= 1, "--steps (T) must be at least 1, got %d", steps);
         InvalidInputException.require(batchSize >= 1, "--batch (B) must be at least 1, got %d", batchSize);
-        ModelSpec spec = new ModelSpec(Cell.ELMAN, inputSize, hiddenSize, head == Head.LAST_STEP_SIGMOID ? 1 : outputSize,
-                Activation.parse(activation), head, !noBiases, reduction, DataType.FLOAT64);
+        ModelSpec spec = specOptions.spec(inputSize, hiddenSize, outputSize);
         return CaseGenerator.generate("gradcheck-" + spec.label().replace('/', '-') + "-B" + batchSize + "-T" + steps,
                 spec, batchSize, steps, masked, initialState, seed);
     }

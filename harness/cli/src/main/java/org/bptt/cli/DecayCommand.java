@@ -111,14 +111,14 @@ final class DecayCommand implements Callable<Integer> {
                 settings.steps(), settings.hiddenSize(), settings.seeds(), settings.comparisonSeeds(), settings.targets());
         out.flush();
 
-        DecayJob.Outcome outcome = DecayJob.run(settings, quick ? "quick" : "full", oracle, compared, timeoutOptions.calls(),
+        DecayJob.DecayRun outcome = DecayJob.run(settings, quick ? "quick" : "full", oracle, compared, timeoutOptions.calls(),
                 outputOptions.create("decay"), spec.commandLine().getParseResult().originalArgs(), err);
         print(out, outcome);
         return outcome.exitCode();
     }
 
     /** Prints what a decay job measured and where it wrote it ({@code bptt run} prints its decay step so too). */
-    static void print(PrintWriter out, DecayJob.Outcome outcome) {
+    static void print(PrintWriter out, DecayJob.DecayRun outcome) {
         printSummary(out, outcome.result());
         out.printf(Locale.ROOT, "%nrun folder: %s%n", outcome.folder().path());
         out.printf(Locale.ROOT, "tables:     decay-summary.csv, decay-curves.csv, decay-comparison.csv, decay-problems.csv%n");

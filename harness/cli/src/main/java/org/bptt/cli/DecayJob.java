@@ -36,7 +36,7 @@ final class DecayJob {
      * @param result what the experiment measured
      * @param folder where it was written
      */
-    record Outcome(DecayResult result, RunFolder folder) {
+    record DecayRun(DecayResult result, RunFolder folder) {
 
         /** 1 when a measured norm breaks the bound, a curve disagrees or a plugin failed; 0 otherwise. */
         int exitCode() {
@@ -53,7 +53,7 @@ final class DecayJob {
      * @param commandLine the arguments the tool was started with, for run.json
      * @param log         progress and what is being written
      */
-    static Outcome run(DecayExperiment.Settings settings, String label, LoadedPlugin oracle, List<LoadedPlugin> compared,
+    static DecayRun run(DecayExperiment.Settings settings, String label, LoadedPlugin oracle, List<LoadedPlugin> compared,
                        PluginCalls calls, RunFolder folder, List<String> commandLine, PrintWriter log) {
         List<LoadedPlugin> plugins = new ArrayList<>(List.of(oracle));
         plugins.addAll(compared);
@@ -75,7 +75,7 @@ final class DecayJob {
             outputs.writeTables(result.tables());
             outputs.writeCharts(DecayCharts.charts(result, folder.name()));
             outputs.writeProvenance(provenance.withEnd(Clock.systemUTC().instant()));
-            return new Outcome(result, folder);
+            return new DecayRun(result, folder);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

@@ -9,11 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.bptt.api.Activation;
-import org.bptt.api.Cell;
-import org.bptt.api.DataType;
-import org.bptt.api.Head;
-import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
 import org.bptt.core.compare.QuantityComparison;
 import org.bptt.core.compare.TolerancePolicy;
@@ -76,20 +71,8 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = {"-T", "--T", "--steps"}, paramLabel = "T", defaultValue = "3", description = "Sequence length T (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--activation", paramLabel = "F", defaultValue = "tanh",
-            description = "Activation: tanh, sigmoid, relu, identity (default: ${DEFAULT-VALUE}).")
-    String activation;
-
-    @Option(names = "--head", paramLabel = "HEAD", defaultValue = "per_step_softmax",
-            description = "Head: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Head head;
-
-    @Option(names = "--no-biases", description = "A model without biases b and c.")
-    boolean noBiases;
-
-    @Option(names = "--reduction", paramLabel = "R", defaultValue = "sum",
-            description = "Loss reduction: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    LossReduction reduction;
+    @Mixin
+    SpecOptions specOptions;
 
     @Option(names = "--initial-state", description = "Start from a random h_{-1} instead of zeros.")
     boolean initialState;
@@ -155,8 +138,7 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     private ExplainCase fromOptions() {
-        ModelSpec model = new ModelSpec(Cell.ELMAN, inputSize, hiddenSize, head == Head.LAST_STEP_SIGMOID ? 1 : outputSize,
-                Activation.parse(activation), head, !noBiases, reduction, DataType.FLOAT64);
+        ModelSpec model = specOptions.spec(inputSize, hiddenSize, outputSize);
         return new ExplainCase(model, steps, initialState, seed);
     }
 

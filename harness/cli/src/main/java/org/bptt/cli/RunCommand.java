@@ -82,7 +82,7 @@ final class RunCommand implements Callable<Integer> {
         int verifyExit = verified.printSummary(out);
 
         out.printf(Locale.ROOT, "%n--- gradient-norm decay over T (quick sweep) ---%n");
-        DecayJob.Outcome decay = DecayJob.run(DecayExperiment.Settings.quick(), "quick", oracle,
+        DecayJob.DecayRun decay = DecayJob.run(DecayExperiment.Settings.quick(), "quick", oracle,
                 implementations.stream().filter(plugin -> plugin.has(Capability.INPUT_GRADIENTS)).toList(),
                 timeoutOptions.calls(), subFolder(run, "decay"), commandLine, err);
         DecayCommand.print(out, decay);

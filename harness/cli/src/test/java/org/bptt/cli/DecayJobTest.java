@@ -42,7 +42,7 @@ class DecayJobTest {
     @TempDir
     Path root;
 
-    private DecayJob.Outcome run(String compared) throws IOException {
+    private DecayJob.DecayRun run(String compared) throws IOException {
         RunFolder folder = RunFolder.create(root, "decay", Clock.systemUTC());
         return DecayJob.run(SMALL, "small", REGISTRY.require("reference-aggregated"),
                 List.of(REGISTRY.require(compared)), new PluginCalls(Duration.ofSeconds(60)), folder, List.of("decay", "--test"), new PrintWriter(new StringWriter()));
@@ -50,7 +50,7 @@ class DecayJobTest {
 
     @Test
     void writesRunJsonTheTablesAndTheChartsItPrints() throws IOException {
-        DecayJob.Outcome outcome = run("reference-naive");
+        DecayJob.DecayRun outcome = run("reference-naive");
 
         assertEquals(ExitCode.OK, outcome.exitCode(), "the naive BPTT's curves are the aggregated one's");
         Path folder = outcome.folder().path();
@@ -83,7 +83,7 @@ class DecayJobTest {
     @Test
     void aCurveThatDisagreesFailsTheJob() throws IOException {
         // Uses Wᵀ for W: the same singular values, other dynamics, so its input-gradient curves are not the oracle's.
-        DecayJob.Outcome outcome = run("test-transposed-w");
+        DecayJob.DecayRun outcome = run("test-transposed-w");
 
         assertTrue(!outcome.result().disagreements().isEmpty(), outcome.result().comparisons().toString());
         assertEquals(ExitCode.DIVERGED, outcome.exitCode());
