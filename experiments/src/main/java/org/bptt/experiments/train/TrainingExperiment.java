@@ -91,7 +91,7 @@ public final class TrainingExperiment {
         }
 
         /**
-         * A first look (run times: harness/experiments/README.md): 3 seeds, no clipping and clipping by norm 1,
+         * A first look (run times: experiments/README.md): 3 seeds, no clipping and clipping by norm 1,
          * H = 16, tanh, ρ(W) = 0.9 at the start, batch 20, 200 evaluation sequences. The adding problem:
          * T ∈ {5, 10, 20, 40}, η = 2, 2000 steps. The temporal order problem: T ∈ {10, 20, 40}, η = 0.5, 2000 steps.
          * The learning rates are large on purpose: large enough for unclipped runs to blow up, which is what clipping
@@ -107,7 +107,7 @@ public final class TrainingExperiment {
         /**
          * The full grid: 5 seeds, 5000 steps, 1000 evaluation sequences; the adding problem at T ∈ {5, 8, 10, 15,
          * 20, 30, 50, 100}, the temporal order problem at T ∈ {10, 15, 20, 30, 50, 100}. The cost grows with the sum
-         * of the lengths × seeds × rules × steps (run times: harness/experiments/README.md).
+         * of the lengths × seeds × rules × steps (run times: experiments/README.md).
          */
         public static Settings full(String task) {
             boolean adding = AddingProblem.ID.equals(task);

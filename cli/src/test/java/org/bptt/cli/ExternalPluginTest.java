@@ -33,7 +33,7 @@ class ExternalPluginTest {
     @TempDir
     Path folder;
 
-    /** The repository root: the tests run in harness/cli. */
+    /** The repository root: the tests run in cli. */
     private static Path root() {
         for (Path path = Path.of("").toAbsolutePath(); path != null; path = path.getParent()) {
             if (Files.isRegularFile(path.resolve("examples/protocol.py"))) {

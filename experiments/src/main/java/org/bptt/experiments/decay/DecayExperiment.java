@@ -149,7 +149,7 @@ public final class DecayExperiment {
         /**
          * Settings for {@code bptt run} and a first look: T = 200, H = 32, d = 4, 5 seeds (other implementations
          * on the first 2), σ_max or ρ in {0.5, 0.9, 1.1, 2.0}, every activation, both rescalings: 160 cases, 64 calls
-         * of each other implementation (run times: harness/experiments/README.md).
+         * of each other implementation (run times: experiments/README.md).
          */
         public static Settings quick() {
             return new Settings(List.of(Activation.values()), List.of(Rescaling.LARGEST_SINGULAR_VALUE, Rescaling.SPECTRAL_RADIUS),
@@ -159,7 +159,7 @@ public final class DecayExperiment {
         /**
          * The full sweep of the issue: T = 1000, H = 64, d = 4, 10 seeds, σ_max or ρ in {0.5, 0.9, 1.0, 1.1, 1.5,
          * 2.0}, every activation, both rescalings, other implementations on every seed: 480 cases, as many calls of
-         * each other implementation (run times: harness/experiments/README.md).
+         * each other implementation (run times: experiments/README.md).
          */
         public static Settings full() {
             return new Settings(List.of(Activation.values()), List.of(Rescaling.LARGEST_SINGULAR_VALUE, Rescaling.SPECTRAL_RADIUS),
