@@ -73,7 +73,7 @@ class LanguageModelCommandTest {
         assertTrue(run.out().contains("2 sequences, 10 predicted tokens, |V| = 5, 1 one-token lines left out"), run::toString);
         Path runFolder;
         try (Stream<Path> runs = Files.list(folder.resolve("runs"))) {
-            runFolder = runs.findFirst().orElseThrow();
+            runFolder = runs.filter(Files::isDirectory).findFirst().orElseThrow(); // beside it: its hidden lock file
         }
         List<CSVRecord> steps = read(runFolder.resolve("lm-training.csv"));
         assertEquals(51, steps.size());
