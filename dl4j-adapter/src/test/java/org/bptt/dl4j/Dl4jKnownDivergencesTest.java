@@ -19,7 +19,6 @@ import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
-import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Quantity;
 import org.bptt.api.Tensor;
@@ -77,7 +76,7 @@ class Dl4jKnownDivergencesTest {
         GradientCheck dl4j = finiteDifferences.check(Dl4jTestSupport.isolated(Dl4jTestSupport.DL4J), testCase);
         GradientCheck reference = finiteDifferences.check(Dl4jTestSupport.isolated(Dl4jTestSupport.REFERENCE), testCase);
         assertTrue(reference.passed(FINITE_DIFFERENCE_AGREEMENT), reference::describe);
-        for (String name : ParameterNames.ALL) {
+        for (String name : spec.parameterNames()) {
             assertTrue(dl4j.parameter(name).orElseThrow().passed(FINITE_DIFFERENCE_AGREEMENT), dl4j::describe);
         }
         assertTrue(dl4j.parameter("x").orElseThrow().maxRelativeError() > CLEAR_DISAGREEMENT, dl4j::describe);
@@ -134,7 +133,7 @@ class Dl4jKnownDivergencesTest {
 
         assertTrue(Math.abs(loss - expectedLoss) < 1e-12 * Math.abs(expectedLoss),
                 "DL4J's loss from h_{-1}: " + loss + " vs " + expectedLoss);
-        for (String name : ParameterNames.ALL) {
+        for (String name : spec.parameterNames()) {
             assertTrue(relativeDifference(reference.get(name), numeric.get(name)) < FINITE_DIFFERENCE_AGREEMENT,
                     "reference dL/d" + name + " from h_{-1} vs finite differences");
         }
@@ -228,7 +227,7 @@ class Dl4jKnownDivergencesTest {
         assertTrue(output.startsWith("Difference of definition, not a bug"), output);
         Parameters full = Dl4jTestSupport.REFERENCE.gradients(spec, oneChunk.parameters(), oneChunk.batch()).parameterGradients();
         Parameters truncated = dl4j.truncatedGradients(spec, oneChunk.parameters(), oneChunk.batch(), ignoredK2).parameterGradients();
-        for (String name : ParameterNames.ALL) {
+        for (String name : spec.parameterNames()) {
             assertTrue(Dl4jTestSupport.COMPARATOR.compare(Quantity.gradientOf(name), full.get(name), truncated.get(name), null,
                     org.bptt.core.compare.IndexLabels.generic(full.get(name).rank()), DataType.FLOAT64, 5).passed(),
                     "DL4J's BPTT(5, 2) on T = 5 is full BPTT: dL/d" + name);

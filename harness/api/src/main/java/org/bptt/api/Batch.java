@@ -5,14 +5,16 @@ import java.util.Arrays;
 /**
  * A minibatch of B sequences of T steps, with their targets.
  *
- * @param inputs       x, {@code [B, T, d]}
- * @param targets      target distributions: {@code [B, T, K]} for {@link Head#PER_STEP_SOFTMAX}, {@code [B, K]}
- *                     for the last-step heads. Softmax targets are probability vectors (usually one-hot); the sigmoid
- *                     head's target is a probability in [0, 1].
- * @param mask         {@code [B, T]} of ones then zeros, or null when every sequence is T steps long
- * @param initialState h_{-1}, {@code [B, H]}, or null for zeros
+ * @param inputs           x, {@code [B, T, d]}
+ * @param targets          target distributions: {@code [B, T, K]} for {@link Head#PER_STEP_SOFTMAX}, {@code [B, K]}
+ *                         for the last-step heads. Softmax targets are probability vectors (usually one-hot); the
+ *                         sigmoid head's target is a probability in [0, 1].
+ * @param mask             {@code [B, T]} of ones then zeros, or null when every sequence is T steps long
+ * @param initialState     h_{-1}, {@code [B, H]}, or null for zeros
+ * @param initialCellState c_{-1}, {@code [B, H]}, the LSTM's initial cell state, or null for zeros; only for a cell
+ *                         with a cell state ({@link Cell#hasCellState()})
  */
-public record Batch(Tensor inputs, Tensor targets, Tensor mask, Tensor initialState) {
+public record Batch(Tensor inputs, Tensor targets, Tensor mask, Tensor initialState, Tensor initialCellState) {
 
     public Batch {
         InvalidInputException.require(inputs != null, "batch inputs must be given");
@@ -20,6 +22,11 @@ public record Batch(Tensor inputs, Tensor targets, Tensor mask, Tensor initialSt
         InvalidInputException.require(inputs.rank() == 3, "inputs must have shape [B, T, d], got %s", Arrays.toString(inputs.shape()));
         InvalidInputException.require(inputs.size(0) >= 1, "batch size B must be at least 1, got %d", inputs.size(0));
         InvalidInputException.require(inputs.size(1) >= 1, "sequence length T must be at least 1, got %d", inputs.size(1));
+    }
+
+    /** A batch without an initial cell state (every batch of a cell without one). */
+    public Batch(Tensor inputs, Tensor targets, Tensor mask, Tensor initialState) {
+        this(inputs, targets, mask, initialState, null);
     }
 
     public int batchSize() {
@@ -60,7 +67,7 @@ public record Batch(Tensor inputs, Tensor targets, Tensor mask, Tensor initialSt
     }
 
     /**
-     * Checks every shape against {@code spec}, that inputs, targets and state are finite, that targets are
+     * Checks every shape against {@code spec}, that inputs, targets and initial states are finite, that targets are
      * distributions and that the mask is ones then zeros.
      *
      * @throws InvalidInputException naming the field and the offending value
@@ -89,6 +96,11 @@ public record Batch(Tensor inputs, Tensor targets, Tensor mask, Tensor initialSt
         }
         if (initialState != null) {
             initialState.requireShapeAndFinite("initialState", batchSize, spec.hiddenSize());
+        }
+        if (initialCellState != null) {
+            InvalidInputException.require(spec.cell().hasCellState(),
+                    "initialCellState is given, but the %s cell has no cell state; leave it null", spec.cell());
+            initialCellState.requireShapeAndFinite("initialCellState", batchSize, spec.hiddenSize());
         }
     }
 

@@ -6,13 +6,18 @@ import java.util.Set;
 /**
  * What an implementation can do. A case that needs a capability an implementation lacks is skipped with the
  * reason, never failed and never silently passed. Optional outputs ({@link #INPUT_GRADIENTS},
- * {@link #INITIAL_STATE_GRADIENTS}, {@link #HIDDEN_STATE_GRADIENTS}, {@link #HIDDEN_STATES}) are compared only when
- * offered.
+ * {@link #INITIAL_STATE_GRADIENTS}, {@link #INITIAL_CELL_STATE_GRADIENTS}, {@link #HIDDEN_STATE_GRADIENTS},
+ * {@link #HIDDEN_STATES}, {@link #CELL_STATES}) are compared only when offered.
+ *
+ * <p>An implementation that declares none of the gated cells' capabilities runs the Elman cell only: the Elman
+ * cell needs no capability of its own, so plugins written before there was a choice of cell keep running every
+ * Elman case.
  */
 public enum Capability {
+    /** Activations of the Elman cell. */
     TANH, SIGMOID, RELU, IDENTITY,
     PER_STEP_SOFTMAX, LAST_STEP_SOFTMAX, LAST_STEP_SIGMOID,
-    /** Biases b and c are trained. */
+    /** The model's biases (the cell's and the head's) are trained. */
     BIASES,
     /** The model has no biases at all. */
     NO_BIASES,
@@ -30,12 +35,44 @@ public enum Capability {
     /** Returns dL/dh_t (the total gradient reaching each hidden state, from its own loss and from the future). */
     HIDDEN_STATE_GRADIENTS,
     /** Implements {@link RnnImplementation#truncatedGradients}. */
-    TRUNCATED_BPTT;
+    TRUNCATED_BPTT,
+    /** The GRU with its reset gate before the recurrent product ({@link ResetPlacement#BEFORE}). */
+    GRU_RESET_BEFORE,
+    /** The GRU with its reset gate after the recurrent product ({@link ResetPlacement#AFTER}). */
+    GRU_RESET_AFTER,
+    /** The LSTM without peepholes. */
+    LSTM,
+    /** The LSTM's peepholes ({@link CellOptions#peepholes()}); an LSTM case with peepholes needs {@link #LSTM} too. */
+    LSTM_PEEPHOLES,
+    /** Two bias vectors per gate of a gated cell ({@link CellOptions#twoBiases()}). */
+    TWO_BIASES,
+    /** A given initial cell state c_{-1} ({@link Batch#initialCellState()}). */
+    INITIAL_CELL_STATE,
+    /** Returns dL/dc_{-1} ({@link GradientResult#initialCellStateGradients()}). */
+    INITIAL_CELL_STATE_GRADIENTS,
+    /** Returns cell states c_t in {@link ForwardResult}. */
+    CELL_STATES;
 
-    /** The capabilities a case needs before an implementation may run it at all. */
+    /**
+     * The capabilities a case needs before an implementation may run it at all. An Elman case needs its
+     * activation; a gated case needs its cell and options instead (its nonlinearities are the cell's own).
+     */
     public static Set<Capability> requiredBy(ModelSpec spec, Batch batch) {
         Set<Capability> required = EnumSet.noneOf(Capability.class);
-        required.add(valueOf(spec.activation().name()));
+        CellOptions options = spec.cellOptions();
+        switch (spec.cell()) {
+            case ELMAN -> required.add(valueOf(spec.activation().name()));
+            case GRU -> required.add(options.resetPlacement() == ResetPlacement.BEFORE ? GRU_RESET_BEFORE : GRU_RESET_AFTER);
+            case LSTM -> {
+                required.add(LSTM);
+                if (options.peepholes()) {
+                    required.add(LSTM_PEEPHOLES);
+                }
+            }
+        }
+        if (options.twoBiases()) {
+            required.add(TWO_BIASES);
+        }
         required.add(valueOf(spec.head().name()));
         required.add(spec.biases() ? BIASES : NO_BIASES);
         required.add(spec.dataType() == DataType.FLOAT32 ? FLOAT32 : FLOAT64);
@@ -44,6 +81,9 @@ public enum Capability {
         }
         if (batch.initialState() != null) {
             required.add(INITIAL_STATE);
+        }
+        if (batch.initialCellState() != null) {
+            required.add(INITIAL_CELL_STATE);
         }
         return required;
     }

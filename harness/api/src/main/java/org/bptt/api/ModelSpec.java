@@ -2,27 +2,36 @@ package org.bptt.api;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
  * The architecture of a recurrent network and how its loss is reduced.
  *
- * @param cell       the recurrent cell, which declares the recurrence's parameters
- * @param inputSize  d, the size of x_t, at least 1
- * @param hiddenSize H, the size of h_t, at least 1
- * @param outputSize K, the size of o_t, at least 1 (exactly 1 for {@link Head#LAST_STEP_SIGMOID})
- * @param activation f
- * @param head       which steps produce a loss; declares the output layer's parameters
- * @param biases     whether the bias vectors exist; without them the Elman model is h_t = f(U x_t + W h_{t-1}),
- *                   o_t = V h_t
- * @param reduction  how per-term losses are combined into L
- * @param dataType   the arithmetic asked of the implementation
+ * @param cell        the recurrent cell, which declares the recurrence's parameters
+ * @param cellOptions the cell's options ({@link CellOptions#NONE} for the Elman cell): a GRU's reset placement,
+ *                    LSTM peepholes, two bias vectors per gate
+ * @param inputSize   d, the size of x_t, at least 1
+ * @param hiddenSize  H, the size of h_t, at least 1
+ * @param outputSize  K, the size of o_t, at least 1 (exactly 1 for {@link Head#LAST_STEP_SIGMOID})
+ * @param activation  f of the Elman cell; {@link Activation#TANH} for the gated cells, whose nonlinearities are
+ *                    their own (sigmoid gates, tanh candidate and cell output)
+ * @param head        which steps produce a loss; declares the output layer's parameters
+ * @param biases      whether the bias vectors exist, the cell's and the head's; without them the Elman model is
+ *                    h_t = f(U x_t + W h_{t-1}), o_t = V h_t
+ * @param reduction   how per-term losses are combined into L
+ * @param dataType    the arithmetic asked of the implementation
  */
-public record ModelSpec(Cell cell, int inputSize, int hiddenSize, int outputSize, Activation activation, Head head,
-                        boolean biases, LossReduction reduction, DataType dataType) {
+public record ModelSpec(Cell cell, CellOptions cellOptions, int inputSize, int hiddenSize, int outputSize,
+                        Activation activation, Head head, boolean biases, LossReduction reduction, DataType dataType) {
 
+    /**
+     * @throws InvalidInputException naming the field and the value that is wrong, or the option that does not fit
+     *                               the cell
+     */
     public ModelSpec {
         InvalidInputException.require(cell != null, "cell must be given");
+        InvalidInputException.require(cellOptions != null, "cellOptions must be given (CellOptions.NONE for the Elman cell)");
         InvalidInputException.require(inputSize >= 1, "inputSize (d) must be at least 1, got %d", inputSize);
         InvalidInputException.require(hiddenSize >= 1, "hiddenSize (H) must be at least 1, got %d", hiddenSize);
         InvalidInputException.require(outputSize >= 1, "outputSize (K) must be at least 1, got %d", outputSize);
@@ -32,6 +41,16 @@ public record ModelSpec(Cell cell, int inputSize, int hiddenSize, int outputSize
         InvalidInputException.require(dataType != null, "dataType must be given");
         InvalidInputException.require(head != Head.LAST_STEP_SIGMOID || outputSize == 1,
                 "outputSize (K) must be 1 for the sigmoid head, got %d", outputSize);
+        cellOptions.validate(cell, biases);
+        InvalidInputException.require(cell == Cell.ELMAN || activation == Activation.TANH,
+                "the %s's nonlinearities are its own (sigmoid gates, tanh candidate): its activation must be TANH, got %s",
+                cell, activation);
+    }
+
+    /** A model of a cell without options (the Elman cell): {@link CellOptions#NONE}. */
+    public ModelSpec(Cell cell, int inputSize, int hiddenSize, int outputSize, Activation activation, Head head,
+                     boolean biases, LossReduction reduction, DataType dataType) {
+        this(cell, CellOptions.NONE, inputSize, hiddenSize, outputSize, activation, head, biases, reduction, dataType);
     }
 
     /** A double-precision tanh Elman model with biases, per-step softmax and the loss summed. */
@@ -40,25 +59,35 @@ public record ModelSpec(Cell cell, int inputSize, int hiddenSize, int outputSize
                 LossReduction.SUM, DataType.FLOAT64);
     }
 
+    /**
+     * This model with another cell and its options (and the activation TANH when the cell is gated).
+     *
+     * @throws InvalidInputException when the options do not fit the cell
+     */
+    public ModelSpec withCell(Cell value, CellOptions options) {
+        return new ModelSpec(Objects.requireNonNull(value), options, inputSize, hiddenSize, outputSize,
+                value == Cell.ELMAN ? activation : Activation.TANH, head, biases, reduction, dataType);
+    }
+
     public ModelSpec withActivation(Activation value) {
-        return new ModelSpec(cell, inputSize, hiddenSize, outputSize, Objects.requireNonNull(value), head, biases, reduction, dataType);
+        return new ModelSpec(cell, cellOptions, inputSize, hiddenSize, outputSize, Objects.requireNonNull(value), head, biases, reduction, dataType);
     }
 
     public ModelSpec withHead(Head value) {
-        return new ModelSpec(cell, inputSize, hiddenSize, value == Head.LAST_STEP_SIGMOID ? 1 : outputSize,
+        return new ModelSpec(cell, cellOptions, inputSize, hiddenSize, value == Head.LAST_STEP_SIGMOID ? 1 : outputSize,
                 activation, Objects.requireNonNull(value), biases, reduction, dataType);
     }
 
     public ModelSpec withBiases(boolean value) {
-        return new ModelSpec(cell, inputSize, hiddenSize, outputSize, activation, head, value, reduction, dataType);
+        return new ModelSpec(cell, cellOptions, inputSize, hiddenSize, outputSize, activation, head, value, reduction, dataType);
     }
 
     public ModelSpec withReduction(LossReduction value) {
-        return new ModelSpec(cell, inputSize, hiddenSize, outputSize, activation, head, biases, Objects.requireNonNull(value), dataType);
+        return new ModelSpec(cell, cellOptions, inputSize, hiddenSize, outputSize, activation, head, biases, Objects.requireNonNull(value), dataType);
     }
 
     public ModelSpec withDataType(DataType value) {
-        return new ModelSpec(cell, inputSize, hiddenSize, outputSize, activation, head, biases, reduction, Objects.requireNonNull(value));
+        return new ModelSpec(cell, cellOptions, inputSize, hiddenSize, outputSize, activation, head, biases, reduction, Objects.requireNonNull(value));
     }
 
     /**
@@ -69,6 +98,11 @@ public record ModelSpec(Cell cell, int inputSize, int hiddenSize, int outputSize
         List<ParameterDeclaration> declared = new ArrayList<>(cell.parameters(this));
         declared.addAll(head.parameters(this));
         return List.copyOf(declared);
+    }
+
+    /** The names of {@link #parameters()}, in the same order. */
+    public List<String> parameterNames() {
+        return parameters().stream().map(ParameterDeclaration::name).toList();
     }
 
     /** The declaration of the parameter called {@code name}, or null when this model has none of that name. */
@@ -83,13 +117,25 @@ public record ModelSpec(Cell cell, int inputSize, int hiddenSize, int outputSize
 
     /**
      * A short label such as {@code tanh/per-step-softmax/bias/d4-H8-K5/sum}. The Elman cell is not named in it:
-     * labels and case ids made before there was a choice of cell stay as they were.
+     * labels and case ids made before there was a choice of cell stay as they were. A gated cell's label starts
+     * with the cell and its options instead of the activation ({@code gru-reset-before}, {@code gru-reset-after},
+     * {@code lstm}, {@code lstm-peepholes}) and says {@code two-biases} where the model has two bias vectors per
+     * gate, e.g. {@code lstm-peepholes/last-step-sigmoid/two-biases/d3-H4-K1/mean-over-batch}.
      */
     public String label() {
-        return activation.name().toLowerCase(java.util.Locale.ROOT) + "/"
-                + head.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "/"
-                + (biases ? "bias" : "nobias") + "/d" + inputSize + "-H" + hiddenSize + "-K" + outputSize + "/"
-                + reduction.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+        return cellLabel() + "/"
+                + head.name().toLowerCase(Locale.ROOT).replace('_', '-') + "/"
+                + (cellOptions.twoBiases() ? "two-biases" : biases ? "bias" : "nobias")
+                + "/d" + inputSize + "-H" + hiddenSize + "-K" + outputSize + "/"
+                + reduction.name().toLowerCase(Locale.ROOT).replace('_', '-')
                 + (dataType == DataType.FLOAT32 ? "/f32" : "");
+    }
+
+    private String cellLabel() {
+        return switch (cell) {
+            case ELMAN -> activation.name().toLowerCase(Locale.ROOT);
+            case GRU -> "gru-reset-" + cellOptions.resetPlacement().name().toLowerCase(Locale.ROOT);
+            case LSTM -> cellOptions.peepholes() ? "lstm-peepholes" : "lstm";
+        };
     }
 }

@@ -15,14 +15,56 @@
  * cross-entropy for the sigmoid head); the total loss {@code L} reduces the terms as the
  * {@link org.bptt.api.LossReduction} says.
  *
+ * <h2>The gated cells: GRU and LSTM</h2>
+ * A gated cell replaces the Elman recurrence; the head and the loss stay as above. σ is the logistic sigmoid, ⊙ the
+ * elementwise product; every gate has its own input weights {@code U_* [H, d]}, recurrent weights
+ * {@code W_* [H, H]} and bias {@code b_* [H]}, in the Elman cell's orientation. With two bias vectors per gate
+ * ({@link org.bptt.api.CellOptions#twoBiases()}) the bias {@code b_*} is the input-side one and {@code b_h*} the
+ * recurrent-side one (PyTorch's {@code b_i*} and {@code b_h*}); with one, {@code b_h*} is absent (zero); without
+ * biases both are.
+ *
+ * <p><b>GRU</b> (Cho et al. 2014), gates r, z and candidate n:
+ * <pre>
+ *   r_t = σ(U_r x_t + b_r + W_r h_{t-1} + b_hr)              reset gate
+ *   z_t = σ(U_z x_t + b_z + W_z h_{t-1} + b_hz)              update gate
+ *   n_t = tanh(U_n x_t + b_n + W_n (r_t ⊙ h_{t-1}) + b_hn)   candidate, reset BEFORE the product (Cho et al.)
+ *   n_t = tanh(U_n x_t + b_n + r_t ⊙ (W_n h_{t-1} + b_hn))   candidate, reset AFTER the product (PyTorch, cuDNN)
+ *   h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t-1}
+ * </pre>
+ * ({@link org.bptt.api.ResetPlacement}). The update gate z multiplies the old state, as in PyTorch, ONNX, Keras and
+ * Cho et al. Texts that write {@code h_t = z'_t ⊙ n_t + (1 − z'_t) ⊙ h_{t-1}} (Chung et al. 2014, for one) have
+ * {@code z' = 1 − z = σ(−a_z)}: their update-gate weights and biases are the negation of {@code U_z, W_z, b_z,
+ * b_hz}.
+ *
+ * <p><b>LSTM</b> (Hochreiter &amp; Schmidhuber 1997, with the forget gate of Gers et al. 2000), gates i, f, o, cell
+ * candidate g and cell state c; the peephole terms {@code p_* ⊙ c} (Gers &amp; Schmidhuber 2000, a diagonal weight
+ * per gate) are there only with {@link org.bptt.api.CellOptions#peepholes()}:
+ * <pre>
+ *   i_t = σ(U_i x_t + W_i h_{t-1} + p_i ⊙ c_{t-1} + b_i + b_hi)   input gate
+ *   f_t = σ(U_f x_t + W_f h_{t-1} + p_f ⊙ c_{t-1} + b_f + b_hf)   forget gate
+ *   g_t = tanh(U_g x_t + W_g h_{t-1} + b_g + b_hg)               cell candidate
+ *   c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t                              cell state
+ *   o_t = σ(U_o x_t + W_o h_{t-1} + p_o ⊙ c_t + b_o + b_ho)       output gate (its peephole sees the new c_t)
+ *   h_t = o_t ⊙ tanh(c_t)
+ * </pre>
+ * with {@code c_{-1}} zero unless the batch gives an initial cell state
+ * ({@link org.bptt.api.Batch#initialCellState()}); its gradient {@code dL/dc_{-1}} is
+ * {@link org.bptt.api.GradientResult#initialCellStateGradients()}. Under a mask, h and c both carry over padded
+ * steps unchanged.
+ *
+ * <p><b>PyTorch's layout</b>, for example: {@code weight_ih_l0} stacks {@code U_r, U_z, U_n} (GRU) or
+ * {@code U_i, U_f, U_g, U_o} (LSTM) row-wise, {@code weight_hh_l0} the {@code W_*} in the same order,
+ * {@code bias_ih_l0} the {@code b_*} and {@code bias_hh_l0} the {@code b_h*}; PyTorch always has both biases (a
+ * one-bias model maps to {@code bias_hh = 0}), places the GRU's reset gate after the product and has no peepholes.
+ *
  * <h2>Conventions</h2>
  * <ul>
  *   <li><b>Shapes</b> are batch-first: inputs {@code [B, T, d]}, hidden states {@code [B, T, H]}, per-step outputs
  *       {@code [B, T, K]}, last-step outputs {@code [B, K]}. Every {@link org.bptt.api.Tensor} is row-major.</li>
  *   <li><b>Parameters</b> are named tensors that the model declares ({@link org.bptt.api.ModelSpec#parameters()}),
  *       in the equations' orientation: {@code U: [H, d]}, {@code W: [H, H]}, {@code b: [H]}, {@code V: [K, H]},
- *       {@code c: [K]}. Adapters translate to their library's layout (DL4J, for instance, stores {@code Uᵀ} and
- *       puts time last).</li>
+ *       {@code c: [K]}, and a gated cell's {@code U_*: [H, d]}, {@code W_*: [H, H]}. Adapters translate to their
+ *       library's layout (DL4J, for instance, stores {@code Uᵀ} and puts time last).</li>
  *   <li><b>Masks</b> {@code [B, T]} mark sequences of different lengths: each row is ones followed by zeros, with
  *       at least one one. A sequence stops at its last unmasked step: masked steps add no loss, and the "last
  *       step" of a many-to-one head is the sequence's last unmasked step. Hidden states, outputs and input
@@ -41,6 +83,12 @@
  *       {@code b}; the head declares {@code V} (hidden-to-output) and, with biases, {@code c}. Constants:
  *       {@link org.bptt.api.ParameterNames}. A model's parameters come in a stable order: the cell's, then the
  *       head's ({@code U, W, b, V, c}).</li>
+ *   <li>The gated cells extend the Elman names with the gate as subscript: {@code U_*} input weights
+ *       {@code [H, d]}, {@code W_*} recurrent weights {@code [H, H]}, {@code b_*} the (input-side) bias
+ *       {@code [H]}, {@code b_h*} the recurrent-side bias {@code [H]} (two biases only), for * in r, z, n (GRU)
+ *       or i, f, g, o (LSTM); and the LSTM's peepholes {@code p_i, p_f, p_o [H]}. They are declared by kind, then
+ *       by gate in that order: {@code U_r, U_z, U_n, W_r, W_z, W_n, b_r, b_z, b_n, b_hr, b_hz, b_hn}, then the
+ *       head's.</li>
  *   <li>A name is the equations' symbol, as the cell's documentation writes it (a letter, with an underscore and a
  *       subscript where the equations have one, such as a gate's {@code W_z}); no name contains a dot.</li>
  *   <li>Stacked and bidirectional networks keep the cell's names and add a prefix for where a parameter sits:

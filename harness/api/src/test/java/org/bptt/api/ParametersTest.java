@@ -88,7 +88,11 @@ class ParametersTest {
         Parameters noBiases = Parameters.zeros(SPEC.withBiases(false));
         assertNull(noBiases.get("b"));
         InvalidInputException error = assertThrows(InvalidInputException.class, () -> noBiases.get("X"));
-        assertEquals("unknown parameter 'X'; the known names are [U, W, b, V, c]", error.getMessage());
+        // Every cell's names are known (the gated cells' came with them), in the declared order.
+        assertEquals("unknown parameter 'X'; the known names are [U, W, b, "
+                + "U_r, U_z, U_n, W_r, W_z, W_n, b_r, b_z, b_n, b_hr, b_hz, b_hn, "
+                + "U_i, U_f, U_g, U_o, W_i, W_f, W_g, W_o, b_i, b_f, b_g, b_o, b_hi, b_hf, b_hg, b_ho, p_i, p_f, p_o, "
+                + "V, c]", error.getMessage());
         assertThrows(InvalidInputException.class, () -> new Parameters(Map.of("u", Tensor.zeros(3, 2))));
     }
 
