@@ -137,7 +137,10 @@ def forward(case):
                 outputs[s, t] = y
             else:
                 outputs[s] = y
-    return {"hiddenStates": hidden, "outputs": outputs, "loss": total / m.divisor, "cellStates": cell_states}
+    result = {"hiddenStates": hidden, "outputs": outputs, "loss": total / m.divisor}
+    if m.cell.has_cell_state:
+        result["cellStates"] = cell_states
+    return result
 
 
 def gradients(case):
@@ -170,9 +173,11 @@ def gradients(case):
     parameter_gradients["V"] = dV
     if m.biases:
         parameter_gradients["c"] = dc
-    return {"loss": total / m.divisor, "parameterGradients": parameter_gradients,
-            "inputGradients": dxs, "initialStateGradients": dh0, "hiddenStateGradients": dhs,
-            "initialCellStateGradients": dc0 if m.cell.has_cell_state else None}
+    result = {"loss": total / m.divisor, "parameterGradients": parameter_gradients,
+              "inputGradients": dxs, "initialStateGradients": dh0, "hiddenStateGradients": dhs}
+    if m.cell.has_cell_state:
+        result["initialCellStateGradients"] = dc0
+    return result
 
 
 if __name__ == "__main__":

@@ -194,9 +194,11 @@ def gradients(case):
     parameter_gradients["V"] = model.linear.weight.grad
     if case["spec"]["biases"]:
         parameter_gradients["c"] = model.linear.bias.grad
-    return {"loss": loss.item(), "parameterGradients": parameter_gradients,
-            "inputGradients": model.x.grad, "initialStateGradients": model.h0.grad[0], "hiddenStateGradients": None,
-            "initialCellStateGradients": model.c0.grad[0] if model.c0 is not None else None}
+    result = {"loss": loss.item(), "parameterGradients": parameter_gradients,
+              "inputGradients": model.x.grad, "initialStateGradients": model.h0.grad[0], "hiddenStateGradients": None}
+    if model.c0 is not None:
+        result["initialCellStateGradients"] = model.c0.grad[0]
+    return result
 
 
 if __name__ == "__main__":
