@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.bptt.api.Activation;
 import org.bptt.api.Batch;
 import org.bptt.api.Capability;
 import org.bptt.api.Case;
@@ -33,6 +34,7 @@ import org.bptt.api.Parameters;
 import org.bptt.api.ResetPlacement;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
+import org.bptt.core.cases.CaseGenerator;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.reference.ReferenceAggregatedRnn;
 import org.junit.jupiter.api.Test;
@@ -42,14 +44,16 @@ import org.junit.jupiter.api.condition.OS;
 /**
  * The examples' GRU and LSTM through the cmd: plugin, against the reference ({@code reference-aggregated}):
  * {@code examples/numpy} (hand-written BPTT) and {@code examples/pytorch} ({@code nn.GRU}, {@code nn.LSTM}), on every
- * cell option × head × mask × initial states (h_{-1}, and the LSTM's c_{-1}) at small B and T, and float32 copies.
- * Every case an example's capabilities allow must agree with the reference in every quantity the example offers,
- * within the default tolerance policy, masked steps not compared; every case they do not allow must lack only what
- * the example cannot express. Needs Debian's {@code /usr/bin/python3} with {@code python3-numpy} (and
- * {@code python3-torch} for PyTorch); a test is skipped, saying so, only when that module is missing.
+ * cell option × head × mask × initial states (h_{-1}, and the LSTM's c_{-1}) at small B and T, and float32 copies;
+ * and PyTorch's float32 Elman RNN, which the quick suite of {@code harness/cli}'s {@code ExternalPluginTest} (where
+ * the examples' Elman RNNs are tested) does not have. Every case an example's capabilities allow must agree with the
+ * reference in every quantity the example offers, within the default tolerance policy, masked steps not compared;
+ * every case they do not allow must lack only what the example cannot express. Needs Debian's
+ * {@code /usr/bin/python3} with {@code python3-numpy} (and {@code python3-torch} for PyTorch); a test is skipped,
+ * saying so, only when that module is missing.
  */
 @EnabledOnOs(OS.LINUX)
-class GatedExamplesTest {
+class ExamplesAgainstReferenceTest {
 
     private static final String PYTHON = "/usr/bin/python3";
     private static final TolerancePolicy POLICY = TolerancePolicy.defaults();
@@ -140,7 +144,7 @@ class GatedExamplesTest {
         Tensor c0 = initialCellState ? uniform(random, 0.5, batchSize, spec.hiddenSize()) : null;
         String id = String.format(Locale.ROOT, "%s, B=%d, T=%d%s%s%s", spec.label(), batchSize, steps,
                 masked ? ", masked" : "", initialState ? ", h_{-1}" : "", initialCellState ? ", c_{-1}" : "");
-        Case testCase = new Case(id, "a gated case of GatedExamplesTest", spec, parameters,
+        Case testCase = new Case(id, "a gated case of ExamplesAgainstReferenceTest", spec, parameters,
                 new Batch(inputs, targets, mask, h0, c0), 0);
         testCase.validate();
         return testCase;
@@ -370,6 +374,23 @@ class GatedExamplesTest {
             }
         }
         assertEquals(6, cases.size(), "GRU (reset after) and LSTM (no peepholes), each without biases, with one and two");
+        try (ExternalRnn pytorch = example("pytorch")) {
+            Outcome outcome = check(pytorch, cases);
+            assertTrue(outcome.problems().isEmpty(), () -> firstProblems(outcome));
+            assertEquals(cases.size(), outcome.compared());
+        }
+    }
+
+    @Test
+    void pytorchsFloat32ElmanRnnAgreesWithTheReference() throws Exception {
+        assumePythonHas("torch", "python3-torch");
+        List<Case> cases = new ArrayList<>();
+        for (Activation activation : List.of(Activation.TANH, Activation.RELU)) {
+            for (Head head : Head.values()) {
+                ModelSpec spec = ModelSpec.of(3, 5, 4).withActivation(activation).withHead(head).withDataType(DataType.FLOAT32);
+                cases.add(CaseGenerator.generate(spec.label(), spec, 3, 17, true, true, cases.size()));
+            }
+        }
         try (ExternalRnn pytorch = example("pytorch")) {
             Outcome outcome = check(pytorch, cases);
             assertTrue(outcome.problems().isEmpty(), () -> firstProblems(outcome));
