@@ -18,8 +18,7 @@ dL/dh_{-1} and dL/dc_{-1}.
 import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, ".."))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import protocol  # noqa: E402  (examples/protocol.py)
 
 np = protocol.import_or_explain("numpy", "python3-numpy")
