@@ -384,6 +384,20 @@ class CaseCodecTest {
         assertNull(CaseCodec.readForwardResult(forwardNode, "f").cellStates());
     }
 
+    @Test
+    void malformedCellStateResultsAreNamed() {
+        ObjectNode forward = CaseCodec.writeForwardResult(new ForwardResult(null, Tensor.zeros(1, 2, 2), 1.0, Tensor.zeros(1, 2, 3)));
+        ((ObjectNode) forward.get("cellStates")).putArray("shape").add(1).add(2).add(4);
+        assertEquals("answer: cellStates: shape [1, 2, 4] holds 8 elements but data has 6",
+                assertThrows(InvalidInputException.class, () -> CaseCodec.readForwardResult(forward, "answer")).getMessage());
+        ObjectNode gradients = CaseCodec.writeGradientResult(new GradientResult(1.0, Parameters.zeros(LSTM_PEEPHOLES), null,
+                null, null, Tensor.zeros(1, 3)));
+        gradients.put("initialCellStateGradients", "zeros");
+        assertEquals("answer: initialCellStateGradients: expected a JSON object, got string",
+                assertThrows(InvalidInputException.class, () -> CaseCodec.readGradientResult(gradients, "answer", LSTM_PEEPHOLES))
+                        .getMessage());
+    }
+
     /** The error reading a written {@code testCase} after {@code change}. */
     private static String errorAfter(Case testCase, Consumer<ObjectNode> change) {
         ObjectNode node = CaseCodec.writeCase(testCase, null);
