@@ -287,8 +287,10 @@ public final class FiniteDifferences {
             Tensor moved = point.copy();
             moved.data()[offset] = value;
             return switch (name) {
-                case "x" -> evaluate(parameters, new Batch(moved, batch.targets(), batch.mask(), batch.initialState()));
-                case "h0" -> evaluate(parameters, new Batch(batch.inputs(), batch.targets(), batch.mask(), moved));
+                case "x" -> evaluate(parameters, new Batch(moved, batch.targets(), batch.mask(), batch.initialState(),
+                        batch.initialCellState()));
+                case "h0" -> evaluate(parameters, new Batch(batch.inputs(), batch.targets(), batch.mask(), moved,
+                        batch.initialCellState()));
                 default -> evaluate(parameters.with(name, moved), batch);
             };
         }

@@ -12,6 +12,7 @@ import org.bptt.api.Parameters;
 import org.bptt.api.PluginInfo;
 import org.bptt.api.Quantity;
 import org.bptt.api.RnnImplementation;
+import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
 
 /**
@@ -162,7 +163,11 @@ public final class IsolatedPlugin {
 
     /** A deep copy of {@code batch}. */
     static Batch copy(Batch batch) {
-        return new Batch(batch.inputs().copy(), batch.targets().copy(), batch.mask() == null ? null : batch.mask().copy(),
-                batch.initialState() == null ? null : batch.initialState().copy());
+        return new Batch(batch.inputs().copy(), batch.targets().copy(), copyOrNull(batch.mask()),
+                copyOrNull(batch.initialState()), copyOrNull(batch.initialCellState()));
+    }
+
+    private static Tensor copyOrNull(Tensor tensor) {
+        return tensor == null ? null : tensor.copy();
     }
 }
