@@ -13,10 +13,15 @@ import org.bptt.api.DataType;
  * issue's performance targets, each passed, failed or not measured. Nothing here is timed: it reads
  * {@link CellResult}s.
  *
+ * <p>Slopes are fitted for every recurrent cell; the ratios and the targets are the lecture's claims about the Elman
+ * cell (and DL4J's SimpleRnn), and look at its cells alone.
+ *
  * <p>Slopes and ratios are judged on T ≥ {@value #FROM_STEPS}, where the per-call constant costs (allocating the
  * result, copying the weights) no longer hide the growth with T.
  */
 public final class BenchAnalysis {
+
+    private static final org.bptt.api.Cell ELMAN = org.bptt.api.Cell.ELMAN;
 
     /** The smallest T the slope and ratio targets look at. */
     public static final int FROM_STEPS = 32;
@@ -44,7 +49,8 @@ public final class BenchAnalysis {
      * @param fromStepsFit the fit over T ≥ {@value #FROM_STEPS}; null with fewer than two such points
      * @param allStepsFit  the fit over every measured T; null with fewer than two points
      */
-    public record Slope(String implementation, Shape shape, Mode mode, DataType precision, List<Integer> steps,
+    public record Slope(String implementation, org.bptt.api.Cell rnnCell, Shape shape, Mode mode, DataType precision,
+                        List<Integer> steps,
                         Stats.PowerLawFit fromStepsFit, Stats.PowerLawFit allStepsFit) {
 
         /** The slope over T ≥ {@value #FROM_STEPS}, or NaN. */
@@ -60,7 +66,7 @@ public final class BenchAnalysis {
      * @param forwardShare         φ: the aggregated forward-only median over its forward+backward median, or the FLOP
      *                             model's 1/3 when the forward pass was not measured at this shape and T (then
      *                             {@code forwardShareMeasured} is false); 1 for a forward-only ratio
-     * @param predicted            {@link CostModel#predictedNaiveRatio(Shape, int, double)} with that φ (1 forward only)
+     * @param predicted            {@link CostModel#predictedNaiveRatio} with that φ (1 forward only)
      * @param predictedByFlops     {@link CostModel#flopModelNaiveRatio}: every operation at the same rate
      */
     public record Ratio(Shape shape, int steps, Mode mode, DataType precision, double naiveMs, double aggregatedMs,
@@ -99,18 +105,20 @@ public final class BenchAnalysis {
     }
 
     /** The measured result of a cell, if any. */
-    public Optional<CellResult> measured(String implementation, Shape shape, int steps, Mode mode, DataType precision) {
-        CellResult result = byKey.get(new Cell(implementation, shape, steps, mode, precision).key());
+    public Optional<CellResult> measured(String implementation, org.bptt.api.Cell rnnCell, Shape shape, int steps, Mode mode,
+                                         DataType precision) {
+        CellResult result = byKey.get(new Cell(implementation, rnnCell, shape, steps, mode, precision).key());
         return result != null && result.measured() ? Optional.of(result) : Optional.empty();
     }
 
-    /** A slope per implementation × shape × mode × precision with at least two measured T. */
+    /** A slope per implementation × cell × shape × mode × precision with at least two measured T. */
     public List<Slope> slopes() {
         Map<String, List<CellResult>> series = new LinkedHashMap<>();
         for (CellResult result : results) {
             if (result.measured()) {
                 Cell cell = result.cell();
-                series.computeIfAbsent(cell.implementation() + "|" + cell.shape() + "|" + cell.mode() + "|" + cell.precision(),
+                series.computeIfAbsent(cell.implementation() + "|" + cell.rnnCell() + "|" + cell.shape() + "|" + cell.mode() + "|"
+                        + cell.precision(),
                         key -> new ArrayList<>()).add(result);
             }
         }
@@ -119,7 +127,7 @@ public final class BenchAnalysis {
             points.sort(java.util.Comparator.comparingInt(result -> result.cell().steps()));
             Cell cell = points.get(0).cell();
             List<Integer> steps = points.stream().map(result -> result.cell().steps()).toList();
-            slopes.add(new Slope(cell.implementation(), cell.shape(), cell.mode(), cell.precision(), steps,
+            slopes.add(new Slope(cell.implementation(), cell.rnnCell(), cell.shape(), cell.mode(), cell.precision(), steps,
                     fit(points.stream().filter(result -> result.cell().steps() >= FROM_STEPS).toList()), fit(points)));
         }
         return slopes;
@@ -134,15 +142,15 @@ public final class BenchAnalysis {
         return Stats.powerLaw(x, y);
     }
 
-    /** Naive against aggregated wherever both were measured. */
+    /** Naive against aggregated wherever both were measured on the Elman cell. */
     public List<Ratio> ratios() {
         List<Ratio> ratios = new ArrayList<>();
         for (CellResult naive : results) {
             Cell cell = naive.cell();
-            if (!naive.measured() || !cell.implementation().equals(CostModel.NAIVE)) {
+            if (!naive.measured() || !cell.implementation().equals(CostModel.NAIVE) || cell.rnnCell() != ELMAN) {
                 continue;
             }
-            measured(CostModel.AGGREGATED, cell.shape(), cell.steps(), cell.mode(), cell.precision())
+            measured(CostModel.AGGREGATED, ELMAN, cell.shape(), cell.steps(), cell.mode(), cell.precision())
                     .ifPresent(aggregated -> ratios.add(ratio(naive, aggregated)));
         }
         return ratios;
@@ -151,20 +159,20 @@ public final class BenchAnalysis {
     private Ratio ratio(CellResult naive, CellResult aggregated) {
         Cell cell = naive.cell();
         double measuredRatio = naive.medianMs() / aggregated.medianMs();
-        double byFlops = CostModel.flopModelNaiveRatio(cell.mode(), cell.shape(), cell.steps());
+        double byFlops = CostModel.flopModelNaiveRatio(cell.mode(), ELMAN, cell.shape(), cell.steps());
         if (cell.mode() == Mode.FORWARD) {
             return new Ratio(cell.shape(), cell.steps(), cell.mode(), cell.precision(), naive.medianMs(),
                     aggregated.medianMs(), measuredRatio, 1.0, false, 1.0, byFlops);
         }
-        Optional<CellResult> forward = measured(CostModel.AGGREGATED, cell.shape(), cell.steps(), Mode.FORWARD, cell.precision());
+        Optional<CellResult> forward = measured(CostModel.AGGREGATED, ELMAN, cell.shape(), cell.steps(), Mode.FORWARD, cell.precision());
         double forwardShare = forward.map(result -> Math.min(1.0, result.medianMs() / aggregated.medianMs()))
                 .orElse(CostModel.FLOP_MODEL_FORWARD_SHARE);
         return new Ratio(cell.shape(), cell.steps(), cell.mode(), cell.precision(), naive.medianMs(),
                 aggregated.medianMs(), measuredRatio, forwardShare, forward.isPresent(),
-                CostModel.predictedNaiveRatio(cell.shape(), cell.steps(), forwardShare), byFlops);
+                CostModel.predictedNaiveRatio(ELMAN, cell.shape(), cell.steps(), forwardShare), byFlops);
     }
 
-    /** Every target on every shape of the grid, forward + backward, in {@code precision}. */
+    /** Every target on every shape of the grid, forward + backward, in {@code precision}, on the Elman cell. */
     public List<Target> targets(BenchGrid grid) {
         List<Target> targets = new ArrayList<>();
         DataType precision = grid.precision();
@@ -220,7 +228,7 @@ public final class BenchAnalysis {
         String required = String.format(Locale.ROOT, "log-log slope of time against T in [%.1f, %.1f]",
                 expected - SLOPE_TOLERANCE, expected + SLOPE_TOLERANCE);
         String subject = implementation + " " + shape;
-        Optional<Slope> slope = slopes.stream().filter(s -> s.implementation().equals(implementation) && s.shape().equals(shape)
+        Optional<Slope> slope = slopes.stream().filter(s -> s.implementation().equals(implementation) && s.rnnCell() == ELMAN && s.shape().equals(shape)
                 && s.mode() == Mode.FORWARD_BACKWARD && s.precision() == precision).findFirst();
         if (slope.isEmpty() || slope.get().fromStepsFit() == null) {
             return new Target(name, subject, required, "fewer than two measured T ≥ " + FROM_STEPS, Verdict.NOT_MEASURED);
@@ -243,16 +251,16 @@ public final class BenchAnalysis {
             // A sub-grid without T = 256: judge at the longest T both were measured at, and say so.
             steps = -1;
             for (int t : grid.steps()) {
-                if (measured(implementation, shape, t, Mode.FORWARD_BACKWARD, precision).isPresent()
-                        && measured(DL4J, shape, t, Mode.FORWARD_BACKWARD, precision).isPresent()) {
+                if (measured(implementation, ELMAN, shape, t, Mode.FORWARD_BACKWARD, precision).isPresent()
+                        && measured(DL4J, ELMAN, shape, t, Mode.FORWARD_BACKWARD, precision).isPresent()) {
                     steps = t;
                 }
             }
             note = steps < 0 ? "" : " (at T = " + steps + ": this grid has no T = 256)";
         }
         String required = "GFLOP/s ≥ 3 × DL4J's on the same shape and T";
-        Optional<CellResult> ours = measured(implementation, shape, steps, Mode.FORWARD_BACKWARD, precision);
-        Optional<CellResult> dl4j = measured(DL4J, shape, steps, Mode.FORWARD_BACKWARD, precision);
+        Optional<CellResult> ours = measured(implementation, ELMAN, shape, steps, Mode.FORWARD_BACKWARD, precision);
+        Optional<CellResult> dl4j = measured(DL4J, ELMAN, shape, steps, Mode.FORWARD_BACKWARD, precision);
         if (ours.isEmpty() || dl4j.isEmpty()) {
             return new Target(name, subject, required, "not both measured" + note, Verdict.NOT_MEASURED);
         }
@@ -274,12 +282,13 @@ public final class BenchAnalysis {
         double worstPeakRatio = Double.NaN;
         for (CellResult naive : results) {
             Cell cell = naive.cell();
-            if (!naive.measured() || !cell.implementation().equals(CostModel.NAIVE) || !cell.shape().equals(shape)
+            if (!naive.measured() || !cell.implementation().equals(CostModel.NAIVE) || cell.rnnCell() != ELMAN
+                    || !cell.shape().equals(shape)
                     || cell.mode() != Mode.FORWARD_BACKWARD || cell.precision() != precision
                     || Double.isNaN(naive.allocBytesPerCall())) {
                 continue;
             }
-            Optional<CellResult> aggregated = measured(CostModel.AGGREGATED, shape, cell.steps(), Mode.FORWARD_BACKWARD, precision);
+            Optional<CellResult> aggregated = measured(CostModel.AGGREGATED, ELMAN, shape, cell.steps(), Mode.FORWARD_BACKWARD, precision);
             if (aggregated.isEmpty() || Double.isNaN(aggregated.get().allocBytesPerCall())) {
                 continue;
             }

@@ -35,31 +35,47 @@ public final class BenchCharts {
     private BenchCharts() {
     }
 
-    /** Every chart of the run, in a stable order: per mode, the time charts of its shapes, then its throughput. */
+    /**
+     * Every chart of the run, in a stable order: per mode and cell, the time charts of its shapes, then its
+     * throughput.
+     */
     public static List<ChartSpec> charts(BenchGrid grid, BenchAnalysis analysis, String runName) {
         List<ChartSpec> charts = new ArrayList<>();
         for (Mode mode : grid.modes()) {
-            for (Shape shape : grid.shapes()) {
-                ChartSpec chart = timeChart(grid, analysis, shape, mode, runName);
-                if (!chart.series().isEmpty()) {
-                    charts.add(chart);
+            for (org.bptt.api.Cell rnnCell : grid.rnnCells()) {
+                for (Shape shape : grid.shapes()) {
+                    ChartSpec chart = timeChart(grid, analysis, rnnCell, shape, mode, runName);
+                    if (!chart.series().isEmpty()) {
+                        charts.add(chart);
+                    }
                 }
-            }
-            int steps = throughputSteps(grid, analysis, mode);
-            if (steps > 0) {
-                charts.add(throughputChart(grid, analysis, mode, steps, runName));
+                int steps = throughputSteps(grid, analysis, rnnCell, mode);
+                if (steps > 0) {
+                    charts.add(throughputChart(grid, analysis, rnnCell, mode, steps, runName));
+                }
             }
         }
         return charts;
     }
 
-    /** {@code bench-time-<shape>-<mode>}: time per call against T, log-log, one series per implementation. */
-    static ChartSpec timeChart(BenchGrid grid, BenchAnalysis analysis, Shape shape, Mode mode, String runName) {
-        String title = String.format(Locale.ROOT, "%s, %s: median time per call (run %s)", mode.label(), shape, runName);
+    /** The name part and title part of a cell: empty for the Elman cell (its charts keep their names), else e.g. {@code lstm-}. */
+    private static String cellPart(org.bptt.api.Cell rnnCell, String separator) {
+        return rnnCell == org.bptt.api.Cell.ELMAN ? "" : Cell.rnnCellName(rnnCell) + separator;
+    }
+
+    /**
+     * {@code bench-time-<shape>-<mode>} ({@code bench-time-<cell>-<shape>-<mode>} for a gated cell): time per call
+     * against T, log-log, one series per implementation.
+     */
+    static ChartSpec timeChart(BenchGrid grid, BenchAnalysis analysis, org.bptt.api.Cell rnnCell, Shape shape, Mode mode,
+                               String runName) {
+        String title = String.format(Locale.ROOT, "%s, %s%s: median time per call (run %s)", mode.label(),
+                cellPart(rnnCell, " "), shape, runName);
         List<Series> series = new ArrayList<>();
         Map<String, BenchAnalysis.Slope> slopes = new LinkedHashMap<>();
         for (BenchAnalysis.Slope slope : analysis.slopes()) {
-            if (slope.shape().equals(shape) && slope.mode() == mode && slope.precision() == grid.precision()) {
+            if (slope.rnnCell() == rnnCell && slope.shape().equals(shape) && slope.mode() == mode
+                    && slope.precision() == grid.precision()) {
                 slopes.put(slope.implementation(), slope);
             }
         }
@@ -69,7 +85,7 @@ public final class BenchCharts {
             List<Double> x = new ArrayList<>();
             List<Double> y = new ArrayList<>();
             for (int t : grid.steps()) {
-                analysis.measured(implementation, shape, t, mode, grid.precision()).ifPresent(result -> {
+                analysis.measured(implementation, rnnCell, shape, t, mode, grid.precision()).ifPresent(result -> {
                     x.add(log2(t));
                     y.add(Math.log10(result.medianMs()));
                 });
@@ -94,7 +110,7 @@ public final class BenchCharts {
                 series.add(Series.line("guide: slope " + power, x, y, Color.GRAY, Line.DOTTED));
             }
         }
-        return new ChartSpec("bench-time-" + shape + "-" + mode.benchmarkMethod(), title,
+        return new ChartSpec("bench-time-" + cellPart(rnnCell, "-") + shape + "-" + mode.benchmarkMethod(), title,
                 Axis.linear("sequence length T (log scale)").labelled(TickLabels.POWERS_OF_TWO),
                 Axis.linear("ms per call (log scale)").labelled(TickLabels.POWERS_OF_TEN), List.of(), series, TIME_LAYOUT);
     }
@@ -103,10 +119,14 @@ public final class BenchCharts {
         return Math.log(value) / Math.log(2);
     }
 
-    /** {@code bench-throughput-<mode>}: GFLOP/s per shape, bars per implementation, at T = {@code steps}. */
-    static ChartSpec throughputChart(BenchGrid grid, BenchAnalysis analysis, Mode mode, int steps, String runName) {
-        String title = String.format(Locale.ROOT, "%s throughput at T = %d, by the FLOP model (run %s); 0 = not measured",
-                mode.label(), steps, runName);
+    /**
+     * {@code bench-throughput-<mode>} ({@code bench-throughput-<cell>-<mode>} for a gated cell): GFLOP/s per shape,
+     * bars per implementation, at T = {@code steps}.
+     */
+    static ChartSpec throughputChart(BenchGrid grid, BenchAnalysis analysis, org.bptt.api.Cell rnnCell, Mode mode,
+                                     int steps, String runName) {
+        String title = String.format(Locale.ROOT, "%s%s throughput at T = %d, by the FLOP model (run %s); 0 = not measured",
+                cellPart(rnnCell, " "), mode.label(), steps, runName);
         List<Series> series = new ArrayList<>();
         List<String> shapes = grid.shapes().stream().map(Shape::toString).toList();
         for (int i = 0; i < grid.implementations().size(); i++) {
@@ -114,7 +134,7 @@ public final class BenchCharts {
             List<Double> throughput = new ArrayList<>();
             boolean any = false;
             for (Shape shape : grid.shapes()) {
-                double gflops = analysis.measured(implementation, shape, steps, mode, grid.precision())
+                double gflops = analysis.measured(implementation, rnnCell, shape, steps, mode, grid.precision())
                         .map(CellResult::gflops).orElse(0.0);
                 any |= gflops > 0;
                 throughput.add(gflops);
@@ -123,19 +143,19 @@ public final class BenchCharts {
                 series.add(Series.bars(implementation, throughput, ChartSpec.paletteColour(i)));
             }
         }
-        return new ChartSpec("bench-throughput-" + mode.benchmarkMethod(), title, Axis.linear("shape BxdxHxK"),
+        return new ChartSpec("bench-throughput-" + cellPart(rnnCell, "-") + mode.benchmarkMethod(), title, Axis.linear("shape BxdxHxK"),
                 Axis.linear("GFLOP/s"), shapes, series, THROUGHPUT_LAYOUT);
     }
 
-    /** T = 256 when measured, else the longest T with a measurement on every shape by some implementation. */
-    static int throughputSteps(BenchGrid grid, BenchAnalysis analysis, Mode mode) {
+    /** T = 256 when measured, else the longest T with a measurement of {@code rnnCell} on every shape by some implementation. */
+    static int throughputSteps(BenchGrid grid, BenchAnalysis analysis, org.bptt.api.Cell rnnCell, Mode mode) {
         int best = 0;
         for (int t : grid.steps()) {
             boolean everyShape = true;
             for (Shape shape : grid.shapes()) {
                 boolean any = false;
                 for (String implementation : grid.implementations()) {
-                    any |= analysis.measured(implementation, shape, t, mode, grid.precision()).isPresent();
+                    any |= analysis.measured(implementation, rnnCell, shape, t, mode, grid.precision()).isPresent();
                 }
                 everyShape &= any;
             }

@@ -213,8 +213,10 @@ public final class BenchJob {
         extra.put("fork.OMP_NUM_THREADS", Integer.toString(request.settings().threads()));
         extra.put("fork.jvmArgs", String.join(" ", request.settings().jvmArgs()));
         extra.put("fork.launcher", BenchRunner.FORK_JVM_SCRIPT + " (sets OMP_NUM_THREADS, then runs " + System.getProperty("java.home") + "/bin/java)");
-        extra.put("case", "CaseGenerator defaults (Xavier, ρ(W) = 0.9), tanh, per-step softmax, biases, loss summed, no mask, h0 = 0, seed " + BenchmarkCase.SEED);
-        extra.put("flopModel", "forward = 2·B·T·(H·d + H² + H·K); backward = 2 × forward; forward+backward = 3 × forward");
+        extra.put("case", "CaseGenerator defaults (Xavier, ρ(W) = 0.9), tanh, per-step softmax, biases, loss summed, no mask, h0 = 0, seed "
+                + BenchmarkCase.SEED + "; GRU reset after, LSTM without peepholes, one bias per gate, each W_* at ρ = 0.9");
+        extra.put("flopModel", "forward = 2·B·T·(G·(H·d + H²) + H·K), G = 1 Elman, 3 GRU, 4 LSTM; backward = 2 × forward;"
+                + " forward+backward = 3 × forward");
         extra.put("costModel", "naive/aggregated (forward+backward) = 1 + (T − 1)·(H·d + H²) / (3·(H·d + H² + H·K)); forward 1");
         extra.put("memoryProbe", "-Xms/-Xmx " + request.settings().heap() + " " + String.join(" ", MemoryProbe.JVM_OPTIONS));
         extra.put("baselineRule", Baseline.rule());

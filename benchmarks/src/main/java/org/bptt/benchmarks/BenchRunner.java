@@ -100,7 +100,8 @@ public final class BenchRunner {
             CellResult notRun = whyNotRun(grid, cell, available);
             results.put(cell.key(), notRun);
             if (notRun == null) {
-                groups.computeIfAbsent(cell.implementation() + "|" + cell.shape() + "|" + cell.mode(), key -> new ArrayList<>()).add(cell);
+                groups.computeIfAbsent(cell.implementation() + "|" + cell.rnnCell() + "|" + cell.shape() + "|" + cell.mode(),
+                        key -> new ArrayList<>()).add(cell);
             }
         }
         int total = groups.values().stream().mapToInt(List::size).sum();
@@ -145,13 +146,13 @@ public final class BenchRunner {
         if (grid.isNaiveBeyondBudget(cell)) {
             return CellResult.notMeasured(cell, CellResult.Status.BEYOND_BUDGET, String.format(Locale.ROOT,
                     "naive forward+backward would do %.0f GFLOP per call, beyond the %.0f GFLOP budget",
-                    CostModel.naiveFlops(cell.shape(), cell.steps()) / 1e9, grid.naiveFlopBudget() / 1e9));
+                    CostModel.naiveFlops(cell.rnnCell(), cell.shape(), cell.steps()) / 1e9, grid.naiveFlopBudget() / 1e9));
         }
-        String unsupported = BenchmarkCase.unsupportedReason(plugin, cell.shape(), cell.precision());
+        String unsupported = BenchmarkCase.unsupportedReason(plugin, cell.rnnCell(), cell.shape(), cell.precision());
         return unsupported == null ? null : CellResult.notMeasured(cell, CellResult.Status.SKIPPED, unsupported);
     }
 
-    /** One JMH run: one implementation, shape and mode, every T of the group. */
+    /** One JMH run: one implementation, cell, shape and mode, every T of the group. */
     private Map<String, CellResult> runGroup(List<Cell> group, Path forkJvm, PrintStream jmhLog, int[] started,
                                              int[] finished, int total) throws IOException {
         Cell first = group.get(0);
@@ -162,6 +163,7 @@ public final class BenchRunner {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include("^" + Pattern.quote(RnnBenchmark.class.getName() + "." + first.mode().benchmarkMethod()) + "$")
                 .param("implementation", first.implementation())
+                .param("cell", Cell.rnnCellName(first.rnnCell()))
                 .param("shape", first.shape().toString())
                 .param("steps", steps)
                 .param("precision", Cell.precisionName(first.precision()))
@@ -187,10 +189,11 @@ public final class BenchRunner {
             runResults = new Runner(options.build(), new ProgressFormat(
                     OutputFormatFactory.createFormatInstance(jmhLog, VerboseMode.NORMAL), group, started, finished, total)).run();
         } catch (RunnerException e) {
-            throw new IllegalStateException("JMH failed on " + first.implementation() + " " + first.shape() + " "
-                    + first.mode().label() + ": " + e.getMessage() + " (see " + workDirectory.resolve(JMH_OUTPUT) + ")", e);
+            throw new IllegalStateException("JMH failed on " + first.implementation() + " " + first + ": " + e.getMessage() + " (see " + workDirectory.resolve(JMH_OUTPUT) + ")", e);
         } finally {
-            String name = org.bptt.reports.charts.ChartWriter.safeName(first.implementation() + "-" + first.shape() + "-" + first.mode().benchmarkMethod()) + ".json";
+            String cellPart = first.rnnCell() == org.bptt.api.Cell.ELMAN ? "" : Cell.rnnCellName(first.rnnCell()) + "-";
+            String name = org.bptt.reports.charts.ChartWriter.safeName(first.implementation() + "-" + cellPart + first.shape()
+                    + "-" + first.mode().benchmarkMethod()) + ".json";
             if (Files.size(resultFile) > 0) {
                 AtomicFiles.copy(resultFile, workDirectory.resolve(JMH_RESULTS).resolve(name));
             }
@@ -207,7 +210,8 @@ public final class BenchRunner {
     /** The samples, error and allocation of one JMH result. */
     static CellResult toCellResult(RunResult runResult, Cell groupCell) {
         BenchmarkParams params = runResult.getParams();
-        Cell cell = new Cell(params.getParam("implementation"), Shape.parse(params.getParam("shape")),
+        Cell cell = new Cell(params.getParam("implementation"), Cell.parseRnnCell(params.getParam("cell")),
+                Shape.parse(params.getParam("shape")),
                 Integer.parseInt(params.getParam("steps")), Mode.ofBenchmarkMethod(params.getBenchmark()),
                 Cell.parsePrecision(params.getParam("precision")));
         List<double[]> samplesByFork = new ArrayList<>();
@@ -247,7 +251,8 @@ public final class BenchRunner {
         for (CellResult result : results) {
             if (result.measured() && result.cell().mode() == Mode.FORWARD_BACKWARD) {
                 Cell cell = result.cell();
-                command.addAll(List.of(cell.implementation(), cell.shape().toString(), Integer.toString(cell.steps()),
+                command.addAll(List.of(cell.implementation(), Cell.rnnCellName(cell.rnnCell()), cell.shape().toString(),
+                        Integer.toString(cell.steps()),
                         Cell.precisionName(cell.precision())));
                 cells++;
             }

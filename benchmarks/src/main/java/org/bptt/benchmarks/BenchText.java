@@ -21,37 +21,41 @@ public final class BenchText {
         BenchGrid grid = report.request().grid();
         BenchAnalysis analysis = report.analysis();
         for (Mode mode : grid.modes()) {
-            for (Shape shape : grid.shapes()) {
-                out.printf(Locale.ROOT, "%s, %s (%s), %s%n", mode.label(), shape, shape.label(), Cell.precisionName(grid.precision()));
-                out.printf(Locale.ROOT, "  %5s  %-22s %12s %10s %9s %11s %10s%n", "T", "implementation", "median ms",
-                        "± error", "GFLOP/s", "naive/agg", "predicted");
-                for (int t : grid.steps()) {
-                    for (String implementation : grid.implementations()) {
-                        Optional<CellResult> result = analysis.measured(implementation, shape, t, mode, grid.precision());
-                        if (result.isEmpty()) {
-                            continue;
-                        }
-                        String ratio = "";
-                        String predicted = "";
-                        if (implementation.equals(CostModel.NAIVE)) {
-                            Optional<BenchAnalysis.Ratio> match = ratio(analysis, shape, t, mode, grid);
-                            if (match.isPresent()) {
-                                ratio = String.format(Locale.ROOT, "%.2f", match.get().measured());
-                                predicted = String.format(Locale.ROOT, "%.2f", match.get().predicted());
+            for (org.bptt.api.Cell rnnCell : grid.rnnCells()) {
+                for (Shape shape : grid.shapes()) {
+                    out.printf(Locale.ROOT, "%s, %s%s (%s), %s%n", mode.label(), cellPrefix(rnnCell), shape, shape.label(),
+                            Cell.precisionName(grid.precision()));
+                    out.printf(Locale.ROOT, "  %5s  %-22s %12s %10s %9s %11s %10s%n", "T", "implementation", "median ms",
+                            "± error", "GFLOP/s", "naive/agg", "predicted");
+                    for (int t : grid.steps()) {
+                        for (String implementation : grid.implementations()) {
+                            Optional<CellResult> result = analysis.measured(implementation, rnnCell, shape, t, mode, grid.precision());
+                            if (result.isEmpty()) {
+                                continue;
                             }
+                            String ratio = "";
+                            String predicted = "";
+                            if (implementation.equals(CostModel.NAIVE)) {
+                                Optional<BenchAnalysis.Ratio> match = ratio(analysis, rnnCell, shape, t, mode, grid);
+                                if (match.isPresent()) {
+                                    ratio = String.format(Locale.ROOT, "%.2f", match.get().measured());
+                                    predicted = String.format(Locale.ROOT, "%.2f", match.get().predicted());
+                                }
+                            }
+                            out.printf(Locale.ROOT, "  %5d  %-22s %12s %10s %9.2f %11s %10s%n", t, implementation,
+                                    Table.significant(result.get().medianMs()), Table.significant(result.get().errorMs()),
+                                    result.get().gflops(), ratio, predicted);
                         }
-                        out.printf(Locale.ROOT, "  %5d  %-22s %12s %10s %9.2f %11s %10s%n", t, implementation,
-                                Table.significant(result.get().medianMs()), Table.significant(result.get().errorMs()),
-                                result.get().gflops(), ratio, predicted);
                     }
+                    out.println();
                 }
-                out.println();
             }
         }
         out.printf(Locale.ROOT, "Fitted slopes of time against T (log-log least squares, T ≥ %d; all T in brackets):%n",
                 BenchAnalysis.FROM_STEPS);
         for (BenchAnalysis.Slope slope : analysis.slopes()) {
-            out.printf(Locale.ROOT, "  %-22s %-16s %-17s %6s  (%s)%n", slope.implementation(), slope.shape(),
+            out.printf(Locale.ROOT, "  %-22s %-22s %-17s %6s  (%s)%n", slope.implementation(),
+                    cellPrefix(slope.rnnCell()) + slope.shape(),
                     slope.mode().label(), slope.fromStepsFit() == null ? "-" : String.format(Locale.ROOT, "%.3f", slope.slope()),
                     slope.allStepsFit() == null ? "-" : String.format(Locale.ROOT, "%.3f", slope.allStepsFit().slope()));
         }
@@ -101,36 +105,39 @@ public final class BenchText {
                 + " share, benchmarks/README.md).\n\n");
         for (Mode mode : grid.modes()) {
             md.append("**").append(mode.label()).append("**, ").append(Cell.precisionName(grid.precision())).append("\n\n");
-            md.append("| shape BxdxHxK | T |");
+            md.append("| cell and shape BxdxHxK | T |");
             for (String implementation : grid.implementations()) {
                 md.append(' ').append(implementation).append(" |");
             }
             md.append(" naive/agg (pred.) |\n|---|---:|");
             md.append("---:|".repeat(grid.implementations().size())).append("---:|\n");
-            for (Shape shape : grid.shapes()) {
-                for (int t : grid.steps()) {
-                    StringBuilder row = new StringBuilder("| " + shape + " | " + t + " |");
-                    boolean any = false;
-                    for (String implementation : grid.implementations()) {
-                        Optional<CellResult> result = analysis.measured(implementation, shape, t, mode, grid.precision());
-                        any |= result.isPresent();
-                        row.append(' ').append(result.map(r -> Table.significant(r.medianMs()) + String.format(Locale.ROOT,
-                                " (%.2f)", r.gflops())).orElse("–")).append(" |");
-                    }
-                    Optional<BenchAnalysis.Ratio> ratio = ratio(analysis, shape, t, mode, grid);
-                    row.append(' ').append(ratio.map(r -> String.format(Locale.ROOT, "%.2f (%.2f)", r.measured(), r.predicted()))
-                            .orElse("–")).append(" |\n");
-                    if (any) {
-                        md.append(row);
+            for (org.bptt.api.Cell rnnCell : grid.rnnCells()) {
+                for (Shape shape : grid.shapes()) {
+                    for (int t : grid.steps()) {
+                        StringBuilder row = new StringBuilder("| " + cellPrefix(rnnCell) + shape + " | " + t + " |");
+                        boolean any = false;
+                        for (String implementation : grid.implementations()) {
+                            Optional<CellResult> result = analysis.measured(implementation, rnnCell, shape, t, mode, grid.precision());
+                            any |= result.isPresent();
+                            row.append(' ').append(result.map(r -> Table.significant(r.medianMs()) + String.format(Locale.ROOT,
+                                    " (%.2f)", r.gflops())).orElse("–")).append(" |");
+                        }
+                        Optional<BenchAnalysis.Ratio> ratio = ratio(analysis, rnnCell, shape, t, mode, grid);
+                        row.append(' ').append(ratio.map(r -> String.format(Locale.ROOT, "%.2f (%.2f)", r.measured(), r.predicted()))
+                                .orElse("–")).append(" |\n");
+                        if (any) {
+                            md.append(row);
+                        }
                     }
                 }
             }
             md.append('\n');
         }
         md.append("**Fitted slopes** of time against T, log-log, T ≥ ").append(BenchAnalysis.FROM_STEPS).append("\n\n");
-        md.append("| implementation | shape | mode | slope | slope (all T) |\n|---|---|---|---:|---:|\n");
+        md.append("| implementation | cell and shape | mode | slope | slope (all T) |\n|---|---|---|---:|---:|\n");
         for (BenchAnalysis.Slope slope : analysis.slopes()) {
-            md.append("| ").append(slope.implementation()).append(" | ").append(slope.shape()).append(" | ")
+            md.append("| ").append(slope.implementation()).append(" | ").append(cellPrefix(slope.rnnCell()))
+                    .append(slope.shape()).append(" | ")
                     .append(slope.mode().label()).append(" | ")
                     .append(slope.fromStepsFit() == null ? "–" : String.format(Locale.ROOT, "%.3f", slope.slope())).append(" | ")
                     .append(slope.allStepsFit() == null ? "–" : String.format(Locale.ROOT, "%.3f", slope.allStepsFit().slope()))
@@ -167,9 +174,16 @@ public final class BenchText {
         return lines;
     }
 
-    private static Optional<BenchAnalysis.Ratio> ratio(BenchAnalysis analysis, Shape shape, int t, Mode mode, BenchGrid grid) {
-        return analysis.ratios().stream().filter(r -> r.shape().equals(shape) && r.steps() == t && r.mode() == mode
-                && r.precision() == grid.precision()).findFirst();
+    /** The Elman cell's ratio of naive to aggregated at this shape and T, if measured (none for a gated cell). */
+    private static Optional<BenchAnalysis.Ratio> ratio(BenchAnalysis analysis, org.bptt.api.Cell rnnCell, Shape shape, int t,
+                                                       Mode mode, BenchGrid grid) {
+        return analysis.ratios().stream().filter(r -> rnnCell == org.bptt.api.Cell.ELMAN && r.shape().equals(shape)
+                && r.steps() == t && r.mode() == mode && r.precision() == grid.precision()).findFirst();
+    }
+
+    /** Empty for the Elman cell (tables read as before there was a choice), else e.g. {@code "lstm "}. */
+    private static String cellPrefix(org.bptt.api.Cell rnnCell) {
+        return rnnCell == org.bptt.api.Cell.ELMAN ? "" : Cell.rnnCellName(rnnCell) + " ";
     }
 
     /** {@code ./bptt bench …}: the arguments as the launcher is called (the subcommand's own arguments may lack it). */

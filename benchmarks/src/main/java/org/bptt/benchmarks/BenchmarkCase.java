@@ -4,12 +4,17 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
 import org.bptt.api.Batch;
 import org.bptt.api.Capability;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterDeclaration;
+import org.bptt.api.Parameters;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
 import org.bptt.core.cases.CaseGenerator;
@@ -19,7 +24,10 @@ import org.bptt.core.plugins.PluginRegistry;
 /**
  * The weights and batch a benchmark runs on, and the plugin it runs, as both the JMH benchmark and the memory probe
  * set them up: {@link CaseGenerator} with its defaults (Xavier weights, W rescaled to spectral radius 0.9, inputs
- * uniform on (−1, 1), one-hot targets), no mask, h_{-1} = 0, seed {@value #SEED}.
+ * uniform on (−1, 1), one-hot targets), no mask, h_{-1} = 0, seed {@value #SEED}. A gated cell's case has the same
+ * batch, and its weights are drawn from the same seed: every matrix Xavier-uniform, each W_* rescaled to spectral
+ * radius 0.9 as the Elman W is, the biases uniform on (−0.1, 0.1) (the values change what is computed, not how
+ * much).
  */
 public final class BenchmarkCase {
 
@@ -32,10 +40,34 @@ public final class BenchmarkCase {
     private BenchmarkCase() {
     }
 
-    /** The case of a shape, T and precision. */
-    public static Case create(Shape shape, int steps, DataType precision) {
-        ModelSpec spec = shape.spec().withDataType(precision);
-        return CaseGenerator.generate("bench-" + shape + "-T" + steps, spec, shape.batchSize(), steps, false, false, SEED);
+    /** The case of a cell, shape, T and precision. */
+    public static Case create(Cell cell, Shape shape, int steps, DataType precision) {
+        ModelSpec elman = shape.spec(Cell.ELMAN).withDataType(precision);
+        Case elmanCase = CaseGenerator.generate("bench-" + shape + "-T" + steps, elman, shape.batchSize(), steps, false,
+                false, SEED);
+        if (cell == Cell.ELMAN) {
+            return elmanCase;
+        }
+        ModelSpec spec = shape.spec(cell).withDataType(precision);
+        SplittableRandom random = new SplittableRandom(SEED);
+        Parameters parameters = Parameters.of(spec, declaration -> gatedParameter(declaration, random.split()));
+        return new Case("bench-" + cell.name().toLowerCase(Locale.ROOT) + "-" + shape + "-T" + steps,
+                elmanCase.description().replace(elman.label(), spec.label()), spec, parameters, elmanCase.batch(), SEED);
+    }
+
+    /** A gated model's parameter, drawn as the class comment says. */
+    private static Tensor gatedParameter(ParameterDeclaration declaration, SplittableRandom random) {
+        int[] shape = declaration.shape();
+        double range = shape.length == 1 ? 0.1 : Math.sqrt(6.0 / (shape[0] + shape[1]));
+        Tensor tensor = Tensor.zeros(shape);
+        double[] data = tensor.data();
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (2 * random.nextDouble() - 1) * range;
+        }
+        if (declaration.dimensions().equals(List.of("H", "H"))) {
+            return CaseGenerator.rescale(tensor, CaseGenerator.Options.defaults());
+        }
+        return tensor;
     }
 
     /** The plugin directories named by {@value #PLUGIN_DIRECTORIES_PROPERTY}, or none. */
@@ -68,9 +100,9 @@ public final class BenchmarkCase {
         return PluginRegistry.discover(pluginDirectories).require(id).implementation();
     }
 
-    /** Why {@code plugin} cannot run the cases of {@code shape} in {@code precision}, or null when it can. */
-    public static String unsupportedReason(LoadedPlugin plugin, Shape shape, DataType precision) {
-        ModelSpec spec = shape.spec().withDataType(precision);
+    /** Why {@code plugin} cannot run the cases of {@code cell} and {@code shape} in {@code precision}, or null when it can. */
+    public static String unsupportedReason(LoadedPlugin plugin, Cell cell, Shape shape, DataType precision) {
+        ModelSpec spec = shape.spec(cell).withDataType(precision);
         // What a case requires depends on the spec and on whether the batch has a mask or h_{-1}: a one-step
         // stand-in without either has the same requirements as the real case.
         Batch standIn = new Batch(Tensor.zeros(1, 1, spec.inputSize()), Tensor.zeros(1, 1, spec.outputSize()), null, null);

@@ -4,30 +4,58 @@ import java.util.Locale;
 import org.bptt.api.DataType;
 
 /**
- * One point of the benchmark grid: an implementation, a shape, a sequence length and what is measured.
+ * One point of the benchmark grid: an implementation, a recurrent cell, a shape, a sequence length and what is
+ * measured.
  *
  * @param implementation the plugin id
+ * @param rnnCell        the model's recurrent cell (Elman, GRU, LSTM; {@link Shape#spec(org.bptt.api.Cell)})
  * @param shape          B, d, H, K
  * @param steps          T
  * @param mode           forward, or forward + backward
  * @param precision      the arithmetic asked of the plugin
  */
-public record Cell(String implementation, Shape shape, int steps, Mode mode, DataType precision) {
+public record Cell(String implementation, org.bptt.api.Cell rnnCell, Shape shape, int steps, Mode mode,
+                   DataType precision) {
 
-    /** A key that identifies the cell across runs: {@code implementation|shape|T|mode|precision}. */
+    /**
+     * A key that identifies the cell across runs: {@code implementation|shape|T|mode|precision}, followed by
+     * {@code |gru} or {@code |lstm} for a gated cell (so the keys of runs made before there was a choice of cell
+     * still name their Elman cells).
+     */
     public String key() {
-        return implementation + "|" + shape + "|" + steps + "|" + mode.label() + "|" + precisionName(precision);
+        return implementation + "|" + shape + "|" + steps + "|" + mode.label() + "|" + precisionName(precision)
+                + (rnnCell == org.bptt.api.Cell.ELMAN ? "" : "|" + rnnCellName(rnnCell));
     }
 
     /** The work the {@link FlopModel} credits to one call. */
     public double flops() {
-        return FlopModel.of(mode, shape, steps);
+        return FlopModel.of(mode, rnnCell, shape, steps);
     }
 
-    /** E.g. {@code reference-aggregated 16x64x128x64 T=64 forward+backward float64}. */
+    /**
+     * E.g. {@code reference-aggregated 16x64x128x64 T=64 forward+backward float64}, with the cell after the
+     * implementation when it is gated ({@code reference-aggregated lstm 16x64x128x64 …}).
+     */
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s %s T=%d %s %s", implementation, shape, steps, mode.label(), precisionName(precision));
+        return String.format(Locale.ROOT, "%s %s%s T=%d %s %s", implementation,
+                rnnCell == org.bptt.api.Cell.ELMAN ? "" : rnnCellName(rnnCell) + " ", shape, steps, mode.label(),
+                precisionName(precision));
+    }
+
+    /** {@code elman}, {@code gru} or {@code lstm}. */
+    public static String rnnCellName(org.bptt.api.Cell cell) {
+        return cell.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses {@code elman}, {@code gru} or {@code lstm}. */
+    public static org.bptt.api.Cell parseRnnCell(String text) {
+        for (org.bptt.api.Cell cell : org.bptt.api.Cell.values()) {
+            if (cell.name().equalsIgnoreCase(text.trim())) {
+                return cell;
+            }
+        }
+        throw new org.bptt.api.InvalidInputException("unknown cell '" + text + "'; expected elman, gru or lstm");
     }
 
     /** {@code float64} or {@code float32}. */

@@ -86,6 +86,6 @@ public record CellResult(Cell cell, Status status, String message, List<double[]
 
     /** GFLOP/s of the median time, by the {@link FlopModel}. */
     public double gflops() {
-        return measured() ? FlopModel.gflops(cell.mode(), cell.shape(), cell.steps(), medianMs()) : Double.NaN;
+        return measured() ? FlopModel.gflops(cell.mode(), cell.rnnCell(), cell.shape(), cell.steps(), medianMs()) : Double.NaN;
     }
 }

@@ -1,8 +1,13 @@
 package org.bptt.benchmarks;
 
+import org.bptt.api.Cell;
+
 /**
  * What the lecture's step counts predict for the naive variant against the aggregated one, both of the reference
  * (plugins {@value #NAIVE} and {@value #AGGREGATED}), stated in operations like {@link FlopModel}.
+ *
+ * <p>Written here for the Elman cell (G = 1); for a gated cell every H·d and H² below is G·H·d and G·H², G its
+ * number of weight pairs ({@link FlopModel#weightPairs}), and the methods take the cell.
  *
  * <p>Both run the same forward pass and the same output layer (Vᵀ ∂L/∂o_t, dV and dc for every loss step, once);
  * per sequence and step that is 2·(H·d + H² + H·K) + 4·H·K operations. They differ in the step-backprops: one
@@ -48,27 +53,29 @@ public final class CostModel {
     }
 
     /**
-     * The operations of one step-backprop: dU += δ x_kᵀ, dW += δ h_{k-1}ᵀ, Uᵀ δ and Wᵀ δ, 4·H·d + 4·H² (the
-     * elementwise f' ⊙ g and db += δ not counted).
+     * The operations of one step-backprop: dU_* += δ_* x_kᵀ, dW_* += δ_* h_{k-1}ᵀ, U_*ᵀ δ_* and W_*ᵀ δ_* for each of
+     * the cell's G weight pairs, G·(4·H·d + 4·H²) (the elementwise work, f' ⊙ g, the gates' products and db += δ,
+     * not counted).
      */
-    public static double stepBackpropFlops(Shape shape) {
+    public static double stepBackpropFlops(Cell cell, Shape shape) {
         double d = shape.inputSize();
         double h = shape.hiddenSize();
-        return 4 * h * d + 4 * h * h;
+        return FlopModel.weightPairs(cell) * (4 * h * d + 4 * h * h);
     }
 
     /** The FLOP model's share of the forward pass in one aggregated forward+backward call: 1/3. */
     public static final double FLOP_MODEL_FORWARD_SHARE = 1.0 / 3.0;
 
     /**
-     * q = (H·d + H²)/(H·d + H² + H·K): the step-backprops' share of the backward pass's operations (the rest is the
-     * output layer, 4·H·K per step against 4·(H·d + H²)).
+     * q = G(H·d + H²)/(G(H·d + H²) + H·K): the step-backprops' share of the backward pass's operations (the rest is
+     * the output layer, 4·H·K per step against 4·G·(H·d + H²)).
      */
-    public static double stepBackpropShareOfBackward(Shape shape) {
+    public static double stepBackpropShareOfBackward(Cell cell, Shape shape) {
         double d = shape.inputSize();
         double h = shape.hiddenSize();
         double k = shape.outputSize();
-        return (h * d + h * h) / (h * d + h * h + h * k);
+        double recurrent = FlopModel.weightPairs(cell) * (h * d + h * h);
+        return recurrent / (recurrent + h * k);
     }
 
     /**
@@ -77,24 +84,25 @@ public final class CostModel {
      *
      * @param forwardShare φ, the aggregated forward-only median over its forward+backward median (in [0, 1])
      */
-    public static double predictedNaiveRatio(Shape shape, int steps, double forwardShare) {
+    public static double predictedNaiveRatio(Cell cell, Shape shape, int steps, double forwardShare) {
         double extraStepBackpropsPerStep = (stepBackprops(true, steps) - stepBackprops(false, steps)) / (double) steps;
-        return 1 + extraStepBackpropsPerStep * stepBackpropShareOfBackward(shape) * (1 - forwardShare);
+        return 1 + extraStepBackpropsPerStep * stepBackpropShareOfBackward(cell, shape) * (1 - forwardShare);
     }
 
     /** The FLOP-only ratio for one call in {@code mode}: every operation at the same rate (φ = 1/3); 1 forward only. */
-    public static double flopModelNaiveRatio(Mode mode, Shape shape, int steps) {
+    public static double flopModelNaiveRatio(Mode mode, Cell cell, Shape shape, int steps) {
         if (mode == Mode.FORWARD) {
             return 1.0;
         }
-        double aggregated = FlopModel.of(Mode.FORWARD_BACKWARD, shape, steps);
+        double aggregated = FlopModel.of(Mode.FORWARD_BACKWARD, cell, shape, steps);
         double extra = shape.batchSize() * (double) (stepBackprops(true, steps) - stepBackprops(false, steps))
-                * stepBackpropFlops(shape);
+                * stepBackpropFlops(cell, shape);
         return (aggregated + extra) / aggregated;
     }
 
     /** The operations the naive variant really performs in one forward+backward call (its O(T²) work). */
-    public static double naiveFlops(Shape shape, int steps) {
-        return FlopModel.of(Mode.FORWARD_BACKWARD, shape, steps) * flopModelNaiveRatio(Mode.FORWARD_BACKWARD, shape, steps);
+    public static double naiveFlops(Cell cell, Shape shape, int steps) {
+        return FlopModel.of(Mode.FORWARD_BACKWARD, cell, shape, steps)
+                * flopModelNaiveRatio(Mode.FORWARD_BACKWARD, cell, shape, steps);
     }
 }

@@ -1,11 +1,15 @@
 package org.bptt.benchmarks;
 
+import org.bptt.api.Cell;
+
 /**
  * The floating-point operations a call is credited with, whatever the implementation does (so GFLOP/s compares
- * implementations on the same work). One multiply-add is two operations; elementwise work (f, softmax, biases) is
- * not counted. Per sequence and step the forward pass multiplies U x_t, W h_{t-1} and V h_t:
+ * implementations on the same work). One multiply-add is two operations; elementwise work (activations, gates'
+ * products, softmax, biases, peepholes) is not counted. Per sequence and step the forward pass multiplies each of the
+ * cell's G weight pairs, U_* x_t and W_* h_{t-1}, and the head's V h_t, with G = {@link #weightPairs} (1 for the
+ * Elman cell; 3 for the GRU: r, z, n; 4 for the LSTM: i, f, g, o):
  * <pre>
- *   forward          = 2·B·T·(H·d + H² + H·K)
+ *   forward          = 2·B·T·(G·(H·d + H²) + H·K)
  *   backward         = 2 · forward     (each product's gradient with respect to both its factors)
  *   forward+backward = 3 · forward
  * </pre>
@@ -17,26 +21,38 @@ public final class FlopModel {
     private FlopModel() {
     }
 
-    /** 2·B·T·(H·d + H² + H·K). */
-    public static double forward(Shape shape, int steps) {
+    /**
+     * G, the number of (U_*, W_*) pairs of {@code cell}: the Elman cell's U and W; the GRU's reset gate, update gate
+     * and candidate; the LSTM's input, forget and output gates and cell candidate.
+     */
+    public static int weightPairs(Cell cell) {
+        return switch (cell) {
+            case ELMAN -> 1;
+            case GRU -> 3;
+            case LSTM -> 4;
+        };
+    }
+
+    /** 2·B·T·(G·(H·d + H²) + H·K). */
+    public static double forward(Cell cell, Shape shape, int steps) {
         double d = shape.inputSize();
         double h = shape.hiddenSize();
         double k = shape.outputSize();
-        return 2.0 * shape.batchSize() * steps * (h * d + h * h + h * k);
+        return 2.0 * shape.batchSize() * steps * (weightPairs(cell) * (h * d + h * h) + h * k);
     }
 
     /** 2 · forward. */
-    public static double backward(Shape shape, int steps) {
-        return 2 * forward(shape, steps);
+    public static double backward(Cell cell, Shape shape, int steps) {
+        return 2 * forward(cell, shape, steps);
     }
 
     /** The work credited to one call in {@code mode}. */
-    public static double of(Mode mode, Shape shape, int steps) {
-        return mode == Mode.FORWARD ? forward(shape, steps) : forward(shape, steps) + backward(shape, steps);
+    public static double of(Mode mode, Cell cell, Shape shape, int steps) {
+        return mode == Mode.FORWARD ? forward(cell, shape, steps) : forward(cell, shape, steps) + backward(cell, shape, steps);
     }
 
     /** Operations per second in GFLOP/s, for a call of {@code millisecondsPerCall}. */
-    public static double gflops(Mode mode, Shape shape, int steps, double millisecondsPerCall) {
-        return of(mode, shape, steps) / (millisecondsPerCall * 1e6);
+    public static double gflops(Mode mode, Cell cell, Shape shape, int steps, double millisecondsPerCall) {
+        return of(mode, cell, shape, steps) / (millisecondsPerCall * 1e6);
     }
 }

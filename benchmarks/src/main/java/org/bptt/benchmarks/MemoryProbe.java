@@ -38,18 +38,18 @@ public final class MemoryProbe {
     }
 
     public static void main(String[] args) {
-        if (args.length % 4 != 0) {
-            System.err.println("usage: MemoryProbe (implementation shape T precision)...");
+        if (args.length % 5 != 0) {
+            System.err.println("usage: MemoryProbe (implementation cell shape T precision)...");
             System.exit(2);
         }
         Map<String, RnnImplementation> plugins = new HashMap<>();
-        for (int i = 0; i < args.length; i += 4) {
-            Cell cell = new Cell(args[i], Shape.parse(args[i + 1]), Integer.parseInt(args[i + 2]), Mode.FORWARD_BACKWARD,
-                    Cell.parsePrecision(args[i + 3]));
+        for (int i = 0; i < args.length; i += 5) {
+            Cell cell = new Cell(args[i], Cell.parseRnnCell(args[i + 1]), Shape.parse(args[i + 2]),
+                    Integer.parseInt(args[i + 3]), Mode.FORWARD_BACKWARD, Cell.parsePrecision(args[i + 4]));
             try {
                 RnnImplementation plugin = plugins.computeIfAbsent(cell.implementation(),
                         id -> BenchmarkCase.plugin(id, BenchmarkCase.pluginDirectories()));
-                long peak = measure(plugin, BenchmarkCase.create(cell.shape(), cell.steps(), cell.precision()),
+                long peak = measure(plugin, BenchmarkCase.create(cell.rnnCell(), cell.shape(), cell.steps(), cell.precision()),
                         callsPerCell(RunTimeEstimate.callSeconds(cell)) - 1);
                 System.out.printf(Locale.ROOT, "RESULT %s %d%n", cell.key(), peak);
             } catch (RuntimeException | OutOfMemoryError e) {

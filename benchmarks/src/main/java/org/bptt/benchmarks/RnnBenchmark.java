@@ -45,6 +45,10 @@ public class RnnBenchmark {
     @Param({"reference-aggregated"})
     public String implementation;
 
+    /** The recurrent cell: {@code elman}, {@code gru} or {@code lstm}. */
+    @Param({"elman"})
+    public String cell;
+
     /** {@code BxdxHxK}. */
     @Param({"16x64x128x64"})
     public String shape;
@@ -65,7 +69,8 @@ public class RnnBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        Case testCase = BenchmarkCase.create(Shape.parse(shape), steps, Cell.parsePrecision(precision));
+        Case testCase = BenchmarkCase.create(Cell.parseRnnCell(cell), Shape.parse(shape), steps,
+                Cell.parsePrecision(precision));
         plugin = BenchmarkCase.plugin(implementation, BenchmarkCase.pluginDirectories());
         String unsupported = BenchmarkCase.unsupportedReason(implementation, plugin.capabilities(), testCase.spec(),
                 testCase.batch());

@@ -50,7 +50,7 @@ public final class RunTimeEstimate {
     /** The expected length of one call of {@code cell}, in seconds. */
     static double callSeconds(Cell cell) {
         boolean naiveBackward = cell.implementation().equals(CostModel.NAIVE) && cell.mode() == Mode.FORWARD_BACKWARD;
-        double flops = naiveBackward ? CostModel.naiveFlops(cell.shape(), cell.steps()) : cell.flops();
+        double flops = naiveBackward ? CostModel.naiveFlops(cell.rnnCell(), cell.shape(), cell.steps()) : cell.flops();
         return flops / (RATES.getOrDefault(cell.implementation(), OTHER_RATE) * 1e9);
     }
 

@@ -3,7 +3,10 @@ package org.bptt.benchmarks;
 import java.util.List;
 import java.util.Locale;
 import org.bptt.api.InvalidInputException;
+import org.bptt.api.Cell;
+import org.bptt.api.CellOptions;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ResetPlacement;
 
 /**
  * The sizes of one benchmark model and batch: B sequences, input size d, hidden size H, output size K. Written
@@ -49,9 +52,18 @@ public record Shape(int batchSize, int inputSize, int hiddenSize, int outputSize
         return new Shape(sizes[0], sizes[1], sizes[2], sizes[3]);
     }
 
-    /** The model: tanh, per-step softmax (the head that makes naive BPTT quadratic), biases, loss summed. */
-    public ModelSpec spec() {
-        return ModelSpec.of(inputSize, hiddenSize, outputSize);
+    /**
+     * The model of {@code cell}: per-step softmax (the head that makes naive BPTT quadratic), biases, loss summed;
+     * the Elman cell with tanh, the GRU with its reset gate after the recurrent product and the LSTM without
+     * peepholes (PyTorch's and cuDNN's forms), one bias vector per gate.
+     */
+    public ModelSpec spec(Cell cell) {
+        ModelSpec elman = ModelSpec.of(inputSize, hiddenSize, outputSize);
+        return switch (cell) {
+            case ELMAN -> elman;
+            case GRU -> elman.withCell(Cell.GRU, CellOptions.gru(ResetPlacement.AFTER, false));
+            case LSTM -> elman.withCell(Cell.LSTM, CellOptions.lstm(false, false));
+        };
     }
 
     /** {@code BxdxHxK}. */

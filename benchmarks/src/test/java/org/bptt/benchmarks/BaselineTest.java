@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The baseline comparison flags a clear slowdown, and neither noise nor a small or unprovable change. */
 class BaselineTest extends BenchTestBase {
 
-    private static final Cell CELL = new Cell("reference-aggregated", Shape.GRID.get(1), 64, Mode.FORWARD_BACKWARD,
+    private static final Cell CELL = new Cell("reference-aggregated", org.bptt.api.Cell.ELMAN, Shape.GRID.get(1), 64, Mode.FORWARD_BACKWARD,
             DataType.FLOAT64);
 
     @Test
@@ -60,7 +60,7 @@ class BaselineTest extends BenchTestBase {
 
     @Test
     void cellsMeasuredInOneRunOnlyAreNotCompared() {
-        Cell other = new Cell("dl4j", Shape.GRID.get(0), 8, Mode.FORWARD, DataType.FLOAT64);
+        Cell other = new Cell("dl4j", org.bptt.api.Cell.ELMAN, Shape.GRID.get(0), 8, Mode.FORWARD, DataType.FLOAT64);
         Map<String, Baseline.CellSamples> baseline = Map.of(other.key(), new Baseline.CellSamples(other, new double[] {1, 2}));
         CellResult current = new CellResult(CELL, CellResult.Status.MEASURED, "", List.of(new double[] {5, 6}), 0.1,
                 Double.NaN, Double.NaN);

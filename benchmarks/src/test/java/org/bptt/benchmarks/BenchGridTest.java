@@ -14,30 +14,58 @@ class BenchGridTest extends BenchTestBase {
 
     private static final List<String> ALL = BenchGrid.DEFAULT_IMPLEMENTATIONS;
 
+    /** The full grid's Elman rows: the grid as it was before it had gated cells. */
+    private static BenchGrid fullElman() {
+        return BenchGrid.full(ALL, DataType.FLOAT64).restrictedTo(List.of(org.bptt.api.Cell.ELMAN), null, null, null);
+    }
+
     @Test
     void theNaiveVariantStopsWhereItsCallExceeds110Gflop() {
-        BenchGrid grid = BenchGrid.full(ALL, DataType.FLOAT64);
+        BenchGrid grid = fullElman();
         // Largest shape: forward+backward at T = 64 is 3·2·32·64·524288 = 6.44e9, times the ratio 1 + 63/4 = 16.75:
         // 108 GFLOP, within 110; at T = 128, 12.9e9 · (1 + 127/4) = 422 GFLOP, beyond. Next shape down, T = 128:
         // 3.22e9 · 32.75 = 105.5 GFLOP; T = 256: 417 GFLOP.
-        assertEquals(64, grid.naiveMaxSteps(Shape.GRID.get(3)));
-        assertEquals(128, grid.naiveMaxSteps(Shape.GRID.get(2)));
-        assertEquals(256, grid.naiveMaxSteps(Shape.GRID.get(1)));
-        assertEquals(512, grid.naiveMaxSteps(Shape.GRID.get(0)));
+        assertEquals(64, grid.naiveMaxSteps(org.bptt.api.Cell.ELMAN, Shape.GRID.get(3)));
+        assertEquals(128, grid.naiveMaxSteps(org.bptt.api.Cell.ELMAN, Shape.GRID.get(2)));
+        assertEquals(256, grid.naiveMaxSteps(org.bptt.api.Cell.ELMAN, Shape.GRID.get(1)));
+        assertEquals(512, grid.naiveMaxSteps(org.bptt.api.Cell.ELMAN, Shape.GRID.get(0)));
         assertEquals("1x16x32x16: T ≤ 512; 16x64x128x64: T ≤ 256; 32x128x256x128: T ≤ 128; 32x256x512x256: T ≤ 64",
                 grid.naiveLimits());
     }
 
+    /**
+     * The gated cells' naive calls do G times the Elman cell's recurrent work (G = 3 for the GRU, 4 for the LSTM).
+     * Largest shape, H·d + H² = 393216 and H·K = 131072: the GRU at T = 32 does 3·2·32·32·(3·393216 + 131072) =
+     * 8.05e9 operations aggregated plus 32·(528 − 32) step-backprops of 3·4·393216, 74.9e9: 83 GFLOP, within 110; at
+     * T = 64, 321 GFLOP. The LSTM at T = 32: 10.5e9 + 32·496·4·4·393216 = 99.9e9, 110.3 GFLOP, just beyond; at T = 16,
+     * 29 GFLOP.
+     */
+    @Test
+    void theFullGridHasGatedRowsAndTheirNaiveBudget() {
+        BenchGrid grid = BenchGrid.full(ALL, DataType.FLOAT64);
+        assertEquals(List.of(org.bptt.api.Cell.ELMAN, org.bptt.api.Cell.GRU, org.bptt.api.Cell.LSTM), grid.rnnCells());
+        assertEquals(3 * 4 * 4 * 7 * 2, grid.allCells().size());
+        assertEquals(32, grid.naiveMaxSteps(org.bptt.api.Cell.GRU, Shape.GRID.get(3)));
+        assertEquals(16, grid.naiveMaxSteps(org.bptt.api.Cell.LSTM, Shape.GRID.get(3)));
+        assertEquals(List.of(org.bptt.api.Cell.ELMAN), BenchGrid.quick(ALL, DataType.FLOAT64).rnnCells(), "the quick grid is as it was");
+        Cell lstm = new Cell(CostModel.AGGREGATED, org.bptt.api.Cell.LSTM, Shape.GRID.get(1), 64, Mode.FORWARD, DataType.FLOAT64);
+        assertEquals("reference-aggregated|16x64x128x64|64|forward|float64|lstm", lstm.key());
+        assertEquals("reference-aggregated|16x64x128x64|64|forward|float64",
+                new Cell(CostModel.AGGREGATED, org.bptt.api.Cell.ELMAN, Shape.GRID.get(1), 64, Mode.FORWARD, DataType.FLOAT64).key(),
+                "an Elman cell's key is the one runs made before the gated cells wrote");
+        assertEquals(List.of(org.bptt.api.Cell.GRU), grid.restrictedTo(List.of(org.bptt.api.Cell.GRU), null, null, null).rnnCells());
+    }
+
     @Test
     void theFullGridRunsEveryCellButTheNaiveBeyondBudget() {
-        BenchGrid grid = BenchGrid.full(ALL, DataType.FLOAT64);
+        BenchGrid grid = fullElman();
         assertEquals(4 * 4 * 7 * 2, grid.allCells().size());
         // The naive forward+backward misses 0 + 1 + 2 + 3 of its 28 cells; its forward pass runs everywhere.
         assertEquals(4 * 4 * 7 * 2 - 6, grid.cells().size());
-        Cell beyond = new Cell(CostModel.NAIVE, Shape.GRID.get(3), 128, Mode.FORWARD_BACKWARD, DataType.FLOAT64);
+        Cell beyond = new Cell(CostModel.NAIVE, org.bptt.api.Cell.ELMAN, Shape.GRID.get(3), 128, Mode.FORWARD_BACKWARD, DataType.FLOAT64);
         assertFalse(grid.runs(beyond));
-        assertTrue(grid.runs(new Cell(CostModel.NAIVE, Shape.GRID.get(3), 128, Mode.FORWARD, DataType.FLOAT64)));
-        assertTrue(grid.runs(new Cell("dl4j", Shape.GRID.get(3), 512, Mode.FORWARD_BACKWARD, DataType.FLOAT64)));
+        assertTrue(grid.runs(new Cell(CostModel.NAIVE, org.bptt.api.Cell.ELMAN, Shape.GRID.get(3), 128, Mode.FORWARD, DataType.FLOAT64)));
+        assertTrue(grid.runs(new Cell("dl4j", org.bptt.api.Cell.ELMAN, Shape.GRID.get(3), 512, Mode.FORWARD_BACKWARD, DataType.FLOAT64)));
     }
 
     @Test
@@ -53,11 +81,11 @@ class BenchGridTest extends BenchTestBase {
 
     @Test
     void restrictingKeepsWhatIsNotRestrictedAndRenamesTheGrid() {
-        BenchGrid grid = BenchGrid.full(ALL, DataType.FLOAT64).restrictedTo(List.of(Shape.GRID.get(1)), List.of(64, 32), null);
+        BenchGrid grid = BenchGrid.full(ALL, DataType.FLOAT64).restrictedTo(null, List.of(Shape.GRID.get(1)), List.of(64, 32), null);
         assertEquals("custom", grid.name());
         assertEquals(List.of(32, 64), grid.steps());
         assertEquals(2, grid.modes().size());
-        assertEquals("full", BenchGrid.full(ALL, DataType.FLOAT64).restrictedTo(null, List.of(), null).name());
+        assertEquals("full", BenchGrid.full(ALL, DataType.FLOAT64).restrictedTo(null, null, List.of(), null).name());
     }
 
     @Test
@@ -77,8 +105,8 @@ class BenchGridTest extends BenchTestBase {
         // One forward cell of the aggregated reference: 1.75 GFLOP at the assumed 3.5 GFLOP/s is 1/2 s a call; a fork
         // is 1.5 s to start + 3 iterations × (1 s + 1/2 s) = 6 s; two forks 12 s. No memory probe for forward cells.
         Shape shape = new Shape(1, 1, 1, 1);
-        int steps = (int) (1.75e9 / FlopModel.forward(shape, 1));
-        Cell cell = new Cell(CostModel.AGGREGATED, shape, steps, Mode.FORWARD, DataType.FLOAT64);
+        int steps = (int) (1.75e9 / FlopModel.forward(org.bptt.api.Cell.ELMAN, shape, 1));
+        Cell cell = new Cell(CostModel.AGGREGATED, org.bptt.api.Cell.ELMAN, shape, steps, Mode.FORWARD, DataType.FLOAT64);
         assertEquals(12, RunTimeEstimate.of(List.of(cell), settings).toSeconds(), 1);
     }
 }

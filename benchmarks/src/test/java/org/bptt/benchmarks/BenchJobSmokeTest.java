@@ -34,8 +34,8 @@ class BenchJobSmokeTest extends BenchTestBase {
 
     @Test
     void aTinyForkedRunWritesTheTablesChartsAndReport(@TempDir Path root) throws Exception {
-        BenchGrid grid = new BenchGrid("custom", List.of(CostModel.AGGREGATED, CostModel.NAIVE), List.of(Shape.GRID.get(0)),
-                List.of(8, 16), List.of(Mode.FORWARD_BACKWARD), DataType.FLOAT64, BenchGrid.NAIVE_FLOP_BUDGET);
+        BenchGrid grid = new BenchGrid("custom", List.of(CostModel.AGGREGATED, CostModel.NAIVE),
+                List.of(org.bptt.api.Cell.ELMAN), List.of(Shape.GRID.get(0)), List.of(8, 16), List.of(Mode.FORWARD_BACKWARD), DataType.FLOAT64, BenchGrid.NAIVE_FLOP_BUDGET);
         JmhSettings settings = new JmhSettings(1, 0, Duration.ofMillis(100), 1, Duration.ofMillis(100), "512m", 1, true);
         Map<String, LoadedPlugin> available = new LinkedHashMap<>();
         PluginRegistry.discover().plugins().forEach(plugin -> available.put(plugin.id(), plugin));
@@ -108,6 +108,45 @@ class BenchJobSmokeTest extends BenchTestBase {
         assertEquals(new String(runJson, StandardCharsets.UTF_8), Files.readString(run.resolve(Provenance.FILE_NAME)),
                 "a re-analysis leaves run.json as the measuring run wrote it");
         assertTrue(Files.readString(run.resolve(BenchTables.MARKDOWN_FILE)).contains("| 1x16x32x16 | 16 |"));
+    }
+
+    /** A gated cell goes through JMH (its {@code cell} parameter), the tables, the charts and a re-analysis. */
+    @Test
+    void aTinyForkedRunOfTheLstmWritesItsRows(@TempDir Path root) throws Exception {
+        BenchGrid grid = new BenchGrid("custom", List.of(CostModel.AGGREGATED), List.of(org.bptt.api.Cell.LSTM),
+                List.of(Shape.GRID.get(0)), List.of(8), List.of(Mode.FORWARD_BACKWARD), DataType.FLOAT64,
+                BenchGrid.NAIVE_FLOP_BUDGET);
+        JmhSettings settings = new JmhSettings(1, 0, Duration.ofMillis(100), 1, Duration.ofMillis(100), "512m", 1, false);
+        Map<String, LoadedPlugin> available = new LinkedHashMap<>();
+        PluginRegistry.discover().plugins().forEach(plugin -> available.put(plugin.id(), plugin));
+        RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
+
+        BenchJob.Report report = BenchJob.run(new BenchJob.Request(List.of("bench", "--smoke"), "test", grid, settings,
+                List.of(), null), run, available, new BenchJob.Progress() {
+                    @Override
+                    public void started(int cells, Duration expected) {
+                    }
+
+                    @Override
+                    public void cellDone(Cell cell, int done, int total) {
+                    }
+
+                    @Override
+                    public void message(String line) {
+                    }
+                });
+
+        CellResult result = report.analysis().results().get(0);
+        assertTrue(result.measured(), result.toString());
+        assertEquals(org.bptt.api.Cell.LSTM, result.cell().rnnCell());
+        List<CSVRecord> rows = read(run.resolve(BenchTables.RESULTS_FILE));
+        assertEquals(List.of("lstm"), rows.stream().map(row -> row.get("cell")).toList());
+        assertEquals(FlopModel.of(Mode.FORWARD_BACKWARD, org.bptt.api.Cell.LSTM, Shape.GRID.get(0), 8),
+                Double.parseDouble(rows.get(0).get("flops_per_call")));
+        assertTrue(Files.size(run.resolve("charts/bench-time-lstm-1x16x32x16-forwardBackward.png")) > 0);
+        assertTrue(Files.readString(run.resolve(BenchTables.MARKDOWN_FILE)).contains("| lstm 1x16x32x16 | 8 |"));
+        BenchJob.Report again = BenchJob.reanalyse(RunFolder.open(run.path()));
+        assertEquals(List.of(org.bptt.api.Cell.LSTM), again.request().grid().rnnCells());
     }
 
     private static List<CSVRecord> read(Path file) throws Exception {

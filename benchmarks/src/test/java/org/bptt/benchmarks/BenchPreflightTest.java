@@ -67,7 +67,7 @@ class BenchPreflightTest extends BenchTestBase {
         available.put("throws", broken("throws", false));
         available.put("hangs", broken("hangs", true));
         BenchGrid grid = new BenchGrid("custom", List.of(CostModel.AGGREGATED, "throws", "hangs", "not-installed"),
-                List.of(Shape.GRID.get(0)), List.of(8, 16), List.of(Mode.FORWARD_BACKWARD), DataType.FLOAT64,
+                List.of(org.bptt.api.Cell.ELMAN), List.of(Shape.GRID.get(0)), List.of(8, 16), List.of(Mode.FORWARD_BACKWARD), DataType.FLOAT64,
                 BenchGrid.NAIVE_FLOP_BUDGET);
         long start = System.nanoTime();
         Map<String, String> failures = BenchPreflight.failures(grid, available, new PluginCalls(Duration.ofMillis(300)));

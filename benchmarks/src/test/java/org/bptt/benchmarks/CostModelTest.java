@@ -19,9 +19,9 @@ class CostModelTest extends BenchTestBase {
     void onTheGridShapesTheRatioIsOnePlusTMinusOneOverFour() {
         // d = K = H/2: (H·H/2 + H²) / (3 (H·H/2 + H² + H·H/2)) = 1.5 / 6 = 1/4.
         for (Shape shape : Shape.GRID) {
-            assertEquals(1.0, CostModel.flopModelNaiveRatio(Mode.FORWARD_BACKWARD, shape, 1), 1e-15);
-            assertEquals(2.0, CostModel.flopModelNaiveRatio(Mode.FORWARD_BACKWARD, shape, 5), 1e-12);
-            assertEquals(1 + 255 / 4.0, CostModel.flopModelNaiveRatio(Mode.FORWARD_BACKWARD, shape, 256), 1e-12);
+            assertEquals(1.0, CostModel.flopModelNaiveRatio(Mode.FORWARD_BACKWARD, org.bptt.api.Cell.ELMAN, shape, 1), 1e-15);
+            assertEquals(2.0, CostModel.flopModelNaiveRatio(Mode.FORWARD_BACKWARD, org.bptt.api.Cell.ELMAN, shape, 5), 1e-12);
+            assertEquals(1 + 255 / 4.0, CostModel.flopModelNaiveRatio(Mode.FORWARD_BACKWARD, org.bptt.api.Cell.ELMAN, shape, 256), 1e-12);
         }
     }
 
@@ -29,13 +29,13 @@ class CostModelTest extends BenchTestBase {
     void theRatioFollowsTheShapesShareOfStepBackpropWork() {
         // d=4, H=2, K=3: H·d + H² = 12 of H·d + H² + H·K = 18, so 1 + (T − 1)·12/54 = 2 at T = 5.5, = 3 at T = 10.
         Shape shape = new Shape(5, 4, 2, 3);
-        assertEquals(3.0, CostModel.flopModelNaiveRatio(Mode.FORWARD_BACKWARD, shape, 10), 1e-12);
-        assertEquals(4.0 * 2 * 4 + 4.0 * 2 * 2, CostModel.stepBackpropFlops(shape));
+        assertEquals(3.0, CostModel.flopModelNaiveRatio(Mode.FORWARD_BACKWARD, org.bptt.api.Cell.ELMAN, shape, 10), 1e-12);
+        assertEquals(4.0 * 2 * 4 + 4.0 * 2 * 2, CostModel.stepBackpropFlops(org.bptt.api.Cell.ELMAN, shape));
     }
 
     @Test
     void forwardOnlyTheTwoVariantsAreTheSameCode() {
-        assertEquals(1.0, CostModel.flopModelNaiveRatio(Mode.FORWARD, Shape.GRID.get(3), 512));
+        assertEquals(1.0, CostModel.flopModelNaiveRatio(Mode.FORWARD, org.bptt.api.Cell.ELMAN, Shape.GRID.get(3), 512));
     }
 
     @Test
@@ -45,7 +45,7 @@ class CostModelTest extends BenchTestBase {
         // of 4 · 128 · 64 + 4 · 128² per sequence.
         double aggregated = 3.0 * 2 * 16 * 64 * 32_768;
         double extra = 16.0 * (2080 - 64) * (4 * 128 * 64 + 4 * 128 * 128);
-        assertEquals(aggregated + extra, CostModel.naiveFlops(shape, 64), 1e-6 * aggregated);
+        assertEquals(aggregated + extra, CostModel.naiveFlops(org.bptt.api.Cell.ELMAN, shape, 64), 1e-6 * aggregated);
     }
 
     @Test
@@ -53,8 +53,8 @@ class CostModelTest extends BenchTestBase {
         // φ = 1/3 is the FLOP model's forward share (2 of its 6 operations per step), so both must agree.
         for (Shape shape : List.of(Shape.GRID.get(1), new Shape(5, 4, 2, 3))) {
             for (int t : List.of(1, 7, 256)) {
-                assertEquals(CostModel.flopModelNaiveRatio(Mode.FORWARD_BACKWARD, shape, t),
-                        CostModel.predictedNaiveRatio(shape, t, 1.0 / 3), 1e-12);
+                assertEquals(CostModel.flopModelNaiveRatio(Mode.FORWARD_BACKWARD, org.bptt.api.Cell.ELMAN, shape, t),
+                        CostModel.predictedNaiveRatio(org.bptt.api.Cell.ELMAN, shape, t, 1.0 / 3), 1e-12);
             }
         }
     }
@@ -63,8 +63,8 @@ class CostModelTest extends BenchTestBase {
     void theStepCountPredictionFollowsTheMeasuredForwardShare() {
         // Grid shape: q = 3/4. T = 33: the naive variant does 16 more step-backprops per step; with the forward pass
         // at half the call, step-backprops take 3/4 · 1/2 = 3/8 of it: 1 + 16 · 3/8 = 7.
-        assertEquals(7.0, CostModel.predictedNaiveRatio(Shape.GRID.get(2), 33, 0.5), 1e-12);
+        assertEquals(7.0, CostModel.predictedNaiveRatio(org.bptt.api.Cell.ELMAN, Shape.GRID.get(2), 33, 0.5), 1e-12);
         // All forward: nothing to multiply.
-        assertEquals(1.0, CostModel.predictedNaiveRatio(Shape.GRID.get(2), 33, 1.0), 1e-12);
+        assertEquals(1.0, CostModel.predictedNaiveRatio(org.bptt.api.Cell.ELMAN, Shape.GRID.get(2), 33, 1.0), 1e-12);
     }
 }

@@ -44,7 +44,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Time forward and forward+backward calls of every implementation (reference aggregated O(T), naive",
             "O(T^2), its fast twin, DL4J, and any plugin given with --impl) with JMH, forked and warmed up, on",
-            "shapes (B,d,H,K) and sequence lengths T; write tables (median, error, GFLOP/s, naive/aggregated ratio",
+            "recurrent cells (full grid: Elman, GRU, LSTM; --quick: Elman), shapes (B,d,H,K) and sequence",
+            "lengths T; write tables (median, error, GFLOP/s, naive/aggregated ratio",
             "against the cost model, fitted slopes, memory), charts and the HTML report, and check the performance",
             "targets. Before timing, each plugin is called once in isolation: one that throws or hangs (--timeout)",
             "is reported and left out. Exits 1 when --baseline flags a clear regression or a plugin was left out;",
@@ -76,6 +77,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--only", paramLabel = "ID",
             description = "Measure only these plugins (repeatable), instead of the defaults and --impl.")
     List<String> onlyImplementations = new ArrayList<>();
+
+    @Option(names = "--cell", paramLabel = "CELL",
+            description = "Only this recurrent cell (repeatable): elman, gru or lstm (default: all three; elman with --quick).")
+    List<String> cells = new ArrayList<>();
 
     @Option(names = "--shape", paramLabel = "BxdxHxK",
             description = "Only this shape (repeatable), e.g. 16x64x128x64; any sizes may be given.")
@@ -175,6 +180,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "%d cells to measure; expected run time about %s%n", toRun.size(),
                 RunTimeEstimate.text(RunTimeEstimate.of(toRun, settings)));
+        for (org.bptt.api.Cell rnnCell : grid.rnnCells()) {
+            List<Cell> ofCell = toRun.stream().filter(cell -> cell.rnnCell() == rnnCell).toList();
+            out.printf(Locale.ROOT, "  %-5s %d cells (%.1f GFLOP per pass over them by the FLOP model), implementations %s%n",
+                    Cell.rnnCellName(rnnCell), ofCell.size(), ofCell.stream().mapToDouble(Cell::flops).sum() / 1e9,
+                    ofCell.stream().map(Cell::implementation).distinct().toList());
+        }
         out.flush();
     }
 
@@ -227,7 +238,7 @@ final class BenchCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    /** The grid: full or quick, its plugins, restricted by --shape, --steps, --mode. */
+    /** The grid: full or quick, its plugins, restricted by --cell, --shape, --steps, --mode. */
     private BenchGrid grid(PluginRegistry registry, DataType dataType, PrintWriter err) {
         List<String> implementations = new ArrayList<>();
         if (!onlyImplementations.isEmpty()) {
@@ -248,7 +259,8 @@ final class BenchCommand implements Callable<Integer> {
         BenchGrid base = quick ? BenchGrid.quick(implementations, dataType) : BenchGrid.full(implementations, dataType);
         List<Shape> onlyShapes = shapes.stream().map(Shape::parse).toList();
         List<Mode> onlyModes = modes.stream().map(Mode::parse).toList();
-        return base.restrictedTo(onlyShapes, steps, onlyModes);
+        List<org.bptt.api.Cell> onlyCells = cells.stream().map(Cell::parseRnnCell).toList();
+        return base.restrictedTo(onlyCells, onlyShapes, steps, onlyModes);
     }
 
     /** The default implementations that are installed; a warning on {@code err} for each that is not. */

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bptt.api.Activation;
 import org.bptt.api.Capability;
+import org.bptt.api.Cell;
 import org.bptt.api.InvalidInputException;
 import org.bptt.core.cases.CaseGenerator.Rescaling;
 import org.bptt.core.plugins.IsolatedPlugin;
@@ -19,6 +20,7 @@ import org.bptt.experiments.decay.DecayResult.Comparison;
 import org.bptt.experiments.decay.DecayResult.Quantity;
 import org.bptt.experiments.decay.DecayResult.Summary;
 import org.bptt.experiments.decay.DecayResult.Verdict;
+import org.bptt.experiments.decay.GatedDecayExperiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,9 +28,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bptt decay}: how the gradient of a last-step loss decays (or grows) with the distance in time, against the
- * bound (γσ_max)^lag, on the oracle and on every implementation that returns input gradients. Parses the options,
- * runs a {@link DecayJob} (which writes the tables, charts and run.json to a new run folder) and prints its outcome.
+ * {@code bptt decay}: how the gradient of a last-step loss decays (or grows) with the distance in time. For the Elman
+ * cell, against the bound (γσ_max)^lag, on the oracle and on every implementation that returns input gradients; for
+ * the GRU and the LSTM ({@code --cell}), the oracle's measured curves, the LSTM's cell-state path included. Parses the
+ * options, runs a {@link DecayJob} (which writes the tables, charts and run.json to a new run folder) and prints its
+ * outcome.
  */
 @Command(name = "decay",
         header = "Vanishing and exploding gradients: gradient norm against the lag, and the bound.", mixinStandardHelpOptions = true,
@@ -39,6 +43,10 @@ import picocli.CommandLine.Spec;
             "the bound (gamma*sigma_max)^lag, fits the per-step decay rate, and compares each plugin's curve with",
             "the oracle's. Exits 1 when a point breaks the bound (a bug), a curve disagrees, or a plugin fails",
             "(throws, or hangs past --timeout: it is then left out of the rest of the sweep).",
+            "--cell gru|lstm (repeatable) measures the gated cells on the oracle instead of or beside Elman's:",
+            "||dL/dh_k|| and, for the LSTM, ||dL/dc_k|| against the lag, with every recurrent matrix rescaled to",
+            "--recurrent-sigma-max and the memory gate's bias (LSTM b_f, GRU b_z) set to --gate-bias; no bound.",
+            "Gated settings: full T=200, H=32, 5 seeds; --quick T=100, H=16, 3 seeds.",
             "Full settings (default): T=1000, H=64, 10 seeds, 6 targets; about 20 s on the reference alone and",
             "about 6 min more with DL4J on 2 cores. --quick: T=200, H=32, 5 seeds (2 for other plugins), 4 targets;",
             "about 5 s, plus 15-40 s with DL4J."})
@@ -58,6 +66,20 @@ final class DecayCommand implements Callable<Integer> {
 
     @Option(names = "--quick", description = "The quick settings (T=200, H=32, 5 seeds, targets 0.5,0.9,1.1,2.0).")
     boolean quick;
+
+    @Option(names = "--cell", paramLabel = "CELL",
+            description = "elman, gru or lstm (repeatable; default: elman).")
+    List<String> cellNames = new ArrayList<>();
+
+    @Option(names = "--recurrent-sigma-max", paramLabel = "X", split = ",",
+            description = "Gated cells: the largest singular value every recurrent matrix W_* is rescaled to "
+                    + "(default 0.5,1.0,1.5,2.0; quick 0.5,1.0,2.0).")
+    List<Double> recurrentScales;
+
+    @Option(names = "--gate-bias", paramLabel = "X", split = ",",
+            description = "Gated cells: the memory gate's bias, LSTM b_f or GRU b_z (default -2,0,1,2,4,6; quick "
+                    + "-2,0,2,6).")
+    List<Double> gateBiases;
 
     @Option(names = "--oracle", paramLabel = "ID", defaultValue = "reference-aggregated",
             description = "Gives dL/dh_k and the curve others are compared with (default: ${DEFAULT-VALUE}).")
@@ -101,29 +123,107 @@ final class DecayCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        DecayExperiment.Settings settings = settings();
+        List<Cell> cells = cells();
+        DecayExperiment.Settings settings = cells.contains(Cell.ELMAN) ? settings() : null;
+        GatedDecayExperiment.Settings gatedSettings = gatedSettings(cells);
         PluginRegistry registry = pluginOptions.discover(err);
         LoadedPlugin oracle = registry.require(oracleId);
-        List<LoadedPlugin> compared = compared(registry, oracle);
-        out.printf(Locale.ROOT, "bptt decay (%s): oracle %s, compared %s; T=%d, H=%d, %d seeds (%d for others), targets %s%n",
-                quick ? "quick" : "full", oracle.id(), compared.isEmpty() ? "none"
-                        : String.join(", ", compared.stream().map(LoadedPlugin::id).toList()),
-                settings.steps(), settings.hiddenSize(), settings.seeds(), settings.comparisonSeeds(), settings.targets());
+        List<LoadedPlugin> compared = settings == null ? List.of() : compared(registry, oracle);
+        if (settings != null) {
+            out.printf(Locale.ROOT, "bptt decay (%s): oracle %s, compared %s; T=%d, H=%d, %d seeds (%d for others), targets %s%n",
+                    quick ? "quick" : "full", oracle.id(), compared.isEmpty() ? "none"
+                            : String.join(", ", compared.stream().map(LoadedPlugin::id).toList()),
+                    settings.steps(), settings.hiddenSize(), settings.seeds(), settings.comparisonSeeds(), settings.targets());
+        }
+        if (gatedSettings != null) {
+            out.printf(Locale.ROOT, "bptt decay (%s), gated cells %s on %s: T=%d, H=%d, %d seeds, σmax(W_*) %s, gate biases %s%n",
+                    quick ? "quick" : "full", gatedSettings.cells().stream().map(GatedDecayExperiment::cellName).toList(),
+                    oracle.id(), gatedSettings.steps(), gatedSettings.hiddenSize(), gatedSettings.seeds(),
+                    gatedSettings.recurrentScales(), gatedSettings.gateBiases());
+        }
         out.flush();
 
-        DecayJob.DecayRun outcome = DecayJob.run(settings, quick ? "quick" : "full", oracle, compared, timeoutOptions.calls(),
-                outputOptions.create("decay"), spec.commandLine().getParseResult().originalArgs(), err);
+        DecayJob.DecayRun outcome = DecayJob.run(settings, gatedSettings, quick ? "quick" : "full", oracle, compared,
+                timeoutOptions.calls(), outputOptions.create("decay"), spec.commandLine().getParseResult().originalArgs(), err);
         print(out, outcome);
         return outcome.exitCode();
     }
 
     /** Prints what a decay job measured and where it wrote it ({@code bptt run} prints its decay step so too). */
     static void print(PrintWriter out, DecayJob.DecayRun outcome) {
-        printSummary(out, outcome.result());
+        if (outcome.result() != null) {
+            printSummary(out, outcome.result());
+        }
+        if (outcome.gatedResult() != null) {
+            printGatedSummary(out, outcome.gatedResult());
+        }
         out.printf(Locale.ROOT, "%nrun folder: %s%n", outcome.folder().path());
-        out.printf(Locale.ROOT, "tables:     decay-summary.csv, decay-curves.csv, decay-comparison.csv, decay-problems.csv%n");
-        out.printf(Locale.ROOT, "charts:     charts/decay-hidden-*.png|svg, charts/decay-input-*.png|svg%n");
+        List<String> tables = new ArrayList<>();
+        List<String> charts = new ArrayList<>();
+        if (outcome.result() != null) {
+            tables.addAll(List.of("decay-summary.csv", "decay-curves.csv", "decay-comparison.csv", "decay-problems.csv"));
+            charts.addAll(List.of("charts/decay-hidden-*.png|svg", "charts/decay-input-*.png|svg"));
+        }
+        if (outcome.gatedResult() != null) {
+            tables.addAll(List.of("decay-gated-summary.csv", "decay-gated-curves.csv", "decay-gated-problems.csv"));
+            charts.add("charts/decay-gated-*.png|svg");
+        }
+        out.printf(Locale.ROOT, "tables:     %s%n", String.join(", ", tables));
+        out.printf(Locale.ROOT, "charts:     %s%n", String.join(", ", charts));
         out.flush();
+    }
+
+    /** The cells of --cell, without repeats; elman when none is given. */
+    List<Cell> cells() {
+        if (cellNames.isEmpty()) {
+            return List.of(Cell.ELMAN);
+        }
+        List<Cell> cells = new ArrayList<>();
+        for (String name : cellNames) {
+            Cell cell = switch (name.trim().toLowerCase(Locale.ROOT)) {
+                case "elman" -> Cell.ELMAN;
+                case "gru" -> Cell.GRU;
+                case "lstm" -> Cell.LSTM;
+                default -> throw new InvalidInputException("unknown cell '" + name + "' for --cell; expected elman, gru or lstm");
+            };
+            if (!cells.contains(cell)) {
+                cells.add(cell);
+            }
+        }
+        return cells;
+    }
+
+    /** The gated sweep's settings for the gated cells among {@code cells}, or null when there is none. */
+    GatedDecayExperiment.Settings gatedSettings(List<Cell> cells) {
+        List<Cell> gated = cells.stream().filter(cell -> cell != Cell.ELMAN).toList();
+        if (gated.isEmpty()) {
+            return null;
+        }
+        GatedDecayExperiment.Settings base = quick ? GatedDecayExperiment.Settings.quick(gated)
+                : GatedDecayExperiment.Settings.full(gated);
+        return new GatedDecayExperiment.Settings(gated, recurrentScales == null ? base.recurrentScales() : recurrentScales,
+                gateBiases == null ? base.gateBiases() : gateBiases, steps != null ? steps : base.steps(),
+                hiddenSize != null ? hiddenSize : base.hiddenSize(), base.inputSize(),
+                seeds != null ? seeds : base.seeds(), firstSeed != null ? firstSeed : base.firstSeed());
+    }
+
+    private static void printGatedSummary(PrintWriter out, GatedDecayExperiment.Result result) {
+        out.printf(Locale.ROOT, "%n%s, gated cells: the curve against the lag (median over %d seeds; no bound)%n",
+                result.oracleId(), result.settings().seeds());
+        out.printf(Locale.ROOT, "%-5s %-7s %10s %-9s %8s  %-28s %18s%n", "cell", "curve", "σmax(W_*)", "gate bias",
+                "σ(bias)", "fitted rate median [min, max]", "value at last lag");
+        for (GatedDecayExperiment.Summary summary : result.summaries()) {
+            GatedDecayExperiment.Config config = summary.config();
+            out.printf(Locale.ROOT, "%-5s %-7s %10s %-9s %8.4f  %-28s %18s%n", GatedDecayExperiment.cellName(config.cell()),
+                    summary.curve().label(), config.recurrentScale(), config.gateBiasName() + "=" + config.gateBias(),
+                    summary.nominalGate(), String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", summary.fittedRateMedian(),
+                            summary.fittedRateMin(), summary.fittedRateMax()),
+                    String.format(Locale.ROOT, "%.3g (lag %d)", summary.lastValue(), summary.lastLag()));
+        }
+        for (GatedDecayExperiment.Problem problem : result.problems()) {
+            out.printf(Locale.ROOT, "error %s (%s, seed %d): %s%n", result.oracleId(), problem.config().describe(),
+                    problem.seed(), problem.message());
+        }
     }
 
     /** The quick or full settings with every option given on the command line applied. */

@@ -18,6 +18,29 @@ class BenchCommandTest {
     }
 
     @Test
+    void aDryRunOfTheFullGridPlansTheGatedCellsAndCellSelectsThem() {
+        CliRun full = CliRun.of("bench", "--dry-run", "--only", "reference-aggregated");
+        assertEquals(ExitCode.OK, full.exitCode(), full::toString);
+        assertTrue(full.out().contains("cells [elman, gru, lstm]"), full::toString);
+        // 4 shapes × 7 T × 2 modes of each cell for the one implementation
+        for (String cell : new String[] {"elman", "gru", "lstm"}) {
+            assertTrue(full.out().matches("(?s).*\\n  " + cell + " +56 cells .*"), full::toString);
+        }
+        CliRun lstm = CliRun.of("bench", "--dry-run", "--only", "reference-aggregated", "--cell", "lstm");
+        assertEquals(ExitCode.OK, lstm.exitCode(), lstm::toString);
+        assertTrue(lstm.out().contains("cells [lstm]") && lstm.out().contains("56 cells to measure"), lstm::toString);
+        CliRun quick = CliRun.of("bench", "--dry-run", "--quick", "--only", "reference-aggregated");
+        assertTrue(quick.out().contains("cells [elman];"), "the quick grid stays the Elman cell's\n" + quick);
+    }
+
+    @Test
+    void anUnknownCellIsAUserErrorNamingIt() {
+        CliRun run = CliRun.of("bench", "--dry-run", "--cell", "rnn");
+        assertEquals(ExitCode.USAGE, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("'rnn'") && run.err().contains("elman, gru or lstm"), run::toString);
+    }
+
+    @Test
     void aMalformedShapeIsAUserErrorNamingIt() {
         CliRun run = CliRun.of("bench", "--dry-run", "--shape", "16x64x128");
         assertEquals(ExitCode.USAGE, run.exitCode(), run::toString);

@@ -32,6 +32,44 @@ class DecayAndTrainCommandTest {
     }
 
     @Test
+    void decayOfTheGatedCellsWritesTheirCurvesBesideElmans() throws IOException {
+        CliRun run = CliRun.of("decay", "--quick", "--cell", "elman", "--cell", "gru", "--cell", "lstm",
+                "--activations=tanh", "--targets=0.9", "--rescaling=sigma-max", "--impl", "none", "--steps", "12",
+                "--hidden", "3", "--seeds", "1", "--recurrent-sigma-max", "1.0", "--gate-bias", "0,6",
+                "--out", root.toString());
+        assertEquals(ExitCode.OK, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("bound violations (every implementation and curve): 0"), run::toString);
+        assertTrue(run.out().contains("gated cells [gru, lstm]"), run::toString);
+        Path folder = VerifyCommandTest.onlyRunFolder(root);
+        for (String file : new String[] {"decay-summary.csv", "decay-gated-summary.csv", "decay-gated-curves.csv",
+            "decay-gated-problems.csv", "charts/decay-hidden-largest-singular-value-tanh.png",
+            "charts/decay-gated-gru-hidden-sigma-1.0.png", "charts/decay-gated-lstm-hidden-sigma-1.0.svg",
+            "charts/decay-gated-lstm-cell-sigma-1.0.png"}) {
+            assertTrue(Files.isRegularFile(folder.resolve(file)), () -> file + " missing in " + folder);
+        }
+        // one summary row per cell, gate bias and curve: GRU hidden, LSTM hidden and cell, for b = 0 and 6
+        assertEquals(1 + 6, Files.readAllLines(folder.resolve("decay-gated-summary.csv")).size());
+    }
+
+    @Test
+    void decayOfAGatedCellAloneLeavesElmansSweepOut() throws IOException {
+        CliRun run = CliRun.of("decay", "--quick", "--cell", "lstm", "--steps", "6", "--hidden", "2", "--seeds", "1",
+                "--recurrent-sigma-max", "0.5", "--gate-bias", "1", "--out", root.toString());
+        assertEquals(ExitCode.OK, run.exitCode(), run::toString);
+        assertFalse(run.out().contains("bound violations"), run::toString);
+        Path folder = VerifyCommandTest.onlyRunFolder(root);
+        assertFalse(Files.exists(folder.resolve("decay-summary.csv")), "no Elman sweep was asked for");
+        assertTrue(Files.isRegularFile(folder.resolve("decay-gated-curves.csv")));
+    }
+
+    @Test
+    void anUnknownCellIsAUserError() {
+        CliRun run = CliRun.of("decay", "--quick", "--cell", "rnn", "--out", root.toString());
+        assertEquals(ExitCode.USAGE, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("'rnn'") && run.err().contains("elman, gru or lstm"), run::toString);
+    }
+
+    @Test
     void trainWritesItsTablesAndChartsThroughTheRunWriter() throws IOException {
         CliRun run = CliRun.of("train", "--task", "adding", "--quick", "--lengths", "5", "--seeds", "1", "--steps", "20",
                 "--hidden", "4", "--batch", "4", "--clip", "none", "--out", root.toString());
