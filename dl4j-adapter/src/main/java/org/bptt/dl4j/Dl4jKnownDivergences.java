@@ -8,13 +8,15 @@ import java.util.Optional;
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterDeclaration;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Truncation;
 
 /**
- * Where DL4J 1.0.0-M2.1, run by {@link Dl4jSimpleRnn}, is known to differ from the exact values (the reference
+ * Where DL4J 1.0.0-M2.1, run by the {@link Dl4jRnnPlugin}s, is known to differ from the exact values (the reference
  * and finite differences agree with each other there). The evidence is in {@code dl4j-adapter/KNOWN_DIVERGENCES.md}
  * and the tests that reproduce it; these predicates let a harness classify the affected comparisons, and
- * {@link #explain} words them for {@link Dl4jSimpleRnn#knownDivergence}, saying for each whether it is a DL4J bug
+ * {@link #explain} words them for {@link Dl4jRnnPlugin#knownDivergence}, saying for each whether it is a DL4J bug
  * or a difference of definition.
  *
  * <p>In the truncated predicates, "the longest sequence" is the batch's longest unmasked length (T without a mask):
@@ -106,10 +108,12 @@ public final class Dl4jKnownDivergences {
      * one or two sentences naming the DL4J method, saying whether it is a bug or a difference of definition, and
      * where the evidence is; empty otherwise.
      *
-     * @param truncation the truncation of a truncated-BPTT comparison, or null for full BPTT
-     * @param quantity   a quantity as the harness names it ({@code dL/dx}, {@code dL/dU}, ...)
+     * @param recurrentLayer the DL4J layer computing the recurrence
+     * @param truncation     the truncation of a truncated-BPTT comparison, or null for full BPTT
+     * @param quantity       a quantity as the harness names it ({@code dL/dx}, {@code dL/dU}, {@code dL/dW_f}, ...)
      */
-    public static Optional<String> explain(ModelSpec spec, Batch batch, Truncation truncation, String quantity) {
+    static Optional<String> explain(Dl4jRecurrentLayer recurrentLayer, ModelSpec spec, Batch batch,
+                                           Truncation truncation, String quantity) {
         if (truncation == null) {
             if (quantity.equals("dL/dx") && inputGradientsDiverge(spec, batch)) {
                 return Optional.of("DL4J bug: MultiLayerNetwork.calculateGradients (the only DL4J call returning dL/dx)"
@@ -119,26 +123,42 @@ public final class Dl4jKnownDivergences {
             }
             return Optional.empty();
         }
-        return switch (quantity) {
-            case "dL/dU", "dL/dW", "dL/db" -> recurrentExplanation(batch, truncation);
-            case "dL/dV", "dL/dc" -> truncatedOutputGradientsDiverge(spec, batch, truncation)
-                    ? Optional.of(String.format(Locale.ROOT, "Difference of definition, not a bug: DL4J ignores"
-                            + " tbpttBackLength (k2 = %d < k1 = %d) and keeps the losses of each chunk's first k1 − k2"
-                            + " steps, which BPTT(k1, k2) drops; the output layer's gradient is otherwise exact. %s §2a.",
-                            truncation.backwardLength(), truncation.forwardLength(), EVIDENCE))
-                    : Optional.empty();
-            default -> Optional.empty();
-        };
+        if (isCellGradient(spec, quantity)) {
+            return recurrentExplanation(recurrentLayer, batch, truncation);
+        }
+        if ((quantity.equals("dL/d" + ParameterNames.V) || quantity.equals("dL/d" + ParameterNames.C))
+                && truncatedOutputGradientsDiverge(spec, batch, truncation)) {
+            return Optional.of(String.format(Locale.ROOT, "Difference of definition, not a bug: DL4J ignores"
+                    + " tbpttBackLength (k2 = %d < k1 = %d) and keeps the losses of each chunk's first k1 − k2"
+                    + " steps, which BPTT(k1, k2) drops; the output layer's gradient is otherwise exact. %s §2a.",
+                    truncation.backwardLength(), truncation.forwardLength(), EVIDENCE));
+        }
+        return Optional.empty();
     }
 
-    /** The causes of a truncated dL/dU, dL/dW or dL/db divergence that apply, bug first, or empty. */
-    private static Optional<String> recurrentExplanation(Batch batch, Truncation truncation) {
+    /** True when {@code quantity} is the gradient of one of the cell's parameters (the recurrent layer's). */
+    private static boolean isCellGradient(ModelSpec spec, String quantity) {
+        for (ParameterDeclaration declaration : spec.cell().parameters(spec)) {
+            if (quantity.equals("dL/d" + declaration.name())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The causes of a truncated divergence of the recurrent layer's gradients that apply, bug first, or empty. */
+    private static Optional<String> recurrentExplanation(Dl4jRecurrentLayer recurrentLayer, Batch batch,
+                                                         Truncation truncation) {
         int k1 = truncation.forwardLength();
         int k2 = truncation.backwardLength();
         List<String> causes = new ArrayList<>();
         if (laterChunksLoseTheCarriedState(batch, truncation)) {
-            causes.add("DL4J bug: SimpleRnn.tbpttBackpropGradient recomputes the hidden states of every chunk after"
-                    + " the first from h = 0 instead of the carried state (§2c)");
+            causes.add(recurrentLayer == Dl4jRecurrentLayer.SIMPLE_RNN
+                    ? "DL4J bug: SimpleRnn.tbpttBackpropGradient recomputes the hidden states of every chunk after"
+                            + " the first from h = 0 instead of the carried state (§2c)"
+                    : "DL4J bug: MultiLayerNetwork.computeGradientAndScore backpropagates through "
+                            + recurrentLayer.dl4jName() + ".backpropGradient, which recomputes the states of every"
+                            + " chunk after the first from h = c = 0 instead of the carried state (§2c, §7)");
         }
         if (backwardLengthIgnored(batch, truncation)) {
             causes.add(String.format(Locale.ROOT, "difference of definition: DL4J ignores tbpttBackLength (k2 = %d)"

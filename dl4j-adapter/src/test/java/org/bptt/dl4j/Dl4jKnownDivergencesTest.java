@@ -19,7 +19,6 @@ import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
-import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
@@ -75,7 +74,7 @@ class Dl4jKnownDivergencesTest {
         GradientCheck dl4j = finiteDifferences.check(Dl4jTestSupport.DL4J, testCase);
         GradientCheck reference = finiteDifferences.check(Dl4jTestSupport.REFERENCE, testCase);
         assertTrue(reference.passed(FINITE_DIFFERENCE_AGREEMENT), reference::describe);
-        for (String name : ParameterNames.ALL) {
+        for (String name : Dl4jTestSupport.ELMAN_PARAMETERS) {
             assertTrue(dl4j.parameter(name).orElseThrow().passed(FINITE_DIFFERENCE_AGREEMENT), dl4j::describe);
         }
         assertTrue(dl4j.parameter("x").orElseThrow().maxRelativeError() > CLEAR_DISAGREEMENT, dl4j::describe);
@@ -118,8 +117,8 @@ class Dl4jKnownDivergencesTest {
         double expectedLoss = PlainElman.loss(spec, testCase.parameters(), batch);
         Parameters reference = Dl4jTestSupport.REFERENCE.gradients(spec, testCase.parameters(), batch).parameterGradients();
 
-        MultiLayerNetwork network = Dl4jNetwork.build(Dl4jNetwork.Key.of(spec, new org.bptt.api.Truncation(steps, steps)));
-        Dl4jNetwork.setParameters(network, spec, testCase.parameters());
+        MultiLayerNetwork network = Dl4jNetwork.build(Dl4jNetwork.Key.of(Dl4jRecurrentLayer.SIMPLE_RNN, spec, new org.bptt.api.Truncation(steps, steps)));
+        Dl4jNetwork.setParameters(network, Dl4jRecurrentLayer.SIMPLE_RNN, spec, testCase.parameters());
         Dl4jBatch data = Dl4jBatch.of(spec, batch, org.nd4j.linalg.api.buffer.DataType.DOUBLE);
         INDArray initialState = Dl4jLayout.array(batch.initialState().data().clone(),
                 org.nd4j.linalg.api.buffer.DataType.DOUBLE, batch.batchSize(), spec.hiddenSize());
@@ -128,11 +127,11 @@ class Dl4jKnownDivergencesTest {
         network.setLabels(data.labels());
         network.computeGradientAndScore();
         double loss = network.score() * batch.batchSize();
-        Parameters dl4j = Dl4jNetwork.parameterGradients(network.gradient().gradientForVariable(), 1.0, spec);
+        Parameters dl4j = Dl4jNetwork.parameterGradients(network.gradient().gradientForVariable(), 1.0, Dl4jRecurrentLayer.SIMPLE_RNN, spec);
 
         assertTrue(Math.abs(loss - expectedLoss) < 1e-12 * Math.abs(expectedLoss),
                 "DL4J's loss from h_{-1}: " + loss + " vs " + expectedLoss);
-        for (String name : ParameterNames.ALL) {
+        for (String name : Dl4jTestSupport.ELMAN_PARAMETERS) {
             assertTrue(relativeDifference(reference.get(name), numeric.get(name)) < FINITE_DIFFERENCE_AGREEMENT,
                     "reference dL/d" + name + " from h_{-1} vs finite differences");
         }
@@ -220,7 +219,7 @@ class Dl4jKnownDivergencesTest {
         assertTrue(output.startsWith("Difference of definition, not a bug"), output);
         Parameters full = Dl4jTestSupport.REFERENCE.gradients(spec, oneChunk.parameters(), oneChunk.batch()).parameterGradients();
         Parameters truncated = dl4j.truncatedGradients(spec, oneChunk.parameters(), oneChunk.batch(), ignoredK2).parameterGradients();
-        for (String name : ParameterNames.ALL) {
+        for (String name : Dl4jTestSupport.ELMAN_PARAMETERS) {
             assertTrue(Dl4jTestSupport.COMPARATOR.compare("dL/d" + name, full.get(name), truncated.get(name), null,
                     org.bptt.core.compare.IndexLabels.generic(full.get(name).rank()), DataType.FLOAT64, 5).passed(),
                     "DL4J's BPTT(5, 2) on T = 5 is full BPTT: dL/d" + name);
@@ -296,8 +295,8 @@ class Dl4jKnownDivergencesTest {
     /** dL/dx from {@code MultiLayerNetwork.calculateGradients}, with or without the features mask. */
     private static Tensor calculateGradientsInputGradient(ModelSpec spec, Parameters parameters, Batch batch,
                                                           boolean withFeaturesMask) {
-        MultiLayerNetwork network = Dl4jNetwork.build(Dl4jNetwork.Key.of(spec, null));
-        Dl4jNetwork.setParameters(network, spec, parameters);
+        MultiLayerNetwork network = Dl4jNetwork.build(Dl4jNetwork.Key.of(Dl4jRecurrentLayer.SIMPLE_RNN, spec, null));
+        Dl4jNetwork.setParameters(network, Dl4jRecurrentLayer.SIMPLE_RNN, spec, parameters);
         Dl4jBatch data = Dl4jBatch.of(spec, batch, org.nd4j.linalg.api.buffer.DataType.DOUBLE);
         INDArray inputGradient = network.calculateGradients(data.features(), data.labels(),
                 withFeaturesMask ? data.featureMask() : null, data.labelMask()).getSecond();

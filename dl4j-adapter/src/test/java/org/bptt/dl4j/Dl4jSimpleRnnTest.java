@@ -20,7 +20,6 @@ import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
-import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
@@ -76,8 +75,8 @@ class Dl4jSimpleRnnTest {
         var truncated = Dl4jTestSupport.DL4J.truncatedGradients(spec, testCase.parameters(), testCase.batch(),
                 new Truncation(2, 2)).parameterGradients();
         truncated.validate(spec);
-        var network = Dl4jNetwork.build(Dl4jNetwork.Key.of(spec, null));
-        Dl4jNetwork.setParameters(network, spec, testCase.parameters());
+        var network = Dl4jNetwork.build(Dl4jNetwork.Key.of(Dl4jRecurrentLayer.SIMPLE_RNN, spec, null));
+        Dl4jNetwork.setParameters(network, Dl4jRecurrentLayer.SIMPLE_RNN, spec, testCase.parameters());
         assertEquals(0.0, network.getParam("0_b").amaxNumber().doubleValue());
         assertEquals(0.0, network.getParam("1_b").amaxNumber().doubleValue());
     }
@@ -127,7 +126,7 @@ class Dl4jSimpleRnnTest {
         GradientResult expected = fresh.gradients(spec, unmasked.parameters(), unmasked.batch());
         ForwardResult expectedForward = fresh.forward(spec, unmasked.parameters(), unmasked.batch());
         assertEquals(expected.loss(), afterOthers.loss());
-        for (String name : ParameterNames.ALL) {
+        for (String name : Dl4jTestSupport.ELMAN_PARAMETERS) {
             assertEquals(expected.parameterGradients().get(name), afterOthers.parameterGradients().get(name), name);
         }
         assertEquals(expected.inputGradients(), afterOthers.inputGradients());
@@ -145,7 +144,7 @@ class Dl4jSimpleRnnTest {
         Tensor targets = batch.targets().copy();
         Dl4jTestSupport.DL4J.gradients(spec, testCase.parameters(), batch);
         Dl4jTestSupport.DL4J.truncatedGradients(spec, testCase.parameters(), batch, new Truncation(2, 1));
-        for (String name : ParameterNames.ALL) {
+        for (String name : Dl4jTestSupport.ELMAN_PARAMETERS) {
             assertEquals(parameters.get(name), testCase.parameters().get(name), name);
         }
         assertEquals(inputs, batch.inputs());

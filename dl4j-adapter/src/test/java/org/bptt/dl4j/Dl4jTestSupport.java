@@ -8,6 +8,7 @@ import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
 import org.bptt.core.compare.IndexLabels;
@@ -27,6 +28,9 @@ import org.bptt.reference.ReferenceAggregatedRnn;
 final class Dl4jTestSupport {
 
     static final Dl4jSimpleRnn DL4J = new Dl4jSimpleRnn();
+    /** The Elman model's parameters (with biases), the ones {@code dl4j}'s tests compare one by one. */
+    static final List<String> ELMAN_PARAMETERS = List.of(ParameterNames.U, ParameterNames.W, ParameterNames.B,
+            ParameterNames.V, ParameterNames.C);
     static final RnnImplementation REFERENCE = new ReferenceAggregatedRnn();
     static final TensorComparator COMPARATOR = new TensorComparator(TolerancePolicy.defaults());
 
