@@ -6,19 +6,20 @@ import org.bptt.api.ModelSpec;
 import org.bptt.api.Parameters;
 import org.bptt.api.Truncation;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
  * Backpropagation through time with the gradients of all loss terms aggregated in one backward sweep, as in
- * Karpathy's min-char-rnn: O(T) step-backprops per sequence. Going backwards from the last step,
+ * Karpathy's min-char-rnn: O(T) step-backprops per sequence, for every cell. Going backwards from the last step,
  * <pre>
- *   hiddenGradient         = Vᵀ outputGradient_t + hiddenGradientFromNext     (the first term only at loss steps)
- *   hiddenGradientFromNext = Wᵀ (f'(a_t) ⊙ hiddenGradient)                   via {@link StepBackprop#hiddenStep}
+ *   stateGradient         = stateGradientFromNext, with Vᵀ outputGradient_t added to its dL/dh part at loss steps
+ *   stateGradientFromNext = the gradient the step-backprop at t sends to the state at t−1
  * </pre>
- * so that hiddenGradient at step t is dL/dh_t, the total gradient reaching h_t from its own loss and from every
- * later one. The output layer (Vᵀ outputGradient_t, dV, dc) does not depend on the recurrence and is done for every
- * loss step at once before the sweep ({@link StepBackprop#outputLayer}). Memory: the forward trajectory and the
- * per-step gradients, O(T·(d + H + K)) per sequence.
+ * so that stateGradient at step t is dL/dh_t (and, for an LSTM, dL/dc_t), the total gradient reaching the state at
+ * t from its own loss and from every later one. For the Elman cell the step-backprop ({@link ElmanStepBackprop}) is
+ * stateGradientFromNext = Wᵀ (f'(a_t) ⊙ hiddenGradient). The output layer (Vᵀ outputGradient_t, dV, dc) does not
+ * depend on the recurrence and is done for every loss step at once before the sweep ({@link OutputLayer#backward}).
+ * Memory: the forward trajectory and the per-step gradients, O(T·(d + H + K)) per sequence (times the number of
+ * gates kept).
  */
 public final class AggregatedBptt {
 
@@ -54,30 +55,30 @@ public final class AggregatedBptt {
      *
      * @param sequence               Not modified.
      * @param step                   the shared step-backprop (its workspaces are modified)
-     * @param outputHiddenGradients  what {@link StepBackprop#outputLayer} returned: per loss step, the gradient its
-     *                               loss sends to h_t. Not modified.
-     * @param gradients              Modified: dU, dW and db accumulate.
-     * @param sequenceGradients      Modified: dL/dx_t and dL/dh_t accumulate for the window's steps; dL/dh_{-1}
-     *                               when the window starts at step 0.
-     * @param hiddenGradient         workspace. Modified.
-     * @param hiddenGradientFromNext workspace. Modified.
+     * @param outputHiddenGradients what {@link OutputLayer#backward} returned: per loss step, the gradient its
+     *                              loss sends to h_t. Not modified.
+     * @param gradients             Modified: the cell's parameter gradients accumulate.
+     * @param sequenceGradients     Modified: dL/dx_t and dL/dh_t accumulate for the window's steps; dL/dh_{-1}
+     *                              (and dL/dc_{-1}) when the window starts at step 0.
+     * @param stateGradient         workspace. Modified.
+     * @param stateGradientFromNext workspace. Modified.
      */
     static void backwardSweep(SequenceTrajectory sequence, BackwardWindow window, StepBackprop step,
                               DMatrixRMaj outputHiddenGradients, ParameterGradients gradients,
-                              SequenceGradients sequenceGradients, DMatrixRMaj hiddenGradient,
-                              DMatrixRMaj hiddenGradientFromNext) {
-        hiddenGradientFromNext.zero();                              // nothing flows back from beyond the last step
+                              SequenceGradients sequenceGradients, StateGradient stateGradient,
+                              StateGradient stateGradientFromNext) {
+        stateGradientFromNext.zero();                               // nothing flows back from beyond the last step
         for (int t = window.lastStep(); t >= window.firstStep(); t--) {
-            hiddenGradient.setTo(hiddenGradientFromNext);           // hiddenGradient = hiddenGradientFromNext
+            stateGradient.setTo(stateGradientFromNext);             // stateGradient = stateGradientFromNext
             if (t >= window.firstLossStep() && sequence.hasLoss(t)) {
-                Matrices.addRow(outputHiddenGradients, sequence.lossRow(t), hiddenGradient);  //  + Vᵀ outputGradient_t
+                Matrices.addRow(outputHiddenGradients, sequence.lossRow(t), stateGradient.hidden);  //  + Vᵀ outputGradient_t
             }
-            Matrices.addToRow(sequenceGradients.hiddenStateGradients, t, hiddenGradient);     // dL/dh_t += hiddenGradient
-            step.hiddenStep(sequence, t, hiddenGradient, gradients, sequenceGradients.inputGradients,
-                    hiddenGradientFromNext);                        // dU, dW, db, dx_t; Wᵀ preActivationGradient
+            Matrices.addToRow(sequenceGradients.hiddenStateGradients, t, stateGradient.hidden);     // dL/dh_t += …
+            step.backward(t, stateGradient, gradients, sequenceGradients.inputGradients,
+                    stateGradientFromNext);                         // dθ, dx_t; what reaches the state at t−1
         }
         if (window.reachesInitialState()) {
-            CommonOps_DDRM.addEquals(sequenceGradients.initialStateGradient, hiddenGradientFromNext);
+            sequenceGradients.addToInitialState(stateGradientFromNext);   // dL/dh_{-1} (and dL/dc_{-1})
         }
     }
 }

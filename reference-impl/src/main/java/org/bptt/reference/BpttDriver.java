@@ -9,10 +9,11 @@ import org.bptt.api.Truncation;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * What the aggregated and the naive BPTT share, so that each of them is only its backward pass: for every sequence
- * of the batch, the forward pass ({@link ElmanRnn#forward(Batch, int)}), the output layer of the loss steps
- * ({@link StepBackprop#outputLayer}), and the backward windows (one over the whole sequence for full BPTT, one per
- * chunk for truncated BPTT), each handed to the algorithm's {@link WindowBackward}; then the batch's sums.
+ * What the aggregated and the naive BPTT share, so that each of them is only its backward pass, for every cell: for
+ * every sequence of the batch, the forward pass ({@link RecurrentNetwork#forward(Batch, int)}), the output layer of
+ * the loss steps ({@link OutputLayer#backward}), the cell's step-backprop ({@link CellTrajectory#stepBackprop}), and
+ * the backward windows (one over the whole sequence for full BPTT, one per chunk for truncated BPTT), each handed to
+ * the algorithm's {@link WindowBackward}; then the batch's sums.
  */
 final class BpttDriver {
 
@@ -22,22 +23,22 @@ final class BpttDriver {
 
         /**
          * Backpropagates the losses of {@code window.firstLossStep() … window.lastStep()} down to
-         * {@code window.firstStep()}, through {@link StepBackprop#hiddenStep} alone.
+         * {@code window.firstStep()}, through {@link StepBackprop#backward} alone.
          *
-         * @param sequence                 Not modified.
-         * @param step                     the sequence's step-backprop (its workspaces are modified)
-         * @param outputHiddenGradients    what {@link StepBackprop#outputLayer} returned: per loss step, the gradient
-         *                                 its loss sends to h_t. Not modified.
-         * @param gradients                Modified: dU, dW and db accumulate.
-         * @param sequenceGradients        Modified: dL/dx_t and dL/dh_t accumulate for the window's steps;
-         *                                 dL/dh_{-1} when the window starts at step 0.
-         * @param hiddenGradient           workspace, {@code [H, 1]}. Modified.
-         * @param hiddenGradientToPrevious workspace, {@code [H, 1]}. Modified.
+         * @param sequence              Not modified.
+         * @param step                  the sequence's step-backprop (its workspaces are modified)
+         * @param outputHiddenGradients what {@link OutputLayer#backward} returned: per loss step, the gradient its
+         *                              loss sends to h_t. Not modified.
+         * @param gradients             Modified: the cell's parameter gradients accumulate.
+         * @param sequenceGradients     Modified: dL/dx_t and dL/dh_t accumulate for the window's steps; dL/dh_{-1}
+         *                              (and dL/dc_{-1}) when the window starts at step 0.
+         * @param stateGradient         workspace. Modified.
+         * @param stateGradientToPrevious workspace. Modified.
          */
         void backward(SequenceTrajectory sequence, BackwardWindow window, StepBackprop step,
                       DMatrixRMaj outputHiddenGradients, ParameterGradients gradients,
-                      SequenceGradients sequenceGradients, DMatrixRMaj hiddenGradient,
-                      DMatrixRMaj hiddenGradientToPrevious);
+                      SequenceGradients sequenceGradients, StateGradient stateGradient,
+                      StateGradient stateGradientToPrevious);
     }
 
     private BpttDriver() {
@@ -51,23 +52,24 @@ final class BpttDriver {
      */
     static GradientResult run(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
                               StepBackpropCounter counter, WindowBackward backward) {
-        ElmanRnn model = new ElmanRnn(spec, parameters);
-        double divisor = model.divisor(batch);
+        RecurrentNetwork network = new RecurrentNetwork(spec, parameters);
+        double divisor = network.divisor(batch);
         BatchGradients batchGradients = new BatchGradients(spec, batch);
+        boolean hasCellState = spec.cell().hasCellState();
         for (int sequence = 0; sequence < batch.batchSize(); sequence++) {
-            SequenceTrajectory trajectory = model.forward(batch, sequence);
-            SequenceGradients sequenceGradients = new SequenceGradients(trajectory.length, spec.inputSize(), spec.hiddenSize());
-            StepBackprop step = new StepBackprop(model, divisor, counter);
-            DMatrixRMaj hiddenGradient = new DMatrixRMaj(spec.hiddenSize(), 1);
-            DMatrixRMaj hiddenGradientToPrevious = new DMatrixRMaj(spec.hiddenSize(), 1);
+            SequenceTrajectory trajectory = network.forward(batch, sequence);
+            SequenceGradients sequenceGradients = batchGradients.sequenceGradients(trajectory.length);
+            StepBackprop step = trajectory.cell.stepBackprop(counter);
+            StateGradient stateGradient = new StateGradient(spec.hiddenSize(), hasCellState);
+            StateGradient stateGradientToPrevious = new StateGradient(spec.hiddenSize(), hasCellState);
             List<BackwardWindow> windows = truncation == null
                     ? BackwardWindow.full(trajectory.length)
                     : BackwardWindow.truncated(trajectory.length, truncation);
-            DMatrixRMaj outputHiddenGradients = step.outputLayer(trajectory,
-                    BackwardWindow.usedLossSteps(windows, trajectory), batchGradients.parameters);
+            DMatrixRMaj outputHiddenGradients = network.outputLayer().backward(trajectory,
+                    BackwardWindow.usedLossSteps(windows, trajectory), divisor, batchGradients.parameters);
             for (BackwardWindow window : windows) {
                 backward.backward(trajectory, window, step, outputHiddenGradients, batchGradients.parameters,
-                        sequenceGradients, hiddenGradient, hiddenGradientToPrevious);
+                        sequenceGradients, stateGradient, stateGradientToPrevious);
             }
             batchGradients.addSequence(sequence, trajectory, sequenceGradients);
         }

@@ -8,17 +8,19 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import org.bptt.api.Activation;
 import org.bptt.api.Batch;
+import org.bptt.api.Cell;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
+import org.bptt.api.InvalidInputException;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 
 /**
- * The plugin {@value ReferenceFastRnn#ID}: the same forward pass and aggregated BPTT as {@link ElmanRnn} and
- * {@link AggregatedBptt}, step for step, written for speed instead of for reading:
+ * The plugin {@value ReferenceFastRnn#ID}: the same forward pass and aggregated BPTT of the Elman cell as
+ * {@link RecurrentNetwork} and {@link AggregatedBptt}, step for step, written for speed instead of for reading:
  * <ul>
  *   <li>plain {@code double[]} arrays, one step per row, read straight from the batch's tensors and written straight
  *       into the result's, with the products in {@link FastKernels} (vectorised, cache-blocked) and the weight
@@ -53,7 +55,10 @@ final class FastAggregatedBptt {
     private final double[] b;
     private final double[] c;
 
+    /** @throws InvalidInputException for a cell other than the Elman cell, the only one written here */
     FastAggregatedBptt(ModelSpec spec, Parameters parameters) {
+        InvalidInputException.require(spec.cell() == Cell.ELMAN,
+                "%s is written for the Elman cell only, not the %s", ReferenceFastRnn.ID, spec.cell());
         this.spec = spec;
         this.activation = spec.activation();
         this.inputSize = spec.inputSize();
@@ -69,7 +74,7 @@ final class FastAggregatedBptt {
         this.c = spec.biases() ? parameters.get(ParameterNames.C).data().clone() : new double[outputSize];
     }
 
-    /** The forward pass, as {@link ElmanRnn#forward(Batch)} computes it. */
+    /** The forward pass, as {@link RecurrentNetwork#forward(Batch)} computes it. */
     ForwardResult forward(Batch batch) {
         Tensor hiddenStates = Tensor.zeros(batch.batchSize(), batch.steps(), hiddenSize);
         Tensor outputs = spec.head().lastStepOnly() ? Tensor.zeros(batch.batchSize(), outputSize)
@@ -190,14 +195,14 @@ final class FastAggregatedBptt {
 
     /**
      * Replaces the logits at {@code outputs[offset …]} by y = softmax(o) (or σ(o)) and returns the loss term J, from
-     * the logits as {@link ElmanRnn} computes it (log-sum-exp; softplus for the sigmoid).
+     * the logits as {@link OutputLayer} computes it (log-sum-exp; softplus for the sigmoid).
      */
     private double squashAndLoss(double[] outputs, int offset, double[] targets, int targetOffset) {
         if (spec.head() == Head.LAST_STEP_SIGMOID) {
             double o = outputs[offset];
             double target = targets[targetOffset];
-            outputs[offset] = ElmanRnn.sigmoid(o);
-            return target * ElmanRnn.softplus(-o) + (1 - target) * ElmanRnn.softplus(o);
+            outputs[offset] = OutputLayer.sigmoid(o);
+            return target * OutputLayer.softplus(-o) + (1 - target) * OutputLayer.softplus(o);
         }
         double max = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < outputSize; k++) {

@@ -1,5 +1,6 @@
 package org.bptt.reference;
 
+import org.bptt.api.Activation;
 import org.bptt.api.Tensor;
 import org.ejml.data.DMatrixRMaj;
 
@@ -18,6 +19,19 @@ final class Matrices {
         int rows = tensor.size(0);
         int columns = tensor.rank() == 1 ? 1 : tensor.size(1);
         return new DMatrixRMaj(rows, columns, true, tensor.data());
+    }
+
+    /**
+     * A copy of a parameter that a model may leave out (a bias of a model without biases): as {@link #matrix}, or
+     * a zero matrix {@code [rows, columns]} when {@code tensor} is null, which makes the equations' term vanish.
+     */
+    static DMatrixRMaj matrixOrZeros(Tensor tensor, int rows, int columns) {
+        return tensor == null ? new DMatrixRMaj(rows, columns) : matrix(tensor);
+    }
+
+    /** {@link #matrixOrZeros} of a vector: a column {@code [length, 1]}. */
+    static DMatrixRMaj columnOrZeros(Tensor tensor, int length) {
+        return matrixOrZeros(tensor, length, 1);
     }
 
     /** A column vector {@code [length, 1]} copied from {@code tensor.data()[offset ... offset + length)}. */
@@ -90,6 +104,13 @@ final class Matrices {
     static void addRowSums(DMatrixRMaj matrix, DMatrixRMaj sum) {
         for (int row = 0; row < matrix.numRows; row++) {
             addRow(matrix, row, sum);
+        }
+    }
+
+    /** output = f(input), elementwise. Modified: output. Not modified: input. */
+    static void apply(Activation f, DMatrixRMaj input, DMatrixRMaj output) {
+        for (int i = 0; i < input.getNumElements(); i++) {
+            output.data[i] = f.apply(input.data[i]);
         }
     }
 }

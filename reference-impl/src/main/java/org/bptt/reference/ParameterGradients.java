@@ -1,68 +1,66 @@
 package org.bptt.reference;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bptt.api.Cell;
+import org.bptt.api.CellOptions;
 import org.bptt.api.ModelSpec;
-import org.bptt.api.ParameterNames;
+import org.bptt.api.ParameterDeclaration;
 import org.bptt.api.Parameters;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
- * Accumulators for the parameter gradients dL/dU, dL/dW, dL/db, dL/dV, dL/dc, in the parameters' shapes (biases as
- * columns). The bias gradients are accumulated even for a model without biases, and left out by
- * {@link #toParameters}.
+ * Accumulators for the parameter gradients dL/dθ, one per parameter name, in the parameters' shapes (vectors as
+ * columns). There is one for every parameter the model's cell can have, whatever its options: the biases of a model
+ * without biases, the recurrent-side biases of a gated cell with one bias vector and the peepholes of an LSTM
+ * without them are accumulated too (their terms in the equations are zero, their gradients are not), so that a
+ * step-backprop is one chain rule for every option; {@link #toParameters} then leaves out what the model does not
+ * declare.
  */
 final class ParameterGradients {
 
-    /** dL/dU, {@code [H, d]}. */
-    final DMatrixRMaj dU;
-    /** dL/dW, {@code [H, H]}. */
-    final DMatrixRMaj dW;
-    /** dL/db, {@code [H, 1]}. */
-    final DMatrixRMaj db;
-    /** dL/dV, {@code [K, H]}. */
-    final DMatrixRMaj dV;
-    /** dL/dc, {@code [K, 1]}. */
-    final DMatrixRMaj dc;
+    /** The accumulators by parameter name, in the declared order. */
+    private final Map<String, DMatrixRMaj> byName = new LinkedHashMap<>();
 
-    /** All-zero accumulators for {@code spec}. */
+    /** All-zero accumulators for {@code spec}'s cell and head. */
     ParameterGradients(ModelSpec spec) {
-        int d = spec.inputSize();
-        int h = spec.hiddenSize();
-        int k = spec.outputSize();
-        dU = new DMatrixRMaj(h, d);
-        dW = new DMatrixRMaj(h, h);
-        db = new DMatrixRMaj(h, 1);
-        dV = new DMatrixRMaj(k, h);
-        dc = new DMatrixRMaj(k, 1);
+        for (ParameterDeclaration declaration : withEveryParameter(spec).parameters()) {
+            int[] shape = declaration.shape();
+            byName.put(declaration.name(), new DMatrixRMaj(shape[0], shape.length == 1 ? 1 : shape[1]));
+        }
+    }
+
+    /** {@code spec} with biases, and for a gated cell two bias vectors per gate and (for an LSTM) peepholes. */
+    private static ModelSpec withEveryParameter(ModelSpec spec) {
+        ModelSpec withBiases = spec.withBiases(true);
+        if (spec.cell() == Cell.ELMAN) {
+            return withBiases;
+        }
+        CellOptions options = spec.cellOptions();
+        return withBiases.withCell(spec.cell(),
+                new CellOptions(options.resetPlacement(), spec.cell() == Cell.LSTM, true));
+    }
+
+    /**
+     * The accumulator of dL/d{@code name}.
+     *
+     * @throws IllegalStateException when the model's cell and head have no parameter of that name
+     */
+    DMatrixRMaj get(String name) {
+        DMatrixRMaj accumulator = byName.get(name);
+        if (accumulator == null) {
+            throw new IllegalStateException("this model has no parameter " + name + "; it has " + byName.keySet());
+        }
+        return accumulator;
     }
 
     /** Sets every accumulator to zero. Modified: all accumulators. */
     void zero() {
-        dU.zero();
-        dW.zero();
-        db.zero();
-        dV.zero();
-        dc.zero();
+        byName.values().forEach(DMatrixRMaj::zero);
     }
 
-    /** this += other. Modified: this. Not modified: other. */
-    void addEquals(ParameterGradients other) {
-        CommonOps_DDRM.addEquals(dU, other.dU);
-        CommonOps_DDRM.addEquals(dW, other.dW);
-        CommonOps_DDRM.addEquals(db, other.db);
-        CommonOps_DDRM.addEquals(dV, other.dV);
-        CommonOps_DDRM.addEquals(dc, other.dc);
-    }
-
-    /** A copy in the API's shapes, of the parameters {@code spec} declares (without biases: U, W and V). */
+    /** A copy in the API's shapes, of the parameters {@code spec} declares (without biases: U, W and V for Elman). */
     Parameters toParameters(ModelSpec spec) {
-        return Parameters.of(spec, declaration -> switch (declaration.name()) {
-            case ParameterNames.U -> Matrices.tensor(dU, dU.numRows, dU.numCols);
-            case ParameterNames.W -> Matrices.tensor(dW, dW.numRows, dW.numCols);
-            case ParameterNames.B -> Matrices.tensor(db, db.numRows);
-            case ParameterNames.V -> Matrices.tensor(dV, dV.numRows, dV.numCols);
-            case ParameterNames.C -> Matrices.tensor(dc, dc.numRows);
-            default -> throw new IllegalStateException("the Elman reference has no parameter " + declaration.name());
-        });
+        return Parameters.of(spec, declaration -> Matrices.tensor(byName.get(declaration.name()), declaration.shape()));
     }
 }

@@ -2,8 +2,11 @@ package org.bptt.reference;
 
 import org.bptt.api.Activation;
 import org.bptt.api.Batch;
+import org.bptt.api.Cell;
 import org.bptt.api.GradientResult;
+import org.bptt.api.InvalidInputException;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.ejml.data.DMatrixRMaj;
@@ -22,7 +25,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * <p>The same forward recursion, with other direct terms, gives the remaining gradients: ∂h_t/∂x_k (direct term U
  * at k = t), ∂h_t/∂h_{-1} (starting from the identity), and ∂h_t/∂h_k where h_k is taken as an independent variable
  * (a perturbation ε_k added to h_k: the identity at k = t after f), whose read-off is the total dL/dh_k. The V and c
- * gradients come from {@link StepBackprop#outputLayer}, which involves no recurrence.
+ * gradients come from {@link OutputLayer#backward}, which involves no recurrence. Written for the Elman cell only.
  *
  * <p>Cost: O(H²·(H·d + H² + T·(d + H))) multiply-adds per step, O(T²·H³) in all, and O(H·(H·d + H² + T·(d + H)))
  * memory for the sensitivities: for small models and short sequences only. {@link #gradients} refuses cases above
@@ -43,8 +46,10 @@ public final class RealTimeRecurrentLearning {
      * The loss and its exact gradients, by forward sensitivities.
      *
      * @throws UnsupportedOperationException when the case needs more than {@link #MAX_MULTIPLY_ADDS}
+     * @throws InvalidInputException         for a cell other than the Elman cell
      */
     public static GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
+        ElmanCell cell = elmanCell(spec, parameters);
         double work = multiplyAdds(spec, batch.batchSize(), batch.steps());
         if (work > MAX_MULTIPLY_ADDS) {
             throw new UnsupportedOperationException(String.format(java.util.Locale.ROOT,
@@ -52,23 +57,22 @@ public final class RealTimeRecurrentLearning {
                             + " use aggregated BPTT for this size",
                     batch.batchSize(), batch.steps(), spec.inputSize(), spec.hiddenSize(), work, MAX_MULTIPLY_ADDS));
         }
-        ElmanRnn model = new ElmanRnn(spec, parameters);
-        double divisor = model.divisor(batch);
+        RecurrentNetwork network = new RecurrentNetwork(spec, cell, new OutputLayer(spec, parameters));
+        double divisor = network.divisor(batch);
         int hiddenSize = spec.hiddenSize();
         int inputSize = spec.inputSize();
         BatchGradients batchGradients = new BatchGradients(spec, batch);
         ParameterGradients gradients = batchGradients.parameters;
         // Row-vector views of the gradient accumulators, so that dL/dθ += gᵀ ∂h_t/∂θ is one product.
-        DMatrixRMaj inputWeightGradient = DMatrixRMaj.wrap(1, gradients.dU.getNumElements(), gradients.dU.data);
-        DMatrixRMaj recurrentWeightGradient = DMatrixRMaj.wrap(1, gradients.dW.getNumElements(), gradients.dW.data);
-        DMatrixRMaj hiddenBiasGradient = DMatrixRMaj.wrap(1, gradients.db.getNumElements(), gradients.db.data);
+        DMatrixRMaj inputWeightGradient = rowView(gradients.get(ParameterNames.U));
+        DMatrixRMaj recurrentWeightGradient = rowView(gradients.get(ParameterNames.W));
+        DMatrixRMaj hiddenBiasGradient = rowView(gradients.get(ParameterNames.B));
         for (int sequence = 0; sequence < batch.batchSize(); sequence++) {
-            SequenceTrajectory trajectory = model.forward(batch, sequence);
+            SequenceTrajectory trajectory = network.forward(batch, sequence);
             int length = trajectory.length;
-            ForwardSensitivities sensitivities = new ForwardSensitivities(model, trajectory);
-            StepBackprop step = new StepBackprop(model, divisor, new StepBackpropCounter());
-            DMatrixRMaj outputHiddenGradients = step.outputLayer(trajectory,       // dV, dc; Vᵀ outputGradient_t
-                    BackwardWindow.usedLossSteps(BackwardWindow.full(length), trajectory), gradients);
+            ForwardSensitivities sensitivities = new ForwardSensitivities(cell, trajectory.cell);
+            DMatrixRMaj outputHiddenGradients = network.outputLayer().backward(trajectory,   // dV, dc; Vᵀ outputGradient_t
+                    BackwardWindow.usedLossSteps(BackwardWindow.full(length), trajectory), divisor, gradients);
             DMatrixRMaj hiddenGradient = new DMatrixRMaj(hiddenSize, 1);       // ∂(J(t)/divisor)/∂h_t, direct only
             DMatrixRMaj inputGradients = new DMatrixRMaj(1, length * inputSize);
             DMatrixRMaj hiddenStateGradients = new DMatrixRMaj(1, length * hiddenSize);
@@ -86,7 +90,7 @@ public final class RealTimeRecurrentLearning {
                 CommonOps_DDRM.multAddTransA(hiddenGradient, sensitivities.toHiddenStates.current, hiddenStateGradients);
                 CommonOps_DDRM.multAddTransA(hiddenGradient, sensitivities.toInitialState.current, initialStateGradient);
             }
-            SequenceGradients sequenceGradients = new SequenceGradients(length, inputSize, hiddenSize);
+            SequenceGradients sequenceGradients = batchGradients.sequenceGradients(length);
             // The read-off rows hold step k's block at k·d (k·H): exactly the one-step-per-row layout.
             System.arraycopy(inputGradients.data, 0, sequenceGradients.inputGradients.data, 0, length * inputSize);
             System.arraycopy(hiddenStateGradients.data, 0, sequenceGradients.hiddenStateGradients.data, 0, length * hiddenSize);
@@ -94,6 +98,22 @@ public final class RealTimeRecurrentLearning {
             batchGradients.addSequence(sequence, trajectory, sequenceGradients);
         }
         return batchGradients.result(divisor);
+    }
+
+    /**
+     * The Elman cell of {@code spec}.
+     *
+     * @throws InvalidInputException for any other cell, which RTRL is not written for
+     */
+    private static ElmanCell elmanCell(ModelSpec spec, Parameters parameters) {
+        InvalidInputException.require(spec.cell() == Cell.ELMAN,
+                "real-time recurrent learning is written for the Elman cell only, not the %s", spec.cell());
+        return new ElmanCell(spec, parameters);
+    }
+
+    /** A {@code [1, n]} matrix sharing {@code matrix}'s elements, row by row. */
+    private static DMatrixRMaj rowView(DMatrixRMaj matrix) {
+        return DMatrixRMaj.wrap(1, matrix.getNumElements(), matrix.data);
     }
 
     /**
@@ -114,13 +134,13 @@ public final class RealTimeRecurrentLearning {
      * @return a tensor {@code [H, H, d]}
      */
     public static Tensor hiddenSensitivityToU(ModelSpec spec, Parameters parameters, Batch batch, int sequence, int step) {
-        ElmanRnn model = new ElmanRnn(spec, parameters);
-        SequenceTrajectory trajectory = model.forward(batch, sequence);
+        ElmanCell cell = elmanCell(spec, parameters);
+        SequenceTrajectory trajectory = new RecurrentNetwork(spec, cell, new OutputLayer(spec, parameters)).forward(batch, sequence);
         if (step < 0 || step >= trajectory.length) {
             throw new IllegalArgumentException("step " + step + " is outside sequence " + sequence + ", which has "
                     + trajectory.length + " steps");
         }
-        ForwardSensitivities sensitivities = new ForwardSensitivities(model, trajectory);
+        ForwardSensitivities sensitivities = new ForwardSensitivities(cell, trajectory.cell);
         for (int t = 0; t <= step; t++) {
             sensitivities.advance(t);
         }
@@ -133,8 +153,8 @@ public final class RealTimeRecurrentLearning {
      */
     static final class ForwardSensitivities {
 
-        private final ElmanRnn model;
-        private final SequenceTrajectory trajectory;
+        private final ElmanCell cell;
+        private final CellTrajectory trajectory;
         private final Activation activation;
         private final int inputSize;
         private final int hiddenSize;
@@ -152,17 +172,17 @@ public final class RealTimeRecurrentLearning {
         final Sensitivity toInitialState;
 
         /** The sensitivities of h_{-1}: zero, except ∂h_{-1}/∂h_{-1} = I. */
-        ForwardSensitivities(ElmanRnn model, SequenceTrajectory trajectory) {
-            this.model = model;
+        ForwardSensitivities(ElmanCell cell, CellTrajectory trajectory) {
+            this.cell = cell;
             this.trajectory = trajectory;
-            this.activation = model.spec().activation();
-            this.inputSize = model.spec().inputSize();
-            this.hiddenSize = model.spec().hiddenSize();
+            this.activation = cell.activation;
+            this.inputSize = cell.U.numCols;
+            this.hiddenSize = cell.U.numRows;
             toU = new Sensitivity(hiddenSize, hiddenSize * inputSize);
             toW = new Sensitivity(hiddenSize, hiddenSize * hiddenSize);
             toB = new Sensitivity(hiddenSize, hiddenSize);
-            toInputs = new Sensitivity(hiddenSize, trajectory.length * inputSize);
-            toHiddenStates = new Sensitivity(hiddenSize, trajectory.length * hiddenSize);
+            toInputs = new Sensitivity(hiddenSize, trajectory.length() * inputSize);
+            toHiddenStates = new Sensitivity(hiddenSize, trajectory.length() * hiddenSize);
             toInitialState = new Sensitivity(hiddenSize, hiddenSize);
             CommonOps_DDRM.setIdentity(toInitialState.current);
         }
@@ -178,14 +198,14 @@ public final class RealTimeRecurrentLearning {
          */
         void advance(int t) {
             for (Sensitivity sensitivity : all()) {
-                sensitivity.multiplyFromLeft(model.W);                  // W ∂h_{t-1}/∂θ
+                sensitivity.multiplyFromLeft(cell.W);                  // W ∂h_{t-1}/∂θ
             }
             DMatrixRMaj input = trajectory.input(t);
             DMatrixRMaj previousHiddenState = trajectory.previousHiddenState(t);
             for (int i = 0; i < hiddenSize; i++) {
                 for (int j = 0; j < inputSize; j++) {
                     toU.current.add(i, i * inputSize + j, input.data[j]);                  // + x_t[j]
-                    toInputs.current.add(i, t * inputSize + j, model.U.get(i, j));         // + U[i, j]
+                    toInputs.current.add(i, t * inputSize + j, cell.U.get(i, j));         // + U[i, j]
                 }
                 for (int j = 0; j < hiddenSize; j++) {
                     toW.current.add(i, i * hiddenSize + j, previousHiddenState.data[j]);   // + h_{t-1}[j]

@@ -7,10 +7,10 @@ import org.bptt.api.ModelSpec;
 import org.bptt.api.Parameters;
 
 /**
- * The reference plugin {@value #ID}: the aggregated BPTT of {@link ReferenceAggregatedRnn}, written for speed by
- * {@link FastAggregatedBptt} (vectorised products, the batch's sequences on all cores). It computes the same
- * quantities as the readable reference (tested against it on every model variant) and is what the benchmarks
- * compare with other libraries' speed; the readable one stays the oracle. No truncated BPTT.
+ * The reference plugin {@value #ID}: the aggregated BPTT of {@link ReferenceAggregatedRnn} for the Elman cell, written
+ * for speed by {@link FastAggregatedBptt} (vectorised products, the batch's sequences on all cores). It computes the
+ * same quantities as the readable reference (tested against it on every model variant) and is what the benchmarks
+ * compare with other libraries' speed; the readable one stays the oracle. No truncated BPTT, no gated cells.
  */
 public final class ReferenceFastRnn extends ReferencePlugin {
 
@@ -19,8 +19,8 @@ public final class ReferenceFastRnn extends ReferencePlugin {
     public ReferenceFastRnn() {
         super(ID, "Reference Elman RNN, aggregated BPTT O(T), fast kernels",
                 "The reference's aggregated BPTT on plain arrays with vectorised, cache-blocked products, the batch's"
-                        + " sequences on all cores; checked against reference-aggregated.",
-                false);
+                        + " sequences on all cores; checked against reference-aggregated. Elman cell only.",
+                false, false);
     }
 
     @Override

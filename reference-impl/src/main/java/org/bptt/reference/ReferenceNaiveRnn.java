@@ -6,15 +6,19 @@ import org.bptt.api.ModelSpec;
 import org.bptt.api.Parameters;
 import org.bptt.api.Truncation;
 
-/** The reference plugin {@value #ID}: full and truncated BPTT by {@link NaiveBptt}, O(T²) per sequence. */
+/**
+ * The reference plugin {@value #ID}: full and truncated BPTT by {@link NaiveBptt}, O(T²) per sequence, for the Elman
+ * cell, the GRU and the LSTM.
+ */
 public final class ReferenceNaiveRnn extends ReferencePlugin {
 
     public static final String ID = "reference-naive";
 
     public ReferenceNaiveRnn() {
-        super(ID, "Reference Elman RNN, naive BPTT O(T²)",
-                "Hand-written Elman RNN on EJML (double); every loss term is backpropagated on its own to step 0.",
-                true);
+        super(ID, "Reference Elman RNN, GRU and LSTM, naive BPTT O(T²)",
+                "Hand-written Elman RNN, GRU and LSTM on EJML (double); every loss term is backpropagated on its own"
+                        + " to step 0.",
+                true, true);
     }
 
     @Override

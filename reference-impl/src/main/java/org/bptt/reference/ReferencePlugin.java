@@ -12,9 +12,10 @@ import org.bptt.api.PluginInfo;
 import org.bptt.api.RnnImplementation;
 
 /**
- * What the three reference plugins share: the forward pass ({@link ElmanRnn#forward(Batch)}), their identity and
+ * What the reference plugins share: the forward pass ({@link RecurrentNetwork#forward(Batch)}), their identity and
  * their capabilities. Every reference plugin computes in double precision and offers every activation, head and
- * optional output; they differ only in how they compute the gradients.
+ * optional output of the Elman cell; those written for every cell (the aggregated and the naive BPTT) offer the GRU
+ * and the LSTM with all their options too. They differ only in how they compute the gradients.
  */
 public abstract class ReferencePlugin implements RnnImplementation {
 
@@ -29,14 +30,27 @@ public abstract class ReferencePlugin implements RnnImplementation {
             Capability.FLOAT64, Capability.HIDDEN_STATES, Capability.INPUT_GRADIENTS,
             Capability.INITIAL_STATE_GRADIENTS, Capability.HIDDEN_STATE_GRADIENTS));
 
+    /** What a plugin written for every cell adds: the gated cells, each of their options, and the cell state. */
+    private static final Set<Capability> GATED_CELL_CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
+            Capability.GRU_RESET_BEFORE, Capability.GRU_RESET_AFTER, Capability.LSTM, Capability.LSTM_PEEPHOLES,
+            Capability.TWO_BIASES, Capability.INITIAL_CELL_STATE, Capability.INITIAL_CELL_STATE_GRADIENTS,
+            Capability.CELL_STATES));
+
     private final PluginInfo info;
     private final Set<Capability> capabilities;
 
-    protected ReferencePlugin(String id, String name, String description, boolean truncatedBptt) {
+    /**
+     * @param truncatedBptt whether the plugin implements {@link #truncatedGradients}
+     * @param gatedCells    whether it runs the GRU and the LSTM besides the Elman cell
+     */
+    protected ReferencePlugin(String id, String name, String description, boolean truncatedBptt, boolean gatedCells) {
         this.info = new PluginInfo(id, name, version(), VENDOR, description);
         EnumSet<Capability> all = EnumSet.copyOf(COMMON_CAPABILITIES);
         if (truncatedBptt) {
             all.add(Capability.TRUNCATED_BPTT);
+        }
+        if (gatedCells) {
+            all.addAll(GATED_CELL_CAPABILITIES);
         }
         this.capabilities = Collections.unmodifiableSet(all);
     }
@@ -59,6 +73,6 @@ public abstract class ReferencePlugin implements RnnImplementation {
 
     @Override
     public ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
-        return new ElmanRnn(spec, parameters).forward(batch);
+        return new RecurrentNetwork(spec, parameters).forward(batch);
     }
 }

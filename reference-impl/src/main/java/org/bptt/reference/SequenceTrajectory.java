@@ -1,12 +1,13 @@
 package org.bptt.reference;
 
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
- * What the forward pass of one sequence keeps for the backward pass. Matrices over steps hold one step per row, so
- * that the products that do not depend on the recurrence can be done for every step at once: row t of
- * {@link #inputs} is x_tᵀ, row t of {@link #hiddenStates} is h_tᵀ. The pre-activations a_t are not kept: every
- * activation's derivative f'(a_t) is a function of h_t ({@link org.bptt.api.Activation#derivativeFromOutput}).
+ * What the forward pass of one sequence keeps for the backward pass: the cell's trajectory ({@link #cell}: inputs,
+ * states and whatever the cell's step-backprop needs) and the output layer's outputs, targets and loss terms.
+ * Matrices over steps hold one step per row, so that the products that do not depend on the recurrence can be done
+ * for every step at once.
  *
  * <p>The steps with a loss term are {@link #firstLossStep} … length−1: every step for the per-step head, the last
  * one for the last-step heads. Row r of {@link #outputs} and {@link #targets} belongs to step firstLossStep + r.
@@ -17,12 +18,8 @@ final class SequenceTrajectory {
     final int length;
     /** The first step with a loss term; the steps after it have one too. */
     final int firstLossStep;
-    /** h_{-1}, {@code [H, 1]}. */
-    final DMatrixRMaj initialState;
-    /** Row t: x_tᵀ, {@code [length, d]}. */
-    final DMatrixRMaj inputs;
-    /** Row t: h_tᵀ, {@code [length, H]}. */
-    final DMatrixRMaj hiddenStates;
+    /** The cell's forward pass over this sequence. */
+    final CellTrajectory cell;
     /** Row r: y_tᵀ of loss step t = firstLossStep + r, {@code [length − firstLossStep, K]}. */
     final DMatrixRMaj outputs;
     /** Row r: the target of loss step t = firstLossStep + r (a distribution, or the sigmoid head's probability). */
@@ -30,13 +27,10 @@ final class SequenceTrajectory {
     /** J(t), unreduced; 0 at steps without a loss term. */
     final double[] lossTerms;
 
-    SequenceTrajectory(int length, int firstLossStep, DMatrixRMaj initialState, DMatrixRMaj inputs,
-                       DMatrixRMaj hiddenStates, DMatrixRMaj outputs, DMatrixRMaj targets, double[] lossTerms) {
-        this.length = length;
+    SequenceTrajectory(int firstLossStep, CellTrajectory cell, DMatrixRMaj outputs, DMatrixRMaj targets, double[] lossTerms) {
+        this.length = cell.length();
         this.firstLossStep = firstLossStep;
-        this.initialState = initialState;
-        this.inputs = inputs;
-        this.hiddenStates = hiddenStates;
+        this.cell = cell;
         this.outputs = outputs;
         this.targets = targets;
         this.lossTerms = lossTerms;
@@ -57,19 +51,9 @@ final class SequenceTrajectory {
         return length - firstLossStep;
     }
 
-    /** x_t as a new column vector. */
-    DMatrixRMaj input(int t) {
-        return Matrices.row(inputs, t);
-    }
-
-    /** h_t as a new column vector. */
-    DMatrixRMaj hiddenState(int t) {
-        return Matrices.row(hiddenStates, t);
-    }
-
-    /** h_{t-1} as a new column vector (h_{-1} for t = 0). */
-    DMatrixRMaj previousHiddenState(int t) {
-        return t == 0 ? initialState.copy() : hiddenState(t - 1);
+    /** The hidden states of the loss steps, one per row (a copy). */
+    DMatrixRMaj lossHiddenStates() {
+        return CommonOps_DDRM.extract(cell.hiddenStates, firstLossStep, length, 0, cell.hiddenStates.numCols);
     }
 
     /** The sum of the loss terms Σ_t J(t). */

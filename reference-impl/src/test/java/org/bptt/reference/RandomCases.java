@@ -1,20 +1,24 @@
 package org.bptt.reference;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
 import org.bptt.api.Head;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterDeclaration;
 import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 
 /**
  * Small random verification cases for this module's tests (the harness's own case generator lives in another
- * module). Weights are scaled so that hidden states neither explode nor saturate over 64 steps: U ~ N(0, 1/d),
- * W ~ N(0, 0.8²/H), V ~ N(0, 1/H), biases ~ N(0, 0.1²); inputs ~ N(0, 1); h_{-1} ~ N(0, 0.5²).
+ * module), for every cell. Weights are scaled so that hidden states neither explode nor saturate over 64 steps:
+ * input weights (U, U_*) ~ N(0, 1/d), recurrent weights (W, W_*) ~ N(0, 0.8²/H), V ~ N(0, 1/H), biases ~ N(0, 0.1²),
+ * peepholes ~ N(0, 0.5²); inputs ~ N(0, 1); h_{-1} and c_{-1} ~ N(0, 0.5²).
  */
 final class RandomCases {
 
@@ -25,7 +29,7 @@ final class RandomCases {
      * A valid case.
      *
      * @param masked       whether the batch has a mask; each sequence then has a random length in 1 … T
-     * @param initialState whether the batch gives h_{-1}
+     * @param initialState whether the batch gives h_{-1}, and c_{-1} for a cell with a cell state
      */
     static Case build(ModelSpec spec, int batchSize, int steps, boolean masked, boolean initialState, SplittableRandom random) {
         int[] lengths = new int[batchSize];
@@ -43,9 +47,10 @@ final class RandomCases {
         Tensor targets = targets(spec, lengths, steps, random);
         Tensor mask = masked ? mask(lengths, steps) : null;
         Tensor initial = initialState ? gaussian(random, 0.5, batchSize, spec.hiddenSize()) : null;
-        Batch batch = new Batch(inputs, targets, mask, initial);
+        Tensor initialCell = initialState && spec.cell().hasCellState() ? gaussian(random, 0.5, batchSize, spec.hiddenSize()) : null;
+        Batch batch = new Batch(inputs, targets, mask, initial, initialCell);
         String id = spec.label().replace('/', '_') + "-B" + batchSize + "-T" + steps
-                + (masked ? "-masked" : "") + (initialState ? "-h0" : "");
+                + (masked ? "-masked" : "") + (initialState ? "-h0" : "") + (initialCell != null ? "-c0" : "");
         Case result = new Case(id, "random case for the reference's own tests", spec, parameters, batch, SEED_UNKNOWN);
         result.validate();
         return result;
@@ -54,22 +59,31 @@ final class RandomCases {
     /** Cases are drawn from the caller's random stream; their own seed is not recorded. */
     private static final long SEED_UNKNOWN = 0;
 
+    /** Every parameter {@code spec} declares, drawn in the declared order (for Elman: U, W, b, V, c). */
     static Parameters parameters(ModelSpec spec, SplittableRandom random) {
-        int d = spec.inputSize();
-        int h = spec.hiddenSize();
-        int k = spec.outputSize();
-        Map<String, Tensor> tensors = new HashMap<>();                    // drawn in the order U, W, b, V, c
-        tensors.put(ParameterNames.U, gaussian(random, 1 / Math.sqrt(d), h, d));
-        tensors.put(ParameterNames.W, gaussian(random, 0.8 / Math.sqrt(h), h, h));
-        if (spec.biases()) {
-            tensors.put(ParameterNames.B, gaussian(random, 0.1, h));
-        }
-        tensors.put(ParameterNames.V, gaussian(random, 1 / Math.sqrt(h), k, h));
-        if (spec.biases()) {
-            tensors.put(ParameterNames.C, gaussian(random, 0.1, k));
+        Map<String, Tensor> tensors = new HashMap<>();
+        for (ParameterDeclaration declaration : spec.parameters()) {
+            tensors.put(declaration.name(), gaussian(random, standardDeviation(spec, declaration), declaration.shape()));
         }
         return new Parameters(tensors);
     }
+
+    /** The scale of a parameter's draw, by what it is (see the class documentation). */
+    private static double standardDeviation(ModelSpec spec, ParameterDeclaration declaration) {
+        List<String> dimensions = declaration.dimensions();
+        if (dimensions.equals(List.of("H", "d"))) {
+            return 1 / Math.sqrt(spec.inputSize());
+        }
+        if (dimensions.equals(List.of("H", "H"))) {
+            return 0.8 / Math.sqrt(spec.hiddenSize());
+        }
+        if (dimensions.equals(List.of("K", "H"))) {
+            return 1 / Math.sqrt(spec.hiddenSize());
+        }
+        return PEEPHOLES.contains(declaration.name()) ? 0.5 : 0.1;
+    }
+
+    private static final Set<String> PEEPHOLES = Set.of(ParameterNames.P_I, ParameterNames.P_F, ParameterNames.P_O);
 
     static Tensor gaussian(SplittableRandom random, double standardDeviation, int... shape) {
         Tensor tensor = Tensor.zeros(shape);

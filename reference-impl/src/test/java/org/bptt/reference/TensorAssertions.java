@@ -48,7 +48,10 @@ final class TensorAssertions {
         assertClose(what, Tensor.of(new double[] {expected}, 1), Tensor.of(new double[] {actual}, 1), relative, floorFactor);
     }
 
-    /** Compares every part of two gradient results: loss, the parameter gradients and the per-step gradients. */
+    /**
+     * Compares every part of two gradient results: loss, the parameter gradients, the per-step gradients and the
+     * initial states' gradients.
+     */
     static void assertSameGradients(String what, GradientResult expected, GradientResult actual, double relative, double floorFactor) {
         assertClose(what + " loss", expected.loss(), actual.loss(), relative, floorFactor);
         for (String name : ParameterNames.ALL) {
@@ -58,5 +61,7 @@ final class TensorAssertions {
         assertClose(what + " dL/dx", expected.inputGradients(), actual.inputGradients(), relative, floorFactor);
         assertClose(what + " dL/dh_{-1}", expected.initialStateGradients(), actual.initialStateGradients(), relative, floorFactor);
         assertClose(what + " dL/dh", expected.hiddenStateGradients(), actual.hiddenStateGradients(), relative, floorFactor);
+        assertClose(what + " dL/dc_{-1}", expected.initialCellStateGradients(), actual.initialCellStateGradients(),
+                relative, floorFactor);
     }
 }

@@ -67,7 +67,7 @@ class TestFastAggregatedBptt extends ReferenceTestBase {
 
     private static void assertAgree(Case testCase) {
         ModelSpec spec = testCase.spec();
-        ForwardResult expectedForward = new ElmanRnn(spec, testCase.parameters()).forward(testCase.batch());
+        ForwardResult expectedForward = new RecurrentNetwork(spec, testCase.parameters()).forward(testCase.batch());
         ForwardResult actualForward = new FastAggregatedBptt(spec, testCase.parameters()).forward(testCase.batch());
         assertClose(testCase.id() + " loss", expectedForward.loss(), actualForward.loss(), TestAlgorithmsAgree.RELATIVE,
                 TestAlgorithmsAgree.FLOOR);

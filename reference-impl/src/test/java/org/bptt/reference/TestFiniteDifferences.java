@@ -1,9 +1,7 @@
 package org.bptt.reference;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.util.Locale;
 import java.util.function.DoubleSupplier;
 import org.bptt.api.Activation;
 import org.bptt.api.Batch;
@@ -66,7 +64,7 @@ class TestFiniteDifferences extends ReferenceTestBase {
         Parameters parameters = testCase.parameters();
         Batch batch = testCase.batch();
         GradientResult gradients = AggregatedBptt.gradients(spec, parameters, batch, new StepBackpropCounter());
-        ElmanRnnLoss loss = (p, b) -> new ElmanRnn(spec, p).forward(b).loss();
+        ElmanRnnLoss loss = (p, b) -> new RecurrentNetwork(spec, p).forward(b).loss();
         for (String name : parameters.byName().keySet()) {
             Tensor copy = parameters.get(name).copy();
             Parameters perturbed = parameters.with(name, copy);
@@ -86,26 +84,8 @@ class TestFiniteDifferences extends ReferenceTestBase {
         double of(Parameters parameters, Batch batch);
     }
 
-    /** Perturbs each element of {@code variable} in place (restoring it after) and compares with {@code gradient}. */
     private static void compare(String what, Tensor variable, Tensor gradient, DoubleSupplier loss) {
-        int checked = 0;
-        for (int i = 0; i < variable.length(); i++) {
-            double original = variable.data()[i];
-            variable.data()[i] = original + EPSILON;
-            double plus = loss.getAsDouble();
-            variable.data()[i] = original - EPSILON;
-            double minus = loss.getAsDouble();
-            variable.data()[i] = original;
-            double difference = (plus - minus) / (2 * EPSILON);
-            double analytic = gradient.data()[i];
-            double allowed = RELATIVE * Math.max(Math.abs(difference), Math.abs(analytic)) + ABSOLUTE;
-            if (!(Math.abs(difference - analytic) <= allowed)) {
-                fail(String.format(Locale.ROOT, "%s%s: central difference %.12g, BPTT %.12g (error %.3g, allowed %.3g)",
-                        what, java.util.Arrays.toString(gradient.indexOf(i)), difference, analytic,
-                        Math.abs(difference - analytic), allowed));
-            }
-            checked += analytic != 0 ? 1 : 0;
-        }
+        int checked = CentralDifferences.compare(what, variable, gradient, loss, EPSILON, RELATIVE, ABSOLUTE);
         assertTrue(checked > 0, what + ": every gradient element is zero, nothing was checked");
     }
 

@@ -27,7 +27,7 @@ class TestForwardPass extends ReferenceTestBase {
                     ModelSpec spec = ModelSpec.of(3, 4, 3).withActivation(activation).withHead(head)
                             .withReduction(reduction).withBiases(reduction != LossReduction.SUM);
                     Case testCase = RandomCases.build(spec, 3, 9, true, reduction == LossReduction.MEAN_OVER_BATCH, random);
-                    ForwardResult result = new ElmanRnn(spec, testCase.parameters()).forward(testCase.batch());
+                    ForwardResult result = new RecurrentNetwork(spec, testCase.parameters()).forward(testCase.batch());
                     double lossSum = 0;
                     for (int sequence = 0; sequence < 3; sequence++) {
                         PlainElman plain = new PlainElman(spec, testCase.parameters(), testCase.batch(), sequence);
@@ -62,7 +62,7 @@ class TestForwardPass extends ReferenceTestBase {
     void softmaxCrossEntropyStaysFiniteForHugeLogits() {
         // o = (1000, 0), target (0, 1): log y_1 = 0 − logsumexp(o) = −(1000 + log(1 + e^−1000)) = −1000 in doubles.
         DMatrixRMaj probabilities = new DMatrixRMaj(1, 2);
-        double loss = ElmanRnn.softmaxCrossEntropy(new DMatrixRMaj(1, 2, true, 1000, 0), new DMatrixRMaj(1, 2, true, 0, 1),
+        double loss = OutputLayer.softmaxCrossEntropy(new DMatrixRMaj(1, 2, true, 1000, 0), new DMatrixRMaj(1, 2, true, 0, 1),
                 probabilities, 0);
         assertEquals(1000.0, loss);
         assertEquals(1.0, probabilities.get(0));
@@ -73,14 +73,14 @@ class TestForwardPass extends ReferenceTestBase {
     void sigmoidCrossEntropyStaysFiniteForHugeLogits() {
         // J = y* softplus(−o) + (1 − y*) softplus(o); softplus(800) = 800 + log1p(e^−800) = 800, softplus(−800) ≈ e^−800 = 0.
         DMatrixRMaj probability = new DMatrixRMaj(1, 1);
-        assertEquals(800.0, ElmanRnn.sigmoidCrossEntropy(new DMatrixRMaj(new double[] {800}), new DMatrixRMaj(new double[] {0}), probability, 0));
+        assertEquals(800.0, OutputLayer.sigmoidCrossEntropy(new DMatrixRMaj(new double[] {800}), new DMatrixRMaj(new double[] {0}), probability, 0));
         assertEquals(1.0, probability.get(0));
-        assertEquals(800.0, ElmanRnn.sigmoidCrossEntropy(new DMatrixRMaj(new double[] {-800}), new DMatrixRMaj(new double[] {1}), probability, 0));
+        assertEquals(800.0, OutputLayer.sigmoidCrossEntropy(new DMatrixRMaj(new double[] {-800}), new DMatrixRMaj(new double[] {1}), probability, 0));
         assertEquals(0.0, probability.get(0));
         // A moderate case against the textbook formula: o = 0.3, y* = 0.25.
         double sigma = 1 / (1 + Math.exp(-0.3));
         assertClose("BCE(0.3, 0.25)", -(0.25 * Math.log(sigma) + 0.75 * Math.log(1 - sigma)),
-                ElmanRnn.sigmoidCrossEntropy(new DMatrixRMaj(new double[] {0.3}), new DMatrixRMaj(new double[] {0.25}), probability, 0),
+                OutputLayer.sigmoidCrossEntropy(new DMatrixRMaj(new double[] {0.3}), new DMatrixRMaj(new double[] {0.25}), probability, 0),
                 1e-15, 0);
     }
 
@@ -88,7 +88,7 @@ class TestForwardPass extends ReferenceTestBase {
     void maskedStepsAreZeroAndDoNotChangeTheLoss() {
         ModelSpec spec = ModelSpec.of(3, 4, 3);
         Case testCase = RandomCases.build(spec, new int[] {6, 2, 4}, 6, true, false, random);
-        ForwardResult result = new ElmanRnn(spec, testCase.parameters()).forward(testCase.batch());
+        ForwardResult result = new RecurrentNetwork(spec, testCase.parameters()).forward(testCase.batch());
         // Changing the inputs at masked steps must change nothing.
         Tensor inputs = testCase.batch().inputs().copy();
         for (int sequence = 0; sequence < 3; sequence++) {
@@ -102,6 +102,6 @@ class TestForwardPass extends ReferenceTestBase {
             }
         }
         var changed = new org.bptt.api.Batch(inputs, testCase.batch().targets(), testCase.batch().mask(), null);
-        assertEquals(result.loss(), new ElmanRnn(spec, testCase.parameters()).forward(changed).loss());
+        assertEquals(result.loss(), new RecurrentNetwork(spec, testCase.parameters()).forward(changed).loss());
     }
 }

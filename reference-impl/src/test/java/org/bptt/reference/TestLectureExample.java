@@ -67,7 +67,7 @@ class TestLectureExample extends ReferenceTestBase {
                 tanh(plus(times(u, x[2]), times(w,
                         tanh(plus(times(u, x[1]), times(w,
                                 tanh(times(u, x[0]))))))))));
-        ForwardResult result = new ElmanRnn(spec, parameters).forward(batch);
+        ForwardResult result = new RecurrentNetwork(spec, parameters).forward(batch);
         for (int k = 0; k < K; k++) {
             assertClose("y_2[" + k + "]", y2[k], result.outputs().get(0, 2, k), RELATIVE, FLOOR);
         }

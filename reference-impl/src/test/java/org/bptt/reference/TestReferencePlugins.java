@@ -2,6 +2,7 @@ package org.bptt.reference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
@@ -12,6 +13,7 @@ import org.bptt.api.Capability;
 import org.bptt.api.Case;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
+import org.bptt.api.InvalidInputException;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Truncation;
@@ -36,9 +38,14 @@ class TestReferencePlugins extends ReferenceTestBase {
             assertEquals("bptt-harness", plugin.info().vendor());
             assertTrue(plugin.info().name().startsWith("Reference Elman RNN"), plugin.info().name());
             assertFalse(plugin.info().version().isBlank());
+            EnumSet<Capability> gatedCells = EnumSet.of(Capability.GRU_RESET_BEFORE, Capability.GRU_RESET_AFTER,
+                    Capability.LSTM, Capability.LSTM_PEEPHOLES, Capability.TWO_BIASES, Capability.INITIAL_CELL_STATE,
+                    Capability.INITIAL_CELL_STATE_GRADIENTS, Capability.CELL_STATES);
             EnumSet<Capability> expected = EnumSet.complementOf(EnumSet.of(Capability.FLOAT32, Capability.TRUNCATED_BPTT));
+            expected.removeAll(gatedCells);
             if (!plugin.info().id().equals("reference-rtrl") && !plugin.info().id().equals("reference-fast")) {
                 expected.add(Capability.TRUNCATED_BPTT);
+                expected.addAll(gatedCells);   // the aggregated and naive BPTT are written for every cell
             }
             assertEquals(expected, plugin.capabilities(), plugin.info().id());
         }
@@ -69,5 +76,32 @@ class TestReferencePlugins extends ReferenceTestBase {
                 testCase.parameters(), testCase.batch(), new Truncation(2, 3), new StepBackpropCounter()), truncated, 1e-12, 1e-14);
         assertEquals(pristine.parameters(), testCase.parameters(), "parameters were modified");
         assertEquals(pristine.batch(), testCase.batch(), "batch was modified");
+    }
+
+    @Test
+    void theAggregatedAndNaivePluginsRunTheGatedCellsAndTheOthersRefuseThem() {
+        Map<String, RnnImplementation> plugins = plugins();
+        for (ModelSpec spec : GatedSpecs.everyOption(ModelSpec.of(3, 4, 3))) {
+            Case testCase = RandomCases.build(spec, 3, 5, true, true, random);
+            var required = Capability.requiredBy(spec, testCase.batch());
+            ForwardResult forward = plugins.get("reference-aggregated").forward(spec, testCase.parameters(), testCase.batch());
+            assertEquals(spec.cell().hasCellState(), forward.cellStates() != null, spec.label() + " cell states");
+            GradientResult aggregated = plugins.get("reference-aggregated").gradients(spec, testCase.parameters(), testCase.batch());
+            assertEquals(forward.loss(), aggregated.loss(), spec.label());
+            assertEquals(spec.cell().hasCellState(), aggregated.initialCellStateGradients() != null, spec.label() + " dL/dc_{-1}");
+            TensorAssertions.assertSameGradients(spec.label() + " plugin naive", aggregated,
+                    plugins.get("reference-naive").gradients(spec, testCase.parameters(), testCase.batch()),
+                    TestAlgorithmsAgree.RELATIVE, TestAlgorithmsAgree.FLOOR);
+            for (String id : new String[] {"reference-aggregated", "reference-naive"}) {
+                assertTrue(plugins.get(id).capabilities().containsAll(required), id + " runs " + spec.label());
+            }
+            for (String id : new String[] {"reference-fast", "reference-rtrl"}) {
+                RnnImplementation plugin = plugins.get(id);
+                assertFalse(plugin.capabilities().containsAll(required), id + " must not claim " + spec.label());
+                InvalidInputException refused = assertThrows(InvalidInputException.class,
+                        () -> plugin.gradients(spec, testCase.parameters(), testCase.batch()), id);
+                assertTrue(refused.getMessage().contains("Elman cell only"), refused.getMessage());
+            }
+        }
     }
 }

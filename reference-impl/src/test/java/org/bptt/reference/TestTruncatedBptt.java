@@ -86,7 +86,37 @@ class TestTruncatedBptt extends ReferenceTestBase {
      */
     @Test
     void equalsTheSumOfTheKeptLagContributions() {
-        ModelSpec spec = ModelSpec.of(3, 4, 3).withReduction(LossReduction.MEAN_OVER_BATCH);
+        checkKeptLagContributions(ModelSpec.of(3, 4, 3).withReduction(LossReduction.MEAN_OVER_BATCH));
+    }
+
+    /**
+     * The same for every option of the GRU and the LSTM: the state before a window's first step (h, and the LSTM's
+     * c) counts as a constant, so a truncated gradient keeps exactly the full one's contributions inside the windows.
+     */
+    @Test
+    void gatedCellsKeepTheSameLagContributions() {
+        for (ModelSpec spec : GatedSpecs.everyOption(ModelSpec.of(3, 4, 3).withReduction(LossReduction.MEAN_OVER_BATCH))) {
+            checkKeptLagContributions(spec);
+        }
+    }
+
+    /** With k1 = k2 ≥ T, truncated BPTT of a gated cell is its full BPTT, the same sums in the same order. */
+    @Test
+    void gatedCellsWithBothLengthsAtLeastTAreFullBptt() {
+        for (ModelSpec model : GatedSpecs.everyOption(ModelSpec.of(3, 4, 3))) {
+            ModelSpec spec = model.withHead(Head.LAST_STEP_SOFTMAX).withReduction(LossReduction.MEAN_OVER_TERMS);
+            Case testCase = RandomCases.build(spec, 3, 9, true, true, random);
+            GradientResult full = AggregatedBptt.gradients(spec, testCase.parameters(), testCase.batch(), new StepBackpropCounter());
+            Truncation truncation = new Truncation(9, 9);
+            assertSameGradients(testCase.id() + " aggregated", full, AggregatedBptt.truncatedGradients(
+                    spec, testCase.parameters(), testCase.batch(), truncation, new StepBackpropCounter()), 0, 0);
+            assertSameGradients(testCase.id() + " naive", full, NaiveBptt.truncatedGradients(
+                    spec, testCase.parameters(), testCase.batch(), truncation, new StepBackpropCounter()), RELATIVE, FLOOR);
+        }
+    }
+
+    private void checkKeptLagContributions(ModelSpec spec) {
+        int hiddenSize = spec.hiddenSize();
         Case testCase = RandomCases.build(spec, new int[] {7, 4, 1}, 7, true, true, random);
         Parameters parameters = testCase.parameters();
         Batch batch = testCase.batch();
@@ -97,12 +127,12 @@ class TestTruncatedBptt extends ReferenceTestBase {
         for (int forwardLength = 1; forwardLength <= 5; forwardLength++) {
             for (int backwardLength = 1; backwardLength <= 5; backwardLength++) {
                 Truncation truncation = new Truncation(forwardLength, backwardLength);
-                String what = "k1=" + forwardLength + ", k2=" + backwardLength;
+                String what = spec.label() + " k1=" + forwardLength + ", k2=" + backwardLength;
                 GradientResult aggregated = AggregatedBptt.truncatedGradients(spec, parameters, batch, truncation, new StepBackpropCounter());
                 GradientResult naive = NaiveBptt.truncatedGradients(spec, parameters, batch, truncation, new StepBackpropCounter());
                 assertSameGradients(what + " naive vs aggregated", aggregated, naive, RELATIVE, FLOOR);
                 Parameters expected = Parameters.zeros(spec);
-                Tensor expectedHiddenStateGradients = Tensor.zeros(3, 7, 4);
+                Tensor expectedHiddenStateGradients = Tensor.zeros(3, 7, hiddenSize);
                 for (GradientDecomposition decomposition : decompositions) {
                     int length = decomposition.length();
                     for (int chunkStart = 0; chunkStart < length; chunkStart += forwardLength) {
@@ -111,7 +141,7 @@ class TestTruncatedBptt extends ReferenceTestBase {
                             for (int k = t; k >= Math.max(0, end - backwardLength + 1); k--) {
                                 LagContribution contribution = decomposition.contribution(t, k);
                                 add(expected, contribution.parameterGradients());
-                                for (int i = 0; i < 4; i++) {
+                                for (int i = 0; i < hiddenSize; i++) {
                                     expectedHiddenStateGradients.data()[expectedHiddenStateGradients.offset(decomposition.sequence(), k, i)]
                                             += contribution.hiddenStateGradient().get(i);
                                 }
