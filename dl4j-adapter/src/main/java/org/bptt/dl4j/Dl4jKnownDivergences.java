@@ -47,9 +47,10 @@ public final class Dl4jKnownDivergences {
     }
 
     /**
-     * DL4J's truncated gradients dL/dU, dL/dW, dL/db may differ from {@link Truncation}'s definition whenever the
-     * truncation cuts anything (longest sequence &gt; min(k1, k2)), for three reasons: the SimpleRnn gradient of every
-     * chunk after the first is computed on hidden states recomputed from h = 0 instead of the carried state (a bug,
+     * DL4J's truncated gradients of the recurrent layer (dL/dU, dL/dW, dL/db of SimpleRnn; every gate's of the
+     * LSTMs) may differ from {@link Truncation}'s definition whenever the truncation cuts anything (longest
+     * sequence &gt; min(k1, k2)), for three reasons: the recurrent layer's gradient of every chunk after the first is
+     * computed on states recomputed from zero instead of the carried state (a bug,
      * {@link #laterChunksLoseTheCarriedState}); {@code tbpttBackLength} (k2) has no effect
      * ({@link #backwardLengthIgnored}, a difference of definition); and DL4J never backpropagates past the start of
      * a chunk (where the definition reaches k2 steps back, for a last chunk shorter than k2 or for k2 &gt; k1:
@@ -70,8 +71,10 @@ public final class Dl4jKnownDivergences {
     }
 
     /**
-     * The bug: some sequence has a chunk after the first (longest sequence &gt; k1), and
-     * {@code SimpleRnn.tbpttBackpropGradient} recomputes such a chunk's hidden states from h = 0.
+     * The bug: some sequence has a chunk after the first (longest sequence &gt; k1), and the recurrent layer's
+     * backprop recomputes such a chunk's states from zero ({@code SimpleRnn.tbpttBackpropGradient} from h = 0;
+     * {@code LSTM} and {@code GravesLSTM.backpropGradient}, which {@code MultiLayerNetwork.computeGradientAndScore}
+     * calls instead of their {@code tbpttBackpropGradient}, from h = c = 0).
      */
     static boolean laterChunksLoseTheCarriedState(Batch batch, Truncation truncation) {
         return longest(batch) > truncation.forwardLength();

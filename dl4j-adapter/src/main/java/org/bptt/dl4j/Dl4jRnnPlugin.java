@@ -68,7 +68,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>INITIAL_STATE (and INITIAL_CELL_STATE): a given h_{-1} (c_{-1}) can be set for the forward pass (stored
  *       RNN state), but {@code MultiLayerNetwork.computeGradientAndScore} backpropagates through each recurrent
  *       layer's {@code backpropGradient}, which recomputes the forward pass from zero, so gradients would ignore it
- *       (KNOWN_DIVERGENCES.md §3). DL4J exposes neither dL/dh_{-1} nor dL/dc_{-1}, nor dL/dh_t, nor the cell
+ *       (KNOWN_DIVERGENCES.md §3, §7). DL4J exposes neither dL/dh_{-1} nor dL/dc_{-1}, nor dL/dh_t, nor the cell
  *       states c_t.</li>
  * </ul>
  *

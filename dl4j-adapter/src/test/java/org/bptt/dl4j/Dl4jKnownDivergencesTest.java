@@ -292,11 +292,17 @@ class Dl4jKnownDivergencesTest {
                 batch.initialState() == null ? null : batch.initialState().copy());
     }
 
-    /** dL/dx from {@code MultiLayerNetwork.calculateGradients}, with or without the features mask. */
+    /** dL/dx from {@code MultiLayerNetwork.calculateGradients} with SimpleRnn, with or without the features mask. */
     private static Tensor calculateGradientsInputGradient(ModelSpec spec, Parameters parameters, Batch batch,
                                                           boolean withFeaturesMask) {
-        MultiLayerNetwork network = Dl4jNetwork.build(Dl4jNetwork.Key.of(Dl4jRecurrentLayer.SIMPLE_RNN, spec, null));
-        Dl4jNetwork.setParameters(network, Dl4jRecurrentLayer.SIMPLE_RNN, spec, parameters);
+        return calculateGradientsInputGradient(Dl4jRecurrentLayer.SIMPLE_RNN, spec, parameters, batch, withFeaturesMask);
+    }
+
+    /** dL/dx from {@code MultiLayerNetwork.calculateGradients}, with or without the features mask. */
+    static Tensor calculateGradientsInputGradient(Dl4jRecurrentLayer layer, ModelSpec spec, Parameters parameters,
+                                                  Batch batch, boolean withFeaturesMask) {
+        MultiLayerNetwork network = Dl4jNetwork.build(Dl4jNetwork.Key.of(layer, spec, null));
+        Dl4jNetwork.setParameters(network, layer, spec, parameters);
         Dl4jBatch data = Dl4jBatch.of(spec, batch, org.nd4j.linalg.api.buffer.DataType.DOUBLE);
         INDArray inputGradient = network.calculateGradients(data.features(), data.labels(),
                 withFeaturesMask ? data.featureMask() : null, data.labelMask()).getSecond();

@@ -143,7 +143,7 @@ class Dl4jLstmPackingTest {
         Tensor inputs = Tensor.of(new double[] {0.9, -0.4, 0.3, 0.7, -0.8, 0.5}, 1, 3, D);
         Tensor targets = Tensor.of(new double[] {1, 0, 0, 1, 1, 0}, 1, 3, 2);
         Batch batch = new Batch(inputs, targets, null, null);
-        Dl4jRnnPlugin plugin = layer == Dl4jRecurrentLayer.LSTM ? new Dl4jLstm() : new Dl4jGravesLstm();
+        Dl4jRnnPlugin plugin = Dl4jTestSupport.lstmPlugin(layer);
         Tensor actual = plugin.forward(spec, p, batch).hiddenStates();
         Tensor expected = PlainLstm.forward(spec, p, batch).hiddenStates();
         for (int i = 0; i < expected.length(); i++) {
