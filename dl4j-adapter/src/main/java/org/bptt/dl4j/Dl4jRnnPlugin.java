@@ -381,7 +381,7 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
                     + recurrentLayer.dl4jName() + " backprop in a MultiLayerNetwork always starts from zero;"
                     + " INITIAL_STATE and INITIAL_CELL_STATE are not supported");
         }
-        java.util.Set<Capability> lacking = EnumSet.noneOf(Capability.class);
+        Set<Capability> lacking = EnumSet.noneOf(Capability.class);
         lacking.addAll(Capability.requiredBy(spec, batch));
         lacking.removeAll(capabilities);
         if (!lacking.isEmpty()) {
