@@ -74,7 +74,7 @@ class Dl4jKnownDivergencesTest {
         GradientCheck dl4j = finiteDifferences.check(Dl4jTestSupport.DL4J, testCase);
         GradientCheck reference = finiteDifferences.check(Dl4jTestSupport.REFERENCE, testCase);
         assertTrue(reference.passed(FINITE_DIFFERENCE_AGREEMENT), reference::describe);
-        for (String name : Dl4jTestSupport.ELMAN_PARAMETERS) {
+        for (String name : spec.parameterNames()) {
             assertTrue(dl4j.parameter(name).orElseThrow().passed(FINITE_DIFFERENCE_AGREEMENT), dl4j::describe);
         }
         assertTrue(dl4j.parameter("x").orElseThrow().maxRelativeError() > CLEAR_DISAGREEMENT, dl4j::describe);
@@ -131,7 +131,7 @@ class Dl4jKnownDivergencesTest {
 
         assertTrue(Math.abs(loss - expectedLoss) < 1e-12 * Math.abs(expectedLoss),
                 "DL4J's loss from h_{-1}: " + loss + " vs " + expectedLoss);
-        for (String name : Dl4jTestSupport.ELMAN_PARAMETERS) {
+        for (String name : spec.parameterNames()) {
             assertTrue(relativeDifference(reference.get(name), numeric.get(name)) < FINITE_DIFFERENCE_AGREEMENT,
                     "reference dL/d" + name + " from h_{-1} vs finite differences");
         }
@@ -219,7 +219,7 @@ class Dl4jKnownDivergencesTest {
         assertTrue(output.startsWith("Difference of definition, not a bug"), output);
         Parameters full = Dl4jTestSupport.REFERENCE.gradients(spec, oneChunk.parameters(), oneChunk.batch()).parameterGradients();
         Parameters truncated = dl4j.truncatedGradients(spec, oneChunk.parameters(), oneChunk.batch(), ignoredK2).parameterGradients();
-        for (String name : Dl4jTestSupport.ELMAN_PARAMETERS) {
+        for (String name : spec.parameterNames()) {
             assertTrue(Dl4jTestSupport.COMPARATOR.compare("dL/d" + name, full.get(name), truncated.get(name), null,
                     org.bptt.core.compare.IndexLabels.generic(full.get(name).rank()), DataType.FLOAT64, 5).passed(),
                     "DL4J's BPTT(5, 2) on T = 5 is full BPTT: dL/d" + name);

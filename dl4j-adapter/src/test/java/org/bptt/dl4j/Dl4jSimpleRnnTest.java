@@ -20,6 +20,7 @@ import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
@@ -126,7 +127,7 @@ class Dl4jSimpleRnnTest {
         GradientResult expected = fresh.gradients(spec, unmasked.parameters(), unmasked.batch());
         ForwardResult expectedForward = fresh.forward(spec, unmasked.parameters(), unmasked.batch());
         assertEquals(expected.loss(), afterOthers.loss());
-        for (String name : Dl4jTestSupport.ELMAN_PARAMETERS) {
+        for (String name : ParameterNames.ALL) {
             assertEquals(expected.parameterGradients().get(name), afterOthers.parameterGradients().get(name), name);
         }
         assertEquals(expected.inputGradients(), afterOthers.inputGradients());
@@ -144,7 +145,7 @@ class Dl4jSimpleRnnTest {
         Tensor targets = batch.targets().copy();
         Dl4jTestSupport.DL4J.gradients(spec, testCase.parameters(), batch);
         Dl4jTestSupport.DL4J.truncatedGradients(spec, testCase.parameters(), batch, new Truncation(2, 1));
-        for (String name : Dl4jTestSupport.ELMAN_PARAMETERS) {
+        for (String name : ParameterNames.ALL) {
             assertEquals(parameters.get(name), testCase.parameters().get(name), name);
         }
         assertEquals(inputs, batch.inputs());

@@ -8,7 +8,6 @@ import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.ModelSpec;
-import org.bptt.api.ParameterNames;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
 import org.bptt.core.compare.IndexLabels;
@@ -30,18 +29,15 @@ final class Dl4jTestSupport {
     static final Dl4jSimpleRnn DL4J = new Dl4jSimpleRnn();
     static final Dl4jLstm DL4J_LSTM = new Dl4jLstm();
     static final Dl4jGravesLstm DL4J_GRAVES_LSTM = new Dl4jGravesLstm();
-    /** The Elman model's parameters (with biases), the ones {@code dl4j}'s tests compare one by one. */
-    static final List<String> ELMAN_PARAMETERS = List.of(ParameterNames.U, ParameterNames.W, ParameterNames.B,
-            ParameterNames.V, ParameterNames.C);
     static final RnnImplementation REFERENCE = new ReferenceAggregatedRnn();
+    static final TensorComparator COMPARATOR = new TensorComparator(TolerancePolicy.defaults());
+
+    private Dl4jTestSupport() {
+    }
 
     /** The LSTM plugin running {@code layer}. */
     static Dl4jRnnPlugin lstmPlugin(Dl4jRecurrentLayer layer) {
         return layer == Dl4jRecurrentLayer.LSTM ? DL4J_LSTM : DL4J_GRAVES_LSTM;
-    }
-    static final TensorComparator COMPARATOR = new TensorComparator(TolerancePolicy.defaults());
-
-    private Dl4jTestSupport() {
     }
 
     /** Comparisons of the forward results: loss, outputs y and hidden states h (per-step tensors skip masked steps). */

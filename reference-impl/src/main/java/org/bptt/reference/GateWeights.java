@@ -45,14 +45,14 @@ final class GateWeights {
 
     /** preActivation = U_* x + b_*. Modified: preActivation. Not modified: input. */
     void inputPart(DMatrixRMaj input, DMatrixRMaj preActivation) {
-        CommonOps_DDRM.mult(inputWeights, input, preActivation);                 // U_* x
-        CommonOps_DDRM.addEquals(preActivation, bias);                           //   + b_*
+        CommonOps_DDRM.mult(inputWeights, input, preActivation);  // U_* x
+        CommonOps_DDRM.addEquals(preActivation, bias);            //   + b_*
     }
 
     /** preActivation += W_* h + b_h*. Modified: preActivation. Not modified: hiddenState. */
     void addRecurrentPart(DMatrixRMaj hiddenState, DMatrixRMaj preActivation) {
-        CommonOps_DDRM.multAdd(recurrentWeights, hiddenState, preActivation);   // + W_* h
-        CommonOps_DDRM.addEquals(preActivation, recurrentBias);                  // + b_h*
+        CommonOps_DDRM.multAdd(recurrentWeights, hiddenState, preActivation);  // + W_* h
+        CommonOps_DDRM.addEquals(preActivation, recurrentBias);                // + b_h*
     }
 
     /** preActivation = U_* x + b_* + W_* h + b_h*. Modified: preActivation. */
@@ -71,9 +71,9 @@ final class GateWeights {
      * Modified: gradients, inputGradient. Not modified: δ, input.
      */
     void backwardInputPart(DMatrixRMaj delta, DMatrixRMaj input, ParameterGradients gradients, DMatrixRMaj inputGradient) {
-        VectorVectorMult_DDRM.addOuterProd(1.0, delta, input, gradients.get(inputWeightsName));  // dU_* += δ xᵀ
-        CommonOps_DDRM.addEquals(gradients.get(biasName), delta);                                // db_* += δ
-        CommonOps_DDRM.multAddTransA(inputWeights, delta, inputGradient);                       // inputGradient += U_*ᵀ δ
+        VectorVectorMult_DDRM.addOuterProd(1.0, delta, input, gradients.get(inputWeightsName));   // dU_* += δ xᵀ
+        CommonOps_DDRM.addEquals(gradients.get(biasName), delta);                                  // db_* += δ
+        CommonOps_DDRM.multAddTransA(inputWeights, delta, inputGradient);                         // inputGradient += U_*ᵀ δ
     }
 
     /**
@@ -88,9 +88,9 @@ final class GateWeights {
      */
     void backwardRecurrentPart(DMatrixRMaj delta, DMatrixRMaj hiddenState, ParameterGradients gradients,
                                DMatrixRMaj hiddenGradient) {
-        VectorVectorMult_DDRM.addOuterProd(1.0, delta, hiddenState, gradients.get(recurrentWeightsName)); // dW_* += δ hᵀ
-        CommonOps_DDRM.addEquals(gradients.get(recurrentBiasName), delta);                               // db_h* += δ
-        CommonOps_DDRM.multAddTransA(recurrentWeights, delta, hiddenGradient);                          // hiddenGradient += W_*ᵀ δ
+        VectorVectorMult_DDRM.addOuterProd(1.0, delta, hiddenState, gradients.get(recurrentWeightsName));  // dW_* += δ hᵀ
+        CommonOps_DDRM.addEquals(gradients.get(recurrentBiasName), delta);                                  // db_h* += δ
+        CommonOps_DDRM.multAddTransA(recurrentWeights, delta, hiddenGradient);                             // hiddenGradient += W_*ᵀ δ
     }
 
     /** Both parts' shares: {@link #backwardInputPart} and {@link #backwardRecurrentPart}. */

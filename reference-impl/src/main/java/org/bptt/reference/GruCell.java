@@ -47,39 +47,39 @@ final class GruCell implements RecurrentCell {
         int hiddenSize = resetGateWeights.recurrentWeights.numRows;
         Trajectory trajectory = new Trajectory(inputs, initialState, new DMatrixRMaj(length, hiddenSize));
         // Workspaces, reused at every step.
-        DMatrixRMaj input = new DMatrixRMaj(inputs.numCols, 1);                    // x_t
-        DMatrixRMaj previousHiddenState = initialState.copy();                      // h_{t-1}
+        DMatrixRMaj input = new DMatrixRMaj(inputs.numCols, 1);                             // x_t
+        DMatrixRMaj previousHiddenState = initialState.copy();                              // h_{t-1}
         DMatrixRMaj preActivation = new DMatrixRMaj(hiddenSize, 1);
-        DMatrixRMaj resetGate = new DMatrixRMaj(hiddenSize, 1);                         // r_t
-        DMatrixRMaj updateGate = new DMatrixRMaj(hiddenSize, 1);                        // z_t
-        DMatrixRMaj candidate = new DMatrixRMaj(hiddenSize, 1);                // n_t
-        DMatrixRMaj resetHiddenState = new DMatrixRMaj(hiddenSize, 1);              // r_t ⊙ h_{t-1}
-        DMatrixRMaj recurrentProduct = new DMatrixRMaj(hiddenSize, 1);              // W_n h_{t-1} + b_hn
-        DMatrixRMaj hiddenState = new DMatrixRMaj(hiddenSize, 1);                   // h_t
+        DMatrixRMaj resetGate = new DMatrixRMaj(hiddenSize, 1);                             // r_t
+        DMatrixRMaj updateGate = new DMatrixRMaj(hiddenSize, 1);                            // z_t
+        DMatrixRMaj candidate = new DMatrixRMaj(hiddenSize, 1);                             // n_t
+        DMatrixRMaj resetHiddenState = new DMatrixRMaj(hiddenSize, 1);                      // r_t ⊙ h_{t-1}
+        DMatrixRMaj recurrentProduct = new DMatrixRMaj(hiddenSize, 1);                      // W_n h_{t-1} + b_hn
+        DMatrixRMaj hiddenState = new DMatrixRMaj(hiddenSize, 1);                           // h_t
         for (int t = 0; t < length; t++) {
             Matrices.getRow(inputs, t, input);
             resetGateWeights.preActivation(input, previousHiddenState, preActivation);
-            Matrices.apply(Activation.SIGMOID, preActivation, resetGate);               // r_t = σ(U_r x_t + b_r + W_r h_{t-1} + b_hr)
+            Matrices.apply(Activation.SIGMOID, preActivation, resetGate);                   // r_t = σ(U_r x_t + b_r + W_r h_{t-1} + b_hr)
             updateGateWeights.preActivation(input, previousHiddenState, preActivation);
-            Matrices.apply(Activation.SIGMOID, preActivation, updateGate);              // z_t = σ(U_z x_t + b_z + W_z h_{t-1} + b_hz)
-            candidateWeights.inputPart(input, preActivation);                              // U_n x_t + b_n
+            Matrices.apply(Activation.SIGMOID, preActivation, updateGate);                  // z_t = σ(U_z x_t + b_z + W_z h_{t-1} + b_hz)
+            candidateWeights.inputPart(input, preActivation);                               // U_n x_t + b_n
             if (resetPlacement == ResetPlacement.BEFORE) {
                 for (int i = 0; i < hiddenSize; i++) {
                     resetHiddenState.data[i] = resetGate.data[i] * previousHiddenState.data[i];  // r_t ⊙ h_{t-1}
                 }
-                candidateWeights.addRecurrentPart(resetHiddenState, preActivation);        //   + W_n (r_t ⊙ h_{t-1}) + b_hn
+                candidateWeights.addRecurrentPart(resetHiddenState, preActivation);         //   + W_n (r_t ⊙ h_{t-1}) + b_hn
             } else {
                 recurrentProduct.zero();
-                candidateWeights.addRecurrentPart(previousHiddenState, recurrentProduct);  // W_n h_{t-1} + b_hn
+                candidateWeights.addRecurrentPart(previousHiddenState, recurrentProduct);   // W_n h_{t-1} + b_hn
                 Matrices.setRow(trajectory.recurrentProducts, t, recurrentProduct);
                 for (int i = 0; i < hiddenSize; i++) {
                     preActivation.data[i] += resetGate.data[i] * recurrentProduct.data[i];  //   + r_t ⊙ (W_n h_{t-1} + b_hn)
                 }
             }
-            Matrices.apply(Activation.TANH, preActivation, candidate);        // n_t = tanh(…)
+            Matrices.apply(Activation.TANH, preActivation, candidate);                      // n_t = tanh(…)
             for (int i = 0; i < hiddenSize; i++) {
-                hiddenState.data[i] = (1 - updateGate.data[i]) * candidate.data[i]   // h_t = (1 − z_t) ⊙ n_t
-                        + updateGate.data[i] * previousHiddenState.data[i];              //     + z_t ⊙ h_{t-1}
+                hiddenState.data[i] = (1 - updateGate.data[i]) * candidate.data[i]          // h_t = (1 − z_t) ⊙ n_t
+                        + updateGate.data[i] * previousHiddenState.data[i];                 //     + z_t ⊙ h_{t-1}
             }
             Matrices.setRow(trajectory.resetGates, t, resetGate);
             Matrices.setRow(trajectory.updateGates, t, updateGate);

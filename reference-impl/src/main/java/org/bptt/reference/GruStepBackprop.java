@@ -4,8 +4,9 @@ import org.bptt.api.ResetPlacement;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * The step-backprop of the GRU ({@link GruCell}): from the gradient reaching h_k (hiddenGradient) to the gates'
- * weights, x_k and h_{k-1}. With a_r, a_z, a_n the pre-activations of r, z and n:
+ * The step-backprop of the GRU ({@link GruCell}): from the gradient reaching h_k (hiddenGradient, {@code dh} in the
+ * code) to the gates' weights, x_k and h_{k-1} (hiddenGradientToPrevious, {@code dhPrevious}). With a_r, a_z, a_n the
+ * pre-activations of r, z and n:
  * <pre>
  *   candidateGradient                 = hiddenGradient ⊙ (1 − z_k)                 ∂L/∂n_k
  *   updateGateGradient                = hiddenGradient ⊙ (h_{k-1} − n_k)           ∂L/∂z_k
@@ -91,57 +92,62 @@ final class GruStepBackprop implements StepBackprop {
     public void backward(int k, StateGradient stateGradient, ParameterGradients gradients, DMatrixRMaj inputGradients,
                          StateGradient toPrevious) {
         counter.increment();
-        DMatrixRMaj hiddenGradient = stateGradient.hidden;
         DMatrixRMaj hiddenGradientToPrevious = toPrevious.hidden;
-        Matrices.getRow(sequence.inputs, k, input);                                         // x_k
-        sequence.previousHiddenState(k, previousHiddenState);                               // h_{k-1}
-        Matrices.getRow(sequence.resetGates, k, resetGate);                                 // r_k
-        Matrices.getRow(sequence.updateGates, k, updateGate);                               // z_k
-        Matrices.getRow(sequence.candidates, k, candidate);                                 // n_k
+        Matrices.getRow(sequence.inputs, k, input);                                        // x_k
+        sequence.previousHiddenState(k, previousHiddenState);                              // h_{k-1}
+        Matrices.getRow(sequence.resetGates, k, resetGate);                                // r_k
+        Matrices.getRow(sequence.updateGates, k, updateGate);                              // z_k
+        Matrices.getRow(sequence.candidates, k, candidate);                                // n_k
         double[] h = previousHiddenState.data;
         double[] r = resetGate.data;
         double[] z = updateGate.data;
         double[] n = candidate.data;
+        double[] dh = stateGradient.hidden.data;                                           // ∂L/∂h_k
+        double[] dhPrevious = hiddenGradientToPrevious.data;                               // ∂L/∂h_{k-1}
+        // δ_* = ∂L/∂a_*, the gradient of a pre-activation: candidateDelta is ∂L/∂a_n, and so on.
+        double[] candidateDelta = candidatePreActivationGradient.data;
+        double[] updateGateDelta = updateGatePreActivationGradient.data;
+        double[] resetGateDelta = resetGatePreActivationGradient.data;
 
-        // h_k = (1 − z_k) ⊙ n_k + z_k ⊙ h_{k-1}
-        for (int i = 0; i < h.length; i++) {
-            double candidateGradient = hiddenGradient.data[i] * (1 - z[i]);                 // ∂L/∂n_k
-            double updateGateGradient = hiddenGradient.data[i] * (h[i] - n[i]);             // ∂L/∂z_k
-            hiddenGradientToPrevious.data[i] = hiddenGradient.data[i] * z[i];               // ∂L/∂h_{k-1}, direct path
-            candidatePreActivationGradient.data[i] = candidateGradient * (1 - n[i] * n[i]); // ∂L/∂a_n
-            updateGatePreActivationGradient.data[i] = updateGateGradient * z[i] * (1 - z[i]);  // ∂L/∂a_z
+        for (int i = 0; i < h.length; i++) {                                               // h_k = (1 − z_k) ⊙ n_k + z_k ⊙ h_{k-1}
+            double candidateGradient = dh[i] * (1 - z[i]);                                 // ∂L/∂n_k
+            double updateGateGradient = dh[i] * (h[i] - n[i]);                             // ∂L/∂z_k
+            dhPrevious[i] = dh[i] * z[i];                                                  // ∂L/∂h_{k-1}, the direct path
+            candidateDelta[i] = candidateGradient * (1 - n[i] * n[i]);                     // ∂L/∂a_n
+            updateGateDelta[i] = updateGateGradient * z[i] * (1 - z[i]);                   // ∂L/∂a_z
         }
         inputGradient.zero();
-        cell.candidateWeights.backwardInputPart(candidatePreActivationGradient, input, gradients, inputGradient); // dU_n, db_n, U_nᵀ ∂L/∂a_n
+        cell.candidateWeights.backwardInputPart(candidatePreActivationGradient, input, gradients,
+                inputGradient);                                                            // dU_n, db_n; U_nᵀ ∂L/∂a_n
 
         if (cell.resetPlacement == ResetPlacement.BEFORE) {
             for (int i = 0; i < h.length; i++) {
-                resetHiddenState.data[i] = r[i] * h[i];                                     // r_k ⊙ h_{k-1}
+                resetHiddenState.data[i] = r[i] * h[i];                                    // r_k ⊙ h_{k-1}
             }
             resetHiddenStateGradient.zero();
             cell.candidateWeights.backwardRecurrentPart(candidatePreActivationGradient, resetHiddenState, gradients,
-                    resetHiddenStateGradient);                                              // dW_n, db_hn; ∂L/∂(r ⊙ h) = W_nᵀ ∂L/∂a_n
+                    resetHiddenStateGradient);                                             // dW_n, db_hn; ∂L/∂(r_k ⊙ h_{k-1}) = W_nᵀ ∂L/∂a_n
             for (int i = 0; i < h.length; i++) {
                 resetGateGradient.data[i] = resetHiddenStateGradient.data[i] * h[i];       // ∂L/∂r_k
-                hiddenGradientToPrevious.data[i] += resetHiddenStateGradient.data[i] * r[i];  // ∂L/∂h_{k-1} += … ⊙ r_k
+                dhPrevious[i] += resetHiddenStateGradient.data[i] * r[i];                  // ∂L/∂h_{k-1} += … ⊙ r_k
             }
         } else {
-            Matrices.getRow(sequence.recurrentProducts, k, recurrentProduct);               // q_k = W_n h_{k-1} + b_hn
+            Matrices.getRow(sequence.recurrentProducts, k, recurrentProduct);              // q_k = W_n h_{k-1} + b_hn
             for (int i = 0; i < h.length; i++) {
-                recurrentProductGradient.data[i] = candidatePreActivationGradient.data[i] * r[i];  // ∂L/∂q_k
-                resetGateGradient.data[i] = candidatePreActivationGradient.data[i] * recurrentProduct.data[i];  // ∂L/∂r_k
+                recurrentProductGradient.data[i] = candidateDelta[i] * r[i];               // ∂L/∂q_k
+                resetGateGradient.data[i] = candidateDelta[i] * recurrentProduct.data[i];  // ∂L/∂r_k
             }
             cell.candidateWeights.backwardRecurrentPart(recurrentProductGradient, previousHiddenState, gradients,
-                    hiddenGradientToPrevious);                                              // dW_n, db_hn; ∂L/∂h_{k-1} += W_nᵀ ∂L/∂q_k
+                    hiddenGradientToPrevious);                                             // dW_n, db_hn; ∂L/∂h_{k-1} += W_nᵀ ∂L/∂q_k
         }
 
         for (int i = 0; i < h.length; i++) {
-            resetGatePreActivationGradient.data[i] = resetGateGradient.data[i] * r[i] * (1 - r[i]);  // ∂L/∂a_r
+            resetGateDelta[i] = resetGateGradient.data[i] * r[i] * (1 - r[i]);             // ∂L/∂a_r
         }
-        cell.resetGateWeights.backward(resetGatePreActivationGradient, input, previousHiddenState, gradients, inputGradient,
-                hiddenGradientToPrevious);                                                  // dU_r, dW_r, db_r, db_hr; U_rᵀ, W_rᵀ ∂L/∂a_r
-        cell.updateGateWeights.backward(updateGatePreActivationGradient, input, previousHiddenState, gradients, inputGradient,
-                hiddenGradientToPrevious);                                                  // dU_z, dW_z, db_z, db_hz; U_zᵀ, W_zᵀ ∂L/∂a_z
-        Matrices.addToRow(inputGradients, k, inputGradient);                                // dL/dx_k += inputGradient
+        cell.resetGateWeights.backward(resetGatePreActivationGradient, input, previousHiddenState, gradients,
+                inputGradient, hiddenGradientToPrevious);                                  // dU_r, dW_r, db_r, db_hr; U_rᵀ, W_rᵀ ∂L/∂a_r
+        cell.updateGateWeights.backward(updateGatePreActivationGradient, input, previousHiddenState, gradients,
+                inputGradient, hiddenGradientToPrevious);                                  // dU_z, dW_z, db_z, db_hz; U_zᵀ, W_zᵀ ∂L/∂a_z
+        Matrices.addToRow(inputGradients, k, inputGradient);                               // dL/dx_k += inputGradient
     }
 }

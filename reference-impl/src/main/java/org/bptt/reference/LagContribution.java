@@ -11,10 +11,11 @@ import org.bptt.api.Tensor;
  * @param lossStep            t, the step of the loss term
  * @param step                k, the step whose parameters' use is credited, 0 ≤ k ≤ t
  * @param hiddenStateGradient ∂(J(t)/divisor)/∂h_k, {@code [H]}: what reaches h_k from the term t−k steps later
- * @param parameterGradients  ∂(J(t)/divisor)/∂θ|_(k): for U, W and b the step-k terms
- *                            {@code p x_kᵀ}, {@code p h_{k-1}ᵀ} and {@code p}, with p = f'(a_k) ⊙ ∂(J(t)/divisor)/∂h_k;
- *                            for V and c the output layer's gradient when k = t and zeros when k &lt; t (J(t)
- *                            uses V and c at step t only). A model without biases has no b and c.
+ * @param parameterGradients  ∂(J(t)/divisor)/∂θ|_(k): for the cell's parameters the terms of step k's step-backprop
+ *                            (for the Elman cell {@code p x_kᵀ}, {@code p h_{k-1}ᵀ} and {@code p} for U, W and b,
+ *                            with p = f'(a_k) ⊙ ∂(J(t)/divisor)/∂h_k); for V and c the output layer's gradient when
+ *                            k = t and zeros when k &lt; t (J(t) uses V and c at step t only). A model without biases
+ *                            has no b and c.
  */
 public record LagContribution(int lossStep, int step, Tensor hiddenStateGradient, Parameters parameterGradients) {
 

@@ -56,35 +56,35 @@ final class LstmCell implements RecurrentCell {
         int hiddenSize = inputGateWeights.recurrentWeights.numRows;
         Trajectory trajectory = new Trajectory(inputs, initialState, initialCellState, new DMatrixRMaj(length, hiddenSize));
         // Workspaces, reused at every step.
-        DMatrixRMaj input = new DMatrixRMaj(inputs.numCols, 1);                    // x_t
-        DMatrixRMaj previousHiddenState = initialState.copy();                      // h_{t-1}
-        DMatrixRMaj previousCellState = initialCellState.copy();                    // c_{t-1}
+        DMatrixRMaj input = new DMatrixRMaj(inputs.numCols, 1);                             // x_t
+        DMatrixRMaj previousHiddenState = initialState.copy();                              // h_{t-1}
+        DMatrixRMaj previousCellState = initialCellState.copy();                            // c_{t-1}
         DMatrixRMaj preActivation = new DMatrixRMaj(hiddenSize, 1);
-        DMatrixRMaj inputGate = new DMatrixRMaj(hiddenSize, 1);                        // i_t
-        DMatrixRMaj forgetGate = new DMatrixRMaj(hiddenSize, 1);                        // f_t
-        DMatrixRMaj cellCandidate = new DMatrixRMaj(hiddenSize, 1);                     // g_t
-        DMatrixRMaj cellState = new DMatrixRMaj(hiddenSize, 1);                     // c_t
-        DMatrixRMaj outputGate = new DMatrixRMaj(hiddenSize, 1);                        // o_t
-        DMatrixRMaj hiddenState = new DMatrixRMaj(hiddenSize, 1);                   // h_t
+        DMatrixRMaj inputGate = new DMatrixRMaj(hiddenSize, 1);                             // i_t
+        DMatrixRMaj forgetGate = new DMatrixRMaj(hiddenSize, 1);                            // f_t
+        DMatrixRMaj cellCandidate = new DMatrixRMaj(hiddenSize, 1);                         // g_t
+        DMatrixRMaj cellState = new DMatrixRMaj(hiddenSize, 1);                             // c_t
+        DMatrixRMaj outputGate = new DMatrixRMaj(hiddenSize, 1);                            // o_t
+        DMatrixRMaj hiddenState = new DMatrixRMaj(hiddenSize, 1);                           // h_t
         for (int t = 0; t < length; t++) {
             Matrices.getRow(inputs, t, input);
-            inputGateWeights.preActivation(input, previousHiddenState, preActivation);     // U_i x_t + b_i + W_i h_{t-1} + b_hi
-            addElementProduct(inputPeephole, previousCellState, preActivation);     //   + p_i ⊙ c_{t-1}
-            Matrices.apply(Activation.SIGMOID, preActivation, inputGate);              // i_t = σ(…)
-            forgetGateWeights.preActivation(input, previousHiddenState, preActivation);    // U_f x_t + b_f + W_f h_{t-1} + b_hf
-            addElementProduct(forgetPeephole, previousCellState, preActivation);    //   + p_f ⊙ c_{t-1}
-            Matrices.apply(Activation.SIGMOID, preActivation, forgetGate);              // f_t = σ(…)
-            cellCandidateWeights.preActivation(input, previousHiddenState, preActivation); // U_g x_t + b_g + W_g h_{t-1} + b_hg
-            Matrices.apply(Activation.TANH, preActivation, cellCandidate);              // g_t = tanh(…)
+            inputGateWeights.preActivation(input, previousHiddenState, preActivation);      // U_i x_t + b_i + W_i h_{t-1} + b_hi
+            addElementProduct(inputPeephole, previousCellState, preActivation);             //   + p_i ⊙ c_{t-1}
+            Matrices.apply(Activation.SIGMOID, preActivation, inputGate);                   // i_t = σ(…)
+            forgetGateWeights.preActivation(input, previousHiddenState, preActivation);     // U_f x_t + b_f + W_f h_{t-1} + b_hf
+            addElementProduct(forgetPeephole, previousCellState, preActivation);            //   + p_f ⊙ c_{t-1}
+            Matrices.apply(Activation.SIGMOID, preActivation, forgetGate);                  // f_t = σ(…)
+            cellCandidateWeights.preActivation(input, previousHiddenState, preActivation);  // U_g x_t + b_g + W_g h_{t-1} + b_hg
+            Matrices.apply(Activation.TANH, preActivation, cellCandidate);                  // g_t = tanh(…)
             for (int i = 0; i < hiddenSize; i++) {
-                cellState.data[i] = forgetGate.data[i] * previousCellState.data[i]      // c_t = f_t ⊙ c_{t-1}
-                        + inputGate.data[i] * cellCandidate.data[i];                       //     + i_t ⊙ g_t
+                cellState.data[i] = forgetGate.data[i] * previousCellState.data[i]          // c_t = f_t ⊙ c_{t-1}
+                        + inputGate.data[i] * cellCandidate.data[i];                        //     + i_t ⊙ g_t
             }
-            outputGateWeights.preActivation(input, previousHiddenState, preActivation);    // U_o x_t + b_o + W_o h_{t-1} + b_ho
-            addElementProduct(outputPeephole, cellState, preActivation);            //   + p_o ⊙ c_t
-            Matrices.apply(Activation.SIGMOID, preActivation, outputGate);              // o_t = σ(…)
+            outputGateWeights.preActivation(input, previousHiddenState, preActivation);     // U_o x_t + b_o + W_o h_{t-1} + b_ho
+            addElementProduct(outputPeephole, cellState, preActivation);                    //   + p_o ⊙ c_t
+            Matrices.apply(Activation.SIGMOID, preActivation, outputGate);                  // o_t = σ(…)
             for (int i = 0; i < hiddenSize; i++) {
-                hiddenState.data[i] = outputGate.data[i] * Math.tanh(cellState.data[i]);   // h_t = o_t ⊙ tanh(c_t)
+                hiddenState.data[i] = outputGate.data[i] * Math.tanh(cellState.data[i]);    // h_t = o_t ⊙ tanh(c_t)
             }
             Matrices.setRow(trajectory.inputGates, t, inputGate);
             Matrices.setRow(trajectory.forgetGates, t, forgetGate);

@@ -89,14 +89,14 @@ final class LstmStepBackprop implements StepBackprop {
         DMatrixRMaj cellGradientFromNext = stateGradient.cell;
         DMatrixRMaj hiddenGradientToPrevious = toPrevious.hidden;
         DMatrixRMaj cellGradientToPrevious = toPrevious.cell;
-        Matrices.getRow(sequence.inputs, k, input);                                         // x_k
-        sequence.previousHiddenState(k, previousHiddenState);                               // h_{k-1}
-        sequence.previousCellState(k, previousCellState);                                   // c_{k-1}
-        Matrices.getRow(sequence.inputGates, k, inputGate);                                 // i_k
-        Matrices.getRow(sequence.forgetGates, k, forgetGate);                               // f_k
-        Matrices.getRow(sequence.cellCandidates, k, cellCandidate);                         // g_k
-        Matrices.getRow(sequence.outputGates, k, outputGate);                               // o_k
-        Matrices.getRow(sequence.cellStates, k, cellState);                                 // c_k
+        Matrices.getRow(sequence.inputs, k, input);                                    // x_k
+        sequence.previousHiddenState(k, previousHiddenState);                          // h_{k-1}
+        sequence.previousCellState(k, previousCellState);                              // c_{k-1}
+        Matrices.getRow(sequence.inputGates, k, inputGate);                            // i_k
+        Matrices.getRow(sequence.forgetGates, k, forgetGate);                          // f_k
+        Matrices.getRow(sequence.cellCandidates, k, cellCandidate);                    // g_k
+        Matrices.getRow(sequence.outputGates, k, outputGate);                          // o_k
+        Matrices.getRow(sequence.cellStates, k, cellState);                            // c_k
         double[] i = inputGate.data;
         double[] f = forgetGate.data;
         double[] g = cellCandidate.data;
@@ -112,21 +112,21 @@ final class LstmStepBackprop implements StepBackprop {
 
         // δ_* = ∂L/∂a_*, the gradient of gate *'s pre-activation: inputGateDelta is ∂L/∂a_i, and so on.
         for (int j = 0; j < c.length; j++) {
-            double cellOutput = Math.tanh(c[j]);                                            // tanh(c_k)
-            double outputGateGradient = hiddenGradient.data[j] * cellOutput;                // ∂L/∂o_k
-            double outputGateDelta = outputGateGradient * o[j] * (1 - o[j]);       // ∂L/∂a_o
-            double cellGradient = cellGradientFromNext.data[j]                              // ∂L/∂c_k: from the future
-                    + hiddenGradient.data[j] * o[j] * (1 - cellOutput * cellOutput)         //   + through h_k
-                    + outputPeephole[j] * outputGateDelta;                          //   + through o_k's peephole
-            double inputGateDelta = cellGradient * g[j] * i[j] * (1 - i[j]);       // ∂L/∂a_i
+            double cellOutput = Math.tanh(c[j]);                                       // tanh(c_k)
+            double outputGateGradient = hiddenGradient.data[j] * cellOutput;           // ∂L/∂o_k
+            double outputGateDelta = outputGateGradient * o[j] * (1 - o[j]);           // ∂L/∂a_o
+            double cellGradient = cellGradientFromNext.data[j]                         // ∂L/∂c_k: from the future
+                    + hiddenGradient.data[j] * o[j] * (1 - cellOutput * cellOutput)    //   + through h_k
+                    + outputPeephole[j] * outputGateDelta;                             //   + through o_k's peephole
+            double inputGateDelta = cellGradient * g[j] * i[j] * (1 - i[j]);           // ∂L/∂a_i
             double forgetGateDelta = cellGradient * previousC[j] * f[j] * (1 - f[j]);  // ∂L/∂a_f
-            double cellCandidateDelta = cellGradient * i[j] * (1 - g[j] * g[j]);   // ∂L/∂a_g
-            cellGradientToPrevious.data[j] = cellGradient * f[j]                            // ∂L/∂c_{k-1} = ∂L/∂c_k ⊙ f_k
-                    + inputPeephole[j] * inputGateDelta                             //   + p_i ⊙ ∂L/∂a_i
-                    + forgetPeephole[j] * forgetGateDelta;                          //   + p_f ⊙ ∂L/∂a_f
-            inputPeepholeGradient[j] += inputGateDelta * previousC[j];             // dp_i += ∂L/∂a_i ⊙ c_{k-1}
-            forgetPeepholeGradient[j] += forgetGateDelta * previousC[j];           // dp_f += ∂L/∂a_f ⊙ c_{k-1}
-            outputPeepholeGradient[j] += outputGateDelta * c[j];                   // dp_o += ∂L/∂a_o ⊙ c_k
+            double cellCandidateDelta = cellGradient * i[j] * (1 - g[j] * g[j]);       // ∂L/∂a_g
+            cellGradientToPrevious.data[j] = cellGradient * f[j]                       // ∂L/∂c_{k-1} = ∂L/∂c_k ⊙ f_k
+                    + inputPeephole[j] * inputGateDelta                                //   + p_i ⊙ ∂L/∂a_i
+                    + forgetPeephole[j] * forgetGateDelta;                             //   + p_f ⊙ ∂L/∂a_f
+            inputPeepholeGradient[j] += inputGateDelta * previousC[j];                 // dp_i += ∂L/∂a_i ⊙ c_{k-1}
+            forgetPeepholeGradient[j] += forgetGateDelta * previousC[j];               // dp_f += ∂L/∂a_f ⊙ c_{k-1}
+            outputPeepholeGradient[j] += outputGateDelta * c[j];                       // dp_o += ∂L/∂a_o ⊙ c_k
             inputGatePreActivationGradient.data[j] = inputGateDelta;
             forgetGatePreActivationGradient.data[j] = forgetGateDelta;
             cellCandidatePreActivationGradient.data[j] = cellCandidateDelta;
@@ -135,13 +135,13 @@ final class LstmStepBackprop implements StepBackprop {
         inputGradient.zero();
         hiddenGradientToPrevious.zero();
         cell.inputGateWeights.backward(inputGatePreActivationGradient, input, previousHiddenState, gradients,
-                inputGradient, hiddenGradientToPrevious);                                   // dU_i, dW_i, db_i, db_hi; U_iᵀ, W_iᵀ ∂L/∂a_i
+                inputGradient, hiddenGradientToPrevious);     // dU_i, dW_i, db_i, db_hi; U_iᵀ, W_iᵀ ∂L/∂a_i
         cell.forgetGateWeights.backward(forgetGatePreActivationGradient, input, previousHiddenState, gradients,
-                inputGradient, hiddenGradientToPrevious);                                   // … ∂L/∂a_f
+                inputGradient, hiddenGradientToPrevious);     // … ∂L/∂a_f
         cell.cellCandidateWeights.backward(cellCandidatePreActivationGradient, input, previousHiddenState, gradients,
-                inputGradient, hiddenGradientToPrevious);                                   // … ∂L/∂a_g
+                inputGradient, hiddenGradientToPrevious);     // … ∂L/∂a_g
         cell.outputGateWeights.backward(outputGatePreActivationGradient, input, previousHiddenState, gradients,
-                inputGradient, hiddenGradientToPrevious);                                   // … ∂L/∂a_o
-        Matrices.addToRow(inputGradients, k, inputGradient);                                // dL/dx_k += inputGradient
+                inputGradient, hiddenGradientToPrevious);     // … ∂L/∂a_o
+        Matrices.addToRow(inputGradients, k, inputGradient);  // dL/dx_k += inputGradient
     }
 }

@@ -6,8 +6,8 @@ import org.ejml.data.DMatrixRMaj;
 
 /**
  * Copies between the API's row-major {@link Tensor}s and EJML matrices, and between a step's column vector and its
- * row in a matrix over steps (row t of such a matrix is the step-t vector, transposed). Every method copies; nothing
- * is shared.
+ * row in a matrix over steps (row t of such a matrix is the step-t vector, transposed); and a nonlinearity applied
+ * elementwise. Every method copies; nothing is shared.
  */
 final class Matrices {
 

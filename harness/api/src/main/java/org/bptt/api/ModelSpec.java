@@ -100,6 +100,11 @@ public record ModelSpec(Cell cell, CellOptions cellOptions, int inputSize, int h
         return List.copyOf(declared);
     }
 
+    /** The names of {@link #parameters()}, in the same order. */
+    public List<String> parameterNames() {
+        return parameters().stream().map(ParameterDeclaration::name).toList();
+    }
+
     /** The declaration of the parameter called {@code name}, or null when this model has none of that name. */
     public ParameterDeclaration parameter(String name) {
         for (ParameterDeclaration declaration : parameters()) {

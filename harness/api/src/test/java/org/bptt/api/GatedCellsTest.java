@@ -42,6 +42,7 @@ class GatedCellsTest {
                 names(twoBiases));
         assertEquals("candidate's recurrent-side bias", twoBiases.parameter("b_hn").meaning());
         assertEquals(List.of("U_r", "U_z", "U_n", "W_r", "W_z", "W_n", "V"), names(GRU.withBiases(false)));
+        assertEquals(names(twoBiases), twoBiases.parameterNames());
     }
 
     @Test
