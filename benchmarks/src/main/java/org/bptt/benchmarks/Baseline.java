@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.bptt.outputs.Statistics;
 
 /**
  * Compares a run with an earlier run of the same grid on the same machine, cell by cell, and flags a slowdown only
@@ -70,7 +71,7 @@ public final class Baseline {
             comparisons.add(compare(result.cell(), before.samples(), result.samples()));
         }
         for (CellSamples before : remaining.values()) {
-            comparisons.add(new Comparison(before.cell(), before.samples().length, 0, Stats.median(before.samples()),
+            comparisons.add(new Comparison(before.cell(), before.samples().length, 0, Statistics.median(before.samples()),
                     Double.NaN, Double.NaN, Double.NaN, Double.NaN, false, Verdict.NOT_COMPARED));
         }
         return comparisons;
@@ -78,8 +79,8 @@ public final class Baseline {
 
     /** Compares one cell's samples: the rank test both ways and the change of the median. */
     public static Comparison compare(Cell cell, double[] baselineSamples, double[] currentSamples) {
-        double baselineMedian = Stats.median(baselineSamples);
-        double currentMedian = Stats.median(currentSamples);
+        double baselineMedian = Statistics.median(baselineSamples);
+        double currentMedian = Statistics.median(currentSamples);
         double change = currentMedian / baselineMedian - 1;
         MannWhitney slower = MannWhitney.greater(currentSamples, baselineSamples);
         MannWhitney faster = MannWhitney.greater(baselineSamples, currentSamples);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.bptt.reports.AtomicFiles;
+import org.bptt.reports.RunOutputs;
 
 /**
  * Allure 2 results of a {@code bench} run, in the format the Allure generator reads: one test result per
@@ -101,7 +102,7 @@ public final class BenchAllure {
                 String fullName = "bench.timings." + implementation + "." + mode.benchmarkMethod();
                 List<Map<String, Object>> attachments = new ArrayList<>();
                 attachments.add(attach(fullName, "rows of " + BenchTables.RESULTS_FILE, "text/csv", "csv",
-                        BenchTables.csv(BenchTables.RESULT_COLUMNS, BenchTables.resultRows(rows)).getBytes(StandardCharsets.UTF_8)));
+                        RunOutputs.csv(BenchTables.resultsTable(rows)).getBytes(StandardCharsets.UTF_8)));
                 for (Path chart : charts) {
                     String file = chart.getFileName().toString();
                     if (file.contains("-" + mode.benchmarkMethod() + ".")) {
@@ -131,7 +132,7 @@ public final class BenchAllure {
                     List.of(label("parentSuite", "bench"), label("suite", "baseline"), label("tag", gridName)),
                     List.of(parameter("baseline", baselineFolder.toString()), parameter("measured", measured)), List.of());
         }
-        String table = BenchTables.csv(BenchTables.BASELINE_COLUMNS, BenchTables.baselineRows(comparisons));
+        String table = RunOutputs.csv(BenchTables.baselineTable(comparisons));
         String fullName = "bench.baseline.summary";
         write(fullName, "comparison with the baseline", regressions > 0 ? "failed" : "passed",
                 regressions > 0 ? REGRESSION_PREFIX + regressions + " cell(s) clearly slower" : "no clear slowdown",

@@ -1,24 +1,22 @@
 package org.bptt.benchmarks;
 
-import java.io.IOException;
-import java.nio.file.Path;
+import java.awt.Color;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.bptt.reports.RunFolder;
-import org.bptt.reports.charts.ChartWriter;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.bptt.outputs.ChartSpec;
+import org.bptt.outputs.ChartSpec.Axis;
+import org.bptt.outputs.ChartSpec.Layout;
+import org.bptt.outputs.ChartSpec.Legend;
+import org.bptt.outputs.ChartSpec.Line;
+import org.bptt.outputs.ChartSpec.Marker;
+import org.bptt.outputs.ChartSpec.Series;
+import org.bptt.outputs.ChartSpec.TickLabels;
 
 /**
- * The charts of a {@code bench} run, in {@code charts/} (PNG and SVG):
+ * The charts of a {@code bench} run, as specifications that the run writer draws into {@code charts/} (PNG and SVG):
  * <ul>
  *   <li>{@code bench-time-<shape>-<mode>}: median time per call against T on log-log axes, one line per
  *       implementation, its fitted slope (T ≥ {@value BenchAnalysis#FROM_STEPS}) in the legend, and dotted reference
@@ -31,46 +29,34 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class BenchCharts {
 
-    /** The folder of a run that holds its charts. */
-    public static final String DIRECTORY = "charts";
-
-    private static final int WIDTH = 900;
-    private static final int HEIGHT = 560;
+    private static final Layout TIME_LAYOUT = new Layout(900, 560, 13f, Legend.BELOW_IN_A_COLUMN, 8);
+    private static final Layout THROUGHPUT_LAYOUT = new Layout(900, 560, 13f, Legend.BELOW_IN_ROWS, 8);
 
     private BenchCharts() {
     }
 
-    /** Writes every chart; returns the PNG files. */
-    public static List<Path> write(RunFolder run, BenchGrid grid, BenchAnalysis analysis) throws IOException {
-        List<Path> pngs = new ArrayList<>();
-        Path directory = run.resolve(DIRECTORY);
+    /** Every chart of the run, in a stable order: per mode, the time charts of its shapes, then its throughput. */
+    public static List<ChartSpec> charts(BenchGrid grid, BenchAnalysis analysis, String runName) {
+        List<ChartSpec> charts = new ArrayList<>();
         for (Mode mode : grid.modes()) {
             for (Shape shape : grid.shapes()) {
-                XYChart chart = timeChart(grid, analysis, shape, mode, run.name());
-                if (!chart.getSeriesCollection().isEmpty()) {
-                    pngs.add(ChartWriter.save(chart, directory, "bench-time-" + shape + "-" + mode.benchmarkMethod()).get(0));
+                ChartSpec chart = timeChart(grid, analysis, shape, mode, runName);
+                if (!chart.series().isEmpty()) {
+                    charts.add(chart);
                 }
             }
             int steps = throughputSteps(grid, analysis, mode);
             if (steps > 0) {
-                pngs.add(ChartWriter.save(throughputChart(grid, analysis, mode, steps, run.name()), directory,
-                        "bench-throughput-" + mode.benchmarkMethod()).get(0));
+                charts.add(throughputChart(grid, analysis, mode, steps, runName));
             }
         }
-        return pngs;
+        return charts;
     }
 
-    /** Time per call against T, log-log, one series per implementation. */
-    static XYChart timeChart(BenchGrid grid, BenchAnalysis analysis, Shape shape, Mode mode, String runName) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(String.format(Locale.ROOT, "%s, %s: median time per call (run %s)", mode.label(), shape, runName))
-                .xAxisTitle("sequence length T (log scale)").yAxisTitle("ms per call (log scale)").build();
-        Styler styler = chart.getStyler();
-        chart.setCustomXAxisTickLabelsFormatter(BenchCharts::powerOfTwoLabel);
-        chart.setCustomYAxisTickLabelsFormatter(exponent -> BenchText.significant(Math.pow(10, exponent)));
-        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
-        styler.setLegendLayout(Styler.LegendLayout.Vertical);
-        styler.setChartTitleFont(styler.getChartTitleFont().deriveFont(13f));
+    /** {@code bench-time-<shape>-<mode>}: time per call against T, log-log, one series per implementation. */
+    static ChartSpec timeChart(BenchGrid grid, BenchAnalysis analysis, Shape shape, Mode mode, String runName) {
+        String title = String.format(Locale.ROOT, "%s, %s: median time per call (run %s)", mode.label(), shape, runName);
+        List<Series> series = new ArrayList<>();
         Map<String, BenchAnalysis.Slope> slopes = new LinkedHashMap<>();
         for (BenchAnalysis.Slope slope : analysis.slopes()) {
             if (slope.shape().equals(shape) && slope.mode() == mode && slope.precision() == grid.precision()) {
@@ -78,7 +64,8 @@ public final class BenchCharts {
             }
         }
         double[] firstPoint = null;
-        for (String implementation : grid.implementations()) {
+        for (int i = 0; i < grid.implementations().size(); i++) {
+            String implementation = grid.implementations().get(i);
             List<Double> x = new ArrayList<>();
             List<Double> y = new ArrayList<>();
             for (int t : grid.steps()) {
@@ -93,8 +80,7 @@ public final class BenchCharts {
             BenchAnalysis.Slope slope = slopes.get(implementation);
             String name = implementation + (slope == null || slope.fromStepsFit() == null ? ""
                     : String.format(Locale.ROOT, " (slope %.2f for T ≥ %d)", slope.slope(), BenchAnalysis.FROM_STEPS));
-            XYSeries series = chart.addSeries(name, x, y);
-            series.setMarker(SeriesMarkers.CIRCLE);
+            series.add(Series.markedLine(name, x, y, ChartSpec.paletteColour(i), Marker.CIRCLE));
             if (implementation.equals(CostModel.AGGREGATED) || firstPoint == null) {
                 firstPoint = new double[] {x.get(0), y.get(0), x.get(x.size() - 1)};
             }
@@ -105,38 +91,26 @@ public final class BenchCharts {
             for (int power : new int[] {1, 2}) {
                 List<Double> x = List.of(firstPoint[0], firstPoint[2]);
                 List<Double> y = List.of(firstPoint[1], firstPoint[1] + power * Math.log10(2) * (firstPoint[2] - firstPoint[0]));
-                XYSeries guide = chart.addSeries("guide: slope " + power, x, y);
-                guide.setMarker(SeriesMarkers.NONE);
-                guide.setLineStyle(new java.awt.BasicStroke(1f, java.awt.BasicStroke.CAP_BUTT,
-                        java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {3f, 4f}, 0f));
-                guide.setLineColor(java.awt.Color.GRAY);
+                series.add(Series.line("guide: slope " + power, x, y, Color.GRAY, Line.DOTTED));
             }
         }
-        return chart;
+        return new ChartSpec("bench-time-" + shape + "-" + mode.benchmarkMethod(), title,
+                Axis.linear("sequence length T (log scale)").labelled(TickLabels.POWERS_OF_TWO),
+                Axis.linear("ms per call (log scale)").labelled(TickLabels.POWERS_OF_TEN), List.of(), series, TIME_LAYOUT);
     }
 
     private static double log2(double value) {
         return Math.log(value) / Math.log(2);
     }
 
-    /** The label of a log₂ T tick: T where it is a whole power of two, nothing in between. */
-    static String powerOfTwoLabel(double exponent) {
-        long rounded = Math.round(exponent);
-        return Math.abs(exponent - rounded) < 1e-9 && rounded >= 0 && rounded < 62 ? Long.toString(1L << rounded) : "";
-    }
-
-    /** GFLOP/s per shape, bars per implementation, at T = {@code steps}. */
-    static CategoryChart throughputChart(BenchGrid grid, BenchAnalysis analysis, Mode mode, int steps, String runName) {
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(String.format(Locale.ROOT, "%s throughput at T = %d, by the FLOP model (run %s); 0 = not measured",
-                        mode.label(), steps, runName))
-                .xAxisTitle("shape BxdxHxK").yAxisTitle("GFLOP/s").build();
-        Styler styler = chart.getStyler();
-        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
-        styler.setLegendLayout(Styler.LegendLayout.Horizontal);
-        styler.setChartTitleFont(styler.getChartTitleFont().deriveFont(13f));
+    /** {@code bench-throughput-<mode>}: GFLOP/s per shape, bars per implementation, at T = {@code steps}. */
+    static ChartSpec throughputChart(BenchGrid grid, BenchAnalysis analysis, Mode mode, int steps, String runName) {
+        String title = String.format(Locale.ROOT, "%s throughput at T = %d, by the FLOP model (run %s); 0 = not measured",
+                mode.label(), steps, runName);
+        List<Series> series = new ArrayList<>();
         List<String> shapes = grid.shapes().stream().map(Shape::toString).toList();
-        for (String implementation : grid.implementations()) {
+        for (int i = 0; i < grid.implementations().size(); i++) {
+            String implementation = grid.implementations().get(i);
             List<Double> throughput = new ArrayList<>();
             boolean any = false;
             for (Shape shape : grid.shapes()) {
@@ -146,10 +120,11 @@ public final class BenchCharts {
                 throughput.add(gflops);
             }
             if (any) {
-                chart.addSeries(implementation, shapes, throughput);
+                series.add(Series.bars(implementation, throughput, ChartSpec.paletteColour(i)));
             }
         }
-        return chart;
+        return new ChartSpec("bench-throughput-" + mode.benchmarkMethod(), title, Axis.linear("shape BxdxHxK"),
+                Axis.linear("GFLOP/s"), shapes, series, THROUGHPUT_LAYOUT);
     }
 
     /** T = 256 when measured, else the longest T with a measurement on every shape by some implementation. */

@@ -16,11 +16,11 @@ import org.bptt.api.InvalidInputException;
  *
  * <p><b>Where the naive variant stops, and why.</b> Its forward + backward does O(T²) work
  * ({@link CostModel#naiveFlops}); a call is run only while that stays within {@link #naiveFlopBudget} (default
- * {@value #NAIVE_FLOP_BUDGET} operations, about 30 s a call at the 3.5 GFLOP/s the readable reference reaches on this
- * machine, and a cell takes a dozen calls). On the issue's grid that is T ≤ 512, 256, 128 and 64 for the four
- * shapes: two or more points at T ≥ 32 to fit its slope and check its ratio on every shape; one step further would
- * cost about four times as much (T = 128 on the largest shape: 422 GFLOP, two minutes a call). Its forward pass is
- * the aggregated one's and is measured on the whole grid.
+ * {@value #NAIVE_FLOP_BUDGET} operations; a cell takes a dozen calls, and what one takes is measured in
+ * benchmarks/README.md). On the issue's grid that is T ≤ 512, 256, 128 and 64 for the four shapes: two or more points
+ * at T ≥ 32 to fit its slope and check its ratio on every shape; one step further would cost about four times as much
+ * (T = 128 on the largest shape: 422 GFLOP). Its forward pass is the aggregated one's and is measured on the whole
+ * grid.
  *
  * @param name            {@code full}, {@code quick}, or {@code custom}
  * @param implementations plugin ids, in table order

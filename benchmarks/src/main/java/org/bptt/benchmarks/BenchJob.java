@@ -14,6 +14,7 @@ import org.bptt.api.InvalidInputException;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.reports.Provenance;
 import org.bptt.reports.RunFolder;
+import org.bptt.reports.RunOutputs;
 import org.bptt.reports.allure.AllureReport;
 import org.bptt.reports.allure.AllureResults;
 
@@ -70,13 +71,13 @@ public final class BenchJob {
     }
 
     /**
-     * What a run produced.
+     * The report of a bench run: the analysis of its measurements and the files written.
      *
      * @param comparisons the baseline comparison (empty without a baseline)
      * @param tables      the CSV tables and the Markdown summary
      * @param charts      the PNG charts (each with an SVG twin)
      */
-    public record Outcome(RunFolder run, Request request, BenchAnalysis analysis, List<BenchAnalysis.Target> targets,
+    public record Report(RunFolder run, Request request, BenchAnalysis analysis, List<BenchAnalysis.Target> targets,
                           List<Baseline.Comparison> comparisons, List<Path> tables, List<Path> charts, Path reportIndex,
                           Path singleFile, Duration elapsed) {
 
@@ -91,7 +92,7 @@ public final class BenchJob {
      *
      * @throws InvalidInputException when the baseline folder is not a bench run (checked before anything runs)
      */
-    public static Outcome run(Request request, RunFolder run, Map<String, LoadedPlugin> available, Progress progress)
+    public static Report run(Request request, RunFolder run, Map<String, LoadedPlugin> available, Progress progress)
             throws IOException {
         Instant start = Clock.systemUTC().instant();
         Map<String, Baseline.CellSamples> baselineSamples = request.baseline() == null ? Map.of()
@@ -99,8 +100,9 @@ public final class BenchJob {
         if (request.baseline() != null) {
             warnIfDifferentMachine(request.baseline(), progress);
         }
+        RunOutputs outputs = new RunOutputs(run);
         Provenance provenance = provenance(request, available, start);
-        provenance.writeTo(run);
+        outputs.writeProvenance(provenance);
 
         BenchGrid grid = request.grid();
         List<Cell> toRun = BenchRunner.runnableCells(grid, available);
@@ -124,13 +126,13 @@ public final class BenchJob {
 
                     @Override
                     public void resultsSoFar(List<CellResult> results) throws IOException {
-                        BenchTables.writeMeasurements(run, results);
+                        outputs.writeTables(BenchTables.measurementTables(results));
                     }
                 });
         List<CellResult> results = runner.run(grid, available);
 
         progress.message("writing tables, charts and the HTML report...");
-        return analyseAndWrite(run, request, provenance, results, baselineSamples, start);
+        return analyseAndWrite(outputs, request, provenance, results, baselineSamples, start);
     }
 
     /**
@@ -141,7 +143,7 @@ public final class BenchJob {
      *
      * @throws InvalidInputException when the folder is not a bench run folder or its tables cannot be read
      */
-    public static Outcome reanalyse(RunFolder run) throws IOException {
+    public static Report reanalyse(RunFolder run) throws IOException {
         Instant start = Clock.systemUTC().instant();
         Path runJson = run.resolve(Provenance.FILE_NAME);
         InvalidInputException.require(Files.isRegularFile(runJson), "%s has no %s: is it a bptt bench run folder?",
@@ -152,32 +154,33 @@ public final class BenchJob {
         String gridName = provenance.suite().startsWith("bench ") ? provenance.suite().substring("bench ".length()) : "custom";
         Request request = new Request(provenance.commandLine(), provenance.toolVersion(), BenchGrid.of(gridName, results),
                 null, List.of(), null);
-        return analyseAndWrite(run, request, provenance, results, Map.of(), start);
+        return analyseAndWrite(new RunOutputs(run), request, provenance, results, Map.of(), start);
     }
 
     /** Everything after the measurements: analysis, tables, Markdown, charts, the Allure results and report. */
-    private static Outcome analyseAndWrite(RunFolder run, Request request, Provenance provenance, List<CellResult> results,
-                                           Map<String, Baseline.CellSamples> baselineSamples, Instant start)
-            throws IOException {
+    private static Report analyseAndWrite(RunOutputs outputs, Request request, Provenance provenance,
+                                          List<CellResult> results, Map<String, Baseline.CellSamples> baselineSamples,
+                                          Instant start) throws IOException {
+        RunFolder run = outputs.folder();
         BenchGrid grid = request.grid();
         BenchAnalysis analysis = new BenchAnalysis(results);
         List<BenchAnalysis.Target> targets = analysis.targets(grid);
-        List<Path> tables = new ArrayList<>(BenchTables.write(run, analysis, targets));
+        List<Path> tables = new ArrayList<>(outputs.writeTables(BenchTables.tables(analysis, targets)));
         List<Baseline.Comparison> comparisons = List.of();
         if (request.baseline() != null) {
             comparisons = Baseline.compare(baselineSamples, results);
-            tables.add(BenchTables.writeBaseline(run, comparisons));
+            tables.add(outputs.writeTable(BenchTables.baselineTable(comparisons)));
         }
         Instant end = Clock.systemUTC().instant();
-        Outcome draft = new Outcome(run, request, analysis, targets, comparisons, tables, List.of(), null, null,
+        Report draft = new Report(run, request, analysis, targets, comparisons, tables, List.of(), null, null,
                 Duration.between(start, end));
-        byte[] markdown = BenchText.markdown(draft, provenance).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        tables.add(run.writeAtomically(BenchTables.MARKDOWN_FILE, out -> out.write(markdown)));
-        List<Path> charts = BenchCharts.write(run, grid, analysis);
+        tables.add(outputs.writeText(BenchTables.MARKDOWN_FILE, BenchText.markdown(draft, provenance)));
+        List<Path> charts = outputs.writeCharts(BenchCharts.charts(grid, analysis, run.name())).stream()
+                .filter(file -> file.getFileName().toString().endsWith(".png")).toList();
 
         if (request.settings() != null) {  // a measuring run ends now; a re-analysis keeps the run's own record
             provenance = provenance.withEnd(end);
-            provenance.writeTo(run);
+            outputs.writeProvenance(provenance);
         }
         AllureResults allureResults = AllureResults.in(run, Clock.systemUTC());
         allureResults.writeEnvironment(provenance);
@@ -191,7 +194,7 @@ public final class BenchJob {
             allure.addBaseline(request.baseline(), comparisons);
         }
         Path reportIndex = AllureReport.generateForRun(run);
-        return new Outcome(run, request, analysis, targets, comparisons, List.copyOf(tables), charts, reportIndex,
+        return new Report(run, request, analysis, targets, comparisons, List.copyOf(tables), charts, reportIndex,
                 run.resolve(AllureReport.SINGLE_FILE), Duration.between(start, Clock.systemUTC().instant()));
     }
 

@@ -1,9 +1,7 @@
 package org.bptt.benchmarks;
 
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,28 +10,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import org.bptt.api.InvalidInputException;
+import org.bptt.outputs.Table;
 import org.bptt.reports.Results;
-import org.bptt.reports.RunFolder;
+import org.bptt.reports.RunOutputs;
 
 /**
- * The tables of a {@code bench} run, each written atomically; their columns are documented in
- * {@code benchmarks/README.md}. Same CSV dialect as every table of the harness (reports/COLUMNS.md): UTF-8, a
- * header row, '\n' line ends, quotes only where needed, doubles as {@link Double#toString}. Timing tables are not
- * deterministic by nature; the grid and the FLOP model are (the predicted ratio uses measured times too).
+ * The tables of a {@code bench} run, written by the run writer ({@link RunOutputs}: atomically, in the CSV dialect of
+ * every table of the harness); their columns are documented in {@code benchmarks/README.md}. Doubles as
+ * {@link Double#toString}. Timing tables are not deterministic by nature; the grid and the FLOP model are (the
+ * predicted ratio uses measured times too).
  */
 public final class BenchTables {
 
-    public static final String RESULTS_FILE = "bench-results.csv";
-    public static final String SAMPLES_FILE = "bench-samples.csv";
-    public static final String SLOPES_FILE = "bench-slopes.csv";
-    public static final String RATIOS_FILE = "bench-ratios.csv";
-    public static final String TARGETS_FILE = "bench-targets.csv";
-    public static final String BASELINE_FILE = "bench-baseline.csv";
+    /** The tables' names; each is written as {@code <name>.csv}. */
+    public static final String RESULTS_TABLE = "bench-results";
+    public static final String SAMPLES_TABLE = "bench-samples";
+    public static final String SLOPES_TABLE = "bench-slopes";
+    public static final String RATIOS_TABLE = "bench-ratios";
+    public static final String TARGETS_TABLE = "bench-targets";
+    public static final String BASELINE_TABLE = "bench-baseline";
+
+    public static final String RESULTS_FILE = RESULTS_TABLE + ".csv";
+    public static final String SAMPLES_FILE = SAMPLES_TABLE + ".csv";
+    public static final String SLOPES_FILE = SLOPES_TABLE + ".csv";
+    public static final String RATIOS_FILE = RATIOS_TABLE + ".csv";
+    public static final String TARGETS_FILE = TARGETS_TABLE + ".csv";
+    public static final String BASELINE_FILE = BASELINE_TABLE + ".csv";
     public static final String MARKDOWN_FILE = "bench-table.md";
 
     public static final List<String> RESULT_COLUMNS = List.of("implementation", "shape", "B", "d", "H", "K", "T", "mode",
@@ -51,35 +56,38 @@ public final class BenchTables {
             "baseline_samples", "current_samples", "baseline_median_ms", "current_median_ms", "change", "p_slower",
             "p_faster", "exact", "verdict");
 
-    /** The CSV dialect of every table (the same as the verify tables'). */
-    public static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
-
     private BenchTables() {
     }
 
-    /** Writes the results, samples, slopes, ratios and targets tables; returns the files, in that order. */
-    public static List<Path> write(RunFolder run, BenchAnalysis analysis, List<BenchAnalysis.Target> targets) throws IOException {
-        List<Path> files = new ArrayList<>();
-        files.add(write(run, RESULTS_FILE, RESULT_COLUMNS, resultRows(analysis.results())));
-        files.add(write(run, SAMPLES_FILE, SAMPLE_COLUMNS, sampleRows(analysis.results())));
-        files.add(write(run, SLOPES_FILE, SLOPE_COLUMNS, slopeRows(analysis.slopes())));
-        files.add(write(run, RATIOS_FILE, RATIO_COLUMNS, ratioRows(analysis.ratios())));
-        files.add(write(run, TARGETS_FILE, TARGET_COLUMNS, targetRows(targets)));
-        return files;
+    /** The results, samples, slopes, ratios and targets tables, in that order. */
+    public static List<Table> tables(BenchAnalysis analysis, List<BenchAnalysis.Target> targets) {
+        return List.of(resultsTable(analysis.results()), samplesTable(analysis.results()),
+                new Table(SLOPES_TABLE, SLOPE_COLUMNS, slopeRows(analysis.slopes())),
+                new Table(RATIOS_TABLE, RATIO_COLUMNS, ratioRows(analysis.ratios())),
+                new Table(TARGETS_TABLE, TARGET_COLUMNS, targetRows(targets)));
     }
 
-    /** Writes the results and samples tables alone (while a run goes on); returns them. */
-    public static List<Path> writeMeasurements(RunFolder run, List<CellResult> results) throws IOException {
-        return List.of(write(run, RESULTS_FILE, RESULT_COLUMNS, resultRows(results)),
-                write(run, SAMPLES_FILE, SAMPLE_COLUMNS, sampleRows(results)));
+    /** The results and samples tables alone (rewritten while a run goes on, so that an interrupted run keeps them). */
+    public static List<Table> measurementTables(List<CellResult> results) {
+        return List.of(resultsTable(results), samplesTable(results));
     }
 
-    /** Writes the baseline comparison table. */
-    public static Path writeBaseline(RunFolder run, List<Baseline.Comparison> comparisons) throws IOException {
-        return write(run, BASELINE_FILE, BASELINE_COLUMNS, baselineRows(comparisons));
+    /** One row per cell: median, error, GFLOP/s, memory, or why it was not measured. */
+    public static Table resultsTable(List<CellResult> results) {
+        return new Table(RESULTS_TABLE, RESULT_COLUMNS, resultRows(results));
     }
 
-    static List<List<String>> baselineRows(List<Baseline.Comparison> comparisons) {
+    /** Every JMH iteration sample of every cell. */
+    static Table samplesTable(List<CellResult> results) {
+        return new Table(SAMPLES_TABLE, SAMPLE_COLUMNS, sampleRows(results));
+    }
+
+    /** The baseline comparison table. */
+    public static Table baselineTable(List<Baseline.Comparison> comparisons) {
+        return new Table(BASELINE_TABLE, BASELINE_COLUMNS, baselineRows(comparisons));
+    }
+
+    private static List<List<String>> baselineRows(List<Baseline.Comparison> comparisons) {
         List<List<String>> rows = new ArrayList<>();
         for (Baseline.Comparison comparison : comparisons) {
             Cell cell = comparison.cell();
@@ -92,7 +100,7 @@ public final class BenchTables {
         return rows;
     }
 
-    static List<List<String>> resultRows(List<CellResult> results) {
+    private static List<List<String>> resultRows(List<CellResult> results) {
         List<List<String>> rows = new ArrayList<>();
         for (CellResult result : results) {
             Cell cell = result.cell();
@@ -118,7 +126,7 @@ public final class BenchTables {
         return rows;
     }
 
-    static List<List<String>> sampleRows(List<CellResult> results) {
+    private static List<List<String>> sampleRows(List<CellResult> results) {
         List<List<String>> rows = new ArrayList<>();
         for (CellResult result : results) {
             Cell cell = result.cell();
@@ -134,7 +142,7 @@ public final class BenchTables {
         return rows;
     }
 
-    static List<List<String>> slopeRows(List<BenchAnalysis.Slope> slopes) {
+    private static List<List<String>> slopeRows(List<BenchAnalysis.Slope> slopes) {
         List<List<String>> rows = new ArrayList<>();
         for (BenchAnalysis.Slope slope : slopes) {
             Stats.PowerLawFit from = slope.fromStepsFit();
@@ -149,7 +157,7 @@ public final class BenchTables {
         return rows;
     }
 
-    static List<List<String>> ratioRows(List<BenchAnalysis.Ratio> ratios) {
+    private static List<List<String>> ratioRows(List<BenchAnalysis.Ratio> ratios) {
         List<List<String>> rows = new ArrayList<>();
         for (BenchAnalysis.Ratio ratio : ratios) {
             rows.add(List.of(ratio.shape().toString(), Integer.toString(ratio.steps()), ratio.mode().label(),
@@ -162,7 +170,7 @@ public final class BenchTables {
         return rows;
     }
 
-    static List<List<String>> targetRows(List<BenchAnalysis.Target> targets) {
+    private static List<List<String>> targetRows(List<BenchAnalysis.Target> targets) {
         List<List<String>> rows = new ArrayList<>();
         for (BenchAnalysis.Target target : targets) {
             rows.add(List.of(target.target(), target.subject(), target.required(), target.measured(), target.verdict().name()));
@@ -240,7 +248,7 @@ public final class BenchTables {
     private static List<CSVRecord> records(Path file) throws IOException {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
              CSVParser parser = CSVParser.builder().setReader(reader)
-                     .setFormat(FORMAT.builder().setHeader().setSkipHeaderRecord(true).get()).get()) {
+                     .setFormat(RunOutputs.CSV.builder().setHeader().setSkipHeaderRecord(true).get()).get()) {
             return parser.getRecords();
         }
     }
@@ -248,28 +256,6 @@ public final class BenchTables {
     /** NaN for an empty field ("does not apply"). */
     private static double parseOptional(String text) {
         return text.isEmpty() ? Double.NaN : Double.parseDouble(text);
-    }
-
-    /** One table as CSV text, header first (for Allure attachments and tests). */
-    static String csv(List<String> columns, List<List<String>> rows) throws IOException {
-        StringBuilder text = new StringBuilder();
-        try (CSVPrinter printer = new CSVPrinter(text, FORMAT.builder().setHeader(columns.toArray(String[]::new)).get())) {
-            for (List<String> row : rows) {
-                printer.printRecord(row);
-            }
-        }
-        return text.toString();
-    }
-
-    private static Path write(RunFolder run, String file, List<String> columns, List<List<String>> rows) throws IOException {
-        return run.writeAtomically(file, out -> {
-            Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            try (CSVPrinter printer = new CSVPrinter(writer, FORMAT.builder().setHeader(columns.toArray(String[]::new)).get())) {
-                for (List<String> row : rows) {
-                    printer.printRecord(row);
-                }
-            }
-        });
     }
 
     private static String number(double value) {

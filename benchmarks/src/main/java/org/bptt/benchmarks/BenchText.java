@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.bptt.outputs.Table;
 import org.bptt.reports.Provenance;
 
 /** The run's summary as text: for the console, and as Markdown ({@value BenchTables#MARKDOWN_FILE}) for the README. */
@@ -16,9 +17,9 @@ public final class BenchText {
     }
 
     /** The timing table, the slopes, the targets and what was not measured, for a terminal or a CI log. */
-    public static void print(PrintWriter out, BenchJob.Outcome outcome) {
-        BenchGrid grid = outcome.request().grid();
-        BenchAnalysis analysis = outcome.analysis();
+    public static void print(PrintWriter out, BenchJob.Report report) {
+        BenchGrid grid = report.request().grid();
+        BenchAnalysis analysis = report.analysis();
         for (Mode mode : grid.modes()) {
             for (Shape shape : grid.shapes()) {
                 out.printf(Locale.ROOT, "%s, %s (%s), %s%n", mode.label(), shape, shape.label(), Cell.precisionName(grid.precision()));
@@ -40,7 +41,7 @@ public final class BenchText {
                             }
                         }
                         out.printf(Locale.ROOT, "  %5d  %-22s %12s %10s %9.2f %11s %10s%n", t, implementation,
-                                significant(result.get().medianMs()), significant(result.get().errorMs()),
+                                Table.significant(result.get().medianMs()), Table.significant(result.get().errorMs()),
                                 result.get().gflops(), ratio, predicted);
                     }
                 }
@@ -56,7 +57,7 @@ public final class BenchText {
         }
         out.println();
         out.println("Performance targets (the benchmark's verdict, not a test):");
-        for (BenchAnalysis.Target target : outcome.targets()) {
+        for (BenchAnalysis.Target target : report.targets()) {
             out.printf(Locale.ROOT, "  %-12s %s; %s: %s%n", target.verdict(), target.target(), target.subject(), target.measured());
         }
         List<String> notMeasured = notMeasured(analysis);
@@ -65,19 +66,19 @@ public final class BenchText {
             out.println("Not measured:");
             notMeasured.forEach(line -> out.println("  " + line));
         }
-        if (!outcome.comparisons().isEmpty()) {
+        if (!report.comparisons().isEmpty()) {
             out.println();
-            out.println("Against the baseline " + outcome.request().baseline() + " (" + Baseline.rule() + "):");
+            out.println("Against the baseline " + report.request().baseline() + " (" + Baseline.rule() + "):");
             Map<Baseline.Verdict, Integer> counts = new LinkedHashMap<>();
-            for (Baseline.Comparison comparison : outcome.comparisons()) {
+            for (Baseline.Comparison comparison : report.comparisons()) {
                 counts.merge(comparison.verdict(), 1, Integer::sum);
             }
             out.println("  " + counts);
-            for (Baseline.Comparison comparison : outcome.comparisons()) {
+            for (Baseline.Comparison comparison : report.comparisons()) {
                 if (comparison.verdict() == Baseline.Verdict.REGRESSION || comparison.verdict() == Baseline.Verdict.IMPROVEMENT) {
                     out.printf(Locale.ROOT, "  %-12s %s: median %s → %s ms (%+.1f%%), p = %.2g%n", comparison.verdict(),
-                            comparison.cell(), significant(comparison.baselineMedianMs()),
-                            significant(comparison.currentMedianMs()), 100 * comparison.change(),
+                            comparison.cell(), Table.significant(comparison.baselineMedianMs()),
+                            Table.significant(comparison.currentMedianMs()), 100 * comparison.change(),
                             comparison.verdict() == Baseline.Verdict.REGRESSION ? comparison.pSlower() : comparison.pFaster());
                 }
             }
@@ -86,15 +87,15 @@ public final class BenchText {
     }
 
     /** The summary as Markdown: how it was produced, then the timing table, slopes and targets. */
-    public static String markdown(BenchJob.Outcome outcome, Provenance provenance) {
-        BenchGrid grid = outcome.request().grid();
-        BenchAnalysis analysis = outcome.analysis();
+    public static String markdown(BenchJob.Report report, Provenance provenance) {
+        BenchGrid grid = report.request().grid();
+        BenchAnalysis analysis = report.analysis();
         StringBuilder md = new StringBuilder();
         md.append("Produced by `").append(String.join(" ", provenance.commandLine().isEmpty() ? List.of("bptt bench")
                 : prefixed(provenance.commandLine()))).append("` on ").append(provenance.start()).append(", ")
                 .append(provenance.cpuModel()).append(", ").append(provenance.cores()).append(" cores, Java ")
                 .append(provenance.javaVersion()).append(". ").append(grid.name()).append(" grid; JMH: ")
-                .append(outcome.request().settings() != null ? outcome.request().settings().describe()
+                .append(report.request().settings() != null ? report.request().settings().describe()
                         : provenance.extra().getOrDefault("jmh", "as recorded in run.json")).append(". Median time per call in ms (GFLOP/s by the FLOP")
                 .append(" model); naive/aggregated measured (predicted from the step counts with the aggregated forward pass's measured"
                 + " share, benchmarks/README.md).\n\n");
@@ -113,7 +114,7 @@ public final class BenchText {
                     for (String implementation : grid.implementations()) {
                         Optional<CellResult> result = analysis.measured(implementation, shape, t, mode, grid.precision());
                         any |= result.isPresent();
-                        row.append(' ').append(result.map(r -> significant(r.medianMs()) + String.format(Locale.ROOT,
+                        row.append(' ').append(result.map(r -> Table.significant(r.medianMs()) + String.format(Locale.ROOT,
                                 " (%.2f)", r.gflops())).orElse("–")).append(" |");
                     }
                     Optional<BenchAnalysis.Ratio> ratio = ratio(analysis, shape, t, mode, grid);
@@ -136,7 +137,7 @@ public final class BenchText {
                     .append(" |\n");
         }
         md.append("\n**Targets**\n\n| verdict | target | subject | measured |\n|---|---|---|---|\n");
-        for (BenchAnalysis.Target target : outcome.targets()) {
+        for (BenchAnalysis.Target target : report.targets()) {
             md.append("| ").append(target.verdict()).append(" | ").append(target.target()).append(" | ")
                     .append(target.subject()).append(" | ").append(target.measured().replace("|", "\\|")).append(" |\n");
         }
@@ -169,19 +170,6 @@ public final class BenchText {
     private static Optional<BenchAnalysis.Ratio> ratio(BenchAnalysis analysis, Shape shape, int t, Mode mode, BenchGrid grid) {
         return analysis.ratios().stream().filter(r -> r.shape().equals(shape) && r.steps() == t && r.mode() == mode
                 && r.precision() == grid.precision()).findFirst();
-    }
-
-    /** Four significant digits, plain for ordinary sizes. */
-    static String significant(double value) {
-        if (Double.isNaN(value)) {
-            return "NaN";
-        }
-        double magnitude = Math.abs(value);
-        if (magnitude != 0 && (magnitude < 1e-3 || magnitude >= 1e6)) {
-            return String.format(Locale.ROOT, "%.3e", value);
-        }
-        int decimals = magnitude == 0 ? 0 : Math.max(0, 3 - (int) Math.floor(Math.log10(magnitude)));
-        return String.format(Locale.ROOT, "%." + decimals + "f", value);
     }
 
     /** {@code ./bptt bench …}: the arguments as the launcher is called (the subcommand's own arguments may lack it). */

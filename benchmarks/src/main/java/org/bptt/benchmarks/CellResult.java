@@ -3,6 +3,7 @@ package org.bptt.benchmarks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.bptt.outputs.Statistics;
 
 /**
  * What became of one grid cell: its JMH samples (one per measured iteration: the mean time per call over that
@@ -75,7 +76,7 @@ public record CellResult(Cell cell, Status status, String message, List<double[]
 
     /** The median of the samples, in ms per call; NaN when not measured. */
     public double medianMs() {
-        return Stats.median(samples());
+        return Statistics.median(samples());
     }
 
     /** The mean of the samples (JMH's score), in ms per call; NaN when not measured. */

@@ -1,22 +1,12 @@
 package org.bptt.benchmarks;
 
-import java.util.Arrays;
-
-/** The few descriptive statistics and the one fit the benchmark tables need. */
+/**
+ * The mean and the one fit the benchmark tables need (medians, as every command takes them:
+ * {@link org.bptt.outputs.Statistics}).
+ */
 public final class Stats {
 
     private Stats() {
-    }
-
-    /** The median (the mean of the two middle values for an even count); NaN for no values. */
-    public static double median(double[] values) {
-        if (values.length == 0) {
-            return Double.NaN;
-        }
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int middle = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     /** The arithmetic mean; NaN for no values. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.bptt.api.DataType;
 import org.bptt.reports.RunFolder;
+import org.bptt.reports.RunOutputs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,7 +76,7 @@ class BaselineTest extends BenchTestBase {
         CellResult result = new CellResult(CELL, CellResult.Status.MEASURED, "",
                 List.of(new double[] {1.25, 1.5}, new double[] {0.1 + 0.2, 3e-9}), 0.1, 1024, Double.NaN);
         BenchAnalysis analysis = new BenchAnalysis(List.of(result));
-        BenchTables.write(run, analysis, List.of());
+        new RunOutputs(run).writeTables(BenchTables.tables(analysis, List.of()));
         Map<String, Baseline.CellSamples> read = BenchTables.readSamples(run.path());
         assertEquals(List.of(CELL.key()), List.copyOf(read.keySet()));
         assertEquals(CELL, read.get(CELL.key()).cell());

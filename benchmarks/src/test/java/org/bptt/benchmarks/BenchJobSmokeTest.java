@@ -21,6 +21,7 @@ import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginRegistry;
 import org.bptt.reports.Provenance;
 import org.bptt.reports.RunFolder;
+import org.bptt.reports.RunOutputs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +42,7 @@ class BenchJobSmokeTest extends BenchTestBase {
         RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
         List<String> progress = new ArrayList<>();
 
-        BenchJob.Outcome outcome = BenchJob.run(new BenchJob.Request(List.of("bench", "--smoke"), "test", grid, settings,
+        BenchJob.Report report = BenchJob.run(new BenchJob.Request(List.of("bench", "--smoke"), "test", grid, settings,
                 List.of(), null), run, available, new BenchJob.Progress() {
                     @Override
                     public void started(int cells, Duration expected) {
@@ -59,8 +60,8 @@ class BenchJobSmokeTest extends BenchTestBase {
                 });
 
         assertEquals(List.of("started 4", "1/4", "2/4", "3/4", "4/4"), progress);
-        assertEquals(4, outcome.analysis().results().size());
-        for (CellResult result : outcome.analysis().results()) {
+        assertEquals(4, report.analysis().results().size());
+        for (CellResult result : report.analysis().results()) {
             assertTrue(result.measured(), result.toString());
             assertEquals(1, result.samples().length, result.cell().toString());
             assertTrue(result.medianMs() > 0, result.cell().toString());
@@ -97,7 +98,7 @@ class BenchJobSmokeTest extends BenchTestBase {
             before.put(table, Files.readAllBytes(run.resolve(table)));
         }
         byte[] runJson = Files.readAllBytes(run.resolve(Provenance.FILE_NAME));
-        BenchJob.Outcome again = BenchJob.reanalyse(RunFolder.open(run.path()));
+        BenchJob.Report again = BenchJob.reanalyse(RunFolder.open(run.path()));
         assertEquals(grid.implementations(), again.request().grid().implementations());
         assertEquals(grid.steps(), again.request().grid().steps());
         for (Map.Entry<String, byte[]> table : before.entrySet()) {
@@ -112,7 +113,7 @@ class BenchJobSmokeTest extends BenchTestBase {
     private static List<CSVRecord> read(Path file) throws Exception {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
              CSVParser parser = CSVParser.builder().setReader(reader)
-                     .setFormat(BenchTables.FORMAT.builder().setHeader().setSkipHeaderRecord(true).get()).get()) {
+                     .setFormat(RunOutputs.CSV.builder().setHeader().setSkipHeaderRecord(true).get()).get()) {
             return parser.getRecords();
         }
     }

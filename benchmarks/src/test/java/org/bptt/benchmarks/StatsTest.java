@@ -11,13 +11,6 @@ class StatsTest extends BenchTestBase {
     private static final double[] STEPS = {8, 16, 32, 64, 128, 256, 512};
 
     @Test
-    void medianOfOddAndEvenCounts() {
-        assertEquals(3.0, Stats.median(new double[] {5, 1, 3}));
-        assertEquals(2.5, Stats.median(new double[] {4, 1, 3, 2}));
-        assertTrue(Double.isNaN(Stats.median(new double[0])));
-    }
-
-    @Test
     void anExactPowerLawGivesItsExponentAndFactor() {
         double[] y = new double[STEPS.length];
         for (int i = 0; i < STEPS.length; i++) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.bptt.api.DataType;
 import org.bptt.api.InvalidInputException;
+import org.bptt.api.Quantity;
 import org.bptt.api.Tensor;
 import org.bptt.core.compare.IndexLabels;
 import org.bptt.core.compare.QuantityComparison;
@@ -80,7 +81,7 @@ public record AnswerCheck(List<Result> results) {
             }
             resolved.add(quantity);
             given.add(value);
-            comparisons.add(comparator.compare(answer.getKey(), quantity.expected(), value, null,
+            comparisons.add(comparator.compare(new Quantity(answer.getKey()), quantity.expected(), value, null,
                     IndexLabels.generic(value.rank()), DataType.FLOAT64, steps));
         }
         List<Result> results = new ArrayList<>();

@@ -31,11 +31,11 @@ final class ExplainDocument {
         forwardMode(document, explanation);
         bpttTable(document, explanation);
         document.heading(1, "Agreement with the reference")
-                .paragraph("The loss and every parameter gradient, computed three ways here, against the `reference-aggregated` "
-                        + "plugin (a separate implementation on EJML), within the harness's default tolerance policy "
-                        + "(max(1e-12, 1e-9·|x|, 16 ulp) · √T).")
+                .paragraph("The loss and every parameter gradient, computed three ways here, against the `"
+                        + Explanation.REFERENCE_ID + "` plugin (a separate implementation on EJML), within the harness's "
+                        + "default tolerance policy (max(1e-12, 1e-9·|x|, 16 ulp) · √T).")
                 .table(List.of("quantity", "verdict"), agreement.comparisons().stream()
-                        .map(c -> List.of(c.quantity(), (c.passed() ? "agrees: " : "DISAGREES: ") + c.describe())).toList());
+                        .map(c -> List.of(c.quantity().name(), (c.passed() ? "agrees: " : "DISAGREES: ") + c.describe())).toList());
         if (check != null) {
             document.heading(1, "Your answers");
             List<List<String>> rows = new ArrayList<>();

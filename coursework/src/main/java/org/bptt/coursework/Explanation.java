@@ -2,7 +2,8 @@ package org.bptt.coursework;
 
 import org.bptt.api.Case;
 import org.bptt.api.GradientResult;
-import org.bptt.reference.ReferenceAggregatedRnn;
+import org.bptt.core.plugins.IsolatedPlugin;
+import org.bptt.core.plugins.PluginCallFailure;
 
 /**
  * Everything {@code bptt explain} shows for one small case: the tape and its reverse sweep, the forward-mode
@@ -15,26 +16,25 @@ import org.bptt.reference.ReferenceAggregatedRnn;
  * @param forwardMode ∂h_t/∂U, ∂h_t/∂W, ∂h_t/∂b per step
  * @param table       the per-(t, k) contributions of BPTT
  * @param closedForm  y_t as nested expressions
- * @param reference   the reference-aggregated plugin's loss and gradients of the same case
+ * @param reference   the reference plugin's loss and gradients of the same case
  */
 public record Explanation(ExplainCase example, Case source, Tape tape, ForwardMode forwardMode, BpttTable table,
                           ClosedForm closedForm, GradientResult reference) {
 
-    /** The id of the plugin the explanation is checked against. */
-    public static final String REFERENCE_ID = ReferenceAggregatedRnn.ID;
+    /** The id of the plugin an explanation is checked against, found through the plugin registry. */
+    public static final String REFERENCE_ID = "reference-aggregated";
 
-    /** The version of that plugin, for provenance. */
-    public static String referenceVersion() {
-        return new ReferenceAggregatedRnn().info().version();
-    }
-
-    /** Computes every part for {@code example}. */
-    public static Explanation of(ExplainCase example) {
+    /**
+     * Computes every part for {@code example}, and asks {@code reference} for the gradients they are checked against.
+     *
+     * @throws PluginCallFailure when the reference's call fails
+     */
+    public static Explanation of(ExplainCase example, IsolatedPlugin reference) throws PluginCallFailure {
         Case source = example.toCase();
         Tape tape = Tape.record(source);
         return new Explanation(example, source, tape, ForwardMode.of(tape), BpttTable.of(source),
                 new ClosedForm(example.spec(), example.initialState()),
-                new ReferenceAggregatedRnn().gradients(source.spec(), source.parameters(), source.batch()));
+                reference.gradients(source.spec(), source.parameters(), source.batch()));
     }
 
     /** The drawing of the unrolled network. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.bptt.api.DataType;
 import org.bptt.api.Parameters;
+import org.bptt.api.Quantity;
 import org.bptt.api.Tensor;
 import org.bptt.core.compare.IndexLabels;
 import org.bptt.core.compare.QuantityComparison;
@@ -24,7 +25,7 @@ public record ReferenceAgreement(List<QuantityComparison> comparisons) {
         TensorComparator comparator = new TensorComparator(TolerancePolicy.defaults());
         int steps = explanation.steps();
         List<QuantityComparison> comparisons = new ArrayList<>();
-        comparisons.add(comparator.compareScalar("L (tape)", explanation.reference().loss(),
+        comparisons.add(comparator.compareScalar(new Quantity("L (tape)"), explanation.reference().loss(),
                 explanation.tape().node("L").value()[0][0], DataType.FLOAT64, steps));
         Parameters reference = explanation.reference().parameterGradients();
         for (Map.Entry<String, Tensor> gradient : reference.byName().entrySet()) {
@@ -32,18 +33,23 @@ public record ReferenceAgreement(List<QuantityComparison> comparisons) {
             Tensor expected = gradient.getValue();
             boolean vector = expected.rank() == 1;
             IndexLabels labels = IndexLabels.generic(expected.rank());
-            comparisons.add(comparator.compare("dL/d" + parameter + " (reverse sweep)", expected,
+            comparisons.add(comparator.compare(computedBy(parameter, "reverse sweep"), expected,
                     SmallMatrices.toTensor(explanation.tape().parameterGradient(parameter), vector), null, labels,
                     DataType.FLOAT64, steps));
             if (explanation.forwardMode().parameters().contains(parameter)) {
-                comparisons.add(comparator.compare("dL/d" + parameter + " (forward mode)", expected,
+                comparisons.add(comparator.compare(computedBy(parameter, "forward mode"), expected,
                         SmallMatrices.toTensor(explanation.forwardMode().contractedGradient(parameter), vector), null, labels,
                         DataType.FLOAT64, steps));
             }
-            comparisons.add(comparator.compare("dL/d" + parameter + " (BPTT table sum)", expected,
+            comparisons.add(comparator.compare(computedBy(parameter, "BPTT table sum"), expected,
                     explanation.table().sum(parameter), null, labels, DataType.FLOAT64, steps));
         }
         return new ReferenceAgreement(List.copyOf(comparisons));
+    }
+
+    /** The gradient of {@code parameter} as one method computed it, e.g. {@code dL/dW (reverse sweep)}. */
+    private static Quantity computedBy(String parameter, String method) {
+        return new Quantity(Quantity.gradientOf(parameter).name() + " (" + method + ")");
     }
 
     public boolean allAgree() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.Locale;
 import org.bptt.api.Case;
 import org.bptt.api.ForwardResult;
@@ -13,6 +14,10 @@ import org.bptt.api.GradientResult;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.ParameterNames;
 import org.bptt.api.Tensor;
+import org.bptt.core.plugins.IsolatedPlugin;
+import org.bptt.core.plugins.PluginCallFailure;
+import org.bptt.core.plugins.PluginCalls;
+import org.bptt.core.plugins.PluginRegistry;
 import org.bptt.reference.ReferenceAggregatedRnn;
 import org.junit.jupiter.api.Test;
 
@@ -172,7 +177,7 @@ class AnswerCheckTest {
     @Test
     void theReadmesExampleFileFindsTheMissingRecurrentTerm() throws java.io.IOException {
         AnswerSheet sheet = AnswerSheet.read(java.nio.file.Path.of("examples/answers.json"));
-        Explanation explanation = Explanation.of(sheet.example());
+        Explanation explanation = explain(sheet.example());
         Tape tape = explanation.tape();
         double[][] directOnly = tape.directHiddenGradient(1);
         Tensor given = sheet.answers().get("dL/dh_1");
@@ -206,15 +211,26 @@ class AnswerCheckTest {
     private AnswerCheck check(String json) {
         AnswerSheet sheet = AnswerSheet.parse(json, "answers.json");
         assertEquals(new ExplainCase(AnswerSheet.DEFAULT_SPEC, 3, false, 7), sheet.example());
-        return AnswerCheck.of(sheet, Explanation.of(sheet.example()));
+        return AnswerCheck.of(sheet, explain(sheet.example()));
     }
 
     private static void assertMessage(String json, String expected) {
         InvalidInputException error = assertThrows(InvalidInputException.class, () -> {
             AnswerSheet sheet = AnswerSheet.parse(json, "answers.json");
-            AnswerCheck.of(sheet, Explanation.of(sheet.example()));
+            AnswerCheck.of(sheet, explain(sheet.example()));
         });
         assertTrue(error.getMessage().contains(expected), error.getMessage());
+    }
+
+    /** The explanation of {@code example}, checked against the reference found by id, as {@code bptt explain} finds it. */
+    private static Explanation explain(ExplainCase example) {
+        IsolatedPlugin reference = new PluginCalls(Duration.ofSeconds(30))
+                .isolate(PluginRegistry.discover().require(Explanation.REFERENCE_ID));
+        try {
+            return Explanation.of(example, reference);
+        } catch (PluginCallFailure failure) {
+            throw new AssertionError(failure.describe(), failure);
+        }
     }
 
     /** Row t of a {@code [1, T, n]} tensor. */

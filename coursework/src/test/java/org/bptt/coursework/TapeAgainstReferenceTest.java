@@ -17,6 +17,7 @@ import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
+import org.bptt.api.Quantity;
 import org.bptt.api.Tensor;
 import org.bptt.core.compare.IndexLabels;
 import org.bptt.core.compare.QuantityComparison;
@@ -64,7 +65,7 @@ class TapeAgainstReferenceTest {
             Tape tape = Tape.record(source);
             GradientResult reference = new ReferenceAggregatedRnn().gradients(source.spec(), source.parameters(), source.batch());
             String where = example.describe();
-            assertPasses(COMPARATOR.compareScalar("L", reference.loss(), tape.node("L").value()[0][0], DataType.FLOAT64,
+            assertPasses(COMPARATOR.compareScalar(new Quantity("L"), reference.loss(), tape.node("L").value()[0][0], DataType.FLOAT64,
                     example.steps()), where);
             for (String parameter : ParameterNames.ALL) {
                 Tensor expected = reference.parameterGradients().get(parameter);
@@ -196,7 +197,7 @@ class TapeAgainstReferenceTest {
     }
 
     private static void compare(String quantity, Tensor expected, Tensor actual, ExplainCase example, String where) {
-        QuantityComparison comparison = COMPARATOR.compare(quantity, expected, actual, null,
+        QuantityComparison comparison = COMPARATOR.compare(new Quantity(quantity), expected, actual, null,
                 IndexLabels.generic(expected.rank()), DataType.FLOAT64, example.steps());
         assertPasses(comparison, where);
     }

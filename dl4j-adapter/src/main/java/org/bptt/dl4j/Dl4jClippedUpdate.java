@@ -11,7 +11,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 
 /**
  * One step of DL4J's own training with gradient clipping, on the harness's weights: the way to compare DL4J's
- * {@link GradientNormalization} with the reference's clipping (harness-experiments' {@code GradientClipping}).
+ * {@link GradientNormalization} with the reference's clipping (experiments' {@code GradientClipping}).
  *
  * <p>The network is the adapter's ({@link Dl4jNetwork}) with both layers configured with
  * {@code gradientNormalization(mode)}, {@code gradientNormalizationThreshold(threshold)} and an {@code Sgd(η)}

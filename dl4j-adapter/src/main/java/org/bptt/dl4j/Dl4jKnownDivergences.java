@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.ParameterDeclaration;
 import org.bptt.api.ParameterNames;
+import org.bptt.api.Quantity;
 import org.bptt.api.Truncation;
 
 /**
@@ -26,6 +28,10 @@ public final class Dl4jKnownDivergences {
 
     /** Where the evidence is, as explanations cite it. */
     static final String EVIDENCE = "dl4j-adapter/KNOWN_DIVERGENCES.md";
+
+    /** The gradients of the RnnOutputLayer's parameters: dL/dV, dL/dc. */
+    private static final Set<Quantity> OUTPUT_LAYER_GRADIENTS = Set.of(Quantity.gradientOf(ParameterNames.V),
+            Quantity.gradientOf(ParameterNames.C));
 
     private Dl4jKnownDivergences() {
     }
@@ -113,12 +119,12 @@ public final class Dl4jKnownDivergences {
      *
      * @param recurrentLayer the DL4J layer computing the recurrence
      * @param truncation     the truncation of a truncated-BPTT comparison, or null for full BPTT
-     * @param quantity       a quantity as the harness names it ({@code dL/dx}, {@code dL/dU}, {@code dL/dW_f}, ...)
+     * @param quantity       the compared quantity ({@code dL/dx}, {@code dL/dU}, {@code dL/dW_f}, ...)
      */
     static Optional<String> explain(Dl4jRecurrentLayer recurrentLayer, ModelSpec spec, Batch batch,
-                                           Truncation truncation, String quantity) {
+                                    Truncation truncation, Quantity quantity) {
         if (truncation == null) {
-            if (quantity.equals("dL/dx") && inputGradientsDiverge(spec, batch)) {
+            if (quantity.equals(Quantity.INPUT_GRADIENTS) && inputGradientsDiverge(spec, batch)) {
                 return Optional.of("DL4J bug: MultiLayerNetwork.calculateGradients (the only DL4J call returning dL/dx)"
                         + " passes the features mask where the labels mask belongs, so with a mask a last-step head gets"
                         + " a loss term at every unmasked step; the loss and parameter gradients are right. Finite"
@@ -129,8 +135,7 @@ public final class Dl4jKnownDivergences {
         if (isCellGradient(spec, quantity)) {
             return recurrentExplanation(recurrentLayer, batch, truncation);
         }
-        if ((quantity.equals("dL/d" + ParameterNames.V) || quantity.equals("dL/d" + ParameterNames.C))
-                && truncatedOutputGradientsDiverge(spec, batch, truncation)) {
+        if (OUTPUT_LAYER_GRADIENTS.contains(quantity) && truncatedOutputGradientsDiverge(spec, batch, truncation)) {
             return Optional.of(String.format(Locale.ROOT, "Difference of definition, not a bug: DL4J ignores"
                     + " tbpttBackLength (k2 = %d < k1 = %d) and keeps the losses of each chunk's first k1 − k2"
                     + " steps, which BPTT(k1, k2) drops; the output layer's gradient is otherwise exact. %s §2a.",
@@ -140,9 +145,9 @@ public final class Dl4jKnownDivergences {
     }
 
     /** True when {@code quantity} is the gradient of one of the cell's parameters (the recurrent layer's). */
-    private static boolean isCellGradient(ModelSpec spec, String quantity) {
+    private static boolean isCellGradient(ModelSpec spec, Quantity quantity) {
         for (ParameterDeclaration declaration : spec.cell().parameters(spec)) {
-            if (quantity.equals("dL/d" + declaration.name())) {
+            if (quantity.equals(Quantity.gradientOf(declaration.name()))) {
                 return true;
             }
         }

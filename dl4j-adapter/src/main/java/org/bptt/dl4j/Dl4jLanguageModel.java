@@ -11,6 +11,7 @@ import org.bptt.api.LanguageModelImplementation;
 import org.bptt.api.LanguageModelParameters;
 import org.bptt.api.LanguageModelSpec;
 import org.bptt.api.PluginInfo;
+import org.bptt.api.Quantity;
 import org.bptt.api.Tensor;
 import org.bptt.api.TokenBatch;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -118,8 +119,8 @@ public final class Dl4jLanguageModel implements LanguageModelImplementation {
      */
     @Override
     public Optional<String> knownDivergence(LanguageModelSpec spec, LanguageModelParameters parameters, TokenBatch batch,
-                                            String quantity) {
-        if (spec == null || parameters == null || batch == null || quantity == null || !quantity.startsWith("loss")) {
+                                            Quantity quantity) {
+        if (spec == null || parameters == null || batch == null || quantity == null || !quantity.isLoss()) {
             return Optional.empty();
         }
         Tensor probabilities = forward(spec, parameters, batch).probabilities();

@@ -2,6 +2,7 @@ package org.bptt.dl4j;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.bptt.api.Head;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.Parameters;
 import org.bptt.api.PluginInfo;
+import org.bptt.api.Quantity;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
@@ -61,7 +63,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * exact values (KNOWN_DIVERGENCES.md): dL/dx of last-step heads with a mask (a DL4J bug); in truncated BPTT the
  * recurrent layer's gradients (partly a DL4J bug, partly differences of definition) and, for per-step heads with
  * k2 &lt; k1, dL/dV, dL/dc (a difference of definition); and the losses when DL4J's loss function clamps a saturated
- * probability (a difference of definition). Each explanation says which applies.
+ * probability (a difference of definition). Each explanation says which applies, and is decided from the arguments
+ * of the call alone.
  *
  * <h2>What is not supported, and why</h2>
  * <ul>
@@ -72,8 +75,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *       states c_t.</li>
  * </ul>
  *
- * <p>One instance caches its networks (one per structure and truncation); calls must come one at a time, as the
- * SPI promises. Every call leaves no masks and no stored RNN state behind.
+ * <p>One instance caches its networks (one per structure and truncation) and keeps nothing else between calls; calls
+ * must come one at a time, as the SPI promises. Every call leaves no masks and no stored RNN state behind.
  */
 abstract class Dl4jRnnPlugin implements RnnImplementation {
 
@@ -86,11 +89,6 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
             Capability.PER_STEP_SOFTMAX, Capability.LAST_STEP_SOFTMAX, Capability.LAST_STEP_SIGMOID,
             Capability.BIASES, Capability.NO_BIASES, Capability.MASKS, Capability.FLOAT64, Capability.FLOAT32,
             Capability.HIDDEN_STATES, Capability.INPUT_GRADIENTS, Capability.TRUNCATED_BPTT);
-
-    /** Where DL4J's score clamped a probability in the most recent call, and on what; see {@link #knownDivergence}. */
-    private volatile ScoreClamping lastScoreClamping;
-    /** Where ND4J's softmax underflowed to NaN in the most recent call, and on what; see {@link #knownDivergence}. */
-    private volatile SoftmaxUnderflow lastSoftmaxUnderflow;
 
     private final Dl4jRecurrentLayer recurrentLayer;
     private final PluginInfo info;
@@ -142,6 +140,27 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
 
     @Override
     public ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
+        ForwardPass pass = forwardPass(spec, parameters, batch);
+        return new ForwardResult(pass.hiddenStates(), pass.outputs(), pass.loss());
+    }
+
+    /**
+     * What DL4J's forward pass computes on these arguments.
+     *
+     * @param hiddenStates   h_t, {@code [B, T, H]}
+     * @param perStepOutputs the output layer at every step, {@code [B, T, K]}
+     * @param outputs        what the head reports ({@link #headOutputs})
+     * @param loss           L from DL4J's score
+     */
+    private record ForwardPass(Tensor hiddenStates, Tensor perStepOutputs, Tensor outputs, double loss) {
+
+        /** True when the loss or a reported output is NaN or infinite. */
+        boolean nonFinite() {
+            return !Double.isFinite(loss) || outputs.firstNonFinite() >= 0;
+        }
+    }
+
+    private ForwardPass forwardPass(ModelSpec spec, Parameters parameters, Batch batch) {
         requireSupported(spec, parameters, batch);
         DataType type = Dl4jNetwork.nd4jType(spec.dataType());
         DefaultDataTypes previousTypes = DefaultDataTypes.use(type);
@@ -152,13 +171,8 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
                 List<INDArray> activations = network.feedForward(data.features(), data.featureMask(), data.labelMask());
                 Tensor hiddenStates = Dl4jLayout.fromTimeLast(activations.get(1));
                 Tensor outputs = Dl4jLayout.fromTimeLast(activations.get(2));
-                recordScoreClamping(spec, batch, outputs);
                 double score = network.score(data.dataSet(), false);
-                ForwardResult result = new ForwardResult(hiddenStates, headOutputs(spec, outputs, data),
-                        loss(spec, batch, score));
-                recordSoftmaxUnderflow(spec, parameters, batch, hiddenStates,
-                        !Double.isFinite(result.loss()) || result.outputs().firstNonFinite() >= 0);
-                return result;
+                return new ForwardPass(hiddenStates, outputs, headOutputs(spec, outputs, data), loss(spec, batch, score));
             } finally {
                 reset(network);
             }
@@ -191,13 +205,7 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
                         data.features(), data.labels(), data.featureMask(), data.labelMask()).getSecond();
                 Tensor inputGradients = Dl4jLayout.fromTimeLast(inputGradient);
                 scale(inputGradients, 1.0 / divisor);
-                reset(network);
-                List<INDArray> activations = network.feedForward(data.features(), data.featureMask(), data.labelMask());
-                recordScoreClamping(spec, batch, Dl4jLayout.fromTimeLast(activations.get(2)));
-                GradientResult result = new GradientResult(loss, parameterGradients, inputGradients, null, null);
-                recordSoftmaxUnderflow(spec, parameters, batch, Dl4jLayout.fromTimeLast(activations.get(1)),
-                        !finite(result));
-                return result;
+                return new GradientResult(loss, parameterGradients, inputGradients, null, null);
             } finally {
                 reset(network);
             }
@@ -231,12 +239,6 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
             int steps = batch.steps();
             int chunkLength = truncation.forwardLength();
             try {
-                // The full forward pass gives the outputs the chunks' scores see (the state is carried), so it
-                // tells where the score clamps probabilities. reset() also clears any stored state.
-                List<INDArray> activations = network.feedForward(data.features(), data.featureMask(), data.labelMask());
-                recordScoreClamping(spec, batch, Dl4jLayout.fromTimeLast(activations.get(2)));
-                Tensor hiddenStates = Dl4jLayout.fromTimeLast(activations.get(1));
-                reset(network);
                 Map<String, INDArray> gradientSums = new LinkedHashMap<>();
                 double scoreSum = 0;
                 for (int start = 0; start < steps; start += chunkLength) {
@@ -267,9 +269,7 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
                 double divisor = divisor(spec, batch);
                 Parameters parameterGradients = Dl4jNetwork.parameterGradients(gradientSums, 1.0 / divisor, recurrentLayer,
                         spec);
-                GradientResult result = new GradientResult(loss(spec, batch, scoreSum), parameterGradients, null, null, null);
-                recordSoftmaxUnderflow(spec, parameters, batch, hiddenStates, !finite(result));
-                return result;
+                return new GradientResult(loss(spec, batch, scoreSum), parameterGradients, null, null, null);
             } finally {
                 reset(network);
             }
@@ -280,81 +280,43 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
 
     /**
      * The documented divergences of DL4J 1.0.0-M2.1 from the exact values: each explanation names the DL4J method,
-     * says whether it is a DL4J bug or a difference of definition, and points to KNOWN_DIVERGENCES.md.
+     * says whether it is a DL4J bug or a difference of definition, and points to KNOWN_DIVERGENCES.md. Decided from
+     * the arguments alone: where it takes DL4J's own outputs, this runs DL4J's forward pass on them again.
      * <ul>
      *   <li>{@link Dl4jKnownDivergences#explain}: dL/dx of masked last-step heads, and the truncated-BPTT
      *       gradients;</li>
      *   <li>the loss functions' clamped probabilities ({@link Dl4jScoreClamping}): the losses (and for the sigmoid
-     *       head every gradient), when the most recent call of this instance, on this spec and an equal batch, saw
-     *       DL4J output a probability that its loss function clamps. Weights are not among this method's
-     *       arguments, so the adapter records this during the calls it has just made;</li>
-     *   <li>ND4J's softmax underflow ({@link Dl4jSoftmaxUnderflow}, an ND4J bug): every quantity but h, when the most
-     *       recent call, on this spec and an equal batch, returned a non-finite value and some row of logits all
-     *       underflow exp (KNOWN_DIVERGENCES.md §5).</li>
+     *       head every gradient), when DL4J's forward pass on these weights and this batch outputs a probability
+     *       that its loss function clamps;</li>
+     *   <li>ND4J's softmax underflow ({@link Dl4jSoftmaxUnderflow}, an ND4J bug): every quantity but h, when DL4J's
+     *       forward pass on these weights and this batch gives a non-finite loss or output and some row of logits
+     *       all underflow exp (KNOWN_DIVERGENCES.md §5).</li>
      * </ul>
      */
     @Override
-    public Optional<String> knownDivergence(ModelSpec spec, Batch batch, Truncation truncation, String quantity) {
-        if (spec == null || batch == null || quantity == null) {
+    public Optional<String> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
+                                            Quantity quantity) {
+        if (spec == null || parameters == null || batch == null || quantity == null) {
             return Optional.empty();
         }
-        List<String> explanations = new java.util.ArrayList<>();
+        List<String> explanations = new ArrayList<>();
         Dl4jKnownDivergences.explain(recurrentLayer, spec, batch, truncation, quantity).ifPresent(explanations::add);
-        ScoreClamping clamping = lastScoreClamping;
-        boolean affected = quantity.startsWith("loss")
-                || (spec.head() == Head.LAST_STEP_SIGMOID && quantity.startsWith("dL/d"));
-        if (affected && clamping != null && clamping.spec().equals(spec) && clamping.batch().equals(batch)
-                && clamping.clampedTerms().isPresent()) {
-            explanations.add(Dl4jScoreClamping.explanation(spec, clamping.clampedTerms().get()));
-        }
-        SoftmaxUnderflow underflow = lastSoftmaxUnderflow;
-        if (underflow != null && !quantity.equals("h") && underflow.spec().equals(spec) && underflow.batch().equals(batch)) {
-            explanations.add(Dl4jSoftmaxUnderflow.explanation(underflow.underflowedRows()));
-        }
-        return explanations.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", explanations));
-    }
-
-    /**
-     * Where DL4J's loss function clamps a probability in a call on {@code spec} and {@code batch}.
-     *
-     * @param batch            the call's batch (the caller's object: it must not change it)
-     * @param clampedTerms the clamped loss terms, described ({@link Dl4jScoreClamping#clampedTerms}), or empty
-     */
-    private record ScoreClamping(ModelSpec spec, Batch batch, Optional<String> clampedTerms) {
-    }
-
-    /**
-     * Where ND4J's softmax gave NaN in a call on {@code spec} and {@code batch}: the call returned a non-finite value
-     * and some output row's logits all underflow ({@link Dl4jSoftmaxUnderflow#underflowedRows}).
-     *
-     * @param batch the call's batch (the caller's object: it must not change it)
-     */
-    private record SoftmaxUnderflow(ModelSpec spec, Batch batch, String underflowedRows) {
-    }
-
-    /** Records the underflow when the call's results are not finite and some row underflows; else forgets it. */
-    private void recordSoftmaxUnderflow(ModelSpec spec, Parameters parameters, Batch batch, Tensor hiddenStates,
-                                        boolean nonFiniteResult) {
-        Optional<String> rows = nonFiniteResult
-                ? Dl4jSoftmaxUnderflow.underflowedRows(spec, parameters, hiddenStates) : Optional.empty();
-        lastSoftmaxUnderflow = rows.map(described -> new SoftmaxUnderflow(spec, batch, described)).orElse(null);
-    }
-
-    /** True when the loss and every returned gradient are finite. */
-    private static boolean finite(GradientResult result) {
-        if (!Double.isFinite(result.loss())) {
-            return false;
-        }
-        for (Tensor gradient : result.parameterGradients().byName().values()) {
-            if (gradient.firstNonFinite() >= 0) {
-                return false;
+        boolean clampingAffects = quantity.isLoss() || (spec.head() == Head.LAST_STEP_SIGMOID && quantity.isGradient());
+        boolean underflowAffects = !quantity.equals(Quantity.HIDDEN_STATES);
+        // DL4J runs no case with a given h_{-1} or c_{-1} (INITIAL_STATE and INITIAL_CELL_STATE are not declared), so
+        // there is no forward pass to look at.
+        if ((clampingAffects || underflowAffects) && batch.initialState() == null && batch.initialCellState() == null) {
+            ForwardPass pass = forwardPass(spec, parameters, batch);
+            if (clampingAffects) {
+                Dl4jScoreClamping.clampedTerms(spec, batch, pass.perStepOutputs())
+                        .ifPresent(terms -> explanations.add(Dl4jScoreClamping.explanation(spec, terms)));
+            }
+            if (underflowAffects && pass.nonFinite()) {
+                Dl4jSoftmaxUnderflow.underflowedRows(spec, parameters, pass.hiddenStates())
+                        .ifPresent(rows -> explanations.add(Dl4jSoftmaxUnderflow.explanation(rows)));
             }
         }
-        return result.inputGradients() == null || result.inputGradients().firstNonFinite() < 0;
-    }
-
-    private void recordScoreClamping(ModelSpec spec, Batch batch, Tensor perStepOutputs) {
-        lastScoreClamping = new ScoreClamping(spec, batch, Dl4jScoreClamping.clampedTerms(spec, batch, perStepOutputs));
+        return explanations.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", explanations));
     }
 
     private MultiLayerNetwork network(ModelSpec spec, Parameters parameters, Truncation truncation) {

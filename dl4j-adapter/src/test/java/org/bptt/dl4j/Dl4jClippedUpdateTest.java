@@ -19,6 +19,7 @@ import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
+import org.bptt.api.Quantity;
 import org.bptt.api.Tensor;
 import org.bptt.core.cases.CaseGenerator;
 import org.bptt.core.compare.IndexLabels;
@@ -191,7 +192,7 @@ class Dl4jClippedUpdateTest {
         List<QuantityComparison> comparisons = new ArrayList<>();
         for (String name : expected.byName().keySet()) {
             Tensor expectedStep = expected.get(name);
-            comparisons.add(Dl4jTestSupport.COMPARATOR.compare("step " + name, expectedStep, actual.get(name), null,
+            comparisons.add(Dl4jTestSupport.COMPARATOR.compare(new Quantity("step " + name), expectedStep, actual.get(name), null,
                     IndexLabels.generic(expectedStep.rank()), DataType.FLOAT64, STEPS));
         }
         return Dl4jTestSupport.failures("", comparisons);

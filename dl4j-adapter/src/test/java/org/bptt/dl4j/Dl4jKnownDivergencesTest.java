@@ -20,11 +20,13 @@ import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.Parameters;
+import org.bptt.api.Quantity;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
 import org.bptt.core.cases.CaseGenerator;
 import org.bptt.core.gradcheck.FiniteDifferences;
 import org.bptt.core.gradcheck.GradientCheck;
+import org.bptt.core.plugins.PluginCallFailure;
 import org.deeplearning4j.nn.api.layers.RecurrentLayer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
@@ -62,7 +64,7 @@ class Dl4jKnownDivergencesTest {
      */
     @ParameterizedTest
     @EnumSource(value = Head.class, names = {"LAST_STEP_SOFTMAX", "LAST_STEP_SIGMOID"})
-    void inputGradientsOfMaskedLastStepHeadsMissFiniteDifferences(Head head) {
+    void inputGradientsOfMaskedLastStepHeadsMissFiniteDifferences(Head head) throws PluginCallFailure {
         ModelSpec spec = new ModelSpec(Cell.ELMAN, 3, 4, head == Head.LAST_STEP_SIGMOID ? 1 : 3, Activation.TANH, head, true,
                 LossReduction.MEAN_OVER_BATCH, DataType.FLOAT64);
         Case testCase = CaseGenerator.generate("masked-last-step", spec, 3, 6, true, false, 3);
@@ -71,8 +73,8 @@ class Dl4jKnownDivergencesTest {
         assertTrue(batch.length(0) < 6 || batch.length(1) < 6 || batch.length(2) < 6, "the case needs a short sequence");
 
         FiniteDifferences finiteDifferences = new FiniteDifferences(FiniteDifferences.DEFAULT_EPSILON, 8, 17);
-        GradientCheck dl4j = finiteDifferences.check(Dl4jTestSupport.DL4J, testCase);
-        GradientCheck reference = finiteDifferences.check(Dl4jTestSupport.REFERENCE, testCase);
+        GradientCheck dl4j = finiteDifferences.check(Dl4jTestSupport.isolated(Dl4jTestSupport.DL4J), testCase);
+        GradientCheck reference = finiteDifferences.check(Dl4jTestSupport.isolated(Dl4jTestSupport.REFERENCE), testCase);
         assertTrue(reference.passed(FINITE_DIFFERENCE_AGREEMENT), reference::describe);
         for (String name : spec.parameterNames()) {
             assertTrue(dl4j.parameter(name).orElseThrow().passed(FINITE_DIFFERENCE_AGREEMENT), dl4j::describe);
@@ -90,13 +92,13 @@ class Dl4jKnownDivergencesTest {
 
     /** Per-step heads pass the same array as features and labels mask, so the swap is harmless there. */
     @Test
-    void inputGradientsOfMaskedPerStepHeadsAreRight() {
+    void inputGradientsOfMaskedPerStepHeadsAreRight() throws PluginCallFailure {
         ModelSpec spec = new ModelSpec(Cell.ELMAN, 3, 4, 3, Activation.TANH, Head.PER_STEP_SOFTMAX, true, LossReduction.SUM,
                 DataType.FLOAT64);
         Case testCase = CaseGenerator.generate("masked-per-step", spec, 3, 6, true, false, 3);
         assertFalse(Dl4jKnownDivergences.inputGradientsDiverge(testCase));
         GradientCheck dl4j = new FiniteDifferences(FiniteDifferences.DEFAULT_EPSILON, 8, 17)
-                .check(Dl4jTestSupport.DL4J, testCase);
+                .check(Dl4jTestSupport.isolated(Dl4jTestSupport.DL4J), testCase);
         assertTrue(dl4j.passed(FINITE_DIFFERENCE_AGREEMENT), dl4j::describe);
     }
 
@@ -182,15 +184,19 @@ class Dl4jKnownDivergencesTest {
         Dl4jSimpleRnn dl4j = new Dl4jSimpleRnn();
         ModelSpec lastStep = new ModelSpec(Cell.ELMAN, 3, 4, 3, Activation.TANH, Head.LAST_STEP_SOFTMAX, true, LossReduction.SUM,
                 DataType.FLOAT64);
-        Batch masked = CaseGenerator.generate("masked", lastStep, 3, 6, true, false, 3).batch();
-        String explanation = dl4j.knownDivergence(lastStep, masked, null, "dL/dx").orElseThrow();
+        Case maskedCase = CaseGenerator.generate("masked", lastStep, 3, 6, true, false, 3);
+        Parameters weights = maskedCase.parameters();
+        Batch masked = maskedCase.batch();
+        String explanation = dl4j.knownDivergence(lastStep, weights, masked, null, Quantity.INPUT_GRADIENTS).orElseThrow();
         assertTrue(explanation.startsWith("DL4J bug: MultiLayerNetwork.calculateGradients"), explanation);
         assertTrue(explanation.contains("KNOWN_DIVERGENCES.md §1"), explanation);
-        assertEquals(Optional.empty(), dl4j.knownDivergence(lastStep, masked, null, "dL/dU"));
-        assertEquals(Optional.empty(), dl4j.knownDivergence(lastStep.withHead(Head.PER_STEP_SOFTMAX), masked, null, "dL/dx"));
+        assertEquals(Optional.empty(), dl4j.knownDivergence(lastStep, weights, masked, null, Quantity.gradientOf("U")));
+        Case perStep = CaseGenerator.generate("masked", lastStep.withHead(Head.PER_STEP_SOFTMAX), 3, 6, true, false, 3);
+        assertEquals(Optional.empty(), dl4j.knownDivergence(perStep.spec(), perStep.parameters(), perStep.batch(), null,
+                Quantity.INPUT_GRADIENTS));
         // B = 1: the mask is all ones, handed to DL4J as no mask, and dL/dx is right.
         Batch allOnes = CaseGenerator.generate("one", lastStep, 1, 6, true, false, 3).batch();
-        assertEquals(Optional.empty(), dl4j.knownDivergence(lastStep, allOnes, null, "dL/dx"));
+        assertEquals(Optional.empty(), dl4j.knownDivergence(lastStep, weights, allOnes, null, Quantity.INPUT_GRADIENTS));
         GradientResult expected = Dl4jTestSupport.REFERENCE.gradients(lastStep, CaseGenerator.generate("one", lastStep, 1, 6,
                 true, false, 3).parameters(), allOnes);
         GradientResult actual = dl4j.gradients(lastStep, CaseGenerator.generate("one", lastStep, 1, 6, true, false, 3)
@@ -212,32 +218,40 @@ class Dl4jKnownDivergencesTest {
                 DataType.FLOAT64);
         Case oneChunk = CaseGenerator.generate("one-chunk", spec, 2, 5, false, false, 8);
         Truncation ignoredK2 = new Truncation(5, 2);
-        String recurrent = dl4j.knownDivergence(spec, oneChunk.batch(), ignoredK2, "dL/dU").orElseThrow();
+        String recurrent = dl4j.knownDivergence(spec, oneChunk.parameters(), oneChunk.batch(), ignoredK2,
+                Quantity.gradientOf("U")).orElseThrow();
         assertTrue(recurrent.contains("difference of definition: DL4J ignores tbpttBackLength (k2 = 2)"), recurrent);
         assertFalse(recurrent.contains("bug"), recurrent);
-        String output = dl4j.knownDivergence(spec, oneChunk.batch(), ignoredK2, "dL/dV").orElseThrow();
+        String output = dl4j.knownDivergence(spec, oneChunk.parameters(), oneChunk.batch(), ignoredK2,
+                Quantity.gradientOf("V")).orElseThrow();
         assertTrue(output.startsWith("Difference of definition, not a bug"), output);
         Parameters full = Dl4jTestSupport.REFERENCE.gradients(spec, oneChunk.parameters(), oneChunk.batch()).parameterGradients();
         Parameters truncated = dl4j.truncatedGradients(spec, oneChunk.parameters(), oneChunk.batch(), ignoredK2).parameterGradients();
         for (String name : spec.parameterNames()) {
-            assertTrue(Dl4jTestSupport.COMPARATOR.compare("dL/d" + name, full.get(name), truncated.get(name), null,
+            assertTrue(Dl4jTestSupport.COMPARATOR.compare(Quantity.gradientOf(name), full.get(name), truncated.get(name), null,
                     org.bptt.core.compare.IndexLabels.generic(full.get(name).rank()), DataType.FLOAT64, 5).passed(),
                     "DL4J's BPTT(5, 2) on T = 5 is full BPTT: dL/d" + name);
         }
 
-        Batch wholeChunks = CaseGenerator.generate("whole", spec, 2, 6, false, false, 11).batch();
-        String bugOnly = dl4j.knownDivergence(spec, wholeChunks, new Truncation(3, 3), "dL/dW").orElseThrow();
+        Case whole = CaseGenerator.generate("whole", spec, 2, 6, false, false, 11);
+        Batch wholeChunks = whole.batch();
+        String bugOnly = dl4j.knownDivergence(spec, whole.parameters(), wholeChunks, new Truncation(3, 3),
+                Quantity.gradientOf("W")).orElseThrow();
         assertTrue(bugOnly.contains("DL4J bug: SimpleRnn.tbpttBackpropGradient"), bugOnly);
         assertFalse(bugOnly.contains("difference of definition"), bugOnly);
-        assertEquals(Optional.empty(), dl4j.knownDivergence(spec, wholeChunks, new Truncation(3, 3), "dL/dV"),
+        assertEquals(Optional.empty(), dl4j.knownDivergence(spec, whole.parameters(), wholeChunks, new Truncation(3, 3),
+                Quantity.gradientOf("V")),
                 "dV and dc are right with whole chunks and k2 = k1");
 
-        Batch shortLastChunk = CaseGenerator.generate("short", spec, 2, 7, false, false, 12).batch();
-        String both = dl4j.knownDivergence(spec, shortLastChunk, new Truncation(3, 3), "dL/db").orElseThrow();
+        Case shortLast = CaseGenerator.generate("short", spec, 2, 7, false, false, 12);
+        String both = dl4j.knownDivergence(spec, shortLast.parameters(), shortLast.batch(), new Truncation(3, 3),
+                Quantity.gradientOf("b")).orElseThrow();
         assertTrue(both.contains("DL4J bug") && both.contains("never backpropagates past a chunk's start"), both);
 
-        for (String quantity : List.of("loss (gradients)", "dL/dU", "dL/dV", "dL/dx")) {
-            assertEquals(Optional.empty(), dl4j.knownDivergence(spec, wholeChunks, new Truncation(6, 8), quantity),
+        for (Quantity quantity : List.of(Quantity.GRADIENT_LOSS, Quantity.gradientOf("U"), Quantity.gradientOf("V"),
+                Quantity.INPUT_GRADIENTS)) {
+            assertEquals(Optional.empty(), dl4j.knownDivergence(spec, whole.parameters(), wholeChunks, new Truncation(6, 8),
+                    quantity),
                     "nothing is cut: " + quantity);
         }
     }
@@ -271,10 +285,12 @@ class Dl4jKnownDivergencesTest {
         assertTrue(Math.abs(exact / divisor - dl4jLoss) > 1, "the clamp changes the loss: " + dl4jLoss + " vs " + exact / divisor);
         assertEquals(clampedLoss / divisor, dl4jLoss, 1e-9 * dl4jLoss, "DL4J's loss is the clamped loss");
 
-        String explanation = dl4j.knownDivergence(spec, copy(batch), null, "loss").orElseThrow();
+        Parameters weights = clamped.parameters();
+        String explanation = dl4j.knownDivergence(spec, weights, copy(batch), null, Quantity.LOSS).orElseThrow();
         assertTrue(explanation.contains("DL4J's LossMCXENT clamps softmax probabilities"), explanation);
-        assertTrue(dl4j.knownDivergence(spec, batch, null, "loss (gradients)").isPresent());
-        assertEquals(Optional.empty(), dl4j.knownDivergence(spec, batch, null, "dL/dU"), "MCXENT's gradient is not clamped");
+        assertTrue(dl4j.knownDivergence(spec, weights, batch, null, Quantity.GRADIENT_LOSS).isPresent());
+        assertEquals(Optional.empty(), dl4j.knownDivergence(spec, weights, batch, null, Quantity.gradientOf("U")),
+                "MCXENT's gradient is not clamped");
         GradientResult expected = Dl4jTestSupport.REFERENCE.gradients(spec, clamped.parameters(), batch);
         GradientResult actual = dl4j.gradients(spec, clamped.parameters(), batch);
         List<String> failures = Dl4jTestSupport.failures("clamped", Dl4jTestSupport.compareParameterGradients(spec, batch,
@@ -282,9 +298,11 @@ class Dl4jKnownDivergencesTest {
         assertEquals(List.of("clamped: loss (gradients)"), failures.stream().map(f -> f.substring(0, f.indexOf(" 1 of"))).toList());
 
         Case other = CaseGenerator.generate("other", spec, 3, 64, false, false, 1);
+        assertEquals(Optional.empty(), dl4j.knownDivergence(spec, other.parameters(), other.batch(), null, Quantity.LOSS),
+                "the explanation holds for the weights and batch that clamp only");
         dl4j.forward(spec, other.parameters(), other.batch());
-        assertEquals(Optional.empty(), dl4j.knownDivergence(spec, batch, null, "loss"),
-                "the explanation holds for the batch of the most recent call only");
+        assertEquals(explanation, dl4j.knownDivergence(spec, weights, batch, null, Quantity.LOSS).orElseThrow(),
+                "decided from the arguments alone: a call on other data in between changes nothing");
     }
 
     private static Batch copy(Batch batch) {

@@ -15,6 +15,7 @@ import org.bptt.api.LanguageModelGradients;
 import org.bptt.api.LanguageModelImplementation;
 import org.bptt.api.LanguageModelParameters;
 import org.bptt.api.LanguageModelSpec;
+import org.bptt.api.Quantity;
 import org.bptt.api.Tensor;
 import org.bptt.api.TokenBatch;
 import org.bptt.core.compare.IndexLabels;
@@ -116,15 +117,15 @@ class Dl4jLanguageModelTest {
         double clampedLoss = clampedLossSum / batch.predictedTokens();
         List<QuantityComparison> comparisons = compare(spec, parameters, batch);
         for (QuantityComparison comparison : comparisons) {
-            boolean isLoss = comparison.quantity().startsWith("loss");
+            boolean isLoss = comparison.quantity().name().startsWith("loss");
             assertEquals(!isLoss, comparison.passed(), comparison.describe());
             assertEquals(isLoss, DL4J.knownDivergence(spec, parameters, batch, comparison.quantity()).isPresent(),
-                    comparison.quantity());
+                    comparison.quantity().name());
         }
-        QuantityComparison againstClamped = COMPARATOR.compareScalar("loss", clampedLoss,
+        QuantityComparison againstClamped = COMPARATOR.compareScalar(Quantity.LOSS, clampedLoss,
                 DL4J.forward(spec, parameters, batch).loss(), DataType.FLOAT64, batch.maxSteps());
         assertTrue(againstClamped.passed(), againstClamped.describe());
-        assertTrue(DL4J.knownDivergence(spec, scaled(parameters, 0.1), batch, "loss").isEmpty(),
+        assertTrue(DL4J.knownDivergence(spec, scaled(parameters, 0.1), batch, Quantity.LOSS).isEmpty(),
                 "small weights clamp nothing, so nothing is declared");
     }
 
@@ -142,17 +143,17 @@ class Dl4jLanguageModelTest {
         List<QuantityComparison> comparisons = new ArrayList<>();
         LanguageModelForward expectedForward = REFERENCE.forward(spec, parameters, batch);
         LanguageModelForward actualForward = DL4J.forward(spec, parameters, batch);
-        comparisons.add(COMPARATOR.compareScalar("loss", expectedForward.loss(), actualForward.loss(), DataType.FLOAT64, steps));
-        comparisons.add(COMPARATOR.compare("h", expectedForward.hiddenStates(), actualForward.hiddenStates(), mask,
+        comparisons.add(COMPARATOR.compareScalar(Quantity.LOSS, expectedForward.loss(), actualForward.loss(), DataType.FLOAT64, steps));
+        comparisons.add(COMPARATOR.compare(Quantity.HIDDEN_STATES, expectedForward.hiddenStates(), actualForward.hiddenStates(), mask,
                 IndexLabels.HIDDEN_PER_STEP, DataType.FLOAT64, steps));
-        comparisons.add(COMPARATOR.compare("y", expectedForward.probabilities(), actualForward.probabilities(), mask,
+        comparisons.add(COMPARATOR.compare(Quantity.OUTPUTS, expectedForward.probabilities(), actualForward.probabilities(), mask,
                 IndexLabels.OUTPUT_PER_STEP, DataType.FLOAT64, steps));
         LanguageModelGradients expected = REFERENCE.gradients(spec, parameters, batch);
         LanguageModelGradients actual = DL4J.gradients(spec, parameters, batch);
-        comparisons.add(COMPARATOR.compareScalar("loss (gradients)", expected.loss(), actual.loss(), DataType.FLOAT64, steps));
+        comparisons.add(COMPARATOR.compareScalar(Quantity.GRADIENT_LOSS, expected.loss(), actual.loss(), DataType.FLOAT64, steps));
         for (String name : LanguageModelParameters.NAMES) {
             Tensor expectedGradient = expected.gradients().get(name);
-            comparisons.add(COMPARATOR.compare("dL/d" + name, expectedGradient, actual.gradients().get(name), null,
+            comparisons.add(COMPARATOR.compare(Quantity.gradientOf(name), expectedGradient, actual.gradients().get(name), null,
                     IndexLabels.generic(expectedGradient.rank()), DataType.FLOAT64, steps));
         }
         return comparisons;

@@ -15,7 +15,7 @@ import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.Truncation;
-import org.bptt.core.cases.TruncatedCase;
+import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.verify.CaseResult;
@@ -72,12 +72,13 @@ class Dl4jLstmVerificationTest {
     void theGatedGridEndsInPassesKnownDivergencesAndSkipsForWhatDl4jLacks(String id) {
         Dl4jRnnPlugin plugin = id.equals(Dl4jLstm.ID) ? Dl4jTestSupport.DL4J_LSTM : Dl4jTestSupport.DL4J_GRAVES_LSTM;
         List<Case> cases = cases();
-        List<CaseResult> results = VERIFIER.verifyAll(cases, LoadedPlugin.of(plugin, "test"), ORACLE, null);
+        List<CaseResult> results = VERIFIER.verifyAll(cases.stream().map(SuiteCase::fullBptt).toList(),
+                LoadedPlugin.of(plugin, "test"), ORACLE, null);
         for (int i = 0; i < cases.size(); i++) {
             Case testCase = cases.get(i);
             CaseResult result = results.get(i);
             String context = result.caseId() + " " + result.status() + ": " + result.message();
-            List<String> failed = result.comparisons().stream().filter(c -> !c.passed()).map(c -> c.quantity()).toList();
+            List<String> failed = result.comparisons().stream().filter(c -> !c.passed()).map(c -> c.quantity().name()).toList();
             if (testCase.spec().cellOptions().peepholes() && id.equals(Dl4jLstm.ID)) {
                 assertEquals(Status.SKIPPED, result.status(), context);
                 assertTrue(result.message().startsWith("dl4j-lstm lacks ") && result.message().contains("LSTM_PEEPHOLES"),
@@ -112,7 +113,7 @@ class Dl4jLstmVerificationTest {
     @ValueSource(strings = {Dl4jLstm.ID, Dl4jGravesLstm.ID})
     void truncatedCasesEndInPassesAndKnownDivergences(String id) {
         Dl4jRnnPlugin plugin = id.equals(Dl4jLstm.ID) ? Dl4jTestSupport.DL4J_LSTM : Dl4jTestSupport.DL4J_GRAVES_LSTM;
-        List<TruncatedCase> cases = new ArrayList<>();
+        List<SuiteCase> cases = new ArrayList<>();
         int steps = 17;
         for (boolean peepholes : id.equals(Dl4jLstm.ID) ? new boolean[] {false} : new boolean[] {false, true}) {
             for (Head head : Head.values()) {
@@ -120,11 +121,11 @@ class Dl4jLstmVerificationTest {
                         true, false, 3000L + head.ordinal());
                 for (Truncation truncation : List.of(new Truncation(steps, steps), new Truncation(3, 3),
                         new Truncation(8, 3), new Truncation(3, 8))) {
-                    cases.add(new TruncatedCase(testCase, truncation));
+                    cases.add(SuiteCase.truncated(testCase, truncation));
                 }
             }
         }
-        List<CaseResult> results = VERIFIER.verifyAllTruncated(cases, LoadedPlugin.of(plugin, "test"), ORACLE, null);
+        List<CaseResult> results = VERIFIER.verifyAll(cases, LoadedPlugin.of(plugin, "test"), ORACLE, null);
         for (int i = 0; i < cases.size(); i++) {
             Truncation truncation = cases.get(i).truncation();
             CaseResult result = results.get(i);

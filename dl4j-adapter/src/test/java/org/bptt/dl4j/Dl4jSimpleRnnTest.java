@@ -28,6 +28,7 @@ import org.bptt.api.Truncation;
 import org.bptt.core.cases.CaseGenerator;
 import org.bptt.core.gradcheck.FiniteDifferences;
 import org.bptt.core.gradcheck.GradientCheck;
+import org.bptt.core.plugins.PluginCallFailure;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -172,7 +173,7 @@ class Dl4jSimpleRnnTest {
      * elements per tensor keep it fast (each element costs four DL4J forward passes).
      */
     @Test
-    void gradientsMatchFiniteDifferencesOfItsOwnLoss() {
+    void gradientsMatchFiniteDifferencesOfItsOwnLoss() throws PluginCallFailure {
         List<ModelSpec> specs = List.of(
                 spec(Head.PER_STEP_SOFTMAX, DataType.FLOAT64),
                 spec(Head.LAST_STEP_SOFTMAX, DataType.FLOAT64).withActivation(Activation.SIGMOID),
@@ -181,12 +182,12 @@ class Dl4jSimpleRnnTest {
         FiniteDifferences finiteDifferences = new FiniteDifferences(FiniteDifferences.DEFAULT_EPSILON, 4, 13);
         for (ModelSpec spec : specs) {
             Case testCase = CaseGenerator.generate("fd", spec, 2, 3, false, false, 8);
-            GradientCheck check = finiteDifferences.check(Dl4jTestSupport.DL4J, testCase);
+            GradientCheck check = finiteDifferences.check(Dl4jTestSupport.isolated(Dl4jTestSupport.DL4J), testCase);
             assertTrue(check.passed(1e-6), check::describe);
         }
         ModelSpec perStepMasked = spec(Head.PER_STEP_SOFTMAX, DataType.FLOAT64).withActivation(Activation.RELU);
         Case masked = CaseGenerator.generate("fd-masked", perStepMasked, 3, 4, true, false, 9);
-        GradientCheck check = finiteDifferences.check(Dl4jTestSupport.DL4J, masked);
+        GradientCheck check = finiteDifferences.check(Dl4jTestSupport.isolated(Dl4jTestSupport.DL4J), masked);
         assertTrue(check.passed(1e-6), check::describe);
     }
 

@@ -8,12 +8,16 @@ import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.Quantity;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
 import org.bptt.core.compare.IndexLabels;
 import org.bptt.core.compare.QuantityComparison;
 import org.bptt.core.compare.TensorComparator;
 import org.bptt.core.compare.TolerancePolicy;
+import org.bptt.core.plugins.IsolatedPlugin;
+import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginCalls;
 import org.bptt.reference.ReferenceAggregatedRnn;
 
 /**
@@ -31,6 +35,7 @@ final class Dl4jTestSupport {
     static final Dl4jGravesLstm DL4J_GRAVES_LSTM = new Dl4jGravesLstm();
     static final RnnImplementation REFERENCE = new ReferenceAggregatedRnn();
     static final TensorComparator COMPARATOR = new TensorComparator(TolerancePolicy.defaults());
+    private static final PluginCalls CALLS = new PluginCalls(java.time.Duration.ofSeconds(60));
 
     private Dl4jTestSupport() {
     }
@@ -40,16 +45,21 @@ final class Dl4jTestSupport {
         return layer == Dl4jRecurrentLayer.LSTM ? DL4J_LSTM : DL4J_GRAVES_LSTM;
     }
 
+    /** {@code implementation} behind its isolated calls, as the harness's commands call it. */
+    static IsolatedPlugin isolated(RnnImplementation implementation) {
+        return CALLS.isolate(LoadedPlugin.of(implementation, "test"));
+    }
+
     /** Comparisons of the forward results: loss, outputs y and hidden states h (per-step tensors skip masked steps). */
     static List<QuantityComparison> compareForward(ModelSpec spec, Batch batch, ForwardResult expected,
                                                    ForwardResult actual) {
         List<QuantityComparison> comparisons = new ArrayList<>();
         int steps = batch.steps();
-        comparisons.add(COMPARATOR.compareScalar("loss", expected.loss(), actual.loss(), spec.dataType(), steps));
-        comparisons.add(COMPARATOR.compare("y", expected.outputs(), actual.outputs(), batch.mask(),
+        comparisons.add(COMPARATOR.compareScalar(Quantity.LOSS, expected.loss(), actual.loss(), spec.dataType(), steps));
+        comparisons.add(COMPARATOR.compare(Quantity.OUTPUTS, expected.outputs(), actual.outputs(), batch.mask(),
                 spec.head() == Head.PER_STEP_SOFTMAX ? IndexLabels.OUTPUT_PER_STEP : IndexLabels.OUTPUT_LAST_STEP,
                 spec.dataType(), steps));
-        comparisons.add(COMPARATOR.compare("h", expected.hiddenStates(), actual.hiddenStates(), batch.mask(),
+        comparisons.add(COMPARATOR.compare(Quantity.HIDDEN_STATES, expected.hiddenStates(), actual.hiddenStates(), batch.mask(),
                 IndexLabels.HIDDEN_PER_STEP, spec.dataType(), steps));
         return comparisons;
     }
@@ -59,18 +69,18 @@ final class Dl4jTestSupport {
                                                               GradientResult actual) {
         List<QuantityComparison> comparisons = new ArrayList<>();
         int steps = batch.steps();
-        comparisons.add(COMPARATOR.compareScalar("loss (gradients)", expected.loss(), actual.loss(), spec.dataType(), steps));
+        comparisons.add(COMPARATOR.compareScalar(Quantity.GRADIENT_LOSS, expected.loss(), actual.loss(), spec.dataType(), steps));
         // byName leaves out absent biases (a spec without biases).
         for (String name : expected.parameterGradients().byName().keySet()) {
             Tensor expectedGradient = expected.parameterGradients().get(name);
-            comparisons.add(COMPARATOR.compare("dL/d" + name, expectedGradient, actual.parameterGradients().get(name),
+            comparisons.add(COMPARATOR.compare(Quantity.gradientOf(name), expectedGradient, actual.parameterGradients().get(name),
                     null, IndexLabels.generic(expectedGradient.rank()), spec.dataType(), steps));
         }
         return comparisons;
     }
 
     static QuantityComparison compareInputGradients(ModelSpec spec, Batch batch, Tensor expected, Tensor actual) {
-        return COMPARATOR.compare("dL/dx", expected, actual, batch.mask(), IndexLabels.INPUT_PER_STEP, spec.dataType(),
+        return COMPARATOR.compare(Quantity.INPUT_GRADIENTS, expected, actual, batch.mask(), IndexLabels.INPUT_PER_STEP, spec.dataType(),
                 batch.steps());
     }
 

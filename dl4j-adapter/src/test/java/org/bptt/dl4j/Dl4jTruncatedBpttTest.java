@@ -18,6 +18,7 @@ import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
+import org.bptt.api.Quantity;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
@@ -99,7 +100,7 @@ class Dl4jTruncatedBpttTest {
                 GradientResult actual = plugin.truncatedGradients(spec, testCase.parameters(), batch, truncation);
                 String context = String.format(Locale.ROOT, "%s %s B=%d T=%d%s k1=%d k2=%d", plugin.info().id(), spec.label(),
                         batch.batchSize(), steps, batch.mask() == null ? "" : " masked", forwardLength, backwardLength);
-                if (!Dl4jTestSupport.COMPARATOR.compareScalar("loss", expected.loss(), actual.loss(),
+                if (!Dl4jTestSupport.COMPARATOR.compareScalar(Quantity.LOSS, expected.loss(), actual.loss(),
                         DataType.FLOAT64, steps).passed()) {
                     problems.add(context + ": loss " + actual.loss() + " vs " + expected.loss());
                 }
@@ -112,7 +113,7 @@ class Dl4jTruncatedBpttTest {
                     boolean predicted = outputLayer ? outputDiverge : recurrentDiverge;
                     Tensor expectedGradient = expected.parameterGradients().get(name);
                     Tensor actualGradient = actual.parameterGradients().get(name);
-                    QuantityComparison comparison = Dl4jTestSupport.COMPARATOR.compare("dL/d" + name,
+                    QuantityComparison comparison = Dl4jTestSupport.COMPARATOR.compare(Quantity.gradientOf(name),
                             expectedGradient, actualGradient, null, IndexLabels.generic(expectedGradient.rank()),
                             DataType.FLOAT64, steps);
                     double relativeDifference = Dl4jTestSupport.maxAbsoluteDifference(expectedGradient,

@@ -12,7 +12,7 @@ import org.bptt.api.Case;
 import org.bptt.api.Head;
 import org.bptt.api.Truncation;
 import org.bptt.core.cases.Suite;
-import org.bptt.core.cases.TruncatedCase;
+import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.verify.CaseResult;
@@ -47,10 +47,10 @@ class Dl4jVerificationTest {
      */
     @Test
     void theDefaultTruncatedListEndsInPassesAndKnownDivergencesOnly() {
-        List<TruncatedCase> cases = Suite.DEFAULT.truncatedCases(SEED);
-        List<CaseResult> results = VERIFIER.verifyAllTruncated(cases, DL4J, ORACLE, null);
+        List<SuiteCase> cases = Suite.DEFAULT.truncatedCases(SEED);
+        List<CaseResult> results = VERIFIER.verifyAll(cases, DL4J, ORACLE, null);
         for (int i = 0; i < cases.size(); i++) {
-            TruncatedCase truncatedCase = cases.get(i);
+            SuiteCase truncatedCase = cases.get(i);
             CaseResult result = results.get(i);
             Truncation truncation = truncatedCase.truncation();
             int steps = truncatedCase.testCase().batch().steps();
@@ -86,12 +86,12 @@ class Dl4jVerificationTest {
     @Test
     void theDefaultSuiteEndsInPassesKnownDivergencesAndSkipsOnly() {
         List<Case> cases = Suite.DEFAULT.cases(SEED);
-        List<CaseResult> results = VERIFIER.verifyAll(cases, DL4J, ORACLE, null);
+        List<CaseResult> results = VERIFIER.verifyAll(cases.stream().map(SuiteCase::fullBptt).toList(), DL4J, ORACLE, null);
         for (int i = 0; i < cases.size(); i++) {
             Case testCase = cases.get(i);
             CaseResult result = results.get(i);
             String context = result.caseId() + " " + result.status() + ": " + result.message();
-            List<String> failed = result.comparisons().stream().filter(c -> !c.passed()).map(c -> c.quantity()).toList();
+            List<String> failed = result.comparisons().stream().filter(c -> !c.passed()).map(c -> c.quantity().name()).toList();
             if (testCase.batch().initialState() != null) {
                 assertEquals(Status.SKIPPED, result.status(), context);
                 assertEquals("dl4j lacks INITIAL_STATE", result.message());

@@ -19,8 +19,9 @@ import org.ejml.dense.row.mult.VectorVectorMult_DDRM;
  *   inputGradient_k += Uᵀ preActivationGradient
  *   hiddenGradientToPrevious = Wᵀ preActivationGradient
  * </pre>
- * (The outer products use EJML's {@code addOuterProd}, a plain loop over A's rows that runs about six times faster
- * here than {@code multAddTransB} of a column by a row.) Its workspaces are allocated once, when it is made (once per
+ * (The outer products use EJML's {@code addOuterProd}, a plain loop over A's rows written for exactly this product,
+ * rather than the general {@code multAddTransB} of a column by a row; the measured difference is in
+ * benchmarks/README.md.) Its workspaces are allocated once, when it is made (once per
  * sequence); it allocates nothing.
  */
 final class ElmanStepBackprop implements StepBackprop {

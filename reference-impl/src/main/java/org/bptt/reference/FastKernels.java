@@ -5,9 +5,9 @@ package org.bptt.reference;
  * into the output. Written so that the JIT compiler vectorises the innermost loop: it runs along a row of the
  * output and of the right-hand matrix (contiguous), and each pass adds four rows of the right-hand matrix at once,
  * which quarters the loads and stores of the output row compared with one row per pass. Fused multiply-adds
- * ({@link Math#fma}, vectorised too) do each product and sum in one rounding, about 45% faster here than a
- * multiply then an add. The right-hand matrix is taken in blocks of rows that stay in the cache while every output
- * row uses them.
+ * ({@link Math#fma}, vectorised too) do each product and sum in one rounding and, on a CPU with FMA units, in one
+ * instruction instead of two (the measured gain: benchmarks/README.md). The right-hand matrix is taken in blocks of
+ * rows that stay in the cache while every output row uses them.
  *
  * <p>Sums are in a fixed order (p ascending, in groups of four), so a product is the same on every run.
  */

@@ -34,8 +34,9 @@ import org.ejml.dense.row.CommonOps_DDRM;
 public final class RealTimeRecurrentLearning {
 
     /**
-     * The largest case RTRL accepts, in multiply-adds (about ten seconds of one core): beyond it a run would take
-     * minutes to hours and its sensitivities could exhaust the heap, so it refuses with a message instead.
+     * The largest case RTRL accepts, in multiply-adds. Its cost (above) grows so fast with T and H that a case much
+     * larger would take orders of magnitude longer and its sensitivities could exhaust the heap, so it refuses with
+     * a message instead. (What a case of this size takes: the reference's section of the README.)
      */
     public static final double MAX_MULTIPLY_ADDS = 2e10;
 

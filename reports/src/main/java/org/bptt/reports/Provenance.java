@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.bptt.core.plugins.LoadedPlugin;
 
 /**
  * What produced a run's results, written as {@code run.json} next to its tables and charts: the command line, the
@@ -77,6 +78,11 @@ public record Provenance(List<String> commandLine, String toolVersion, List<Plug
      * @param source  where it was loaded from: a jar path, "classpath", or an external command
      */
     public record PluginVersion(String id, String version, String source) {
+
+        /** The plugin as the registry loaded it. */
+        public static PluginVersion of(LoadedPlugin plugin) {
+            return new PluginVersion(plugin.id(), plugin.info().version(), plugin.source());
+        }
     }
 
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -153,12 +159,6 @@ public record Provenance(List<String> commandLine, String toolVersion, List<Plug
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not a valid run.json: " + e.getOriginalMessage(), e);
         }
-    }
-
-    /** Writes {@value #FILE_NAME} into the run folder, atomically. */
-    public Path writeTo(RunFolder run) throws IOException {
-        String json = toJson();
-        return run.writeAtomically(FILE_NAME, out -> out.write(json.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Reads a run folder's {@value #FILE_NAME}. */

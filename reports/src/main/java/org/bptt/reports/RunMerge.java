@@ -1,9 +1,7 @@
 package org.bptt.reports;
 
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
+import org.bptt.outputs.Table;
 import org.bptt.reports.allure.AllureReport;
 import org.bptt.reports.allure.AllureResults;
 import org.bptt.reports.csv.VerifyTables;
@@ -38,8 +36,9 @@ public final class RunMerge {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("nothing to merge: no run folders given");
         }
-        for (String table : List.of(VerifyTables.CASES_FILE, VerifyTables.QUANTITIES_FILE, VerifyTables.TIMINGS_FILE)) {
-            mergeTable(sources, target, table);
+        RunOutputs outputs = new RunOutputs(target);
+        for (String table : List.of(VerifyTables.CASES_TABLE, VerifyTables.QUANTITIES_TABLE, VerifyTables.TIMINGS_TABLE)) {
+            outputs.writeTable(mergeTable(sources, table));
         }
         Path results = Files.createDirectories(target.resolve(AllureResults.DIRECTORY));
         for (RunFolder source : sources) {
@@ -54,37 +53,33 @@ public final class RunMerge {
                 }
             }
         }
-        provenance.writeTo(target);
+        outputs.writeProvenance(provenance);
         return AllureReport.generateForRun(target);
     }
 
-    private static void mergeTable(List<RunFolder> sources, RunFolder target, String table) throws IOException {
+    /** The rows of table {@code name} of every source, in the order of the sources. */
+    private static Table mergeTable(List<RunFolder> sources, String name) throws IOException {
+        String fileName = name + ".csv";
         List<String> header = null;
-        List<CSVRecord> rows = new ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
         for (RunFolder source : sources) {
-            Path file = source.resolve(table);
+            Path file = source.resolve(fileName);
             if (!Files.isRegularFile(file)) {
-                throw new IOException(source.path() + " has no " + table);
+                throw new IOException(source.path() + " has no " + fileName);
             }
             try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-                 CSVParser parser = VerifyTables.FORMAT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
+                 CSVParser parser = RunOutputs.CSV.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
                 if (header == null) {
                     header = parser.getHeaderNames();
                 } else if (!header.equals(parser.getHeaderNames())) {
                     throw new IOException(file + " has the columns " + parser.getHeaderNames() + ", but "
-                            + sources.get(0).resolve(table) + " has " + header + ": cannot merge tables of different versions");
+                            + sources.get(0).resolve(fileName) + " has " + header + ": cannot merge tables of different versions");
                 }
-                rows.addAll(parser.getRecords());
+                for (CSVRecord record : parser.getRecords()) {
+                    rows.add(record.toList());
+                }
             }
         }
-        List<String> columns = header;
-        target.writeAtomically(table, out -> {
-            Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            CSVPrinter printer = new CSVPrinter(writer, VerifyTables.FORMAT.builder().setHeader(columns.toArray(String[]::new)).get());
-            for (CSVRecord row : rows) {
-                printer.printRecord(row.toList());
-            }
-            printer.flush();
-        });
+        return new Table(name, header, rows);
     }
 }

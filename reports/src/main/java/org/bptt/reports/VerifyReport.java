@@ -37,6 +37,7 @@ public final class VerifyReport implements AutoCloseable {
     public static final java.time.Duration TABLE_REWRITE_INTERVAL = java.time.Duration.ofSeconds(1);
 
     private final RunFolder run;
+    private final RunOutputs outputs;
     private final Clock clock;
     private final VerifyTables tables;
     private final AllureResults allure;
@@ -47,9 +48,10 @@ public final class VerifyReport implements AutoCloseable {
 
     private VerifyReport(RunFolder run, Provenance provenance, Clock clock) throws IOException {
         this.run = run;
+        this.outputs = new RunOutputs(run);
         this.clock = clock;
         this.provenance = provenance;
-        provenance.writeTo(run);
+        outputs.writeProvenance(provenance);
         this.tables = new VerifyTables(run, TABLE_REWRITE_INTERVAL);
         this.allure = AllureResults.in(run, clock);
         allure.writeCategories();
@@ -97,7 +99,7 @@ public final class VerifyReport implements AutoCloseable {
         List<Path> implementationCharts = VerifyCharts.writeImplementationCharts(run, results);
         charts.addAll(implementationCharts.stream().filter(path -> path.toString().endsWith(".png")).toList());
         provenance = provenance.withEnd(clock.instant());
-        Path provenanceFile = provenance.writeTo(run);
+        Path provenanceFile = outputs.writeProvenance(provenance);
         allure.writeEnvironment(provenance);
         Path reportIndex = AllureReport.generateForRun(run);
         return new Outputs(run.path(), provenanceFile,

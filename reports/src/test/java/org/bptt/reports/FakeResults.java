@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.bptt.api.Quantity;
 import org.bptt.core.compare.ElementDiff;
 import org.bptt.core.compare.QuantityComparison;
 import org.bptt.core.verify.CaseResult;
@@ -67,22 +68,22 @@ public final class FakeResults {
      */
     public CaseResult awkward(String implementation, String caseId) {
         List<QuantityComparison> comparisons = List.of(
-                new QuantityComparison("loss", 1, 1, element("loss", "", 0.1 + 0.2, Double.NaN, 1e-12),
+                new QuantityComparison(new Quantity("loss"), 1, 1, element("loss", "", 0.1 + 0.2, Double.NaN, 1e-12),
                         List.of(element("loss", "", 0.1 + 0.2, Double.NaN, 1e-12))),
-                new QuantityComparison("h", 6, 0, element("h", "[b=0, t=1, i=2]", -0.0, 0.0, 1e-300),
+                new QuantityComparison(new Quantity("h"), 6, 0, element("h", "[b=0, t=1, i=2]", -0.0, 0.0, 1e-300),
                         List.of()),
-                new QuantityComparison("y", 6, 1, element("y", "[b=1, t=0, k=0]", Double.MIN_VALUE, 2 * Double.MIN_VALUE, 0),
+                new QuantityComparison(new Quantity("y"), 6, 1, element("y", "[b=1, t=0, k=0]", Double.MIN_VALUE, 2 * Double.MIN_VALUE, 0),
                         List.of(element("y", "[b=1, t=0, k=0]", Double.MIN_VALUE, 2 * Double.MIN_VALUE, 0))),
-                new QuantityComparison("dL/dW", 16, 0, element("dL/dW", "[row=3, col=0]", 1.0e300, 1.0000000000000002e300, 1e290),
+                new QuantityComparison(new Quantity("dL/dW"), 16, 0, element("dL/dW", "[row=3, col=0]", 1.0e300, 1.0000000000000002e300, 1e290),
                         List.of()),
-                new QuantityComparison("dL/dV", 0, 1, ElementDiff.malformed("dL/dV", "has shape [3, 4], expected [4, 3]"),
-                        List.of(ElementDiff.malformed("dL/dV", "has shape [3, 4], expected [4, 3]"))));
+                new QuantityComparison(new Quantity("dL/dV"), 0, 1, ElementDiff.malformed(new Quantity("dL/dV"), "has shape [3, 4], expected [4, 3]"),
+                        List.of(ElementDiff.malformed(new Quantity("dL/dV"), "has shape [3, 4], expected [4, 3]"))));
         return new CaseResult(caseId, implementation, ORACLE, Status.FAILED,
                 "loss: expected 0.30000000000000004, actual NaN, \"not finite\"\nand dL/dV malformed", comparisons,
                 parameters(caseId), nanos());
     }
 
-    /** The parameters Verifier.describeCase gives, plus one key the reports do not know by name. */
+    /** The labels CaseLabel.describe gives, plus one key the reports do not know by name. */
     public Map<String, String> parameters(String caseId) {
         Map<String, String> parameters = new LinkedHashMap<>();
         boolean masked = random.nextBoolean();
@@ -114,7 +115,7 @@ public final class FakeResults {
         ElementDiff worst = element(quantity, "[row=" + random.nextInt(8) + ", col=" + random.nextInt(4) + "]",
                 expected, actual, allowed);
         List<ElementDiff> failures = failed > 0 ? List.of(worst) : List.of();
-        return new QuantityComparison(quantity, 24, failed, worst, failures);
+        return new QuantityComparison(new Quantity(quantity), 24, failed, worst, failures);
     }
 
     /** An element with its errors computed as the comparator defines them. */
@@ -123,7 +124,7 @@ public final class FakeResults {
         double magnitude = Math.max(Math.abs(expected), Math.abs(actual));
         double relError = magnitude == 0 ? 0 : absError / magnitude;
         double ulpError = absError / Math.ulp(expected);
-        return new ElementDiff(tensor, index, expected, actual, absError, relError, ulpError, allowed);
+        return new ElementDiff(new Quantity(tensor), index, expected, actual, absError, relError, ulpError, allowed);
     }
 
     private long nanos() {

@@ -76,7 +76,7 @@ class ProvenanceTest {
     @Test
     void writesAndReadsRunJsonInARunFolder() throws IOException {
         RunFolder run = RunFolder.create(temporary, "verify", RunFolderTest.CLOCK);
-        sample().writeTo(run);
+        new RunOutputs(run).writeProvenance(sample());
         assertEquals(sample(), Provenance.readFrom(run));
         assertEquals(List.of("run.json"), RunFolderTest.fileNames(run.path()));
     }

@@ -27,7 +27,7 @@ import org.bptt.api.PluginInfo;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
-import org.bptt.core.cases.TruncatedCase;
+import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.compare.TolerancePolicy;
 
 /**
@@ -62,14 +62,18 @@ public final class StoredVectorsOracle implements RnnImplementation {
     /**
      * A folder of vectors, ready to verify.
      *
-     * @param oracle         answers every case below
-     * @param cases          the full-BPTT cases, in the index's order (stand-ins for unreadable files among them)
-     * @param truncatedCases the truncated-BPTT cases
-     * @param index          the folder's index, or null when it has none
-     * @param warnings       what the user should know (unreadable files, a different tolerance policy)
+     * @param oracle   answers every case below
+     * @param cases    the full-BPTT cases in the index's order (stand-ins for unreadable files among them), then the
+     *                 truncated-BPTT cases in the index's order
+     * @param index    the folder's index, or null when it has none
+     * @param warnings what the user should know (unreadable files, a different tolerance policy)
      */
-    public record Loaded(StoredVectorsOracle oracle, List<Case> cases, List<TruncatedCase> truncatedCases, VectorIndex index,
-                         List<String> warnings) {
+    public record Loaded(StoredVectorsOracle oracle, List<SuiteCase> cases, VectorIndex index, List<String> warnings) {
+
+        /** How many of the cases are truncated-BPTT cases. */
+        public long truncatedCount() {
+            return cases.stream().filter(SuiteCase::isTruncated).count();
+        }
     }
 
     private StoredVectorsOracle(PluginInfo info, Set<Capability> capabilities, Map<Key, Answer> answers) {
@@ -95,11 +99,13 @@ public final class StoredVectorsOracle implements RnnImplementation {
 
         Map<Key, Answer> answers = new HashMap<>();
         Map<Key, String> fileByKey = new HashMap<>();
-        List<Case> cases = new ArrayList<>();
-        List<TruncatedCase> truncatedCases = new ArrayList<>();
+        List<SuiteCase> cases = new ArrayList<>();
+        List<SuiteCase> truncatedCases = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         Set<Capability> offered = EnumSet.of(Capability.HIDDEN_STATES, Capability.INPUT_GRADIENTS,
-                Capability.INITIAL_STATE_GRADIENTS, Capability.HIDDEN_STATE_GRADIENTS);
+                Capability.INITIAL_STATE_GRADIENTS, Capability.HIDDEN_STATE_GRADIENTS, Capability.CELL_STATES,
+                Capability.INITIAL_CELL_STATE_GRADIENTS);
+        boolean anyCellState = false;
         Set<String> generators = new java.util.TreeSet<>();
         boolean toleranceWarned = false;
         for (String name : files) {
@@ -111,7 +117,7 @@ public final class StoredVectorsOracle implements RnnImplementation {
                 warnings.add("cannot read " + e.getMessage() + " (reported as an error of that case)");
                 Case standIn = standIn(name, cases.size());
                 answers.put(key(standIn, null), new Answer(null, null, e.getMessage()));
-                cases.add(standIn);
+                cases.add(SuiteCase.fullBptt(standIn));
                 continue;
             }
             Key key = key(vector.testCase(), vector.truncation());
@@ -128,30 +134,40 @@ public final class StoredVectorsOracle implements RnnImplementation {
                 warnings.add(file + " (and maybe others) was written under the tolerance policy " + vector.tolerance()
                         + "; checking with " + checkedWith);
             }
+            anyCellState |= vector.testCase().spec().cell().hasCellState();
             if (vector.truncation() == null) {
-                cases.add(vector.testCase());
+                cases.add(SuiteCase.fullBptt(vector.testCase()));
                 retainOffered(offered, vector);
             } else {
-                truncatedCases.add(new TruncatedCase(vector.testCase(), vector.truncation()));
+                truncatedCases.add(SuiteCase.truncated(vector.testCase(), vector.truncation()));
             }
         }
         Set<Capability> capabilities = EnumSet.of(Capability.TRUNCATED_BPTT, Capability.BIASES, Capability.NO_BIASES,
-                Capability.MASKS, Capability.INITIAL_STATE, Capability.FLOAT64);
+                Capability.MASKS, Capability.INITIAL_STATE, Capability.FLOAT64, Capability.GRU_RESET_BEFORE,
+                Capability.GRU_RESET_AFTER, Capability.LSTM, Capability.LSTM_PEEPHOLES, Capability.TWO_BIASES,
+                Capability.INITIAL_CELL_STATE);
         for (Activation activation : Activation.values()) {
             capabilities.add(Capability.valueOf(activation.name()));
         }
         for (Head head : Head.values()) {
             capabilities.add(Capability.valueOf(head.name()));
         }
+        if (!anyCellState) { // the cell-state results are promised only for a cell with a cell state: none here
+            offered.removeAll(EnumSet.of(Capability.CELL_STATES, Capability.INITIAL_CELL_STATE_GRADIENTS));
+        }
         capabilities.addAll(offered);
         PluginInfo info = new PluginInfo(ID, "Stored conformance vectors in " + directory,
                 generators.isEmpty() ? "unknown" : String.join("; ", generators), "bptt-harness",
                 "Answers each case with the expected results stored in its vector file; computes nothing.");
         StoredVectorsOracle oracle = new StoredVectorsOracle(info, Collections.unmodifiableSet(capabilities), answers);
-        return new Loaded(oracle, List.copyOf(cases), List.copyOf(truncatedCases), index, List.copyOf(warnings));
+        cases.addAll(truncatedCases);
+        return new Loaded(oracle, List.copyOf(cases), index, List.copyOf(warnings));
     }
 
-    /** Leaves in {@code offered} only the optional quantities {@code vector} holds: the oracle offers what every file has. */
+    /**
+     * Leaves in {@code offered} only the optional quantities {@code vector} holds: the oracle offers what every file
+     * has, and the cell-state results what every file of a cell with a cell state has.
+     */
     private static void retainOffered(Set<Capability> offered, VectorFile vector) {
         if (vector.expectedForward().hiddenStates() == null) {
             offered.remove(Capability.HIDDEN_STATES);
@@ -165,6 +181,14 @@ public final class StoredVectorsOracle implements RnnImplementation {
         }
         if (gradients.hiddenStateGradients() == null) {
             offered.remove(Capability.HIDDEN_STATE_GRADIENTS);
+        }
+        if (vector.testCase().spec().cell().hasCellState()) {
+            if (vector.expectedForward().cellStates() == null) {
+                offered.remove(Capability.CELL_STATES);
+            }
+            if (gradients.initialCellStateGradients() == null) {
+                offered.remove(Capability.INITIAL_CELL_STATE_GRADIENTS);
+            }
         }
     }
 

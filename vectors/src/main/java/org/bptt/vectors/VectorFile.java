@@ -25,7 +25,7 @@ import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.Truncation;
-import org.bptt.core.cases.TruncatedCase;
+import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.json.CaseCodec;
 import org.bptt.json.JsonLocation;
@@ -95,9 +95,9 @@ public record VectorFile(Generator generator, Case testCase, Truncation truncati
         }
     }
 
-    /** The case's id, or the truncated case's ({@link TruncatedCase#id(String, Truncation)}). */
+    /** The case's id, or the truncated case's ({@link SuiteCase#id(String, Truncation)}). */
     public String id() {
-        return truncation == null ? testCase.id() : TruncatedCase.id(testCase.id(), truncation);
+        return SuiteCase.id(testCase.id(), truncation);
     }
 
     /** A file name for {@link #id()}: characters other than letters, digits, '.', '_' and '-' become '_'. */

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +28,11 @@ import org.bptt.api.Parameters;
 import org.bptt.api.PluginInfo;
 import org.bptt.api.RnnImplementation;
 import org.bptt.core.cases.Suite;
-import org.bptt.core.cases.TruncatedCase;
+import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.compare.TolerancePolicy;
+import org.bptt.core.plugins.IsolatedPlugin;
 import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginCalls;
 import org.bptt.core.verify.CaseResult;
 import org.bptt.core.verify.Status;
 import org.bptt.core.verify.Verifier;
@@ -47,18 +51,27 @@ class StoredVectorsOracleTest {
 
     /** A dozen quick-suite cases and four truncated ones, exported with reference-aggregated. */
     private VectorExporter.Export export(Path directory) throws IOException {
-        ReferenceAggregatedRnn reference = new ReferenceAggregatedRnn();
-        List<Case> cases = Suite.QUICK.cases(42).subList(0, 12);
-        List<TruncatedCase> truncated = Suite.QUICK.truncatedCases(42).subList(0, 4);
-        return VectorExporter.export(directory, "quick", 42, cases, truncated, reference, reference.capabilities(),
-                VectorFileTest.GENERATOR, TolerancePolicy.defaults(), null);
+        List<SuiteCase> cases = new ArrayList<>(Suite.QUICK.cases(42).subList(0, 12).stream().map(SuiteCase::fullBptt).toList());
+        cases.addAll(Suite.QUICK.truncatedCases(42).subList(0, 4));
+        IsolatedPlugin reference = new PluginCalls(Duration.ofSeconds(30))
+                .isolate(LoadedPlugin.of(new ReferenceAggregatedRnn(), "class path"));
+        return VectorExporter.export(directory, "quick", 42, cases, reference, VectorFileTest.GENERATOR,
+                TolerancePolicy.defaults(), null);
     }
 
     private List<CaseResult> verifyAll(StoredVectorsOracle.Loaded loaded, LoadedPlugin implementation) {
         LoadedPlugin oracle = LoadedPlugin.of(loaded.oracle(), folder.toString());
-        List<CaseResult> results = new ArrayList<>(verifier.verifyAll(loaded.cases(), implementation, oracle, null));
-        results.addAll(verifier.verifyAllTruncated(loaded.truncatedCases(), implementation, oracle, null));
-        return results;
+        return verifier.verifyAll(loaded.cases(), implementation, oracle, null);
+    }
+
+    /** The full-BPTT cases of {@code loaded}, in order. */
+    static List<Case> fullBpttCases(StoredVectorsOracle.Loaded loaded) {
+        return loaded.cases().stream().filter(suiteCase -> !suiteCase.isTruncated()).map(SuiteCase::testCase).toList();
+    }
+
+    /** The truncated-BPTT cases of {@code loaded}, in order. */
+    static List<SuiteCase> truncatedCases(StoredVectorsOracle.Loaded loaded) {
+        return loaded.cases().stream().filter(SuiteCase::isTruncated).toList();
     }
 
     private static Map<Status, Long> statuses(List<CaseResult> results) {
@@ -72,15 +85,52 @@ class StoredVectorsOracleTest {
         assertEquals(List.of(), export.skipped());
         StoredVectorsOracle.Loaded loaded = StoredVectorsOracle.load(folder, TolerancePolicy.defaults());
         assertEquals(List.of(), loaded.warnings());
-        assertEquals(12, loaded.cases().size());
-        assertEquals(4, loaded.truncatedCases().size());
-        assertEquals(Suite.QUICK.cases(42).subList(0, 12), loaded.cases());
+        assertEquals(12, fullBpttCases(loaded).size());
+        assertEquals(4, truncatedCases(loaded).size());
+        assertEquals(Suite.QUICK.cases(42).subList(0, 12), fullBpttCases(loaded));
         assertTrue(loaded.oracle().capabilities().containsAll(Set.of(Capability.HIDDEN_STATES, Capability.INPUT_GRADIENTS,
                 Capability.INITIAL_STATE_GRADIENTS, Capability.HIDDEN_STATE_GRADIENTS, Capability.TRUNCATED_BPTT)));
 
         List<CaseResult> results = verifyAll(loaded, naive);
         assertEquals(Map.of(Status.PASSED, 16L), statuses(results), results::toString);
         assertTrue(results.stream().allMatch(result -> result.oracleId().equals(StoredVectorsOracle.ID)));
+    }
+
+    @Test
+    void gatedVectorsAreAnsweredWithTheirCellStateResults() throws IOException {
+        for (String name : VectorFileTest.GATED_VERSION_TWO_FILES) {
+            try (InputStream in = VectorFileTest.class.getResourceAsStream("v2/" + name)) {
+                Files.copy(in, folder.resolve(name));
+            }
+        }
+        StoredVectorsOracle.Loaded loaded = StoredVectorsOracle.load(folder, TolerancePolicy.defaults());
+        assertEquals(List.of(), loaded.warnings());
+        assertTrue(loaded.oracle().capabilities().containsAll(Set.of(Capability.GRU_RESET_BEFORE, Capability.LSTM,
+                Capability.LSTM_PEEPHOLES, Capability.TWO_BIASES, Capability.INITIAL_CELL_STATE, Capability.CELL_STATES,
+                Capability.INITIAL_CELL_STATE_GRADIENTS)), () -> loaded.oracle().capabilities().toString());
+        Case lstm = loaded.cases().get(1).testCase();
+        VectorFile stored = VectorFile.read(folder.resolve(VectorFileTest.GATED_VERSION_TWO_FILES.get(1)));
+        assertEquals(stored.expectedGradients(), loaded.oracle().gradients(lstm.spec(), lstm.parameters(), lstm.batch()));
+        assertEquals(stored.expectedForward().cellStates(),
+                loaded.oracle().forward(lstm.spec(), lstm.parameters(), lstm.batch()).cellStates());
+        for (SuiteCase suiteCase : loaded.cases()) {
+            assertEquals(Set.of(), missing(loaded.oracle(), suiteCase.testCase()), suiteCase.id());
+        }
+    }
+
+    @Test
+    void elmanVectorsPromiseNoCellStateResults() throws IOException {
+        export(folder);
+        Set<Capability> capabilities = StoredVectorsOracle.load(folder, TolerancePolicy.defaults()).oracle().capabilities();
+        assertFalse(capabilities.contains(Capability.CELL_STATES), capabilities::toString);
+        assertFalse(capabilities.contains(Capability.INITIAL_CELL_STATE_GRADIENTS), capabilities::toString);
+    }
+
+    /** What {@code testCase} needs that {@code oracle} lacks. */
+    private static Set<Capability> missing(RnnImplementation oracle, Case testCase) {
+        Set<Capability> missing = Capability.requiredBy(testCase.spec(), testCase.batch());
+        missing.removeAll(oracle.capabilities());
+        return missing;
     }
 
     @Test
@@ -136,9 +186,9 @@ class StoredVectorsOracleTest {
         export(folder);
         Files.delete(folder.resolve(VectorIndex.FILE_NAME));
         StoredVectorsOracle.Loaded loaded = StoredVectorsOracle.load(folder, TolerancePolicy.defaults());
-        assertEquals(12, loaded.cases().size());
-        assertEquals(4, loaded.truncatedCases().size());
-        List<String> ids = loaded.cases().stream().map(Case::id).toList();
+        assertEquals(12, fullBpttCases(loaded).size());
+        assertEquals(4, truncatedCases(loaded).size());
+        List<String> ids = fullBpttCases(loaded).stream().map(Case::id).toList();
         assertEquals(ids.stream().sorted().toList(), ids);
         assertEquals(Map.of(Status.PASSED, 16L), statuses(verifyAll(loaded, naive)));
     }

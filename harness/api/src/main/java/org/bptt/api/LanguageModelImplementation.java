@@ -39,14 +39,16 @@ public interface LanguageModelImplementation {
      * Explains a documented divergence of the library behind this implementation from the exact values (a
      * third-party bug or a difference of definition, with where its evidence is), as
      * {@link RnnImplementation#knownDivergence} does; the harness then reports the comparison as a known divergence
-     * instead of a failure. An explanation for a comparison that passes is ignored.
+     * instead of a failure. An explanation for a comparison that passes is ignored. The arguments are those of the
+     * compared calls, so an implementation keeps no state between calls.
      *
-     * @param quantity the compared quantity: {@code loss}, {@code h}, {@code y}, {@code loss (gradients)} or
-     *                 {@code dL/d<name>} with a name of {@link LanguageModelParameters#NAMES}
+     * @param quantity the compared quantity: {@link Quantity#LOSS}, {@link Quantity#HIDDEN_STATES},
+     *                 {@link Quantity#OUTPUTS}, {@link Quantity#GRADIENT_LOSS} or {@link Quantity#gradientOf} a name
+     *                 of {@link LanguageModelParameters#NAMES}
      * @return the explanation, or empty
      */
     default Optional<String> knownDivergence(LanguageModelSpec spec, LanguageModelParameters parameters,
-                                             TokenBatch batch, String quantity) {
+                                             TokenBatch batch, Quantity quantity) {
         return Optional.empty();
     }
 }

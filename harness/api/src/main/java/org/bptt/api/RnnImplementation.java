@@ -42,13 +42,22 @@ public interface RnnImplementation {
      * instead of a failure. A divergence not explained here is a failure; an explanation for a comparison that
      * passes is ignored.
      *
+     * <p>The arguments are those of the call whose result was compared, so an implementation can decide from them
+     * alone and keeps no state between calls. It is asked only about quantities that failed, through the same
+     * isolation as every other call (a throw, a hang or a blank answer explains nothing).
+     *
+     * @param spec       the case's model
+     * @param parameters the case's weights
+     * @param batch      the case's batch
      * @param truncation the truncation of a {@link #truncatedGradients} call, or null for full BPTT
-     * @param quantity   the compared quantity: {@code h}, {@code y}, {@code loss}, {@code loss (gradients)},
-     *                   {@code dL/dU}, {@code dL/dW}, {@code dL/db}, {@code dL/dV}, {@code dL/dc}, {@code dL/dx},
-     *                   {@code dL/dh_{-1}} or {@code dL/dh}
+     * @param quantity   the compared quantity: {@link Quantity#HIDDEN_STATES}, {@link Quantity#OUTPUTS},
+     *                   {@link Quantity#LOSS}, {@link Quantity#GRADIENT_LOSS}, {@link Quantity#gradientOf} a parameter,
+     *                   {@link Quantity#INPUT_GRADIENTS}, {@link Quantity#INITIAL_STATE_GRADIENTS} or
+     *                   {@link Quantity#HIDDEN_STATE_GRADIENTS}
      * @return the explanation (one or two sentences, naming where the evidence is), or empty
      */
-    default Optional<String> knownDivergence(ModelSpec spec, Batch batch, Truncation truncation, String quantity) {
+    default Optional<String> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
+                                             Quantity quantity) {
         return Optional.empty();
     }
 }

@@ -108,5 +108,9 @@
  * {@code META-INF/services/org.bptt.api.RnnImplementationFactory}, for implementations whose id is not fixed: it
  * owns an id prefix such as {@code cmd:} and makes the implementation {@code cmd:python3 my_rnn.py} from its id.
  * The RNN language model's, {@link org.bptt.api.LanguageModelImplementation}, is registered the same way under its own name.
+ *
+ * <p>What the harness compares, and asks a plugin's {@code knownDivergence} about, is named by a
+ * {@link org.bptt.api.Quantity}: {@code h}, {@code y}, {@code loss}, {@code loss (gradients)}, the gradient
+ * {@code dL/d<name>} of each parameter, {@code dL/dx}, {@code dL/dh_{-1}} and {@code dL/dh}.
  */
 package org.bptt.api;

@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.bptt.api.Case;
 import org.bptt.api.RnnImplementation;
 import org.bptt.core.cases.Suite;
+import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginRegistry;
@@ -109,7 +110,7 @@ public abstract class RnnConformanceKit {
             Allure.parameter("B", testCase.batch().batchSize());
             Allure.parameter("seed", testCase.seed());
         }
-        CaseResult result = verifier.verify(testCase, implementation, oracle);
+        CaseResult result = verifier.verify(SuiteCase.fullBptt(testCase), implementation, oracle);
         switch (result.status()) {
             case PASSED -> {
                 // every compared quantity within tolerance

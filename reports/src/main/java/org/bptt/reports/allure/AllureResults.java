@@ -16,12 +16,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.bptt.core.cases.CaseLabel;
 import org.bptt.core.compare.ElementDiff;
 import org.bptt.core.compare.QuantityComparison;
 import org.bptt.core.verify.CaseResult;
 import org.bptt.core.verify.Status;
 import org.bptt.reports.AtomicFiles;
-import org.bptt.reports.CaseParameters;
 import org.bptt.reports.Provenance;
 import org.bptt.reports.Results;
 import org.bptt.reports.RunFolder;
@@ -256,14 +256,14 @@ public final class AllureResults {
         List<Map<String, Object>> labels = new ArrayList<>();
         labels.add(nameValue("parentSuite", "verify against " + result.oracleId()));
         labels.add(nameValue("suite", result.implementationId()));
-        addLabelIfPresent(labels, "subSuite", parameters.get(CaseParameters.SPEC));
-        addLabelIfPresent(labels, "feature", parameters.get(CaseParameters.HEAD));
-        addLabelIfPresent(labels, "story", parameters.get(CaseParameters.ACTIVATION));
-        addLabelIfPresent(labels, "tag", parameters.get(CaseParameters.DATA_TYPE));
-        if ("true".equals(parameters.get(CaseParameters.MASKED))) {
+        addLabelIfPresent(labels, "subSuite", parameters.get(CaseLabel.SPEC.key()));
+        addLabelIfPresent(labels, "feature", parameters.get(CaseLabel.HEAD.key()));
+        addLabelIfPresent(labels, "story", parameters.get(CaseLabel.ACTIVATION.key()));
+        addLabelIfPresent(labels, "tag", parameters.get(CaseLabel.DATA_TYPE.key()));
+        if ("true".equals(parameters.get(CaseLabel.MASKED.key()))) {
             labels.add(nameValue("tag", "masked"));
         }
-        if ("true".equals(parameters.get(CaseParameters.INITIAL_STATE))) {
+        if ("true".equals(parameters.get(CaseLabel.INITIAL_STATE.key()))) {
             labels.add(nameValue("tag", "h0"));
         }
         if (result.status() == Status.KNOWN_DIVERGENCE) {
@@ -363,9 +363,9 @@ public final class AllureResults {
 
     private static String elementLine(ElementDiff element) {
         if (element.isMalformed()) {
-            return element.tensor() + " " + element.index();
+            return element.quantity() + " " + element.index();
         }
-        return element.tensor() + element.index() + " expected=" + Results.number(element.expected())
+        return element.quantity() + element.index() + " expected=" + Results.number(element.expected())
                 + " actual=" + Results.number(element.actual()) + " abs=" + Results.number(element.absError())
                 + " rel=" + Results.number(element.relError()) + " ulp=" + Results.number(element.ulpError())
                 + " allowed=" + Results.number(element.allowed())

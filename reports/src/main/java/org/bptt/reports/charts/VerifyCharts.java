@@ -14,6 +14,7 @@ import org.bptt.core.verify.CaseResult;
 import org.bptt.core.verify.Status;
 import org.bptt.reports.Results;
 import org.bptt.reports.RunFolder;
+import org.bptt.reports.RunOutputs;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
@@ -35,9 +36,6 @@ public final class VerifyCharts {
     static {
         Headless.ensure();
     }
-
-    /** The folder of a run that holds its charts. */
-    public static final String DIRECTORY = "charts";
 
     private static final int WIDTH = 900;
     private static final int HEIGHT = 520;
@@ -62,8 +60,8 @@ public final class VerifyCharts {
                     continue;
                 }
                 double ratio = Results.errorRatio(comparison);
-                worstRatioByQuantity.merge(comparison.quantity(), ratio, (a, b) -> Double.compare(a, b) >= 0 ? a : b);
-                casesByQuantity.merge(comparison.quantity(), 1, Integer::sum);
+                worstRatioByQuantity.merge(comparison.quantity().name(), ratio, (a, b) -> Double.compare(a, b) >= 0 ? a : b);
+                casesByQuantity.merge(comparison.quantity().name(), 1, Integer::sum);
             }
         }
         List<String> quantities = new ArrayList<>(worstRatioByQuantity.keySet());
@@ -139,7 +137,7 @@ public final class VerifyCharts {
         List<Path> written = new ArrayList<>();
         for (String implementation : implementations) {
             CategoryChart chart = implementationChart(implementation, results, run.name());
-            written.addAll(ChartWriter.save(chart, run.resolve(DIRECTORY),
+            written.addAll(ChartWriter.save(chart, run.resolve(RunOutputs.CHARTS),
                     "verify-errors-" + ChartWriter.safeName(implementation)));
         }
         return written;
@@ -158,7 +156,7 @@ public final class VerifyCharts {
         if (chart.isEmpty()) {
             return Optional.empty();
         }
-        Path directory = run.resolve(DIRECTORY + "/cases/" + ChartWriter.safeName(result.implementationId()));
+        Path directory = run.resolve(RunOutputs.CHARTS + "/cases/" + ChartWriter.safeName(result.implementationId()));
         return Optional.of(ChartWriter.savePng(chart.get(), directory, ChartWriter.safeName(result.caseId())));
     }
 

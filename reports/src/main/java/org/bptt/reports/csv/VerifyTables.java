@@ -1,10 +1,7 @@
 package org.bptt.reports.csv;
 
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,14 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.bptt.core.compare.ElementDiff;
 import org.bptt.core.compare.QuantityComparison;
 import org.bptt.core.verify.CaseResult;
+import org.bptt.outputs.Table;
 import org.bptt.reports.CaseParameters;
-import org.bptt.reports.RunFolder;
 import org.bptt.reports.Results;
+import org.bptt.reports.RunFolder;
+import org.bptt.reports.RunOutputs;
 
 /**
  * The tables of a {@code verify} run, rewritten as results arrive so that an interrupted run keeps every row added
@@ -31,17 +28,21 @@ import org.bptt.reports.Results;
  *       apart so that the other two tables are byte-identical for the same seed.</li>
  * </ul>
  * Rows are ordered by implementation id, then in the order the results were added. The columns are documented in
- * {@code reports/COLUMNS.md}; their names and order are stable. Format: UTF-8, comma-separated, a header row, '\n'
- * line ends, fields quoted (RFC 4180 style) only when they contain a comma, quote or line break; doubles as
- * {@link Double#toString}, which parses back to the same double.
+ * {@code reports/COLUMNS.md}; their names and order are stable. Format: {@link RunOutputs#CSV}, which writes them;
+ * doubles as {@link Double#toString}, which parses back to the same double.
  *
  * <p>Thread-safe: results may be added from several threads.
  */
 public final class VerifyTables implements AutoCloseable {
 
-    public static final String CASES_FILE = "verify-cases.csv";
-    public static final String QUANTITIES_FILE = "verify-quantities.csv";
-    public static final String TIMINGS_FILE = "verify-timings.csv";
+    /** The tables' names; each is written as {@code <name>.csv}. */
+    public static final String CASES_TABLE = "verify-cases";
+    public static final String QUANTITIES_TABLE = "verify-quantities";
+    public static final String TIMINGS_TABLE = "verify-timings";
+
+    public static final String CASES_FILE = CASES_TABLE + ".csv";
+    public static final String QUANTITIES_FILE = QUANTITIES_TABLE + ".csv";
+    public static final String TIMINGS_FILE = TIMINGS_TABLE + ".csv";
 
     /** The identifying columns that start every table. */
     private static final List<String> KEY_COLUMNS = List.of("case_id", "implementation", "oracle");
@@ -55,10 +56,8 @@ public final class VerifyTables implements AutoCloseable {
 
     public static final List<String> TIMING_COLUMNS = concat(KEY_COLUMNS, List.of("nanos"));
 
-    /** The CSV dialect of every table. */
-    public static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
-
     private final RunFolder run;
+    private final RunOutputs outputs;
     private final int rewriteEvery;
     private final long rewriteIntervalNanos;
     private final List<CaseResult> results = new ArrayList<>();
@@ -94,6 +93,7 @@ public final class VerifyTables implements AutoCloseable {
             throw new IllegalArgumentException("rewriteEvery must be at least 1, got " + rewriteEvery);
         }
         this.run = Objects.requireNonNull(run, "run");
+        this.outputs = new RunOutputs(run);
         this.rewriteEvery = rewriteEvery;
         this.rewriteIntervalNanos = rewriteIntervalNanos;
         flush();
@@ -129,9 +129,9 @@ public final class VerifyTables implements AutoCloseable {
      */
     public synchronized void flush() {
         List<CaseResult> ordered = results();
-        write(CASES_FILE, CASE_COLUMNS, ordered, VerifyTables::caseRows);
-        write(QUANTITIES_FILE, QUANTITY_COLUMNS, ordered, VerifyTables::quantityRows);
-        write(TIMINGS_FILE, TIMING_COLUMNS, ordered, VerifyTables::timingRows);
+        write(CASES_TABLE, CASE_COLUMNS, ordered, VerifyTables::caseRows);
+        write(QUANTITIES_TABLE, QUANTITY_COLUMNS, ordered, VerifyTables::quantityRows);
+        write(TIMINGS_TABLE, TIMING_COLUMNS, ordered, VerifyTables::timingRows);
         addedSinceRewrite = 0;
         lastRewriteNanos = System.nanoTime();
     }
@@ -151,15 +151,7 @@ public final class VerifyTables implements AutoCloseable {
      * One result's rows of {@value #QUANTITIES_FILE}, with the header: what an Allure result attaches as its CSV.
      */
     public static String quantityRowsCsv(CaseResult result) {
-        StringBuilder text = new StringBuilder();
-        try (CSVPrinter printer = new CSVPrinter(text, FORMAT.builder().setHeader(QUANTITY_COLUMNS.toArray(String[]::new)).get())) {
-            for (List<String> row : quantityRows(result)) {
-                printer.printRecord(row);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot format the rows of case " + result.caseId(), e);
-        }
-        return text.toString();
+        return RunOutputs.csv(new Table(QUANTITIES_TABLE, QUANTITY_COLUMNS, quantityRows(result)));
     }
 
     /** The row of {@value #CASES_FILE} for one result, in {@link #CASE_COLUMNS} order. */
@@ -174,7 +166,7 @@ public final class VerifyTables implements AutoCloseable {
         row.add(Integer.toString(Results.comparisons(result).size()));
         row.add(Integer.toString(Results.failedQuantities(result)));
         QuantityComparison worst = Results.worstQuantity(result).orElse(null);
-        row.add(worst == null ? "" : worst.quantity());
+        row.add(worst == null ? "" : worst.quantity().name());
         row.add(worst == null ? "" : Results.number(Results.errorRatio(worst)));
         row.add(otherParameters(parameters));
         return List.of(row);
@@ -185,7 +177,7 @@ public final class VerifyTables implements AutoCloseable {
         List<List<String>> rows = new ArrayList<>();
         for (QuantityComparison comparison : Results.comparisons(result)) {
             List<String> row = new ArrayList<>(keyCells(result));
-            row.add(comparison.quantity());
+            row.add(comparison.quantity().name());
             row.add(Integer.toString(comparison.elements()));
             row.add(Integer.toString(comparison.failed()));
             ElementDiff worst = comparison.worst();
@@ -232,23 +224,18 @@ public final class VerifyTables implements AutoCloseable {
         List<List<String>> rows(CaseResult result);
     }
 
-    private void write(String fileName, List<String> columns, List<CaseResult> ordered, RowMaker rowMaker) {
+    private void write(String tableName, List<String> columns, List<CaseResult> ordered, RowMaker rowMaker) {
+        List<List<String>> rows = new ArrayList<>();
+        for (CaseResult result : ordered) {
+            rows.addAll(rowMaker.rows(result));
+        }
         try {
-            run.writeAtomically(fileName, out -> {
-                Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-                CSVPrinter printer = new CSVPrinter(writer, FORMAT.builder().setHeader(columns.toArray(String[]::new)).get());
-                for (CaseResult result : ordered) {
-                    for (List<String> row : rowMaker.rows(result)) {
-                        printer.printRecord(row);
-                    }
-                }
-                // Flush, not close: the atomic writer closes the stream after the body returns.
-                printer.flush();
-            });
+            outputs.writeTable(new Table(tableName, columns, rows));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write table " + run.resolve(fileName) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
+
 
     private static String nullToEmpty(String value) {
         return value == null ? "" : value;

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.bptt.api.Quantity;
 import org.bptt.core.compare.ElementDiff;
 import org.bptt.core.compare.QuantityComparison;
 import org.bptt.core.verify.CaseResult;
@@ -65,7 +66,7 @@ class VerifyChartsTest {
     void caseChartShowsRelativeErrorNextToTheRelativeAllowance() {
         ElementDiff worst = FakeResults.element("dL/dW", "[row=1, col=2]", 0.5, 0.5001, 1e-6);
         CaseResult result = new CaseResult("c", "dl4j", FakeResults.ORACLE, Status.FAILED, "m",
-                List.of(new QuantityComparison("dL/dW", 4, 1, worst, List.of(worst))), java.util.Map.of(), 1);
+                List.of(new QuantityComparison(new Quantity("dL/dW"), 4, 1, worst, List.of(worst))), java.util.Map.of(), 1);
 
         CategoryChart chart = VerifyCharts.caseChart(result, "run-1").orElseThrow();
 

@@ -97,7 +97,7 @@ class VerifyTablesTest {
                 CSVRecord row = quantities.rows().get(rowIndex++);
                 ElementDiff worst = comparison.worst();
                 assertEquals(result.caseId(), row.get("case_id"));
-                assertEquals(comparison.quantity(), row.get("quantity"));
+                assertEquals(comparison.quantity().name(), row.get("quantity"));
                 assertEquals(Integer.toString(comparison.elements()), row.get("elements"));
                 assertEquals(Integer.toString(comparison.failed()), row.get("failed"));
                 assertEquals(worst.index(), row.get("worst_index"));

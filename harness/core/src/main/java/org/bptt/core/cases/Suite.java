@@ -86,12 +86,12 @@ public enum Suite {
      * The suite's truncated-BPTT cases, in a stable order (the truncation varying fastest); the same seed gives
      * equal cases, and each wraps the DEFAULT grid case of the same id and data.
      */
-    public List<TruncatedCase> truncatedCases(long seed) {
-        List<TruncatedCase> cases = new ArrayList<>();
+    public List<SuiteCase> truncatedCases(long seed) {
+        List<SuiteCase> cases = new ArrayList<>();
         for (GridPoint point : truncatedGrid()) {
             Case testCase = point.build(seed);
             for (Truncation truncation : truncations(point.steps())) {
-                cases.add(new TruncatedCase(testCase, truncation));
+                cases.add(SuiteCase.truncated(testCase, truncation));
             }
         }
         return List.copyOf(cases);

@@ -1,11 +1,12 @@
 package org.bptt.core.compare;
 
 import java.util.Locale;
+import org.bptt.api.Quantity;
 
 /**
  * One element of one compared tensor.
  *
- * @param tensor    the quantity's name, e.g. {@code dL/dW}
+ * @param quantity  the compared quantity, e.g. {@code dL/dW}
  * @param index     the element's index in the tensor, e.g. {@code [b=0, t=2, i=1]} or {@code [row=3, col=0]}
  * @param expected  the oracle's value
  * @param actual    the implementation's value
@@ -14,7 +15,7 @@ import java.util.Locale;
  * @param ulpError  the distance in units in the last place of the data type compared
  * @param allowed   the absolute error the tolerance policy allows at this element
  */
-public record ElementDiff(String tensor, String index, double expected, double actual, double absError,
+public record ElementDiff(Quantity quantity, String index, double expected, double actual, double absError,
                           double relError, double ulpError, double allowed) {
 
     /**
@@ -22,8 +23,8 @@ public record ElementDiff(String tensor, String index, double expected, double a
      * holds the problem in words, e.g. {@code "has shape [3, 4], expected [4, 4]"}; values are NaN and errors
      * infinite, so it always fails.
      */
-    public static ElementDiff malformed(String tensor, String problem) {
-        return new ElementDiff(tensor, problem, Double.NaN, Double.NaN, Double.POSITIVE_INFINITY,
+    public static ElementDiff malformed(Quantity quantity, String problem) {
+        return new ElementDiff(quantity, problem, Double.NaN, Double.NaN, Double.POSITIVE_INFINITY,
                 Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 0);
     }
 
@@ -49,12 +50,12 @@ public record ElementDiff(String tensor, String index, double expected, double a
      */
     public String describe() {
         if (isMalformed()) {
-            return tensor + " " + index;
+            return quantity + " " + index;
         }
         if (!Double.isFinite(actual)) {
-            return String.format(Locale.ROOT, "%s%s: expected %s, actual %s (not finite)", tensor, index, expected, actual);
+            return String.format(Locale.ROOT, "%s%s: expected %s, actual %s (not finite)", quantity, index, expected, actual);
         }
         return String.format(Locale.ROOT, "%s%s: expected %s, actual %s, abs %.1e, rel %.1e, %.1e ulp (allowed %.1e)",
-                tensor, index, expected, actual, absError, relError, ulpError, allowed);
+                quantity, index, expected, actual, absError, relError, ulpError, allowed);
     }
 }

@@ -1,18 +1,19 @@
 package org.bptt.core.compare;
 
 import java.util.List;
+import org.bptt.api.Quantity;
 
 /**
  * The comparison of one quantity (a tensor such as the hidden states, or a gradient) between an implementation and
  * its oracle. A passing comparison still records its worst element.
  *
- * @param quantity  the quantity's name, e.g. {@code h}, {@code y}, {@code loss}, {@code dL/dW}
+ * @param quantity  the quantity, e.g. {@code h}, {@code y}, {@code loss}, {@code dL/dW}
  * @param elements  how many elements were compared
  * @param failed    how many elements exceeded their allowance
  * @param worst     the element with the largest error ratio (error / allowance), or null when nothing was compared
  * @param failures  the first few failing elements, in index order
  */
-public record QuantityComparison(String quantity, int elements, int failed, ElementDiff worst, List<ElementDiff> failures) {
+public record QuantityComparison(Quantity quantity, int elements, int failed, ElementDiff worst, List<ElementDiff> failures) {
 
     public QuantityComparison {
         failures = List.copyOf(failures);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.bptt.api.DataType;
+import org.bptt.api.Quantity;
 import org.bptt.api.Tensor;
 
 /**
@@ -29,7 +30,7 @@ public final class TensorComparator {
     /**
      * Compares {@code actual} with {@code expected}.
      *
-     * @param quantity the name printed in failures, e.g. {@code dL/dW}
+     * @param quantity the quantity compared, printed in failures, e.g. {@code dL/dW}
      * @param expected the oracle's tensor (trusted)
      * @param actual   the implementation's tensor (never trusted: may be null, the wrong shape, or not finite)
      * @param mask     {@code [B, T]} or null; when given and the tensor's first two dimensions are {@code [B, T]},
@@ -38,7 +39,7 @@ public final class TensorComparator {
      * @param type     the data type the implementation computed in (selects the tolerance terms)
      * @param steps    T, for the tolerance's growth with sequence length
      */
-    public QuantityComparison compare(String quantity, Tensor expected, Tensor actual, Tensor mask, IndexLabels labels,
+    public QuantityComparison compare(Quantity quantity, Tensor expected, Tensor actual, Tensor mask, IndexLabels labels,
                                       DataType type, int steps) {
         if (actual == null) {
             ElementDiff missing = ElementDiff.malformed(quantity, "is missing (null)");
@@ -77,13 +78,13 @@ public final class TensorComparator {
     }
 
     /** Compares two scalars, such as the loss. */
-    public QuantityComparison compareScalar(String quantity, double expected, double actual, DataType type, int steps) {
+    public QuantityComparison compareScalar(Quantity quantity, double expected, double actual, DataType type, int steps) {
         ElementDiff diff = diff(quantity, "", expected, actual, type, steps);
         return new QuantityComparison(quantity, 1, diff.passed() ? 0 : 1, diff, diff.passed() ? List.of() : List.of(diff));
     }
 
     /** The difference at one element; a non-finite {@code actual} gets infinite errors so that it always fails. */
-    public ElementDiff diff(String quantity, String index, double expected, double actual, DataType type, int steps) {
+    public ElementDiff diff(Quantity quantity, String index, double expected, double actual, DataType type, int steps) {
         if (!Double.isFinite(actual)) {
             // The allowance from the expected value alone: an infinite actual value must not widen it.
             double allowed = policy.allowed(quantity, type, steps, expected, expected);

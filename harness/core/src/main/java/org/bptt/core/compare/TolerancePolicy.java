@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.bptt.api.DataType;
 import org.bptt.api.InvalidInputException;
+import org.bptt.api.Quantity;
 
 /**
  * How far an implementation's value may be from the oracle's before it counts as a disagreement.
@@ -89,7 +90,7 @@ public record TolerancePolicy(Terms float64, Terms float32) {
      * {@code steps} steps computed in {@code type}. Every quantity uses the same terms today; the parameter lets a
      * policy treat quantities differently later.
      */
-    public double allowed(String quantity, DataType type, int steps, double expected, double actual) {
+    public double allowed(Quantity quantity, DataType type, int steps, double expected, double actual) {
         Terms terms = terms(type);
         double magnitude = Math.max(Math.abs(expected), Math.abs(actual));
         double bound = Math.max(terms.absolute(), Math.max(terms.relative() * magnitude, terms.ulps() * ulp(type, magnitude)));

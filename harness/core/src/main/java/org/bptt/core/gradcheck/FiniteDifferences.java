@@ -14,9 +14,10 @@ import org.bptt.api.GradientResult;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.Parameters;
-import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
 import org.bptt.core.compare.IndexLabels;
+import org.bptt.core.plugins.IsolatedPlugin;
+import org.bptt.core.plugins.PluginCallFailure;
 
 /**
  * Checks an implementation's gradients against finite differences of the loss its own {@code forward()} computes,
@@ -52,6 +53,11 @@ import org.bptt.core.compare.IndexLabels;
  * states of {@code forward()} (h_t &gt; 0 exactly when a_t &gt; 0) when the implementation offers
  * {@link Capability#HIDDEN_STATES}; otherwise the element is skipped when its two-point central differences with
  * steps ε and 2ε disagree by more than 1e-4 relative (on a smooth loss they agree to O(ε²)).
+ *
+ * <h2>Calls</h2>
+ * Every call goes through the plugin's {@link IsolatedPlugin}: a call that throws, hangs or returns garbage (a
+ * malformed result, or a loss that is not finite) ends the check of that implementation with a
+ * {@link PluginCallFailure}.
  *
  * <h2>What is checked</h2>
  * U, W, b, V, c; the inputs x (at unmasked steps only: masked inputs do not reach the loss) when the
@@ -110,20 +116,15 @@ public final class FiniteDifferences {
      * {@code testCase}, in double precision (a float32 spec is checked as float64).
      *
      * @throws InvalidInputException when the case is invalid
-     * @throws IllegalStateException when the implementation's gradients are missing or have the wrong shape
+     * @throws PluginCallFailure     when a call of the implementation threw, timed out or returned garbage
      */
-    public GradientCheck check(RnnImplementation implementation, Case testCase) {
+    public GradientCheck check(IsolatedPlugin implementation, Case testCase) throws PluginCallFailure {
         testCase.validate();
         ModelSpec spec = testCase.spec().withDataType(DataType.FLOAT64);
         Parameters parameters = testCase.parameters();
         Batch batch = testCase.batch();
-        java.util.Set<Capability> capabilities = implementation.capabilities();
-        GradientResult gradients = implementation.gradients(spec, parameters.copy(), copy(batch));
-        if (gradients == null || gradients.parameterGradients() == null) {
-            throw new IllegalStateException(implementation.info().id() + " returned no parameter gradients");
-        }
-        LossFunction loss = new LossFunction(implementation, spec, parameters, batch,
-                capabilities.contains(Capability.HIDDEN_STATES));
+        GradientResult gradients = implementation.gradients(spec, parameters, batch);
+        LossFunction loss = new LossFunction(implementation, spec, parameters, batch);
         double floor = floorFactor * Math.max(1, Math.abs(loss.base().loss()));
         List<ParameterCheck> checks = new ArrayList<>();
         for (var entry : parameters.byName().entrySet()) {
@@ -131,33 +132,29 @@ public final class FiniteDifferences {
             Tensor analytic = gradients.parameterGradients().get(name);
             checks.add(checkTensor(name, entry.getValue(), analytic, null, loss, IndexLabels.generic(entry.getValue().rank()), floor));
         }
-        if (capabilities.contains(Capability.INPUT_GRADIENTS)) {
+        if (implementation.has(Capability.INPUT_GRADIENTS)) {
             checks.add(checkTensor("x", batch.inputs(), gradients.inputGradients(), batch.mask(), loss, IndexLabels.INPUT_PER_STEP, floor));
         } else {
             checks.add(notChecked("x", "not checked: the implementation lacks INPUT_GRADIENTS"));
         }
         if (batch.initialState() != null) {
-            if (capabilities.contains(Capability.INITIAL_STATE_GRADIENTS)) {
+            if (implementation.has(Capability.INITIAL_STATE_GRADIENTS)) {
                 checks.add(checkTensor("h0", batch.initialState(), gradients.initialStateGradients(), null, loss,
                         IndexLabels.HIDDEN_PER_SEQUENCE, floor));
             } else {
                 checks.add(notChecked("h0", "not checked: the implementation lacks INITIAL_STATE_GRADIENTS"));
             }
         }
-        return new GradientCheck(testCase.id(), implementation.info().id(), epsilon, floor, checks);
+        return new GradientCheck(testCase.id(), implementation.id(), epsilon, floor, checks);
     }
 
     private static ParameterCheck notChecked(String name, String note) {
         return new ParameterCheck(name, 0, 0, 0, 0, 0, "", Double.NaN, Double.NaN, note);
     }
 
+    /** {@code analytic} has {@code point}'s shape: the isolated call checked every gradient the plugin declares. */
     private ParameterCheck checkTensor(String name, Tensor point, Tensor analytic, Tensor mask, LossFunction loss,
-                                       IndexLabels labels, double floor) {
-        if (analytic == null || !analytic.hasShape(point.shape())) {
-            throw new IllegalStateException(loss.implementation.info().id() + " returned dL/d" + name
-                    + (analytic == null ? " as null" : " with shape " + Arrays.toString(analytic.shape()))
-                    + ", expected shape " + Arrays.toString(point.shape()));
-        }
+                                       IndexLabels labels, double floor) throws PluginCallFailure {
         int[] candidates = candidates(point, mask);
         int[] sample = sample(candidates, name);
         int checked = 0;
@@ -228,7 +225,8 @@ public final class FiniteDifferences {
     private record Derivative(double value, boolean onKink) {
     }
 
-    private Derivative derivative(LossFunction loss, String name, Tensor point, int offset, double floor) {
+    private Derivative derivative(LossFunction loss, String name, Tensor point, int offset, double floor)
+            throws PluginCallFailure {
         double centre = point.data()[offset];
         Evaluation plus = loss.at(name, point, offset, centre + epsilon);
         Evaluation minus = loss.at(name, point, offset, centre - epsilon);
@@ -258,47 +256,50 @@ public final class FiniteDifferences {
         }
     }
 
-    /** The loss as a function of one element of U, W, b, V, c, x or h0, everything else held at the case's values. */
+    /**
+     * The loss as a function of one element of a parameter, x or h0, everything else held at the case's values. The
+     * isolated calls copy what they are given, so the case's tensors are shared here, never changed.
+     */
     private static final class LossFunction {
-        final RnnImplementation implementation;
+        final IsolatedPlugin implementation;
         final ModelSpec spec;
         final Parameters parameters;
         final Batch batch;
         final boolean readsSigns;
         private Evaluation base;
 
-        LossFunction(RnnImplementation implementation, ModelSpec spec, Parameters parameters, Batch batch, boolean hiddenStates) {
+        LossFunction(IsolatedPlugin implementation, ModelSpec spec, Parameters parameters, Batch batch) {
             this.implementation = implementation;
             this.spec = spec;
             this.parameters = parameters;
             this.batch = batch;
-            this.readsSigns = hiddenStates && spec.activation() == Activation.RELU;
+            this.readsSigns = implementation.has(Capability.HIDDEN_STATES) && spec.activation() == Activation.RELU;
         }
 
-        Evaluation base() {
+        Evaluation base() throws PluginCallFailure {
             if (base == null) {
-                base = evaluate(parameters.copy(), copy(batch));
+                base = evaluate(parameters, batch);
             }
             return base;
         }
 
-        Evaluation at(String name, Tensor point, int offset, double value) {
+        Evaluation at(String name, Tensor point, int offset, double value) throws PluginCallFailure {
             Tensor moved = point.copy();
             moved.data()[offset] = value;
             return switch (name) {
-                case "x" -> evaluate(parameters.copy(), new Batch(moved, batch.targets().copy(), copyOrNull(batch.mask()),
-                        copyOrNull(batch.initialState())));
-                case "h0" -> evaluate(parameters.copy(), new Batch(batch.inputs().copy(), batch.targets().copy(),
-                        copyOrNull(batch.mask()), moved));
-                default -> evaluate(parameters.copy().with(name, moved), copy(batch));
+                case "x" -> evaluate(parameters, new Batch(moved, batch.targets(), batch.mask(), batch.initialState(),
+                        batch.initialCellState()));
+                case "h0" -> evaluate(parameters, new Batch(batch.inputs(), batch.targets(), batch.mask(), moved,
+                        batch.initialCellState()));
+                default -> evaluate(parameters.with(name, moved), batch);
             };
         }
 
-        private Evaluation evaluate(Parameters at, Batch in) {
+        private Evaluation evaluate(Parameters at, Batch in) throws PluginCallFailure {
             ForwardResult result = implementation.forward(spec, at, in);
-            if (result == null || !Double.isFinite(result.loss())) {
-                throw new IllegalStateException(implementation.info().id() + " forward() returned "
-                        + (result == null ? "null" : "a loss of " + result.loss()) + " during the finite-difference check");
+            if (!Double.isFinite(result.loss())) {
+                throw new PluginCallFailure(PluginCallFailure.Kind.RETURNED_GARBAGE, implementation.id(),
+                        "returned garbage: forward() returned a loss of " + result.loss() + " during the finite-difference check");
             }
             return new Evaluation(result.loss(), readsSigns ? activePattern(result.hiddenStates(), in) : null);
         }
@@ -318,13 +319,5 @@ public final class FiniteDifferences {
             }
             return active;
         }
-    }
-
-    static Batch copy(Batch batch) {
-        return new Batch(batch.inputs().copy(), batch.targets().copy(), copyOrNull(batch.mask()), copyOrNull(batch.initialState()));
-    }
-
-    private static Tensor copyOrNull(Tensor tensor) {
-        return tensor == null ? null : tensor.copy();
     }
 }

@@ -18,23 +18,27 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.bptt.api.Capability;
 import org.bptt.api.InvalidInputException;
+import org.bptt.api.LanguageModelImplementation;
 import org.bptt.api.PluginInfo;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.RnnImplementationFactory;
 
 /**
- * Finds {@link RnnImplementation}s with {@link ServiceLoader}: on the class path (the thread's context class
- * loader), and in every {@code *.jar} of the given plugin directories, each jar in its own
- * {@link URLClassLoader} whose parent is this class's loader (so a plugin sees the API, and plugins do not see
- * each other).
+ * Finds the plugins of every extension point with {@link ServiceLoader}: {@link RnnImplementation}s,
+ * {@link LanguageModelImplementation}s and {@link RnnImplementationFactory}s. Implementations are looked for on the
+ * class path (the thread's context class loader) and in every {@code *.jar} of the given plugin directories, each jar
+ * in its own {@link URLClassLoader} whose parent is this class's loader (so a plugin sees the API, and plugins do not
+ * see each other).
  *
  * <p>Nothing a plugin does is fatal to discovery: a provider that cannot be instantiated, or whose {@code info()}
- * or {@code capabilities()} throws, becomes a {@link PluginProblem}; so does a second plugin with an id already
- * taken (the first one found wins: class path first, then the directories in order, jars sorted by name).
+ * or {@code capabilities()} throws, becomes a {@link PluginProblem}; so does a second plugin of an extension point
+ * with an id already taken there (the first one found wins: class path first, then the directories in order, jars
+ * sorted by name).
  *
  * <p>{@link RnnImplementationFactory}s on the class path (not in plugin directories) own id prefixes such as
  * {@code cmd:}: {@link #find} and {@link #require} resolve an id that is not a discovered plugin's and starts with a
@@ -42,6 +46,8 @@ import org.bptt.api.RnnImplementationFactory;
  * Such implementations are not among {@link #plugins()}. A factory that cannot be instantiated, or a second one for
  * a prefix already taken, is a {@link PluginProblem}; a factory that cannot make an id throws
  * {@link InvalidInputException} from the look-up, with its reason.
+ *
+ * <p>Commands call what they find here through {@link PluginCalls}, never directly.
  */
 public final class PluginRegistry {
 
@@ -50,19 +56,24 @@ public final class PluginRegistry {
 
     /** Where a jar registers its implementations. */
     public static final String SERVICE_FILE = "META-INF/services/" + RnnImplementation.class.getName();
+    /** Where a jar registers its language models. */
+    public static final String LANGUAGE_MODEL_SERVICE_FILE = "META-INF/services/" + LanguageModelImplementation.class.getName();
 
     /** Listing stops after this many unlistable providers in one source (so a broken loader cannot loop forever). */
     private static final int MAX_LISTING_ERRORS = 100;
 
     private final List<LoadedPlugin> plugins;
+    private final List<LoadedLanguageModel> languageModels;
     private final List<PluginProblem> problems;
     /** Factories by prefix, in discovery order. */
     private final Map<String, RnnImplementationFactory> factories;
     /** Implementations made by a factory, by id. */
     private final Map<String, LoadedPlugin> created = new ConcurrentHashMap<>();
 
-    private PluginRegistry(List<LoadedPlugin> plugins, List<PluginProblem> problems, Map<String, RnnImplementationFactory> factories) {
+    private PluginRegistry(List<LoadedPlugin> plugins, List<LoadedLanguageModel> languageModels, List<PluginProblem> problems,
+                           Map<String, RnnImplementationFactory> factories) {
         this.plugins = plugins.stream().sorted(Comparator.comparing(LoadedPlugin::id)).toList();
+        this.languageModels = languageModels.stream().sorted(Comparator.comparing(LoadedLanguageModel::id)).toList();
         this.problems = List.copyOf(problems);
         this.factories = factories;
     }
@@ -73,10 +84,12 @@ public final class PluginRegistry {
      */
     public static PluginRegistry discover(List<Path> pluginDirectories) {
         Map<String, LoadedPlugin> byId = new LinkedHashMap<>();
+        Map<String, LoadedLanguageModel> languageModelsById = new LinkedHashMap<>();
         List<PluginProblem> problems = new ArrayList<>();
         ClassLoader contextLoader = Thread.currentThread().getContextClassLoader();
-        load(ServiceLoader.load(RnnImplementation.class, contextLoader != null ? contextLoader
-                : PluginRegistry.class.getClassLoader()), null, CLASS_PATH, byId, problems);
+        ClassLoader classPath = contextLoader != null ? contextLoader : PluginRegistry.class.getClassLoader();
+        load(IMPLEMENTATIONS, classPath, null, CLASS_PATH, byId, problems);
+        load(LANGUAGE_MODELS, classPath, null, CLASS_PATH, languageModelsById, problems);
         for (Path directory : pluginDirectories == null ? List.<Path>of() : pluginDirectories) {
             for (Path jar : jarsIn(directory, problems)) {
                 String source = jar.toString();
@@ -94,12 +107,13 @@ public final class PluginRegistry {
                     continue;
                 }
                 // The loader stays open: the plugin's classes are loaded lazily while it runs.
-                load(ServiceLoader.load(RnnImplementation.class, loader), loader, source, byId, problems);
+                load(IMPLEMENTATIONS, loader, loader, source, byId, problems);
+                load(LANGUAGE_MODELS, loader, loader, source, languageModelsById, problems);
             }
         }
-        Map<String, RnnImplementationFactory> factories = loadFactories(contextLoader != null ? contextLoader
-                : PluginRegistry.class.getClassLoader(), problems);
-        return new PluginRegistry(new ArrayList<>(byId.values()), problems, factories);
+        Map<String, RnnImplementationFactory> factories = loadFactories(classPath, problems);
+        return new PluginRegistry(new ArrayList<>(byId.values()), new ArrayList<>(languageModelsById.values()), problems,
+                factories);
     }
 
     /** The class path's factories by prefix; a broken or duplicate one becomes a problem. */
@@ -139,8 +153,8 @@ public final class PluginRegistry {
     /** Why {@code jar} cannot hold a plugin (not a zip file, or no service registration), or null when it can. */
     private static String unreadablePluginJar(Path jar) {
         try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
-            if (file.getEntry(SERVICE_FILE) == null) {
-                return "registers no plugin: the jar has no " + SERVICE_FILE;
+            if (file.getEntry(SERVICE_FILE) == null && file.getEntry(LANGUAGE_MODEL_SERVICE_FILE) == null) {
+                return "registers no plugin: the jar has no " + SERVICE_FILE + " (nor " + LANGUAGE_MODEL_SERVICE_FILE + ")";
             }
             return null;
         } catch (IOException | SecurityException e) {
@@ -166,22 +180,82 @@ public final class PluginRegistry {
     }
 
     /**
-     * Loads every provider {@code loader} lists. With {@code ownLoader} set (a jar's loader), only providers whose
-     * class that loader defined are taken: a service loader also lists its parent's providers (the class path's),
-     * which are already loaded. (A jar that bundles a class-path plugin's class therefore adds nothing.)
+     * One extension point as discovery sees it: its service type, and how a provider's instance becomes what the
+     * registry keeps (reading, once, what a later call must not throw from).
+     *
+     * @param service  the extension point, e.g. {@link RnnImplementation}
+     * @param noun     what the point's plugins are called in problems, e.g. {@code plugin}
+     * @param describe reads an instance; throws {@link RefusedProvider} with the reason for a broken one
+     * @param id       the id of what was read
+     * @param instance the instance of what was read
+     * @param source   where what was read came from
      */
-    private static void load(ServiceLoader<RnnImplementation> loader, ClassLoader ownLoader, String source,
-                             Map<String, LoadedPlugin> byId, List<PluginProblem> problems) {
-        List<ServiceLoader.Provider<RnnImplementation>> providers = new ArrayList<>();
+    private record ExtensionPoint<S, L>(Class<S> service, String noun, Describer<S, L> describe, Function<L, String> id,
+                                        Function<L, Object> instance, Function<L, String> source) {
+    }
+
+    /** Reads a provider's instance into what the registry keeps. */
+    @FunctionalInterface
+    private interface Describer<S, L> {
+        L describe(S instance, String providerName, String source);
+    }
+
+    /** A provider whose instance is unusable, with the reason; it becomes a {@link PluginProblem}. */
+    private static final class RefusedProvider extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RefusedProvider(String reason) {
+            super(reason);
+        }
+    }
+
+    private static final ExtensionPoint<RnnImplementation, LoadedPlugin> IMPLEMENTATIONS = new ExtensionPoint<>(
+            RnnImplementation.class, "plugin", PluginRegistry::describeImplementation, LoadedPlugin::id,
+            LoadedPlugin::implementation, LoadedPlugin::source);
+
+    private static final ExtensionPoint<LanguageModelImplementation, LoadedLanguageModel> LANGUAGE_MODELS = new ExtensionPoint<>(
+            LanguageModelImplementation.class, "language model", PluginRegistry::describeLanguageModel,
+            LoadedLanguageModel::id, LoadedLanguageModel::implementation, LoadedLanguageModel::source);
+
+    private static LoadedPlugin describeImplementation(RnnImplementation implementation, String providerName, String source) {
+        PluginInfo info = implementation.info();
+        if (info == null) {
+            throw new RefusedProvider(providerName + ".info() returned null");
+        }
+        Set<Capability> capabilities = implementation.capabilities();
+        if (capabilities == null) {
+            throw new RefusedProvider("plugin '" + info.id() + "' (" + providerName + ") returned null capabilities");
+        }
+        return new LoadedPlugin(implementation, info, capabilities, source);
+    }
+
+    private static LoadedLanguageModel describeLanguageModel(LanguageModelImplementation model, String providerName,
+                                                             String source) {
+        PluginInfo info = model.info();
+        if (info == null) {
+            throw new RefusedProvider(providerName + ".info() returned null");
+        }
+        return new LoadedLanguageModel(model, info, source);
+    }
+
+    /**
+     * Loads every provider of {@code point} that {@code loader} lists. With {@code ownLoader} set (a jar's loader),
+     * only providers whose class that loader defined are taken: a service loader also lists its parent's providers
+     * (the class path's), which are already loaded. (A jar that bundles a class-path plugin's class therefore adds
+     * nothing.)
+     */
+    private static <S, L> void load(ExtensionPoint<S, L> point, ClassLoader loader, ClassLoader ownLoader, String source,
+                                    Map<String, L> byId, List<PluginProblem> problems) {
+        List<ServiceLoader.Provider<S>> providers = new ArrayList<>();
         try {
-            Iterator<ServiceLoader.Provider<RnnImplementation>> iterator = loader.stream().iterator();
+            Iterator<ServiceLoader.Provider<S>> iterator = ServiceLoader.load(point.service(), loader).stream().iterator();
             int errors = 0;
             while (errors < MAX_LISTING_ERRORS) {
                 try {
                     if (!iterator.hasNext()) {
                         break;
                     }
-                    ServiceLoader.Provider<RnnImplementation> provider = iterator.next();
+                    ServiceLoader.Provider<S> provider = iterator.next();
                     if (ownLoader == null || provider.type().getClassLoader() == ownLoader) {
                         providers.add(provider);
                     }
@@ -195,38 +269,31 @@ public final class PluginRegistry {
         } catch (RuntimeException e) {
             problems.add(new PluginProblem(source, "cannot list its providers: " + describe(e)));
         }
-        for (ServiceLoader.Provider<RnnImplementation> provider : providers) {
+        for (ServiceLoader.Provider<S> provider : providers) {
             String providerName = providerName(provider);
-            LoadedPlugin plugin;
+            L loaded;
             try {
-                RnnImplementation implementation = provider.get();
-                PluginInfo info = implementation.info();
-                if (info == null) {
-                    problems.add(new PluginProblem(source, providerName + ".info() returned null"));
-                    continue;
-                }
-                Set<Capability> capabilities = implementation.capabilities();
-                if (capabilities == null) {
-                    problems.add(new PluginProblem(source, "plugin '" + info.id() + "' (" + providerName + ") returned null capabilities"));
-                    continue;
-                }
-                plugin = new LoadedPlugin(implementation, info, capabilities, source);
+                loaded = point.describe().describe(provider.get(), providerName, source);
+            } catch (RefusedProvider e) {
+                problems.add(new PluginProblem(source, e.getMessage()));
+                continue;
             } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
                 problems.add(new PluginProblem(source, providerName + " could not be loaded: " + describe(e)));
                 continue;
             }
-            LoadedPlugin first = byId.get(plugin.id());
+            String id = point.id().apply(loaded);
+            L first = byId.get(id);
             if (first != null) {
-                problems.add(new PluginProblem(source, "duplicate plugin id '" + plugin.id() + "': " + providerName
+                problems.add(new PluginProblem(source, "duplicate " + point.noun() + " id '" + id + "': " + providerName
                         + " from " + source + " is refused; the id is already taken by "
-                        + first.implementation().getClass().getName() + " from " + first.source()));
+                        + point.instance().apply(first).getClass().getName() + " from " + point.source().apply(first)));
                 continue;
             }
-            byId.put(plugin.id(), plugin);
+            byId.put(id, loaded);
         }
     }
 
-    private static String providerName(ServiceLoader.Provider<RnnImplementation> provider) {
+    private static String providerName(ServiceLoader.Provider<?> provider) {
         try {
             return provider.type().getName();
         } catch (RuntimeException | LinkageError e) {
@@ -247,6 +314,22 @@ public final class PluginRegistry {
     /** Every plugin found, sorted by id. */
     public List<LoadedPlugin> plugins() {
         return plugins;
+    }
+
+    /** Every language model found, sorted by id. */
+    public List<LoadedLanguageModel> languageModels() {
+        return languageModels;
+    }
+
+    /**
+     * The language model called {@code id}.
+     *
+     * @throws InvalidInputException "no language model with id 'x'; installed: [a, b]"
+     */
+    public LoadedLanguageModel requireLanguageModel(String id) {
+        return languageModels.stream().filter(model -> model.id().equals(id)).findFirst()
+                .orElseThrow(() -> new InvalidInputException("no language model with id '" + id + "'; installed: "
+                        + languageModels.stream().map(LoadedLanguageModel::id).toList()));
     }
 
     /** Everything that could not be loaded, in discovery order. */

@@ -3,6 +3,7 @@ package org.bptt.core.verify;
 import java.util.Objects;
 import java.util.function.Predicate;
 import org.bptt.api.Case;
+import org.bptt.api.Quantity;
 
 /**
  * A documented way in which a third-party implementation differs from the reference, with the evidence. A failed
@@ -11,13 +12,13 @@ import org.bptt.api.Case;
  *
  * @param implementationId the plugin it concerns, e.g. {@code dl4j}
  * @param applies          which cases it concerns, e.g. {@code c -> c.spec().head() == Head.LAST_STEP_SIGMOID}
- * @param quantity         the compared quantity it explains, e.g. {@code loss} or {@code dL/dc}; {@code "*"} for any
+ * @param quantity         the compared quantity it explains, e.g. {@link Quantity#LOSS}; {@link #ANY_QUANTITY} for any
  * @param explanation      what differs and why, with the evidence (a source line, an issue)
  */
-public record KnownDivergence(String implementationId, Predicate<Case> applies, String quantity, String explanation) {
+public record KnownDivergence(String implementationId, Predicate<Case> applies, Quantity quantity, String explanation) {
 
     /** The quantity that matches every quantity. */
-    public static final String ANY_QUANTITY = "*";
+    public static final Quantity ANY_QUANTITY = new Quantity("*");
 
     public KnownDivergence {
         Objects.requireNonNull(implementationId, "implementationId");
@@ -27,7 +28,7 @@ public record KnownDivergence(String implementationId, Predicate<Case> applies, 
     }
 
     /** True when this divergence explains a failure of {@code failedQuantity} by {@code implementation} on {@code testCase}. */
-    public boolean matches(String implementation, Case testCase, String failedQuantity) {
+    public boolean matches(String implementation, Case testCase, Quantity failedQuantity) {
         return implementationId.equals(implementation)
                 && (quantity.equals(ANY_QUANTITY) || quantity.equals(failedQuantity))
                 && applies.test(testCase);

@@ -3,8 +3,9 @@ package org.bptt.core.verify;
 import java.util.List;
 import java.util.Optional;
 import org.bptt.api.Case;
+import org.bptt.api.Quantity;
 
-/** The list of {@link KnownDivergence}s a {@link Verifier} consults before calling a failure a failure. */
+/** The list of {@link KnownDivergence}s consulted ({@link DivergenceExplainer}) before a failure is called a failure. */
 public final class KnownDivergences {
 
     private static final KnownDivergences NONE = new KnownDivergences(List.of());
@@ -25,7 +26,7 @@ public final class KnownDivergences {
     }
 
     /** The first entry explaining a failure of {@code quantity} by {@code implementationId} on {@code testCase}. */
-    public Optional<KnownDivergence> match(String implementationId, Case testCase, String quantity) {
+    public Optional<KnownDivergence> match(String implementationId, Case testCase, Quantity quantity) {
         return entries.stream().filter(entry -> entry.matches(implementationId, testCase, quantity)).findFirst();
     }
 

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 class TruncatedCasesTest {
 
     private static final long SEED = 42L;
-    private static final List<TruncatedCase> QUICK = Suite.QUICK.truncatedCases(SEED);
-    private static final List<TruncatedCase> DEFAULT = Suite.DEFAULT.truncatedCases(SEED);
-    private static final List<TruncatedCase> FULL = Suite.FULL.truncatedCases(SEED);
+    private static final List<SuiteCase> QUICK = Suite.QUICK.truncatedCases(SEED);
+    private static final List<SuiteCase> DEFAULT = Suite.DEFAULT.truncatedCases(SEED);
+    private static final List<SuiteCase> FULL = Suite.FULL.truncatedCases(SEED);
 
     /** 2 lengths × 3 heads × mask off/on cases, 4 truncations each; FULL for every one of the 4 activations. */
     @Test
@@ -33,9 +33,9 @@ class TruncatedCasesTest {
 
     @Test
     void idsAreUniqueAndNameTheCaseAndTheTruncation() {
-        for (List<TruncatedCase> list : List.of(QUICK, DEFAULT, FULL)) {
+        for (List<SuiteCase> list : List.of(QUICK, DEFAULT, FULL)) {
             Set<String> ids = new HashSet<>();
-            for (TruncatedCase truncatedCase : list) {
+            for (SuiteCase truncatedCase : list) {
                 assertTrue(ids.add(truncatedCase.id()), "duplicate " + truncatedCase.id());
                 Truncation truncation = truncatedCase.truncation();
                 assertEquals(truncatedCase.testCase().id() + "-tbptt-k1_" + truncation.forwardLength() + "-k2_"
@@ -50,7 +50,7 @@ class TruncatedCasesTest {
     void eachWrapsTheDefaultGridCaseOfTheSameIdAndData() {
         Map<String, Case> defaultCases = Suite.DEFAULT.cases(SEED).stream()
                 .collect(Collectors.toMap(Case::id, Function.identity()));
-        for (TruncatedCase truncatedCase : FULL) {
+        for (SuiteCase truncatedCase : FULL) {
             assertEquals(defaultCases.get(truncatedCase.testCase().id()), truncatedCase.testCase(), truncatedCase.id());
         }
         assertEquals(DEFAULT, Suite.DEFAULT.truncatedCases(SEED));
@@ -59,10 +59,10 @@ class TruncatedCasesTest {
 
     @Test
     void everyCaseRunsNothingCutChunkedShorterAndLongerBackwardLengths() {
-        for (TruncatedCase truncatedCase : FULL) {
+        for (SuiteCase truncatedCase : FULL) {
             int steps = truncatedCase.testCase().batch().steps();
             assertEquals(List.of(new Truncation(steps, steps), new Truncation(4, 4), new Truncation(8, 3), new Truncation(3, 8)),
-                    FULL.stream().filter(c -> c.testCase() == truncatedCase.testCase()).map(TruncatedCase::truncation).toList());
+                    FULL.stream().filter(c -> c.testCase() == truncatedCase.testCase()).map(SuiteCase::truncation).toList());
         }
     }
 
@@ -84,7 +84,7 @@ class TruncatedCasesTest {
                     .map(c -> c.testCase().batch().mask() != null).collect(Collectors.toSet());
             assertEquals(Set.of(true, false), masked, activation + " with and without a mask");
         }
-        for (TruncatedCase truncatedCase : FULL) {
+        for (SuiteCase truncatedCase : FULL) {
             assertEquals(3, truncatedCase.testCase().batch().batchSize());
             assertEquals(null, truncatedCase.testCase().batch().initialState());
         }

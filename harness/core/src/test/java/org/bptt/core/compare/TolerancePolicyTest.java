@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.bptt.api.DataType;
+import org.bptt.api.Quantity;
 import org.bptt.api.InvalidInputException;
 import org.junit.jupiter.api.Test;
 
@@ -15,25 +16,25 @@ class TolerancePolicyTest {
     @Test
     void theLargestTermApplies() {
         // Large values: the relative term, 1e-9 · 1000.
-        assertEquals(1e-6, policy.allowed("h", DataType.FLOAT64, 1, 1000, 1000), 1e-18);
+        assertEquals(1e-6, policy.allowed(new Quantity("h"), DataType.FLOAT64, 1, 1000, 1000), 1e-18);
         // Zero: the absolute term.
-        assertEquals(1e-12, policy.allowed("h", DataType.FLOAT64, 1, 0, 0), 0);
+        assertEquals(1e-12, policy.allowed(new Quantity("h"), DataType.FLOAT64, 1, 0, 0), 0);
         // A policy whose ULP term dominates.
         TolerancePolicy ulpsOnly = new TolerancePolicy(new TolerancePolicy.Terms(0, 0, 4), new TolerancePolicy.Terms(0, 0, 4));
-        assertEquals(4 * Math.ulp(3.0), ulpsOnly.allowed("h", DataType.FLOAT64, 1, 3.0, 3.0), 0);
-        assertEquals(4 * Math.ulp(3.0f), ulpsOnly.allowed("h", DataType.FLOAT32, 1, 3.0, 3.0), 0);
+        assertEquals(4 * Math.ulp(3.0), ulpsOnly.allowed(new Quantity("h"), DataType.FLOAT64, 1, 3.0, 3.0), 0);
+        assertEquals(4 * Math.ulp(3.0f), ulpsOnly.allowed(new Quantity("h"), DataType.FLOAT32, 1, 3.0, 3.0), 0);
     }
 
     @Test
     void theAllowanceGrowsWithTheSquareRootOfT() {
-        double one = policy.allowed("dL/dW", DataType.FLOAT64, 1, 0.5, 0.5);
-        assertEquals(8 * one, policy.allowed("dL/dW", DataType.FLOAT64, 64, 0.5, 0.5), 1e-24);
+        double one = policy.allowed(new Quantity("dL/dW"), DataType.FLOAT64, 1, 0.5, 0.5);
+        assertEquals(8 * one, policy.allowed(new Quantity("dL/dW"), DataType.FLOAT64, 64, 0.5, 0.5), 1e-24);
     }
 
     @Test
     void float32IsLooserThanFloat64() {
-        assertEquals(1e-4, policy.allowed("y", DataType.FLOAT32, 1, 1.0, 1.0), 1e-16);
-        assertTrue(policy.allowed("y", DataType.FLOAT32, 1, 1.0, 1.0) > 1e4 * policy.allowed("y", DataType.FLOAT64, 1, 1.0, 1.0));
+        assertEquals(1e-4, policy.allowed(new Quantity("y"), DataType.FLOAT32, 1, 1.0, 1.0), 1e-16);
+        assertTrue(policy.allowed(new Quantity("y"), DataType.FLOAT32, 1, 1.0, 1.0) > 1e4 * policy.allowed(new Quantity("y"), DataType.FLOAT64, 1, 1.0, 1.0));
     }
 
     @Test

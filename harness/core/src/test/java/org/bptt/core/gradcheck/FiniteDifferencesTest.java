@@ -24,7 +24,11 @@ import org.bptt.api.Parameters;
 import org.bptt.api.PluginInfo;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
+import java.time.Duration;
 import org.bptt.core.cases.CaseGenerator;
+import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginCallFailure;
+import org.bptt.core.plugins.PluginCalls;
 import org.bptt.core.plugins.PluginRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,16 +41,22 @@ class FiniteDifferencesTest {
     private static final double RELATIVE_TOLERANCE = 1e-6;
     /** Small sizes keep 960 cases × 3 plugins within seconds; 12 elements per tensor keeps T = 64 cheap. */
     private static final FiniteDifferences FINITE_DIFFERENCES = new FiniteDifferences(FiniteDifferences.DEFAULT_EPSILON, 12, 7L);
+    private static final PluginCalls CALLS = new PluginCalls(Duration.ofSeconds(30));
+
+    /** {@code implementation} checked through its isolated calls, as every command checks it. */
+    private static GradientCheck check(RnnImplementation implementation, Case testCase) throws PluginCallFailure {
+        return FINITE_DIFFERENCES.check(CALLS.isolate(LoadedPlugin.of(implementation, "test")), testCase);
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"reference-aggregated", "reference-naive", "reference-rtrl"})
-    void agreesWithEveryReferencePluginOnEveryCombination(String pluginId) {
+    void agreesWithEveryReferencePluginOnEveryCombination(String pluginId) throws PluginCallFailure {
         RnnImplementation implementation = REGISTRY.require(pluginId).implementation();
         List<String> failures = new ArrayList<>();
         List<Case> cases = allCombinations();
         int checkedElements = 0;
         for (Case testCase : cases) {
-            GradientCheck check = FINITE_DIFFERENCES.check(implementation, testCase);
+            GradientCheck check = check(implementation, testCase);
             checkedElements += check.parameters().stream().mapToInt(ParameterCheck::checked).sum();
             if (!check.passed(RELATIVE_TOLERANCE)) {
                 failures.add(check.describe());
@@ -58,11 +68,11 @@ class FiniteDifferencesTest {
     }
 
     @Test
-    void reluCasesPassWithoutHiddenStatesToo() {
+    void reluCasesPassWithoutHiddenStatesToo() throws PluginCallFailure {
         RnnImplementation withoutHiddenStates = new Hiding(REGISTRY.require("reference-aggregated").implementation());
         for (Case testCase : allCombinations()) {
             if (testCase.spec().activation() == Activation.RELU) {
-                GradientCheck check = FINITE_DIFFERENCES.check(withoutHiddenStates, testCase);
+                GradientCheck check = check(withoutHiddenStates, testCase);
                 assertTrue(check.passed(RELATIVE_TOLERANCE), check::describe);
             }
         }
@@ -70,7 +80,7 @@ class FiniteDifferencesTest {
 
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
-    void anElementWhoseStencilCrossesAReluKinkIsSkippedNotFailed(boolean hiddenStatesOffered) {
+    void anElementWhoseStencilCrossesAReluKinkIsSkippedNotFailed(boolean hiddenStatesOffered) throws PluginCallFailure {
         // One step, one sequence: a_0 = U x_0 + b. Put the first unit's pre-activation 1e-5 above 0, well inside the
         // stencil b_0 ± 2ε (ε = 1e-4), so that moving b_0 switches the unit off.
         ModelSpec spec = ModelSpec.of(2, 3, 2).withActivation(Activation.RELU);
@@ -82,7 +92,7 @@ class FiniteDifferencesTest {
         b.set(1e-5 - inputTerm, 0);
         Case onKink = new Case("relu-kink", "a_0 near 0", spec, parameters.with(ParameterNames.B, b), random.batch(), 3L);
         RnnImplementation reference = REGISTRY.require("reference-aggregated").implementation();
-        GradientCheck check = FINITE_DIFFERENCES.check(hiddenStatesOffered ? reference : new Hiding(reference), onKink);
+        GradientCheck check = check(hiddenStatesOffered ? reference : new Hiding(reference), onKink);
         ParameterCheck hiddenBias = check.parameter("b").orElseThrow();
         assertEquals(1, hiddenBias.skipped(), hiddenBias::describe);
         assertEquals(2, hiddenBias.checked());
@@ -91,7 +101,7 @@ class FiniteDifferencesTest {
     }
 
     @Test
-    void aWrongGradientIsCaughtAndLocated() {
+    void aWrongGradientIsCaughtAndLocated() throws PluginCallFailure {
         ModelSpec spec = ModelSpec.of(2, 3, 2);
         Case testCase = CaseGenerator.generate("tanh-bias", spec, 3, 17, true, true, 99L);
         RnnImplementation reference = REGISTRY.require("reference-aggregated").implementation();
@@ -105,7 +115,7 @@ class FiniteDifferencesTest {
                         right.initialStateGradients(), right.hiddenStateGradients());
             }
         };
-        GradientCheck check = FINITE_DIFFERENCES.check(wrongW, testCase);
+        GradientCheck check = check(wrongW, testCase);
         assertFalse(check.passed(RELATIVE_TOLERANCE));
         ParameterCheck worst = check.worst().orElseThrow();
         assertEquals("W", worst.name());
@@ -115,14 +125,14 @@ class FiniteDifferencesTest {
     }
 
     @Test
-    void inputsAtMaskedStepsAreNotCheckedAndLargeTensorsAreSampled() {
+    void inputsAtMaskedStepsAreNotCheckedAndLargeTensorsAreSampled() throws PluginCallFailure {
         ModelSpec spec = ModelSpec.of(2, 3, 2);
         Case testCase = CaseGenerator.generate("masked", spec, 3, 17, true, false, 5L);
         int unmaskedInputs = 0;
         for (int sequence = 0; sequence < 3; sequence++) {
             unmaskedInputs += testCase.batch().length(sequence) * 2;
         }
-        GradientCheck check = FINITE_DIFFERENCES.check(REGISTRY.require("reference-aggregated").implementation(), testCase);
+        GradientCheck check = check(REGISTRY.require("reference-aggregated").implementation(), testCase);
         ParameterCheck inputs = check.parameter("x").orElseThrow();
         assertEquals(unmaskedInputs, inputs.elements());
         assertEquals(12, inputs.checked());

@@ -26,6 +26,11 @@ final class PluginJars {
      * {@code directory/jarName} with the class and {@code META-INF/services/org.bptt.api.RnnImplementation}.
      */
     static Path build(Path directory, String jarName, String className, String source) throws IOException {
+        return build(directory, jarName, className, source, RnnImplementation.class);
+    }
+
+    /** {@link #build(Path, String, String, String)} registering the class as a provider of {@code service}. */
+    static Path build(Path directory, String jarName, String className, String source, Class<?> service) throws IOException {
         Path work = Files.createTempDirectory(directory.getParent(), "src-");
         Path sourceFile = work.resolve("demo").resolve(className + ".java");
         Files.createDirectories(sourceFile.getParent());
@@ -49,7 +54,7 @@ final class PluginJars {
                 Files.copy(classFile, out);
                 out.closeEntry();
             }
-            out.putNextEntry(new JarEntry("META-INF/services/" + RnnImplementation.class.getName()));
+            out.putNextEntry(new JarEntry("META-INF/services/" + service.getName()));
             writeLine(out, "demo." + className);
             out.closeEntry();
         }
@@ -108,5 +113,33 @@ final class PluginJars {
                     }
                 }
                 """.formatted(className, id, constructorBody, infoBody);
+    }
+
+    /** The source of a language model {@code demo.<className>} with id {@code id}, for discovery only. */
+    static String languageModelSource(String className, String id) {
+        return """
+                package demo;
+
+                import org.bptt.api.*;
+
+                public class %1$s implements LanguageModelImplementation {
+                    @Override
+                    public PluginInfo info() {
+                        return new PluginInfo("%2$s", "Demo %2$s", "1.0", "tests", "a language model built by a test");
+                    }
+
+                    @Override
+                    public LanguageModelForward forward(LanguageModelSpec spec, LanguageModelParameters parameters,
+                                                        TokenBatch batch) {
+                        throw new UnsupportedOperationException("discovery only");
+                    }
+
+                    @Override
+                    public LanguageModelGradients gradients(LanguageModelSpec spec, LanguageModelParameters parameters,
+                                                            TokenBatch batch) {
+                        throw new UnsupportedOperationException("discovery only");
+                    }
+                }
+                """.formatted(className, id);
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.bptt.api.Capability;
 import org.bptt.api.InvalidInputException;
+import org.bptt.api.LanguageModelImplementation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +96,25 @@ class PluginRegistryTest {
         assertEquals(1, registry.problems().size(), registry.problems()::toString);
         assertEquals(file.toString(), registry.problems().get(0).source());
         assertTrue(registry.problems().get(0).message().contains("not a directory"));
+    }
+
+    @Test
+    void languageModelsAreFoundLikeImplementationsOnTheClassPathAndInJars() throws IOException {
+        Path directory = pluginDirectory();
+        Path jar = PluginJars.build(directory, "lm.jar", "DemoLanguageModel",
+                PluginJars.languageModelSource("DemoLanguageModel", "demo-lm"), LanguageModelImplementation.class);
+        PluginJars.build(directory, "lm-impostor.jar", "ImpostorLanguageModel",
+                PluginJars.languageModelSource("ImpostorLanguageModel", "reference-lm"), LanguageModelImplementation.class);
+        PluginRegistry registry = PluginRegistry.discover(List.of(directory));
+        assertEquals(PluginRegistry.CLASS_PATH, registry.requireLanguageModel("reference-lm").source());
+        assertEquals(jar.toString(), registry.requireLanguageModel("demo-lm").source());
+        assertEquals(List.of("demo-lm", "reference-lm"), registry.languageModels().stream().map(LoadedLanguageModel::id).toList());
+        assertEquals(1, registry.problems().size(), registry.problems()::toString);
+        assertTrue(registry.problems().get(0).message().contains("duplicate language model id 'reference-lm'"),
+                registry.problems().get(0).message());
+        InvalidInputException unknown = assertThrows(InvalidInputException.class, () -> registry.requireLanguageModel("nope"));
+        assertEquals("no language model with id 'nope'; installed: [demo-lm, reference-lm]", unknown.getMessage());
+        assertTrue(registry.find("demo-lm").isEmpty(), "a language model is not an RnnImplementation");
     }
 
     @Test

@@ -6,16 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Optional;
 import org.bptt.api.Activation;
-import org.bptt.api.Case;
 import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.Quantity;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Truncation;
 import org.bptt.core.cases.CaseGenerator;
-import org.bptt.core.cases.TruncatedCase;
+import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginRegistry;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class DeclaredDivergenceTest {
 
     private static final ModelSpec SPEC = new ModelSpec(Cell.ELMAN, 3, 4, 3, Activation.TANH, Head.PER_STEP_SOFTMAX, true,
             LossReduction.SUM, DataType.FLOAT64);
-    private static final Case CASE = CaseGenerator.generate("declared", SPEC, 2, 6, true, false, 17L);
+    private static final SuiteCase CASE = SuiteCase.fullBptt(CaseGenerator.generate("declared", SPEC, 2, 6, true, false, 17L));
 
     private static LoadedPlugin plugin(RnnImplementation implementation) {
         return LoadedPlugin.of(implementation, "test");
@@ -88,7 +88,7 @@ class DeclaredDivergenceTest {
 
     @Test
     void theListIsConsultedFirst() {
-        KnownDivergences listed = new KnownDivergences(List.of(new KnownDivergence("declared-no-db", c -> true, "dL/db",
+        KnownDivergences listed = new KnownDivergences(List.of(new KnownDivergence("declared-no-db", c -> true, Quantity.gradientOf("b"),
                 "the list's explanation")));
         Verifier verifier = new Verifier(VERIFIER.policy(), VERIFIER.callTimeout(), listed);
         CaseResult result = verifier.verify(CASE, plugin(new TestPlugins.DeclaredDroppedBiasGradient(REFERENCE)), ORACLE);
@@ -101,7 +101,7 @@ class DeclaredDivergenceTest {
         Truncation truncation = new Truncation(4, 2);
         TestPlugins.Explaining ignoresK2 = new TestPlugins.Explaining(new TestPlugins.IgnoresBackwardLength(REFERENCE), "dL/dU",
                 "this library ignores k2");
-        CaseResult result = VERIFIER.verifyTruncated(new TruncatedCase(CASE, truncation), plugin(ignoresK2), ORACLE);
+        CaseResult result = VERIFIER.verify(SuiteCase.truncated(CASE.testCase(), truncation), plugin(ignoresK2), ORACLE);
         // dL/dU is explained, but the other wrong gradients are not.
         assertEquals(Status.FAILED, result.status(), result.message());
         assertTrue(ignoresK2.askedAbout.contains("dL/dU") && ignoresK2.askedAbout.contains("dL/dW"), ignoresK2.askedAbout.toString());

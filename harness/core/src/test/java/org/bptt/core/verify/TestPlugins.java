@@ -11,6 +11,7 @@ import org.bptt.api.ModelSpec;
 import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.PluginInfo;
+import org.bptt.api.Quantity;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
@@ -237,8 +238,9 @@ final class TestPlugins {
         }
 
         @Override
-        public Optional<String> knownDivergence(ModelSpec spec, Batch batch, Truncation truncation, String quantity) {
-            return quantity.equals("dL/db") ? Optional.of(EXPLANATION) : Optional.empty();
+        public Optional<String> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
+                                                Quantity quantity) {
+            return quantity.equals(Quantity.gradientOf("b")) ? Optional.of(EXPLANATION) : Optional.empty();
         }
     }
 
@@ -257,7 +259,8 @@ final class TestPlugins {
         }
 
         @Override
-        public Optional<String> knownDivergence(ModelSpec spec, Batch batch, Truncation truncation, String quantity) {
+        public Optional<String> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
+                                                Quantity quantity) {
             throw new IllegalStateException("explanations unavailable");
         }
     }
@@ -279,10 +282,11 @@ final class TestPlugins {
         }
 
         @Override
-        public Optional<String> knownDivergence(ModelSpec spec, Batch batch, Truncation truncation, String quantity) {
-            askedAbout.add(quantity);
+        public Optional<String> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
+                                                Quantity quantity) {
+            askedAbout.add(quantity.name());
             askedWith.add(Optional.ofNullable(truncation));
-            return quantity.equals(explainedQuantity) ? Optional.ofNullable(explanation) : Optional.empty();
+            return quantity.name().equals(explainedQuantity) ? Optional.ofNullable(explanation) : Optional.empty();
         }
     }
 

@@ -18,10 +18,12 @@ import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.ParameterNames;
+import org.bptt.api.Quantity;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
 import org.bptt.core.cases.CaseGenerator;
 import org.bptt.core.cases.Suite;
+import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginRegistry;
@@ -41,8 +43,8 @@ class VerifierTest {
     private static final ModelSpec SPEC = new ModelSpec(Cell.ELMAN, 3, 4, 3, Activation.TANH, Head.PER_STEP_SOFTMAX, true,
             LossReduction.SUM, DataType.FLOAT64);
 
-    private static Case caseWith(int steps, boolean masked, boolean initialState) {
-        return CaseGenerator.generate("tanh-T" + steps, SPEC, 2, steps, masked, initialState, 31L + steps);
+    private static SuiteCase caseWith(int steps, boolean masked, boolean initialState) {
+        return SuiteCase.fullBptt(CaseGenerator.generate("tanh-T" + steps, SPEC, 2, steps, masked, initialState, 31L + steps));
     }
 
     private static LoadedPlugin plugin(RnnImplementation implementation) {
@@ -52,7 +54,7 @@ class VerifierTest {
     @ParameterizedTest
     @ValueSource(strings = {"reference-naive", "reference-rtrl", "reference-aggregated"})
     void everyReferencePluginPassesTheDefaultSuiteAgainstTheAggregatedOne(String id) {
-        List<Case> cases = Suite.DEFAULT.cases(7L);
+        List<SuiteCase> cases = Suite.DEFAULT.cases(7L).stream().map(SuiteCase::fullBptt).toList();
         List<CaseResult> results = VERIFIER.verifyAll(cases, REGISTRY.require(id), ORACLE, null);
         assertEquals(cases.size(), results.size());
         List<String> notPassed = results.stream().filter(r -> r.status() != Status.PASSED)
@@ -61,7 +63,7 @@ class VerifierTest {
         // Everything both offer was compared: h, y, 2 losses, 5 parameter gradients, x, h_{-1}, h gradients.
         CaseResult first = results.get(2);
         assertEquals(List.of("h", "y", "loss", "loss (gradients)", "dL/dU", "dL/dW", "dL/db", "dL/dV", "dL/dc", "dL/dx",
-                "dL/dh_{-1}", "dL/dh"), first.comparisons().stream().map(c -> c.quantity()).toList());
+                "dL/dh_{-1}", "dL/dh"), first.comparisons().stream().map(c -> c.quantity().name()).toList());
     }
 
     @Test
@@ -80,13 +82,13 @@ class VerifierTest {
         assertEquals(Status.FAILED, result.status());
         assertTrue(result.message().startsWith("dL/db[i=0]: expected "), result.message());
         assertTrue(result.message().contains(", actual 0.0, "), result.message());
-        assertTrue(result.comparisons().stream().filter(c -> !c.passed()).allMatch(c -> c.quantity().equals("dL/db")),
+        assertTrue(result.comparisons().stream().filter(c -> !c.passed()).allMatch(c -> c.quantity().name().equals("dL/db")),
                 "only dL/db is wrong");
     }
 
     @Test
     void aKnownDivergenceIsReportedAsSuchWithItsExplanation() {
-        KnownDivergences known = new KnownDivergences(List.of(new KnownDivergence("no-db", c -> c.spec().biases(), "dL/db",
+        KnownDivergences known = new KnownDivergences(List.of(new KnownDivergence("no-db", c -> c.spec().biases(), Quantity.gradientOf("b"),
                 "this library does not train the hidden bias (see its issue #1)")));
         Verifier verifier = new Verifier(TolerancePolicy.defaults(), Duration.ofSeconds(30), known);
         CaseResult result = verifier.verify(caseWith(3, false, false), plugin(new TestPlugins.DroppedBiasGradient(REFERENCE)), ORACLE);
@@ -154,11 +156,11 @@ class VerifierTest {
 
     @Test
     void aPluginCannotChangeTheCaseItIsGiven() {
-        Case testCase = caseWith(3, false, false);
-        Tensor weightsBefore = testCase.parameters().get(ParameterNames.W).copy();
+        SuiteCase testCase = caseWith(3, false, false);
+        Tensor weightsBefore = testCase.testCase().parameters().get(ParameterNames.W).copy();
         CaseResult result = VERIFIER.verify(testCase, plugin(new TestPlugins.Vandal(REFERENCE)), ORACLE);
         assertEquals(Status.FAILED, result.status(), "it computed with zeroed weights and inputs");
-        assertEquals(weightsBefore, testCase.parameters().get(ParameterNames.W));
+        assertEquals(weightsBefore, testCase.testCase().parameters().get(ParameterNames.W));
         assertEquals(Status.PASSED, VERIFIER.verify(testCase, ORACLE, ORACLE).status());
     }
 
@@ -181,7 +183,7 @@ class VerifierTest {
         CaseResult result = VERIFIER.verify(caseWith(3, false, true), plugin(new TestPlugins.Limited(REFERENCE, basic)), ORACLE);
         assertEquals(Status.PASSED, result.status());
         assertEquals(List.of("y", "loss", "loss (gradients)", "dL/dU", "dL/dW", "dL/db", "dL/dV", "dL/dc"),
-                result.comparisons().stream().map(c -> c.quantity()).toList());
+                result.comparisons().stream().map(c -> c.quantity().name()).toList());
     }
 
     @Test
@@ -190,32 +192,32 @@ class VerifierTest {
         withFloat32.add(Capability.FLOAT32);
         Case float32Case = CaseGenerator.generate("f32", SPEC.withDataType(DataType.FLOAT32), 2, 4, false, false, 3L);
         // The reference lacks FLOAT32; it is asked for FLOAT64, so this is not skipped.
-        CaseResult result = VERIFIER.verify(float32Case, plugin(new TestPlugins.Limited(REFERENCE, withFloat32)), ORACLE);
+        CaseResult result = VERIFIER.verify(SuiteCase.fullBptt(float32Case), plugin(new TestPlugins.Limited(REFERENCE, withFloat32)), ORACLE);
         assertEquals(Status.PASSED, result.status(), result.message());
         assertEquals("float32", result.parameters().get("dataType"));
     }
 
     @Test
     void anInvalidCaseIsAnErrorNamingTheField() {
-        Case valid = caseWith(3, false, false);
+        Case valid = caseWith(3, false, false).testCase();
         Tensor badInputs = valid.batch().inputs().copy();
         badInputs.set(Double.NaN, 1, 2, 0);
         Case invalid = new Case("bad", "NaN input", valid.spec(), valid.parameters(),
                 new Batch(badInputs, valid.batch().targets(), null, null), 0);
-        CaseResult result = VERIFIER.verify(invalid, ORACLE, ORACLE);
+        CaseResult result = VERIFIER.verify(SuiteCase.fullBptt(invalid), ORACLE, ORACLE);
         assertEquals(Status.ERROR, result.status());
         assertEquals("invalid case: inputs[1, 2, 0] is NaN; every element must be finite", result.message());
     }
 
     @Test
     void theResultDescribesTheCaseInAStableOrder() {
-        Case testCase = caseWith(3, true, false);
+        SuiteCase testCase = caseWith(3, true, false);
         CaseResult result = VERIFIER.verify(testCase, REGISTRY.require("reference-naive"), ORACLE);
         assertEquals(List.of("spec", "activation", "head", "biases", "reduction", "dataType", "B", "T", "masked", "h0", "seed",
                 "d", "H", "K"), List.copyOf(result.parameters().keySet()));
         assertEquals("3", result.parameters().get("T"));
         assertEquals("true", result.parameters().get("masked"));
-        assertEquals(Long.toString(testCase.seed()), result.parameters().get("seed"));
+        assertEquals(Long.toString(testCase.testCase().seed()), result.parameters().get("seed"));
         assertEquals("reference-naive", result.implementationId());
         assertEquals("reference-aggregated", result.oracleId());
         assertTrue(result.nanos() > 0);

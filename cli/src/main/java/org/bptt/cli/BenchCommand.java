@@ -1,0 +1,320 @@
+package org.bptt.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bptt.api.DataType;
+import org.bptt.api.InvalidInputException;
+import org.bptt.benchmarks.BenchGrid;
+import org.bptt.benchmarks.BenchJob;
+import org.bptt.benchmarks.BenchPreflight;
+import org.bptt.benchmarks.BenchRunner;
+import org.bptt.benchmarks.BenchTables;
+import org.bptt.benchmarks.BenchText;
+import org.bptt.benchmarks.Cell;
+import org.bptt.benchmarks.JmhSettings;
+import org.bptt.benchmarks.Mode;
+import org.bptt.benchmarks.RunTimeEstimate;
+import org.bptt.benchmarks.Shape;
+import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginCalls;
+import org.bptt.core.plugins.PluginRegistry;
+import org.bptt.reports.RunFolder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code bptt bench}: JMH timings of every implementation on the issue's grid. Parses the options, runs a
+ * {@link BenchJob} (which measures through JMH's API and writes the run folder) and prints its outcome.
+ */
+@Command(name = "bench",
+        header = "JMH timings: naive O(T²) vs aggregated O(T) vs DL4J and any plugin.", mixinStandardHelpOptions = true,
+        description = {
+            "Time forward and forward+backward calls of every implementation (reference aggregated O(T), naive",
+            "O(T^2), its fast twin, DL4J, and any plugin given with --impl) with JMH, forked and warmed up, on",
+            "shapes (B,d,H,K) and sequence lengths T; write tables (median, error, GFLOP/s, naive/aggregated ratio",
+            "against the cost model, fitted slopes, memory), charts and the HTML report, and check the performance",
+            "targets. Before timing, each plugin is called once in isolation: one that throws or hangs (--timeout)",
+            "is reported and left out. Exits 1 when --baseline flags a clear regression or a plugin was left out;",
+            "a missed target is reported, not an error."})
+final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    PluginOptions pluginOptions;
+
+    @Mixin
+    OutputOptions outputOptions;
+
+    @Mixin
+    TimeoutOptions timeoutOptions;
+
+    @Option(names = "--quick",
+            description = "A first look in about a minute: shapes 1x16x32x16 and 16x64x128x64, T = 16, 32, 64, "
+                    + "forward+backward, 1 fork of 1 + 3 iterations of 100 ms, one thread. Not numbers to report.")
+    boolean quick;
+
+    @Option(names = "--impl", paramLabel = "ID",
+            description = "Also measure this plugin (repeatable), besides the defaults: "
+                    + "reference-aggregated, reference-naive, reference-fast, dl4j.")
+    List<String> extraImplementations = new ArrayList<>();
+
+    @Option(names = "--only", paramLabel = "ID",
+            description = "Measure only these plugins (repeatable), instead of the defaults and --impl.")
+    List<String> onlyImplementations = new ArrayList<>();
+
+    @Option(names = "--shape", paramLabel = "BxdxHxK",
+            description = "Only this shape (repeatable), e.g. 16x64x128x64; any sizes may be given.")
+    List<String> shapes = new ArrayList<>();
+
+    @Option(names = "--steps", paramLabel = "T", description = "Only this sequence length (repeatable).")
+    List<Integer> steps = new ArrayList<>();
+
+    @Option(names = "--mode", paramLabel = "MODE",
+            description = "Only this mode (repeatable): forward or forward+backward.")
+    List<String> modes = new ArrayList<>();
+
+    @Option(names = "--precision", paramLabel = "TYPE", defaultValue = "float64",
+            description = "float64 (default) or float32; a plugin without that capability is skipped.")
+    String precision;
+
+    @Option(names = "--forks", paramLabel = "N", description = "JMH forks per cell (default: 2, or 1 with --quick).")
+    Integer forks;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "OMP_NUM_THREADS and -XX:ActiveProcessorCount of the forked JVMs: the cores each implementation may use (default: all; 1 with --quick).")
+    Integer threads;
+
+    @Option(names = "--baseline", paramLabel = "RUN_DIR",
+            description = "An earlier bench run folder of the same grid on this machine: flag a cell as a regression when "
+                    + "a one-sided Mann-Whitney U test over the JMH iteration samples gives p < 0.01 and its median is "
+                    + "more than 10% slower; exit 1 if any is.")
+    Path baseline;
+
+    @Option(names = "--dry-run", description = "Print the grid, what is left out and why, and the expected run time; run nothing.")
+    boolean dryRun;
+
+    @Option(names = "--reanalyse", paramLabel = "RUN_DIR",
+            description = "Measure nothing: recompute the tables, charts, targets and report of an earlier bench run from"
+                    + " the measurements in its folder (after an interrupted run, or when the analysis changed).")
+    Path reanalyse;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (reanalyse != null) {
+            return reanalyse(out);
+        }
+        DataType dataType = Cell.parsePrecision(precision);
+        PluginRegistry registry = pluginOptions.discover(err);
+        BenchGrid grid = grid(registry, dataType, err);
+        JmhSettings settings = settings();
+        if (baseline != null) {
+            InvalidInputException.require(Files.isDirectory(baseline), "--baseline %s is not a folder", baseline);
+            InvalidInputException.require(Files.isRegularFile(baseline.resolve(BenchTables.SAMPLES_FILE)),
+                    "--baseline %s has no %s: is it a bptt bench run folder?", baseline, BenchTables.SAMPLES_FILE);
+        }
+        Map<String, LoadedPlugin> available = available(registry, grid);
+        BenchGrid checked = dryRun ? grid : leaveOutFailing(grid, available, timeoutOptions.calls(), err);
+        if (checked == null) {
+            return ExitCode.DIVERGED;
+        }
+        printPlan(out, checked, settings, quick, BenchRunner.runnableCells(checked, available));
+        if (dryRun) {
+            return ExitCode.OK;
+        }
+
+        BenchJob.Request request = new BenchJob.Request(spec.commandLine().getParseResult().originalArgs(),
+                VersionProvider.toolVersion(), checked, settings, pluginOptions.directories(), baseline);
+        int exit = printOutcome(out, measure(request, outputOptions.create("bench"), available, err));
+        return checked == grid ? exit : ExitCode.DIVERGED;
+    }
+
+    /**
+     * Calls each implementation of {@code grid} once through the isolation ({@link BenchPreflight}) before anything is
+     * timed: one that throws, hangs or returns garbage is named on {@code err} and left out of the grid and of
+     * {@code available} (Modified).
+     *
+     * @return {@code grid} itself when every implementation answered, a smaller grid when some were left out, or
+     *         null when none is left
+     */
+    static BenchGrid leaveOutFailing(BenchGrid grid, Map<String, LoadedPlugin> available, PluginCalls calls, PrintWriter err) {
+        Map<String, String> leftOut = BenchPreflight.failures(grid, available, calls);
+        if (leftOut.isEmpty()) {
+            return grid;
+        }
+        leftOut.values().forEach(failure -> err.printf(Locale.ROOT, "error: %s; left out of the timings%n", failure));
+        err.flush();
+        List<String> remaining = grid.implementations().stream().filter(id -> !leftOut.containsKey(id)).toList();
+        available.keySet().removeAll(leftOut.keySet());
+        return remaining.isEmpty() ? null : grid.withImplementations(remaining);
+    }
+
+    /** Prints what is about to be measured: the grid, JMH's settings, the cells and the expected run time. */
+    static void printPlan(PrintWriter out, BenchGrid grid, JmhSettings settings, boolean quick, List<Cell> toRun) {
+        out.printf(Locale.ROOT, "bptt bench: %s%n", grid.describe());
+        out.printf(Locale.ROOT, "JMH: %s%n", settings.describe());
+        if (quick) {
+            out.println("quick: a sub-grid, one fork and short iterations; a first look, not numbers to report"
+                    + " (the full grid: bptt bench).");
+        }
+        out.printf(Locale.ROOT, "%d cells to measure; expected run time about %s%n", toRun.size(),
+                RunTimeEstimate.text(RunTimeEstimate.of(toRun, settings)));
+        out.flush();
+    }
+
+    /** Runs the bench job into {@code run}, with a progress bar (or log lines) on {@code log}. */
+    static BenchJob.Report measure(BenchJob.Request request, RunFolder run, Map<String, LoadedPlugin> available,
+                                    PrintWriter log) {
+        ProgressAdapter progress = new ProgressAdapter(log);
+        try {
+            return BenchJob.run(request, run, available, progress);
+        } catch (IOException e) {
+            throw new UncheckedIOException("bench: cannot write the run folder: " + e.getMessage(), e);
+        } finally {
+            progress.close();
+        }
+    }
+
+    /**
+     * Prints the timings, the targets and where the run folder and report are.
+     *
+     * @return the exit code the outcome calls for: 1 when the baseline comparison flagged a slowdown
+     */
+    static int printOutcome(PrintWriter out, BenchJob.Report report) {
+        out.println();
+        BenchText.print(out, report);
+        out.println();
+        out.printf(Locale.ROOT, "run folder:  %s (took %s)%n", report.run().path(), RunTimeEstimate.text(report.elapsed()));
+        out.printf(Locale.ROOT, "HTML report: %s (serve over HTTP; single file: %s)%n", report.reportIndex(),
+                report.singleFile());
+        if (report.regression()) {
+            out.println("regression: at least one cell is clearly slower than the baseline (see bench-baseline.csv)");
+            return ExitCode.DIVERGED;
+        }
+        return ExitCode.OK;
+    }
+
+    /** {@code --reanalyse}: the tables, charts and report of an earlier run, from its measurements. */
+    private int reanalyse(PrintWriter out) {
+        InvalidInputException.require(Files.isDirectory(reanalyse), "--reanalyse %s is not a folder", reanalyse);
+        BenchJob.Report report;
+        try {
+            report = BenchJob.reanalyse(RunFolder.open(reanalyse));
+        } catch (IOException e) {
+            throw new UncheckedIOException("bench: cannot rewrite " + reanalyse + ": " + e.getMessage(), e);
+        }
+        BenchText.print(out, report);
+        out.println();
+        out.printf(Locale.ROOT, "run folder:  %s (re-analysed from its measurements)%n", report.run().path());
+        out.printf(Locale.ROOT, "HTML report: %s (serve over HTTP; single file: %s)%n", report.reportIndex(),
+                report.singleFile());
+        return ExitCode.OK;
+    }
+
+    /** The grid: full or quick, its plugins, restricted by --shape, --steps, --mode. */
+    private BenchGrid grid(PluginRegistry registry, DataType dataType, PrintWriter err) {
+        List<String> implementations = new ArrayList<>();
+        if (!onlyImplementations.isEmpty()) {
+            InvalidInputException.require(extraImplementations.isEmpty(), "--only and --impl cannot be combined");
+            for (String id : onlyImplementations) {
+                implementations.add(registry.require(id).id());
+            }
+        } else {
+            implementations.addAll(installedDefaults(registry, err));
+            for (String id : extraImplementations) {
+                String found = registry.require(id).id();
+                if (!implementations.contains(found)) {
+                    implementations.add(found);
+                }
+            }
+        }
+        InvalidInputException.require(!implementations.isEmpty(), "no plugin to benchmark; available: %s", registry.ids());
+        BenchGrid base = quick ? BenchGrid.quick(implementations, dataType) : BenchGrid.full(implementations, dataType);
+        List<Shape> onlyShapes = shapes.stream().map(Shape::parse).toList();
+        List<Mode> onlyModes = modes.stream().map(Mode::parse).toList();
+        return base.restrictedTo(onlyShapes, steps, onlyModes);
+    }
+
+    /** The default implementations that are installed; a warning on {@code err} for each that is not. */
+    static List<String> installedDefaults(PluginRegistry registry, PrintWriter err) {
+        List<String> installed = new ArrayList<>();
+        for (String id : BenchGrid.DEFAULT_IMPLEMENTATIONS) {
+            if (registry.find(id).isPresent()) {
+                installed.add(id);
+            } else {
+                err.println("warning: default plugin " + id + " is not installed; it is not measured");
+            }
+        }
+        return installed;
+    }
+
+    /** The grid's implementations that are installed, by id. */
+    static Map<String, LoadedPlugin> available(PluginRegistry registry, BenchGrid grid) {
+        Map<String, LoadedPlugin> available = new LinkedHashMap<>();
+        for (String id : grid.implementations()) {
+            registry.find(id).ifPresent(plugin -> available.put(id, plugin));
+        }
+        return available;
+    }
+
+    private JmhSettings settings() {
+        JmhSettings settings = quick ? JmhSettings.quick() : JmhSettings.full();
+        if (forks != null) {
+            settings = settings.withForks(forks);
+        }
+        if (threads != null) {
+            settings = settings.withThreads(threads);
+        }
+        return settings;
+    }
+
+    /** {@link Progress} for the job: a bar on a terminal, log lines otherwise. */
+    static final class ProgressAdapter implements BenchJob.Progress {
+        private final PrintWriter log;
+        private Progress progress;
+
+        ProgressAdapter(PrintWriter log) {
+            this.log = log;
+        }
+
+        @Override
+        public void started(int cells, Duration expected) {
+            progress = Progress.start("bench", cells, log);
+        }
+
+        @Override
+        public void cellDone(Cell cell, int done, int total) {
+            if (progress != null) {
+                progress.step();
+            }
+        }
+
+        @Override
+        public void message(String line) {
+            log.println(line);
+            log.flush();
+        }
+
+        void close() {
+            if (progress != null) {
+                progress.close();
+            }
+        }
+    }
+}

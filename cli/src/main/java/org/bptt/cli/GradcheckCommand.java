@@ -1,0 +1,115 @@
+package org.bptt.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.bptt.api.Capability;
+import org.bptt.api.Case;
+import org.bptt.api.InvalidInputException;
+import org.bptt.core.gradcheck.FiniteDifferences;
+import org.bptt.core.gradcheck.GradientCheck;
+import org.bptt.core.gradcheck.ParameterCheck;
+import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginCallFailure;
+import org.bptt.core.plugins.PluginCalls;
+import org.bptt.core.plugins.PluginRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bptt gradcheck}: each implementation's gradients against central finite differences of its own loss. */
+@Command(name = "gradcheck",
+        header = "Gradients against finite differences, per parameter, on one case.", mixinStandardHelpOptions = true,
+        description = {
+            "Check each implementation's gradients against finite differences of its own loss, on one case",
+            "given by options or by a JSON file (--spec). Prints, per parameter, the largest relative and",
+            "absolute error; exits 1 when one exceeds the tolerance or a plugin fails (throws, hangs: --timeout)."})
+final class GradcheckCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    PluginOptions pluginOptions;
+
+    @Mixin
+    CaseOptions caseOptions;
+
+    @Mixin
+    TimeoutOptions timeoutOptions;
+
+    @Option(names = "--impl", paramLabel = "ID",
+            description = "Implementation to check (repeatable). Default: every plugin able to run the case.")
+    List<String> implementationIds = new ArrayList<>();
+
+    @Option(names = "--tolerance", paramLabel = "REL", defaultValue = "1e-6",
+            description = "Largest relative error that passes (default: ${DEFAULT-VALUE}).")
+    double tolerance;
+
+    @Option(names = "--epsilon", paramLabel = "EPS", defaultValue = "" + FiniteDifferences.DEFAULT_EPSILON,
+            description = "Finite-difference step (default: ${DEFAULT-VALUE}; fourth-order central differences).")
+    double epsilon;
+
+    @Option(names = "--max-elements", paramLabel = "N", defaultValue = "" + FiniteDifferences.DEFAULT_MAX_ELEMENTS_PER_PARAMETER,
+            description = "Check every element of a parameter up to N elements, else a seeded random N (default: ${DEFAULT-VALUE}).")
+    int maxElements;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        InvalidInputException.require(tolerance > 0, "--tolerance must be positive, got %s", tolerance);
+        InvalidInputException.require(epsilon > 0, "--epsilon must be positive, got %s", epsilon);
+        InvalidInputException.require(maxElements >= 1, "--max-elements must be at least 1, got %d", maxElements);
+        Case testCase = caseOptions.toCase();
+        PluginCalls calls = timeoutOptions.calls();
+        PluginRegistry registry = pluginOptions.discover(spec.commandLine().getErr());
+        List<LoadedPlugin> implementations = new ArrayList<>();
+        for (String id : implementationIds) {
+            implementations.add(registry.require(id));
+        }
+        if (implementations.isEmpty()) {
+            implementations.addAll(registry.plugins());
+        }
+
+        out.printf(Locale.ROOT, "case %s: %s, B=%d, T=%d%s%s, seed %d%n", testCase.id(), testCase.spec().label(),
+                testCase.batch().batchSize(), testCase.batch().steps(), testCase.batch().mask() != null ? ", masked" : "",
+                testCase.batch().initialState() != null ? ", with h_{-1}" : "", testCase.seed());
+        FiniteDifferences finiteDifferences = new FiniteDifferences(epsilon, maxElements, testCase.seed());
+        out.printf(Locale.ROOT, "finite differences: fourth-order central, epsilon %s; pass when relative error <= %s%n%n",
+                epsilon, tolerance);
+        out.printf(Locale.ROOT, "%-22s %-6s %9s %12s %12s  %s%n", "implementation", "param", "checked", "max rel err", "max abs err", "worst element");
+        boolean allPassed = true;
+        for (LoadedPlugin implementation : implementations) {
+            Set<Capability> missing = Capability.requiredBy(testCase.spec(), testCase.batch());
+            missing.removeAll(implementation.capabilities());
+            if (!missing.isEmpty()) {
+                out.printf(Locale.ROOT, "%-22s skipped: lacks %s%n", implementation.id(), missing);
+                continue;
+            }
+            GradientCheck check;
+            try {
+                check = finiteDifferences.check(calls.isolate(implementation), testCase);
+            } catch (PluginCallFailure failure) {
+                allPassed = false;
+                out.printf(Locale.ROOT, "%-22s ERROR: %s%n", implementation.id(), failure.getMessage());
+                continue;
+            }
+            for (ParameterCheck parameter : check.parameters()) {
+                boolean passed = parameter.passed(tolerance);
+                allPassed &= passed;
+                out.printf(Locale.ROOT, "%-22s %-6s %4d/%-4d %12.3e %12.3e  %s%s%n", implementation.id(), parameter.name(),
+                        parameter.checked(), parameter.elements(), parameter.maxRelativeError(), parameter.maxAbsoluteError(),
+                        parameter.worstIndex().isEmpty() ? "-" : parameter.worstIndex(),
+                        (passed ? "" : "  FAIL") + (parameter.note().isEmpty() ? "" : "  (" + parameter.note() + ")"));
+            }
+        }
+        out.println();
+        out.println(allPassed ? "all gradients agree with finite differences" : "GRADIENT CHECK FAILED");
+        return allPassed ? ExitCode.OK : ExitCode.DIVERGED;
+    }
+}

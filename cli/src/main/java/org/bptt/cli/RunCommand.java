@@ -1,0 +1,139 @@
+package org.bptt.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bptt.api.Capability;
+import org.bptt.api.DataType;
+import org.bptt.benchmarks.BenchGrid;
+import org.bptt.benchmarks.BenchJob;
+import org.bptt.benchmarks.BenchRunner;
+import org.bptt.benchmarks.JmhSettings;
+import org.bptt.core.cases.SuiteCase;
+import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginRegistry;
+import org.bptt.experiments.decay.DecayExperiment;
+import org.bptt.reports.RunFolder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code bptt run}: the main job on the built-in default suite, in three steps, each a job that its own command runs
+ * too: a {@link VerifyJob}, a quick {@link DecayJob} and a quick {@link BenchJob}, each printed as its command prints it.
+ */
+@Command(name = "run",
+        header = "The main job: verify all plugins on the default suite, then quick decay and timing sweeps.", mixinStandardHelpOptions = true,
+        description = {
+            "The main job: verify every implementation found (the reference's other algorithms, DL4J, and any",
+            "plugin) against the reference on the default suite, then quick sweeps of the gradient-norm decay over",
+            "T and of the timings; write the tables, charts and HTML report and print a summary. Exits 1 when",
+            "anything diverged."})
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    PluginOptions pluginOptions;
+
+    @Mixin
+    SuiteOptions suiteOptions;
+
+    @Mixin
+    OutputOptions outputOptions;
+
+    @Mixin
+    TimeoutOptions timeoutOptions;
+
+    @Option(names = "--oracle", paramLabel = "ID", defaultValue = "reference-aggregated",
+            description = "The implementation compared against (default: ${DEFAULT-VALUE}).")
+    String oracleId;
+
+    @Option(names = "--skip-bench", description = "Leave out the quick timing sweep (about a minute).")
+    boolean skipBench;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        PluginRegistry registry = pluginOptions.discover(err);
+        LoadedPlugin oracle = registry.require(oracleId);
+        List<LoadedPlugin> implementations = new ArrayList<>(registry.plugins());
+        implementations.removeIf(plugin -> plugin.id().equals(oracleId));
+        List<SuiteCase> cases = suiteOptions.suiteCases();
+        out.printf(Locale.ROOT, "bptt run: %d plugins (%s), oracle %s, %d cases of the %s suite, seed %d%n",
+                implementations.size(), String.join(", ", implementations.stream().map(LoadedPlugin::id).toList()),
+                oracle.id(), cases.stream().filter(suiteCase -> !suiteCase.isTruncated()).count(), suiteOptions.suiteName(),
+                suiteOptions.seed);
+        out.flush();
+        List<String> commandLine = spec.commandLine().getParseResult().originalArgs();
+        RunFolder run = outputOptions.create("run");
+        VerifyJob.VerifyRun verified = VerifyJob.run(commandLine, run, suiteOptions, cases, implementations, oracle,
+                timeoutOptions.timeout(), err);
+        int verifyExit = verified.printSummary(out);
+
+        out.printf(Locale.ROOT, "%n--- gradient-norm decay over T (quick sweep) ---%n");
+        DecayJob.DecayRun decay = DecayJob.run(DecayExperiment.Settings.quick(), "quick", oracle,
+                implementations.stream().filter(plugin -> plugin.has(Capability.INPUT_GRADIENTS)).toList(),
+                timeoutOptions.calls(), subFolder(run, "decay"), commandLine, err);
+        DecayCommand.print(out, decay);
+        int decayExit = decay.exitCode();
+
+        int benchExit = ExitCode.OK;
+        if (!skipBench) {
+            out.printf(Locale.ROOT, "%n--- timings (bptt bench --quick) ---%n");
+            out.flush();
+            benchExit = quickBench(registry, run, out, err);
+        }
+
+        out.printf(Locale.ROOT, "%nbptt run: verify %s, decay %s, bench %s; HTML report of the verification: %s%n",
+                verdict(verifyExit), verdict(decayExit), skipBench ? "skipped" : verdict(benchExit),
+                verified.outputs().reportIndex());
+        return Math.max(verifyExit, Math.max(decayExit, benchExit));
+    }
+
+    /**
+     * The quick timing sweep of the default implementations, as {@code bptt bench --quick --out <this run's folder>}
+     * runs it: its own run folder inside this run's, and the same printout.
+     */
+    private int quickBench(PluginRegistry registry, RunFolder run, PrintWriter out, PrintWriter err) {
+        BenchGrid grid = BenchGrid.quick(BenchCommand.installedDefaults(registry, err), DataType.FLOAT64);
+        JmhSettings settings = JmhSettings.quick();
+        Map<String, LoadedPlugin> available = BenchCommand.available(registry, grid);
+        BenchGrid checked = BenchCommand.leaveOutFailing(grid, available, timeoutOptions.calls(), err);
+        if (checked == null) {
+            return ExitCode.DIVERGED;
+        }
+        BenchCommand.printPlan(out, checked, settings, true, BenchRunner.runnableCells(checked, available));
+        // run.json records the bench command that does the same, so that the bench folder reads as one of its own.
+        List<String> benchCommandLine = List.of("bench", "--quick", "--out", run.path().toString(),
+                "--timeout", Double.toString(timeoutOptions.timeoutSeconds));
+        BenchJob.Request request = new BenchJob.Request(benchCommandLine, VersionProvider.toolVersion(), checked, settings,
+                pluginOptions.directories(), null);
+        int exit = BenchCommand.printOutcome(out,
+                BenchCommand.measure(request, OutputOptions.create(run.path(), "bench"), available, err));
+        return checked == grid ? exit : ExitCode.DIVERGED;
+    }
+
+    private static String verdict(int exitCode) {
+        return exitCode == ExitCode.OK ? "passed" : "FAILED";
+    }
+
+    /** A folder inside the run's folder for one more experiment, with its own run.json. */
+    private static RunFolder subFolder(RunFolder run, String name) {
+        try {
+            return RunFolder.open(Files.createDirectories(run.resolve(name)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + run.resolve(name) + ": " + e.getMessage(), e);
+        }
+    }
+}

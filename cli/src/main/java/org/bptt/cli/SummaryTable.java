@@ -1,0 +1,115 @@
+package org.bptt.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.bptt.core.compare.QuantityComparison;
+import org.bptt.core.verify.CaseResult;
+import org.bptt.core.verify.Status;
+
+/**
+ * The verdicts as a reader of a CI log wants them: one line per implementation with its counts, the worst error of
+ * each quantity (as a multiple of what the tolerance allows), then every case that did not pass.
+ */
+final class SummaryTable {
+    /** Problems listed per implementation; the tables hold them all. */
+    private static final int LISTED_PROBLEMS = 10;
+
+    private SummaryTable() {
+    }
+
+    static void print(PrintWriter out, List<CaseResult> results) {
+        Map<String, List<CaseResult>> byImplementation = new LinkedHashMap<>();
+        for (CaseResult result : results) {
+            byImplementation.computeIfAbsent(result.implementationId(), id -> new ArrayList<>()).add(result);
+        }
+        // The first column is as wide as the longest id (a cmd: id can be long), so the counts stay aligned.
+        int idWidth = Math.max("implementation".length(),
+                byImplementation.keySet().stream().mapToInt(String::length).max().orElse(0));
+        String header = "%-" + idWidth + "s %6s %7s %7s %6s %6s %8s   %s%n";
+        String row = "%-" + idWidth + "s %6d %7d %7d %6d %6d %8d   %s%n";
+        out.printf(Locale.ROOT, header,
+                "implementation", "cases", "passed", "failed", "known", "error", "skipped", "oracle");
+        for (Map.Entry<String, List<CaseResult>> entry : byImplementation.entrySet()) {
+            Map<Status, Integer> counts = count(entry.getValue());
+            out.printf(Locale.ROOT, row, entry.getKey(), entry.getValue().size(),
+                    counts.get(Status.PASSED), counts.get(Status.FAILED), counts.get(Status.KNOWN_DIVERGENCE),
+                    counts.get(Status.ERROR), counts.get(Status.SKIPPED), entry.getValue().get(0).oracleId());
+        }
+        out.println();
+        out.println("Worst error per quantity, as a multiple of the tolerance (≤ 1 passes):");
+        for (Map.Entry<String, List<CaseResult>> entry : byImplementation.entrySet()) {
+            Map<String, Double> worst = new LinkedHashMap<>();
+            for (CaseResult result : entry.getValue()) {
+                for (QuantityComparison comparison : result.comparisons()) {
+                    double ratio = comparison.worst() == null ? 0 : comparison.worst().errorRatio();
+                    worst.merge(comparison.quantity().name(), ratio, Math::max);
+                }
+            }
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-22s", entry.getKey()));
+            worst.forEach((quantity, ratio) -> line.append(String.format(Locale.ROOT, " %s %.2g", quantity, ratio)));
+            out.println(worst.isEmpty() ? line + " (nothing compared)" : line.toString());
+        }
+        List<CaseResult> problems = results.stream()
+                .filter(result -> result.status() == Status.FAILED || result.status() == Status.ERROR).toList();
+        if (!problems.isEmpty()) {
+            out.println();
+            out.printf(Locale.ROOT, "Cases that failed or errored (%d):%n", problems.size());
+            for (Map.Entry<String, List<CaseResult>> entry : byImplementation.entrySet()) {
+                List<CaseResult> own = problems.stream().filter(result -> result.implementationId().equals(entry.getKey())).toList();
+                for (CaseResult result : own.subList(0, Math.min(LISTED_PROBLEMS, own.size()))) {
+                    out.printf(Locale.ROOT, "  %-16s %s %s: %s%n", result.status(), result.implementationId(), result.caseId(), result.message());
+                }
+                if (own.size() > LISTED_PROBLEMS) {
+                    out.printf(Locale.ROOT, "  ... and %d more of %s (see verify-cases.csv)%n", own.size() - LISTED_PROBLEMS, entry.getKey());
+                }
+            }
+        }
+        // Known divergences share a handful of explanations: count them by explanation, as skips by reason.
+        Map<String, Integer> explanations = new java.util.TreeMap<>();
+        results.stream().filter(result -> result.status() == Status.KNOWN_DIVERGENCE)
+                .forEach(result -> explanations.merge(result.implementationId() + ": " + explanation(result.message()), 1, Integer::sum));
+        if (!explanations.isEmpty()) {
+            out.println();
+            out.println("Known third-party divergences (finite differences side with the reference), by explanation:");
+            explanations.forEach((explanation, count) -> out.printf(Locale.ROOT, "  %5d  %s%n", count, explanation));
+        }
+        // Skips share a handful of reasons (a missing capability): count them by reason rather than list each.
+        Map<String, Integer> skipReasons = new java.util.TreeMap<>();
+        results.stream().filter(result -> result.status() == Status.SKIPPED)
+                .forEach(result -> skipReasons.merge(result.message(), 1, Integer::sum));
+        if (!skipReasons.isEmpty()) {
+            out.println();
+            out.println("Skipped, by reason:");
+            skipReasons.forEach((reason, count) -> out.printf(Locale.ROOT, "  %5d  %s%n", count, reason));
+        }
+    }
+
+    /** A known divergence's message without the case's own first failing element, which follows in parentheses. */
+    private static String explanation(String message) {
+        String withoutPrefix = message.replaceFirst("^known divergence: ", "");
+        java.util.regex.Matcher detail = java.util.regex.Pattern.compile(" \\((h|y|loss|dL/)").matcher(withoutPrefix);
+        return detail.find() ? withoutPrefix.substring(0, detail.start()) : withoutPrefix;
+    }
+
+    static Map<Status, Integer> count(List<CaseResult> results) {
+        Map<Status, Integer> counts = new EnumMap<>(Status.class);
+        for (Status status : Status.values()) {
+            counts.put(status, 0);
+        }
+        for (CaseResult result : results) {
+            counts.merge(result.status(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    /** Exit code 1 when any case failed or errored; skips and documented third-party divergences do not fail the gate. */
+    static int exitCode(List<CaseResult> results) {
+        boolean diverged = results.stream().anyMatch(result -> result.status() == Status.FAILED || result.status() == Status.ERROR);
+        return diverged ? ExitCode.DIVERGED : ExitCode.OK;
+    }
+}

@@ -1,0 +1,107 @@
+package org.bptt.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.bptt.core.cases.SuiteCase;
+import org.bptt.core.compare.TolerancePolicy;
+import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.verify.CaseResult;
+import org.bptt.core.verify.Verifier;
+import org.bptt.reports.Provenance;
+import org.bptt.reports.RunFolder;
+import org.bptt.reports.VerifyReport;
+
+/**
+ * Verifies implementations against an oracle on a list of cases, writing every result to the run folder as soon as
+ * it arrives (tables, charts, Allure results), then the HTML report.
+ */
+final class VerifyJob {
+
+    private VerifyJob() {
+    }
+
+    /** What a verify job produced: every case's result, and the report's files. */
+    record VerifyRun(List<CaseResult> results, VerifyReport.Outputs outputs) {
+
+        /** Prints the summary table and where the report is; returns the exit code the verdicts call for. */
+        int printSummary(PrintWriter out) {
+            out.println();
+            SummaryTable.print(out, results);
+            out.println();
+            out.printf(Locale.ROOT, "run folder:  %s%n", outputs.runFolder());
+            out.printf(Locale.ROOT, "HTML report: %s (serve over HTTP; single file: %s)%n", outputs.reportIndex(),
+                    outputs.singleFile());
+            out.flush();
+            return SummaryTable.exitCode(results);
+        }
+    }
+
+    /**
+     * Verifies {@code implementations} against {@code oracle} on the cases of {@code suite} (given, as the caller
+     * has already drawn them to announce them), under the default tolerance policy.
+     *
+     * @param callTimeout the longest one plugin call may take
+     */
+    static VerifyRun run(List<String> commandLine, RunFolder run, SuiteOptions suite, List<SuiteCase> cases,
+                         List<LoadedPlugin> implementations, LoadedPlugin oracle, Duration callTimeout, PrintWriter log) {
+        long truncated = cases.stream().filter(SuiteCase::isTruncated).count();
+        TolerancePolicy policy = TolerancePolicy.defaults();
+        List<Provenance.PluginVersion> plugins = new ArrayList<>();
+        plugins.add(new Provenance.PluginVersion(oracle.id(), oracle.info().version(), oracle.source()));
+        for (LoadedPlugin implementation : implementations) {
+            plugins.add(new Provenance.PluginVersion(implementation.id(), implementation.info().version(), implementation.source()));
+        }
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("oracle", oracle.id());
+        extra.put("cases", Long.toString(cases.size() - truncated));
+        extra.put("truncated cases", Long.toString(truncated));
+        extra.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+        Provenance provenance = Provenance.capture(commandLine, VersionProvider.toolVersion(), plugins, List.of(suite.seed),
+                suite.suiteName(), policy.describe(), extra, Path.of("."), Clock.systemUTC().instant());
+        Verifier verifier = new Verifier(policy, callTimeout);
+        List<CaseResult> results = new ArrayList<>();
+        try (VerifyReport report = VerifyReport.start(run, provenance, Clock.systemUTC());
+             Progress progress = Progress.start("verify",
+                     (long) cases.size() * implementations.size(), log)) {
+            // Ctrl-C: write the rows of every case finished so far, and leave no half-written file behind.
+            Thread flushOnExit = new Thread(() -> {
+                try {
+                    report.stop();
+                } catch (IOException | RuntimeException e) {
+                    log.println("could not write the last rows to " + run.path() + ": " + e.getMessage());
+                }
+            }, "flush-tables-on-exit");
+            Runtime.getRuntime().addShutdownHook(flushOnExit);
+            try {
+                Consumer<CaseResult> record = result -> {
+                    try {
+                        report.add(result);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot write the result of " + result.caseId() + " to " + run.path(), e);
+                    }
+                    progress.step();
+                };
+                for (LoadedPlugin implementation : implementations) {
+                    results.addAll(verifier.verifyAll(cases, implementation, oracle, record));
+                }
+                log.printf(Locale.ROOT, "writing charts and the HTML report...%n");
+                log.flush();
+                return new VerifyRun(results, report.finish());
+            } finally {
+                Runtime.getRuntime().removeShutdownHook(flushOnExit);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report in " + run.path() + ": " + e.getMessage(), e);
+        }
+    }
+}

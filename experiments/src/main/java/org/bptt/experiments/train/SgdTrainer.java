@@ -1,0 +1,195 @@
+package org.bptt.experiments.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.bptt.api.Batch;
+import org.bptt.api.ForwardResult;
+import org.bptt.api.GradientResult;
+import org.bptt.api.InvalidInputException;
+import org.bptt.api.ModelSpec;
+import org.bptt.api.Parameters;
+import org.bptt.api.Tensor;
+import org.bptt.core.plugins.IsolatedPlugin;
+import org.bptt.core.plugins.PluginCallFailure;
+import org.bptt.datasets.SequenceTask;
+import org.bptt.experiments.clipping.Clipping;
+import org.bptt.experiments.clipping.GradientClipping;
+
+/**
+ * Plain stochastic gradient descent through the SPI alone, so that any implementation can be trained: at every step
+ * a fresh batch is drawn from the task, {@link org.bptt.api.RnnImplementation#gradients} gives g = dL/dθ, the
+ * clipping rule may shorten it, and θ ← θ − η·g. Every call goes through the implementation's {@link IsolatedPlugin}:
+ * one that throws, hangs or returns a malformed result ends the run with a {@link PluginCallFailure}.
+ *
+ * <p>Training stops early, and the run is marked diverged, as soon as the loss, the gradient or the updated
+ * parameters are NaN or infinite: that is what an exploding gradient does to an unclipped network. Every
+ * {@link Settings#evaluateEvery()} steps (and before the first and after the last) the loss and the success rate
+ * (the task's criterion) are measured on a fixed evaluation batch.
+ */
+public final class SgdTrainer {
+
+    private final IsolatedPlugin implementation;
+    private final SequenceTask task;
+    private final ModelSpec spec;
+
+    /**
+     * How to train.
+     *
+     * @param learningRate  η &gt; 0
+     * @param steps         the number of SGD steps
+     * @param batchSize     sequences per step
+     * @param clipping      applied to every gradient before the update
+     * @param evaluateEvery measure on the evaluation batch every this many steps (≥ 1)
+     */
+    public record Settings(double learningRate, int steps, int batchSize, Clipping clipping, int evaluateEvery) {
+        public Settings {
+            InvalidInputException.require(learningRate > 0 && Double.isFinite(learningRate),
+                    "learning rate must be positive, got %s", learningRate);
+            InvalidInputException.require(steps >= 1, "training needs at least one step, got %d", steps);
+            InvalidInputException.require(batchSize >= 1, "batch size must be at least 1, got %d", batchSize);
+            InvalidInputException.require(clipping != null, "clipping must be given (Clipping.none() for none)");
+            InvalidInputException.require(evaluateEvery >= 1, "evaluateEvery must be at least 1, got %d", evaluateEvery);
+        }
+    }
+
+    /**
+     * One SGD step.
+     *
+     * @param step         1, 2, …
+     * @param loss         the training batch's loss before the update
+     * @param gradientNorm ‖g‖ before clipping
+     * @param appliedNorm  ‖g‖ after clipping (equal to gradientNorm when nothing was clipped)
+     */
+    public record Step(int step, double loss, double gradientNorm, double appliedNorm) {
+        public boolean clipped() {
+            return appliedNorm < gradientNorm;
+        }
+    }
+
+    /**
+     * A measurement on the evaluation batch.
+     *
+     * @param step        after this many steps (0: the initial weights)
+     * @param loss        the evaluation batch's loss
+     * @param successRate the fraction of its sequences the task counts as correct
+     */
+    public record Evaluation(int step, double loss, double successRate) {
+    }
+
+    /**
+     * What one training run did.
+     *
+     * @param steps          every step taken, in order
+     * @param evaluations    in order of step
+     * @param parameters     the final weights (the last finite ones when the run diverged)
+     * @param divergedAtStep the step at which a value became NaN or infinite, or -1
+     * @param divergence     what became non-finite, or empty
+     */
+    public record Run(List<Step> steps, List<Evaluation> evaluations, Parameters parameters, int divergedAtStep,
+                      String divergence) {
+        public boolean diverged() {
+            return divergedAtStep >= 0;
+        }
+
+        /** The last evaluation. */
+        public Evaluation lastEvaluation() {
+            return evaluations.get(evaluations.size() - 1);
+        }
+
+        /** The best success rate over the evaluations. */
+        public double bestSuccessRate() {
+            return evaluations.stream().mapToDouble(Evaluation::successRate).max().orElse(Double.NaN);
+        }
+    }
+
+    public SgdTrainer(IsolatedPlugin implementation, SequenceTask task, ModelSpec spec) {
+        InvalidInputException.require(spec.inputSize() == task.inputSize() && spec.outputSize() == task.outputSize()
+                        && spec.head() == task.head(),
+                "model %s does not fit task %s (d=%d, K=%d, %s)", spec.label(), task.id(), task.inputSize(),
+                task.outputSize(), task.head());
+        this.implementation = implementation;
+        this.task = task;
+        this.spec = spec;
+    }
+
+    /**
+     * Trains from {@code initial}.
+     *
+     * @param initial    Not modified.
+     * @param batches    Modified: the training batches are drawn from it
+     * @param evaluation the fixed batch of the evaluations
+     * @param onStep     called after every step taken (not for the steps a diverged run leaves out)
+     * @throws PluginCallFailure when a call of the implementation fails
+     */
+    public Run train(Parameters initial, SplittableRandom batches, Batch evaluation, Settings settings, Runnable onStep)
+            throws PluginCallFailure {
+        Parameters parameters = initial.copy();
+        List<Step> steps = new ArrayList<>(settings.steps());
+        List<Evaluation> evaluations = new ArrayList<>();
+        evaluations.add(evaluate(0, parameters, evaluation));
+        for (int step = 1; step <= settings.steps(); step++) {
+            Batch batch = task.batch(settings.batchSize(), batches);
+            GradientResult result = implementation.gradients(spec, parameters, batch);
+            Parameters gradient = result.parameterGradients();
+            double gradientNorm = GradientClipping.globalNorm(gradient);
+            Parameters applied = settings.clipping().apply(gradient);
+            double appliedNorm = applied == gradient ? gradientNorm : GradientClipping.globalNorm(applied);
+            steps.add(new Step(step, result.loss(), gradientNorm, appliedNorm));
+            String problem = !Double.isFinite(result.loss()) ? "loss is " + result.loss()
+                    : !Double.isFinite(gradientNorm) ? "gradient norm is " + gradientNorm : null;
+            Parameters updated = problem == null ? update(parameters, applied, settings.learningRate()) : null;
+            if (problem == null && (problem = nonFinite(updated)) == null) {
+                parameters = updated;
+            }
+            onStep.run();
+            if (problem != null) {
+                return new Run(steps, evaluations, parameters, step, problem + " at step " + step);
+            }
+            if (step % settings.evaluateEvery() == 0 || step == settings.steps()) {
+                evaluations.add(evaluate(step, parameters, evaluation));
+            }
+        }
+        return new Run(steps, evaluations, parameters, -1, "");
+    }
+
+    /**
+     * Loss and success rate of {@code parameters} on {@code evaluation}.
+     *
+     * @throws PluginCallFailure when the forward call fails
+     */
+    public Evaluation evaluate(int step, Parameters parameters, Batch evaluation) throws PluginCallFailure {
+        ForwardResult result = implementation.forward(spec, parameters, evaluation);
+        Tensor outputs = result.outputs();
+        int correct = 0;
+        for (int sequence = 0; sequence < evaluation.batchSize(); sequence++) {
+            if (task.correct(outputs, evaluation.targets(), sequence)) {
+                correct++;
+            }
+        }
+        return new Evaluation(step, result.loss(), correct / (double) evaluation.batchSize());
+    }
+
+    /** θ − η·g, parameter by parameter (a new object). */
+    static Parameters update(Parameters parameters, Parameters gradient, double learningRate) {
+        Parameters updated = parameters.copy();
+        for (String name : updated.byName().keySet()) {
+            double[] values = updated.get(name).data();
+            double[] gradients = gradient.get(name).data();
+            for (int i = 0; i < values.length; i++) {
+                values[i] -= learningRate * gradients[i];
+            }
+        }
+        return updated;
+    }
+
+    /** "parameter W is not finite" for the first non-finite parameter, or null. */
+    private static String nonFinite(Parameters parameters) {
+        for (var entry : parameters.byName().entrySet()) {
+            if (entry.getValue().firstNonFinite() >= 0) {
+                return "parameter " + entry.getKey() + " became non-finite";
+            }
+        }
+        return null;
+    }
+}

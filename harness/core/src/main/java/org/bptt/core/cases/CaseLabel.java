@@ -1,0 +1,95 @@
+package org.bptt.core.cases;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.bptt.api.Batch;
+import org.bptt.api.ModelSpec;
+
+/**
+ * The labels that describe a case in every result, table and report, and their keys: the one owner of those keys.
+ * {@link #describe} writes them in the order of this enum; a label that cannot be read from a malformed case is left
+ * out, and the truncation's k1 and k2 only appear for truncated BPTT.
+ */
+public enum CaseLabel {
+    /** The spec's label, e.g. {@code tanh/per-step-softmax/bias/d4-H8-K5/sum}. */
+    SPEC("spec"),
+    /** f, lower case: {@code tanh}, {@code sigmoid}, {@code relu}, {@code identity}. */
+    ACTIVATION("activation"),
+    /** The head, lower case: {@code per_step_softmax}, {@code last_step_softmax}, {@code last_step_sigmoid}. */
+    HEAD("head"),
+    /** {@code true} when the model has biases b and c. */
+    BIASES("biases"),
+    /** The loss reduction, lower case: {@code sum}, {@code mean_over_batch}, {@code mean_over_terms}. */
+    REDUCTION("reduction"),
+    /** {@code float64} or {@code float32}. */
+    DATA_TYPE("dataType"),
+    /** B, the batch size. */
+    BATCH_SIZE("B"),
+    /** T, the sequence length. */
+    STEPS("T"),
+    /** {@code true} when the batch has a mask (sequences of different lengths). */
+    MASKED("masked"),
+    /** {@code true} when the batch gives an initial state h_{-1}. */
+    INITIAL_STATE("h0"),
+    /** The seed the case was generated from. */
+    SEED("seed"),
+    /** d, the input size. */
+    INPUT_SIZE("d"),
+    /** H, the hidden size. */
+    HIDDEN_SIZE("H"),
+    /** K, the output size. */
+    OUTPUT_SIZE("K"),
+    /** k1 of a truncated case: the steps of each chunk. */
+    FORWARD_LENGTH("k1"),
+    /** k2 of a truncated case: how far back each chunk's losses are propagated. */
+    BACKWARD_LENGTH("k2");
+
+    private final String key;
+
+    CaseLabel(String key) {
+        this.key = key;
+    }
+
+    /** The key under which results carry this label. */
+    public String key() {
+        return key;
+    }
+
+    /** What describes {@code suiteCase}, by key, in the order of this enum. Tolerates a malformed case. */
+    public static Map<String, String> describe(SuiteCase suiteCase) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        ModelSpec spec = suiteCase.testCase().spec();
+        Batch batch = suiteCase.testCase().batch();
+        if (spec != null) {
+            labels.put(SPEC.key, spec.label());
+            labels.put(ACTIVATION.key, lower(spec.activation()));
+            labels.put(HEAD.key, lower(spec.head()));
+            labels.put(BIASES.key, Boolean.toString(spec.biases()));
+            labels.put(REDUCTION.key, lower(spec.reduction()));
+            labels.put(DATA_TYPE.key, lower(spec.dataType()));
+        }
+        if (batch != null) {
+            labels.put(BATCH_SIZE.key, Integer.toString(batch.batchSize()));
+            labels.put(STEPS.key, Integer.toString(batch.steps()));
+            labels.put(MASKED.key, Boolean.toString(batch.mask() != null));
+            labels.put(INITIAL_STATE.key, Boolean.toString(batch.initialState() != null));
+        }
+        labels.put(SEED.key, Long.toString(suiteCase.testCase().seed()));
+        if (spec != null) {
+            labels.put(INPUT_SIZE.key, Integer.toString(spec.inputSize()));
+            labels.put(HIDDEN_SIZE.key, Integer.toString(spec.hiddenSize()));
+            labels.put(OUTPUT_SIZE.key, Integer.toString(spec.outputSize()));
+        }
+        if (suiteCase.isTruncated()) {
+            labels.put(FORWARD_LENGTH.key, Integer.toString(suiteCase.truncation().forwardLength()));
+            labels.put(BACKWARD_LENGTH.key, Integer.toString(suiteCase.truncation().backwardLength()));
+        }
+        return Collections.unmodifiableMap(labels);
+    }
+
+    private static String lower(Enum<?> value) {
+        return value == null ? "" : value.name().toLowerCase(Locale.ROOT);
+    }
+}
