@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
@@ -17,12 +18,14 @@ import org.bptt.api.ModelSpec;
 import org.bptt.api.ParameterDeclaration;
 import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
+import org.bptt.api.Quantity;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
 import org.deeplearning4j.nn.api.layers.RecurrentLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -169,6 +172,51 @@ class Dl4jLstmKnownDivergencesTest {
             assertAgree("reference", reference, numeric, name);
         }
         assertFalse(Dl4jTestSupport.lstmPlugin(layer).capabilities().contains(org.bptt.api.Capability.INITIAL_STATE));
+    }
+
+    /**
+     * §4 recurs, declared from the call's arguments alone: with an output bias c that makes the reference's softmax
+     * give some target class a probability below LossMCXENT's clamp, a new plugin instance that has made no call yet
+     * explains the loss (not the gradients: MCXENT's gradient is not clamped); the unchanged weights on the same batch
+     * get no explanation, and a call on them in between changes nothing.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Dl4jRecurrentLayer.class, names = {"LSTM", "GRAVES_LSTM"})
+    void theClampedScoreIsDeclaredFromTheArgumentsAlone(Dl4jRecurrentLayer layer) {
+        ModelSpec spec = LstmCases.spec(false, Head.PER_STEP_SOFTMAX, true, LossReduction.SUM);
+        Case plain = LstmCases.generate(spec, 3, 6, false, false, 4000L);
+        Batch batch = plain.batch();
+        // An output bias that puts the logits of classes 0, 1, 2 about 40 apart: exp(-40) is far below the clamp.
+        Tensor spreadC = plain.parameters().get(ParameterNames.C).copy();
+        for (int k = 0; k < spreadC.length(); k++) {
+            spreadC.data()[k] += 40 * (1 - k);
+        }
+        Parameters saturated = plain.parameters().with(ParameterNames.C, spreadC);
+        Tensor exactOutputs = Dl4jTestSupport.REFERENCE.forward(spec, saturated, batch).outputs();
+        assertTrue(smallestTargetProbability(batch, exactOutputs) < Dl4jScoreClamping.SOFTMAX_EPSILON,
+                "the case needs a target probability that LossMCXENT clamps");
+
+        Dl4jRnnPlugin plugin = layer == Dl4jRecurrentLayer.LSTM ? new Dl4jLstm() : new Dl4jGravesLstm();
+        String explanation = plugin.knownDivergence(spec, saturated, batch, null, Quantity.LOSS).orElseThrow();
+        assertTrue(explanation.contains("DL4J's LossMCXENT clamps softmax probabilities"), explanation);
+        assertEquals(Optional.empty(), plugin.knownDivergence(spec, saturated, batch, null,
+                Quantity.gradientOf(ParameterNames.V)), "MCXENT's gradient is not clamped");
+        assertEquals(Optional.empty(), plugin.knownDivergence(spec, plain.parameters(), batch, null, Quantity.LOSS),
+                "the explanation holds for the weights that clamp only");
+        plugin.gradients(spec, plain.parameters(), batch);
+        assertEquals(explanation, plugin.knownDivergence(spec, saturated, batch, null, Quantity.LOSS).orElseThrow(),
+                "decided from the arguments alone: a call on other weights in between changes nothing");
+    }
+
+    /** The smallest probability that per-step {@code outputs} give a target class (target &gt; 0). */
+    private static double smallestTargetProbability(Batch batch, Tensor outputs) {
+        double smallest = 1;
+        for (int i = 0; i < outputs.length(); i++) {
+            if (batch.targets().data()[i] > 0) {
+                smallest = Math.min(smallest, outputs.data()[i]);
+            }
+        }
+        return smallest;
     }
 
     /**
