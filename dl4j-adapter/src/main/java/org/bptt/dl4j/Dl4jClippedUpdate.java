@@ -65,14 +65,14 @@ public final class Dl4jClippedUpdate {
         batch.validate(spec);
 
         DataType type = Dl4jNetwork.nd4jType(spec.dataType());
-        Dl4jSimpleRnn.DefaultDataTypes previousTypes = Dl4jSimpleRnn.DefaultDataTypes.use(type);
+        Dl4jRnnPlugin.DefaultDataTypes previousTypes = Dl4jRnnPlugin.DefaultDataTypes.use(type);
         try {
-            MultiLayerNetwork network = Dl4jNetwork.build(Dl4jNetwork.Key.of(spec, null), new Sgd(learningRate),
-                    gradientNormalization, threshold);
-            Dl4jNetwork.setParameters(network, spec, parameters);
+            MultiLayerNetwork network = Dl4jNetwork.build(Dl4jNetwork.Key.of(Dl4jRecurrentLayer.SIMPLE_RNN, spec, null),
+                    new Sgd(learningRate), gradientNormalization, threshold);
+            Dl4jNetwork.setParameters(network, Dl4jRecurrentLayer.SIMPLE_RNN, spec, parameters);
             network.fit(Dl4jBatch.of(spec, batch, type).dataSet());
             // Parameters and gradients share keys, shapes and orientation: the same mapping reads either.
-            return Dl4jNetwork.parameterGradients(network.paramTable(), 1.0, spec);
+            return Dl4jNetwork.parameterGradients(network.paramTable(), 1.0, Dl4jRecurrentLayer.SIMPLE_RNN, spec);
         } finally {
             previousTypes.restore();
         }

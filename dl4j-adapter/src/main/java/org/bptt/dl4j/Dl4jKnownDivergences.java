@@ -9,14 +9,16 @@ import java.util.Set;
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterDeclaration;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Quantity;
 import org.bptt.api.Truncation;
 
 /**
- * Where DL4J 1.0.0-M2.1, run by {@link Dl4jSimpleRnn}, is known to differ from the exact values (the reference
+ * Where DL4J 1.0.0-M2.1, run by the {@link Dl4jRnnPlugin}s, is known to differ from the exact values (the reference
  * and finite differences agree with each other there). The evidence is in {@code dl4j-adapter/KNOWN_DIVERGENCES.md}
  * and the tests that reproduce it; these predicates let a harness classify the affected comparisons, and
- * {@link #explain} words them for {@link Dl4jSimpleRnn#knownDivergence}, saying for each whether it is a DL4J bug
+ * {@link #explain} words them for {@link Dl4jRnnPlugin#knownDivergence}, saying for each whether it is a DL4J bug
  * or a difference of definition.
  *
  * <p>In the truncated predicates, "the longest sequence" is the batch's longest unmasked length (T without a mask):
@@ -27,11 +29,9 @@ public final class Dl4jKnownDivergences {
     /** Where the evidence is, as explanations cite it. */
     static final String EVIDENCE = "dl4j-adapter/KNOWN_DIVERGENCES.md";
 
-    /** The gradients of SimpleRnn's parameters: dL/dU, dL/dW, dL/db. */
-    private static final Set<Quantity> RECURRENT_LAYER_GRADIENTS = Set.of(Quantity.gradientOf("U"), Quantity.gradientOf("W"),
-            Quantity.gradientOf("b"));
     /** The gradients of the RnnOutputLayer's parameters: dL/dV, dL/dc. */
-    private static final Set<Quantity> OUTPUT_LAYER_GRADIENTS = Set.of(Quantity.gradientOf("V"), Quantity.gradientOf("c"));
+    private static final Set<Quantity> OUTPUT_LAYER_GRADIENTS = Set.of(Quantity.gradientOf(ParameterNames.V),
+            Quantity.gradientOf(ParameterNames.C));
 
     private Dl4jKnownDivergences() {
     }
@@ -53,9 +53,10 @@ public final class Dl4jKnownDivergences {
     }
 
     /**
-     * DL4J's truncated gradients dL/dU, dL/dW, dL/db may differ from {@link Truncation}'s definition whenever the
-     * truncation cuts anything (longest sequence &gt; min(k1, k2)), for three reasons: the SimpleRnn gradient of every
-     * chunk after the first is computed on hidden states recomputed from h = 0 instead of the carried state (a bug,
+     * DL4J's truncated gradients of the recurrent layer (dL/dU, dL/dW, dL/db of SimpleRnn; every gate's of the
+     * LSTMs) may differ from {@link Truncation}'s definition whenever the truncation cuts anything (longest
+     * sequence &gt; min(k1, k2)), for three reasons: the recurrent layer's gradient of every chunk after the first is
+     * computed on states recomputed from zero instead of the carried state (a bug,
      * {@link #laterChunksLoseTheCarriedState}); {@code tbpttBackLength} (k2) has no effect
      * ({@link #backwardLengthIgnored}, a difference of definition); and DL4J never backpropagates past the start of
      * a chunk (where the definition reaches k2 steps back, for a last chunk shorter than k2 or for k2 &gt; k1:
@@ -76,8 +77,10 @@ public final class Dl4jKnownDivergences {
     }
 
     /**
-     * The bug: some sequence has a chunk after the first (longest sequence &gt; k1), and
-     * {@code SimpleRnn.tbpttBackpropGradient} recomputes such a chunk's hidden states from h = 0.
+     * The bug: some sequence has a chunk after the first (longest sequence &gt; k1), and the recurrent layer's
+     * backprop recomputes such a chunk's states from zero ({@code SimpleRnn.tbpttBackpropGradient} from h = 0;
+     * {@code LSTM} and {@code GravesLSTM.backpropGradient}, which {@code MultiLayerNetwork.computeGradientAndScore}
+     * calls instead of their {@code tbpttBackpropGradient}, from h = c = 0).
      */
     static boolean laterChunksLoseTheCarriedState(Batch batch, Truncation truncation) {
         return longest(batch) > truncation.forwardLength();
@@ -114,10 +117,12 @@ public final class Dl4jKnownDivergences {
      * one or two sentences naming the DL4J method, saying whether it is a bug or a difference of definition, and
      * where the evidence is; empty otherwise.
      *
-     * @param truncation the truncation of a truncated-BPTT comparison, or null for full BPTT
-     * @param quantity   the compared quantity
+     * @param recurrentLayer the DL4J layer computing the recurrence
+     * @param truncation     the truncation of a truncated-BPTT comparison, or null for full BPTT
+     * @param quantity       the compared quantity ({@code dL/dx}, {@code dL/dU}, {@code dL/dW_f}, ...)
      */
-    public static Optional<String> explain(ModelSpec spec, Batch batch, Truncation truncation, Quantity quantity) {
+    static Optional<String> explain(Dl4jRecurrentLayer recurrentLayer, ModelSpec spec, Batch batch,
+                                    Truncation truncation, Quantity quantity) {
         if (truncation == null) {
             if (quantity.equals(Quantity.INPUT_GRADIENTS) && inputGradientsDiverge(spec, batch)) {
                 return Optional.of("DL4J bug: MultiLayerNetwork.calculateGradients (the only DL4J call returning dL/dx)"
@@ -127,8 +132,8 @@ public final class Dl4jKnownDivergences {
             }
             return Optional.empty();
         }
-        if (RECURRENT_LAYER_GRADIENTS.contains(quantity)) {
-            return recurrentExplanation(batch, truncation);
+        if (isCellGradient(spec, quantity)) {
+            return recurrentExplanation(recurrentLayer, batch, truncation);
         }
         if (OUTPUT_LAYER_GRADIENTS.contains(quantity) && truncatedOutputGradientsDiverge(spec, batch, truncation)) {
             return Optional.of(String.format(Locale.ROOT, "Difference of definition, not a bug: DL4J ignores"
@@ -139,14 +144,29 @@ public final class Dl4jKnownDivergences {
         return Optional.empty();
     }
 
-    /** The causes of a truncated dL/dU, dL/dW or dL/db divergence that apply, bug first, or empty. */
-    private static Optional<String> recurrentExplanation(Batch batch, Truncation truncation) {
+    /** True when {@code quantity} is the gradient of one of the cell's parameters (the recurrent layer's). */
+    private static boolean isCellGradient(ModelSpec spec, Quantity quantity) {
+        for (ParameterDeclaration declaration : spec.cell().parameters(spec)) {
+            if (quantity.equals(Quantity.gradientOf(declaration.name()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The causes of a truncated divergence of the recurrent layer's gradients that apply, bug first, or empty. */
+    private static Optional<String> recurrentExplanation(Dl4jRecurrentLayer recurrentLayer, Batch batch,
+                                                         Truncation truncation) {
         int k1 = truncation.forwardLength();
         int k2 = truncation.backwardLength();
         List<String> causes = new ArrayList<>();
         if (laterChunksLoseTheCarriedState(batch, truncation)) {
-            causes.add("DL4J bug: SimpleRnn.tbpttBackpropGradient recomputes the hidden states of every chunk after"
-                    + " the first from h = 0 instead of the carried state (§2c)");
+            causes.add(recurrentLayer == Dl4jRecurrentLayer.SIMPLE_RNN
+                    ? "DL4J bug: SimpleRnn.tbpttBackpropGradient recomputes the hidden states of every chunk after"
+                            + " the first from h = 0 instead of the carried state (§2c)"
+                    : "DL4J bug: MultiLayerNetwork.computeGradientAndScore backpropagates through "
+                            + recurrentLayer.dl4jName() + ".backpropGradient, which recomputes the states of every"
+                            + " chunk after the first from h = c = 0 instead of the carried state (§2c, §7)");
         }
         if (backwardLengthIgnored(batch, truncation)) {
             causes.add(String.format(Locale.ROOT, "difference of definition: DL4J ignores tbpttBackLength (k2 = %d)"

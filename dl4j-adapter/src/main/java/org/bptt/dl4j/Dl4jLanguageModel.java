@@ -66,7 +66,7 @@ public final class Dl4jLanguageModel implements LanguageModelImplementation {
     @Override
     public LanguageModelForward forward(LanguageModelSpec spec, LanguageModelParameters parameters, TokenBatch batch) {
         validate(spec, parameters, batch);
-        Dl4jSimpleRnn.DefaultDataTypes previousTypes = Dl4jSimpleRnn.DefaultDataTypes.use(DataType.DOUBLE);
+        Dl4jRnnPlugin.DefaultDataTypes previousTypes = Dl4jRnnPlugin.DefaultDataTypes.use(DataType.DOUBLE);
         try {
             MultiLayerNetwork network = network(spec, parameters);
             DataSet data = dataSet(spec, batch);
@@ -89,7 +89,7 @@ public final class Dl4jLanguageModel implements LanguageModelImplementation {
     @Override
     public LanguageModelGradients gradients(LanguageModelSpec spec, LanguageModelParameters parameters, TokenBatch batch) {
         validate(spec, parameters, batch);
-        Dl4jSimpleRnn.DefaultDataTypes previousTypes = Dl4jSimpleRnn.DefaultDataTypes.use(DataType.DOUBLE);
+        Dl4jRnnPlugin.DefaultDataTypes previousTypes = Dl4jRnnPlugin.DefaultDataTypes.use(DataType.DOUBLE);
         try {
             MultiLayerNetwork network = network(spec, parameters);
             DataSet data = dataSet(spec, batch);

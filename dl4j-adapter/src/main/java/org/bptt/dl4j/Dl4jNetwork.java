@@ -16,8 +16,8 @@ import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
-import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -29,13 +29,14 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * Builds the DL4J network for a {@link ModelSpec} and moves parameters and gradients in and out of it.
  *
- * <p>The network is {@code SimpleRnn(d → H, f)} then {@code RnnOutputLayer(H → K)}: softmax with multi-class
- * cross-entropy (MCXENT), or for {@link Head#LAST_STEP_SIGMOID} sigmoid with binary cross-entropy (XENT) and K = 1.
- * No updater (NoOp), no regularization, no dropout; the initial weights do not matter because every parameter
- * is overwritten before each call. Parameter keys and their meaning:
+ * <p>The network is a recurrent layer ({@link Dl4jRecurrentLayer}: {@code SimpleRnn(d → H, f)}, {@code LSTM} or
+ * {@code GravesLSTM}) then {@code RnnOutputLayer(H → K)}: softmax with multi-class cross-entropy (MCXENT), or for
+ * {@link Head#LAST_STEP_SIGMOID} sigmoid with binary cross-entropy (XENT) and K = 1. No updater (NoOp), no
+ * regularization, no dropout; the initial weights do not matter because every parameter is overwritten before each
+ * call. Parameter keys and their meaning (the recurrent layer's in {@link Dl4jRecurrentLayer}):
  * <pre>
- *   0_W  [d, H] = Uᵀ     0_RW [H, H] = Wᵀ     0_b [H] = b      (biases are [1, n] in some DL4J versions)
- *   1_W  [H, K] = Vᵀ     1_b  [K] = c
+ *   0_W  input weights   0_RW recurrent weights   0_b bias    (SimpleRnn: Uᵀ [d, H], Wᵀ [H, H], b [H])
+ *   1_W  [H, K] = Vᵀ     1_b  [K] = c                         (biases are [1, n] in some DL4J versions)
  * </pre>
  *
  * <p><b>Without biases</b> ({@code spec.biases() == false}) the same network is used with both biases
@@ -45,7 +46,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * {@code hasBias} option (its builder has none, and {@code SimpleRnnParamInitializer.numParams} always counts
  * nIn·nOut + nOut·nOut + nOut), and an {@code RnnOutputLayer} built with {@code hasBias(false)} computes gradients
  * but cannot run forward: {@code RnnOutputLayer.activate} adds its bias unconditionally and throws a
- * NullPointerException (KNOWN_DIVERGENCES.md §4).
+ * NullPointerException (KNOWN_DIVERGENCES.md §4). DL4J's {@code LSTM} and {@code GravesLSTM} have no
+ * {@code hasBias} option either.
  */
 final class Dl4jNetwork {
 
@@ -61,15 +63,16 @@ final class Dl4jNetwork {
     }
 
     /**
-     * What decides the network's structure: the spec without its reduction (applied outside DL4J), and the
-     * truncation for truncated BPTT (null for full BPTT).
+     * What decides the network's structure: the recurrent layer, the spec without its reduction (applied outside
+     * DL4J) and without the cell options (a GravesLSTM holds absent peepholes at zero), and the truncation for
+     * truncated BPTT (null for full BPTT).
      */
-    record Key(int inputSize, int hiddenSize, int outputSize, Activation activation, Head head,
-               org.bptt.api.DataType dataType, Truncation truncation) {
+    record Key(Dl4jRecurrentLayer recurrentLayer, int inputSize, int hiddenSize, int outputSize, Activation activation,
+               Head head, org.bptt.api.DataType dataType, Truncation truncation) {
 
-        static Key of(ModelSpec spec, Truncation truncation) {
-            return new Key(spec.inputSize(), spec.hiddenSize(), spec.outputSize(), spec.activation(), spec.head(),
-                    spec.dataType(), truncation);
+        static Key of(Dl4jRecurrentLayer recurrentLayer, ModelSpec spec, Truncation truncation) {
+            return new Key(recurrentLayer, spec.inputSize(), spec.hiddenSize(), spec.outputSize(), spec.activation(),
+                    spec.head(), spec.dataType(), truncation);
         }
     }
 
@@ -90,11 +93,7 @@ final class Dl4jNetwork {
      */
     static MultiLayerNetwork build(Key key, IUpdater updater, GradientNormalization gradientNormalization,
                                    double threshold) {
-        SimpleRnn recurrent = new SimpleRnn.Builder()
-                .nIn(key.inputSize()).nOut(key.hiddenSize())
-                .activation(hiddenActivation(key.activation()))
-                .dataFormat(RNNFormat.NCW)
-                .build();
+        Layer recurrent = key.recurrentLayer().configuration(key.inputSize(), key.hiddenSize(), key.activation());
         boolean sigmoidHead = key.head() == Head.LAST_STEP_SIGMOID;
         RnnOutputLayer output = new RnnOutputLayer.Builder(
                 sigmoidHead ? LossFunctions.LossFunction.XENT : LossFunctions.LossFunction.MCXENT)
@@ -133,36 +132,42 @@ final class Dl4jNetwork {
         return network;
     }
 
-    /** Writes {@code parameters} into the network's parameter views; without biases, both biases are set to zero. */
-    static void setParameters(MultiLayerNetwork network, ModelSpec spec, Parameters parameters) {
+    /**
+     * Writes {@code parameters} into the parameter views of {@code network}, whose layer 0 is
+     * {@code recurrentLayer}; without biases, both biases are set to zero. Not modified: {@code parameters}.
+     */
+    static void setParameters(MultiLayerNetwork network, Dl4jRecurrentLayer recurrentLayer, ModelSpec spec,
+                              Parameters parameters) {
         DataType type = nd4jType(spec.dataType());
         Map<String, INDArray> table = network.paramTable();
-        assign(table, INPUT_WEIGHTS, Dl4jLayout.transposed(parameters.get(ParameterNames.U), type));
-        assign(table, RECURRENT_WEIGHTS, Dl4jLayout.transposed(parameters.get(ParameterNames.W), type));
-        Tensor hiddenBias = spec.biases() ? parameters.get(ParameterNames.B) : Tensor.zeros(spec.hiddenSize());
-        assign(table, HIDDEN_BIAS, Dl4jLayout.vector(hiddenBias, type, require(table, HIDDEN_BIAS).shape()));
+        recurrentLayer.setParameters(table, spec, parameters, type);
         assign(table, OUTPUT_WEIGHTS, Dl4jLayout.transposed(parameters.get(ParameterNames.V), type));
         Tensor outputBias = spec.biases() ? parameters.get(ParameterNames.C) : Tensor.zeros(spec.outputSize());
         assign(table, OUTPUT_BIAS, Dl4jLayout.vector(outputBias, type, require(table, OUTPUT_BIAS).shape()));
     }
 
     /**
-     * DL4J's gradients, multiplied by {@code scale}, in the harness's orientation, one for each parameter
-     * {@code spec} declares. Without biases the gradients of the two zero biases are discarded: the model has no b
-     * and no c.
+     * DL4J's gradients (or parameters: they share keys, shapes and orientation), multiplied by {@code scale}, in the
+     * harness's orientation, one for each parameter {@code spec} declares; layer 0 is {@code recurrentLayer}.
+     * Without biases the gradients of the two zero biases are discarded: the model has no b and no c (and a
+     * GravesLSTM's zero peepholes are discarded for a model without peepholes). Not modified: {@code byKey}.
      */
-    static Parameters parameterGradients(Map<String, INDArray> byKey, double scale, ModelSpec spec) {
-        return Parameters.of(spec, declaration -> switch (declaration.name()) {
-            case ParameterNames.U -> scaled(Dl4jLayout.transposedTensor(require(byKey, INPUT_WEIGHTS)), scale);
-            case ParameterNames.W -> scaled(Dl4jLayout.transposedTensor(require(byKey, RECURRENT_WEIGHTS)), scale);
-            case ParameterNames.B -> scaled(Dl4jLayout.vector(require(byKey, HIDDEN_BIAS)), scale);
-            case ParameterNames.V -> scaled(Dl4jLayout.transposedTensor(require(byKey, OUTPUT_WEIGHTS)), scale);
-            case ParameterNames.C -> scaled(Dl4jLayout.vector(require(byKey, OUTPUT_BIAS)), scale);
-            default -> throw new IllegalArgumentException("dl4j: SimpleRnn has no parameter " + declaration.name());
+    static Parameters parameterGradients(Map<String, INDArray> byKey, double scale, Dl4jRecurrentLayer recurrentLayer,
+                                         ModelSpec spec) {
+        Map<String, Tensor> byName = recurrentLayer.cellTensors(byKey, spec);
+        byName.put(ParameterNames.V, Dl4jLayout.transposedTensor(require(byKey, OUTPUT_WEIGHTS)));
+        byName.put(ParameterNames.C, Dl4jLayout.vector(require(byKey, OUTPUT_BIAS)));
+        return Parameters.of(spec, declaration -> {
+            Tensor tensor = byName.get(declaration.name());
+            if (tensor == null) {
+                throw new IllegalArgumentException("dl4j: " + recurrentLayer.dl4jName() + " has no parameter "
+                        + declaration.name() + " of the model " + spec.label());
+            }
+            return scaled(tensor, scale);
         });
     }
 
-    /** DL4J's activation for f (shared with {@link Dl4jLanguageModelNetwork}, like the three helpers below). */
+    /** DL4J's activation for the Elman cell's f (shared with {@link Dl4jLanguageModelNetwork}, like the three helpers below). */
     static org.nd4j.linalg.activations.Activation hiddenActivation(Activation activation) {
         return switch (activation) {
             case TANH -> org.nd4j.linalg.activations.Activation.TANH;

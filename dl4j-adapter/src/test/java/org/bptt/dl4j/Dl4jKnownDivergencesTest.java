@@ -119,8 +119,8 @@ class Dl4jKnownDivergencesTest {
         double expectedLoss = PlainElman.loss(spec, testCase.parameters(), batch);
         Parameters reference = Dl4jTestSupport.REFERENCE.gradients(spec, testCase.parameters(), batch).parameterGradients();
 
-        MultiLayerNetwork network = Dl4jNetwork.build(Dl4jNetwork.Key.of(spec, new org.bptt.api.Truncation(steps, steps)));
-        Dl4jNetwork.setParameters(network, spec, testCase.parameters());
+        MultiLayerNetwork network = Dl4jNetwork.build(Dl4jNetwork.Key.of(Dl4jRecurrentLayer.SIMPLE_RNN, spec, new org.bptt.api.Truncation(steps, steps)));
+        Dl4jNetwork.setParameters(network, Dl4jRecurrentLayer.SIMPLE_RNN, spec, testCase.parameters());
         Dl4jBatch data = Dl4jBatch.of(spec, batch, org.nd4j.linalg.api.buffer.DataType.DOUBLE);
         INDArray initialState = Dl4jLayout.array(batch.initialState().data().clone(),
                 org.nd4j.linalg.api.buffer.DataType.DOUBLE, batch.batchSize(), spec.hiddenSize());
@@ -129,7 +129,7 @@ class Dl4jKnownDivergencesTest {
         network.setLabels(data.labels());
         network.computeGradientAndScore();
         double loss = network.score() * batch.batchSize();
-        Parameters dl4j = Dl4jNetwork.parameterGradients(network.gradient().gradientForVariable(), 1.0, spec);
+        Parameters dl4j = Dl4jNetwork.parameterGradients(network.gradient().gradientForVariable(), 1.0, Dl4jRecurrentLayer.SIMPLE_RNN, spec);
 
         assertTrue(Math.abs(loss - expectedLoss) < 1e-12 * Math.abs(expectedLoss),
                 "DL4J's loss from h_{-1}: " + loss + " vs " + expectedLoss);
@@ -310,11 +310,17 @@ class Dl4jKnownDivergencesTest {
                 batch.initialState() == null ? null : batch.initialState().copy());
     }
 
-    /** dL/dx from {@code MultiLayerNetwork.calculateGradients}, with or without the features mask. */
+    /** dL/dx from {@code MultiLayerNetwork.calculateGradients} with SimpleRnn, with or without the features mask. */
     private static Tensor calculateGradientsInputGradient(ModelSpec spec, Parameters parameters, Batch batch,
                                                           boolean withFeaturesMask) {
-        MultiLayerNetwork network = Dl4jNetwork.build(Dl4jNetwork.Key.of(spec, null));
-        Dl4jNetwork.setParameters(network, spec, parameters);
+        return calculateGradientsInputGradient(Dl4jRecurrentLayer.SIMPLE_RNN, spec, parameters, batch, withFeaturesMask);
+    }
+
+    /** dL/dx from {@code MultiLayerNetwork.calculateGradients}, with or without the features mask. */
+    static Tensor calculateGradientsInputGradient(Dl4jRecurrentLayer layer, ModelSpec spec, Parameters parameters,
+                                                  Batch batch, boolean withFeaturesMask) {
+        MultiLayerNetwork network = Dl4jNetwork.build(Dl4jNetwork.Key.of(layer, spec, null));
+        Dl4jNetwork.setParameters(network, layer, spec, parameters);
         Dl4jBatch data = Dl4jBatch.of(spec, batch, org.nd4j.linalg.api.buffer.DataType.DOUBLE);
         INDArray inputGradient = network.calculateGradients(data.features(), data.labels(),
                 withFeaturesMask ? data.featureMask() : null, data.labelMask()).getSecond();

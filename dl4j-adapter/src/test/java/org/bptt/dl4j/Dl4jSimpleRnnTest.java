@@ -77,8 +77,8 @@ class Dl4jSimpleRnnTest {
         var truncated = Dl4jTestSupport.DL4J.truncatedGradients(spec, testCase.parameters(), testCase.batch(),
                 new Truncation(2, 2)).parameterGradients();
         truncated.validate(spec);
-        var network = Dl4jNetwork.build(Dl4jNetwork.Key.of(spec, null));
-        Dl4jNetwork.setParameters(network, spec, testCase.parameters());
+        var network = Dl4jNetwork.build(Dl4jNetwork.Key.of(Dl4jRecurrentLayer.SIMPLE_RNN, spec, null));
+        Dl4jNetwork.setParameters(network, Dl4jRecurrentLayer.SIMPLE_RNN, spec, testCase.parameters());
         assertEquals(0.0, network.getParam("0_b").amaxNumber().doubleValue());
         assertEquals(0.0, network.getParam("1_b").amaxNumber().doubleValue());
     }

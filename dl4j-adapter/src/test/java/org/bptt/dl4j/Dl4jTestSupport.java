@@ -31,11 +31,18 @@ import org.bptt.reference.ReferenceAggregatedRnn;
 final class Dl4jTestSupport {
 
     static final Dl4jSimpleRnn DL4J = new Dl4jSimpleRnn();
+    static final Dl4jLstm DL4J_LSTM = new Dl4jLstm();
+    static final Dl4jGravesLstm DL4J_GRAVES_LSTM = new Dl4jGravesLstm();
     static final RnnImplementation REFERENCE = new ReferenceAggregatedRnn();
     static final TensorComparator COMPARATOR = new TensorComparator(TolerancePolicy.defaults());
     private static final PluginCalls CALLS = new PluginCalls(java.time.Duration.ofSeconds(60));
 
     private Dl4jTestSupport() {
+    }
+
+    /** The LSTM plugin running {@code layer}. */
+    static Dl4jRnnPlugin lstmPlugin(Dl4jRecurrentLayer layer) {
+        return layer == Dl4jRecurrentLayer.LSTM ? DL4J_LSTM : DL4J_GRAVES_LSTM;
     }
 
     /** {@code implementation} behind its isolated calls, as the harness's commands call it. */

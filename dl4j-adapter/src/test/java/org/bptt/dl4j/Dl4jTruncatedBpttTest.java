@@ -19,6 +19,7 @@ import org.bptt.api.ModelSpec;
 import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Quantity;
+import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
 import org.bptt.core.cases.CaseGenerator;
@@ -76,8 +77,16 @@ class Dl4jTruncatedBpttTest {
         assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
     }
 
-    /** Every (k1, k2) in {1, 2, 3, 5}² on one case: what disagrees with the predicates, one line each. */
+    /** {@link #checkPredicates(RnnImplementation, Case)} for {@code dl4j}. */
     private static List<String> checkPredicates(Case testCase) {
+        return checkPredicates(Dl4jTestSupport.DL4J, testCase);
+    }
+
+    /**
+     * Every (k1, k2) in {1, 2, 3, 5}² on one case run by {@code plugin}: what disagrees with the predicates, one line
+     * each. The recurrent layer's gradients are the cell's parameters', the output layer's dV and dc.
+     */
+    static List<String> checkPredicates(RnnImplementation plugin, Case testCase) {
         List<String> problems = new ArrayList<>();
         ModelSpec spec = testCase.spec();
         Batch batch = testCase.batch();
@@ -88,9 +97,8 @@ class Dl4jTruncatedBpttTest {
                 Truncation truncation = new Truncation(forwardLength, backwardLength);
                 GradientResult expected = Dl4jTestSupport.REFERENCE.truncatedGradients(spec, testCase.parameters(),
                         batch, truncation);
-                GradientResult actual = Dl4jTestSupport.DL4J.truncatedGradients(spec, testCase.parameters(), batch,
-                        truncation);
-                String context = String.format(Locale.ROOT, "%s B=%d T=%d%s k1=%d k2=%d", spec.head(),
+                GradientResult actual = plugin.truncatedGradients(spec, testCase.parameters(), batch, truncation);
+                String context = String.format(Locale.ROOT, "%s %s B=%d T=%d%s k1=%d k2=%d", plugin.info().id(), spec.label(),
                         batch.batchSize(), steps, batch.mask() == null ? "" : " masked", forwardLength, backwardLength);
                 if (!Dl4jTestSupport.COMPARATOR.compareScalar(Quantity.LOSS, expected.loss(), actual.loss(),
                         DataType.FLOAT64, steps).passed()) {
@@ -122,7 +130,7 @@ class Dl4jTruncatedBpttTest {
                 // A predicate says what may diverge; here at least one gradient of the group must clearly do
                 // so (single ones can agree by coincidence, e.g. dW when the dropped step multiplies h_{-1} = 0).
                 if (recurrentDiverge && recurrentDifference < CLEAR_DISAGREEMENT) {
-                    problems.add(context + ": dU, dW, db predicted to diverge, but differ by at most "
+                    problems.add(context + ": the recurrent layer's gradients predicted to diverge, but differ by at most "
                             + recurrentDifference + " of their norms");
                 }
                 if (outputDiverge && outputDifference < CLEAR_DISAGREEMENT) {

@@ -97,15 +97,7 @@ final class PlainElman {
             if (!hasLoss) {
                 continue;
             }
-            double[] logits = new double[outputSize];
-            for (int k = 0; k < outputSize; k++) {
-                logits[k] = spec.biases() ? parameters.get(ParameterNames.C).get(k) : 0.0;
-                for (int i = 0; i < hiddenSize; i++) {
-                    logits[k] += parameters.get(ParameterNames.V).get(k, i) * hidden[i];
-                }
-            }
-            double[] probabilities = spec.head() == Head.LAST_STEP_SIGMOID
-                    ? new double[] {1.0 / (1.0 + Math.exp(-logits[0]))} : softmax(logits);
+            double[] probabilities = probabilities(spec, parameters, hidden);
             if (outputs != null) {
                 for (int k = 0; k < outputSize; k++) {
                     if (spec.head() == Head.PER_STEP_SOFTMAX) {
@@ -122,7 +114,20 @@ final class PlainElman {
         return lossSum;
     }
 
-    private static double termLoss(ModelSpec spec, Batch batch, int sequence, int step, double[] probabilities) {
+    /** The head's output y = softmax(V h + c) (or sigmoid) for the hidden state {@code hidden}. */
+    static double[] probabilities(ModelSpec spec, Parameters parameters, double[] hidden) {
+        double[] logits = new double[spec.outputSize()];
+        for (int k = 0; k < logits.length; k++) {
+            logits[k] = spec.biases() ? parameters.get(ParameterNames.C).get(k) : 0.0;
+            for (int i = 0; i < hidden.length; i++) {
+                logits[k] += parameters.get(ParameterNames.V).get(k, i) * hidden[i];
+            }
+        }
+        return spec.head() == Head.LAST_STEP_SIGMOID ? new double[] {1.0 / (1.0 + Math.exp(-logits[0]))} : softmax(logits);
+    }
+
+    /** The loss term J of sequence {@code sequence} at step {@code step}, given the head's output there. */
+    static double termLoss(ModelSpec spec, Batch batch, int sequence, int step, double[] probabilities) {
         if (spec.head() == Head.LAST_STEP_SIGMOID) {
             double target = batch.targets().get(sequence, 0);
             return -target * Math.log(probabilities[0]) - (1 - target) * Math.log(1 - probabilities[0]);

@@ -3,15 +3,16 @@ package org.bptt.dl4j;
 import java.util.function.ToDoubleFunction;
 
 import org.bptt.api.Batch;
+import org.bptt.api.Cell;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
 
 /**
- * Central finite differences, (f(θ + ε e_i) − f(θ − ε e_i)) / 2ε, of {@link PlainElman}'s losses, for what
- * harness-core's {@code FiniteDifferences} cannot check: the truncated-BPTT objective, and the loss from a given
- * h_{-1} of a network driven through DL4J directly. With ε = 1e-6 in double precision the truncation error is
+ * Central finite differences, (f(θ + ε e_i) − f(θ − ε e_i)) / 2ε, of {@link PlainElman}'s and {@link PlainLstm}'s
+ * losses (by the spec's cell), for what harness-core's {@code FiniteDifferences} cannot check: the truncated-BPTT
+ * objective, and the loss from a given h_{-1} (and c_{-1}) of a network driven through DL4J directly. With ε = 1e-6 in double precision the truncation error is
  * about ε² times the third derivative (~1e-12) and the rounding error about ulp(L)/ε (~1e-10·|L|), so agreement
  * to ~1e-7 absolute on gradients of order one is what can be expected.
  */
@@ -22,12 +23,13 @@ final class PlainFiniteDifferences {
     private PlainFiniteDifferences() {
     }
 
-    /** dL/dθ of {@link PlainElman}'s full loss (with the batch's h_{-1}), numerically. */
+    /** dL/dθ of the plain full loss (with the batch's h_{-1} and c_{-1}), numerically. */
     static Parameters parameterGradients(ModelSpec spec, Parameters parameters, Batch batch) {
         Parameters gradients = Parameters.zeros(spec);
         for (String name : parameters.byName().keySet()) {
-            Tensor numeric = gradient(parameters.get(name),
-                    perturbed -> PlainElman.loss(spec, parameters.with(name, perturbed), batch));
+            Tensor numeric = gradient(parameters.get(name), perturbed -> spec.cell() == Cell.LSTM
+                    ? PlainLstm.loss(spec, parameters.with(name, perturbed), batch)
+                    : PlainElman.loss(spec, parameters.with(name, perturbed), batch));
             System.arraycopy(numeric.data(), 0, gradients.get(name).data(), 0, numeric.length());
         }
         return gradients;
@@ -51,18 +53,23 @@ final class PlainFiniteDifferences {
      */
     static Parameters truncatedParameterGradients(ModelSpec spec, Parameters parameters, Batch batch,
                                                   Truncation truncation, boolean windowsStopAtChunkStart) {
-        Tensor constantStates = PlainElman.forward(spec, parameters, batch).hiddenStates();
+        PlainLstm.Forward lstm = spec.cell() == Cell.LSTM ? PlainLstm.forward(spec, parameters, batch) : null;
+        Tensor constantStates = lstm != null ? lstm.hiddenStates() : PlainElman.forward(spec, parameters, batch).hiddenStates();
+        Tensor constantCellStates = lstm != null ? lstm.cellStates() : null;
         Parameters gradients = Parameters.zeros(spec);
         for (String name : parameters.byName().keySet()) {
             Tensor numeric = gradient(parameters.get(name), perturbed -> truncatedObjective(spec,
-                    parameters.with(name, perturbed), batch, truncation, windowsStopAtChunkStart, constantStates));
+                    parameters.with(name, perturbed), batch, truncation, windowsStopAtChunkStart, constantStates,
+                    constantCellStates));
             System.arraycopy(numeric.data(), 0, gradients.get(name).data(), 0, numeric.length());
         }
         return gradients;
     }
 
+    /** @param constantCellStates the LSTM's cell states of the unperturbed forward pass, null for the Elman cell */
     private static double truncatedObjective(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
-                                             boolean windowsStopAtChunkStart, Tensor constantStates) {
+                                             boolean windowsStopAtChunkStart, Tensor constantStates,
+                                             Tensor constantCellStates) {
         double sum = 0;
         for (int sequence = 0; sequence < batch.batchSize(); sequence++) {
             int length = batch.length(sequence);
@@ -71,13 +78,18 @@ final class PlainFiniteDifferences {
                 int firstStep = Math.max(windowsStopAtChunkStart ? chunkStart : 0,
                         chunkEnd - truncation.backwardLength() + 1);
                 double[] stateBefore = PlainElman.initialState(spec, batch, sequence);
+                double[] cellBefore = PlainLstm.row(batch.initialCellState(), sequence, spec.hiddenSize());
                 if (firstStep > 0) {
                     for (int i = 0; i < stateBefore.length; i++) {
                         stateBefore[i] = constantStates.get(sequence, firstStep - 1, i);
+                        cellBefore[i] = constantCellStates == null ? 0 : constantCellStates.get(sequence, firstStep - 1, i);
                     }
                 }
-                sum += PlainElman.stretchLoss(spec, parameters, batch, sequence, stateBefore, firstStep, chunkEnd,
-                        Math.max(chunkStart, firstStep));
+                int firstLossStep = Math.max(chunkStart, firstStep);
+                sum += constantCellStates == null
+                        ? PlainElman.stretchLoss(spec, parameters, batch, sequence, stateBefore, firstStep, chunkEnd, firstLossStep)
+                        : PlainLstm.stretchLoss(spec, parameters, batch, sequence, stateBefore, cellBefore, firstStep,
+                                chunkEnd, firstLossStep);
             }
         }
         return sum / PlainElman.divisor(spec, batch);

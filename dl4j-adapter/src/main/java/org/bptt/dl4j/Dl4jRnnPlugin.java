@@ -1,0 +1,429 @@
+package org.bptt.dl4j;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+import org.bptt.api.Batch;
+import org.bptt.api.Capability;
+import org.bptt.api.ForwardResult;
+import org.bptt.api.GradientResult;
+import org.bptt.api.Head;
+import org.bptt.api.ModelSpec;
+import org.bptt.api.Parameters;
+import org.bptt.api.PluginInfo;
+import org.bptt.api.Quantity;
+import org.bptt.api.RnnImplementation;
+import org.bptt.api.Tensor;
+import org.bptt.api.Truncation;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A Deeplearning4j recurrent layer behind the harness SPI: the library under test, run on the harness's weights.
+ * The plugins are its subclasses, one per DL4J layer ({@link Dl4jRecurrentLayer}): {@link Dl4jSimpleRnn}
+ * ({@code dl4j}), {@link Dl4jLstm} ({@code dl4j-lstm}) and {@link Dl4jGravesLstm} ({@code dl4j-graves-lstm}).
+ *
+ * <h2>The network</h2>
+ * The recurrent layer computes h_t from x_t and h_{t-1} (and the LSTMs' c_{t-1}) on row vectors, from
+ * h_{-1} = 0 (and c_{-1} = 0), then an {@code RnnOutputLayer} computes {@code y_t = softmax(h_t · Vᵀ + c)} (MCXENT
+ * loss) or, for the sigmoid head, {@code sigmoid(…)} with K = 1 (binary XENT loss). See {@link Dl4jNetwork} and
+ * {@link Dl4jRecurrentLayer} for the parameter mapping.
+ *
+ * <p><b>Last-step heads</b> use the same {@code RnnOutputLayer} with a label mask that is 1 only at each
+ * sequence's last unmasked step ({@link Dl4jBatch}), rather than {@code LastTimeStep(…)} + {@code OutputLayer}:
+ * the loss and its gradient are the same, but this way layer 0's activations still hold every h_t (LastTimeStep
+ * would return only the last one) and masks work unchanged. The output reported is the output layer's value at
+ * that last step.
+ *
+ * <h2>Loss convention</h2>
+ * DL4J's score is S = (1/B) Σ_b Σ_t J(b, t) over the label-masked terms, and its gradients are those of
+ * Σ_b Σ_t J(b, t) (the division by B happens later, in the updater). With D the spec's divisor
+ * ({@link org.bptt.api.LossReduction#divisor}): L = S · B / D and dL/dθ = (DL4J's gradient) / D; the same for dL/dx.
+ * DL4J clamps probabilities in the score (MCXENT to [1e-10, 1 − 1e-10], XENT to [1e-5, 1 − 1e-5], XENT's gradient
+ * too), so cases with saturated outputs differ from the exact loss; {@link #knownDivergence} declares where.
+ *
+ * <h2>Without biases</h2>
+ * NO_BIASES is the exact model without bias vectors, built from what DL4J has: none of its recurrent layers
+ * (1.0.0-M2.1) has a {@code hasBias} option, and an {@code RnnOutputLayer} built with {@code hasBias(false)} crashes
+ * in its forward pass (a DL4J bug, KNOWN_DIVERGENCES.md §4). So both biases are set to zero before every call and
+ * their gradients are discarded: nothing trains them, and adding zero is exact. See {@link Dl4jNetwork}.
+ *
+ * <h2>Known divergences</h2>
+ * {@link #knownDivergence} declares, with {@link Dl4jKnownDivergences#explain}, the documented differences from the
+ * exact values (KNOWN_DIVERGENCES.md): dL/dx of last-step heads with a mask (a DL4J bug); in truncated BPTT the
+ * recurrent layer's gradients (partly a DL4J bug, partly differences of definition) and, for per-step heads with
+ * k2 &lt; k1, dL/dV, dL/dc (a difference of definition); and the losses when DL4J's loss function clamps a saturated
+ * probability (a difference of definition). Each explanation says which applies, and is decided from the arguments
+ * of the call alone.
+ *
+ * <h2>What is not supported, and why</h2>
+ * <ul>
+ *   <li>INITIAL_STATE (and INITIAL_CELL_STATE): a given h_{-1} (c_{-1}) can be set for the forward pass (stored
+ *       RNN state), but {@code MultiLayerNetwork.computeGradientAndScore} backpropagates through each recurrent
+ *       layer's {@code backpropGradient}, which recomputes the forward pass from zero, so gradients would ignore it
+ *       (KNOWN_DIVERGENCES.md §3, §7). DL4J exposes neither dL/dh_{-1} nor dL/dc_{-1}, nor dL/dh_t, nor the cell
+ *       states c_t.</li>
+ * </ul>
+ *
+ * <p>One instance caches its networks (one per structure and truncation) and keeps nothing else between calls; calls
+ * must come one at a time, as the SPI promises. Every call leaves no masks and no stored RNN state behind.
+ */
+abstract class Dl4jRnnPlugin implements RnnImplementation {
+
+    /** The DL4J version this adapter was written and tested against; reported when the jar does not say. */
+    static final String TESTED_DL4J_VERSION = "1.0.0-M2.1";
+    private static final int MAX_CACHED_NETWORKS = 16;
+
+    /** What every one of these plugins can do, whatever its recurrent layer. */
+    static final Set<Capability> COMMON_CAPABILITIES = EnumSet.of(
+            Capability.PER_STEP_SOFTMAX, Capability.LAST_STEP_SOFTMAX, Capability.LAST_STEP_SIGMOID,
+            Capability.BIASES, Capability.NO_BIASES, Capability.MASKS, Capability.FLOAT64, Capability.FLOAT32,
+            Capability.HIDDEN_STATES, Capability.INPUT_GRADIENTS, Capability.TRUNCATED_BPTT);
+
+    private final Dl4jRecurrentLayer recurrentLayer;
+    private final PluginInfo info;
+    private final Set<Capability> capabilities;
+
+    /** Built networks by structure, least recently used first. */
+    private final Map<Dl4jNetwork.Key, MultiLayerNetwork> networks = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Dl4jNetwork.Key, MultiLayerNetwork> eldest) {
+            return size() > MAX_CACHED_NETWORKS;
+        }
+    };
+
+    /**
+     * @param recurrentLayer the DL4J layer computing the recurrence
+     * @param id             the plugin id
+     * @param name           the plugin's name, e.g. {@code Deeplearning4j SimpleRnn}
+     * @param capabilities   {@link #COMMON_CAPABILITIES} and the cells (or activations) this layer computes
+     */
+    Dl4jRnnPlugin(Dl4jRecurrentLayer recurrentLayer, String id, String name, Set<Capability> capabilities) {
+        this.recurrentLayer = recurrentLayer;
+        this.info = new PluginInfo(id, name, dl4jVersion(), "Eclipse Deeplearning4j (adapter: bptt-harness)",
+                "DL4J " + recurrentLayer.dl4jName() + " + RnnOutputLayer (MCXENT / XENT) in a MultiLayerNetwork,"
+                        + " on the harness's weights");
+        this.capabilities = EnumSet.copyOf(capabilities);
+    }
+
+    /** {@link #COMMON_CAPABILITIES} and {@code specific} ones. */
+    static Set<Capability> withCommonCapabilities(Capability... specific) {
+        Set<Capability> capabilities = EnumSet.copyOf(COMMON_CAPABILITIES);
+        capabilities.addAll(List.of(specific));
+        return capabilities;
+    }
+
+    /** The DL4J layer computing the recurrence. */
+    Dl4jRecurrentLayer recurrentLayer() {
+        return recurrentLayer;
+    }
+
+    @Override
+    public PluginInfo info() {
+        return info;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.copyOf(capabilities);
+    }
+
+    @Override
+    public ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
+        ForwardPass pass = forwardPass(spec, parameters, batch);
+        return new ForwardResult(pass.hiddenStates(), pass.outputs(), pass.loss());
+    }
+
+    /**
+     * What DL4J's forward pass computes on these arguments.
+     *
+     * @param hiddenStates   h_t, {@code [B, T, H]}
+     * @param perStepOutputs the output layer at every step, {@code [B, T, K]}
+     * @param outputs        what the head reports ({@link #headOutputs})
+     * @param loss           L from DL4J's score
+     */
+    private record ForwardPass(Tensor hiddenStates, Tensor perStepOutputs, Tensor outputs, double loss) {
+
+        /** True when the loss or a reported output is NaN or infinite. */
+        boolean nonFinite() {
+            return !Double.isFinite(loss) || outputs.firstNonFinite() >= 0;
+        }
+    }
+
+    private ForwardPass forwardPass(ModelSpec spec, Parameters parameters, Batch batch) {
+        requireSupported(spec, parameters, batch);
+        DataType type = Dl4jNetwork.nd4jType(spec.dataType());
+        DefaultDataTypes previousTypes = DefaultDataTypes.use(type);
+        try {
+            MultiLayerNetwork network = network(spec, parameters, null);
+            Dl4jBatch data = Dl4jBatch.of(spec, batch, type);
+            try {
+                List<INDArray> activations = network.feedForward(data.features(), data.featureMask(), data.labelMask());
+                Tensor hiddenStates = Dl4jLayout.fromTimeLast(activations.get(1));
+                Tensor outputs = Dl4jLayout.fromTimeLast(activations.get(2));
+                double score = network.score(data.dataSet(), false);
+                return new ForwardPass(hiddenStates, outputs, headOutputs(spec, outputs, data), loss(spec, batch, score));
+            } finally {
+                reset(network);
+            }
+        } finally {
+            previousTypes.restore();
+        }
+    }
+
+    @Override
+    public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
+        requireSupported(spec, parameters, batch);
+        DataType type = Dl4jNetwork.nd4jType(spec.dataType());
+        DefaultDataTypes previousTypes = DefaultDataTypes.use(type);
+        try {
+            MultiLayerNetwork network = network(spec, parameters, null);
+            Dl4jBatch data = Dl4jBatch.of(spec, batch, type);
+            try {
+                // Loss and parameter gradients the way fit() computes them.
+                network.setInput(data.features());
+                network.setLabels(data.labels());
+                network.setLayerMaskArrays(data.featureMask(), data.labelMask());
+                network.computeGradientAndScore();
+                double divisor = divisor(spec, batch);
+                Parameters parameterGradients = Dl4jNetwork.parameterGradients(
+                        network.gradient().gradientForVariable(), 1.0 / divisor, recurrentLayer, spec);
+                double loss = loss(spec, batch, network.score());
+                reset(network);
+                // dL/dx: only calculateGradients returns it (see KNOWN_DIVERGENCES.md for its mask bug).
+                INDArray inputGradient = network.calculateGradients(
+                        data.features(), data.labels(), data.featureMask(), data.labelMask()).getSecond();
+                Tensor inputGradients = Dl4jLayout.fromTimeLast(inputGradient);
+                scale(inputGradients, 1.0 / divisor);
+                return new GradientResult(loss, parameterGradients, inputGradients, null, null);
+            } finally {
+                reset(network);
+            }
+        } finally {
+            previousTypes.restore();
+        }
+    }
+
+    /**
+     * DL4J's own truncated BPTT ({@code BackpropType.TruncatedBPTT}, {@code tbpttFwdLength} k1,
+     * {@code tbpttBackLength} k2) at fixed parameters: the batch is cut into chunks of k1 steps as
+     * {@code MultiLayerNetwork.doTruncatedBPTT} does, each chunk's gradient comes from
+     * {@code computeGradientAndScore()} with the hidden state DL4J stored at the end of the previous chunk, and
+     * the chunks' gradients are summed (where {@code fit} would instead update the parameters after each chunk).
+     * The loss is the sum of the chunks' losses (the full loss). Input gradients are not returned. This is DL4J's
+     * truncated BPTT, not {@link Truncation}'s: in DL4J 1.0.0-M2.1 k2 has no effect, no chunk backpropagates past
+     * its own start, and the recurrent layer's gradient of later chunks ignores the carried state; see
+     * {@link Dl4jKnownDivergences} and KNOWN_DIVERGENCES.md.
+     */
+    @Override
+    public GradientResult truncatedGradients(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation) {
+        requireSupported(spec, parameters, batch);
+        if (truncation == null) {
+            throw new IllegalArgumentException(info.id() + ": truncatedGradients needs a truncation");
+        }
+        DataType type = Dl4jNetwork.nd4jType(spec.dataType());
+        DefaultDataTypes previousTypes = DefaultDataTypes.use(type);
+        try {
+            MultiLayerNetwork network = network(spec, parameters, truncation);
+            Dl4jBatch data = Dl4jBatch.of(spec, batch, type);
+            int steps = batch.steps();
+            int chunkLength = truncation.forwardLength();
+            try {
+                Map<String, INDArray> gradientSums = new LinkedHashMap<>();
+                double scoreSum = 0;
+                for (int start = 0; start < steps; start += chunkLength) {
+                    Dl4jBatch chunk = data.steps(start, Math.min(steps, start + chunkLength));
+                    // setLayerMaskArrays(null, null) would leave the previous chunk's masks in place.
+                    network.clearLayerMaskArrays();
+                    network.setLayerMaskArrays(chunk.featureMask(), chunk.labelMask());
+                    if (chunk.hasNoLossTerms()) {
+                        // No loss, so no gradient: only carry the hidden state on. (computeGradientAndScore would
+                        // also crash on a [1, 1] all-zero label mask with MCXENT, see Dl4jBatch.)
+                        network.rnnActivateUsingStoredState(chunk.features(), true, true);
+                    } else {
+                        network.setInput(chunk.features());
+                        network.setLabels(chunk.labels());
+                        // With BackpropType.TruncatedBPTT this forward pass starts from the state stored by the
+                        // previous chunk (none for the first) and stores this chunk's last state.
+                        network.computeGradientAndScore();
+                        // The gradient arrays are views into one buffer that the next chunk overwrites.
+                        network.gradient().gradientForVariable().forEach((key, gradient) ->
+                                gradientSums.merge(key, gradient.dup(), INDArray::addi));
+                        scoreSum += network.score();
+                    }
+                    network.updateRnnStateWithTBPTTState();
+                }
+                if (gradientSums.isEmpty()) {
+                    throw new IllegalStateException(info.id() + ": no chunk of the batch has a loss term");
+                }
+                double divisor = divisor(spec, batch);
+                Parameters parameterGradients = Dl4jNetwork.parameterGradients(gradientSums, 1.0 / divisor, recurrentLayer,
+                        spec);
+                return new GradientResult(loss(spec, batch, scoreSum), parameterGradients, null, null, null);
+            } finally {
+                reset(network);
+            }
+        } finally {
+            previousTypes.restore();
+        }
+    }
+
+    /**
+     * The documented divergences of DL4J 1.0.0-M2.1 from the exact values: each explanation names the DL4J method,
+     * says whether it is a DL4J bug or a difference of definition, and points to KNOWN_DIVERGENCES.md. Decided from
+     * the arguments alone: where it takes DL4J's own outputs, this runs DL4J's forward pass on them again.
+     * <ul>
+     *   <li>{@link Dl4jKnownDivergences#explain}: dL/dx of masked last-step heads, and the truncated-BPTT
+     *       gradients;</li>
+     *   <li>the loss functions' clamped probabilities ({@link Dl4jScoreClamping}): the losses (and for the sigmoid
+     *       head every gradient), when DL4J's forward pass on these weights and this batch outputs a probability
+     *       that its loss function clamps;</li>
+     *   <li>ND4J's softmax underflow ({@link Dl4jSoftmaxUnderflow}, an ND4J bug): every quantity but h, when DL4J's
+     *       forward pass on these weights and this batch gives a non-finite loss or output and some row of logits
+     *       all underflow exp (KNOWN_DIVERGENCES.md §5).</li>
+     * </ul>
+     */
+    @Override
+    public Optional<String> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
+                                            Quantity quantity) {
+        if (spec == null || parameters == null || batch == null || quantity == null) {
+            return Optional.empty();
+        }
+        List<String> explanations = new ArrayList<>();
+        Dl4jKnownDivergences.explain(recurrentLayer, spec, batch, truncation, quantity).ifPresent(explanations::add);
+        boolean clampingAffects = quantity.isLoss() || (spec.head() == Head.LAST_STEP_SIGMOID && quantity.isGradient());
+        boolean underflowAffects = !quantity.equals(Quantity.HIDDEN_STATES);
+        // DL4J runs no case with a given h_{-1} or c_{-1} (INITIAL_STATE and INITIAL_CELL_STATE are not declared), so
+        // there is no forward pass to look at.
+        if ((clampingAffects || underflowAffects) && batch.initialState() == null && batch.initialCellState() == null) {
+            ForwardPass pass = forwardPass(spec, parameters, batch);
+            if (clampingAffects) {
+                Dl4jScoreClamping.clampedTerms(spec, batch, pass.perStepOutputs())
+                        .ifPresent(terms -> explanations.add(Dl4jScoreClamping.explanation(spec, terms)));
+            }
+            if (underflowAffects && pass.nonFinite()) {
+                Dl4jSoftmaxUnderflow.underflowedRows(spec, parameters, pass.hiddenStates())
+                        .ifPresent(rows -> explanations.add(Dl4jSoftmaxUnderflow.explanation(rows)));
+            }
+        }
+        return explanations.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", explanations));
+    }
+
+    private MultiLayerNetwork network(ModelSpec spec, Parameters parameters, Truncation truncation) {
+        MultiLayerNetwork network = networks.computeIfAbsent(Dl4jNetwork.Key.of(recurrentLayer, spec, truncation),
+                Dl4jNetwork::build);
+        Dl4jNetwork.setParameters(network, recurrentLayer, spec, parameters);
+        return network;
+    }
+
+    /** Leaves the network as if new: no masks, no stored state, no input or labels. */
+    private static void reset(MultiLayerNetwork network) {
+        network.clearLayerMaskArrays();
+        network.rnnClearPreviousState();
+        network.clear();
+    }
+
+    private void requireSupported(ModelSpec spec, Parameters parameters, Batch batch) {
+        String id = info.id();
+        if (spec == null || parameters == null || batch == null) {
+            throw new IllegalArgumentException(id + ": spec, parameters and batch must all be given");
+        }
+        if (batch.initialState() != null || batch.initialCellState() != null) {
+            throw new UnsupportedOperationException(id + ": the batch gives an initial state, but DL4J's "
+                    + recurrentLayer.dl4jName() + " backprop in a MultiLayerNetwork always starts from zero;"
+                    + " INITIAL_STATE and INITIAL_CELL_STATE are not supported");
+        }
+        Set<Capability> lacking = EnumSet.noneOf(Capability.class);
+        lacking.addAll(Capability.requiredBy(spec, batch));
+        lacking.removeAll(capabilities);
+        if (!lacking.isEmpty()) {
+            throw new UnsupportedOperationException(id + ": the model " + spec.label() + " needs " + lacking
+                    + ", which DL4J's " + recurrentLayer.dl4jName() + " does not have");
+        }
+        parameters.validate(spec);
+        batch.validate(spec);
+    }
+
+    /** Per-step heads report every step's output; last-step heads the output at each sequence's last step. */
+    private static Tensor headOutputs(ModelSpec spec, Tensor perStepOutputs, Dl4jBatch data) {
+        if (spec.head() == Head.PER_STEP_SOFTMAX) {
+            return perStepOutputs;
+        }
+        int outputSize = spec.outputSize();
+        Tensor lastStep = Tensor.zeros(data.batchSize(), outputSize);
+        for (int sequence = 0; sequence < data.batchSize(); sequence++) {
+            for (int output = 0; output < outputSize; output++) {
+                lastStep.set(perStepOutputs.get(sequence, data.lastSteps()[sequence], output), sequence, output);
+            }
+        }
+        return lastStep;
+    }
+
+    private static double divisor(ModelSpec spec, Batch batch) {
+        return spec.reduction().divisor(batch.batchSize(), batch.lossTerms(spec.head()));
+    }
+
+    /** L from DL4J's score S = (summed loss) / B. */
+    private static double loss(ModelSpec spec, Batch batch, double score) {
+        return score * batch.batchSize() / divisor(spec, batch);
+    }
+
+    private static void scale(Tensor tensor, double factor) {
+        double[] data = tensor.data();
+        for (int i = 0; i < data.length; i++) {
+            data[i] *= factor;
+        }
+    }
+
+    /** The DL4J version from the jar's Maven metadata, or the version this adapter was tested against. */
+    private static String dl4jVersion() {
+        try (InputStream properties = MultiLayerNetwork.class.getResourceAsStream(
+                "/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties")) {
+            if (properties != null) {
+                Properties metadata = new Properties();
+                metadata.load(properties);
+                String version = metadata.getProperty("version");
+                if (version != null && !version.isBlank()) {
+                    return version.trim();
+                }
+            }
+        } catch (IOException unreadable) {
+            // Fall through to the tested version: the version string is informative only.
+        }
+        return TESTED_DL4J_VERSION;
+    }
+
+    /**
+     * Sets ND4J's global default data types for the duration of a call and restores them afterwards: some ND4J
+     * operations create intermediate arrays in the default type, which must match the network's.
+     */
+    static final class DefaultDataTypes {
+        private final DataType previousDefault;
+        private final DataType previousFloatingPoint;
+
+        private DefaultDataTypes(DataType previousDefault, DataType previousFloatingPoint) {
+            this.previousDefault = previousDefault;
+            this.previousFloatingPoint = previousFloatingPoint;
+        }
+
+        static DefaultDataTypes use(DataType type) {
+            DefaultDataTypes previous = new DefaultDataTypes(Nd4j.dataType(), Nd4j.defaultFloatingPointType());
+            Nd4j.setDefaultDataTypes(type, type);
+            return previous;
+        }
+
+        void restore() {
+            Nd4j.setDefaultDataTypes(previousDefault, previousFloatingPoint);
+        }
+    }
+}
