@@ -163,6 +163,7 @@ public final class IsolatedPlugin {
     /** A deep copy of {@code batch}. */
     static Batch copy(Batch batch) {
         return new Batch(batch.inputs().copy(), batch.targets().copy(), batch.mask() == null ? null : batch.mask().copy(),
-                batch.initialState() == null ? null : batch.initialState().copy());
+                batch.initialState() == null ? null : batch.initialState().copy(),
+                batch.initialCellState() == null ? null : batch.initialCellState().copy());
     }
 }
