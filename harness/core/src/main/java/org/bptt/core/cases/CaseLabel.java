@@ -14,8 +14,8 @@ import org.bptt.api.ModelSpec;
  * {@link #describe} writes them in the order of this enum; a label that cannot be read from a malformed case is left
  * out, the truncation's k1 and k2 only appear for truncated BPTT, and a cell option only for the cell that has it
  * (the reset placement for a GRU, peepholes and c0 for an LSTM, two biases for both). The cell and its options come
- * last, after every label that there was before the choice of cell, so that readers of the older labels see them
- * where they were.
+ * after every label of a full-BPTT case that there was before the choice of cell, so that readers of the older labels
+ * see them where they were, and before k1 and k2, which end the labels of a truncated case.
  */
 public enum CaseLabel {
     /** The spec's label, e.g. {@code tanh/per-step-softmax/bias/d4-H8-K5/sum}. */
@@ -46,10 +46,6 @@ public enum CaseLabel {
     HIDDEN_SIZE("H"),
     /** K, the output size. */
     OUTPUT_SIZE("K"),
-    /** k1 of a truncated case: the steps of each chunk. */
-    FORWARD_LENGTH("k1"),
-    /** k2 of a truncated case: how far back each chunk's losses are propagated. */
-    BACKWARD_LENGTH("k2"),
     /** The cell, lower case: {@code elman}, {@code gru}, {@code lstm}. */
     CELL("cell"),
     /** A GRU's reset placement, lower case: {@code before} or {@code after} the recurrent product; GRU cases only. */
@@ -59,7 +55,11 @@ public enum CaseLabel {
     /** {@code true} when each gate has two bias vectors; gated cases only. */
     TWO_BIASES("twoBiases"),
     /** {@code true} when the batch gives an initial cell state c_{-1}; cases of a cell with a cell state only. */
-    INITIAL_CELL_STATE("c0");
+    INITIAL_CELL_STATE("c0"),
+    /** k1 of a truncated case: the steps of each chunk. */
+    FORWARD_LENGTH("k1"),
+    /** k2 of a truncated case: how far back each chunk's losses are propagated. */
+    BACKWARD_LENGTH("k2");
 
     private final String key;
 
@@ -97,10 +97,6 @@ public enum CaseLabel {
             labels.put(HIDDEN_SIZE.key, Integer.toString(spec.hiddenSize()));
             labels.put(OUTPUT_SIZE.key, Integer.toString(spec.outputSize()));
         }
-        if (suiteCase.isTruncated()) {
-            labels.put(FORWARD_LENGTH.key, Integer.toString(suiteCase.truncation().forwardLength()));
-            labels.put(BACKWARD_LENGTH.key, Integer.toString(suiteCase.truncation().backwardLength()));
-        }
         if (spec != null && spec.cell() != null) {
             Cell cell = spec.cell();
             labels.put(CELL.key, lower(cell));
@@ -117,6 +113,10 @@ public enum CaseLabel {
             if (cell.hasCellState() && batch != null) {
                 labels.put(INITIAL_CELL_STATE.key, Boolean.toString(batch.initialCellState() != null));
             }
+        }
+        if (suiteCase.isTruncated()) {
+            labels.put(FORWARD_LENGTH.key, Integer.toString(suiteCase.truncation().forwardLength()));
+            labels.put(BACKWARD_LENGTH.key, Integer.toString(suiteCase.truncation().backwardLength()));
         }
         return Collections.unmodifiableMap(labels);
     }
