@@ -8,11 +8,13 @@ so that an implementation only supplies two functions:
     gradients(case) -> {"loss": L, "parameterGradients": {"U": .., "W": .., "b": .., "V": .., "c": ..},
                         "inputGradients": .., "initialStateGradients": .., "hiddenStateGradients": ..}
 
-`case` is the request's JSON case (a dict) with every tensor {"shape": [...], "data": [...]} replaced by
-tensor_factory(shape, flat_data) (by default a Tensor(shape, data) named tuple). Its spec names the cell
-(case["spec"]["cell"], "elman"); its parameters are the ones the model has (no "b" and "c" without biases). Results
-may hold any array with `.shape` and `.reshape(-1).tolist()` (NumPy arrays, PyTorch tensors) or None for an absent
-tensor (the gradient of a parameter the model does not have may be None or left out).
+(an LSTM's results may add "cellStates" and "initialCellStateGradients"). `case` is the request's JSON case (a dict)
+with every tensor {"shape": [...], "data": [...]} replaced by tensor_factory(shape, flat_data) (by default a
+Tensor(shape, data) named tuple). Its spec names the cell (case["spec"]["cell"]: "elman", "gru" or "lstm", a gated
+cell with its case["spec"]["cellOptions"]); its parameters are the ones the model has (no biases without biases; a
+gated cell's U_*, W_*, b_* per gate); an LSTM's batch has "initialCellState". Results may hold any array with
+`.shape` and `.reshape(-1).tolist()` (NumPy arrays, PyTorch tensors) or None for an absent tensor (the gradient of a
+parameter the model does not have may be None or left out).
 
 This module speaks protocol versions 1 and 2 and takes the newest that bptt offers at the hello; a version-1 case
 (from a bptt older than protocol 2) is handed over in version 2's terms, with the cell "elman" that version 1 implied.

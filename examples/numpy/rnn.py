@@ -1,14 +1,19 @@
-"""A hand-written Elman RNN with backpropagation through time in NumPy, the way a student would write one
-(after Karpathy's min-char-rnn), behind bptt-harness's cmd: protocol:
+"""Hand-written recurrent networks with backpropagation through time in NumPy, the way a student would write them
+(after Karpathy's min-char-rnn): the Elman RNN, the GRU and the LSTM, behind bptt-harness's cmd: protocol:
 
     bptt verify --impl 'cmd:python3 examples/numpy/rnn.py'
 
-The model (the equations of bptt-harness, parameters in their orientation U [H,d], W [H,H], b [H], V [K,H], c [K]):
+This file is what every cell shares: the output head and its loss, and the two loops over one sequence. Each cell's
+own equations, one step forward and one step backward, are in elman.py, gru.py and lstm.py. Parameters are in the
+equations' orientation (U_* [H, d], W_* [H, H], b_* [H], V [K, H], c [K]), named as bptt-harness names them.
 
-    a_t = U x_t + W h_{t-1} + b      h_t = f(a_t)      o_t = V h_t + c      y_t = softmax(o_t)  (or sigmoid(o_t))
+    forward:   for t = 0 .. T-1:   h_t (and the LSTM's c_t) = cell.step(x_t, h_{t-1}, c_{t-1}), keeping a cache
+                                   o_t = V h_t + c,  y_t = softmax(o_t) (or sigmoid(o_t)),  J = cross-entropy
+    backward:  for t = T-1 .. 0:   dh = V.T @ dy + dhnext                    (from the output and from the future)
+                                   dx_t, dhnext, dcnext = cell.step_backward(dh, dcnext, cache_t)
 
-One sequence at a time: a forward loop keeps hs and ys, a reversed loop turns dy into
-dh = V.T @ dy + dhnext, dhraw = f'(a) * dh, accumulates dU, dW, db and passes dhnext = W.T @ dhraw to the left.
+One sequence at a time, each to its own length under a mask; dhnext and dcnext after the last step backward are
+dL/dh_{-1} and dL/dc_{-1}.
 """
 import os
 import sys
@@ -17,24 +22,22 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import protocol  # noqa: E402  (examples/protocol.py)
 
 np = protocol.import_or_explain("numpy", "python3-numpy")
+import elman  # noqa: E402  (examples/numpy/elman.py, gru.py, lstm.py: the cells)
+import gru  # noqa: E402
+import lstm  # noqa: E402
+
+CELLS = {"elman": elman, "gru": gru, "lstm": lstm}
 
 CAPABILITIES = ["TANH", "SIGMOID", "RELU", "IDENTITY",
+                "GRU_RESET_BEFORE", "GRU_RESET_AFTER", "LSTM", "LSTM_PEEPHOLES", "TWO_BIASES",
                 "PER_STEP_SOFTMAX", "LAST_STEP_SOFTMAX", "LAST_STEP_SIGMOID",
-                "BIASES", "NO_BIASES", "MASKS", "INITIAL_STATE", "FLOAT64",
-                "HIDDEN_STATES", "INPUT_GRADIENTS", "INITIAL_STATE_GRADIENTS", "HIDDEN_STATE_GRADIENTS"]
+                "BIASES", "NO_BIASES", "MASKS", "INITIAL_STATE", "INITIAL_CELL_STATE", "FLOAT64",
+                "HIDDEN_STATES", "CELL_STATES", "INPUT_GRADIENTS", "INITIAL_STATE_GRADIENTS",
+                "INITIAL_CELL_STATE_GRADIENTS", "HIDDEN_STATE_GRADIENTS"]
 
 
 def array(shape, data):
     return np.array(data, dtype=np.float64).reshape(shape)
-
-
-# f and f' (written in terms of h = f(a), as BPTT uses it; relu'(0) = 0)
-ACTIVATIONS = {
-    "tanh": (np.tanh, lambda h: 1.0 - h * h),
-    "sigmoid": (lambda a: 1.0 / (1.0 + np.exp(-a)), lambda h: h * (1.0 - h)),
-    "relu": (lambda a: np.maximum(a, 0.0), lambda h: (h > 0).astype(np.float64)),
-    "identity": (lambda a: a, lambda h: np.ones_like(h)),
-}
 
 
 def log_softmax(o):
@@ -53,18 +56,23 @@ def sigmoid(z):
 
 
 class Model:
-    """The weights and the pieces of a case that every sequence shares."""
+    """The cell, the weights and the pieces of a case that every sequence shares."""
 
     def __init__(self, case):
-        protocol.require_cell(case, ["elman"])  # any other cell is refused with "ok": false
+        protocol.require_cell(case, list(CELLS))  # any other cell is refused with "ok": false
         spec = case["spec"]
-        p = case["parameters"]
-        self.U, self.W, self.V = p["U"], p["W"], p["V"]
+        given = case["parameters"]
         self.H, self.K = spec["hiddenSize"], spec["outputSize"]
-        self.b = p["b"] if spec["biases"] else np.zeros(self.H)
-        self.c = p["c"] if spec["biases"] else np.zeros(self.K)
+        d = spec["inputSize"]
+        cell = CELLS[spec["cell"]]
+        self.cell = cell.Cell(spec)
+        # The cell's weights; a parameter the case does not have (a bias, a peephole) is zero, and gets no gradient.
+        shapes = {"U": (self.H, d), "W": (self.H, self.H)}
+        self.p = {name: given[name] if name in given else np.zeros(shapes.get(name[0], (self.H,))) for name in cell.NAMES}
+        self.cell_names = [name for name in cell.NAMES if name in given]
+        self.V = given["V"]
+        self.c = given["c"] if spec["biases"] else np.zeros(self.K)
         self.biases = spec["biases"]
-        self.f, self.df = ACTIVATIONS[spec["activation"]]
         self.head = spec["head"]
         batch = case["batch"]
         self.xs_all = batch["inputs"]                      # [B, T, d]
@@ -74,6 +82,8 @@ class Model:
         self.lengths = [int(np.sum(mask[s])) if mask is not None else self.T for s in range(self.B)]
         h0 = batch["initialState"]
         self.h0 = h0 if h0 is not None else np.zeros((self.B, self.H))
+        c0 = batch.get("initialCellState")                 # only an LSTM case has the field
+        self.c0 = c0 if c0 is not None else np.zeros((self.B, self.H))
         # The number of loss terms and the divisor of the reduction
         terms = self.B if self.head != "per_step_softmax" else sum(self.lengths)
         self.divisor = {"sum": 1.0, "mean_over_batch": float(self.B), "mean_over_terms": float(terms)}[spec["reduction"]]
@@ -86,13 +96,14 @@ class Model:
         return self.targets[s, t] if self.head == "per_step_softmax" else self.targets[s]
 
     def forward_sequence(self, s):
-        """Runs sequence s: returns hs (hs[-1] = h_{-1}), ys and the summed loss J of its loss steps."""
+        """Runs sequence s: returns hs and cs (hs[-1] = h_{-1}, cs[-1] = c_{-1}), the caches, ys and the summed loss J
+        of its loss steps."""
         xs = self.xs_all[s]
-        hs = {-1: self.h0[s]}
-        ys = {}
+        hs, cs = {-1: self.h0[s]}, {-1: self.c0[s]}
+        caches, ys = {}, {}
         loss = 0.0
         for t in range(self.lengths[s]):
-            hs[t] = self.f(self.U @ xs[t] + self.W @ hs[t - 1] + self.b)
+            hs[t], cs[t], caches[t] = self.cell.step(self.p, xs[t], hs[t - 1], cs[t - 1])
         for t in self.loss_steps(self.lengths[s]):
             o = self.V @ hs[t] + self.c
             target = self.target(s, t)
@@ -104,40 +115,46 @@ class Model:
                 logy = log_softmax(o)
                 ys[t] = np.exp(logy)
                 loss += float(-np.sum(target * logy))
-        return hs, ys, loss
+        return hs, cs, caches, ys, loss
 
 
 def forward(case):
     m = Model(case)
     hidden = np.zeros((m.B, m.T, m.H))
+    cell_states = np.zeros((m.B, m.T, m.H)) if m.cell.has_cell_state else None
     outputs = np.zeros((m.B, m.T, m.K)) if m.head == "per_step_softmax" else np.zeros((m.B, m.K))
     total = 0.0
     for s in range(m.B):
-        hs, ys, loss = m.forward_sequence(s)
+        hs, cs, _, ys, loss = m.forward_sequence(s)
         total += loss
         for t in range(m.lengths[s]):
             hidden[s, t] = hs[t]
+            if cell_states is not None:
+                cell_states[s, t] = cs[t]
         for t, y in ys.items():
             if m.head == "per_step_softmax":
                 outputs[s, t] = y
             else:
                 outputs[s] = y
-    return {"hiddenStates": hidden, "outputs": outputs, "loss": total / m.divisor}
+    result = {"hiddenStates": hidden, "outputs": outputs, "loss": total / m.divisor}
+    if m.cell.has_cell_state:
+        result["cellStates"] = cell_states
+    return result
 
 
 def gradients(case):
     m = Model(case)
-    dU, dW, db = np.zeros_like(m.U), np.zeros_like(m.W), np.zeros(m.H)
+    grads = {name: np.zeros_like(value) for name, value in m.p.items()}
     dV, dc = np.zeros_like(m.V), np.zeros(m.K)
     dxs = np.zeros_like(m.xs_all)
     dhs = np.zeros((m.B, m.T, m.H))
-    dh0 = np.zeros((m.B, m.H))
+    dh0, dc0 = np.zeros((m.B, m.H)), np.zeros((m.B, m.H))
     total = 0.0
     for s in range(m.B):
-        hs, ys, loss = m.forward_sequence(s)
+        hs, cs, caches, ys, loss = m.forward_sequence(s)
         total += loss
-        xs = m.xs_all[s]
         dhnext = np.zeros(m.H)
+        dcnext = np.zeros(m.H) if m.cell.has_cell_state else None
         for t in reversed(range(m.lengths[s])):
             dh = dhnext.copy()
             if t in ys:
@@ -147,19 +164,21 @@ def gradients(case):
                 dc += dy
                 dh += m.V.T @ dy                          # backprop into h: from the output and from the future
             dhs[s, t] = dh                                # dL/dh_t, the total gradient reaching h_t
-            dhraw = m.df(hs[t]) * dh                      # backprop through the nonlinearity
-            dU += np.outer(dhraw, xs[t])
-            dW += np.outer(dhraw, hs[t - 1])
-            db += dhraw
-            dxs[s, t] = m.U.T @ dhraw
-            dhnext = m.W.T @ dhraw
+            dxs[s, t], dhnext, dcnext = m.cell.step_backward(m.p, grads, dh, dcnext, caches[t])
         dh0[s] = dhnext                                   # dL/dh_{-1}
-    return {"loss": total / m.divisor,
-            "parameterGradients": {"U": dU, "W": dW, "b": db if m.biases else None,
-                                   "V": dV, "c": dc if m.biases else None},
-            "inputGradients": dxs, "initialStateGradients": dh0, "hiddenStateGradients": dhs}
+        if m.cell.has_cell_state:
+            dc0[s] = dcnext                               # dL/dc_{-1}
+    parameter_gradients = {name: grads[name] for name in m.cell_names}
+    parameter_gradients["V"] = dV
+    if m.biases:
+        parameter_gradients["c"] = dc
+    result = {"loss": total / m.divisor, "parameterGradients": parameter_gradients,
+              "inputGradients": dxs, "initialStateGradients": dh0, "hiddenStateGradients": dhs}
+    if m.cell.has_cell_state:
+        result["initialCellStateGradients"] = dc0
+    return result
 
 
 if __name__ == "__main__":
-    protocol.serve("NumPy Elman RNN, hand-written BPTT (examples/numpy)", np.__version__, CAPABILITIES,
+    protocol.serve("NumPy Elman RNN, GRU and LSTM, hand-written BPTT (examples/numpy)", np.__version__, CAPABILITIES,
                    forward, gradients, tensor_factory=array)

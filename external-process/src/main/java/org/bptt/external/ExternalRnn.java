@@ -207,8 +207,9 @@ public final class ExternalRnn implements RnnImplementation, AutoCloseable {
 
     /** "forward of case tanh/per-step-softmax/bias/d4-H8-K5/sum, B=3, T=17": the call and case, for messages. */
     private static String call(String operation, ModelSpec spec, Batch batch) {
-        return String.format(Locale.ROOT, "%s of case %s, B=%d, T=%d%s%s", operation, spec.label(), batch.batchSize(),
-                batch.steps(), batch.mask() != null ? ", masked" : "", batch.initialState() != null ? ", with h_{-1}" : "");
+        return String.format(Locale.ROOT, "%s of case %s, B=%d, T=%d%s%s%s", operation, spec.label(), batch.batchSize(),
+                batch.steps(), batch.mask() != null ? ", masked" : "", batch.initialState() != null ? ", with h_{-1}" : "",
+                batch.initialCellState() != null ? ", with c_{-1}" : "");
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.bptt.external;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Set;
 import org.bptt.api.Batch;
 import org.bptt.api.Capability;
@@ -13,8 +14,9 @@ import org.bptt.api.Tensor;
 
 /**
  * Checks the shapes of an answer against the case (batch-first, parameters in the equations' orientation, as
- * {@code org.bptt.api} says), and that every optional result a declared capability promises is there. Values are
- * not checked: a NaN is the verifier's to report.
+ * {@code org.bptt.api} says), and that every optional result a declared capability promises is there. The cell-state
+ * results ({@code cellStates}, {@code initialCellStateGradients}) are promised only for a cell that has a cell
+ * state, and refused for one that has none. Values are not checked: a NaN is the verifier's to report.
  */
 final class ResultShapes {
 
@@ -30,6 +32,10 @@ final class ResultShapes {
                 : shapeProblem("outputs", result.outputs(), "[B, T, K]", b, t, spec.outputSize());
         if (problem == null) {
             problem = optionalProblem("hiddenStates", result.hiddenStates(), capabilities, Capability.HIDDEN_STATES,
+                    "[B, T, H]", b, t, spec.hiddenSize());
+        }
+        if (problem == null) {
+            problem = cellStateProblem("cellStates", result.cellStates(), spec, capabilities, Capability.CELL_STATES,
                     "[B, T, H]", b, t, spec.hiddenSize());
         }
         return problem;
@@ -58,7 +64,9 @@ final class ResultShapes {
                 optionalProblem("initialStateGradients", result.initialStateGradients(), capabilities,
                         Capability.INITIAL_STATE_GRADIENTS, "[B, H]", b, h),
                 optionalProblem("hiddenStateGradients", result.hiddenStateGradients(), capabilities,
-                        Capability.HIDDEN_STATE_GRADIENTS, "[B, T, H]", b, t, h));
+                        Capability.HIDDEN_STATE_GRADIENTS, "[B, T, H]", b, t, h),
+                cellStateProblem("initialCellStateGradients", result.initialCellStateGradients(), spec, capabilities,
+                        Capability.INITIAL_CELL_STATE_GRADIENTS, "[B, H]", b, h));
     }
 
     private static String first(String... problems) {
@@ -76,6 +84,19 @@ final class ResultShapes {
         }
         return tensor.hasShape(expected) ? null : name + " has shape " + Arrays.toString(tensor.shape()) + "; expected "
                 + layout + " = " + Arrays.toString(expected);
+    }
+
+    /**
+     * A tensor about the cell state: for a cell with one, as {@link #optionalProblem}; for a cell without one, it
+     * must be absent.
+     */
+    private static String cellStateProblem(String name, Tensor tensor, ModelSpec spec, Set<Capability> capabilities,
+                                           Capability capability, String layout, int... expected) {
+        if (!spec.cell().hasCellState()) {
+            return tensor == null ? null : name + " is given, but the " + spec.cell().name().toLowerCase(Locale.ROOT)
+                    + " cell has no cell state; leave it out (or null)";
+        }
+        return optionalProblem(name, tensor, capabilities, capability, layout, expected);
     }
 
     /** A tensor that {@code capability} promises must be there; one returned without the promise must still fit. */

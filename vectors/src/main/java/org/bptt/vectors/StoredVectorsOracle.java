@@ -103,7 +103,9 @@ public final class StoredVectorsOracle implements RnnImplementation {
         List<SuiteCase> truncatedCases = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         Set<Capability> offered = EnumSet.of(Capability.HIDDEN_STATES, Capability.INPUT_GRADIENTS,
-                Capability.INITIAL_STATE_GRADIENTS, Capability.HIDDEN_STATE_GRADIENTS);
+                Capability.INITIAL_STATE_GRADIENTS, Capability.HIDDEN_STATE_GRADIENTS, Capability.CELL_STATES,
+                Capability.INITIAL_CELL_STATE_GRADIENTS);
+        boolean anyCellState = false;
         Set<String> generators = new java.util.TreeSet<>();
         boolean toleranceWarned = false;
         for (String name : files) {
@@ -132,6 +134,7 @@ public final class StoredVectorsOracle implements RnnImplementation {
                 warnings.add(file + " (and maybe others) was written under the tolerance policy " + vector.tolerance()
                         + "; checking with " + checkedWith);
             }
+            anyCellState |= vector.testCase().spec().cell().hasCellState();
             if (vector.truncation() == null) {
                 cases.add(SuiteCase.fullBptt(vector.testCase()));
                 retainOffered(offered, vector);
@@ -140,12 +143,17 @@ public final class StoredVectorsOracle implements RnnImplementation {
             }
         }
         Set<Capability> capabilities = EnumSet.of(Capability.TRUNCATED_BPTT, Capability.BIASES, Capability.NO_BIASES,
-                Capability.MASKS, Capability.INITIAL_STATE, Capability.FLOAT64);
+                Capability.MASKS, Capability.INITIAL_STATE, Capability.FLOAT64, Capability.GRU_RESET_BEFORE,
+                Capability.GRU_RESET_AFTER, Capability.LSTM, Capability.LSTM_PEEPHOLES, Capability.TWO_BIASES,
+                Capability.INITIAL_CELL_STATE);
         for (Activation activation : Activation.values()) {
             capabilities.add(Capability.valueOf(activation.name()));
         }
         for (Head head : Head.values()) {
             capabilities.add(Capability.valueOf(head.name()));
+        }
+        if (!anyCellState) { // the cell-state results are promised only for a cell with a cell state: none here
+            offered.removeAll(EnumSet.of(Capability.CELL_STATES, Capability.INITIAL_CELL_STATE_GRADIENTS));
         }
         capabilities.addAll(offered);
         PluginInfo info = new PluginInfo(ID, "Stored conformance vectors in " + directory,
@@ -156,7 +164,10 @@ public final class StoredVectorsOracle implements RnnImplementation {
         return new Loaded(oracle, List.copyOf(cases), index, List.copyOf(warnings));
     }
 
-    /** Leaves in {@code offered} only the optional quantities {@code vector} holds: the oracle offers what every file has. */
+    /**
+     * Leaves in {@code offered} only the optional quantities {@code vector} holds: the oracle offers what every file
+     * has, and the cell-state results what every file of a cell with a cell state has.
+     */
     private static void retainOffered(Set<Capability> offered, VectorFile vector) {
         if (vector.expectedForward().hiddenStates() == null) {
             offered.remove(Capability.HIDDEN_STATES);
@@ -170,6 +181,14 @@ public final class StoredVectorsOracle implements RnnImplementation {
         }
         if (gradients.hiddenStateGradients() == null) {
             offered.remove(Capability.HIDDEN_STATE_GRADIENTS);
+        }
+        if (vector.testCase().spec().cell().hasCellState()) {
+            if (vector.expectedForward().cellStates() == null) {
+                offered.remove(Capability.CELL_STATES);
+            }
+            if (gradients.initialCellStateGradients() == null) {
+                offered.remove(Capability.INITIAL_CELL_STATE_GRADIENTS);
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,6 +94,43 @@ class StoredVectorsOracleTest {
         List<CaseResult> results = verifyAll(loaded, naive);
         assertEquals(Map.of(Status.PASSED, 16L), statuses(results), results::toString);
         assertTrue(results.stream().allMatch(result -> result.oracleId().equals(StoredVectorsOracle.ID)));
+    }
+
+    @Test
+    void gatedVectorsAreAnsweredWithTheirCellStateResults() throws IOException {
+        for (String name : VectorFileTest.GATED_VERSION_TWO_FILES) {
+            try (InputStream in = VectorFileTest.class.getResourceAsStream("v2/" + name)) {
+                Files.copy(in, folder.resolve(name));
+            }
+        }
+        StoredVectorsOracle.Loaded loaded = StoredVectorsOracle.load(folder, TolerancePolicy.defaults());
+        assertEquals(List.of(), loaded.warnings());
+        assertTrue(loaded.oracle().capabilities().containsAll(Set.of(Capability.GRU_RESET_BEFORE, Capability.LSTM,
+                Capability.LSTM_PEEPHOLES, Capability.TWO_BIASES, Capability.INITIAL_CELL_STATE, Capability.CELL_STATES,
+                Capability.INITIAL_CELL_STATE_GRADIENTS)), () -> loaded.oracle().capabilities().toString());
+        Case lstm = loaded.cases().get(1);
+        VectorFile stored = VectorFile.read(folder.resolve(VectorFileTest.GATED_VERSION_TWO_FILES.get(1)));
+        assertEquals(stored.expectedGradients(), loaded.oracle().gradients(lstm.spec(), lstm.parameters(), lstm.batch()));
+        assertEquals(stored.expectedForward().cellStates(),
+                loaded.oracle().forward(lstm.spec(), lstm.parameters(), lstm.batch()).cellStates());
+        for (Case testCase : loaded.cases()) {
+            assertEquals(Set.of(), missing(loaded.oracle(), testCase), testCase.id());
+        }
+    }
+
+    @Test
+    void elmanVectorsPromiseNoCellStateResults() throws IOException {
+        export(folder);
+        Set<Capability> capabilities = StoredVectorsOracle.load(folder, TolerancePolicy.defaults()).oracle().capabilities();
+        assertFalse(capabilities.contains(Capability.CELL_STATES), capabilities::toString);
+        assertFalse(capabilities.contains(Capability.INITIAL_CELL_STATE_GRADIENTS), capabilities::toString);
+    }
+
+    /** What {@code testCase} needs that {@code oracle} lacks. */
+    private static Set<Capability> missing(RnnImplementation oracle, Case testCase) {
+        Set<Capability> missing = Capability.requiredBy(testCase.spec(), testCase.batch());
+        missing.removeAll(oracle.capabilities());
+        return missing;
     }
 
     @Test

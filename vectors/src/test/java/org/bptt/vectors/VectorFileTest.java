@@ -13,10 +13,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.bptt.api.Case;
 import org.bptt.api.Cell;
+import org.bptt.api.CellOptions;
+import org.bptt.api.ForwardResult;
+import org.bptt.api.GradientResult;
 import org.bptt.api.InvalidInputException;
+import org.bptt.api.ParameterDeclaration;
+import org.bptt.api.ResetPlacement;
+import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
 import org.bptt.core.cases.Suite;
 import org.bptt.core.cases.SuiteCase;
@@ -38,6 +46,12 @@ class VectorFileTest {
     /** Vector files written by format version 2, kept as written: a model without biases and a truncated case. */
     static final List<String> VERSION_TWO_FILES = List.of("sigmoid-perstep-nobias-mask-noh0-sum-B3-T3.json",
             "tanh-lastsigmoid-bias-mask-noh0-meanb-B3-T17-tbptt-k1_8-k2_3.json");
+    /**
+     * Gated cases written by format version 2, kept as written: a GRU with its reset gate before the product and two
+     * biases, and an LSTM with peepholes, c_{-1}, cell states and dL/dc_{-1}.
+     */
+    static final List<String> GATED_VERSION_TWO_FILES = List.of("gru-reset-before-laststep-twobiases-mask-h0-meanb-B3-T4.json",
+            "lstm-peepholes-perstep-bias-mask-h0-c0-sum-B2-T3.json");
 
     static final VectorFile.Generator GENERATOR = new VectorFile.Generator("bptt-harness", "test", ReferenceAggregatedRnn.ID, "test");
 
@@ -134,6 +148,73 @@ class VectorFileTest {
         String withoutBiases = Files.readString(folder.resolve(VERSION_TWO_FILES.get(0)));
         assertTrue(withoutBiases.contains("\"cell\": \"elman\""), "version 2 names the cell");
         assertFalse(withoutBiases.contains("\"b\":"), "version 2 leaves out the biases of a model without biases");
+    }
+
+    /**
+     * The gated files are read in their cells and options, and the reference's other algorithm (reference-naive)
+     * computes today what they expect, cell states and dL/dc_{-1} included. Compared here element by element, not
+     * through the verifier: the verifier's comparisons are the core's, and these files are about the format.
+     */
+    @Test
+    void gatedVersionTwoFilesAreReadAndAgreeWithTheReference() throws IOException {
+        List<VectorFile> vectors = new ArrayList<>();
+        for (String name : GATED_VERSION_TWO_FILES) {
+            Path file = folder.resolve(name);
+            try (InputStream in = VectorFileTest.class.getResourceAsStream("v2/" + name)) {
+                assertNotNull(in, name);
+                Files.copy(in, file);
+            }
+            assertTrue(Files.readString(file).contains("\"formatVersion\": 2,"), name + " must stay a version-2 file");
+            vectors.add(VectorFile.read(file));
+        }
+        assertEquals(CellOptions.gru(ResetPlacement.BEFORE, true), vectors.get(0).testCase().spec().cellOptions());
+        assertEquals(Cell.LSTM, vectors.get(1).testCase().spec().cell());
+        assertEquals(CellOptions.lstm(true, false), vectors.get(1).testCase().spec().cellOptions());
+        assertNotNull(vectors.get(1).testCase().batch().initialCellState());
+        ReferenceNaiveRnn naive = new ReferenceNaiveRnn();
+        for (VectorFile vector : vectors) {
+            Case testCase = vector.testCase();
+            ForwardResult forward = naive.forward(testCase.spec(), testCase.parameters(), testCase.batch());
+            GradientResult gradients = naive.gradients(testCase.spec(), testCase.parameters(), testCase.batch());
+            String where = testCase.id() + ": ";
+            assertClose(where + "y", vector.expectedForward().outputs(), forward.outputs());
+            assertClose(where + "h", vector.expectedForward().hiddenStates(), forward.hiddenStates());
+            assertClose(where + "dL/dx", vector.expectedGradients().inputGradients(), gradients.inputGradients());
+            assertClose(where + "dL/dh_{-1}", vector.expectedGradients().initialStateGradients(), gradients.initialStateGradients());
+            for (ParameterDeclaration declaration : testCase.spec().parameters()) {
+                assertClose(where + "dL/d" + declaration.name(), vector.expectedGradients().parameterGradients().get(declaration.name()),
+                        gradients.parameterGradients().get(declaration.name()));
+            }
+            if (testCase.spec().cell().hasCellState()) {
+                assertClose(where + "c", vector.expectedForward().cellStates(), forward.cellStates());
+                assertClose(where + "dL/dc_{-1}", vector.expectedGradients().initialCellStateGradients(),
+                        gradients.initialCellStateGradients());
+            }
+        }
+    }
+
+    @Test
+    void aGatedVectorRoundTripsThroughAFile() throws IOException {
+        Path kept = folder.resolve("kept.json");
+        try (InputStream in = VectorFileTest.class.getResourceAsStream("v2/" + GATED_VERSION_TWO_FILES.get(1))) {
+            Files.copy(in, kept);
+        }
+        VectorFile vector = VectorFile.read(kept);
+        Path written = folder.resolve("written.json");
+        vector.write(written);
+        assertEquals(vector, VectorFile.read(written));
+        assertNotNull(VectorFile.read(written).expectedForward().cellStates());
+    }
+
+    /** Within the default policy's float64 terms (1e-12 absolute, 1e-9 relative), without its √T allowance. */
+    private static void assertClose(String what, Tensor expected, Tensor actual) {
+        assertNotNull(expected, what + " is stored");
+        assertNotNull(actual, what + " is computed");
+        assertArrayEquals(expected.shape(), actual.shape(), what);
+        for (int i = 0; i < expected.length(); i++) {
+            double e = expected.data()[i];
+            assertEquals(e, actual.data()[i], Math.max(1e-12, 1e-9 * Math.abs(e)), what + Arrays.toString(expected.indexOf(i)));
+        }
     }
 
     /**

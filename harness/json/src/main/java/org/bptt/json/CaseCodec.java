@@ -23,6 +23,7 @@ import org.bptt.api.Activation;
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
 import org.bptt.api.Cell;
+import org.bptt.api.CellOptions;
 import org.bptt.api.DataType;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
@@ -33,6 +34,7 @@ import org.bptt.api.ModelSpec;
 import org.bptt.api.ParameterDeclaration;
 import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
+import org.bptt.api.ResetPlacement;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
 
@@ -55,7 +57,11 @@ import org.bptt.api.Truncation;
  *   <li>the spec names no cell (every model is an Elman RNN), and {@code parameters} has the five fields
  *       {@code U, W, b, V, c}, the biases null in a model without biases;</li>
  *   <li>the spec names its cell ({@code "cell": "elman"}), and {@code parameters} has one field for each parameter
- *       the model declares, named as {@code org.bptt.api} names them, and no other.</li>
+ *       the model declares, named as {@code org.bptt.api} names them, and no other. The gated cells came later
+ *       within version 2, as additions a version-2 reader refuses rather than misreads: {@code "cell": "gru"} or
+ *       {@code "lstm"} with the spec's {@code cellOptions}, the LSTM's {@code batch.initialCellState}, and the
+ *       results' {@code cellStates} and {@code initialCellStateGradients}. An Elman case is written exactly as
+ *       before them.</li>
  * </ol>
  * Cases are written in the {@link #NEWEST_VERSION} unless a version is asked for (a program that speaks version 1 of
  * the {@code cmd:} protocol gets version-1 cases), and read in the version the caller says. Results have one form in
@@ -71,16 +77,22 @@ public final class CaseCodec {
     /** The spec's fields in version 1; later versions add {@code cell}. */
     private static final Set<String> VERSION_1_SPEC_FIELDS = Set.of("inputSize", "hiddenSize", "outputSize", "activation",
             "head", "biases", "reduction", "dataType");
-    private static final Set<String> SPEC_FIELDS = union(VERSION_1_SPEC_FIELDS, "cell");
+    private static final Set<String> SPEC_FIELDS = union(VERSION_1_SPEC_FIELDS, "cell", "cellOptions");
+    /** The options each cell reads, as {@code spec.cellOptions} names them; the Elman cell has none. */
+    private static final Map<Cell, Set<String>> CELL_OPTION_FIELDS = Map.of(
+            Cell.ELMAN, Set.of(),
+            Cell.GRU, Set.of("resetPlacement", "twoBiases"),
+            Cell.LSTM, Set.of("peepholes", "twoBiases"));
     /** Version 1's parameter fields, in its order: the Elman model's, absent biases written as null. */
     private static final List<String> VERSION_1_PARAMETERS = List.of(ParameterNames.U, ParameterNames.W, ParameterNames.B,
             ParameterNames.V, ParameterNames.C);
-    private static final Set<String> BATCH_FIELDS = Set.of("inputs", "targets", "mask", "initialState");
+    private static final Set<String> VERSION_1_BATCH_FIELDS = Set.of("inputs", "targets", "mask", "initialState");
+    private static final Set<String> BATCH_FIELDS = union(VERSION_1_BATCH_FIELDS, "initialCellState");
     private static final Set<String> TENSOR_FIELDS = Set.of("shape", "data");
     private static final Set<String> TRUNCATION_FIELDS = Set.of("k1", "k2");
-    private static final Set<String> FORWARD_FIELDS = Set.of("hiddenStates", "outputs", "loss");
+    private static final Set<String> FORWARD_FIELDS = Set.of("hiddenStates", "outputs", "loss", "cellStates");
     private static final Set<String> GRADIENT_FIELDS = Set.of("loss", "parameterGradients", "inputGradients",
-            "initialStateGradients", "hiddenStateGradients");
+            "initialStateGradients", "hiddenStateGradients", "initialCellStateGradients");
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -114,7 +126,8 @@ public final class CaseCodec {
     /**
      * {@code {"id", "description", "seed", "spec", "parameters", "batch", "truncation"}} in the form of
      * {@code version}; truncation is null for full BPTT, else {@code {"k1", "k2"}}. An absent mask and initial state
-     * are written as null.
+     * are written as null; so is an absent initial cell state of a cell that has a cell state (the LSTM), while the
+     * batch of a cell without one has no {@code initialCellState} field.
      *
      * @throws InvalidInputException when {@code version} is not one this codec knows, or cannot express the case
      */
@@ -132,13 +145,17 @@ public final class CaseCodec {
         batchNode.set("targets", writeTensor(batch.targets()));
         batchNode.set("mask", writeTensor(batch.mask()));
         batchNode.set("initialState", writeTensor(batch.initialState()));
+        if (testCase.spec().cell().hasCellState()) {
+            batchNode.set("initialCellState", writeTensor(batch.initialCellState()));
+        }
         node.set("truncation", writeTruncation(truncationOrNull));
         return node;
     }
 
     /**
-     * {@code {"cell", "inputSize", "hiddenSize", "outputSize", "activation", "head", "biases", "reduction",
-     * "dataType"}}, without {@code cell} in version 1 (which knows only the Elman cell).
+     * {@code {"cell", "cellOptions", "inputSize", "hiddenSize", "outputSize", "activation", "head", "biases",
+     * "reduction", "dataType"}}: without {@code cell} in version 1 (which knows only the Elman cell), and without
+     * {@code cellOptions} for the Elman cell (which has none).
      */
     private static ObjectNode writeSpec(ModelSpec spec, int version) {
         ObjectNode node = NODES.objectNode();
@@ -147,6 +164,9 @@ public final class CaseCodec {
                     "version 1 of the case form knows only the Elman cell; the model's cell is %s", name(spec.cell()));
         } else {
             node.put("cell", name(spec.cell()));
+            if (spec.cell() != Cell.ELMAN) {
+                node.set("cellOptions", writeCellOptions(spec.cell(), spec.cellOptions()));
+            }
         }
         node.put("inputSize", spec.inputSize());
         node.put("hiddenSize", spec.hiddenSize());
@@ -156,6 +176,22 @@ public final class CaseCodec {
         node.put("biases", spec.biases());
         node.put("reduction", name(spec.reduction()));
         node.put("dataType", name(spec.dataType()));
+        return node;
+    }
+
+    /**
+     * The options {@code cell} reads: a GRU's {@code {"resetPlacement", "twoBiases"}}, an LSTM's
+     * {@code {"peepholes", "twoBiases"}}.
+     */
+    private static ObjectNode writeCellOptions(Cell cell, CellOptions options) {
+        ObjectNode node = NODES.objectNode();
+        if (cell == Cell.GRU) {
+            node.put("resetPlacement", name(options.resetPlacement()));
+        }
+        if (cell == Cell.LSTM) {
+            node.put("peepholes", options.peepholes());
+        }
+        node.put("twoBiases", options.twoBiases());
         return node;
     }
 
@@ -170,18 +206,26 @@ public final class CaseCodec {
         return node;
     }
 
-    /** {@code {"hiddenStates" (or null), "outputs", "loss"}}. */
+    /**
+     * {@code {"hiddenStates" (or null), "outputs", "loss", "cellStates"}}, {@code cellStates} only when the result
+     * has them (only a cell with a cell state can).
+     */
     public static ObjectNode writeForwardResult(ForwardResult result) {
         ObjectNode node = NODES.objectNode();
         node.set("hiddenStates", writeTensor(result.hiddenStates()));
         node.set("outputs", writeTensor(result.outputs()));
         node.put("loss", result.loss());
+        if (result.cellStates() != null) {
+            node.set("cellStates", writeTensor(result.cellStates()));
+        }
         return node;
     }
 
     /**
      * {@code {"loss", "parameterGradients": {"U": .., "W": .., ...}, "inputGradients", "initialStateGradients",
-     * "hiddenStateGradients"}}, the optional ones null when absent.
+     * "hiddenStateGradients", "initialCellStateGradients"}}, the optional ones null when absent, except
+     * {@code initialCellStateGradients}, which is written only when the result has it (only a cell with a cell state
+     * can): so the results of the cells without one keep the form they had before the LSTM.
      */
     public static ObjectNode writeGradientResult(GradientResult result) {
         ObjectNode node = NODES.objectNode();
@@ -191,6 +235,9 @@ public final class CaseCodec {
         node.set("inputGradients", writeTensor(result.inputGradients()));
         node.set("initialStateGradients", writeTensor(result.initialStateGradients()));
         node.set("hiddenStateGradients", writeTensor(result.hiddenStateGradients()));
+        if (result.initialCellStateGradients() != null) {
+            node.set("initialCellStateGradients", writeTensor(result.initialCellStateGradients()));
+        }
         return node;
     }
 
@@ -260,7 +307,7 @@ public final class CaseCodec {
         }
         ModelSpec spec = readSpec(required(node, "spec", path), path.child("spec"), version);
         Parameters parameters = readParameters(required(node, "parameters", path), path.child("parameters"), spec, true);
-        Batch batch = readBatch(required(node, "batch", path), path.child("batch"), spec);
+        Batch batch = readBatch(required(node, "batch", path), path.child("batch"), spec, version);
         readTruncation(node, path);
         Case testCase = new Case(id, descriptionText, spec, parameters, batch, seed);
         try {
@@ -295,6 +342,7 @@ public final class CaseCodec {
     private static ModelSpec readSpec(JsonNode node, JsonLocation path, int version) {
         requireObject(node, path, version == 1 ? VERSION_1_SPEC_FIELDS : SPEC_FIELDS);
         Cell cell = version == 1 ? Cell.ELMAN : enumValue(Cell.class, node, "cell", path);
+        CellOptions cellOptions = readCellOptions(node.get("cellOptions"), path.child("cellOptions"), cell);
         int inputSize = requiredInt(node, "inputSize", path);
         int hiddenSize = requiredInt(node, "hiddenSize", path);
         int outputSize = requiredInt(node, "outputSize", path);
@@ -305,12 +353,38 @@ public final class CaseCodec {
         Head head = enumValue(Head.class, node, "head", path);
         JsonNode biases = required(node, "biases", path);
         InvalidInputException.require(biases.isBoolean(), "%s: must be true or false, got %s", path.child("biases"), biases);
+        InvalidInputException.require(!cellOptions.twoBiases() || biases.booleanValue(),
+                "%s: is true, but the spec has no biases (biases: false); two bias vectors per gate need biases",
+                path.child("cellOptions").child("twoBiases"));
+        InvalidInputException.require(cell == Cell.ELMAN || activation == Activation.TANH,
+                "%s: a %s's nonlinearities are its own (sigmoid gates, tanh candidate): its activation must be tanh, got %s",
+                path.child("activation"), name(cell), name(activation));
         LossReduction reduction = enumValue(LossReduction.class, node, "reduction", path);
         DataType dataType = enumValue(DataType.class, node, "dataType", path);
         InvalidInputException.require(head != Head.LAST_STEP_SIGMOID || outputSize == 1,
                 "%s: must be 1 for the last_step_sigmoid head, got %d", path.child("outputSize"), outputSize);
-        return new ModelSpec(cell, inputSize, hiddenSize, outputSize, activation, head, biases.booleanValue(), reduction,
-                dataType);
+        return new ModelSpec(cell, cellOptions, inputSize, hiddenSize, outputSize, activation, head, biases.booleanValue(),
+                reduction, dataType);
+    }
+
+    /**
+     * The options of {@code cell} from {@code spec.cellOptions}: absent (or null) for the Elman cell; for a gated cell
+     * an object with exactly the options the cell reads, each required.
+     */
+    private static CellOptions readCellOptions(JsonNode node, JsonLocation path, Cell cell) {
+        if (cell == Cell.ELMAN) {
+            InvalidInputException.require(node == null || node.isNull(),
+                    "%s: given, but the elman cell has no options; leave the field out", path);
+            return CellOptions.NONE;
+        }
+        InvalidInputException.require(node != null && !node.isNull(), "%s: missing; a %s's options are %s", path,
+                name(cell), sorted(CELL_OPTION_FIELDS.get(cell)));
+        requireObject(node, path, CELL_OPTION_FIELDS.get(cell));
+        if (cell == Cell.GRU) {
+            return CellOptions.gru(enumValue(ResetPlacement.class, node, "resetPlacement", path),
+                    requiredBoolean(node, "twoBiases", path));
+        }
+        return CellOptions.lstm(requiredBoolean(node, "peepholes", path), requiredBoolean(node, "twoBiases", path));
     }
 
     /**
@@ -344,13 +418,24 @@ public final class CaseCodec {
 
     /** Why the model {@code spec} has no parameter {@code name}, which some model has. */
     private static String whyNotDeclared(ModelSpec spec, String name) {
-        return !spec.biases() && spec.withBiases(true).parameter(name) != null
-                ? "the spec has no biases (biases: false)"
-                : "a " + spec.label() + " model has no parameter " + name;
+        Cell cell = spec.cell();
+        CellOptions options = spec.cellOptions();
+        if (!spec.biases() && spec.withBiases(true).parameter(name) != null) {
+            return "the spec has no biases (biases: false)";
+        }
+        if (cell != Cell.ELMAN && spec.biases() && !options.twoBiases()
+                && spec.withCell(cell, new CellOptions(options.resetPlacement(), options.peepholes(), true)).parameter(name) != null) {
+            return "the spec has one bias vector per gate (cellOptions.twoBiases: false)";
+        }
+        if (cell == Cell.LSTM && !options.peepholes()
+                && spec.withCell(cell, CellOptions.lstm(true, options.twoBiases())).parameter(name) != null) {
+            return "the spec has no peepholes (cellOptions.peepholes: false)";
+        }
+        return "a " + spec.label() + " model has no parameter " + name;
     }
 
-    private static Batch readBatch(JsonNode node, JsonLocation path, ModelSpec spec) {
-        requireObject(node, path, BATCH_FIELDS);
+    private static Batch readBatch(JsonNode node, JsonLocation path, ModelSpec spec, int version) {
+        requireObject(node, path, version == 1 ? VERSION_1_BATCH_FIELDS : BATCH_FIELDS);
         Tensor inputs = requiredTensor(node, "inputs", path);
         InvalidInputException.require(inputs.rank() == 3, "%s: shape %s but inputs are [B, T, d]",
                 path.child("inputs"), Arrays.toString(inputs.shape()));
@@ -376,7 +461,14 @@ public final class CaseCodec {
             shaped(initialState, path.child("initialState"), "B=" + batchSize + " and spec says H=" + spec.hiddenSize(),
                     batchSize, spec.hiddenSize());
         }
-        return new Batch(inputs, targets, mask, initialState);
+        Tensor initialCellState = optionalTensor(node, "initialCellState", path);
+        if (initialCellState != null) {
+            InvalidInputException.require(spec.cell().hasCellState(), "%s: given, but the %s cell has no cell state;"
+                    + " leave the field out (or null)", path.child("initialCellState"), name(spec.cell()));
+            shaped(initialCellState, path.child("initialCellState"), "B=" + batchSize + " and spec says H=" + spec.hiddenSize(),
+                    batchSize, spec.hiddenSize());
+        }
+        return new Batch(inputs, targets, mask, initialState, initialCellState);
     }
 
     /**
@@ -390,7 +482,7 @@ public final class CaseCodec {
     public static ForwardResult readForwardResult(JsonNode node, JsonLocation path) {
         requireObject(node, path, FORWARD_FIELDS);
         return new ForwardResult(optionalTensor(node, "hiddenStates", path), requiredTensor(node, "outputs", path),
-                number(required(node, "loss", path), path.child("loss")));
+                number(required(node, "loss", path), path.child("loss")), optionalTensor(node, "cellStates", path));
     }
 
     /**
@@ -409,7 +501,8 @@ public final class CaseCodec {
         Parameters parameterGradients = readParameters(required(node, "parameterGradients", path),
                 path.child("parameterGradients"), spec, false);
         return new GradientResult(loss, parameterGradients, optionalTensor(node, "inputGradients", path),
-                optionalTensor(node, "initialStateGradients", path), optionalTensor(node, "hiddenStateGradients", path));
+                optionalTensor(node, "initialStateGradients", path), optionalTensor(node, "hiddenStateGradients", path),
+                optionalTensor(node, "initialCellStateGradients", path));
     }
 
     /** Reads a tensor written by {@link #writeTensor}; null for a JSON null. */
@@ -447,6 +540,12 @@ public final class CaseCodec {
     private static String text(JsonNode node, JsonLocation path) {
         InvalidInputException.require(node.isTextual(), "%s: must be a string, got %s", path, node);
         return node.textValue();
+    }
+
+    private static boolean requiredBoolean(JsonNode node, String field, JsonLocation path) {
+        JsonNode value = required(node, field, path);
+        InvalidInputException.require(value.isBoolean(), "%s: must be true or false, got %s", path.child(field), value);
+        return value.booleanValue();
     }
 
     private static int requiredInt(JsonNode node, String field, JsonLocation path) {
@@ -526,9 +625,9 @@ public final class CaseCodec {
         return fields.stream().sorted().toList();
     }
 
-    private static Set<String> union(Set<String> fields, String field) {
+    private static Set<String> union(Set<String> fields, String... more) {
         Set<String> union = new HashSet<>(fields);
-        union.add(field);
+        union.addAll(List.of(more));
         return Set.copyOf(union);
     }
 }
