@@ -17,29 +17,42 @@ import org.bptt.api.Activation;
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
 import org.bptt.api.Cell;
+import org.bptt.api.CellOptions;
 import org.bptt.api.DataType;
 import org.bptt.api.Head;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
-import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
+import org.bptt.api.ResetPlacement;
 import org.bptt.api.Tensor;
 import org.bptt.core.cases.CaseGenerator;
+import org.bptt.json.CaseCodec;
 
 /**
- * Reads one case from a small JSON file: the spec's sizes and choices, and optionally the exact weights and inputs
- * (anything not given is generated from {@code seed}). Example:
+ * Reads one case from a JSON file, in one of two forms.
+ *
+ * <p>The short form: the spec's sizes and choices, and optionally the exact weights and inputs (anything not given is
+ * generated from {@code seed}). Example:
  * <pre>
  * { "inputSize": 3, "hiddenSize": 4, "outputSize": 3, "activation": "tanh", "head": "per_step_softmax",
  *   "biases": true, "reduction": "sum", "batchSize": 1, "steps": 3, "mask": false, "initialState": false,
  *   "seed": 7, "parameters": { "W": [[0.1, 0.2, 0, 0], ...] }, "inputs": [[[1, 0, 0], [0, 1, 0], [0, 0, 1]]] }
  * </pre>
- * NaN and Infinity are accepted as tokens so that they can be reported as what they are, not as a syntax error.
+ * A gated cell is {@code "cell": "gru"} or {@code "lstm"}, with {@code "reset": "before"|"after"} (a GRU's, default
+ * after), {@code "peepholes": true} (an LSTM's) and {@code "twoBiases": true}; its parameters are named as
+ * {@code org.bptt.api.ParameterNames} names them ({@code W_f}, {@code b_hn}, ...), and {@code "initialState": true}
+ * gives an LSTM a random c_{-1} too.
+ *
+ * <p>The case form of {@code vectors/FORMAT.md} (a case as {@code bptt export} and the {@code cmd:} protocol write it,
+ * recognised by its {@code "spec"} object), read by {@link CaseCodec}: every value given, nothing generated.
+ *
+ * <p>NaN and Infinity are accepted as tokens so that they can be reported as what they are, not as a syntax error.
  */
 final class CaseFile {
-    private static final Set<String> FIELDS = Set.of("inputSize", "hiddenSize", "outputSize", "activation", "head",
-            "biases", "reduction", "batchSize", "steps", "mask", "initialState", "seed", "parameters", "inputs");
+    private static final Set<String> FIELDS = Set.of("cell", "reset", "peepholes", "twoBiases", "inputSize", "hiddenSize",
+            "outputSize", "activation", "head", "biases", "reduction", "batchSize", "steps", "mask", "initialState", "seed",
+            "parameters", "inputs");
 
     private CaseFile() {
     }
@@ -47,16 +60,35 @@ final class CaseFile {
     static Case read(Path file) {
         JsonNode root = parse(file);
         InvalidInputException.require(root.isObject(), "%s: expected a JSON object at the top level", file);
+        String where = file.toString();
+        if (root.has("spec")) {
+            return CaseCodec.readCase(root, where);
+        }
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            InvalidInputException.require(FIELDS.contains(name), "%s: unknown field '%s'; known fields are %s", file, name, FIELDS);
+            InvalidInputException.require(FIELDS.contains(name), "%s: unknown field '%s'; known fields are %s (or a case "
+                    + "in the form of vectors/FORMAT.md, with a \"spec\" object)", file, name, FIELDS);
         }
-        String where = file.toString();
-        ModelSpec spec = new ModelSpec(Cell.ELMAN,
+        Cell cell = enumValue(Cell.class, text(root, "cell", "elman"), "cell", where);
+        boolean biases = bool(root, "biases", true, where);
+        boolean twoBiases = bool(root, "twoBiases", false, where);
+        boolean peepholes = bool(root, "peepholes", false, where);
+        InvalidInputException.require(!root.has("reset") || cell == Cell.GRU, "%s: reset is a GRU option, but the cell is %s",
+                where, text(root, "cell", "elman"));
+        InvalidInputException.require(!peepholes || cell == Cell.LSTM, "%s: peepholes is an LSTM option, but the cell is %s",
+                where, text(root, "cell", "elman"));
+        InvalidInputException.require(!twoBiases || cell != Cell.ELMAN, "%s: twoBiases is a GRU or LSTM option", where);
+        InvalidInputException.require(!twoBiases || biases, "%s: twoBiases needs biases: true", where);
+        CellOptions options = switch (cell) {
+            case ELMAN -> CellOptions.NONE;
+            case GRU -> CellOptions.gru(enumValue(ResetPlacement.class, text(root, "reset", "after"), "reset", where), twoBiases);
+            case LSTM -> CellOptions.lstm(peepholes, twoBiases);
+        };
+        ModelSpec spec = new ModelSpec(cell, options,
                 integer(root, "inputSize", 3, where), integer(root, "hiddenSize", 4, where), integer(root, "outputSize", 3, where),
                 Activation.parse(text(root, "activation", "tanh")),
                 enumValue(Head.class, text(root, "head", "per_step_softmax"), "head", where),
-                bool(root, "biases", true, where),
+                biases,
                 enumValue(LossReduction.class, text(root, "reduction", "sum"), "reduction", where),
                 DataType.FLOAT64);
         int batchSize = integer(root, "batchSize", 1, where);
@@ -71,17 +103,19 @@ final class CaseFile {
         Parameters parameters = generated.parameters();
         JsonNode given = root.get("parameters");
         if (given != null) {
-            InvalidInputException.require(given.isObject(), "%s: 'parameters' must be an object of U, W, b, V, c", where);
+            InvalidInputException.require(given.isObject(), "%s: 'parameters' must be an object of %s", where,
+                    spec.parameterNames());
             for (Iterator<String> names = given.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
-                InvalidInputException.require(ParameterNames.ALL.contains(name), "%s: unknown parameter '%s'; expected one of %s",
-                        where, name, ParameterNames.ALL);
+                InvalidInputException.require(spec.parameter(name) != null,
+                        "%s: unknown parameter '%s'; the %s model declares %s", where, name, spec.label(), spec.parameterNames());
                 parameters = parameters.with(name, tensor(given.get(name), where + ": parameters." + name));
             }
         }
         Batch batch = generated.batch();
         if (root.has("inputs")) {
-            batch = new Batch(tensor(root.get("inputs"), where + ": inputs"), batch.targets(), batch.mask(), batch.initialState());
+            batch = new Batch(tensor(root.get("inputs"), where + ": inputs"), batch.targets(), batch.mask(), batch.initialState(),
+                    batch.initialCellState());
         }
         return new Case(id, "read from " + file, spec, parameters, batch, seed);
     }

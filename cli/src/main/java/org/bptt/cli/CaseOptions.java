@@ -35,7 +35,7 @@ final class CaseOptions {
     @Option(names = "--mask", description = "Give the sequences random lengths (a mask).")
     boolean masked;
 
-    @Option(names = "--initial-state", description = "Start from a random h_{-1} instead of zeros.")
+    @Option(names = "--initial-state", description = "Start from a random h_{-1} (and for an LSTM a random c_{-1}) instead of zeros.")
     boolean initialState;
 
     @Option(names = "--case-seed", paramLabel = "N", defaultValue = "1", description = "Seed for the weights and inputs (default: ${DEFAULT-VALUE}).")

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.bptt.api.Cell;
+import org.bptt.api.InvalidInputException;
 import org.bptt.api.ModelSpec;
 import org.bptt.core.compare.QuantityComparison;
 import org.bptt.core.compare.TolerancePolicy;
@@ -139,6 +141,10 @@ final class ExplainCommand implements Callable<Integer> {
 
     private ExplainCase fromOptions() {
         ModelSpec model = specOptions.spec(inputSize, hiddenSize, outputSize);
+        // The shared model options offer every cell; the explanation is written for the Elman cell's equations.
+        InvalidInputException.require(model.cell() == Cell.ELMAN,
+                "bptt explain draws and tabulates the Elman cell only; --cell %s is for gradcheck",
+                model.cell().name().toLowerCase(Locale.ROOT));
         return new ExplainCase(model, steps, initialState, seed);
     }
 

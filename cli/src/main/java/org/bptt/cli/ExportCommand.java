@@ -5,14 +5,19 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
+import org.bptt.api.InvalidInputException;
 import org.bptt.core.cases.Shard;
 import org.bptt.core.cases.Suite;
 import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.compare.TolerancePolicy;
+import org.bptt.core.plugins.CellSupport;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.vectors.VectorExporter;
 import org.bptt.vectors.VectorFile;
@@ -28,8 +33,9 @@ import picocli.CommandLine.Model.CommandSpec;
         header = "Writes a suite's cases with the oracle's expected results as portable JSON vectors.",
         mixinStandardHelpOptions = true,
         description = {
-            "Writes one JSON file per case (spec, weights, inputs, targets, mask, h_{-1}, the expected hidden states,",
-            "outputs, loss and every gradient, and the tolerance policy) plus index.json, for 'bptt verify --cases DIR'",
+            "Writes one JSON file per case (spec, weights, inputs, targets, mask, h_{-1} and c_{-1}, the expected hidden",
+            "and cell states, outputs, loss and every gradient, and the tolerance policy) plus index.json, for",
+            "'bptt verify --cases DIR'",
             "or any other tool. The format is described in vectors/FORMAT.md."})
 final class ExportCommand implements Callable<Integer> {
 
@@ -54,6 +60,11 @@ final class ExportCommand implements Callable<Integer> {
             description = "Export only shard I of N (1-based), the same cases as 'bptt verify --shard I/N'.")
     String shard;
 
+    @Option(names = "--cell", paramLabel = "CELL",
+            description = "Export the cases of this cell only: ${COMPLETION-CANDIDATES} (repeatable). Default: every cell the "
+                    + "oracle runs.")
+    List<Cell> cells = new ArrayList<>();
+
     @Option(names = "--out", paramLabel = "DIR", required = true,
             description = "Folder to write the vectors into (created when missing; files of the same names are replaced).")
     Path directory;
@@ -68,13 +79,16 @@ final class ExportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         LoadedPlugin oracle = pluginOptions.discover(err).require(oracleId);
         String suiteName = suite.name().toLowerCase(Locale.ROOT);
-        List<Case> cases = shard == null ? suite.cases(seed) : Shard.parse(shard).select(suite.cases(seed));
-        List<SuiteCase> truncatedCases = shard == null ? suite.truncatedCases(seed)
-                : Shard.parse(shard).select(suite.truncatedCases(seed));
+        Set<Cell> selected = cells.isEmpty() ? CellSupport.cells(oracle.capabilities()) : EnumSet.copyOf(cells);
+        InvalidInputException.require(!selected.isEmpty(), "the oracle %s runs no cell (Elman, GRU or LSTM)", oracle.id());
+        List<Case> cases = shard == null ? suite.cases(seed, selected) : Shard.parse(shard).select(suite.cases(seed, selected));
+        List<SuiteCase> truncatedCases = shard == null ? suite.truncatedCases(seed, selected)
+                : Shard.parse(shard).select(suite.truncatedCases(seed, selected));
         List<SuiteCase> all = new ArrayList<>(cases.stream().map(SuiteCase::fullBptt).toList());
         all.addAll(truncatedCases);
-        out.printf(Locale.ROOT, "exporting %d cases (+%d truncated-BPTT cases) of the %s suite (seed %d%s), expected results by %s, to %s%n",
-                cases.size(), truncatedCases.size(), suiteName, seed, shard == null ? "" : ", shard " + shard, oracle.id(), directory);
+        out.printf(Locale.ROOT, "exporting %d cases (+%d truncated-BPTT cases) of the %s suite (%s; seed %d%s), expected results by %s, to %s%n",
+                cases.size(), truncatedCases.size(), suiteName, SuiteOptions.describe(selected), seed,
+                shard == null ? "" : ", shard " + shard, oracle.id(), directory);
         out.flush();
         VectorFile.Generator generator = new VectorFile.Generator("bptt-harness", VersionProvider.toolVersion(), oracle.id(),
                 oracle.info().version());

@@ -27,8 +27,9 @@ import picocli.CommandLine.Model.CommandSpec;
         header = "Gradients against finite differences, per parameter, on one case.", mixinStandardHelpOptions = true,
         description = {
             "Check each implementation's gradients against finite differences of its own loss, on one case",
-            "given by options or by a JSON file (--spec). Prints, per parameter, the largest relative and",
-            "absolute error; exits 1 when one exceeds the tolerance or a plugin fails (throws, hangs: --timeout)."})
+            "given by options (--cell with its options: --reset, --peepholes, --two-biases) or by a JSON file",
+            "(--spec). Prints, per parameter (and x, h0, an LSTM's c0), the largest relative and absolute error;",
+            "exits 1 when one exceeds the tolerance or a plugin fails (throws, hangs: --timeout)."})
 final class GradcheckCommand implements Callable<Integer> {
 
     @Spec
@@ -76,9 +77,10 @@ final class GradcheckCommand implements Callable<Integer> {
             implementations.addAll(registry.plugins());
         }
 
-        out.printf(Locale.ROOT, "case %s: %s, B=%d, T=%d%s%s, seed %d%n", testCase.id(), testCase.spec().label(),
+        out.printf(Locale.ROOT, "case %s: %s, B=%d, T=%d%s%s%s, seed %d%n", testCase.id(), testCase.spec().label(),
                 testCase.batch().batchSize(), testCase.batch().steps(), testCase.batch().mask() != null ? ", masked" : "",
-                testCase.batch().initialState() != null ? ", with h_{-1}" : "", testCase.seed());
+                testCase.batch().initialState() != null ? ", with h_{-1}" : "",
+                testCase.batch().initialCellState() != null ? ", with c_{-1}" : "", testCase.seed());
         FiniteDifferences finiteDifferences = new FiniteDifferences(epsilon, maxElements, testCase.seed());
         out.printf(Locale.ROOT, "finite differences: fourth-order central, epsilon %s; pass when relative error <= %s%n%n",
                 epsilon, tolerance);

@@ -1,9 +1,15 @@
 package org.bptt.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.bptt.api.Capability;
+import org.bptt.api.Cell;
+import org.bptt.core.plugins.CellSupport;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginProblem;
 import org.bptt.core.plugins.PluginRegistry;
@@ -14,7 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bptt plugins}: every implementation found, where it came from and what it can do. */
 @Command(name = "plugins", mixinStandardHelpOptions = true,
-        description = "List every RNN implementation found on the class path and in the plugin folders.")
+        description = {"List every RNN implementation found on the class path and in the plugin folders, with the cells",
+            "it runs (Elman, GRU, LSTM) and their options, as its capabilities declare them."})
 final class PluginsCommand implements Callable<Integer> {
 
     @Spec
@@ -33,6 +40,7 @@ final class PluginsCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  version:      %s%n", plugin.info().version());
             out.printf(Locale.ROOT, "  vendor:       %s%n", plugin.info().vendor());
             out.printf(Locale.ROOT, "  source:       %s%n", plugin.source());
+            out.printf(Locale.ROOT, "  cells:        %s%n", cells(plugin.capabilities()));
             out.printf(Locale.ROOT, "  capabilities: %s%n", plugin.capabilities().stream()
                     .map(capability -> capability.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
             if (!plugin.info().description().isEmpty()) {
@@ -45,5 +53,18 @@ final class PluginsCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "%d plugin(s) loaded, %d not loaded%n", registry.plugins().size(), registry.problems().size());
         return ExitCode.OK;
+    }
+
+    /**
+     * The cells a plugin runs and the options it runs them with, read from its capabilities ({@link CellSupport}):
+     * {@code elman (tanh, relu); lstm (peepholes, two biases, c_{-1})}, or {@code none}.
+     */
+    static String cells(Set<Capability> capabilities) {
+        List<String> cells = new ArrayList<>();
+        for (Cell cell : CellSupport.cells(capabilities)) {
+            List<String> options = CellSupport.options(cell, capabilities);
+            cells.add(cell.name().toLowerCase(Locale.ROOT) + (options.isEmpty() ? "" : " (" + String.join(", ", options) + ")"));
+        }
+        return cells.isEmpty() ? "none" : String.join("; ", cells);
     }
 }

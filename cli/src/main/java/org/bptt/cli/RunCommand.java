@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bptt.api.Capability;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.benchmarks.BenchGrid;
 import org.bptt.benchmarks.BenchJob;
@@ -69,11 +71,12 @@ final class RunCommand implements Callable<Integer> {
         LoadedPlugin oracle = registry.require(oracleId);
         List<LoadedPlugin> implementations = new ArrayList<>(registry.plugins());
         implementations.removeIf(plugin -> plugin.id().equals(oracleId));
-        List<SuiteCase> cases = suiteOptions.suiteCases();
-        out.printf(Locale.ROOT, "bptt run: %d plugins (%s), oracle %s, %d cases of the %s suite, seed %d%n",
+        Set<Cell> cells = suiteOptions.selectedCells(implementations);
+        List<SuiteCase> cases = suiteOptions.suiteCases(cells);
+        out.printf(Locale.ROOT, "bptt run: %d plugins (%s), oracle %s, %d cases of the %s suite (%s), seed %d%n",
                 implementations.size(), String.join(", ", implementations.stream().map(LoadedPlugin::id).toList()),
                 oracle.id(), cases.stream().filter(suiteCase -> !suiteCase.isTruncated()).count(), suiteOptions.suiteName(),
-                suiteOptions.seed);
+                SuiteOptions.describe(cells), suiteOptions.seed);
         out.flush();
         List<String> commandLine = spec.commandLine().getParseResult().originalArgs();
         RunFolder run = outputOptions.create("run");

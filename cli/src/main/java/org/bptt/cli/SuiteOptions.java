@@ -1,15 +1,21 @@
 package org.bptt.cli;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
+import org.bptt.api.InvalidInputException;
 import org.bptt.core.cases.Shard;
 import org.bptt.core.cases.Suite;
 import org.bptt.core.cases.SuiteCase;
+import org.bptt.core.plugins.CellSupport;
+import org.bptt.core.plugins.LoadedPlugin;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Which cases to run: a built-in suite, a seed, and optionally one shard of it. */
+/** Which cases to run: a built-in suite, a seed, the cells, and optionally one shard of it. */
 final class SuiteOptions {
 
     @Option(names = "--suite", paramLabel = "NAME", defaultValue = "default",
@@ -24,6 +30,11 @@ final class SuiteOptions {
             description = "Run only shard I of N (1-based), to split a suite across CI jobs; merge with 'bptt report'.")
     String shard;
 
+    @Option(names = "--cell", paramLabel = "CELL",
+            description = "Run the cases of this cell only: ${COMPLETION-CANDIDATES} (repeatable). Default: every cell that "
+                    + "at least one implementation under test runs (as 'bptt plugins' lists them).")
+    List<Cell> cells = new ArrayList<>();
+
     @Mixin
     DatasetOptions dataset;
 
@@ -32,29 +43,52 @@ final class SuiteOptions {
         return dataset.selected() ? dataset.label() : suite.name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** The suite's cases, or with --dataset the dataset's (see DatasetCases). */
-    List<Case> cases() {
+    /**
+     * The cells whose cases run: those given with --cell, else every cell at least one of {@code implementations}
+     * runs (the cells of the oracle alone when none is given).
+     *
+     * @throws InvalidInputException when no implementation runs any cell
+     */
+    Set<Cell> selectedCells(List<LoadedPlugin> implementations) {
+        if (!cells.isEmpty()) {
+            return EnumSet.copyOf(cells);
+        }
+        Set<Cell> supported = CellSupport.cellsOfAny(implementations);
+        InvalidInputException.require(!supported.isEmpty(), "none of %s runs any cell (Elman, GRU or LSTM): check "
+                + "their capabilities with 'bptt plugins'", implementations.stream().map(LoadedPlugin::id).toList());
+        return supported;
+    }
+
+    /** The suite's cases of {@code selected} cells, or with --dataset the dataset's (see DatasetCases). */
+    List<Case> cases(Set<Cell> selected) {
         dataset.requireDatasetForTextOptions();
         if (dataset.selected()) {
-            org.bptt.api.InvalidInputException.require(suite == Suite.DEFAULT, "--suite and --dataset both choose the cases; give one");
+            InvalidInputException.require(suite == Suite.DEFAULT, "--suite and --dataset both choose the cases; give one");
+            InvalidInputException.require(cells.isEmpty() || cells.equals(List.of(Cell.ELMAN)),
+                    "--dataset cases are Elman cases; --cell %s does not fit them", cells);
             return selectShard(dataset.cases(seed));
         }
-        return selectShard(suite.cases(seed));
+        return selectShard(suite.cases(seed, selected));
     }
 
-    /** The suite's truncated-BPTT cases, for implementations that declare TRUNCATED_BPTT. */
-    List<SuiteCase> truncatedCases() {
-        return dataset.selected() ? List.of() : selectShard(suite.truncatedCases(seed));
+    /** The suite's truncated-BPTT cases of {@code selected} cells, for implementations that declare TRUNCATED_BPTT. */
+    List<SuiteCase> truncatedCases(Set<Cell> selected) {
+        return dataset.selected() ? List.of() : selectShard(suite.truncatedCases(seed, selected));
     }
 
-    /** What a verifier runs: {@link #cases()} under full BPTT, then {@link #truncatedCases()}. */
-    List<SuiteCase> suiteCases() {
-        List<SuiteCase> all = new ArrayList<>(cases().stream().map(SuiteCase::fullBptt).toList());
-        all.addAll(truncatedCases());
+    /** What a verifier runs: {@link #cases} under full BPTT, then {@link #truncatedCases}, of the {@code selected} cells. */
+    List<SuiteCase> suiteCases(Set<Cell> selected) {
+        List<SuiteCase> all = new ArrayList<>(cases(selected).stream().map(SuiteCase::fullBptt).toList());
+        all.addAll(truncatedCases(selected));
         return all;
     }
 
     private <T> List<T> selectShard(List<T> all) {
         return shard == null ? all : Shard.parse(shard).select(all);
+    }
+
+    /** The cells in words for a command's first line: {@code cells elman, gru}. */
+    static String describe(Set<Cell> cells) {
+        return "cells " + String.join(", ", cells.stream().map(cell -> cell.name().toLowerCase(java.util.Locale.ROOT)).toList());
     }
 }

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.bptt.api.Cell;
 import org.bptt.api.InvalidInputException;
 import org.bptt.core.cases.Suite;
 import org.bptt.core.cases.SuiteCase;
@@ -24,8 +26,10 @@ import picocli.CommandLine.Model.CommandSpec;
         header = "The conformance gate: implementations against an oracle, element by element.", mixinStandardHelpOptions = true,
         description = {
             "Run implementations on the same weights and inputs as an oracle (the reference, by default) and",
-            "compare hidden states, outputs, loss and every gradient. Exits 1 when any case diverges beyond",
-            "tolerance or a plugin fails; writes tables, charts and an Allure report into a run folder."})
+            "compare hidden states (and an LSTM's cell states), outputs, loss and every gradient. --cell chooses",
+            "the cells (Elman, GRU, LSTM); by default every cell an implementation under test runs. Exits 1",
+            "when any case diverges beyond tolerance or a plugin fails; writes tables, charts and an Allure",
+            "report into a run folder."})
 final class VerifyCommand implements Callable<Integer> {
 
     @Spec
@@ -72,11 +76,13 @@ final class VerifyCommand implements Callable<Integer> {
             registry.plugins().stream().filter(plugin -> !plugin.id().equals(oracleId)).forEach(implementations::add);
         }
         InvalidInputException.require(!implementations.isEmpty(), "no implementation to verify besides the oracle %s", oracleId);
-        List<SuiteCase> cases = suiteOptions.suiteCases();
+        Set<Cell> cells = suiteOptions.selectedCells(implementations);
+        List<SuiteCase> cases = suiteOptions.suiteCases(cells);
         long truncated = cases.stream().filter(SuiteCase::isTruncated).count();
-        out.printf(Locale.ROOT, "verifying %s against %s on %d cases (+%d truncated-BPTT cases) of the %s suite (seed %d)%n",
+        out.printf(Locale.ROOT, "verifying %s against %s on %d cases (+%d truncated-BPTT cases) of the %s suite (%s; seed %d)%n",
                 String.join(", ", implementations.stream().map(LoadedPlugin::id).toList()), oracle.id(),
-                cases.size() - truncated, truncated, suiteOptions.suiteName(), suiteOptions.seed);
+                cases.size() - truncated, truncated, suiteOptions.suiteName(), SuiteOptions.describe(cells),
+                suiteOptions.seed);
         out.flush();
         VerifyJob.VerifyRun verified = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(),
                 outputOptions.create("verify"), suiteOptions, cases, implementations, oracle, timeoutOptions.timeout(), err);
@@ -85,7 +91,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** {@code --cases DIR}: the stored expectations are the oracle; no oracle plugin is looked up or run. */
     private int verifyStoredVectors(PluginRegistry registry, PrintWriter out, PrintWriter err) {
-        for (String option : List.of("--oracle", "--suite", "--seed", "--shard", "--dataset", "--file", "--tokens")) {
+        for (String option : List.of("--oracle", "--suite", "--seed", "--shard", "--cell", "--dataset", "--file", "--tokens")) {
             InvalidInputException.require(!spec.commandLine().getParseResult().hasMatchedOption(option),
                     "%s cannot be combined with --cases: the vectors fix the cases and the expected results", option);
         }

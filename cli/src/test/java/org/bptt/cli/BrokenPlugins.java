@@ -34,10 +34,48 @@ public final class BrokenPlugins {
             return reference;
         }
 
-        /** What the reference offers, stated here: asking the reference would rediscover this class. */
+        /**
+         * What the reference offers for the Elman cell, stated here: asking the reference would rediscover this
+         * class. The breakages below are the Elman cell's (W, b), so these plugins run no gated cell.
+         */
         @Override
         public Set<Capability> capabilities() {
-            return EnumSet.complementOf(EnumSet.of(Capability.FLOAT32, Capability.TRUNCATED_BPTT));
+            return EnumSet.complementOf(EnumSet.of(Capability.FLOAT32, Capability.TRUNCATED_BPTT, Capability.GRU_RESET_BEFORE,
+                    Capability.GRU_RESET_AFTER, Capability.LSTM, Capability.LSTM_PEEPHOLES, Capability.TWO_BIASES,
+                    Capability.INITIAL_CELL_STATE, Capability.INITIAL_CELL_STATE_GRADIENTS, Capability.CELL_STATES));
+        }
+    }
+
+    /**
+     * An LSTM (without peepholes, one bias per gate) whose dL/dW_f[2, 1] is off by 1e-3: a wrong gate gradient the
+     * gate must name.
+     */
+    public static final class WrongForgetGateGradient extends Wrapper {
+        @Override
+        public PluginInfo info() {
+            return new PluginInfo("test-wrong-forget-gate", "Test: wrong forget-gate gradient", "1", "tests", "");
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return EnumSet.of(Capability.LSTM, Capability.PER_STEP_SOFTMAX, Capability.LAST_STEP_SOFTMAX,
+                    Capability.LAST_STEP_SIGMOID, Capability.BIASES, Capability.NO_BIASES, Capability.MASKS, Capability.FLOAT64,
+                    Capability.HIDDEN_STATES, Capability.CELL_STATES);
+        }
+
+        @Override
+        public ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
+            return reference().forward(spec, parameters, batch);
+        }
+
+        @Override
+        public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
+            GradientResult exact = reference().gradients(spec, parameters, batch);
+            Tensor forget = exact.parameterGradients().get(ParameterNames.W_F).copy();
+            forget.set(forget.get(2, 1) + 1e-3, 2, 1);
+            return new GradientResult(exact.loss(), exact.parameterGradients().with(ParameterNames.W_F, forget),
+                    exact.inputGradients(), exact.initialStateGradients(), exact.hiddenStateGradients(),
+                    exact.initialCellStateGradients());
         }
     }
 

@@ -18,6 +18,11 @@ public record Quantity(String name) {
 
     /** The hidden states h_t. */
     public static final Quantity HIDDEN_STATES = new Quantity("h");
+    /**
+     * The cell states c_t of a cell that has them (the LSTM); printed {@code c_t}, not {@code c}, so that it is not
+     * read as the head's bias {@code c} (whose gradient is {@code dL/dc}).
+     */
+    public static final Quantity CELL_STATES = new Quantity("c_t");
     /** The outputs y_t (or the language model's predicted distributions ŷ_t). */
     public static final Quantity OUTPUTS = new Quantity("y");
     /** The loss returned by the forward pass. */
@@ -28,6 +33,8 @@ public record Quantity(String name) {
     public static final Quantity INPUT_GRADIENTS = new Quantity("dL/dx");
     /** dL/dh_{-1}, the gradient reaching the initial state. */
     public static final Quantity INITIAL_STATE_GRADIENTS = new Quantity("dL/dh_{-1}");
+    /** dL/dc_{-1}, the gradient reaching the initial cell state of a cell that has one (the LSTM). */
+    public static final Quantity INITIAL_CELL_STATE_GRADIENTS = new Quantity("dL/dc_{-1}");
     /** dL/dh_t, the total gradient reaching each hidden state. */
     public static final Quantity HIDDEN_STATE_GRADIENTS = new Quantity("dL/dh");
 

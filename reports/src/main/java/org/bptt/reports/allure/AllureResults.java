@@ -266,6 +266,19 @@ public final class AllureResults {
         if ("true".equals(parameters.get(CaseLabel.INITIAL_STATE.key()))) {
             labels.add(nameValue("tag", "h0"));
         }
+        addLabelIfPresent(labels, "tag", parameters.get(CaseLabel.CELL.key()));
+        if (parameters.containsKey(CaseLabel.RESET_PLACEMENT.key())) {
+            labels.add(nameValue("tag", "reset-" + parameters.get(CaseLabel.RESET_PLACEMENT.key())));
+        }
+        if ("true".equals(parameters.get(CaseLabel.PEEPHOLES.key()))) {
+            labels.add(nameValue("tag", "peepholes"));
+        }
+        if ("true".equals(parameters.get(CaseLabel.TWO_BIASES.key()))) {
+            labels.add(nameValue("tag", "two-biases"));
+        }
+        if ("true".equals(parameters.get(CaseLabel.INITIAL_CELL_STATE.key()))) {
+            labels.add(nameValue("tag", "c0"));
+        }
         if (result.status() == Status.KNOWN_DIVERGENCE) {
             labels.add(nameValue("tag", "known-divergence"));
         }

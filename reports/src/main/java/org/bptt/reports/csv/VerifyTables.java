@@ -49,7 +49,7 @@ public final class VerifyTables implements AutoCloseable {
 
     public static final List<String> CASE_COLUMNS = concat(KEY_COLUMNS, List.of("status", "message"),
             CaseParameters.columns(), List.of("quantities", "failed_quantities", "worst_quantity", "worst_error_ratio",
-                    "other_parameters"));
+                    "other_parameters"), CaseParameters.cellColumns());
 
     public static final List<String> QUANTITY_COLUMNS = concat(KEY_COLUMNS, List.of("quantity", "elements", "failed",
             "worst_index", "expected", "actual", "abs_error", "rel_error", "ulp_error", "allowed", "error_ratio"));
@@ -169,6 +169,9 @@ public final class VerifyTables implements AutoCloseable {
         row.add(worst == null ? "" : worst.quantity().name());
         row.add(worst == null ? "" : Results.number(Results.errorRatio(worst)));
         row.add(otherParameters(parameters));
+        for (String key : CaseParameters.CELL_KEYS) {
+            row.add(parameters.getOrDefault(key, ""));
+        }
         return List.of(row);
     }
 
@@ -215,6 +218,7 @@ public final class VerifyTables implements AutoCloseable {
     private static String otherParameters(Map<String, String> parameters) {
         Map<String, String> others = new LinkedHashMap<>(parameters);
         CaseParameters.KEYS.forEach(others::remove);
+        CaseParameters.CELL_KEYS.forEach(others::remove);
         List<String> pairs = new ArrayList<>();
         others.forEach((key, value) -> pairs.add(key + "=" + value));
         return String.join(";", pairs);

@@ -1,14 +1,17 @@
 package org.bptt.core.cases;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.Head;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterDeclaration;
 import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
@@ -22,17 +25,19 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
  * Builds seeded verification cases: weights, inputs, one-hot targets, prefix masks and initial states.
  *
  * <p>Randomness comes from {@link SplittableRandom}, whose sequence is specified, so a seed gives the same numbers on
- * every machine and JVM; Gaussian draws use Box–Muller with {@link StrictMath}. Each part of a case (U, W, b, V, c,
- * inputs, targets, mask, h_{-1}) draws from its own split of the seeded generator, so changing how one part is drawn
- * does not change the others. Rescaling W uses EJML's eigen/singular value decompositions.
+ * every machine and JVM; Gaussian draws use Box–Muller with {@link StrictMath}. Each part of a case (the weights,
+ * inputs, targets, mask, h_{-1}, c_{-1}) draws from its own split of the seeded generator, so changing how one part
+ * is drawn does not change the others. Rescaling W uses EJML's eigen/singular value decompositions.
  *
  * <p>What is drawn:
  * <ul>
- *   <li>U, V, and W before rescaling, by {@link WeightInit}; b and c uniform on (−0.1, 0.1);</li>
+ *   <li>the Elman cell's U, V, and W before rescaling, by {@link WeightInit}; b and c uniform on (−0.1, 0.1); a
+ *       gated cell's weights as {@link #gatedParameters} says;</li>
  *   <li>inputs uniform on (−1, 1);</li>
  *   <li>targets one-hot with a uniform class (the sigmoid head: 0 or 1), also at masked steps;</li>
  *   <li>mask: each sequence's length uniform on 1..T, then one random sequence set to the full T;</li>
- *   <li>h_{-1} uniform on (−0.5, 0.5).</li>
+ *   <li>h_{-1} uniform on (−0.5, 0.5), and for a cell with a cell state (the LSTM) c_{-1} too, whenever the
+ *       case has an initial state.</li>
  * </ul>
  */
 public final class CaseGenerator {
@@ -98,7 +103,8 @@ public final class CaseGenerator {
      * @param batchSize    B ≥ 1
      * @param steps        T ≥ 1
      * @param masked       whether the batch has a mask (with B = 1 or T = 1 it is all ones)
-     * @param initialState whether the batch has a random h_{-1} (otherwise null: zeros)
+     * @param initialState whether the batch has a random h_{-1}, and for an LSTM a random c_{-1} (otherwise null:
+     *                     zeros)
      * @param seed         the seed; the same arguments give an equal case
      * @param options      how the weights are drawn
      */
@@ -114,13 +120,27 @@ public final class CaseGenerator {
         Tensor mask = masked ? prefixMask(batchSize, steps, maskRandom) : null;
         SplittableRandom stateRandom = random.split();
         Tensor h0 = initialState ? uniform(stateRandom, 0.5, batchSize, spec.hiddenSize()) : null;
+        // Split after every part an Elman case draws, so that its numbers stay what they were before the LSTM.
+        SplittableRandom cellStateRandom = random.split();
+        boolean cellState = spec.cell().hasCellState();
+        Tensor c0 = initialState && cellState ? uniform(cellStateRandom, 0.5, batchSize, spec.hiddenSize()) : null;
+        String states = cellState ? (initialState ? "given h_{-1} and c_{-1}" : "h_{-1} = c_{-1} = 0")
+                : (initialState ? "given h_{-1}" : "h_{-1} = 0");
         String description = String.format(Locale.ROOT, "%s, B=%d, T=%d, %s, %s, weights %s", spec.label(), batchSize,
-                steps, masked ? "masked" : "unmasked", initialState ? "given h_{-1}" : "h_{-1} = 0", options.describe());
-        return new Case(id, description, spec, parameters, new Batch(inputs, targets, mask, h0), seed);
+                steps, masked ? "masked" : "unmasked", states, options.describe());
+        return new Case(id, description, spec, parameters, new Batch(inputs, targets, mask, h0, c0), seed);
+    }
+
+    /**
+     * The weights of every parameter {@code spec} declares, drawn from {@code random} as {@code options} say: for
+     * the Elman cell U, W, b, V, c ({@link #elmanParameters}), for a gated cell as {@link #gatedParameters}.
+     */
+    public static Parameters parameters(ModelSpec spec, Options options, SplittableRandom random) {
+        return spec.cell() == Cell.ELMAN ? elmanParameters(spec, options, random) : gatedParameters(spec, options, random);
     }
 
     /** The Elman weights U, W, b, V, c for {@code spec}, drawn from {@code random} as {@code options} say. */
-    public static Parameters parameters(ModelSpec spec, Options options, SplittableRandom random) {
+    private static Parameters elmanParameters(ModelSpec spec, Options options, SplittableRandom random) {
         int d = spec.inputSize();
         int h = spec.hiddenSize();
         int k = spec.outputSize();
@@ -141,6 +161,41 @@ public final class CaseGenerator {
         }
         return new Parameters(tensors);
     }
+
+    /**
+     * A gated cell's weights and the head's, each declared parameter from its own split of {@code random}, in the
+     * declared order ({@link ModelSpec#parameters()}): input weights {@code U_* [H, d]} and the head's {@code V} by
+     * {@link Options#init()} (Xavier for ORTHOGONAL, as the Elman cell's U and V); recurrent weights
+     * {@code W_* [H, H]} by the init, then each rescaled as the options say (every gate's recurrent matrix alone, so
+     * that each gate's recurrence is as tame as the Elman cell's W); biases, recurrent-side biases and the head's c
+     * uniform on (−0.1, 0.1), as the Elman cell's; peepholes uniform on (−0.5, 0.5), large enough that a wrong
+     * peephole gradient is not lost in the tolerance.
+     */
+    private static Parameters gatedParameters(ModelSpec spec, Options options, SplittableRandom random) {
+        Map<String, Tensor> tensors = new HashMap<>();
+        WeightInit nonSquare = options.init() == WeightInit.ORTHOGONAL ? WeightInit.XAVIER : options.init();
+        for (ParameterDeclaration declaration : spec.parameters()) {
+            SplittableRandom own = random.split();
+            int[] shape = declaration.shape();
+            boolean recurrent = shape.length == 2 && declaration.dimensions().equals(List.of("H", "H"));
+            Tensor value;
+            if (recurrent) {
+                Tensor drawn = options.init() == WeightInit.ORTHOGONAL ? orthogonal(shape[0], own)
+                        : matrix(options.init(), shape[0], shape[1], own);
+                value = rescale(drawn, options);
+            } else if (shape.length == 2) {
+                value = matrix(nonSquare, shape[0], shape[1], own);
+            } else if (PEEPHOLES.contains(declaration.name())) {
+                value = uniform(own, 0.5, shape);
+            } else {
+                value = uniform(own, 0.1, shape);
+            }
+            tensors.put(declaration.name(), value);
+        }
+        return new Parameters(tensors);
+    }
+
+    private static final List<String> PEEPHOLES = List.of(ParameterNames.P_I, ParameterNames.P_F, ParameterNames.P_O);
 
     /** W rescaled as {@code options} say. */
     public static Tensor rescale(Tensor w, Options options) {

@@ -5,12 +5,17 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.bptt.api.Batch;
+import org.bptt.api.Cell;
+import org.bptt.api.CellOptions;
 import org.bptt.api.ModelSpec;
 
 /**
  * The labels that describe a case in every result, table and report, and their keys: the one owner of those keys.
  * {@link #describe} writes them in the order of this enum; a label that cannot be read from a malformed case is left
- * out, and the truncation's k1 and k2 only appear for truncated BPTT.
+ * out, the truncation's k1 and k2 only appear for truncated BPTT, and a cell option only for the cell that has it
+ * (the reset placement for a GRU, peepholes and c0 for an LSTM, two biases for both). The cell and its options come
+ * after every label of a full-BPTT case that there was before the choice of cell, so that readers of the older labels
+ * see them where they were, and before k1 and k2, which end the labels of a truncated case.
  */
 public enum CaseLabel {
     /** The spec's label, e.g. {@code tanh/per-step-softmax/bias/d4-H8-K5/sum}. */
@@ -41,6 +46,16 @@ public enum CaseLabel {
     HIDDEN_SIZE("H"),
     /** K, the output size. */
     OUTPUT_SIZE("K"),
+    /** The cell, lower case: {@code elman}, {@code gru}, {@code lstm}. */
+    CELL("cell"),
+    /** A GRU's reset placement, lower case: {@code before} or {@code after} the recurrent product; GRU cases only. */
+    RESET_PLACEMENT("reset"),
+    /** {@code true} when an LSTM has peephole connections; LSTM cases only. */
+    PEEPHOLES("peepholes"),
+    /** {@code true} when each gate has two bias vectors; gated cases only. */
+    TWO_BIASES("twoBiases"),
+    /** {@code true} when the batch gives an initial cell state c_{-1}; cases of a cell with a cell state only. */
+    INITIAL_CELL_STATE("c0"),
     /** k1 of a truncated case: the steps of each chunk. */
     FORWARD_LENGTH("k1"),
     /** k2 of a truncated case: how far back each chunk's losses are propagated. */
@@ -81,6 +96,23 @@ public enum CaseLabel {
             labels.put(INPUT_SIZE.key, Integer.toString(spec.inputSize()));
             labels.put(HIDDEN_SIZE.key, Integer.toString(spec.hiddenSize()));
             labels.put(OUTPUT_SIZE.key, Integer.toString(spec.outputSize()));
+        }
+        if (spec != null && spec.cell() != null) {
+            Cell cell = spec.cell();
+            labels.put(CELL.key, lower(cell));
+            CellOptions options = spec.cellOptions() == null ? CellOptions.NONE : spec.cellOptions();
+            if (cell == Cell.GRU) {
+                labels.put(RESET_PLACEMENT.key, lower(options.resetPlacement()));
+            }
+            if (cell == Cell.LSTM) {
+                labels.put(PEEPHOLES.key, Boolean.toString(options.peepholes()));
+            }
+            if (cell != Cell.ELMAN) {
+                labels.put(TWO_BIASES.key, Boolean.toString(options.twoBiases()));
+            }
+            if (cell.hasCellState() && batch != null) {
+                labels.put(INITIAL_CELL_STATE.key, Boolean.toString(batch.initialCellState() != null));
+            }
         }
         if (suiteCase.isTruncated()) {
             labels.put(FORWARD_LENGTH.key, Integer.toString(suiteCase.truncation().forwardLength()));

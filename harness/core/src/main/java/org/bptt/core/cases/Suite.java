@@ -2,20 +2,24 @@ package org.bptt.core.cases;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import org.bptt.api.Activation;
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
 import org.bptt.api.Cell;
+import org.bptt.api.CellOptions;
 import org.bptt.api.DataType;
 import org.bptt.api.Head;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.Parameters;
+import org.bptt.api.ResetPlacement;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
 
@@ -33,8 +37,23 @@ import org.bptt.api.Truncation;
  *       mask, h_{-1}) and at d = 4, H = 16, K = 6, B = 4, T = 100 (without), plus float32 copies of each
  *       activation × head at B = 3, T = 17.</li>
  * </ul>
- * Case ids are stable, unique and file-name safe, e.g. {@code tanh-perstep-bias-mask-h0-meanb-B3-T17}. Each case's
- * seed is derived from the suite seed and its id, so a case's data does not depend on which suite or shard it is in.
+ * The gated cells' cases follow the Elman ones (whose ids, data and order are what they were before there was a
+ * choice of cell), the GRU's then the LSTM's. Each gated cell has six variants ({@link #variants}): the GRU's reset
+ * before or after the recurrent product, the LSTM without or with peepholes, each with one bias vector per gate,
+ * two, or none; the activation is the cell's own, and d, H, K as above.
+ * <ul>
+ *   <li>DEFAULT: every variant (6) × head (3) × mask off/on × initial states off/on × T ∈ {1, 2, 3, 17, 64}, 360
+ *       cases per cell; B is thinned as {@link #gatedBatchIndex} says (3, except 1 for the unmasked cases with
+ *       initial states). The reduction and weight initialisation cycle as for Elman.</li>
+ *   <li>QUICK: 12 of DEFAULT's cases per cell, two per variant ({@link #gatedQuickGrid}).</li>
+ *   <li>FULL: the unthinned grid, both batch sizes, 720 cases per cell.</li>
+ * </ul>
+ * An LSTM case with initial states gives both h_{-1} and c_{-1}.
+ *
+ * <p>Case ids are stable, unique and file-name safe, e.g. {@code tanh-perstep-bias-mask-h0-meanb-B3-T17} or
+ * {@code gru-resetafter-lastsoftmax-twobias-nomask-h0-sum-B1-T64}. Each case's seed is derived from the suite seed
+ * and its id, so a case's data does not depend on which suite or shard it is in. {@link #cases(long, Set)} selects
+ * the cases of some cells; a case is the same whichever cells are selected.
  *
  * <p><b>Truncated BPTT</b> ({@link #truncatedCases}): DEFAULT grid cases with B = 3, T ∈ {@link #TRUNCATED_LENGTHS},
  * no h_{-1}, each run with the four {@link #truncations(int) truncations} (k1, k2) = (T, T), (4, 4), (8, 3), (3, 8):
@@ -46,6 +65,8 @@ import org.bptt.api.Truncation;
  *   <li>QUICK: DEFAULT's T = 17 half, 24 truncated cases.</li>
  *   <li>FULL: every activation for each of DEFAULT's (length, head, mask), 192 truncated cases.</li>
  * </ul>
+ * The gated cells' truncated cases ({@link #gatedTruncatedGrid}) follow the same rule with the cell's variant in
+ * place of the activation: DEFAULT 48 per cell (each length meets all six variants), QUICK 24, FULL 288.
  */
 public enum Suite {
     QUICK,
@@ -63,17 +84,38 @@ public enum Suite {
     public static final int HIDDEN_SIZE = 5;
     public static final int OUTPUT_SIZE = 4;
 
-    /** The suite's cases, in a stable order; the same seed gives equal cases. */
+    /** The suite's cases of every cell, in a stable order (the Elman cases first); the same seed gives equal cases. */
     public List<Case> cases(long seed) {
+        return cases(seed, EnumSet.allOf(Cell.class));
+    }
+
+    /**
+     * The suite's cases of the given cells, in a stable order: the Elman cases (the two examples and the Elman grid),
+     * then the GRU's, then the LSTM's. The same seed gives equal cases, and a case is the same whichever cells are
+     * asked for.
+     */
+    public List<Case> cases(long seed, Set<Cell> cells) {
         List<Case> cases = new ArrayList<>();
-        cases.add(workedExample(seed));
-        cases.add(sentimentExample(seed));
-        switch (this) {
-            case QUICK -> quickGrid().forEach(point -> cases.add(point.build(seed)));
-            case DEFAULT -> defaultGrid().forEach(point -> cases.add(point.build(seed)));
-            case FULL -> {
-                defaultGrid().forEach(point -> cases.add(point.build(seed)));
-                largeCases().forEach(point -> cases.add(point.build(seed)));
+        if (cells.contains(Cell.ELMAN)) {
+            cases.add(workedExample(seed));
+            cases.add(sentimentExample(seed));
+            switch (this) {
+                case QUICK -> quickGrid().forEach(point -> cases.add(point.build(seed)));
+                case DEFAULT -> defaultGrid().forEach(point -> cases.add(point.build(seed)));
+                case FULL -> {
+                    defaultGrid().forEach(point -> cases.add(point.build(seed)));
+                    largeCases().forEach(point -> cases.add(point.build(seed)));
+                }
+            }
+        }
+        for (Cell cell : GATED_CELLS) {
+            if (cells.contains(cell)) {
+                List<GridPoint> grid = switch (this) {
+                    case QUICK -> gatedQuickGrid(cell);
+                    case DEFAULT -> gatedGrid(cell, false);
+                    case FULL -> gatedGrid(cell, true);
+                };
+                grid.forEach(point -> cases.add(point.build(seed)));
             }
         }
         return List.copyOf(cases);
@@ -87,8 +129,25 @@ public enum Suite {
      * equal cases, and each wraps the DEFAULT grid case of the same id and data.
      */
     public List<SuiteCase> truncatedCases(long seed) {
+        return truncatedCases(seed, EnumSet.allOf(Cell.class));
+    }
+
+    /**
+     * The suite's truncated-BPTT cases of the given cells, in a stable order: the Elman cases, then the GRU's, then
+     * the LSTM's, each wrapping the DEFAULT grid case of the same id and data.
+     */
+    public List<SuiteCase> truncatedCases(long seed, Set<Cell> cells) {
+        List<GridPoint> grid = new ArrayList<>();
+        if (cells.contains(Cell.ELMAN)) {
+            grid.addAll(truncatedGrid());
+        }
+        for (Cell cell : GATED_CELLS) {
+            if (cells.contains(cell)) {
+                grid.addAll(gatedTruncatedGrid(cell));
+            }
+        }
         List<SuiteCase> cases = new ArrayList<>();
-        for (GridPoint point : truncatedGrid()) {
+        for (GridPoint point : grid) {
             Case testCase = point.build(seed);
             for (Truncation truncation : truncations(point.steps())) {
                 cases.add(SuiteCase.truncated(testCase, truncation));
@@ -146,21 +205,47 @@ public enum Suite {
         return new SplittableRandom(suiteSeed ^ (0x9E3779B97F4A7C15L * id.hashCode())).nextLong();
     }
 
-    /** One point of a grid: everything that makes a generated case. */
-    record GridPoint(String prefix, Activation activation, Head head, boolean biases, boolean masked, boolean initialState,
-                     LossReduction reduction, WeightInit init, int inputSize, int hiddenSize, int outputSize,
-                     int batchSize, int steps, DataType dataType, boolean showSizes) {
+    /**
+     * One point of a grid: everything that makes a generated case. An Elman point has {@link CellOptions#NONE}; a
+     * gated point has the activation TANH (its nonlinearities are the cell's own).
+     */
+    record GridPoint(String prefix, Cell cell, CellOptions cellOptions, Activation activation, Head head, boolean biases,
+                     boolean masked, boolean initialState, LossReduction reduction, WeightInit init, int inputSize,
+                     int hiddenSize, int outputSize, int batchSize, int steps, DataType dataType, boolean showSizes) {
 
+        /** An Elman point. */
+        GridPoint(String prefix, Activation activation, Head head, boolean biases, boolean masked, boolean initialState,
+                  LossReduction reduction, WeightInit init, int inputSize, int hiddenSize, int outputSize,
+                  int batchSize, int steps, DataType dataType, boolean showSizes) {
+            this(prefix, Cell.ELMAN, CellOptions.NONE, activation, head, biases, masked, initialState, reduction, init,
+                    inputSize, hiddenSize, outputSize, batchSize, steps, dataType, showSizes);
+        }
+
+        /**
+         * The id. An Elman case's starts with its activation ({@code tanh-perstep-bias-...}); a gated case's with the
+         * cell and its options, and says {@code twobias} for two bias vectors per gate and {@code h0c0} for an LSTM's
+         * given h_{-1} and c_{-1} ({@code lstm-peepholes-perstep-twobias-mask-h0c0-meanb-B3-T17}).
+         */
         String id() {
-            return prefix + activation.name().toLowerCase(Locale.ROOT) + "-" + headName(head) + "-"
-                    + (biases ? "bias" : "nobias") + "-" + (masked ? "mask" : "nomask") + "-" + (initialState ? "h0" : "noh0")
+            String states = cell.hasCellState() ? "h0c0" : "h0";
+            return prefix + cellName() + "-" + headName(head) + "-"
+                    + (cellOptions.twoBiases() ? "twobias" : biases ? "bias" : "nobias") + "-"
+                    + (masked ? "mask" : "nomask") + "-" + (initialState ? states : "no" + states)
                     + "-" + reductionName(reduction)
                     + (showSizes ? "-d" + inputSize + "-H" + hiddenSize + "-K" + outputSize : "")
                     + "-B" + batchSize + "-T" + steps;
         }
 
+        private String cellName() {
+            return switch (cell) {
+                case ELMAN -> activation.name().toLowerCase(Locale.ROOT);
+                case GRU -> "gru-reset" + cellOptions.resetPlacement().name().toLowerCase(Locale.ROOT);
+                case LSTM -> cellOptions.peepholes() ? "lstm-peepholes" : "lstm";
+            };
+        }
+
         Case build(long suiteSeed) {
-            ModelSpec spec = new ModelSpec(Cell.ELMAN, inputSize, hiddenSize, head == Head.LAST_STEP_SIGMOID ? 1 : outputSize,
+            ModelSpec spec = new ModelSpec(cell, cellOptions, inputSize, hiddenSize, head == Head.LAST_STEP_SIGMOID ? 1 : outputSize,
                     activation, head, biases, reduction, dataType);
             String id = id();
             return CaseGenerator.generate(id, spec, batchSize, steps, masked, initialState, caseSeed(suiteSeed, id),
@@ -255,6 +340,132 @@ public enum Suite {
             }
         }
         return points;
+    }
+
+    /** The gated cells, in the order of their cases. */
+    static final List<Cell> GATED_CELLS = List.of(Cell.GRU, Cell.LSTM);
+
+    /**
+     * A gated cell with its options and biases: one column of the gated grids.
+     *
+     * @param options the cell's options
+     * @param biases  whether the model has biases (one bias vector per gate, or two with {@code options.twoBiases()})
+     */
+    record CellVariant(CellOptions options, boolean biases) {
+    }
+
+    /**
+     * Every variant of {@code cell} the gated grids take, in order: for the GRU reset before, then after the product;
+     * for the LSTM without, then with peepholes; each with one bias vector per gate, two, and none.
+     */
+    static List<CellVariant> variants(Cell cell) {
+        List<CellVariant> variants = new ArrayList<>();
+        List<CellOptions> placements = switch (cell) {
+            case GRU -> List.of(CellOptions.gru(ResetPlacement.BEFORE, false), CellOptions.gru(ResetPlacement.AFTER, false));
+            case LSTM -> List.of(CellOptions.lstm(false, false), CellOptions.lstm(true, false));
+            case ELMAN -> throw new IllegalArgumentException("the Elman cell has no gated variants");
+        };
+        for (CellOptions one : placements) {
+            variants.add(new CellVariant(one, true));
+            variants.add(new CellVariant(new CellOptions(one.resetPlacement(), one.peepholes(), true), true));
+            variants.add(new CellVariant(one, false));
+        }
+        return List.copyOf(variants);
+    }
+
+    /**
+     * The batch size of a gated grid point: 3 when it is masked (a mask needs B &gt; 1 to matter) or starts from
+     * zero states, 1 for an unmasked case with initial states. DEFAULT thus runs each (variant, head, mask, initial
+     * states, T) once instead of at both batch sizes, every truncated case's grid point (B = 3, zero states) is in
+     * it, and B = 1 still meets every variant, head and T.
+     */
+    private static int gatedBatchIndex(int mask, int state, boolean everyBatchSize, int bIndex) {
+        if (everyBatchSize) {
+            return bIndex;
+        }
+        return mask == 0 && state == 1 ? BATCH_SIZES.indexOf(1) : BATCH_SIZES.indexOf(3);
+    }
+
+    /**
+     * The gated grid of {@code cell}, T varying fastest: every variant × head × mask off/on × initial states off/on ×
+     * T, at B = {@link #gatedBatchIndex} (DEFAULT) or at both batch sizes ({@code everyBatchSize}, FULL).
+     */
+    static List<GridPoint> gatedGrid(Cell cell, boolean everyBatchSize) {
+        List<GridPoint> grid = new ArrayList<>();
+        List<CellVariant> variants = variants(cell);
+        for (int v = 0; v < variants.size(); v++) {
+            for (int h = 0; h < Head.values().length; h++) {
+                for (int mask = 0; mask < 2; mask++) {
+                    for (int state = 0; state < 2; state++) {
+                        for (int bIndex = 0; bIndex < (everyBatchSize ? BATCH_SIZES.size() : 1); bIndex++) {
+                            for (int tIndex = 0; tIndex < LENGTHS.size(); tIndex++) {
+                                grid.add(gatedPoint(cell, variants.get(v), v, h, mask, state,
+                                        gatedBatchIndex(mask, state, everyBatchSize, bIndex), tIndex));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return grid;
+    }
+
+    /** A gated grid point from its factor indices; the reduction and weight init cycle with them, as Elman's do. */
+    private static GridPoint gatedPoint(Cell cell, CellVariant variant, int v, int h, int mask, int state, int bIndex,
+                                        int tIndex) {
+        LossReduction reduction = LossReduction.values()[(v + h + mask + state + bIndex + tIndex) % 3];
+        WeightInit init = WeightInit.values()[(v + bIndex + tIndex) % 3];
+        return new GridPoint("", cell, variant.options(), Activation.TANH, Head.values()[h], variant.biases(),
+                OFF_ON[mask], OFF_ON[state], reduction, init, INPUT_SIZE, HIDDEN_SIZE, OUTPUT_SIZE,
+                BATCH_SIZES.get(bIndex), LENGTHS.get(tIndex), DataType.FLOAT64, false);
+    }
+
+    /**
+     * QUICK's points of {@code cell}, two per variant: one masked and one not; initial states on for the masked
+     * point of an even variant and the unmasked point of an odd one (so B = 1 appears too); the head cycling with
+     * the variant and the point, T with twice the variant plus the point, so that together they cover every
+     * variant, head, T, both mask and initial-state settings and both batch sizes. Each is a DEFAULT grid point.
+     */
+    static List<GridPoint> gatedQuickGrid(Cell cell) {
+        List<GridPoint> grid = new ArrayList<>();
+        List<CellVariant> variants = variants(cell);
+        for (int v = 0; v < variants.size(); v++) {
+            for (int point = 0; point < 2; point++) {
+                int mask = 1 - point;
+                int state = (v + point + 1) % 2;
+                grid.add(gatedPoint(cell, variants.get(v), v, (v + point) % Head.values().length, mask, state,
+                        gatedBatchIndex(mask, state, false, 0), (2 * v + point) % LENGTHS.size()));
+            }
+        }
+        return grid;
+    }
+
+    /**
+     * The truncated cases' grid points of {@code cell}: B = 3, zero initial states, T ∈ {@link #TRUNCATED_LENGTHS}
+     * (QUICK: the first) × head × mask off/on, the variant cycling so that each length meets every variant (FULL:
+     * every variant at each point).
+     */
+    List<GridPoint> gatedTruncatedGrid(Cell cell) {
+        List<GridPoint> grid = new ArrayList<>();
+        List<CellVariant> variants = variants(cell);
+        int lengths = this == QUICK ? 1 : TRUNCATED_LENGTHS.size();
+        int batchIndex = BATCH_SIZES.indexOf(3);
+        for (int lengthIndex = 0; lengthIndex < lengths; lengthIndex++) {
+            int tIndex = LENGTHS.indexOf(TRUNCATED_LENGTHS.get(lengthIndex));
+            for (int h = 0; h < Head.values().length; h++) {
+                for (int mask = 0; mask < 2; mask++) {
+                    if (this == FULL) {
+                        for (int v = 0; v < variants.size(); v++) {
+                            grid.add(gatedPoint(cell, variants.get(v), v, h, mask, 0, batchIndex, tIndex));
+                        }
+                    } else {
+                        int v = (2 * h + mask + 3 * lengthIndex) % variants.size();
+                        grid.add(gatedPoint(cell, variants.get(v), v, h, mask, 0, batchIndex, tIndex));
+                    }
+                }
+            }
+        }
+        return grid;
     }
 
     /**

@@ -145,6 +145,14 @@ public final class FiniteDifferences {
                 checks.add(notChecked("h0", "not checked: the implementation lacks INITIAL_STATE_GRADIENTS"));
             }
         }
+        if (batch.initialCellState() != null) {
+            if (implementation.has(Capability.INITIAL_CELL_STATE_GRADIENTS)) {
+                checks.add(checkTensor("c0", batch.initialCellState(), gradients.initialCellStateGradients(), null, loss,
+                        IndexLabels.HIDDEN_PER_SEQUENCE, floor));
+            } else {
+                checks.add(notChecked("c0", "not checked: the implementation lacks INITIAL_CELL_STATE_GRADIENTS"));
+            }
+        }
         return new GradientCheck(testCase.id(), implementation.id(), epsilon, floor, checks);
     }
 
@@ -257,7 +265,7 @@ public final class FiniteDifferences {
     }
 
     /**
-     * The loss as a function of one element of a parameter, x or h0, everything else held at the case's values. The
+     * The loss as a function of one element of a parameter, x, h0 or c0, everything else held at the case's values. The
      * isolated calls copy what they are given, so the case's tensors are shared here, never changed.
      */
     private static final class LossFunction {
@@ -291,6 +299,8 @@ public final class FiniteDifferences {
                         batch.initialCellState()));
                 case "h0" -> evaluate(parameters, new Batch(batch.inputs(), batch.targets(), batch.mask(), moved,
                         batch.initialCellState()));
+                case "c0" -> evaluate(parameters, new Batch(batch.inputs(), batch.targets(), batch.mask(), batch.initialState(),
+                        moved));
                 default -> evaluate(parameters.with(name, moved), batch);
             };
         }

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * @param implementationId   the implementation whose gradients were checked
  * @param epsilon            the finite-difference step
  * @param relativeErrorFloor the floor of the relative error's denominator used for this case: floorFactor · max(1, |L|)
- * @param parameters         one check per gradient, in the order U, W, b, V, c, x, h0
+ * @param parameters         one check per gradient: the declared parameters in their order, then x, h0 and c0
  */
 public record GradientCheck(String caseId, String implementationId, double epsilon, double relativeErrorFloor,
                             List<ParameterCheck> parameters) {
@@ -31,7 +31,7 @@ public record GradientCheck(String caseId, String implementationId, double epsil
         return parameters.stream().max(Comparator.comparingDouble(ParameterCheck::maxRelativeError));
     }
 
-    /** The check of the gradient called {@code name} (U, W, b, V, c, x, h0). */
+    /** The check of the gradient called {@code name} (a parameter, x, h0 or c0). */
     public Optional<ParameterCheck> parameter(String name) {
         return parameters.stream().filter(check -> check.name().equals(name)).findFirst();
     }

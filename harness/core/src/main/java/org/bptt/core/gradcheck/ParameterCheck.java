@@ -3,9 +3,11 @@ package org.bptt.core.gradcheck;
 import java.util.Locale;
 
 /**
- * The finite-difference check of one gradient: dL/dU, dL/dW, dL/db, dL/dV, dL/dc, dL/dx or dL/dh_{-1}.
+ * The finite-difference check of one gradient: of a declared parameter (dL/dU, dL/dW_f, ...), dL/dx, dL/dh_{-1}
+ * or dL/dc_{-1}.
  *
- * @param name             the parameter's name: {@code U}, {@code W}, {@code b}, {@code V}, {@code c}, {@code x}, {@code h0}
+ * @param name             the parameter's name ({@code U}, {@code W_f}, ...), or {@code x}, {@code h0} or
+ *                         {@code c0} (the LSTM's initial cell state)
  * @param elements         how many elements the tensor has that could be checked (for x: unmasked steps only)
  * @param checked          how many elements were compared with a finite difference
  * @param skipped          how many sampled elements were skipped (a ReLU kink inside the stencil)

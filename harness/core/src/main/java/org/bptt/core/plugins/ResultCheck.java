@@ -16,8 +16,9 @@ import org.bptt.core.compare.IndexLabels;
 
 /**
  * What a plugin's result must hold before anything trusts it. A result is <em>well formed</em> when it is not null
- * and every tensor that is used is there, in its shape: the outputs, the loss, every parameter gradient, and the
- * optional results of {@link ExpectedOutputs}. It is moreover <em>finite</em> when no value that is compared is NaN
+ * and every tensor that is used is there, in its shape: the outputs, the loss, every parameter gradient the spec
+ * declares ({@link org.bptt.api.ModelSpec#parameterNames()}), and the optional results of {@link ExpectedOutputs}
+ * (c_t and dL/dc_{-1} only for a cell with a cell state). It is moreover <em>finite</em> when no value that is compared is NaN
  * or infinite; values at masked steps are never compared, so they may be anything. Each problem is named: the
  * tensor, and the index of the first bad element.
  *
@@ -52,6 +53,10 @@ public final class ResultCheck {
                         b, spec.outputSize());
         if (problem == null && expected.hiddenStates()) {
             problem = tensorProblem(Quantity.HIDDEN_STATES, forward.hiddenStates(), batch.mask(), finiteRequired,
+                    IndexLabels.HIDDEN_PER_STEP, b, t, spec.hiddenSize());
+        }
+        if (problem == null && expected.cellStatesOf(spec)) {
+            problem = tensorProblem(Quantity.CELL_STATES, forward.cellStates(), batch.mask(), finiteRequired,
                     IndexLabels.HIDDEN_PER_STEP, b, t, spec.hiddenSize());
         }
         return problem;
@@ -100,6 +105,10 @@ public final class ResultCheck {
             problem = tensorProblem(Quantity.HIDDEN_STATE_GRADIENTS, gradients.hiddenStateGradients(), batch.mask(),
                     finiteRequired, IndexLabels.HIDDEN_PER_STEP, b, t, h);
         }
+        if (problem == null && !truncated && expected.initialCellStateGradientsOf(spec)) {
+            problem = tensorProblem(Quantity.INITIAL_CELL_STATE_GRADIENTS, gradients.initialCellStateGradients(), null,
+                    finiteRequired, IndexLabels.HIDDEN_PER_SEQUENCE, b, h);
+        }
         return problem;
     }
 
@@ -120,6 +129,9 @@ public final class ResultCheck {
         if (forward != null) {
             if (expected.hiddenStates() && nonFinite(forward.hiddenStates(), batch.mask())) {
                 quantities.add(Quantity.HIDDEN_STATES);
+            }
+            if (expected.cellStatesOf(spec) && nonFinite(forward.cellStates(), batch.mask())) {
+                quantities.add(Quantity.CELL_STATES);
             }
             if (nonFinite(forward.outputs(), spec.head() == Head.PER_STEP_SOFTMAX ? batch.mask() : null)) {
                 quantities.add(Quantity.OUTPUTS);
@@ -145,6 +157,9 @@ public final class ResultCheck {
         }
         if (!truncated && expected.hiddenStateGradients() && nonFinite(gradients.hiddenStateGradients(), batch.mask())) {
             quantities.add(Quantity.HIDDEN_STATE_GRADIENTS);
+        }
+        if (!truncated && expected.initialCellStateGradientsOf(spec) && nonFinite(gradients.initialCellStateGradients(), null)) {
+            quantities.add(Quantity.INITIAL_CELL_STATE_GRADIENTS);
         }
         return quantities;
     }

@@ -2,7 +2,6 @@ package org.bptt.core.verify;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.bptt.api.Batch;
 import org.bptt.api.DataType;
 import org.bptt.api.Head;
@@ -19,8 +18,9 @@ import org.bptt.core.plugins.ResultCheck;
 /**
  * Compares an implementation's results with the oracle's, quantity by quantity, in the order of the computation, so
  * that the first failure named is the earliest one (a wrong h makes everything after it wrong too): h (when both
- * offer hidden states), y, the forward loss, the loss returned with the gradients, the parameter gradients in their
- * declared order, dL/dx, dL/dh_{-1} and dL/dh (when both offer them). Per-step tensors skip masked steps. Truncated
+ * offer hidden states), c_t (an LSTM's cell states, when both offer them), y, the forward loss, the loss returned
+ * with the gradients, the parameter gradients in their declared order (whatever the spec's cell declares), dL/dx,
+ * dL/dh_{-1}, dL/dc_{-1} (an LSTM's) and dL/dh (when both offer them). Per-step tensors skip masked steps. Truncated
  * BPTT has no forward results, and compares dL/dx only when both returned it.
  */
 final class ResultComparator {
@@ -46,6 +46,10 @@ final class ResultComparator {
                 comparisons.add(comparator.compare(Quantity.HIDDEN_STATES, expected.forward().hiddenStates(),
                         actual.forward().hiddenStates(), mask, IndexLabels.HIDDEN_PER_STEP, type, steps));
             }
+            if (compared.cellStatesOf(spec)) {
+                comparisons.add(comparator.compare(Quantity.CELL_STATES, expected.forward().cellStates(),
+                        actual.forward().cellStates(), mask, IndexLabels.HIDDEN_PER_STEP, type, steps));
+            }
             boolean perStep = spec.head() == Head.PER_STEP_SOFTMAX;
             comparisons.add(comparator.compare(Quantity.OUTPUTS, expected.forward().outputs(), actual.forward().outputs(),
                     mask, perStep ? IndexLabels.OUTPUT_PER_STEP : IndexLabels.OUTPUT_LAST_STEP, type, steps));
@@ -54,10 +58,11 @@ final class ResultComparator {
         }
         comparisons.add(comparator.compareScalar(Quantity.GRADIENT_LOSS, expected.gradients().loss(),
                 actual.gradients().loss(), type, steps));
+        Parameters expectedGradients = expected.gradients().parameterGradients();
         Parameters actualGradients = actual.gradients().parameterGradients();
-        for (Map.Entry<String, Tensor> entry : expected.gradients().parameterGradients().byName().entrySet()) {
-            Tensor value = entry.getValue();
-            comparisons.add(comparator.compare(Quantity.gradientOf(entry.getKey()), value, actualGradients.get(entry.getKey()),
+        for (String name : spec.parameterNames()) {
+            Tensor value = expectedGradients.get(name);
+            comparisons.add(comparator.compare(Quantity.gradientOf(name), value, actualGradients.get(name),
                     null, IndexLabels.generic(value.rank()), type, steps));
         }
         Tensor expectedInput = expected.gradients().inputGradients();
@@ -70,6 +75,11 @@ final class ResultComparator {
         if (!truncated && compared.initialStateGradients()) {
             comparisons.add(comparator.compare(Quantity.INITIAL_STATE_GRADIENTS, expected.gradients().initialStateGradients(),
                     actual.gradients().initialStateGradients(), null, IndexLabels.HIDDEN_PER_SEQUENCE, type, steps));
+        }
+        if (!truncated && compared.initialCellStateGradientsOf(spec)) {
+            comparisons.add(comparator.compare(Quantity.INITIAL_CELL_STATE_GRADIENTS,
+                    expected.gradients().initialCellStateGradients(), actual.gradients().initialCellStateGradients(), null,
+                    IndexLabels.HIDDEN_PER_SEQUENCE, type, steps));
         }
         if (!truncated && compared.hiddenStateGradients()) {
             comparisons.add(comparator.compare(Quantity.HIDDEN_STATE_GRADIENTS, expected.gradients().hiddenStateGradients(),

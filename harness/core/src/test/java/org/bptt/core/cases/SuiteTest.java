@@ -16,6 +16,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.bptt.api.Activation;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.api.Head;
 import org.bptt.api.InvalidInputException;
@@ -27,7 +28,9 @@ import org.junit.jupiter.api.Test;
 class SuiteTest {
 
     private static final long SEED = 42L;
-    private static final List<Case> DEFAULT = Suite.DEFAULT.cases(SEED);
+    /** The Elman cases; the gated cells' are GatedSuiteTest's. */
+    private static final Set<Cell> ELMAN = EnumSet.of(Cell.ELMAN);
+    private static final List<Case> DEFAULT = Suite.DEFAULT.cases(SEED, ELMAN);
 
     /** The grid's factors, as the suite's javadoc states them. */
     private static final int ACTIVATIONS = 4;
@@ -96,7 +99,7 @@ class SuiteTest {
     @Test
     void everyCaseIsValidWithUniqueFileNameSafeIds() {
         for (Suite suite : Suite.values()) {
-            List<Case> cases = suite == Suite.DEFAULT ? DEFAULT : suite.cases(SEED);
+            List<Case> cases = suite == Suite.DEFAULT ? DEFAULT : suite.cases(SEED, ELMAN);
             Set<String> ids = new HashSet<>();
             for (Case c : cases) {
                 c.validate();
@@ -127,8 +130,8 @@ class SuiteTest {
 
     @Test
     void theSameSeedGivesEqualCasesAndAnotherSeedDifferentOnes() {
-        assertEquals(DEFAULT, Suite.DEFAULT.cases(SEED));
-        List<Case> other = Suite.DEFAULT.cases(SEED + 1);
+        assertEquals(DEFAULT, Suite.DEFAULT.cases(SEED, ELMAN));
+        List<Case> other = Suite.DEFAULT.cases(SEED + 1, ELMAN);
         assertEquals(DEFAULT.stream().map(Case::id).toList(), other.stream().map(Case::id).toList(), "same ids");
         assertNotEquals(DEFAULT.get(10).parameters(), other.get(10).parameters());
     }
@@ -152,7 +155,7 @@ class SuiteTest {
 
     @Test
     void quickIsASubsetOfDefaultCoveringEveryValue() {
-        List<Case> quick = Suite.QUICK.cases(SEED);
+        List<Case> quick = Suite.QUICK.cases(SEED, ELMAN);
         assertEquals(50, quick.size());
         Map<String, Case> byId = DEFAULT.stream().collect(Collectors.toMap(Case::id, Function.identity()));
         for (Case c : quick) {
@@ -177,7 +180,7 @@ class SuiteTest {
 
     @Test
     void fullIsDefaultPlusLargerAndFloat32Cases() {
-        List<Case> full = Suite.FULL.cases(SEED);
+        List<Case> full = Suite.FULL.cases(SEED, ELMAN);
         assertEquals(DEFAULT, full.subList(0, DEFAULT.size()));
         List<Case> extra = full.subList(DEFAULT.size(), full.size());
         assertEquals(ACTIVATIONS * HEADS * 3, extra.size());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.bptt.api.Activation;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.Head;
 import org.bptt.api.Truncation;
 import org.junit.jupiter.api.Test;
@@ -19,9 +21,11 @@ import org.junit.jupiter.api.Test;
 class TruncatedCasesTest {
 
     private static final long SEED = 42L;
-    private static final List<SuiteCase> QUICK = Suite.QUICK.truncatedCases(SEED);
-    private static final List<SuiteCase> DEFAULT = Suite.DEFAULT.truncatedCases(SEED);
-    private static final List<SuiteCase> FULL = Suite.FULL.truncatedCases(SEED);
+    /** The Elman cases; the gated cells' are GatedSuiteTest's. */
+    private static final Set<Cell> ELMAN = EnumSet.of(Cell.ELMAN);
+    private static final List<SuiteCase> QUICK = Suite.QUICK.truncatedCases(SEED, ELMAN);
+    private static final List<SuiteCase> DEFAULT = Suite.DEFAULT.truncatedCases(SEED, ELMAN);
+    private static final List<SuiteCase> FULL = Suite.FULL.truncatedCases(SEED, ELMAN);
 
     /** 2 lengths × 3 heads × mask off/on cases, 4 truncations each; FULL for every one of the 4 activations. */
     @Test
@@ -48,13 +52,13 @@ class TruncatedCasesTest {
 
     @Test
     void eachWrapsTheDefaultGridCaseOfTheSameIdAndData() {
-        Map<String, Case> defaultCases = Suite.DEFAULT.cases(SEED).stream()
+        Map<String, Case> defaultCases = Suite.DEFAULT.cases(SEED, ELMAN).stream()
                 .collect(Collectors.toMap(Case::id, Function.identity()));
         for (SuiteCase truncatedCase : FULL) {
             assertEquals(defaultCases.get(truncatedCase.testCase().id()), truncatedCase.testCase(), truncatedCase.id());
         }
-        assertEquals(DEFAULT, Suite.DEFAULT.truncatedCases(SEED));
-        assertNotEquals(DEFAULT, Suite.DEFAULT.truncatedCases(SEED + 1));
+        assertEquals(DEFAULT, Suite.DEFAULT.truncatedCases(SEED, ELMAN));
+        assertNotEquals(DEFAULT, Suite.DEFAULT.truncatedCases(SEED + 1, ELMAN));
     }
 
     @Test
