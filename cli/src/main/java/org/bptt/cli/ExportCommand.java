@@ -86,8 +86,8 @@ final class ExportCommand implements Callable<Integer> {
                 : Shard.parse(shard).select(suite.truncatedCases(seed, selected));
         List<SuiteCase> all = new ArrayList<>(cases.stream().map(SuiteCase::fullBptt).toList());
         all.addAll(truncatedCases);
-        out.printf(Locale.ROOT, "exporting %d cases (+%d truncated-BPTT cases) of the %s suite (%s; seed %d%s), expected results by %s, to %s%n",
-                cases.size(), truncatedCases.size(), suiteName, SuiteOptions.describe(selected), seed,
+        out.printf(Locale.ROOT, "exporting %d cases (+%d truncated-BPTT cases; %s) of the %s suite (seed %d%s), expected results by %s, to %s%n",
+                cases.size(), truncatedCases.size(), SuiteOptions.describe(selected), suiteName, seed,
                 shard == null ? "" : ", shard " + shard, oracle.id(), directory);
         out.flush();
         VectorFile.Generator generator = new VectorFile.Generator("bptt-harness", VersionProvider.toolVersion(), oracle.id(),

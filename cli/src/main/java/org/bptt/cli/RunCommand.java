@@ -71,6 +71,7 @@ final class RunCommand implements Callable<Integer> {
         LoadedPlugin oracle = registry.require(oracleId);
         List<LoadedPlugin> implementations = new ArrayList<>(registry.plugins());
         implementations.removeIf(plugin -> plugin.id().equals(oracleId));
+        implementations = new ArrayList<>(suiteOptions.runningChosenCells(implementations));
         Set<Cell> cells = suiteOptions.selectedCells(implementations);
         List<SuiteCase> cases = suiteOptions.suiteCases(cells);
         out.printf(Locale.ROOT, "bptt run: %d plugins (%s), oracle %s, %d cases of the %s suite (%s), seed %d%n",

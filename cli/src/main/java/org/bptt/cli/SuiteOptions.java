@@ -59,6 +59,19 @@ final class SuiteOptions {
         return supported;
     }
 
+    /**
+     * The default implementations under test: {@code candidates} that run at least one cell given with --cell (all
+     * of them when no --cell is given), so that a plugin which runs none of the chosen cells is not listed only to
+     * skip every case.
+     */
+    List<LoadedPlugin> runningChosenCells(List<LoadedPlugin> candidates) {
+        if (cells.isEmpty()) {
+            return candidates;
+        }
+        return candidates.stream().filter(plugin -> cells.stream().anyMatch(cell -> CellSupport.supports(cell, plugin.capabilities())))
+                .toList();
+    }
+
     /** The suite's cases of {@code selected} cells, or with --dataset the dataset's (see DatasetCases). */
     List<Case> cases(Set<Cell> selected) {
         dataset.requireDatasetForTextOptions();

@@ -48,7 +48,8 @@ final class VerifyCommand implements Callable<Integer> {
     TimeoutOptions timeoutOptions;
 
     @Option(names = "--impl", paramLabel = "ID",
-            description = "Implementation under test (repeatable). Default: every plugin except the oracle.")
+            description = "Implementation under test (repeatable). Default: every plugin except the oracle (with --cell: "
+                    + "every one that runs a chosen cell).")
     List<String> implementationIds = new ArrayList<>();
 
     @Option(names = "--oracle", paramLabel = "ID", defaultValue = "reference-aggregated",
@@ -73,7 +74,8 @@ final class VerifyCommand implements Callable<Integer> {
             implementations.add(registry.require(id));
         }
         if (implementations.isEmpty()) {
-            registry.plugins().stream().filter(plugin -> !plugin.id().equals(oracleId)).forEach(implementations::add);
+            implementations.addAll(suiteOptions.runningChosenCells(
+                    registry.plugins().stream().filter(plugin -> !plugin.id().equals(oracleId)).toList()));
         }
         InvalidInputException.require(!implementations.isEmpty(), "no implementation to verify besides the oracle %s", oracleId);
         Set<Cell> cells = suiteOptions.selectedCells(implementations);

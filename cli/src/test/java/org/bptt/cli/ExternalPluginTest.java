@@ -77,12 +77,26 @@ class ExternalPluginTest {
     @Test
     void theHandWrittenNumpyRnnPassesTheQuickSuite() throws Exception {
         assumePythonHas("numpy", "python3-numpy");
-        CliRun run = CliRun.of("verify", "--impl", example("numpy"), "--suite", "quick", "--out", folder.toString());
+        CliRun run = CliRun.of("verify", "--impl", example("numpy"), "--suite", "quick", "--cell", "elman", "--out", folder.toString());
         assertEquals(ExitCode.OK, run.exitCode(), run::toString);
         List<String> rows = caseRows();
         // 50 cases compared against the reference; the 24 truncated-BPTT cases are skipped (not declared).
         assertEquals(50, rows.stream().filter(row -> row.startsWith("PASSED")).count(), () -> String.join("\n", rows));
         assertEquals(24, rows.stream().filter(row -> row.contains("lacks TRUNCATED_BPTT")).count(), () -> String.join("\n", rows));
+    }
+
+    @Test
+    void theHandWrittenNumpyGruAndLstmPassTheQuickSuiteByDefault() throws Exception {
+        assumePythonHas("numpy", "python3-numpy");
+        CliRun run = CliRun.of("verify", "--impl", example("numpy"), "--suite", "quick", "--out", folder.toString());
+        assertEquals(ExitCode.OK, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("(cells elman, gru, lstm; seed 42)"), run::toString);
+        List<String> rows = caseRows();
+        // Every cell the example declares: 50 Elman, 12 GRU and 12 LSTM cases; the 72 truncated ones are not declared.
+        assertEquals(74, rows.stream().filter(row -> row.startsWith("PASSED")).count(), () -> String.join("\n", rows));
+        assertEquals(12, caseRecords(folder).stream().filter(row -> "PASSED".equals(row.get("status")) && "gru".equals(row.get("cell")))
+                .count(), () -> String.join("\n", rows));
+        assertEquals(72, rows.stream().filter(row -> row.contains("lacks TRUNCATED_BPTT")).count(), () -> String.join("\n", rows));
     }
 
     @Test
