@@ -10,10 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.bptt.api.Case;
 import org.bptt.api.Cell;
 import org.bptt.api.InvalidInputException;
-import org.bptt.core.cases.Shard;
 import org.bptt.core.cases.Suite;
 import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.compare.TolerancePolicy;
@@ -81,13 +79,10 @@ final class ExportCommand implements Callable<Integer> {
         String suiteName = suite.name().toLowerCase(Locale.ROOT);
         Set<Cell> selected = cells.isEmpty() ? CellSupport.cells(oracle.capabilities()) : EnumSet.copyOf(cells);
         InvalidInputException.require(!selected.isEmpty(), "the oracle %s runs no cell (Elman, GRU or LSTM)", oracle.id());
-        List<Case> cases = shard == null ? suite.cases(seed, selected) : Shard.parse(shard).select(suite.cases(seed, selected));
-        List<SuiteCase> truncatedCases = shard == null ? suite.truncatedCases(seed, selected)
-                : Shard.parse(shard).select(suite.truncatedCases(seed, selected));
-        List<SuiteCase> all = new ArrayList<>(cases.stream().map(SuiteCase::fullBptt).toList());
-        all.addAll(truncatedCases);
+        List<SuiteCase> all = SuiteOptions.suiteCases(suite, seed, shard, selected);
+        long truncated = all.stream().filter(SuiteCase::isTruncated).count();
         out.printf(Locale.ROOT, "exporting %d cases (+%d truncated-BPTT cases; %s) of the %s suite (seed %d%s), expected results by %s, to %s%n",
-                cases.size(), truncatedCases.size(), SuiteOptions.describe(selected), suiteName, seed,
+                all.size() - truncated, truncated, SuiteOptions.describe(selected), suiteName, seed,
                 shard == null ? "" : ", shard " + shard, oracle.id(), directory);
         out.flush();
         VectorFile.Generator generator = new VectorFile.Generator("bptt-harness", VersionProvider.toolVersion(), oracle.id(),

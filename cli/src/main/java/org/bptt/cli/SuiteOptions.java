@@ -91,12 +91,30 @@ final class SuiteOptions {
 
     /** What a verifier runs: {@link #cases} under full BPTT, then {@link #truncatedCases}, of the {@code selected} cells. */
     List<SuiteCase> suiteCases(Set<Cell> selected) {
-        List<SuiteCase> all = new ArrayList<>(cases(selected).stream().map(SuiteCase::fullBptt).toList());
-        all.addAll(truncatedCases(selected));
+        if (!dataset.selected()) {
+            dataset.requireDatasetForTextOptions();
+            return suiteCases(suite, seed, shard, selected);
+        }
+        return cases(selected).stream().map(SuiteCase::fullBptt).toList();
+    }
+
+    /**
+     * {@code suite}'s cases of the {@code selected} cells under full BPTT, then its truncated-BPTT cases, each list cut
+     * to shard I/N when {@code shard} is given (null: all): what {@code verify} runs and {@code export} writes for the
+     * same options, so that both pick exactly the same cases.
+     */
+    static List<SuiteCase> suiteCases(Suite suite, long seed, String shard, Set<Cell> selected) {
+        List<SuiteCase> all = new ArrayList<>(selectShard(shard, suite.cases(seed, selected)).stream()
+                .map(SuiteCase::fullBptt).toList());
+        all.addAll(selectShard(shard, suite.truncatedCases(seed, selected)));
         return all;
     }
 
     private <T> List<T> selectShard(List<T> all) {
+        return selectShard(shard, all);
+    }
+
+    private static <T> List<T> selectShard(String shard, List<T> all) {
         return shard == null ? all : Shard.parse(shard).select(all);
     }
 
