@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import org.bptt.api.Activation;
 import org.bptt.api.Batch;
 import org.bptt.api.Case;
@@ -12,6 +13,8 @@ import org.bptt.api.Head;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.ParameterNames;
+import org.bptt.api.ResetPlacement;
+import org.bptt.api.Tensor;
 
 /**
  * The Wengert list (tape) of the forward pass of one sequence, at the level of matrices and vectors, and its
@@ -53,8 +56,32 @@ public final class Tape {
         /** −(y* log w_i + (1 − y*) log(1 − w_i)). */
         BINARY_CROSS_ENTROPY,
         /** (Σ inputs) / divisor. */
-        REDUCTION
+        REDUCTION,
+        /** σ(w_i) elementwise: a gated cell's gate (r, z / i, f, o). */
+        GATE,
+        /** tanh(w_i) elementwise: a gated cell's candidate (n / g) and the LSTM's tanh(c_t). */
+        TANH,
+        /** w_a ⊙ w_b, the elementwise product of two vectors. */
+        ELEMENTWISE_PRODUCT,
+        /** 1 − w_i: the GRU's 1 − z_t. */
+        COMPLEMENT
     }
+
+    /**
+     * The parameter names of one gate of a gated cell (or of its candidate), as {@link org.bptt.api.Cell} declares
+     * them; {@code peephole} is null for the gates that have none.
+     */
+    private record Gate(String symbol, String inputWeights, String recurrentWeights, String bias, String recurrentBias,
+                        String peephole) {
+    }
+
+    private static final Gate RESET = new Gate("r", ParameterNames.U_R, ParameterNames.W_R, ParameterNames.B_R, ParameterNames.B_HR, null);
+    private static final Gate UPDATE = new Gate("z", ParameterNames.U_Z, ParameterNames.W_Z, ParameterNames.B_Z, ParameterNames.B_HZ, null);
+    private static final Gate CANDIDATE = new Gate("n", ParameterNames.U_N, ParameterNames.W_N, ParameterNames.B_N, ParameterNames.B_HN, null);
+    private static final Gate INPUT = new Gate("i", ParameterNames.U_I, ParameterNames.W_I, ParameterNames.B_I, ParameterNames.B_HI, ParameterNames.P_I);
+    private static final Gate FORGET = new Gate("f", ParameterNames.U_F, ParameterNames.W_F, ParameterNames.B_F, ParameterNames.B_HF, ParameterNames.P_F);
+    private static final Gate CELL_CANDIDATE = new Gate("g", ParameterNames.U_G, ParameterNames.W_G, ParameterNames.B_G, ParameterNames.B_HG, null);
+    private static final Gate OUTPUT = new Gate("o", ParameterNames.U_O, ParameterNames.W_O, ParameterNames.B_O, ParameterNames.B_HO, ParameterNames.P_O);
 
     /**
      * One entry of the tape.
@@ -97,6 +124,9 @@ public final class Tape {
 
     private final Case source;
     private final List<Node> nodes = new ArrayList<>();
+    /** The step t during which each node was recorded (a parameter's leaf: the step of its first use). */
+    private final List<Integer> nodeSteps = new ArrayList<>();
+    private int currentStep;
     private final Map<String, Integer> byName = new LinkedHashMap<>();
     private final List<AdjointStep> reverseSweep = new ArrayList<>();
     private double[][][] adjoints;
@@ -109,40 +139,24 @@ public final class Tape {
     public static Tape record(Case source) {
         InvalidInputException.require(source.batch().batchSize() == 1, "the tape follows one sequence; B must be 1, got %d",
                 source.batch().batchSize());
-        InvalidInputException.require(source.batch().mask() == null, "the tape follows one unmasked sequence");
         Tape tape = new Tape(source);
         tape.forward();
         tape.reverse();
         return tape;
     }
 
+    /** The forward pass over the sequence's unmasked steps (a masked sequence stops at its last unmasked step). */
     private void forward() {
         ModelSpec spec = source.spec();
-        Batch batch = source.batch();
-        int steps = batch.steps();
-        int d = spec.inputSize();
-        Integer previousHidden = null;                                                // h_{t-1}; null while h_{-1} = 0
+        int steps = source.batch().length(0);
         List<Integer> lossTerms = new ArrayList<>();
         for (int t = 0; t < steps; t++) {
-            int u = parameterLeaf(ParameterNames.U);
-            int x = leaf("x_" + t, SmallMatrices.column(batch.inputs().data(), batch.inputs().offset(0, t, 0), d));
-            List<Integer> preActivationTerms = new ArrayList<>();
-            preActivationTerms.add(product("U x_" + t, u, x));                                      // U x_t
-            if (t == 0 && batch.initialState() != null) {
-                previousHidden = leaf("h_{-1}", SmallMatrices.column(batch.initialState().data(), 0, spec.hiddenSize()));
-            }
-            if (previousHidden != null) {
-                int w = parameterLeaf(ParameterNames.W);
-                preActivationTerms.add(product("W " + hName(t - 1), w, previousHidden));             // W h_{t-1}
-            }
-            if (spec.biases()) {
-                preActivationTerms.add(parameterLeaf(ParameterNames.B));                              // b
-            }
-            int preActivation = sum("a_" + t, preActivationTerms);                                 // a_t
-            int hidden = add("h_" + t, Operation.ACTIVATION, new int[] {preActivation},
-                    activationName(spec.activation()) + "(w_" + preActivation + ")",
-                    activate(spec.activation(), value(preActivation)));                              // h_t = f(a_t)
-            previousHidden = hidden;
+            currentStep = t;
+            int hidden = switch (spec.cell()) {
+                case ELMAN -> elmanStep(t);
+                case GRU -> gruStep(t);
+                case LSTM -> lstmStep(t);
+            };
             boolean hasLoss = !spec.head().lastStepOnly() || t == steps - 1;
             if (hasLoss) {
                 lossTerms.add(outputLayer(t, hidden));
@@ -166,6 +180,192 @@ public final class Tape {
         add("L", Operation.REDUCTION, terms, formula.toString(), new double[][] {{total / divisor}});
     }
 
+    /** a_t = U x_t + W h_{t-1} + b, h_t = f(a_t); returns the index of h_t. */
+    private int elmanStep(int t) {
+        ModelSpec spec = source.spec();
+        int u = parameterLeaf(ParameterNames.U);
+        List<Integer> preActivationTerms = new ArrayList<>();
+        preActivationTerms.add(product("U x_" + t, u, input(t)));                                   // U x_t
+        int previousHidden = previousHidden(t);
+        if (previousHidden >= 0) {
+            int w = parameterLeaf(ParameterNames.W);
+            preActivationTerms.add(product("W " + hName(t - 1), w, previousHidden));                 // W h_{t-1}
+        }
+        if (spec.biases()) {
+            preActivationTerms.add(parameterLeaf(ParameterNames.B));                                  // b
+        }
+        int preActivation = sum("a_" + t, preActivationTerms);                                     // a_t
+        return add("h_" + t, Operation.ACTIVATION, new int[] {preActivation},
+                activationName(spec.activation()) + "(w_" + preActivation + ")",
+                activate(spec.activation(), value(preActivation)));                                  // h_t = f(a_t)
+    }
+
+    /**
+     * The GRU's step, as {@code GruCell} writes it: r_t, z_t, the candidate n_t with the reset gate before or after
+     * the recurrent product, and h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t-1}; returns the index of h_t.
+     */
+    private int gruStep(int t) {
+        int reset = gate(RESET, t, null, Operation.GATE);                                           // r_t
+        int update = gate(UPDATE, t, null, Operation.GATE);                                         // z_t
+        List<Integer> candidateTerms = new ArrayList<>();
+        candidateTerms.add(product(CANDIDATE.inputWeights() + " x_" + t, parameterLeaf(CANDIDATE.inputWeights()), input(t)));
+        if (has(CANDIDATE.bias())) {
+            candidateTerms.add(parameterLeaf(CANDIDATE.bias()));                                    // + b_n
+        }
+        int previousHidden = previousHidden(t);
+        String previousName = hName(t - 1);
+        if (source.spec().cellOptions().resetPlacement() == ResetPlacement.BEFORE) {
+            if (previousHidden >= 0) {
+                String resetHidden = "r_" + t + " ⊙ " + previousName;
+                int scaled = elementwiseProduct(resetHidden, reset, previousHidden);                // r_t ⊙ h_{t-1}
+                candidateTerms.add(product(CANDIDATE.recurrentWeights() + " (" + resetHidden + ")",
+                        parameterLeaf(CANDIDATE.recurrentWeights()), scaled));                      // + W_n (r_t ⊙ h_{t-1})
+            }
+            if (has(CANDIDATE.recurrentBias())) {
+                candidateTerms.add(parameterLeaf(CANDIDATE.recurrentBias()));                       // + b_hn
+            }
+        } else {
+            List<Integer> recurrentTerms = new ArrayList<>();
+            if (previousHidden >= 0) {
+                recurrentTerms.add(product(CANDIDATE.recurrentWeights() + " " + previousName,
+                        parameterLeaf(CANDIDATE.recurrentWeights()), previousHidden));              // W_n h_{t-1}
+            }
+            if (has(CANDIDATE.recurrentBias())) {
+                recurrentTerms.add(parameterLeaf(CANDIDATE.recurrentBias()));                       //   + b_hn
+            }
+            if (!recurrentTerms.isEmpty()) {
+                String recurrentName = recurrentTerms.size() == 1 ? nodes.get(recurrentTerms.get(0)).name()
+                        : CANDIDATE.recurrentWeights() + " " + previousName + " + " + CANDIDATE.recurrentBias();
+                int recurrent = recurrentTerms.size() == 1 ? recurrentTerms.get(0) : sum(recurrentName, recurrentTerms);
+                candidateTerms.add(elementwiseProduct("r_" + t + " ⊙ " + (recurrentTerms.size() == 1 ? recurrentName
+                        : "(" + recurrentName + ")"), reset, recurrent));                           // + r_t ⊙ (W_n h_{t-1} + b_hn)
+            }
+        }
+        int candidatePreActivation = sum(preActivationName(CANDIDATE, t), candidateTerms);
+        int candidate = add("n_" + t, Operation.TANH, new int[] {candidatePreActivation}, "tanh(w_" + candidatePreActivation + ")",
+                activate(Activation.TANH, value(candidatePreActivation)));                          // n_t = tanh(…)
+        int complement = add("1 − z_" + t, Operation.COMPLEMENT, new int[] {update}, "1 − w_" + update,
+                SmallMatrices.add(ones(value(update)), SmallMatrices.scale(-1, value(update))));  // 1 − z_t
+        List<Integer> hiddenTerms = new ArrayList<>();
+        hiddenTerms.add(elementwiseProduct("(1 − z_" + t + ") ⊙ n_" + t, complement, candidate));  // (1 − z_t) ⊙ n_t
+        if (previousHidden >= 0) {
+            hiddenTerms.add(elementwiseProduct("z_" + t + " ⊙ " + previousName, update, previousHidden));  // + z_t ⊙ h_{t-1}
+        }
+        return sum("h_" + t, hiddenTerms);                                                          // h_t
+    }
+
+    /**
+     * The LSTM's step, as {@code LstmCell} writes it: i_t, f_t, g_t, c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t, o_t (its
+     * peephole on the new c_t) and h_t = o_t ⊙ tanh(c_t); returns the index of h_t.
+     */
+    private int lstmStep(int t) {
+        int inputGate = gate(INPUT, t, () -> previousCell(t), Operation.GATE);                     // i_t
+        int forgetGate = gate(FORGET, t, () -> previousCell(t), Operation.GATE);                   // f_t
+        int cellCandidate = gate(CELL_CANDIDATE, t, null, Operation.TANH);                         // g_t
+        List<Integer> cellTerms = new ArrayList<>();
+        int previousCell = previousCell(t);
+        if (previousCell >= 0) {
+            cellTerms.add(elementwiseProduct("f_" + t + " ⊙ " + cName(t - 1), forgetGate, previousCell));  // f_t ⊙ c_{t-1}
+        }
+        cellTerms.add(elementwiseProduct("i_" + t + " ⊙ g_" + t, inputGate, cellCandidate));      // + i_t ⊙ g_t
+        int cell = sum(cName(t), cellTerms);                                                        // c_t
+        int outputGate = gate(OUTPUT, t, () -> cell, Operation.GATE);                               // o_t
+        int squashedCell = add("tanh(" + cName(t) + ")", Operation.TANH, new int[] {cell}, "tanh(w_" + cell + ")",
+                activate(Activation.TANH, value(cell)));                                            // tanh(c_t)
+        return elementwiseProduct("h_" + t, outputGate, squashedCell);                             // h_t = o_t ⊙ tanh(c_t)
+    }
+
+    /**
+     * One gate (or candidate) of a gated cell at step t: its pre-activation a_{*,t} = U_* x_t + b_* + W_* h_{t-1}
+     * + b_h* (+ p_* ⊙ c when {@code peepholeOn} gives the cell state the peephole sees), in the reference's order,
+     * and the gate σ(a_{*,t}) or the candidate tanh(a_{*,t}); returns the gate's index.
+     */
+    private int gate(Gate gate, int t, IntSupplier peepholeOn, Operation squashing) {
+        List<Integer> terms = new ArrayList<>();
+        terms.add(product(gate.inputWeights() + " x_" + t, parameterLeaf(gate.inputWeights()), input(t)));  // U_* x_t
+        if (has(gate.bias())) {
+            terms.add(parameterLeaf(gate.bias()));                                                  // + b_*
+        }
+        int previousHidden = previousHidden(t);
+        if (previousHidden >= 0) {
+            terms.add(product(gate.recurrentWeights() + " " + hName(t - 1), parameterLeaf(gate.recurrentWeights()),
+                    previousHidden));                                                               // + W_* h_{t-1}
+        }
+        if (has(gate.recurrentBias())) {
+            terms.add(parameterLeaf(gate.recurrentBias()));                                         // + b_h*
+        }
+        if (peepholeOn != null && gate.peephole() != null && has(gate.peephole())) {
+            int cell = peepholeOn.getAsInt();
+            if (cell >= 0) {
+                String cellName = nodes.get(cell).name();
+                terms.add(elementwiseProduct(gate.peephole() + " ⊙ " + cellName.substring(0, cellName.contains(" = ")
+                        ? cellName.indexOf(" = ") : cellName.length()), parameterLeaf(gate.peephole()), cell));  // + p_* ⊙ c
+            }
+        }
+        int preActivation = sum(preActivationName(gate, t), terms);
+        String function = squashing == Operation.GATE ? "σ" : "tanh";
+        return add(gate.symbol() + "_" + t, squashing, new int[] {preActivation}, function + "(w_" + preActivation + ")",
+                activate(squashing == Operation.GATE ? Activation.SIGMOID : Activation.TANH, value(preActivation)));
+    }
+
+    /** The name of a gate's pre-activation at step t, e.g. {@code a_{z,1}}. */
+    static String preActivationName(Gate gate, int t) {
+        return "a_{" + gate.symbol() + "," + t + "}";
+    }
+
+    /** x_t's leaf, added where first used. */
+    private int input(int t) {
+        String name = "x_" + t;
+        Integer existing = byName.get(name);
+        Batch batch = source.batch();
+        return existing != null ? existing
+                : leaf(name, SmallMatrices.column(batch.inputs().data(), batch.inputs().offset(0, t, 0), source.spec().inputSize()));
+    }
+
+    /** h_{t-1}'s node; for t = 0 the leaf h_{-1}, added where first used, or -1 when h_{-1} = 0 (it leaves the equations). */
+    private int previousHidden(int t) {
+        if (t > 0) {
+            return indexOf(hName(t - 1));
+        }
+        Tensor initial = source.batch().initialState();
+        if (initial == null) {
+            return -1;
+        }
+        Integer existing = byName.get(hName(-1));
+        return existing != null ? existing : leaf(hName(-1), SmallMatrices.column(initial.data(), 0, source.spec().hiddenSize()));
+    }
+
+    /** c_{t-1}'s node, as {@link #previousHidden} for h. */
+    private int previousCell(int t) {
+        if (t > 0) {
+            return indexOf(cName(t - 1));
+        }
+        Tensor initial = source.batch().initialCellState();
+        if (initial == null) {
+            return -1;
+        }
+        Integer existing = byName.get(cName(-1));
+        return existing != null ? existing : leaf(cName(-1), SmallMatrices.column(initial.data(), 0, source.spec().hiddenSize()));
+    }
+
+    /** True when the model has the parameter (a bias or peephole may be absent). */
+    private boolean has(String parameter) {
+        return source.parameters().get(parameter) != null;
+    }
+
+    private int elementwiseProduct(String name, int left, int right) {
+        return add(name, Operation.ELEMENTWISE_PRODUCT, new int[] {left, right}, "w_" + left + " ⊙ w_" + right,
+                SmallMatrices.hadamard(value(left), value(right)));
+    }
+
+    private static double[][] ones(double[][] like) {
+        double[][] ones = new double[like.length][like[0].length];
+        for (double[] row : ones) {
+            java.util.Arrays.fill(row, 1.0);
+        }
+        return ones;
+    }
+
     /** o_t = V h_t + c, y_t and J_t; returns the index of J_t. */
     private int outputLayer(int t, int hidden) {
         ModelSpec spec = source.spec();
@@ -175,7 +375,7 @@ public final class Tape {
         if (spec.biases()) {
             logitTerms.add(parameterLeaf(ParameterNames.C));                                        // c
         }
-        int logits = sum("o_" + t, logitTerms);                                                     // o_t
+        int logits = sum(logitsName(t), logitTerms);                                                // o_t
         double[][] target = target(t);
         String targetText = SmallMatrices.format(target);
         if (spec.head() == Head.LAST_STEP_SIGMOID) {
@@ -276,6 +476,29 @@ public final class Tape {
                                 SmallMatrices.scale(1 / divisor, adjoint));
                     }
                 }
+                case GATE -> {
+                    double[][] gate = node.value();
+                    double[][] term = new double[gate.length][1];
+                    for (int k = 0; k < gate.length; k++) {
+                        term[k][0] = adjoint[k][0] * gate[k][0] * (1 - gate[k][0]);                 // σ' = σ (1 − σ)
+                    }
+                    propagate(j, in[0], bar(in[0]) + " += " + bar + " ⊙ w_" + j + " ⊙ (1 − w_" + j + ")", term);
+                }
+                case TANH -> {
+                    double[][] squashed = node.value();
+                    double[][] term = new double[squashed.length][1];
+                    for (int k = 0; k < squashed.length; k++) {
+                        term[k][0] = adjoint[k][0] * (1 - squashed[k][0] * squashed[k][0]);         // tanh' = 1 − tanh²
+                    }
+                    propagate(j, in[0], bar(in[0]) + " += " + bar + " ⊙ (1 − w_" + j + "²)", term);
+                }
+                case ELEMENTWISE_PRODUCT -> {
+                    propagate(j, in[0], bar(in[0]) + " += " + bar + " ⊙ w_" + in[1],
+                            SmallMatrices.hadamard(adjoint, value(in[1])));                         // Ā += P̄ ⊙ B
+                    propagate(j, in[1], bar(in[1]) + " += " + bar + " ⊙ w_" + in[0],
+                            SmallMatrices.hadamard(adjoint, value(in[0])));                         // B̄ += P̄ ⊙ A
+                }
+                case COMPLEMENT -> propagate(j, in[0], bar(in[0]) + " += −" + bar, SmallMatrices.scale(-1, adjoint));
                 default -> throw new IllegalStateException("no adjoint rule for " + node.operation());
             }
         }
@@ -316,6 +539,18 @@ public final class Tape {
     /** The step t of a per-step name such as {@code J_2}. */
     private static int stepOf(String name) {
         return Integer.parseInt(name.substring(name.indexOf('_') + 1));
+    }
+
+    /**
+     * The name of the head's logits at step t: o_t, as the API's equations write them, except in an LSTM, whose
+     * output gate is o_t; there they are s_t.
+     */
+    String logitsName(int t) {
+        return (source.spec().cell() == org.bptt.api.Cell.LSTM ? "s_" : "o_") + t;
+    }
+
+    static String cName(int t) {
+        return t < 0 ? "c_{-1}" : "c_" + t;
     }
 
     static String hName(int t) {
@@ -368,6 +603,7 @@ public final class Tape {
     private int add(String name, Operation operation, int[] inputs, String formula, double[][] value) {
         int index = nodes.size();
         nodes.add(new Node(index, name, operation, inputs, formula, value));
+        nodeSteps.add(currentStep);
         byName.put(name, index);
         return index;
     }
@@ -463,6 +699,33 @@ public final class Tape {
         }
         int index = indexOf(parameter);
         return index >= 0 ? adjoints[index] : SmallMatrices.zerosLike(SmallMatrices.of(value));
+    }
+
+    /** The number of steps recorded: T, or the sequence's unmasked length under a mask. */
+    public int length() {
+        return source.batch().length(0);
+    }
+
+    /** The step t during which node {@code index} was recorded (a parameter's leaf: the step of its first use). */
+    public int step(int index) {
+        return nodeSteps.get(index);
+    }
+
+    /**
+     * ∂L/∂s_k for the state s_k called {@code name} (h_k, or an LSTM's c_k), counting only what reaches it from the
+     * later steps: the reverse-sweep terms into it from nodes of steps after k. What an Elman or GRU h_k also gets
+     * directly from its own loss term (Vᵀ ō_k), and an LSTM's c_k through h_k and o_k, is left out. Zero at the last
+     * step.
+     */
+    public double[][] gradientFromTheRight(String name, int k) {
+        int state = indexOf(name);
+        double[][] total = SmallMatrices.zerosLike(nodes.get(state).value());
+        for (AdjointStep step : reverseSweep) {
+            if (step.to() == state && step(step.from()) > k) {
+                total = SmallMatrices.add(total, step.contribution());
+            }
+        }
+        return total;
     }
 
     /** The steps t that have a loss term. */
