@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bptt.api.Cell;
-import org.bptt.api.InvalidInputException;
-import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterDeclaration;
+import org.bptt.api.ParameterNames;
 import org.bptt.core.compare.QuantityComparison;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.LoadedPlugin;
@@ -42,6 +42,10 @@ import picocli.CommandLine.Model.CommandSpec;
             "sweep from L̄ = 1 with every adjoint and the rule that produced it, the forward-mode recursion",
             "∂h_t/∂θ, and the BPTT table of contributions ∂J(t)/∂W|_(k). Writes explain.md, explain.html,",
             "unrolled.svg, tape.csv and an Allure report into a new run folder.",
+            "--cell gru|lstm (with --reset, --peepholes, --two-biases, --no-biases) explains a gated cell: its gates",
+            "in the drawing, each step's gates written out as the closed form, every gate pre-activation, gate,",
+            "candidate, c_t and h_t on the tape with its adjoint, and a BPTT table with the state gradients arriving",
+            "at each step from the right and each parameter's contribution (no forward-mode recursion).",
             "With --check FILE, a student's values (spec, seed and answers in JSON; see coursework/README.md) are",
             "checked: each is right or wrong, with the correct value and the tape step where it first departs;",
             "the spec options are then taken from the file. The explanation is checked against the reference plugin",
@@ -76,7 +80,7 @@ final class ExplainCommand implements Callable<Integer> {
     @Mixin
     SpecOptions specOptions;
 
-    @Option(names = "--initial-state", description = "Start from a random h_{-1} instead of zeros.")
+    @Option(names = "--initial-state", description = "Start from a random h_{-1} (and an LSTM's c_{-1}) instead of zeros.")
     boolean initialState;
 
     @Option(names = {"--seed", "--case-seed"}, paramLabel = "N", defaultValue = "1",
@@ -140,12 +144,7 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     private ExplainCase fromOptions() {
-        ModelSpec model = specOptions.spec(inputSize, hiddenSize, outputSize);
-        // The shared model options offer every cell; the explanation is written for the Elman cell's equations.
-        InvalidInputException.require(model.cell() == Cell.ELMAN,
-                "bptt explain draws and tabulates the Elman cell only; --cell %s is for gradcheck",
-                model.cell().name().toLowerCase(Locale.ROOT));
-        return new ExplainCase(model, steps, initialState, seed);
+        return new ExplainCase(specOptions.spec(inputSize, hiddenSize, outputSize), steps, initialState, seed);
     }
 
     private static void summary(PrintWriter out, Explanation explanation, ReferenceAgreement agreement) {
@@ -154,19 +153,24 @@ final class ExplainCommand implements Callable<Integer> {
         out.println("closed form:  " + explanation.closedForm().text(last));
         out.printf(Locale.ROOT, "tape:         %d nodes, %d reverse-sweep terms, L = %s%n", explanation.tape().nodes().size(),
                 explanation.tape().reverseSweep().size(), explanation.tape().node("L").value()[0][0]);
-        for (String parameter : List.of("U", "W")) {
-            out.println("dL/d" + parameter + " =       " + format(explanation.tape().parameterGradient(parameter)));
+        boolean elman = explanation.source().spec().cell() == Cell.ELMAN;
+        // The Elman cell's U and W; a gated cell's recurrent weights W_*, where BPTT does its work.
+        List<String> shown = elman ? List.of(ParameterNames.U, ParameterNames.W) : explanation.source().spec().parameters().stream()
+                .filter(declaration -> declaration.dimensions().equals(List.of("H", "H"))).map(ParameterDeclaration::name).toList();
+        for (String parameter : shown) {
+            out.println(String.format(Locale.ROOT, "%-14s", "dL/d" + parameter + " =") + format(explanation.tape().parameterGradient(parameter)));
         }
         BpttTable table = explanation.table();
         StringBuilder lags = new StringBuilder();
         for (BpttTable.LagNorms lag : table.lags()) {
             lags.append(lags.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "lag %d: %s", lag.lag(),
-                    lag.normOfSumW() == 0 ? "0" : String.format(Locale.ROOT, "%.3g", lag.normOfSumW())));
+                    lag.normOfSumRecurrent() == 0 ? "0" : String.format(Locale.ROOT, "%.3g", lag.normOfSumRecurrent())));
         }
-        out.printf(Locale.ROOT, "BPTT table:   %d contributions ∂J(t)/∂W|_(k); ‖Σ‖ by %s%n", table.rows().size(), lags);
+        out.printf(Locale.ROOT, "BPTT table:   %d contributions ∂J(t)/∂%s|_(k); ‖Σ‖ by %s%n", table.rows().size(),
+                elman ? "W" : "W_*", lags);
         if (agreement.allAgree()) {
-            out.printf(Locale.ROOT, "reference:    L and every dL/dθ by reverse sweep, forward mode and BPTT table agree with %s "
-                    + "(%d comparisons)%n", Explanation.REFERENCE_ID, agreement.comparisons().size());
+            out.printf(Locale.ROOT, "reference:    L and every dL/dθ by reverse sweep, %sBPTT table agree with %s "
+                    + "(%d comparisons)%n", elman ? "forward mode and " : "", Explanation.REFERENCE_ID, agreement.comparisons().size());
         } else {
             QuantityComparison first = agreement.comparisons().stream().filter(c -> !c.passed()).findFirst().orElseThrow();
             out.println("reference:    DISAGREEMENT (a bug in bptt explain, please report it): " + first.describe());

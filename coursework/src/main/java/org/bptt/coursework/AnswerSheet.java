@@ -14,11 +14,13 @@ import java.util.Map;
 import java.util.Set;
 import org.bptt.api.Activation;
 import org.bptt.api.Cell;
+import org.bptt.api.CellOptions;
 import org.bptt.api.DataType;
 import org.bptt.api.Head;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ResetPlacement;
 import org.bptt.api.Tensor;
 import org.bptt.core.compare.TolerancePolicy;
 
@@ -33,7 +35,10 @@ import org.bptt.core.compare.TolerancePolicy;
  *   "answers": {"h_1": [0.1, -0.2], "L": 2.07, "dL/dW": [[0.01, 0.02], [0.03, 0.04]]}
  * }
  * </pre>
- * Every spec field is optional (defaults: {@link #DEFAULT_SPEC}, T = 3, h_{-1} = 0); {@code seed} defaults to 1,
+ * A gated cell is {@code "cell": "gru"} or {@code "lstm"}, with {@code "reset": "before"|"after"} (a GRU's, default
+ * after), {@code "peepholes"} (an LSTM's) and {@code "twoBiases"}; {@code "initialState"} then also draws an
+ * LSTM's c_{-1}. Every spec field is optional (defaults: {@link #DEFAULT_SPEC}, the Elman cell, T = 3, h_{-1} = 0);
+ * {@code seed} defaults to 1,
  * {@code tolerance} to the harness's {@link TolerancePolicy#defaults()}; {@code answers} must name at least one
  * quantity ({@link TapeQuantities} lists the names). Unknown fields are refused, so a typo is not silently ignored.
  *
@@ -49,8 +54,8 @@ public record AnswerSheet(ExplainCase example, TolerancePolicy tolerance, Map<St
     public static final long DEFAULT_SEED = 1;
 
     private static final Set<String> TOP_LEVEL = Set.of("spec", "seed", "tolerance", "answers");
-    private static final Set<String> SPEC_FIELDS = Set.of("inputSize", "hiddenSize", "outputSize", "steps", "activation",
-            "head", "biases", "reduction", "initialState");
+    private static final Set<String> SPEC_FIELDS = Set.of("cell", "reset", "peepholes", "twoBiases", "inputSize", "hiddenSize",
+            "outputSize", "steps", "activation", "head", "biases", "reduction", "initialState");
     private static final Set<String> TOLERANCE_FIELDS = Set.of("absolute", "relative");
 
     /** Reads and validates the file; every problem is an {@link InvalidInputException} naming the field. */
@@ -87,7 +92,8 @@ public record AnswerSheet(ExplainCase example, TolerancePolicy tolerance, Map<St
         int outputSize = integer(specNode, "outputSize", head == Head.LAST_STEP_SIGMOID ? 1 : DEFAULT_SPEC.outputSize(), source);
         ModelSpec spec;
         try {
-            spec = new ModelSpec(Cell.ELMAN, integer(specNode, "inputSize", DEFAULT_SPEC.inputSize(), source),
+            Cell cell = specNode.has("cell") ? parseCell(text(specNode, "cell", source, "spec.cell"), source) : Cell.ELMAN;
+            spec = new ModelSpec(cell, cellOptions(specNode, cell, source), integer(specNode, "inputSize", DEFAULT_SPEC.inputSize(), source),
                     integer(specNode, "hiddenSize", DEFAULT_SPEC.hiddenSize(), source), outputSize,
                     specNode.has("activation") ? Activation.parse(text(specNode, "activation", source, "spec.activation"))
                             : DEFAULT_SPEC.activation(),
@@ -263,6 +269,43 @@ public record AnswerSheet(ExplainCase example, TolerancePolicy tolerance, Map<St
         }
         throw new InvalidInputException(source + ": field 'spec.head' is '" + name + "'; expected one of per_step_softmax, "
                 + "last_step_softmax, last_step_sigmoid");
+    }
+
+    private static Cell parseCell(String name, String source) {
+        for (Cell cell : Cell.values()) {
+            if (cell.name().equalsIgnoreCase(name.trim())) {
+                return cell;
+            }
+        }
+        throw new InvalidInputException(source + ": field 'spec.cell' is '" + name + "'; expected one of elman, gru, lstm");
+    }
+
+    /** The cell's options from "reset" (a GRU's: before or after, default after), "peepholes" and "twoBiases". */
+    private static CellOptions cellOptions(JsonNode spec, Cell cell, String source) {
+        boolean peepholes = bool(spec, "peepholes", false, source);
+        boolean twoBiases = bool(spec, "twoBiases", false, source);
+        InvalidInputException.require(!spec.has("reset") || cell == Cell.GRU, "reset is a GRU option, but the cell is %s", name(cell));
+        InvalidInputException.require(!peepholes || cell == Cell.LSTM, "peepholes is an LSTM option, but the cell is %s", name(cell));
+        InvalidInputException.require(!twoBiases || cell != Cell.ELMAN, "twoBiases is a GRU or LSTM option");
+        return switch (cell) {
+            case ELMAN -> CellOptions.NONE;
+            case GRU -> CellOptions.gru(spec.has("reset") ? parseReset(text(spec, "reset", source, "spec.reset"), source)
+                    : ResetPlacement.AFTER, twoBiases);
+            case LSTM -> CellOptions.lstm(peepholes, twoBiases);
+        };
+    }
+
+    private static ResetPlacement parseReset(String name, String source) {
+        for (ResetPlacement placement : ResetPlacement.values()) {
+            if (placement.name().equalsIgnoreCase(name.trim())) {
+                return placement;
+            }
+        }
+        throw new InvalidInputException(source + ": field 'spec.reset' is '" + name + "'; expected before or after");
+    }
+
+    private static String name(Cell cell) {
+        return cell.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static LossReduction parseReduction(String name, String source) {

@@ -7,13 +7,14 @@ import org.bptt.api.ModelSpec;
 import org.bptt.core.cases.CaseGenerator;
 
 /**
- * The small example a student works through: a model, one sequence (B = 1) of T steps, and the seed its weights,
+ * The small example a student works through: a model (any cell), one sequence (B = 1) of T steps, and the seed its weights,
  * inputs, targets and optional h_{-1} are drawn from by {@link CaseGenerator} (the same numbers every command of the
  * harness would draw for that spec and seed).
  *
  * @param spec         the model
  * @param steps        T ≥ 1
- * @param initialState whether h_{-1} is drawn at random (otherwise h_{-1} = 0 and it leaves the equations)
+ * @param initialState whether h_{-1} (and an LSTM's c_{-1}) is drawn at random (otherwise zero, and it leaves the
+ *                     equations)
  * @param seed         the seed of the case
  */
 public record ExplainCase(ModelSpec spec, int steps, boolean initialState, long seed) {
@@ -52,7 +53,8 @@ public record ExplainCase(ModelSpec spec, int steps, boolean initialState, long 
 
     /** One line for a summary. */
     public String describe() {
-        return String.format(Locale.ROOT, "%s, B=1, T=%d, %s, seed %d", spec.label(), steps,
-                initialState ? "random h_{-1}" : "h_{-1} = 0", seed);
+        String states = spec.cell().hasCellState() ? (initialState ? "random h_{-1} and c_{-1}" : "h_{-1} = c_{-1} = 0")
+                : (initialState ? "random h_{-1}" : "h_{-1} = 0");
+        return String.format(Locale.ROOT, "%s, B=1, T=%d, %s, seed %d", spec.label(), steps, states, seed);
     }
 }

@@ -24,7 +24,7 @@ final class ExplainDocument {
         example(document, explanation);
         document.heading(1, "The unrolled network")
                 .image(ExplainReport.SVG_FILE, explanation.svg(), "The network unrolled over T = " + explanation.steps()
-                        + " steps: the same U, W, V on every step.");
+                        + (gated(explanation) ? " steps: the same U_*, W_*, V on every step." : " steps: the same U, W, V on every step."));
         closedForm(document, explanation);
         tape(document, explanation);
         reverseSweep(document, explanation);
@@ -54,13 +54,23 @@ final class ExplainDocument {
 
     private static void example(ReportDocument document, Explanation explanation) {
         Case source = explanation.source();
-        document.heading(1, "The example")
-                .paragraph("a_t = U x_t + W h_{t-1}" + (source.spec().biases() ? " + b" : "") + ",  h_t = "
-                        + Tape.activationName(source.spec().activation()) + "(a_t),  o_t = V h_t" + (source.spec().biases() ? " + c" : "")
-                        + ",  y_t = " + (source.spec().head() == org.bptt.api.Head.LAST_STEP_SIGMOID ? "σ(o_t)" : "softmax(o_t)")
-                        + ";  loss: cross-entropy " + (source.spec().head().lastStepOnly() ? "at the last step" : "at every step")
-                        + ", reduction " + source.spec().reduction().name().toLowerCase(Locale.ROOT)
-                        + ". Weights, inputs and targets drawn from seed " + explanation.example().seed() + ".");
+        String loss = ";  loss: cross-entropy " + (source.spec().head().lastStepOnly() ? "at the last step" : "at every step")
+                + ", reduction " + source.spec().reduction().name().toLowerCase(Locale.ROOT)
+                + ". Weights, inputs and targets drawn from seed " + explanation.example().seed() + ".";
+        if (gated(explanation)) {
+            String logits = explanation.tape().logitsName(0).startsWith("s") ? "s_t" : "o_t";
+            document.heading(1, "The example")
+                    .paragraph("The " + cellName(source) + ": " + String.join(",  ", explanation.closedForm().gatedEquations())
+                            + ";  " + logits + " = V h_t" + (source.spec().biases() ? " + c" : "") + ",  y_t = "
+                            + (source.spec().head() == org.bptt.api.Head.LAST_STEP_SIGMOID ? "σ(" : "softmax(") + logits + ")"
+                            + (logits.equals("s_t") ? " (the head's logits are s_t here: o_t is the output gate)" : "") + loss);
+        } else {
+            document.heading(1, "The example")
+                    .paragraph("a_t = U x_t + W h_{t-1}" + (source.spec().biases() ? " + b" : "") + ",  h_t = "
+                            + Tape.activationName(source.spec().activation()) + "(a_t),  o_t = V h_t" + (source.spec().biases() ? " + c" : "")
+                            + ",  y_t = " + (source.spec().head() == org.bptt.api.Head.LAST_STEP_SIGMOID ? "σ(o_t)" : "softmax(o_t)")
+                            + loss);
+        }
         List<List<String>> rows = new ArrayList<>();
         Parameters parameters = source.parameters();
         for (var entry : parameters.byName().entrySet()) {
@@ -68,6 +78,9 @@ final class ExplainDocument {
         }
         Tape tape = explanation.tape();
         rows.add(List.of("h_{-1}", tape.indexOf("h_{-1}") >= 0 ? SmallMatrices.format(tape.node("h_{-1}").value()) : "0"));
+        if (source.spec().cell().hasCellState()) {
+            rows.add(List.of("c_{-1}", tape.indexOf("c_{-1}") >= 0 ? SmallMatrices.format(tape.node("c_{-1}").value()) : "0"));
+        }
         for (int t = 0; t < explanation.steps(); t++) {
             rows.add(List.of("x_" + t, SmallMatrices.format(tape.node("x_" + t).value())));
         }
@@ -89,7 +102,11 @@ final class ExplainDocument {
         text.append(form.text(last)).append('\n');
         latex.append(form.latex(last)).append('\n');
         document.heading(1, "The closed form")
-                .paragraph("y_" + last + " as one expression in x_0 … x_" + last + " (substituting each h_{t-1} into h_t), as text and as LaTeX:")
+                .paragraph(gated(explanation)
+                        ? "Each step's gates, candidate and state written out in x_t and h_{t-1}" + (explanation.source().spec().cell().hasCellState()
+                        ? " and c_{t-1}" : "") + ", the terms that vanish left out (h_{t-1} enters every gate, so substituting it "
+                        + "further would repeat each earlier step once per gate), then y_" + last + ", as text and as LaTeX:"
+                        : "y_" + last + " as one expression in x_0 … x_" + last + " (substituting each h_{t-1} into h_t), as text and as LaTeX:")
                 .code("text", text.toString())
                 .code("latex", latex.toString());
     }
@@ -101,7 +118,11 @@ final class ExplainDocument {
                     SmallMatrices.format(node.value())));
         }
         document.heading(1, "The tape (forward)")
-                .paragraph("The Wengert list: every operation of the forward pass in the order it is computed, each on "
+                .paragraph(gated(explanation)
+                        ? "The Wengert list: every operation of the forward pass in the order it is computed, each on earlier "
+                        + "entries. Inputs (the parameters, x_t, h_{-1}" + (explanation.source().spec().cell().hasCellState() ? ", c_{-1}" : "")
+                        + ") enter where first used; a_{*,t} is the pre-activation of gate (or candidate) * at step t."
+                        : "The Wengert list: every operation of the forward pass in the order it is computed, each on "
                         + "earlier entries. Inputs (U, W, b, V, c, x_t, h_{-1}) enter where first used.")
                 .table(List.of("w_i", "computed as", "meaning", "value"), rows);
     }
@@ -124,7 +145,9 @@ final class ExplainDocument {
                 .paragraph("From the seed L̄ = 1, the nodes are visited from last to first; at node j the chain rule adds "
                         + "one term to the adjoint of each of its inputs (w̄_i = ∂L/∂w_i). Local rules: product P = A·B gives "
                         + "Ā += P̄ Bᵀ and B̄ += Aᵀ P̄; a sum passes P̄ on; h = f(a) gives ā += h̄ ⊙ f'(a); y = softmax(o) "
-                        + "gives ō += y ⊙ (ȳ − (yᵀȳ) 1); J = −y*ᵀ log y gives ȳ += −J̄ y* ⊘ y.")
+                        + "gives ō += y ⊙ (ȳ − (yᵀȳ) 1); J = −y*ᵀ log y gives ȳ += −J̄ y* ⊘ y."
+                        + (gated(explanation) ? " For the gates: g = σ(a) gives ā += ḡ ⊙ g ⊙ (1 − g); n = tanh(a) gives "
+                        + "ā += n̄ ⊙ (1 − n²); P = A ⊙ B gives Ā += P̄ ⊙ B and B̄ += P̄ ⊙ A; P = 1 − z gives z̄ += −P̄." : ""))
                 .table(List.of("step", "rule", "term"), rows)
                 .paragraph("The adjoints when the sweep is done; those of U, W, b, V, c are the gradients dL/dθ:")
                 .table(List.of("adjoint", "is", "value"), adjoints);
@@ -132,6 +155,12 @@ final class ExplainDocument {
 
     private static void forwardMode(ReportDocument document, Explanation explanation) {
         ForwardMode mode = explanation.forwardMode();
+        if (gated(explanation)) {
+            document.heading(1, "Forward mode: ∂h_t/∂θ")
+                    .paragraph("The forward-mode recursion is written for the Elman cell; for the " + cellName(explanation.source())
+                            + " the reverse sweep above and the BPTT table below give dL/dθ.");
+            return;
+        }
         document.heading(1, "Forward mode: ∂h_t/∂θ")
                 .paragraph("The recursion ∂h_t/∂U = f'(a_t) ⊙ (x_t ⊗ e + W ∂h_{t-1}/∂U), element by element "
                         + "∂h_t[i]/∂U[p][q] = f'(a_t)[i] (δ_ip x_t[q] + Σ_j W[i][j] ∂h_{t-1}[j]/∂U[p][q]), and likewise for W "
@@ -160,6 +189,10 @@ final class ExplainDocument {
     }
 
     private static void bpttTable(ReportDocument document, Explanation explanation) {
+        if (gated(explanation)) {
+            gatedBpttTable(document, explanation);
+            return;
+        }
         BpttTable table = explanation.table();
         List<List<String>> rows = new ArrayList<>();
         for (BpttTable.Row row : table.rows()) {
@@ -171,8 +204,8 @@ final class ExplainDocument {
                 SmallMatrices.number(table.sum(ParameterNames.U).norm())));
         List<List<String>> lags = new ArrayList<>();
         for (BpttTable.LagNorms lag : table.lags()) {
-            lags.add(List.of(Integer.toString(lag.lag()), Integer.toString(lag.terms()), SmallMatrices.number(lag.normOfSumW()),
-                    SmallMatrices.number(lag.largestNormW()), SmallMatrices.number(lag.normOfSumU())));
+            lags.add(List.of(Integer.toString(lag.lag()), Integer.toString(lag.terms()), SmallMatrices.number(lag.normOfSumRecurrent()),
+                    SmallMatrices.number(lag.largestNormRecurrent()), SmallMatrices.number(lag.normOfSumInput())));
         }
         document.heading(1, "The BPTT table")
                 .paragraph("Each loss term J(t) reaches W through every earlier step k ≤ t: ∂J(t)/∂W|_(k) = (f'(a_k) ⊙ ∂J(t)/∂h_k) "
@@ -183,6 +216,85 @@ final class ExplainDocument {
                 .paragraph("By lag: how much of the gradient comes from steps that far back (vanishing gradients show as "
                         + "norms shrinking with the lag).")
                 .table(List.of("lag", "terms", "‖Σ ∂J(t)/∂W|_(k)‖", "max ‖∂J(t)/∂W|_(k)‖", "‖Σ ∂J(t)/∂U|_(k)‖"), lags);
+    }
+
+    /**
+     * A gated cell's BPTT table: the (t, k) contributions by their norms (every W_* together, every U_* together),
+     * the same by lag, then the aggregated sweep step by step: the state gradients arriving from the right and each
+     * parameter's contribution.
+     */
+    private static void gatedBpttTable(ReportDocument document, Explanation explanation) {
+        BpttTable table = explanation.table();
+        Case source = explanation.source();
+        List<String> recurrent = BpttTable.parametersShaped(source, "H", "H");
+        List<String> input = BpttTable.parametersShaped(source, "H", "d");
+        List<List<String>> rows = new ArrayList<>();
+        for (BpttTable.Row row : table.rows()) {
+            rows.add(List.of(Integer.toString(row.lossStep()), Integer.toString(row.step()), Integer.toString(row.lag()),
+                    SmallMatrices.format(SmallMatrices.of(row.hiddenStateGradient())),
+                    SmallMatrices.number(BpttTable.norm(row.gradients(), recurrent)), SmallMatrices.number(BpttTable.norm(row.gradients(), input))));
+        }
+        List<List<String>> lags = new ArrayList<>();
+        for (BpttTable.LagNorms lag : table.lags()) {
+            lags.add(List.of(Integer.toString(lag.lag()), Integer.toString(lag.terms()), SmallMatrices.number(lag.normOfSumRecurrent()),
+                    SmallMatrices.number(lag.largestNormRecurrent()), SmallMatrices.number(lag.normOfSumInput())));
+        }
+        boolean lstm = source.spec().cell().hasCellState();
+        List<List<String>> states = new ArrayList<>();
+        List<List<String>> contributions = new ArrayList<>();
+        for (BpttTable.StepRow step : table.steps()) {
+            String k = Integer.toString(step.step());
+            List<String> state = new ArrayList<>(List.of(k, SmallMatrices.format(step.hiddenFromTheRight()),
+                    SmallMatrices.format(step.directHidden())));
+            if (lstm) {
+                state.add(SmallMatrices.format(step.cellFromTheRight()));
+            }
+            states.add(state);
+            for (var contribution : step.contributions().byName().entrySet()) {
+                contributions.add(List.of(k, contribution.getKey(), SmallMatrices.format(SmallMatrices.of(contribution.getValue()))));
+            }
+        }
+        for (String parameter : source.parameters().byName().keySet()) {
+            contributions.add(List.of("Σ", parameter, SmallMatrices.format(SmallMatrices.of(table.sum(parameter)))));
+        }
+        List<String> stateHeader = new ArrayList<>(List.of("k", "∂L/∂h_k from the right (Σ_{t>k} ∂J(t)/∂h_k)", "∂J(k)/∂h_k (direct, Vᵀ ō_k)"));
+        if (lstm) {
+            stateHeader.add("∂L/∂c_k from the right");
+        }
+        document.heading(1, "The BPTT table")
+                .paragraph("Each loss term J(t) reaches the cell's parameters through every earlier step k ≤ t: step k's "
+                        + "step-backprop turns ∂J(t)/∂h_k" + (lstm ? " (and ∂J(t)/∂c_k)" : "") + " into one term per gate, "
+                        + "∂J(t)/∂θ|_(k), and passes ∂J(t)/∂h_{k-1}" + (lstm ? " and ∂J(t)/∂c_{k-1}" : "") + " on. From the "
+                        + "reference's O(T²) BPTT (NaiveBptt.decompose); the norms take every W_* together and every U_* together.")
+                .table(List.of("t", "k", "lag t−k", "∂J(t)/∂h_k", "‖∂J(t)/∂W_*|_(k)‖", "‖∂J(t)/∂U_*|_(k)‖"), rows)
+                .paragraph("By lag: how much of the gradient comes from steps that far back.")
+                .table(List.of("lag", "terms", "‖Σ ∂J(t)/∂W_*|_(k)‖", "max ‖∂J(t)/∂W_*|_(k)‖", "‖Σ ∂J(t)/∂U_*|_(k)‖"), lags)
+                .heading(2, "Step by step (the aggregated sweep, k from T−1 down to 0)")
+                .paragraph("The gradient arriving at step k from the right, through the steps after it (the hidden state's "
+                        + "from the reference's decomposition" + (lstm ? ", the cell state's from the tape's reverse sweep: "
+                        + "f_{k+1} ⊙ c_k and the peepholes of step k + 1" : "") + "), and what h_k gets from its own loss term:")
+                .table(stateHeader, states)
+                .paragraph("Each parameter's contribution at step k, Σ_t ∂J(t)/∂θ|_(k) (V and c only at loss steps); the "
+                        + "Σ rows are dL/dθ:")
+                .table(List.of("k", "θ", "Σ_t ∂J(t)/∂θ|_(k)"), contributions);
+    }
+
+    private static boolean gated(Explanation explanation) {
+        return explanation.source().spec().cell() != org.bptt.api.Cell.ELMAN;
+    }
+
+    /** "GRU (reset after the recurrent product, two biases)", "LSTM (peepholes)", ... */
+    static String cellName(Case source) {
+        var options = source.spec().cellOptions();
+        List<String> details = new ArrayList<>();
+        if (source.spec().cell() == org.bptt.api.Cell.GRU) {
+            details.add("reset " + options.resetPlacement().name().toLowerCase(Locale.ROOT) + " the recurrent product");
+        }
+        if (options.peepholes()) {
+            details.add("peepholes");
+        }
+        details.add(options.twoBiases() ? "two biases per gate" : source.spec().biases() ? "one bias per gate" : "no biases");
+        return source.spec().cell().name() + " (" + String.join(", ", details) + ")";
     }
 
     /** The first disagreement with the reference, or null: for the summary line. */

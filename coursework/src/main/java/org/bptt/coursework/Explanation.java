@@ -32,7 +32,7 @@ public record Explanation(ExplainCase example, Case source, Tape tape, ForwardMo
     public static Explanation of(ExplainCase example, IsolatedPlugin reference) throws PluginCallFailure {
         Case source = example.toCase();
         Tape tape = Tape.record(source);
-        return new Explanation(example, source, tape, ForwardMode.of(tape), BpttTable.of(source),
+        return new Explanation(example, source, tape, ForwardMode.of(tape), BpttTable.of(tape),
                 new ClosedForm(example.spec(), example.initialState()),
                 reference.gradients(source.spec(), source.parameters(), source.batch()));
     }

@@ -22,8 +22,12 @@ import org.bptt.api.Tensor;
  *   <li>any node of the tape: {@code U W b V c x_t h_{-1} a_t h_t o_t y_t J_t L}, and the products
  *       {@code Ux_t}, {@code Wh_{t-1}}, {@code Vh_t};</li>
  *   <li>{@code dL/d<node>}: its adjoint, e.g. {@code dL/dW}, {@code dL/dh_1}, {@code dL/da_2}, {@code dL/dx_0};</li>
+ *   <li>for a gated cell, its nodes by the same scheme: the pre-activations {@code a_{r,t}} (gate r at step t),
+ *       the gates and candidates {@code r_t z_t n_t} or {@code i_t f_t g_t o_t}, {@code c_t}, {@code c_{-1}},
+ *       {@code tanh(c_t)}, the products such as {@code U_rx_t}, {@code z_t⊙h_{t-1}}, {@code 1−z_t}, and the
+ *       head's logits ({@code s_t} in an LSTM, whose o_t is the output gate); {@code dL/d} of any of them;</li>
  *   <li>{@code dh_t/dU}, {@code dh_t/dW} ({@code [H][H][d]}, {@code [H][H][H]}: element [i][p][q] is
- *       ∂h_t[i]/∂θ[p][q]) and {@code dh_t/db} ({@code [H][H]}: element [i][p] is ∂h_t[i]/∂b[p]).</li>
+ *       ∂h_t[i]/∂θ[p][q]) and {@code dh_t/db} ({@code [H][H]}: element [i][p] is ∂h_t[i]/∂b[p]), Elman cell only.</li>
  * </ul>
  * Vectors are flat arrays, matrices arrays of rows, scalars numbers.
  */
@@ -88,7 +92,7 @@ public final class TapeQuantities {
                 double[][] gradient = tape.parameterGradient(target);
                 require(gradient != null, name, "the model has no " + target);
                 BitSet none = new BitSet();                                      // never used: zero, depends on nothing
-                return new Quantity(name, SmallMatrices.toTensor(gradient, List.of(ParameterNames.B, ParameterNames.C).contains(target)),
+                return new Quantity(name, SmallMatrices.toTensor(gradient, tape.source().parameters().get(target).rank() == 1),
                         reversePosition(0), none);
             }
             int node = node(target, name);
@@ -128,7 +132,9 @@ public final class TapeQuantities {
     public List<String> examples() {
         List<String> names = new ArrayList<>(tape.names());
         names.add("dL/d<any of those>");
-        names.add("dh_t/dU, dh_t/dW" + (forwardMode.parameters().contains(ParameterNames.B) ? ", dh_t/db" : ""));
+        if (!forwardMode.parameters().isEmpty()) {
+            names.add("dh_t/dU, dh_t/dW" + (forwardMode.parameters().contains(ParameterNames.B) ? ", dh_t/db" : ""));
+        }
         return names;
     }
 
@@ -198,9 +204,15 @@ public final class TapeQuantities {
         Tape.Node described = tape.nodes().get(node);
         return switch (described.operation()) {
             case CROSS_ENTROPY, BINARY_CROSS_ENTROPY, REDUCTION -> new Tensor(new int[0], new double[] {value[0][0]});
-            case LEAF -> SmallMatrices.toTensor(value, !List.of(ParameterNames.U, ParameterNames.W, ParameterNames.V).contains(described.name()));
+            case LEAF -> SmallMatrices.toTensor(value, !isMatrixParameter(described.name()));
             default -> SmallMatrices.toTensor(value, true);
         };
+    }
+
+    /** True for a weight matrix (U, W, V, a gate's U_* and W_*), false for a vector, x_t or an initial state. */
+    private boolean isMatrixParameter(String name) {
+        Tensor parameter = ParameterNames.isKnown(name) ? tape.source().parameters().get(name) : null;
+        return parameter != null && parameter.rank() == 2;
     }
 
     /** [H][rows][columns] as a tensor; for b (one column) as [H, H]. */

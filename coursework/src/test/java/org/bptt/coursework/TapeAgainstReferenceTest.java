@@ -164,7 +164,7 @@ class TapeAgainstReferenceTest {
     void theBpttTableSumsToTheReferenceGradient() {
         for (ExplainCase example : randomExamples()) {
             Case source = example.toCase();
-            BpttTable table = BpttTable.of(source);
+            BpttTable table = BpttTable.of(Tape.record(source));
             GradientResult reference = new ReferenceAggregatedRnn().gradients(source.spec(), source.parameters(), source.batch());
             int lossTerms = source.spec().head().lastStepOnly() ? 1 : example.steps();
             int expectedRows = source.spec().head().lastStepOnly() ? example.steps() : example.steps() * (example.steps() + 1) / 2;
