@@ -120,8 +120,8 @@ public final class UnrolledDiagram {
                 String gate = gates.get(j);
                 int gateX = gateX(x, j, gates.size());
                 node(svg, gate + "_" + t, gate, step, gateX, GATE_ROW, false, "#fff", GATE_RADIUS);
-                edge(svg, x, GATED_X_ROW - RADIUS, gateX, GATE_ROW + GATE_RADIUS, "U_" + gate, false, -22, 8);
-                edge(svg, previousX + RADIUS, GATED_H_ROW + 8, gateX, GATE_ROW - GATE_RADIUS, "W_" + gate, previousIsZero, 2, 22);
+                gateEdge(svg, x, GATED_X_ROW - RADIUS, gateX, GATE_ROW + GATE_RADIUS, "U_" + gate, false, 0.6);
+                gateEdge(svg, previousX + RADIUS, GATED_H_ROW + 8, gateX, GATE_ROW - GATE_RADIUS, "W_" + gate, previousIsZero, 0.75);
             }
             if (lstm) {
                 node(svg, "c_" + t, "c", step, x, GATED_C_ROW, false, "#ffe");
@@ -138,8 +138,11 @@ public final class UnrolledDiagram {
                 for (int j = 1; j < 3; j++) {                                                        // z, n → h_t
                     flow(svg, gateX(x, j, gates.size()), GATE_ROW - GATE_RADIUS, x, GATED_H_ROW + RADIUS, false);
                 }
-                flow(svg, gateX(x, 0, gates.size()) + GATE_RADIUS, GATE_ROW, gateX(x, 2, gates.size()) - GATE_RADIUS,
-                        GATE_ROW, false);                                                            // r_t → n_t
+                int resetX = gateX(x, 0, gates.size());                                              // r_t → n_t, under z_t
+                int candidateX = gateX(x, 2, gates.size());
+                svg.append(String.format(Locale.ROOT, "<path d=\"M %d %d Q %d %d %d %d\" fill=\"none\" stroke=\"#777\" "
+                                + "marker-end=\"url(#arrow)\"/>%n", resetX, GATE_ROW + GATE_RADIUS, x, GATE_ROW + 3 * GATE_RADIUS,
+                        candidateX, GATE_ROW + GATE_RADIUS));
             }
             boolean hasOutput = !spec.head().lastStepOnly() || t == steps - 1;
             if (hasOutput) {
@@ -158,6 +161,15 @@ public final class UnrolledDiagram {
                 spec.head() == org.bptt.api.Head.LAST_STEP_SIGMOID ? "σ" : "softmax", spec.biases() ? " + c" : ""));
         svg.append("</svg>\n");
         return svg.toString();
+    }
+
+    /** An edge into a gate with its weight's label, small, at {@code where} (0 to 1) along the edge. */
+    private static void gateEdge(StringBuilder svg, int x1, int y1, int x2, int y2, String label, boolean dashed, double where) {
+        svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\" "
+                + "marker-end=\"url(#arrow)\"%s/>", x1, y1, x2, y2, dashed ? " stroke-dasharray=\"4 3\"" : ""));
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" "
+                        + "font-weight=\"bold\" class=\"weight\">%s</text>%n", Math.round(x1 + where * (x2 - x1)),
+                Math.round(y1 + where * (y2 - y1)), escape(label)));
     }
 
     /** The centre of gate j of {@code count} in the column centred on x. */
