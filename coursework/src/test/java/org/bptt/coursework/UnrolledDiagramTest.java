@@ -8,8 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.bptt.api.Activation;
+import org.bptt.api.Cell;
+import org.bptt.api.CellOptions;
+import org.bptt.api.DataType;
 import org.bptt.api.Head;
+import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ResetPlacement;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -34,6 +40,28 @@ class UnrolledDiagramTest {
         Document svg = parse(UnrolledDiagram.svg(ModelSpec.of(2, 2, 1).withHead(Head.LAST_STEP_SIGMOID), 2, true));
         assertEquals(List.of("h_{-1}", "x_0", "h_0", "x_1", "h_1", "y_1"), nodeTitles(svg));
         assertEquals(List.of("U", "W", "U", "W", "V"), weightLabels(svg));
+    }
+
+    @Test
+    void aGruColumnHasItsGatesWithTheirOwnWeights() throws Exception {
+        ModelSpec spec = new ModelSpec(Cell.GRU, CellOptions.gru(ResetPlacement.AFTER, false), 2, 2, 2, Activation.TANH,
+                Head.PER_STEP_SOFTMAX, true, LossReduction.SUM, DataType.FLOAT64);
+        Document svg = parse(UnrolledDiagram.svg(spec, 2, false));
+        assertEquals(List.of("h_{-1}", "x_0", "r_0", "z_0", "n_0", "h_0", "y_0", "x_1", "r_1", "z_1", "n_1", "h_1", "y_1"),
+                nodeTitles(svg));
+        assertEquals(List.of("U_r", "W_r", "U_z", "W_z", "U_n", "W_n", "V", "U_r", "W_r", "U_z", "W_z", "U_n", "W_n", "V"),
+                weightLabels(svg));
+    }
+
+    @Test
+    void anLstmColumnHasItsGatesAndItsCellState() throws Exception {
+        ModelSpec spec = new ModelSpec(Cell.LSTM, CellOptions.lstm(true, false), 2, 2, 1, Activation.TANH,
+                Head.LAST_STEP_SIGMOID, true, LossReduction.SUM, DataType.FLOAT64);
+        Document svg = parse(UnrolledDiagram.svg(spec, 2, true));
+        assertEquals(List.of("h_{-1}", "c_{-1}", "x_0", "i_0", "f_0", "g_0", "o_0", "c_0", "h_0",
+                "x_1", "i_1", "f_1", "g_1", "o_1", "c_1", "h_1", "y_1"), nodeTitles(svg));
+        assertEquals(List.of("U_i", "W_i", "U_f", "W_f", "U_g", "W_g", "U_o", "W_o", "U_i", "W_i", "U_f", "W_f", "U_g", "W_g",
+                "U_o", "W_o", "V"), weightLabels(svg));
     }
 
     private static Document parse(String text) throws Exception {
