@@ -56,6 +56,47 @@ class ExplainCommandTest {
     }
 
     @Test
+    void aGruAndAnLstmAreExplainedWithTheirGatesAndAgreeWithTheReference() throws Exception {
+        Path gru = folder.resolve("gru");
+        CliRun gruRun = CliRun.of("explain", "--no-allure", "--cell", "gru", "--reset", "before", "--two-biases", "--initial-state",
+                "-T", "2", "--out", gru.toString());
+        assertEquals(ExitCode.OK, gruRun.exitCode(), gruRun::toString);
+        assertTrue(gruRun.out().contains("gru-reset-before/per-step-softmax/two-biases/d2-H2-K2/sum, B=1, T=2, random h_{-1}"),
+                gruRun::toString);
+        assertTrue(gruRun.out().contains("dL/dW_n =     [["), gruRun::toString);
+        assertTrue(gruRun.out().contains("by reverse sweep, BPTT table agree with reference-aggregated"), gruRun::toString);
+        String gruMarkdown = Files.readString(onlyRunFolder(gru).resolve("explain.md"));
+        // The first entries of the tape, by the GRU's equations: r_0 = σ(U_r x_0 + b_r + W_r h_{-1} + b_hr).
+        for (String expected : List.of("| w_0 | input | U_r |", "| w_1 | input | x_0 |", "| w_2 | w_0 · w_1 | U_r x_0 |",
+                "a_{r,0}", "| r_0 |", "W_n (r_1 ⊙ h_0)", "n_0 = tanh(U_n x_0 + b_n + W_n (r_0 ⊙ h_{-1}) + b_hn)",
+                "# The BPTT table", "∂L/∂h_k from the right")) {
+            assertTrue(gruMarkdown.contains(expected), () -> "the GRU's explain.md lacks " + expected);
+        }
+
+        Path lstm = folder.resolve("lstm");
+        CliRun lstmRun = CliRun.of("explain", "--no-allure", "--cell", "lstm", "--peepholes", "-T", "3", "--out", lstm.toString());
+        assertEquals(ExitCode.OK, lstmRun.exitCode(), lstmRun::toString);
+        Path lstmFolder = onlyRunFolder(lstm);
+        String lstmMarkdown = Files.readString(lstmFolder.resolve("explain.md"));
+        for (String expected : List.of("| c_2 |", "| tanh(c_1) |", "p_o ⊙ c_0", "| s_0 |", "∂L/∂c_k from the right",
+                "c_1 = f_1 ⊙ c_0 + i_1 ⊙ g_1")) {
+            assertTrue(lstmMarkdown.contains(expected), () -> "the LSTM's explain.md lacks " + expected);
+        }
+        DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(lstmFolder.resolve("unrolled.svg").toFile());
+        List<String> tape = Files.readAllLines(lstmFolder.resolve("tape.csv"));
+        assertTrue(tape.stream().anyMatch(line -> line.startsWith("node,") && line.contains(",i_0,gate,")), "i_0 is a gate node");
+        assertTrue(tape.stream().anyMatch(line -> line.startsWith("adjoint-term,") && line.contains(" ⊙ (1 − w_")),
+                "a tanh or gate rule in the reverse sweep");
+    }
+
+    @Test
+    void aCellOptionOfAnotherCellIsAUsageError() {
+        CliRun run = CliRun.of("explain", "--cell", "gru", "--peepholes", "--out", folder.toString());
+        assertEquals(ExitCode.USAGE, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("--peepholes is an LSTM option"), run::toString);
+    }
+
+    @Test
     void theSameSeedWritesByteIdenticalFiles() throws IOException {
         Path first = folder.resolve("first");
         Path second = folder.resolve("second");
