@@ -119,6 +119,28 @@ class GatedAnswerCheckTest {
         assertTrue(check.allRight(), () -> check.results().stream().map(AnswerCheck.Result::describe).toList().toString());
     }
 
+    /**
+     * The README's LSTM example: c_0, h_1 and L right to 6 digits, and dL/dc_0 given as what arrives from step 1
+     * alone (f_1 ⊙ dL/dc_1), forgetting the path through h_0 = o_0 ⊙ tanh(c_0). The tape layout by hand (one bias,
+     * h_{-1} = c_{-1} = 0): w_0 = U_i, w_1 = x_0, …, w_5 = i_0, …, w_10 = f_0, …, w_15 = g_0, w_16 = c_0 = i_0 ⊙ g_0,
+     * w_17 = U_o, …, w_21 = o_0, w_22 = tanh(c_0); c_0's other consumer is f_1 ⊙ c_0.
+     */
+    @Test
+    void theReadmesLstmExampleFindsTheForgottenPathThroughTheHiddenState() {
+        AnswerSheet sheet = AnswerSheet.read(java.nio.file.Path.of("examples/answers-lstm.json"));
+        Explanation explanation = explain(sheet.example());
+        Tape tape = explanation.tape();
+        Tensor given = sheet.answers().get("dL/dc_0");
+        double[][] fromTheRight = tape.gradientFromTheRight("c_0", 0);
+        assertEquals(fromTheRight[0][0], given.get(0), 1e-6, "the file's dL/dc_0 is what arrives from step 1 alone");
+        assertEquals(fromTheRight[1][0], given.get(1), 1e-6, "the file's dL/dc_0 is what arrives from step 1 alone");
+        AnswerCheck check = AnswerCheck.of(sheet, explanation);
+        assertEquals(java.util.List.of(true, true, true, false), check.results().stream().map(AnswerCheck.Result::right).toList());
+        int forgetTimesCell = tape.indexOf("f_1 ⊙ c_0");
+        assertEquals("reverse sweep: w\u0304_16 = dL/dc_0 from w\u0304_16 += w\u0304_" + forgetTimesCell + " ⊙ w_" + tape.indexOf("f_1")
+                + "; w\u0304_16 += w\u0304_22 ⊙ (1 − w_22²)", check.result("dL/dc_0").departsAt());
+    }
+
     @Test
     void aCellOptionThatDoesNotFitTheCellIsNamed() {
         assertMessage("{\"spec\": {\"cell\": \"rnn\"}, \"answers\": {\"L\": 1}}", "field 'spec.cell' is 'rnn'");
