@@ -13,7 +13,7 @@ import org.bptt.core.plugins.PluginCallFailure;
  * @param example     the spec, T and seed
  * @param source      the generated case (B = 1)
  * @param tape        the Wengert list with values and adjoints
- * @param forwardMode ∂h_t/∂U, ∂h_t/∂W, ∂h_t/∂b per step
+ * @param forwardMode ∂h_t/∂U, ∂h_t/∂W, ∂h_t/∂b per step (Elman cell; empty for a gated cell)
  * @param table       the per-(t, k) contributions of BPTT
  * @param closedForm  y_t as nested expressions
  * @param reference   the reference plugin's loss and gradients of the same case

@@ -20,7 +20,8 @@ import org.bptt.api.ParameterNames;
  *   dL/dθ = Σ_t (∂L/∂h_t|direct)ᵀ ∂h_t/∂θ,     ∂L/∂h_t|direct = Vᵀ ō_t,
  * </pre>
  * gives the same gradients as the reverse sweep. The hidden states, pre-activations and direct gradients are read
- * from the {@link Tape}; the recursion itself is computed here.
+ * from the {@link Tape}; the recursion itself is computed here. It is written for the Elman cell: a gated cell has
+ * none of U, W, b, so its forward mode differentiates by nothing ({@link #parameters()} is empty).
  */
 public final class ForwardMode {
 

@@ -28,6 +28,14 @@ import org.bptt.api.Tensor;
  * activation (h_t), the output squashing (y_t), the cross-entropy (J_t) and the reduction (L). A sum of one term is
  * not a node of its own: with h_{-1} = 0 (W h_{-1} = 0 leaves the equations) and no biases, a_0 is the node U x_0.
  *
+ * <p>A GRU or LSTM step is recorded the same way, in the order and with the symbols of {@code GruCell} and
+ * {@code LstmCell} (and {@link org.bptt.api.Cell}'s javadoc): each gate's pre-activation a_{*,t} = U_* x_t + b_* +
+ * W_* h_{t-1} + b_h* (+ p_* ⊙ c for an LSTM's peepholes), the gate σ(a_{*,t}) or candidate tanh(a_{*,t}), the
+ * elementwise products (r_t ⊙ h_{t-1} or r_t ⊙ (W_n h_{t-1} + b_hn), 1 − z_t, (1 − z_t) ⊙ n_t, z_t ⊙ h_{t-1};
+ * f_t ⊙ c_{t-1}, i_t ⊙ g_t, tanh(c_t), o_t ⊙ tanh(c_t)) and the states c_t, h_t; c_{-1} is a leaf like h_{-1}. In
+ * an LSTM the head's logits are called s_t, since o_t is the output gate. Under a mask the sequence stops at its
+ * last unmasked step, as the harness's masks say.
+ *
  * <p>The reverse sweep seeds L̄ = 1 and visits the nodes from last to first; at node j, whose adjoint w̄_j is then
  * complete (every consumer of w_j comes later), it adds to each input i the local chain-rule term, e.g.
  * {@code w̄_i += w̄_j ⊙ (1 − w_j²)} for w_j = tanh(w_i). The adjoints of the leaves U, W, b, V, c are dL/dθ.
