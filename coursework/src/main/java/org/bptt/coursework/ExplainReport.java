@@ -190,8 +190,9 @@ public final class ExplainReport {
         json.put("status", passed ? "passed" : "failed");
         json.put("statusDetails", Map.of("message", message.toString(), "known", false));
         json.put("stage", "finished");
-        json.put("description", "The unrolled network, the closed form, the tape and its adjoints, the forward-mode "
-                + "recursion and the BPTT table" + (check != null ? ", and the check of a student's answers" : "")
+        boolean elman = explanation.source().spec().cell() == org.bptt.api.Cell.ELMAN;
+        json.put("description", "The unrolled network, the closed form, the tape and its adjoints, "
+                + (elman ? "the forward-mode recursion " : "") + "and the BPTT table" + (check != null ? ", and the check of a student's answers" : "")
                 + " for " + explanation.example().describe() + ".");
         json.put("start", stop);
         json.put("stop", stop);
