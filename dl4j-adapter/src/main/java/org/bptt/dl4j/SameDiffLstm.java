@@ -29,10 +29,9 @@ import org.nd4j.linalg.api.ops.impl.layers.recurrent.weights.LSTMLayerWeights;
  * only the full sequence of h returned. Without biases the bias input holds zeros, as for {@code gru}: adding zero
  * is exact, and its gradient is dropped.
  *
- * <p>Known divergence (KNOWN_DIVERGENCES.md §9, an ND4J bug): the Java side of {@code lstmLayer} hands the backward
- * op the initial states in the opposite order to the forward op, so {@code lstmLayer_bp} recomputes the forward pass
- * from h_{-1} and c_{-1} swapped: the cell's gradients, dL/dx, dL/dh_{-1} and dL/dc_{-1} are wrong whenever
- * h_{-1} ≠ c_{-1}.
+ * <p>Known divergence (KNOWN_DIVERGENCES.md §9, an ND4J bug): {@code lstmLayer_bp} computes its gradients on the
+ * forward pass from c_{-1} = h_{-1}, the given c_{-1} replaced by h_{-1}, so the cell's gradients, dL/dx,
+ * dL/dh_{-1} and dL/dc_{-1} are wrong whenever h_{-1} ≠ c_{-1}. (The forward op reads both states correctly.)
  */
 public final class SameDiffLstm extends SameDiffRnnPlugin {
 
@@ -68,8 +67,9 @@ public final class SameDiffLstm extends SameDiffRnnPlugin {
         if (spec.cellOptions().peepholes()) {
             weights.peepholeWeights(variables.get(PEEPHOLES));
         }
-        // The arguments named cLast and yLast reach the op as its inputs hI and cI, in that order
-        // (KNOWN_DIVERGENCES.md §9): the initial h goes where the Java API says "cLast".
+        // The arguments named cLast and yLast reach the forward op as its inputs hI (the initial output h) and cI
+        // (the initial cell state), in that order (LSTMLayerWeights.argsWithInputs; KNOWN_DIVERGENCES.md §9): the
+        // initial h goes where the Java API says "cLast".
         SDVariable[] outputs = sd.rnn().lstmLayer(variables.get(INPUTS), variables.get(INITIAL_STATE),
                 variables.get(INITIAL_CELL_STATE), null, weights.build(), configuration(false, false));
         return outputs[0];
@@ -81,11 +81,9 @@ public final class SameDiffLstm extends SameDiffRnnPlugin {
         if (!fromBackwardOp(spec, quantity) || !initialStatesDiffer(batch)) {
             return Optional.empty();
         }
-        return Optional.of("ND4J bug: SameDiff's lstmLayer passes the initial states to its backward op lstmLayer_bp"
-                + " in the opposite order to the forward op (LSTMLayerBp's constructor against"
-                + " LSTMLayerWeights.argsWithInputs), so the gradients are computed on a forward pass from h_{-1} and"
-                + " c_{-1} swapped, wrong whenever h_{-1} ≠ c_{-1}; finite differences side with the reference"
-                + " (dl4j-adapter KNOWN_DIVERGENCES.md §9)");
+        return Optional.of("ND4J bug: SameDiff's lstmLayer_bp computes the gradients of the forward pass from"
+                + " c_{-1} = h_{-1} (the given c_{-1} replaced by h_{-1}), wrong whenever h_{-1} ≠ c_{-1}; finite"
+                + " differences side with the reference (dl4j-adapter KNOWN_DIVERGENCES.md §9)");
     }
 
     /** True when h_{-1} ≠ c_{-1}, an absent state being zero. */

@@ -106,14 +106,14 @@ class SameDiffPluginsTest {
 
     /**
      * Every LSTM case (peepholes or not, one or two biases, float64 and float32, masks) passes where h_{-1} = c_{-1}
-     * (both zero when not given), and is otherwise a known divergence that names the swapped initial states (§9),
+     * (both zero when not given), and is otherwise a known divergence that names lstmLayer_bp's initial cell state (§9),
      * in the cell's gradients, dL/dx, dL/dh_{-1} and dL/dc_{-1} only.
      */
     @Test
     void lstmPassesWhereTheInitialStatesAreEqualAndIsAKnownDivergenceElsewhere() {
         Map<Status, Long> counts = assertGrid(LSTM, grid(Cell.LSTM),
                 testCase -> SameDiffLstm.initialStatesDiffer(testCase.batch()),
-                "ND4J bug: SameDiff's lstmLayer passes the initial states");
+                "ND4J bug: SameDiff's lstmLayer_bp computes the gradients of the forward pass from c_{-1} = h_{-1}");
         // Half the grid gives (random, so different) initial states; the other half starts from zero.
         assertEquals(Map.of(Status.PASSED, 96L, Status.KNOWN_DIVERGENCE, 96L), counts);
     }
@@ -156,7 +156,7 @@ class SameDiffPluginsTest {
      * §9 through the plugin: on an LSTM case with peepholes and given h_{-1} ≠ c_{-1}, samediff-lstm's forward pass
      * (h, the loss) is the reference's, its cell gradients, dL/dx, dL/dh_{-1} and dL/dc_{-1} miss central
      * differences of its own forward loss, which the reference matches. With c_{-1} set equal to h_{-1} the same
-     * case agrees with the reference in every quantity: only the order of the two states is wrong.
+     * case agrees with the reference in every quantity: only the initial cell state is mishandled.
      */
     @Test
     void lstmGradientsMissFiniteDifferencesUnlessTheInitialStatesAreEqual() {
