@@ -46,8 +46,9 @@ public final class SameDiffGru extends SameDiffRnnPlugin {
         if (!fromBackwardOp(spec, quantity) || !someStepSeesANonZeroPreviousState(batch)) {
             return Optional.empty();
         }
+        // No " (dL/" in the text: the console summary cuts an explanation there (the case's own detail follows).
         return Optional.of("ND4J bug: SameDiff's gru_bp (libnd4j gruCellBp) computes the reset gate's error as"
-                + " (dL/dz_c ⊙ h_{t-1} ⊙ r(1 − r)) × W_hcᵀ, the derivative of neither reset placement, so every"
+                + " dL/dz_c ⊙ h_{t-1} ⊙ r(1 − r) times W_hcᵀ, the derivative of neither reset placement, so every"
                 + " gradient through a step with h_{t-1} ≠ 0 is wrong; finite differences side with the reference"
                 + " (dl4j-adapter KNOWN_DIVERGENCES.md §8)");
     }
