@@ -39,12 +39,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * packed weights ({@link SameDiffPacking}); the head is written in SameDiff operations on top,
  * <pre>
  *   o = h Vᵀ + c                                  (every step, [B·T, K]; Vᵀ is the variable)
- *   softmax heads:  J = −Σ_k target_k · logSoftmax(o)_k,   y = softmax(o)
- *   sigmoid head:   J = softplus(o) − target · o,          y = sigmoid(o)   (= binary cross-entropy, exactly)
+ *   softmax heads:  J = −Σ_k target_k · log softmax(o)_k,            y = softmax(o)
+ *   sigmoid head:   J = −target · log σ(o) − (1 − target) · log(1 − σ(o)),   y = sigmoid(o)
  *   L = Σ_{b,t} w_bt · J_bt
  * </pre>
- * with term weights {@code w_bt = 1/D} at the steps that have a loss term (every unmasked step for the per-step head,
- * each sequence's last unmasked step for the last-step heads; D the reduction's divisor) and 0 elsewhere. Padded
+ * by SameDiff's own losses, {@code softmaxCrossEntropy} and {@code sigmoidCrossEntropy} on the logits, with the
+ * weights w, {@code LossReduce.SUM} and no label smoothing. The term weights are {@code w_bt = 1/D} at the steps
+ * that have a loss term (every unmasked step for the per-step head, each sequence's last unmasked step for the
+ * last-step heads; D the reduction's divisor) and 0 elsewhere. Padded
  * steps come after every real one, so they reach no loss term and need no mask in the operation. Every gradient, of
  * the weights, the inputs and the initial states, comes from SameDiff's {@code calculateGradients}: the operation's
  * own backward op ({@code gru_bp}, {@code lstmLayer_bp}) and SameDiff's differentiation of the head.
@@ -99,7 +101,7 @@ abstract class SameDiffRnnPlugin implements RnnImplementation {
      * @param capabilities {@link #COMMON_CAPABILITIES} and the cells (and options) this operation computes
      */
     SameDiffRnnPlugin(String id, String opName, Set<Capability> capabilities) {
-        this.info = new PluginInfo(id, "Deeplearning4j SameDiff " + opName, Dl4jRnnPlugin.TESTED_DL4J_VERSION,
+        this.info = new PluginInfo(id, "Deeplearning4j SameDiff " + opName, Dl4jRnnPlugin.dl4jVersion(),
                 "Eclipse Deeplearning4j (adapter: bptt-harness)", "SameDiff's " + opName + " operation (nd4j-api) with"
                         + " the head and loss in SameDiff operations, gradients from calculateGradients, on the"
                         + " harness's weights");
@@ -116,8 +118,8 @@ abstract class SameDiffRnnPlugin implements RnnImplementation {
     /**
      * Adds the recurrent operation to {@code sd}: from the variables {@link #INPUTS} {@code [B, T, d]},
      * {@link #INITIAL_STATE} {@code [B, H]} (and {@link #INITIAL_CELL_STATE} for a cell with a cell state) and the
-     * packed weights ({@link #INPUT_WEIGHTS}, {@link #RECURRENT_WEIGHTS}, {@link #BIAS}, {@link #PEEPHOLES} where
-     * {@link #packedVariables} made them), it returns the hidden states {@code [B, T, H]}.
+     * packed weights ({@link #INPUT_WEIGHTS}, {@link #RECURRENT_WEIGHTS}, {@link #BIAS}, and {@link #PEEPHOLES} for a
+     * model with peepholes), it returns the hidden states {@code [B, T, H]}.
      */
     abstract SDVariable hiddenStates(SameDiff sd, ModelSpec spec, Map<String, SDVariable> variables);
 
