@@ -386,7 +386,7 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
     }
 
     /** The DL4J version from the jar's Maven metadata, or the version this adapter was tested against. */
-    private static String dl4jVersion() {
+    static String dl4jVersion() {
         try (InputStream properties = MultiLayerNetwork.class.getResourceAsStream(
                 "/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties")) {
             if (properties != null) {

@@ -24,7 +24,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * SameDiff's {@code gru} operation (KNOWN_DIVERGENCES.md §8; not a plugin): in {@code nd4j-api} 1.0.0-M2.1, already on
+ * SameDiff's {@code gru} operation (KNOWN_DIVERGENCES.md §8; the plugin is {@link SameDiffGru}): in {@code nd4j-api} 1.0.0-M2.1, already on
  * the class path, run by the same {@code nd4j-native} backend. Its forward pass is the API's GRU with the reset gate
  * <b>after</b> the recurrent product and one bias per gate, weights packed as {@code Wx [d, 3H]}, {@code Wh [H, 3H]},
  * {@code b [3H]} in the gate order <b>r, u (= z), c (= n)</b>, {@code h_t = u ⊙ h_{t-1} + (1 − u) ⊙ c}. Its backward
