@@ -107,7 +107,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--baseline", paramLabel = "RUN_DIR",
             description = "An earlier bench run folder of the same grid on this machine: flag a cell as a regression when "
                     + "a one-sided Mann-Whitney U test over the JMH iteration samples gives p < 0.01 and its median is "
-                    + "more than 10% slower; exit 1 if any is.")
+                    + "more than 10%% slower; exit 1 if any is.")
     Path baseline;
 
     @Option(names = "--dry-run", description = "Print the grid, what is left out and why, and the expected run time; run nothing.")
