@@ -34,7 +34,7 @@ public final class RunTimeEstimate {
             double start = cell.implementation().equals(BenchAnalysis.DL4J) ? DL4J_START_SECONDS : FORK_START_SECONDS;
             double fork = start
                     + settings.warmupIterations() * (settings.warmupTime().toMillis() / 1000.0 + call)
-                    + settings.measurementIterations() * (settings.measurementTime().toMillis() / 1000.0 + call);
+                    + settings.measuredIterations(cell) * (settings.measurementTime().toMillis() / 1000.0 + call);
             seconds += settings.forks() * fork;
             if (cell.mode() == Mode.FORWARD_BACKWARD) {
                 seconds += MemoryProbe.callsPerCell(call) * call + 0.2;
