@@ -98,7 +98,8 @@ public final class BenchAllure {
     public void addImplementations(BenchGrid grid, BenchAnalysis analysis, List<Path> charts) throws IOException {
         for (String implementation : grid.implementations()) {
             for (Mode mode : grid.modes()) {
-                List<CellResult> rows = analysis.results().stream().filter(result -> result.cell().implementation()
+                // The plugin's own-call timings belong to it too.
+                List<CellResult> rows = analysis.results().stream().filter(result -> result.cell().pluginId()
                         .equals(implementation) && result.cell().mode() == mode).toList();
                 long measured = rows.stream().filter(CellResult::measured).count();
                 long failed = rows.stream().filter(result -> result.status() == CellResult.Status.FAILED).count();

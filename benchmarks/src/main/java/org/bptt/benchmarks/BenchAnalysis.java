@@ -119,6 +119,30 @@ public final class BenchAnalysis {
         return results;
     }
 
+    /**
+     * The implementations as the tables show them: the grid's, each followed by its own-call timings
+     * ({@code dl4j (own call)}) when there are any.
+     */
+    public List<String> columns(BenchGrid grid) {
+        List<String> columns = new ArrayList<>();
+        for (String implementation : grid.implementations()) {
+            columns.add(implementation);
+            String ownCall = Cell.ownCallId(implementation);
+            if (results.stream().anyMatch(result -> result.cell().implementation().equals(ownCall))) {
+                columns.add(ownCall);
+            }
+        }
+        return columns;
+    }
+
+    /**
+     * For an own-call result: the median time through the SPI minus the library's own median, what the adapter (or
+     * the protocol) adds; NaN for another result or when the SPI cell was not measured.
+     */
+    public double adapterOverheadMs(CellResult ownCall) {
+        return BenchTables.adapterOverheadMs(ownCall, results);
+    }
+
     /** The measured result of a cell, if any. */
     public Optional<CellResult> measured(String implementation, org.bptt.api.Cell rnnCell, Shape shape, int steps, Mode mode,
                                          DataType precision) {

@@ -109,4 +109,22 @@ class BenchGridTest extends BenchTestBase {
         Cell cell = new Cell(CostModel.AGGREGATED, org.bptt.api.Cell.ELMAN, shape, steps, Mode.FORWARD, DataType.FLOAT64);
         assertEquals(12, RunTimeEstimate.of(List.of(cell), settings).toSeconds(), 1);
     }
+
+    @Test
+    void aSlowCallGetsTheIterationsItsBudgetHoldsAndAFastCallTheFixedCount() {
+        JmhSettings settings = JmhSettings.full();
+        Shape shape = new Shape(1, 1, 1, 1);
+        // The aggregated reference is assumed at 3.5 GFLOP/s: 7.35 GFLOP forward (6 FLOP a step on this shape) is a
+        // 2.1 s call, and 30 s hold 14 of them.
+        int slowSteps = (int) Math.round(7.35e9 / FlopModel.forward(org.bptt.api.Cell.ELMAN, shape, 1));
+        Cell slow = new Cell(CostModel.AGGREGATED, org.bptt.api.Cell.ELMAN, shape, slowSteps, Mode.FORWARD, DataType.FLOAT64);
+        assertEquals(14, settings.measuredIterations(slow));
+        Cell fast = new Cell(CostModel.AGGREGATED, org.bptt.api.Cell.ELMAN, shape, 8, Mode.FORWARD, DataType.FLOAT64);
+        assertEquals(settings.measurementIterations(), settings.measuredIterations(fast));
+        // No budget: the fixed count for every call.
+        assertEquals(settings.measurementIterations(), settings.withCellBudget(java.time.Duration.ZERO).measuredIterations(slow));
+        // A call longer than the whole budget still gets the fixed count, not fewer.
+        Cell slower = new Cell(CostModel.AGGREGATED, org.bptt.api.Cell.ELMAN, shape, slowSteps * 20, Mode.FORWARD, DataType.FLOAT64);
+        assertEquals(settings.measurementIterations(), settings.measuredIterations(slower));
+    }
 }
