@@ -70,13 +70,19 @@ final class BenchCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--impl", paramLabel = "ID",
-            description = "Also measure this plugin (repeatable), besides the defaults: "
-                    + "reference-aggregated, reference-naive, reference-fast, dl4j.")
+            description = "Also measure this plugin (repeatable), besides the defaults "
+                    + "(reference-aggregated, reference-naive, reference-fast, dl4j) or those of --only.")
     List<String> extraImplementations = new ArrayList<>();
 
     @Option(names = "--only", paramLabel = "ID",
-            description = "Measure only these plugins (repeatable), instead of the defaults and --impl.")
+            description = "Measure these plugins (repeatable) instead of the defaults; --impl adds to them.")
     List<String> onlyImplementations = new ArrayList<>();
+
+    @Option(names = "--cell-budget", paramLabel = "SECONDS",
+            description = "Measured seconds each fork may spend on a cell whose calls are slow (at least one iteration"
+                    + " long): it gets as many iterations as fit, at most 30, instead of the fixed count; also the time"
+                    + " a library's own-call timing aims at (default: 30 s; none with --quick).")
+    Double cellBudgetSeconds;
 
     @Option(names = "--cell", paramLabel = "CELL",
             description = "Only this recurrent cell (repeatable): elman, gru or lstm (default: all three; elman with --quick).")
@@ -101,7 +107,8 @@ final class BenchCommand implements Callable<Integer> {
     Integer forks;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "OMP_NUM_THREADS and -XX:ActiveProcessorCount of the forked JVMs: the cores each implementation may use (default: all; 1 with --quick).")
+            description = "OMP_NUM_THREADS and -XX:ActiveProcessorCount of the forked JVMs, and so of the cmd: programs they"
+                    + " start: the threads each implementation may use (default: all; 1 with --quick).")
     Integer threads;
 
     @Option(names = "--baseline", paramLabel = "RUN_DIR",
@@ -242,17 +249,16 @@ final class BenchCommand implements Callable<Integer> {
     private BenchGrid grid(PluginRegistry registry, DataType dataType, PrintWriter err) {
         List<String> implementations = new ArrayList<>();
         if (!onlyImplementations.isEmpty()) {
-            InvalidInputException.require(extraImplementations.isEmpty(), "--only and --impl cannot be combined");
             for (String id : onlyImplementations) {
                 implementations.add(registry.require(id).id());
             }
         } else {
             implementations.addAll(installedDefaults(registry, err));
-            for (String id : extraImplementations) {
-                String found = registry.require(id).id();
-                if (!implementations.contains(found)) {
-                    implementations.add(found);
-                }
+        }
+        for (String id : extraImplementations) {
+            String found = registry.require(id).id();
+            if (!implementations.contains(found)) {
+                implementations.add(found);
             }
         }
         InvalidInputException.require(!implementations.isEmpty(), "no plugin to benchmark; available: %s", registry.ids());
@@ -292,6 +298,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (threads != null) {
             settings = settings.withThreads(threads);
+        }
+        if (cellBudgetSeconds != null) {
+            InvalidInputException.require(cellBudgetSeconds >= 0 && Double.isFinite(cellBudgetSeconds),
+                    "--cell-budget %s: the budget is a number of seconds, zero or more", cellBudgetSeconds);
+            settings = settings.withCellBudget(Duration.ofMillis(Math.round(cellBudgetSeconds * 1000)));
         }
         return settings;
     }

@@ -37,6 +37,21 @@ class BenchCommandTest {
     }
 
     @Test
+    void implAddsToTheImplementationsOfOnly() {
+        CliRun run = CliRun.of("bench", "--dry-run", "--only", "reference-fast", "--impl", "reference-naive",
+                "--steps", "256", "--shape", "1x16x32x16");
+        assertEquals(ExitCode.OK, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("[reference-fast, reference-naive]"), run::toString);
+    }
+
+    @Test
+    void aNegativeCellBudgetIsAUserError() {
+        CliRun run = CliRun.of("bench", "--dry-run", "--cell-budget", "-1");
+        assertEquals(ExitCode.USAGE, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("--cell-budget"), run::toString);
+    }
+
+    @Test
     void anUnknownCellIsAUserErrorNamingIt() {
         CliRun run = CliRun.of("bench", "--dry-run", "--cell", "rnn");
         assertEquals(ExitCode.USAGE, run.exitCode(), run::toString);
