@@ -51,7 +51,7 @@ class VerifyCommandTest {
         // The wall time is the run's, from run.json's start to its end; the pace counts the rows of verify-cases.csv.
         assertEquals(java.time.Duration.between(provenance.start(), provenance.end()).toNanos() / 1e9, seconds, 0.0005);
         long rows;
-        try (java.util.stream.Stream<String> lines = Files.lines(runFolder.resolve("verify-cases.csv"))) {
+        try (Stream<String> lines = Files.lines(runFolder.resolve("verify-cases.csv"))) {
             rows = lines.count() - 1;
         }
         assertEquals(rows / seconds, pace, 0.05 + 1e-3 * pace, "pace of " + rows + " results in " + seconds + " s");
