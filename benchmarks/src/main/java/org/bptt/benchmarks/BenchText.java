@@ -20,13 +20,16 @@ public final class BenchText {
     public static void print(PrintWriter out, BenchJob.Report report) {
         BenchGrid grid = report.request().grid();
         BenchAnalysis analysis = report.analysis();
+        // As wide as the longest implementation (a cmd: id is a whole command line).
+        String nameColumn = "%-" + Math.max(22, analysis.columns(grid).stream().mapToInt(String::length).max().orElse(0)) + "s";
         for (Mode mode : grid.modes()) {
             for (org.bptt.api.Cell rnnCell : grid.rnnCells()) {
                 for (Shape shape : grid.shapes()) {
                     out.printf(Locale.ROOT, "%s, %s%s (%s), %s%n", mode.label(), cellPrefix(rnnCell), shape, shape.label(),
                             Cell.precisionName(grid.precision()));
-                    out.printf(Locale.ROOT, "  %5s  %-32s %12s %10s %9s %7s %7s %11s %11s %10s%n", "T", "implementation",
-                            "median ms", "± error", "GFLOP/s", "threads", "forks±", "overhead ms", "naive/agg", "predicted");
+                    out.printf(Locale.ROOT, "  %5s  " + nameColumn + " %12s %10s %9s %7s %7s %11s %11s %10s%n", "T",
+                            "implementation", "median ms", "± error", "GFLOP/s", "threads", "forks±", "overhead ms",
+                            "naive/agg", "predicted");
                     for (int t : grid.steps()) {
                         for (String implementation : analysis.columns(grid)) {
                             Optional<CellResult> result = analysis.measured(implementation, rnnCell, shape, t, mode, grid.precision());
@@ -45,7 +48,7 @@ public final class BenchText {
                             CellResult cell = result.get();
                             double spread = cell.forkSpread();
                             double overhead = analysis.adapterOverheadMs(cell);
-                            out.printf(Locale.ROOT, "  %5d  %-32s %12s %10s %9.2f %7s %7s %11s %11s %10s%n", t,
+                            out.printf(Locale.ROOT, "  %5d  " + nameColumn + " %12s %10s %9.2f %7s %7s %11s %11s %10s%n", t,
                                     implementation, Table.significant(cell.medianMs()), Table.significant(cell.errorMs()),
                                     cell.gflops(), cell.threads() > 0 ? Integer.toString(cell.threads()) : "?",
                                     Double.isNaN(spread) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * spread),
