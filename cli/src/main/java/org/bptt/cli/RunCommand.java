@@ -104,7 +104,8 @@ final class RunCommand implements Callable<Integer> {
         }
 
         out.printf(Locale.ROOT, "%nbptt run: verify %s, decay %s, bench %s; HTML report of the verification: %s%n",
-                verdict(verifyExit), verdict(decayExit), skipBench ? "skipped" : verdict(benchExit),
+                verdict(verifyExit), verdict(decayExit),
+                skipBench ? "skipped" : verdict(benchExit) + " (timings only: no target is evaluated on the quick grid)",
                 verified.outputs().reportIndex());
         recordWallTime(run, verified, out);
         return Math.max(verifyExit, Math.max(decayExit, benchExit));
