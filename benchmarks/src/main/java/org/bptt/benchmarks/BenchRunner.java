@@ -134,6 +134,12 @@ public final class BenchRunner {
         return probeMemory(ordered);
     }
 
+    /** The cells among {@code cells} whose plugin also times its library's own call ({@link OwnCallTiming}). */
+    public static List<Cell> ownCallCells(List<Cell> cells, Map<String, LoadedPlugin> available) {
+        return cells.stream().filter(cell -> available.containsKey(cell.implementation())
+                && available.get(cell.implementation()).implementation() instanceof OwnCallTiming).toList();
+    }
+
     /** The cells of {@code grid} that {@link #run} measures: plugin installed, capable, within the naive budget. */
     public static List<Cell> runnableCells(BenchGrid grid, Map<String, LoadedPlugin> available) {
         return grid.allCells().stream().filter(cell -> whyNotRun(grid, cell, available) == null).toList();
@@ -241,13 +247,8 @@ public final class BenchRunner {
      */
     private List<CellResult> timeOwnCalls(List<CellResult> results, Map<String, LoadedPlugin> available)
             throws IOException {
-        List<Cell> cells = new ArrayList<>();
-        for (CellResult result : results) {
-            LoadedPlugin plugin = available.get(result.cell().implementation());
-            if (result.measured() && plugin != null && plugin.implementation() instanceof OwnCallTiming) {
-                cells.add(result.cell());
-            }
-        }
+        List<Cell> cells = ownCallCells(results.stream().filter(CellResult::measured).map(CellResult::cell).toList(),
+                available);
         if (cells.isEmpty()) {
             return results;
         }

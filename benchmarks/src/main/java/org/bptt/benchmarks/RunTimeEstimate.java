@@ -47,6 +47,21 @@ public final class RunTimeEstimate {
         return Duration.ofSeconds(Math.round(seconds));
     }
 
+    /**
+     * The expected duration of the own-call timings of {@code cells} (the cells of libraries that time their own
+     * calls, {@link BenchRunner#ownCallCells}): per fork, a JVM start and every cell's warm-up and timed calls.
+     */
+    public static Duration ownCalls(List<Cell> cells, JmhSettings settings) {
+        if (cells.isEmpty()) {
+            return Duration.ZERO;
+        }
+        double fork = PROBE_START_SECONDS;
+        for (Cell cell : cells) {
+            fork += (settings.ownCallWarmUps(cell) + settings.ownCallRepetitions(cell)) * callSeconds(cell);
+        }
+        return Duration.ofSeconds(Math.round(settings.forks() * fork));
+    }
+
     /** The expected length of one call of {@code cell}, in seconds. */
     static double callSeconds(Cell cell) {
         boolean naiveBackward = cell.implementation().equals(CostModel.NAIVE) && cell.mode() == Mode.FORWARD_BACKWARD;

@@ -127,4 +127,19 @@ class BenchGridTest extends BenchTestBase {
         Cell slower = new Cell(CostModel.AGGREGATED, org.bptt.api.Cell.ELMAN, shape, slowSteps * 20, Mode.FORWARD, DataType.FLOAT64);
         assertEquals(settings.measurementIterations(), settings.measuredIterations(slower));
     }
+
+    @Test
+    void theOwnCallTimingsAreEstimatedPerForkFromTheirCalls() {
+        JmhSettings settings = new JmhSettings(2, 1, java.time.Duration.ofSeconds(1), 2, java.time.Duration.ofSeconds(1),
+                "1g", 1, false, java.time.Duration.ofSeconds(10));
+        // A call of 1.8 GFLOP (6 FLOP a step on this shape) at the assumed 3.5 GFLOP/s takes 0.514 s: 1 s of warm-up
+        // takes 2 calls, 10 s of budget hold 19; a fork is 5 s to start its JVM + 21 calls = 15.8 s, two forks 31.6 s.
+        Shape shape = new Shape(1, 1, 1, 1);
+        int steps = (int) Math.round(1.8e9 / FlopModel.forward(org.bptt.api.Cell.ELMAN, shape, 1));
+        Cell cell = new Cell(CostModel.AGGREGATED, org.bptt.api.Cell.ELMAN, shape, steps, Mode.FORWARD, DataType.FLOAT64);
+        assertEquals(2, settings.ownCallWarmUps(cell));
+        assertEquals(19, settings.ownCallRepetitions(cell));
+        assertEquals(32, RunTimeEstimate.ownCalls(List.of(cell), settings).toSeconds(), 1);
+        assertEquals(0, RunTimeEstimate.ownCalls(List.of(), settings).toSeconds());
+    }
 }

@@ -146,7 +146,7 @@ final class BenchCommand implements Callable<Integer> {
         if (checked == null) {
             return ExitCode.DIVERGED;
         }
-        printPlan(out, checked, settings, quick, BenchRunner.runnableCells(checked, available));
+        printPlan(out, checked, settings, quick, BenchRunner.runnableCells(checked, available), available);
         if (dryRun) {
             return ExitCode.OK;
         }
@@ -177,16 +177,25 @@ final class BenchCommand implements Callable<Integer> {
         return remaining.isEmpty() ? null : grid.withImplementations(remaining);
     }
 
-    /** Prints what is about to be measured: the grid, JMH's settings, the cells and the expected run time. */
-    static void printPlan(PrintWriter out, BenchGrid grid, JmhSettings settings, boolean quick, List<Cell> toRun) {
+    /**
+     * Prints what is about to be measured: the grid, JMH's settings, the cells, which of them are also timed through
+     * their library's own call, and the expected run time.
+     */
+    static void printPlan(PrintWriter out, BenchGrid grid, JmhSettings settings, boolean quick, List<Cell> toRun,
+                          Map<String, LoadedPlugin> available) {
         out.printf(Locale.ROOT, "bptt bench: %s%n", grid.describe());
         out.printf(Locale.ROOT, "JMH: %s%n", settings.describe());
         if (quick) {
             out.println("quick: a sub-grid, one fork and short iterations; a first look, not numbers to report"
                     + " (the full grid: bptt bench).");
         }
+        List<Cell> ownCalls = BenchRunner.ownCallCells(toRun, available);
         out.printf(Locale.ROOT, "%d cells to measure; expected run time about %s%n", toRun.size(),
-                RunTimeEstimate.text(RunTimeEstimate.of(toRun, settings)));
+                RunTimeEstimate.text(RunTimeEstimate.of(toRun, settings).plus(RunTimeEstimate.ownCalls(ownCalls, settings))));
+        if (!ownCalls.isEmpty()) {
+            out.printf(Locale.ROOT, "then %d of them through the libraries' own calls too (%s)%n", ownCalls.size(),
+                    ownCalls.stream().map(Cell::implementation).distinct().toList());
+        }
         for (org.bptt.api.Cell rnnCell : grid.rnnCells()) {
             List<Cell> ofCell = toRun.stream().filter(cell -> cell.rnnCell() == rnnCell).toList();
             out.printf(Locale.ROOT, "  %-5s %d cells (%.1f GFLOP per pass over them by the FLOP model), implementations %s%n",

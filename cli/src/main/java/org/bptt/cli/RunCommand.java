@@ -123,7 +123,7 @@ final class RunCommand implements Callable<Integer> {
         if (checked == null) {
             return ExitCode.DIVERGED;
         }
-        BenchCommand.printPlan(out, checked, settings, true, BenchRunner.runnableCells(checked, available));
+        BenchCommand.printPlan(out, checked, settings, true, BenchRunner.runnableCells(checked, available), available);
         // run.json records the bench command that does the same, so that the bench folder reads as one of its own.
         List<String> benchCommandLine = List.of("bench", "--quick", "--out", run.path().toString(),
                 "--timeout", Double.toString(timeoutOptions.timeoutSeconds));
