@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.bptt.api.Activation;
 import org.bptt.api.Case;
 import org.bptt.api.Cell;
+import org.bptt.api.CellOptions;
 import org.bptt.api.DataType;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
@@ -30,19 +31,31 @@ class Dl4jOwnCallTimerTest {
             true, LossReduction.SUM, DataType.FLOAT64);
 
     @Test
-    void theSimpleRnnPluginTimesItsOwnCalls() {
+    void everyDl4jPluginTimesItsOwnCalls() {
         assertTrue(Dl4jTestSupport.DL4J instanceof OwnCallTiming);
+        assertTrue(Dl4jTestSupport.DL4J_LSTM instanceof OwnCallTiming);
+        assertTrue(Dl4jTestSupport.DL4J_GRAVES_LSTM instanceof OwnCallTiming);
     }
 
     @Test
     void eachRepetitionGetsOnePositiveTimeWithinTheWallTimeOfTheWhole() {
-        Case testCase = CaseGenerator.generate("own-call", SPEC, 3, 16, true, false, 11);
+        checkTimes((OwnCallTiming) Dl4jTestSupport.DL4J, SPEC);
+    }
+
+    @Test
+    void theLstmPluginsTimeTheirOwnCallsToo() {
+        ModelSpec lstm = SPEC.withCell(Cell.LSTM, CellOptions.lstm(false, false));
+        checkTimes((OwnCallTiming) Dl4jTestSupport.DL4J_LSTM, lstm);
+        checkTimes((OwnCallTiming) Dl4jTestSupport.DL4J_GRAVES_LSTM, lstm);
+    }
+
+    private static void checkTimes(OwnCallTiming timing, ModelSpec spec) {
+        Case testCase = CaseGenerator.generate("own-call", spec, 3, 16, true, false, 11);
         Parameters parameters = testCase.parameters().copy();
         Tensor inputs = testCase.batch().inputs().copy();
         for (TimedCall call : TimedCall.values()) {
             long start = System.nanoTime();
-            OwnCallTimes times = Dl4jTestSupport.DL4J.timeOwnCalls(SPEC, testCase.parameters(), testCase.batch(), call,
-                    2, 5);
+            OwnCallTimes times = timing.timeOwnCalls(spec, testCase.parameters(), testCase.batch(), call, 2, 5);
             long wall = System.nanoTime() - start;
             long[] nanos = times.nanosPerRepetition();
             assertEquals(5, nanos.length, call.name());
