@@ -8,7 +8,12 @@ so that an implementation only supplies two functions:
     gradients(case) -> {"loss": L, "parameterGradients": {"U": .., "W": .., "b": .., "V": .., "c": ..},
                         "inputGradients": .., "initialStateGradients": .., "hiddenStateGradients": ..}
 
-(an LSTM's results may add "cellStates" and "initialCellStateGradients"). `case` is the request's JSON case (a dict)
+(an LSTM's results may add "cellStates" and "initialCellStateGradients"), and optionally a third, for `bptt bench`:
+
+    bench(case, call, warm_ups, repetitions) -> {"seconds": [one per repetition], "threads": N, "how": "..."}
+
+which times the program's own forward ("forward") or forward and backward ("forward+backward") on the case, the
+way its users would call it: time_calls() below does the warm-up and the timing. `case` is the request's JSON case (a dict)
 with every tensor {"shape": [...], "data": [...]} replaced by tensor_factory(shape, flat_data) (by default a
 Tensor(shape, data) named tuple). Its spec names the cell (case["spec"]["cell"]: "elman", "gru" or "lstm", a gated
 cell with its case["spec"]["cellOptions"]); its parameters are the ones the model has (no biases without biases; a
@@ -75,11 +80,28 @@ def _write(message):
     sys.stdout.flush()
 
 
-def serve(name, version, capabilities, forward, gradients, tensor_factory=Tensor):
+def time_calls(call_once, warm_ups, repetitions):
+    """Calls call_once() warm_ups times untimed, then repetitions times, each timed on its own with
+    time.perf_counter; returns the repetitions' times in seconds."""
+    import time
+    if warm_ups < 0 or repetitions < 1:
+        raise ValueError("bench needs warmUps >= 0 and repetitions >= 1, got %r and %r" % (warm_ups, repetitions))
+    for _ in range(warm_ups):
+        call_once()
+    seconds = []
+    for _ in range(repetitions):
+        start = time.perf_counter()
+        call_once()
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
+def serve(name, version, capabilities, forward, gradients, tensor_factory=Tensor, bench=None):
     """Answers requests from stdin until "bye" or end of input.
 
     name, version: who this implementation is; capabilities: names of org.bptt.api.Capability it really has,
-    e.g. ["TANH", "PER_STEP_SOFTMAX", "BIASES", "FLOAT64"].
+    e.g. ["TANH", "PER_STEP_SOFTMAX", "BIASES", "FLOAT64"]; bench: the optional function that answers "bench"
+    requests (without it they are answered "ok": false).
     """
     for line in sys.stdin:
         if not line.strip():
@@ -105,6 +127,16 @@ def serve(name, version, capabilities, forward, gradients, tensor_factory=Tensor
                     case["spec"]["cell"] = "elman"  # version 1 knew only the Elman cell and did not name it
                 result = forward(case) if op == "forward" else gradients(case)
                 _write({"id": request_id, "ok": True, "result": encode_tensors(result)})
+            elif op == "bench":
+                if bench is None:
+                    raise ValueError("this program does not time its own calls (it answers no bench request)")
+                case = decode_tensors(request["case"], tensor_factory)
+                if request["call"] not in ("forward", "forward+backward"):
+                    raise ValueError("bench: call must be 'forward' or 'forward+backward', got %r" % request["call"])
+                timed = bench(case, request["call"], request["warmUps"], request["repetitions"])
+                _write({"id": request_id, "ok": True, "result": {"seconds": [float(s) for s in timed["seconds"]],
+                                                                   "threads": int(timed["threads"]),
+                                                                   "how": str(timed.get("how", ""))}})
             elif op == "bye":
                 return
             else:

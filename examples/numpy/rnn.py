@@ -179,6 +179,23 @@ def gradients(case):
     return result
 
 
+def blas_threads():
+    """The threads NumPy's BLAS may use: OpenBLAS reads OPENBLAS_NUM_THREADS, then OMP_NUM_THREADS (bptt bench sets
+    the latter), and otherwise takes every core."""
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        if os.environ.get(variable, "").isdigit() and int(os.environ[variable]) > 0:
+            return int(os.environ[variable])
+    return os.cpu_count() or 1
+
+
+def bench(case, call, warm_ups, repetitions):
+    """bptt bench's own-call timing: forward() or gradients() on the decoded case, as a user of this file calls them
+    (the protocol's JSON decoding and encoding are not timed)."""
+    function = forward if call == "forward" else gradients
+    seconds = protocol.time_calls(lambda: function(case), warm_ups, repetitions)
+    return {"seconds": seconds, "threads": blas_threads(), "how": "examples/numpy/rnn.py %s(case)" % function.__name__}
+
+
 if __name__ == "__main__":
     protocol.serve("NumPy Elman RNN, GRU and LSTM, hand-written BPTT (examples/numpy)", np.__version__, CAPABILITIES,
-                   forward, gradients, tensor_factory=array)
+                   forward, gradients, tensor_factory=array, bench=bench)

@@ -201,6 +201,33 @@ def gradients(case):
     return result
 
 
+def bench(case, call, warm_ups, repetitions):
+    """bptt bench's own-call timing, as a PyTorch user trains or runs the model: the modules are built and given the
+    case's weights once; then each repetition is the forward pass under torch.no_grad(), or the forward pass and
+    loss.backward() into the parameters' gradients (what one training step does before its optimizer; the inputs and
+    initial states are plain tensors, as in training, so dL/dx and dL/dh_{-1} are not computed). Threads:
+    torch.get_num_threads() (PyTorch takes it from OMP_NUM_THREADS, which bptt bench sets)."""
+    model = Model(case)
+    model.x = model.x.detach()
+    model.h0 = model.h0.detach()
+    model.c0 = model.c0.detach() if model.c0 is not None else None
+    parameters = list(model.rnn.parameters()) + list(model.linear.parameters())
+
+    def forward_only():
+        with torch.no_grad():
+            model.run()
+
+    def forward_backward():
+        for parameter in parameters:
+            parameter.grad = None
+        _, _, loss = model.run()
+        loss.backward()
+
+    seconds = protocol.time_calls(forward_only if call == "forward" else forward_backward, warm_ups, repetitions)
+    how = "with torch.no_grad(): forward" if call == "forward" else "forward, loss.backward()"
+    return {"seconds": seconds, "threads": torch.get_num_threads(), "how": "PyTorch %s (%s)" % (how, model.cell)}
+
+
 if __name__ == "__main__":
     protocol.serve("PyTorch torch.nn.RNN, GRU and LSTM (examples/pytorch)", torch.__version__, CAPABILITIES,
-                   forward, gradients, tensor_factory=tensor)
+                   forward, gradients, tensor_factory=tensor, bench=bench)

@@ -21,7 +21,7 @@ import org.bptt.reports.RunOutputs;
  * performance target on each subject (passed, failed, or skipped when not measured), one per implementation and
  * mode holding its rows of the results table and its charts, and, with a baseline, one per compared cell that
  * regressed plus a summary. Categories: {@value #CATEGORY_TARGET}, {@value #CATEGORY_REGRESSION},
- * {@value #CATEGORY_FAILED}, {@value #CATEGORY_NOT_MEASURED}. Each result's uuid and history id derive from its full
+ * {@value #CATEGORY_FAILED}, {@value #CATEGORY_INCONCLUSIVE}, {@value #CATEGORY_NOT_MEASURED}. Each result's uuid and history id derive from its full
  * name, so reruns replace rather than add, and the report's trends follow a target across runs.
  */
 public final class BenchAllure {
@@ -30,6 +30,7 @@ public final class BenchAllure {
     public static final String CATEGORY_REGRESSION = "Regression against the baseline";
     public static final String CATEGORY_FAILED = "Benchmark failed";
     public static final String CATEGORY_NOT_MEASURED = "Not measured";
+    public static final String CATEGORY_INCONCLUSIVE = "Target inconclusive";
 
     static final String TARGET_PREFIX = "Target missed: ";
     static final String REGRESSION_PREFIX = "Regression: ";
@@ -61,8 +62,11 @@ public final class BenchAllure {
                 category(CATEGORY_REGRESSION, "Clearly slower than the baseline run: " + Baseline.rule() + ".",
                         List.of("failed"), java.util.regex.Pattern.quote(REGRESSION_PREFIX) + ".*"),
                 category(CATEGORY_FAILED, "A benchmark threw or JMH failed; see jmh-output.txt.", List.of("broken"), null),
+                category(CATEGORY_INCONCLUSIVE, "A performance target whose confidence interval reaches across its"
+                        + " threshold: more samples or a quieter machine would decide it.", List.of("unknown"), null),
                 category(CATEGORY_NOT_MEASURED, "Not measured: the plugin is missing or lacks a capability, or the cell is"
-                        + " outside the grid or the naive budget.", List.of("skipped"), null));
+                        + " outside the grid or the naive budget; or a target on the quick grid, which is not evaluated.",
+                        List.of("skipped"), null));
         AtomicFiles.writeBytes(directory.resolve("categories.json"), json(categories));
     }
 
@@ -72,7 +76,9 @@ public final class BenchAllure {
             String status = switch (target.verdict()) {
                 case PASS -> "passed";
                 case FAIL -> "failed";
-                case NOT_MEASURED -> "skipped";
+                // Allure's "unknown": neither passed nor failed, which is what the measurements say.
+                case INCONCLUSIVE -> "unknown";
+                case NOT_EVALUATED, NOT_MEASURED -> "skipped";
             };
             String message = target.verdict() == BenchAnalysis.Verdict.FAIL ? TARGET_PREFIX + target.measured() : target.measured();
             write("bench.target." + target.target() + "." + target.subject(), target.target() + ": " + target.subject(),
@@ -92,7 +98,8 @@ public final class BenchAllure {
     public void addImplementations(BenchGrid grid, BenchAnalysis analysis, List<Path> charts) throws IOException {
         for (String implementation : grid.implementations()) {
             for (Mode mode : grid.modes()) {
-                List<CellResult> rows = analysis.results().stream().filter(result -> result.cell().implementation()
+                // The plugin's own-call timings belong to it too.
+                List<CellResult> rows = analysis.results().stream().filter(result -> result.cell().pluginId()
                         .equals(implementation) && result.cell().mode() == mode).toList();
                 long measured = rows.stream().filter(CellResult::measured).count();
                 long failed = rows.stream().filter(result -> result.status() == CellResult.Status.FAILED).count();

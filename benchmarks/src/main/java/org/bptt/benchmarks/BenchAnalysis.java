@@ -40,8 +40,23 @@ public final class BenchAnalysis {
     /** O(T·H) memory: the slope of the naive allocation against T at most this (O(T²·H) would give 2). */
     static final double MEMORY_SLOPE_LIMIT = 1.2;
 
-    /** A target's verdict. */
-    public enum Verdict { PASS, FAIL, NOT_MEASURED }
+    /**
+     * A target's verdict. PASS and FAIL are said only when the {@link Bootstrap} confidence interval of what is
+     * checked lies wholly on one side of the threshold; an interval across it is INCONCLUSIVE, with what would
+     * decide it.
+     */
+    public enum Verdict {
+        /** The interval lies within the requirement (at every T, for a target checked at several). */
+        PASS,
+        /** The interval lies wholly outside the requirement (at some T). */
+        FAIL,
+        /** The interval reaches across the threshold: the measurements cannot decide. */
+        INCONCLUSIVE,
+        /** Measured on the quick grid, which is a first look: its few samples decide nothing. */
+        NOT_EVALUATED,
+        /** What the target needs was not measured. */
+        NOT_MEASURED
+    }
 
     /**
      * The fitted slope of one implementation's median time against T (log-log, least squares).
@@ -102,6 +117,30 @@ public final class BenchAnalysis {
 
     public List<CellResult> results() {
         return results;
+    }
+
+    /**
+     * The implementations as the tables show them: the grid's, each followed by its own-call timings
+     * ({@code dl4j (own call)}) when there are any.
+     */
+    public List<String> columns(BenchGrid grid) {
+        List<String> columns = new ArrayList<>();
+        for (String implementation : grid.implementations()) {
+            columns.add(implementation);
+            String ownCall = Cell.ownCallId(implementation);
+            if (results.stream().anyMatch(result -> result.cell().implementation().equals(ownCall))) {
+                columns.add(ownCall);
+            }
+        }
+        return columns;
+    }
+
+    /**
+     * For an own-call result: the median time through the SPI minus the library's own median, what the adapter (or
+     * the protocol) adds; NaN for another result or when the SPI cell was not measured.
+     */
+    public double adapterOverheadMs(CellResult ownCall) {
+        return BenchTables.adapterOverheadMs(ownCall, results);
     }
 
     /** The measured result of a cell, if any. */
@@ -198,13 +237,58 @@ public final class BenchAnalysis {
         for (Shape shape : grid.shapes()) {
             targets.add(memoryTarget(shape, precision));
         }
+        if (grid.name().equals(BenchGrid.QUICK)) {
+            return targets.stream().map(BenchAnalysis::notEvaluated).toList();
+        }
         return targets;
+    }
+
+    /** A target measured on the quick grid: the figures stay, the verdict is not given. */
+    private static Target notEvaluated(Target target) {
+        if (target.verdict() == Verdict.NOT_MEASURED) {
+            return target;
+        }
+        return new Target(target.target(), target.subject(), target.required(), "not evaluated on the quick grid (a"
+                + " first look: one fork of three short iterations decides nothing; bptt bench gives the verdict); measured "
+                + target.measured(), Verdict.NOT_EVALUATED);
+    }
+
+    /**
+     * PASS when every interval lies within [from, to], FAIL when one lies wholly outside it, INCONCLUSIVE otherwise.
+     */
+    static Verdict decide(List<Bootstrap.Interval> intervals, double from, double to) {
+        if (intervals.stream().anyMatch(interval -> interval.outside(from, to))) {
+            return Verdict.FAIL;
+        }
+        return intervals.stream().allMatch(interval -> interval.within(from, to)) ? Verdict.PASS : Verdict.INCONCLUSIVE;
+    }
+
+    /**
+     * What would decide an inconclusive target: the intervals that reach across [from, to], and about how many times
+     * the samples per cell would narrow them enough if their centres held.
+     */
+    static String whatWouldDecide(List<String> labels, List<Bootstrap.Interval> intervals, double from, double to) {
+        List<String> undecided = new ArrayList<>();
+        double factor = 1;
+        for (int i = 0; i < intervals.size(); i++) {
+            Bootstrap.Interval interval = intervals.get(i);
+            if (!interval.within(from, to) && !interval.outside(from, to)) {
+                undecided.add(labels.get(i));
+                factor = Math.max(factor, interval.samplesFactorToDecide(from, to));
+            }
+        }
+        String more = Double.isNaN(factor) ? "nothing: an estimate on the threshold itself is decided by no number of samples"
+                : String.format(Locale.ROOT, "about %.0f× the samples per cell (more --forks, or a larger --cell-budget)"
+                        + " if the estimates held, or a quieter machine", Math.ceil(factor));
+        return " — INCONCLUSIVE: the " + Math.round(100 * Bootstrap.LEVEL) + "% interval reaches across the threshold at "
+                + String.join(", ", undecided) + "; to decide: " + more;
     }
 
     private Target ratioTarget(Shape shape, DataType precision, List<Ratio> ratios) {
         String name = "naive/aggregated time within 15% of the step counts' prediction (T ≥ " + FROM_STEPS + ")";
-        String required = "|measured / predicted − 1| ≤ 0.15 at every measured T ≥ " + FROM_STEPS
-                + ", predicted = 1 + (T − 1)/2 · q · (1 − φ), φ the aggregated forward pass's measured share of its call";
+        String required = "the " + Math.round(100 * Bootstrap.LEVEL) + "% interval of measured / predicted − 1 within"
+                + " ±0.15 at every measured T ≥ " + FROM_STEPS + ", predicted = 1 + (T − 1)/2 · q · (1 − φ), φ the aggregated"
+                + " forward pass's measured share of its call (its uncertainty included)";
         List<Ratio> checked = ratios.stream().filter(ratio -> ratio.shape().equals(shape) && ratio.precision() == precision
                 && ratio.mode() == Mode.FORWARD_BACKWARD && ratio.steps() >= FROM_STEPS).toList();
         String subject = "reference " + shape;
@@ -212,21 +296,63 @@ public final class BenchAnalysis {
             return new Target(name, subject, required, "no T ≥ " + FROM_STEPS + " with both measured", Verdict.NOT_MEASURED);
         }
         List<String> parts = new ArrayList<>();
-        boolean pass = true;
+        List<String> labels = new ArrayList<>();
+        List<Bootstrap.Interval> intervals = new ArrayList<>();
         for (Ratio ratio : checked) {
-            parts.add(String.format(Locale.ROOT, "T=%d: %.2f vs %.2f (%+.0f%%; φ = %.2f%s)", ratio.steps(), ratio.measured(),
-                    ratio.predicted(), 100 * ratio.deviation(), ratio.forwardShare(),
-                    ratio.forwardShareMeasured() ? "" : " by the FLOP model: forward not measured"));
-            pass &= Math.abs(ratio.deviation()) <= RATIO_TOLERANCE;
+            Bootstrap.Interval deviation = deviationInterval(ratio);
+            Bootstrap.Interval share = forwardShareInterval(ratio);
+            intervals.add(deviation);
+            labels.add("T=" + ratio.steps());
+            parts.add(String.format(Locale.ROOT, "T=%d: %.2f vs %.2f (%+.0f%% [%+.0f%%, %+.0f%%]; φ = %s)", ratio.steps(),
+                    ratio.measured(), ratio.predicted(), 100 * deviation.estimate(), 100 * deviation.low(),
+                    100 * deviation.high(), share == null ? String.format(Locale.ROOT, "%.2f by the FLOP model: forward"
+                            + " not measured", ratio.forwardShare()) : share.text("%.2f")));
         }
-        return new Target(name, subject, required, String.join("; ", parts), pass ? Verdict.PASS : Verdict.FAIL);
+        Verdict verdict = decide(intervals, -RATIO_TOLERANCE, RATIO_TOLERANCE);
+        String measured = String.join("; ", parts)
+                + (verdict == Verdict.INCONCLUSIVE ? whatWouldDecide(labels, intervals, -RATIO_TOLERANCE, RATIO_TOLERANCE) : "");
+        return new Target(name, subject, required, measured, verdict);
     }
 
-    private static Target slopeTarget(String implementation, double expected, Shape shape, DataType precision, List<Slope> slopes) {
+    /** The cells a ratio was computed from: naive, aggregated (forward+backward), and the aggregated forward if measured. */
+    private List<CellResult> ratioCells(Ratio ratio) {
+        List<CellResult> cells = new ArrayList<>();
+        cells.add(measured(CostModel.NAIVE, ELMAN, ratio.shape(), ratio.steps(), ratio.mode(), ratio.precision()).orElseThrow());
+        cells.add(measured(CostModel.AGGREGATED, ELMAN, ratio.shape(), ratio.steps(), ratio.mode(), ratio.precision()).orElseThrow());
+        if (ratio.forwardShareMeasured()) {
+            cells.add(measured(CostModel.AGGREGATED, ELMAN, ratio.shape(), ratio.steps(), Mode.FORWARD, ratio.precision())
+                    .orElseThrow());
+        }
+        return cells;
+    }
+
+    /**
+     * measured / predicted − 1 with its interval: in each replicate the naive and aggregated medians and, through φ,
+     * the aggregated forward median vary together, so φ's uncertainty is carried into the prediction's.
+     */
+    Bootstrap.Interval deviationInterval(Ratio ratio) {
+        double fixedShare = ratio.forwardShare();
+        return Bootstrap.interval(ratioCells(ratio), medians -> {
+            double share = medians.length > 2 ? Math.min(1.0, medians[2] / medians[1]) : fixedShare;
+            double predicted = CostModel.predictedNaiveRatio(ELMAN, ratio.shape(), ratio.steps(), share);
+            return medians[0] / medians[1] / predicted - 1;
+        });
+    }
+
+    /** φ with its interval, or null when the forward pass was not measured (φ is then the FLOP model's 1/3). */
+    Bootstrap.Interval forwardShareInterval(Ratio ratio) {
+        if (!ratio.forwardShareMeasured()) {
+            return null;
+        }
+        List<CellResult> cells = ratioCells(ratio);
+        return Bootstrap.interval(List.of(cells.get(1), cells.get(2)), medians -> Math.min(1.0, medians[1] / medians[0]));
+    }
+
+    private Target slopeTarget(String implementation, double expected, Shape shape, DataType precision, List<Slope> slopes) {
         String name = String.format(Locale.ROOT, "%s slope %.1f ± %.1f (T ≥ %d)", implementation.equals(CostModel.NAIVE)
                 ? "naive" : "aggregated", expected, SLOPE_TOLERANCE, FROM_STEPS);
-        String required = String.format(Locale.ROOT, "log-log slope of time against T in [%.1f, %.1f]",
-                expected - SLOPE_TOLERANCE, expected + SLOPE_TOLERANCE);
+        String required = String.format(Locale.ROOT, "the %d%% interval of the log-log slope of time against T within"
+                + " [%.1f, %.1f]", Math.round(100 * Bootstrap.LEVEL), expected - SLOPE_TOLERANCE, expected + SLOPE_TOLERANCE);
         String subject = implementation + " " + shape;
         Optional<Slope> slope = slopes.stream().filter(s -> s.implementation().equals(implementation) && s.rnnCell() == ELMAN && s.shape().equals(shape)
                 && s.mode() == Mode.FORWARD_BACKWARD && s.precision() == precision).findFirst();
@@ -234,11 +360,26 @@ public final class BenchAnalysis {
             return new Target(name, subject, required, "fewer than two measured T ≥ " + FROM_STEPS, Verdict.NOT_MEASURED);
         }
         Stats.PowerLawFit fit = slope.get().fromStepsFit();
-        String measured = String.format(Locale.ROOT, "%.3f%s over %d points, T = %s", fit.slope(),
-                Double.isNaN(fit.standardError()) ? "" : String.format(Locale.ROOT, " ± %.3f (standard error)", fit.standardError()),
-                fit.points(), slope.get().steps().stream().filter(t -> t >= FROM_STEPS).toList());
-        boolean pass = Math.abs(fit.slope() - expected) <= SLOPE_TOLERANCE;
-        return new Target(name, subject, required, measured, pass ? Verdict.PASS : Verdict.FAIL);
+        List<Integer> steps = slope.get().steps().stream().filter(t -> t >= FROM_STEPS).toList();
+        Bootstrap.Interval interval = slopeInterval(implementation, shape, precision, steps, fit.slope());
+        double from = expected - SLOPE_TOLERANCE;
+        double to = expected + SLOPE_TOLERANCE;
+        Verdict verdict = decide(List.of(interval), from, to);
+        String measured = String.format(Locale.ROOT, "%s%s over %d points, T = %s", interval.text("%.3f"),
+                Double.isNaN(fit.standardError()) ? "" : String.format(Locale.ROOT, " (the fit's standard error %.3f)",
+                        fit.standardError()), fit.points(), steps)
+                + (verdict == Verdict.INCONCLUSIVE ? whatWouldDecide(List.of("the slope"), List.of(interval), from, to) : "");
+        return new Target(name, subject, required, measured, verdict);
+    }
+
+    /** The fitted slope over {@code steps} with its interval: each replicate fits the replicate medians. */
+    private Bootstrap.Interval slopeInterval(String implementation, Shape shape, DataType precision, List<Integer> steps,
+                                             double estimate) {
+        List<CellResult> cells = steps.stream().map(t -> measured(implementation, ELMAN, shape, t, Mode.FORWARD_BACKWARD,
+                precision).orElseThrow()).toList();
+        double[] x = steps.stream().mapToDouble(Integer::doubleValue).toArray();
+        Bootstrap.Interval interval = Bootstrap.interval(cells, medians -> Stats.powerLaw(x, medians).slope());
+        return new Bootstrap.Interval(estimate, interval.low(), interval.high());
     }
 
     private Target speedTarget(String implementation, Shape shape, DataType precision, BenchGrid grid) {
@@ -258,16 +399,23 @@ public final class BenchAnalysis {
             }
             note = steps < 0 ? "" : " (at T = " + steps + ": this grid has no T = 256)";
         }
-        String required = "GFLOP/s ≥ 3 × DL4J's on the same shape and T";
+        String required = "the " + Math.round(100 * Bootstrap.LEVEL) + "% interval of its GFLOP/s over DL4J's on the"
+                + " same shape and T at least 3 (DL4J timed through its own call where it was, else through the adapter)";
         Optional<CellResult> ours = measured(implementation, ELMAN, shape, steps, Mode.FORWARD_BACKWARD, precision);
-        Optional<CellResult> dl4j = measured(DL4J, ELMAN, shape, steps, Mode.FORWARD_BACKWARD, precision);
+        Optional<CellResult> dl4jOwn = measured(Cell.ownCallId(DL4J), ELMAN, shape, steps, Mode.FORWARD_BACKWARD, precision);
+        Optional<CellResult> dl4j = dl4jOwn.isPresent() ? dl4jOwn
+                : measured(DL4J, ELMAN, shape, steps, Mode.FORWARD_BACKWARD, precision);
         if (ours.isEmpty() || dl4j.isEmpty()) {
             return new Target(name, subject, required, "not both measured" + note, Verdict.NOT_MEASURED);
         }
-        double factor = ours.get().gflops() / dl4j.get().gflops();
-        String measured = String.format(Locale.ROOT, "%.2f vs %.2f GFLOP/s: %.2f×%s", ours.get().gflops(),
-                dl4j.get().gflops(), factor, note);
-        return new Target(name, subject, required, measured, factor >= SPEED_FACTOR ? Verdict.PASS : Verdict.FAIL);
+        // The same work on both sides, so the ratio of GFLOP/s is DL4J's time over ours.
+        Bootstrap.Interval factor = Bootstrap.interval(List.of(ours.get(), dl4j.get()), medians -> medians[1] / medians[0]);
+        Verdict verdict = decide(List.of(factor), SPEED_FACTOR, Double.POSITIVE_INFINITY);
+        String measured = String.format(Locale.ROOT, "%.2f vs %.2f GFLOP/s (DL4J %s): %s×%s", ours.get().gflops(),
+                dl4j.get().gflops(), dl4jOwn.isPresent() ? "own call" : "through the adapter", factor.text("%.2f"), note)
+                + (verdict == Verdict.INCONCLUSIVE ? whatWouldDecide(List.of("the factor"), List.of(factor), SPEED_FACTOR,
+                Double.POSITIVE_INFINITY) : "");
+        return new Target(name, subject, required, measured, verdict);
     }
 
     private Target memoryTarget(Shape shape, DataType precision) {

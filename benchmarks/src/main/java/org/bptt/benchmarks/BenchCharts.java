@@ -80,8 +80,9 @@ public final class BenchCharts {
             }
         }
         double[] firstPoint = null;
-        for (int i = 0; i < grid.implementations().size(); i++) {
-            String implementation = grid.implementations().get(i);
+        List<String> columns = analysis.columns(grid);
+        for (int i = 0; i < columns.size(); i++) {
+            String implementation = columns.get(i);
             List<Double> x = new ArrayList<>();
             List<Double> y = new ArrayList<>();
             for (int t : grid.steps()) {
@@ -129,8 +130,9 @@ public final class BenchCharts {
                 cellPart(rnnCell, " "), mode.label(), steps, runName);
         List<Series> series = new ArrayList<>();
         List<String> shapes = grid.shapes().stream().map(Shape::toString).toList();
-        for (int i = 0; i < grid.implementations().size(); i++) {
-            String implementation = grid.implementations().get(i);
+        List<String> columns = analysis.columns(grid);
+        for (int i = 0; i < columns.size(); i++) {
+            String implementation = columns.get(i);
             List<Double> throughput = new ArrayList<>();
             boolean any = false;
             for (Shape shape : grid.shapes()) {

@@ -100,7 +100,9 @@ public record BenchGrid(String name, List<String> implementations, List<org.bptt
         Set<DataType> precisions = new LinkedHashSet<>();
         for (CellResult result : results) {
             Cell cell = result.cell();
-            implementations.add(cell.implementation());
+            if (!cell.isOwnCall()) {  // an own-call cell is its plugin's, timed another way
+                implementations.add(cell.implementation());
+            }
             rnnCells.add(cell.rnnCell());
             shapes.add(cell.shape());
             steps.add(cell.steps());

@@ -106,7 +106,8 @@ public final class BenchJob {
 
         BenchGrid grid = request.grid();
         List<Cell> toRun = BenchRunner.runnableCells(grid, available);
-        progress.started(toRun.size(), RunTimeEstimate.of(toRun, request.settings()));
+        progress.started(toRun.size(), RunTimeEstimate.of(toRun, request.settings())
+                .plus(RunTimeEstimate.ownCalls(BenchRunner.ownCallCells(toRun, available), request.settings())));
         BenchRunner runner = new BenchRunner(request.settings(), request.pluginDirectories(), run.path(),
                 new BenchRunner.Listener() {
                     @Override

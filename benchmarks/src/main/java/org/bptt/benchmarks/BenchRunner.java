@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.bptt.api.OwnCallTiming;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.reports.AtomicFiles;
 import org.openjdk.jmh.infra.BenchmarkParams;
@@ -100,8 +101,8 @@ public final class BenchRunner {
             CellResult notRun = whyNotRun(grid, cell, available);
             results.put(cell.key(), notRun);
             if (notRun == null) {
-                groups.computeIfAbsent(cell.implementation() + "|" + cell.rnnCell() + "|" + cell.shape() + "|" + cell.mode(),
-                        key -> new ArrayList<>()).add(cell);
+                groups.computeIfAbsent(cell.implementation() + "|" + cell.rnnCell() + "|" + cell.shape() + "|" + cell.mode()
+                        + "|" + settings.measuredIterations(cell), key -> new ArrayList<>()).add(cell);
             }
         }
         int total = groups.values().stream().mapToInt(List::size).sum();
@@ -128,8 +129,15 @@ public final class BenchRunner {
                 listener.resultsSoFar(soFar);
             }
         }
-        List<CellResult> ordered = new ArrayList<>(results.values());
+        List<CellResult> ordered = timeOwnCalls(new ArrayList<>(results.values()), available);
+        listener.resultsSoFar(ordered);
         return probeMemory(ordered);
+    }
+
+    /** The cells among {@code cells} whose plugin also times its library's own call ({@link OwnCallTiming}). */
+    public static List<Cell> ownCallCells(List<Cell> cells, Map<String, LoadedPlugin> available) {
+        return cells.stream().filter(cell -> available.containsKey(cell.implementation())
+                && available.get(cell.implementation()).implementation() instanceof OwnCallTiming).toList();
     }
 
     /** The cells of {@code grid} that {@link #run} measures: plugin installed, capable, within the naive budget. */
@@ -172,7 +180,7 @@ public final class BenchRunner {
                 .forks(settings.forks())
                 .warmupIterations(settings.warmupIterations())
                 .warmupTime(TimeValue.milliseconds(settings.warmupTime().toMillis()))
-                .measurementIterations(settings.measurementIterations())
+                .measurementIterations(settings.measuredIterations(first))
                 .measurementTime(TimeValue.milliseconds(settings.measurementTime().toMillis()))
                 .threads(1)
                 .jvm(forkJvm.toString())
@@ -201,14 +209,14 @@ public final class BenchRunner {
         }
         Map<String, CellResult> measured = new LinkedHashMap<>();
         for (RunResult runResult : runResults) {
-            CellResult result = toCellResult(runResult, first);
+            CellResult result = toCellResult(runResult, first, settings.threads());
             measured.put(result.cell().key(), result);
         }
         return measured;
     }
 
     /** The samples, error and allocation of one JMH result. */
-    static CellResult toCellResult(RunResult runResult, Cell groupCell) {
+    static CellResult toCellResult(RunResult runResult, Cell groupCell, int threads) {
         BenchmarkParams params = runResult.getParams();
         Cell cell = new Cell(params.getParam("implementation"), Cell.parseRnnCell(params.getParam("cell")),
                 Shape.parse(params.getParam("shape")),
@@ -229,7 +237,113 @@ public final class BenchRunner {
             }
         }
         return new CellResult(cell, CellResult.Status.MEASURED, "", samplesByFork,
-                runResult.getPrimaryResult().getScoreError(), allocation, Double.NaN);
+                runResult.getPrimaryResult().getScoreError(), allocation, Double.NaN, threads);
+    }
+
+    /**
+     * Times the libraries that time their own calls ({@link OwnCallTiming}) on every cell they were measured on
+     * through the SPI: {@link OwnCallProbe} in one JVM per fork, with the forks' settings. Each own-call result
+     * follows its SPI cell in the returned list; a cell the library could not time is FAILED with its reason.
+     */
+    private List<CellResult> timeOwnCalls(List<CellResult> results, Map<String, LoadedPlugin> available)
+            throws IOException {
+        List<Cell> cells = ownCallCells(results.stream().filter(CellResult::measured).map(CellResult::cell).toList(),
+                available);
+        if (cells.isEmpty()) {
+            return results;
+        }
+        listener.message(String.format(Locale.ROOT, "own-call timings: %d cells through the libraries' own calls"
+                + " (%s), %d fork(s)", cells.size(), cells.stream().map(Cell::implementation).distinct().toList(),
+                settings.forks()));
+        Map<String, List<double[]>> samples = new LinkedHashMap<>();
+        Map<String, Integer> threads = new LinkedHashMap<>();
+        Map<String, String> errors = new LinkedHashMap<>();
+        for (int fork = 0; fork < settings.forks(); fork++) {
+            List<String> command = forkCommand(OwnCallProbe.class.getName(), List.of());
+            for (Cell cell : cells) {
+                command.addAll(OwnCallProbe.arguments(cell, settings.ownCallWarmUps(cell), settings.ownCallRepetitions(cell)));
+            }
+            for (String line : runProbe(command, "own-call timing")) {
+                String[] fields = line.split("\t");
+                if (fields[0].equals("RESULT") && fields.length > 4) {
+                    double[] times = new double[fields.length - 4];
+                    for (int i = 4; i < fields.length; i++) {
+                        times[i - 4] = Double.parseDouble(fields[i]);
+                    }
+                    samples.computeIfAbsent(fields[1], key -> new ArrayList<>()).add(times);
+                    threads.put(fields[1], Integer.parseInt(fields[2]));
+                } else if (fields[0].equals("ERROR") && fields.length > 2) {
+                    errors.put(fields[1], fields[2]);
+                }
+            }
+        }
+        Map<String, CellResult> byKey = new LinkedHashMap<>();
+        for (Cell cell : cells) {
+            Cell own = cell.ownCall();
+            List<double[]> forks = samples.get(own.key());
+            if (forks == null) {
+                String reason = errors.getOrDefault(own.key(), "the own-call timing printed nothing for it; see " + JMH_OUTPUT);
+                listener.message("warning: own-call timing of " + own + " failed: " + reason);
+                byKey.put(cell.key(), CellResult.notMeasured(own, CellResult.Status.FAILED, reason));
+            } else {
+                double[] all = forks.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
+                byKey.put(cell.key(), new CellResult(own, CellResult.Status.MEASURED, "", forks, Stats.meanError(all),
+                        Double.NaN, Double.NaN, threads.get(own.key())));
+            }
+        }
+        List<CellResult> withOwnCalls = new ArrayList<>();
+        for (CellResult result : results) {
+            withOwnCalls.add(result);
+            CellResult own = byKey.get(result.cell().key());
+            if (own != null) {
+                withOwnCalls.add(own);
+            }
+        }
+        return withOwnCalls;
+    }
+
+    /** A forked JVM's command line with the forks' heap, processors and plugin folders, running {@code mainClass}. */
+    private List<String> forkCommand(String mainClass, List<String> jvmOptions) {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.add("-Xms" + settings.heap());
+        command.add("-Xmx" + settings.heap());
+        command.add("-XX:ActiveProcessorCount=" + settings.threads());
+        command.addAll(jvmOptions);
+        command.add("-D" + BenchmarkCase.PLUGIN_DIRECTORIES_PROPERTY + "=" + BenchmarkCase.pluginDirectoriesValue(pluginDirectories));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        return command;
+    }
+
+    /**
+     * Runs a probe JVM with the forks' OMP_NUM_THREADS, its stderr appended to {@value #JMH_OUTPUT}, and returns the
+     * lines it printed on stdout.
+     */
+    private List<String> runProbe(List<String> command, String what) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(
+                workDirectory.resolve(JMH_OUTPUT).toFile()));
+        builder.environment().put("OMP_NUM_THREADS", Integer.toString(settings.threads()));
+        Process process = builder.start();
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                lines.add(line);
+            }
+        }
+        try {
+            int exit = process.waitFor();
+            if (exit != 0) {
+                listener.message("warning: the " + what + " exited with code " + exit + "; see " + JMH_OUTPUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new IOException("interrupted while the " + what + " ran", e);
+        }
+        return lines;
     }
 
     /**
@@ -237,19 +351,10 @@ public final class BenchRunner {
      * figures to the results.
      */
     private List<CellResult> probeMemory(List<CellResult> results) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(javaExecutable());
-        command.add("-Xms" + settings.heap());
-        command.add("-Xmx" + settings.heap());
-        command.add("-XX:ActiveProcessorCount=" + settings.threads());
-        command.addAll(MemoryProbe.JVM_OPTIONS);
-        command.add("-D" + BenchmarkCase.PLUGIN_DIRECTORIES_PROPERTY + "=" + BenchmarkCase.pluginDirectoriesValue(pluginDirectories));
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(MemoryProbe.class.getName());
+        List<String> command = forkCommand(MemoryProbe.class.getName(), MemoryProbe.JVM_OPTIONS);
         int cells = 0;
         for (CellResult result : results) {
-            if (result.measured() && result.cell().mode() == Mode.FORWARD_BACKWARD) {
+            if (result.measured() && result.cell().mode() == Mode.FORWARD_BACKWARD && !result.cell().isOwnCall()) {
                 Cell cell = result.cell();
                 command.addAll(List.of(cell.implementation(), Cell.rnnCellName(cell.rnnCell()), cell.shape().toString(),
                         Integer.toString(cell.steps()),
@@ -262,39 +367,22 @@ public final class BenchRunner {
         }
         listener.message(String.format(Locale.ROOT, "memory probe: peak heap of one forward+backward call, %d cells,"
                 + " one JVM (%s)", cells, String.join(" ", MemoryProbe.JVM_OPTIONS)));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(
-                workDirectory.resolve(JMH_OUTPUT).toFile()));
-        builder.environment().put("OMP_NUM_THREADS", Integer.toString(settings.threads()));
         Map<String, double[]> figures = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
-        Process process = builder.start();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                // A cell key may hold blanks (a cmd: id such as "cmd:python3 rnn.py"): the figure is the last word,
-                // and an error line starts with one of the cells' keys.
-                if (line.startsWith("RESULT ") && line.lastIndexOf(' ') > "RESULT ".length()) {
-                    int last = line.lastIndexOf(' ');
-                    figures.put(line.substring("RESULT ".length(), last), new double[] {Double.parseDouble(line.substring(last + 1))});
-                } else if (line.startsWith("ERROR ")) {
-                    for (CellResult result : results) {
-                        String prefix = "ERROR " + result.cell().key() + " ";
-                        if (line.startsWith(prefix)) {
-                            errors.put(result.cell().key(), line.substring(prefix.length()).trim());
-                        }
+        for (String line : runProbe(command, "memory probe")) {
+            // A cell key may hold blanks (a cmd: id such as "cmd:python3 rnn.py"): the figure is the last word,
+            // and an error line starts with one of the cells' keys.
+            if (line.startsWith("RESULT ") && line.lastIndexOf(' ') > "RESULT ".length()) {
+                int last = line.lastIndexOf(' ');
+                figures.put(line.substring("RESULT ".length(), last), new double[] {Double.parseDouble(line.substring(last + 1))});
+            } else if (line.startsWith("ERROR ")) {
+                for (CellResult result : results) {
+                    String prefix = "ERROR " + result.cell().key() + " ";
+                    if (line.startsWith(prefix)) {
+                        errors.put(result.cell().key(), line.substring(prefix.length()).trim());
                     }
                 }
             }
-        }
-        try {
-            int exit = process.waitFor();
-            if (exit != 0) {
-                listener.message("warning: the memory probe exited with code " + exit + "; see " + JMH_OUTPUT);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            throw new IOException("interrupted while the memory probe ran", e);
         }
         errors.forEach((key, message) -> listener.message("warning: memory probe of " + key + " failed: " + message));
         List<CellResult> withMemory = new ArrayList<>();

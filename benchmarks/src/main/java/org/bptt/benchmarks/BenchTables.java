@@ -43,7 +43,8 @@ public final class BenchTables {
 
     public static final List<String> RESULT_COLUMNS = List.of("implementation", "cell", "shape", "B", "d", "H", "K", "T", "mode",
             "precision", "status", "message", "samples", "forks", "median_ms", "mean_ms", "error_ms", "min_ms", "max_ms",
-            "flops_per_call", "gflops", "alloc_bytes_per_call", "peak_heap_bytes");
+            "flops_per_call", "gflops", "alloc_bytes_per_call", "peak_heap_bytes", "threads", "fork_spread",
+            "timed_through", "adapter_overhead_ms");
     public static final List<String> SAMPLE_COLUMNS = List.of("implementation", "cell", "shape", "T", "mode", "precision", "fork",
             "iteration", "ms_per_call");
     public static final List<String> SLOPE_COLUMNS = List.of("implementation", "cell", "shape", "mode", "precision", "steps",
@@ -123,9 +124,24 @@ public final class BenchTables {
                     measured ? number(result.medianMs()) : "", measured ? number(result.meanMs()) : "",
                     measured ? number(result.errorMs()) : "", measured ? number(min) : "", measured ? number(max) : "",
                     number(cell.flops()), measured ? number(result.gflops()) : "",
-                    optional(result.allocBytesPerCall()), optional(result.peakHeapBytes())));
+                    optional(result.allocBytesPerCall()), optional(result.peakHeapBytes()),
+                    result.threads() > 0 ? Integer.toString(result.threads()) : "", optional(result.forkSpread()),
+                    cell.isOwnCall() ? "own call" : "spi", optional(adapterOverheadMs(result, results))));
         }
         return rows;
+    }
+
+    /**
+     * For an own-call cell: the median time through the SPI minus the median of the library's own call, what the
+     * adapter (or the protocol) adds; NaN for other cells or when the SPI cell was not measured.
+     */
+    static double adapterOverheadMs(CellResult ownCall, List<CellResult> results) {
+        if (!ownCall.cell().isOwnCall() || !ownCall.measured()) {
+            return Double.NaN;
+        }
+        String spiKey = ownCall.cell().throughSpi().key();
+        return results.stream().filter(other -> other.measured() && other.cell().key().equals(spiKey)).findFirst()
+                .map(spi -> spi.medianMs() - ownCall.medianMs()).orElse(Double.NaN);
     }
 
     private static List<List<String>> sampleRows(List<CellResult> results) {
@@ -212,7 +228,9 @@ public final class BenchTables {
                 Cell cell = cell(record);
                 results.add(new CellResult(cell, CellResult.Status.valueOf(record.get("status")), record.get("message"),
                         samplesByFork.getOrDefault(cell, List.of()), parseOptional(record.get("error_ms")),
-                        parseOptional(record.get("alloc_bytes_per_call")), parseOptional(record.get("peak_heap_bytes"))));
+                        parseOptional(record.get("alloc_bytes_per_call")), parseOptional(record.get("peak_heap_bytes")),
+                        record.isMapped("threads") && !record.get("threads").isEmpty()
+                                ? Integer.parseInt(record.get("threads")) : 0));
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException(String.format(Locale.ROOT, "%s line %d cannot be read: %s",
                         file, record.getRecordNumber() + 1, e.getMessage()));

@@ -20,15 +20,18 @@ public final class BenchText {
     public static void print(PrintWriter out, BenchJob.Report report) {
         BenchGrid grid = report.request().grid();
         BenchAnalysis analysis = report.analysis();
+        // As wide as the longest implementation (a cmd: id is a whole command line).
+        String nameColumn = "%-" + Math.max(22, analysis.columns(grid).stream().mapToInt(String::length).max().orElse(0)) + "s";
         for (Mode mode : grid.modes()) {
             for (org.bptt.api.Cell rnnCell : grid.rnnCells()) {
                 for (Shape shape : grid.shapes()) {
                     out.printf(Locale.ROOT, "%s, %s%s (%s), %s%n", mode.label(), cellPrefix(rnnCell), shape, shape.label(),
                             Cell.precisionName(grid.precision()));
-                    out.printf(Locale.ROOT, "  %5s  %-22s %12s %10s %9s %11s %10s%n", "T", "implementation", "median ms",
-                            "± error", "GFLOP/s", "naive/agg", "predicted");
+                    out.printf(Locale.ROOT, "  %5s  " + nameColumn + " %12s %10s %9s %7s %7s %11s %11s %10s%n", "T",
+                            "implementation", "median ms", "± error", "GFLOP/s", "threads", "forks±", "overhead ms",
+                            "naive/agg", "predicted");
                     for (int t : grid.steps()) {
-                        for (String implementation : grid.implementations()) {
+                        for (String implementation : analysis.columns(grid)) {
                             Optional<CellResult> result = analysis.measured(implementation, rnnCell, shape, t, mode, grid.precision());
                             if (result.isEmpty()) {
                                 continue;
@@ -42,9 +45,14 @@ public final class BenchText {
                                     predicted = String.format(Locale.ROOT, "%.2f", match.get().predicted());
                                 }
                             }
-                            out.printf(Locale.ROOT, "  %5d  %-22s %12s %10s %9.2f %11s %10s%n", t, implementation,
-                                    Table.significant(result.get().medianMs()), Table.significant(result.get().errorMs()),
-                                    result.get().gflops(), ratio, predicted);
+                            CellResult cell = result.get();
+                            double spread = cell.forkSpread();
+                            double overhead = analysis.adapterOverheadMs(cell);
+                            out.printf(Locale.ROOT, "  %5d  " + nameColumn + " %12s %10s %9.2f %7s %7s %11s %11s %10s%n", t,
+                                    implementation, Table.significant(cell.medianMs()), Table.significant(cell.errorMs()),
+                                    cell.gflops(), cell.threads() > 0 ? Integer.toString(cell.threads()) : "?",
+                                    Double.isNaN(spread) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * spread),
+                                    Double.isNaN(overhead) ? "" : Table.significant(overhead), ratio, predicted);
                         }
                     }
                     out.println();
@@ -60,7 +68,12 @@ public final class BenchText {
                     slope.allStepsFit() == null ? "-" : String.format(Locale.ROOT, "%.3f", slope.allStepsFit().slope()));
         }
         out.println();
-        out.println("Performance targets (the benchmark's verdict, not a test):");
+        out.println("Columns: median and ± error (99.9% interval of the mean) per call; threads the implementation computed"
+                + " with; forks±: the spread of the forks' medians over the median; overhead: for a library's own call,"
+                + " the time the adapter or the protocol adds (the SPI median minus the own call's).");
+        out.println();
+        out.println("Performance targets (the benchmark's verdict, not a test; PASS or FAIL only when the "
+                + Math.round(100 * Bootstrap.LEVEL) + "% interval lies on one side of the threshold):");
         for (BenchAnalysis.Target target : report.targets()) {
             out.printf(Locale.ROOT, "  %-12s %s; %s: %s%n", target.verdict(), target.target(), target.subject(), target.measured());
         }
@@ -105,18 +118,19 @@ public final class BenchText {
                 + " share, benchmarks/README.md).\n\n");
         for (Mode mode : grid.modes()) {
             md.append("**").append(mode.label()).append("**, ").append(Cell.precisionName(grid.precision())).append("\n\n");
+            List<String> columns = analysis.columns(grid);
             md.append("| cell and shape BxdxHxK | T |");
-            for (String implementation : grid.implementations()) {
-                md.append(' ').append(implementation).append(" |");
+            for (String implementation : columns) {
+                md.append(' ').append(implementation).append(threadsLabel(analysis, implementation, mode)).append(" |");
             }
             md.append(" naive/agg (pred.) |\n|---|---:|");
-            md.append("---:|".repeat(grid.implementations().size())).append("---:|\n");
+            md.append("---:|".repeat(columns.size())).append("---:|\n");
             for (org.bptt.api.Cell rnnCell : grid.rnnCells()) {
                 for (Shape shape : grid.shapes()) {
                     for (int t : grid.steps()) {
                         StringBuilder row = new StringBuilder("| " + cellPrefix(rnnCell) + shape + " | " + t + " |");
                         boolean any = false;
-                        for (String implementation : grid.implementations()) {
+                        for (String implementation : columns) {
                             Optional<CellResult> result = analysis.measured(implementation, rnnCell, shape, t, mode, grid.precision());
                             any |= result.isPresent();
                             row.append(' ').append(result.map(r -> Table.significant(r.medianMs()) + String.format(Locale.ROOT,
@@ -153,6 +167,17 @@ public final class BenchText {
             md.append("\nNot measured: ").append(String.join("; ", notMeasured)).append(".\n");
         }
         return md.toString();
+    }
+
+    /** E.g. {@code , 1 thread}: the threads of an implementation's cells in this mode, when they agree. */
+    private static String threadsLabel(BenchAnalysis analysis, String implementation, Mode mode) {
+        List<Integer> threads = analysis.results().stream().filter(result -> result.measured()
+                && result.cell().implementation().equals(implementation) && result.cell().mode() == mode)
+                .map(CellResult::threads).distinct().toList();
+        if (threads.size() != 1 || threads.get(0) < 1) {
+            return "";
+        }
+        return ", " + threads.get(0) + (threads.get(0) == 1 ? " thread" : " threads");
     }
 
     /** Why cells were not measured, grouped by implementation and reason. */

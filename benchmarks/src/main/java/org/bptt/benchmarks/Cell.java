@@ -18,6 +18,37 @@ public record Cell(String implementation, org.bptt.api.Cell rnnCell, Shape shape
                    DataType precision) {
 
     /**
+     * How the implementation of a cell timed through the library's own call ({@link org.bptt.api.OwnCallTiming})
+     * ends: {@code dl4j (own call)} beside {@code dl4j}, timed through the SPI.
+     */
+    public static final String OWN_CALL_SUFFIX = " (own call)";
+
+    /** The implementation of the own-call cells of plugin {@code pluginId}. */
+    public static String ownCallId(String pluginId) {
+        return pluginId + OWN_CALL_SUFFIX;
+    }
+
+    /** True for a cell timed through the library's own call, not through the SPI. */
+    public boolean isOwnCall() {
+        return implementation.endsWith(OWN_CALL_SUFFIX);
+    }
+
+    /** The plugin id: the implementation without {@link #OWN_CALL_SUFFIX}. */
+    public String pluginId() {
+        return isOwnCall() ? implementation.substring(0, implementation.length() - OWN_CALL_SUFFIX.length()) : implementation;
+    }
+
+    /** This cell's twin timed through the library's own call. */
+    public Cell ownCall() {
+        return isOwnCall() ? this : new Cell(ownCallId(implementation), rnnCell, shape, steps, mode, precision);
+    }
+
+    /** This cell's twin timed through the SPI. */
+    public Cell throughSpi() {
+        return new Cell(pluginId(), rnnCell, shape, steps, mode, precision);
+    }
+
+    /**
      * A key that identifies the cell across runs: {@code implementation|shape|T|mode|precision}, followed by
      * {@code |gru} or {@code |lstm} for a gated cell (so the keys of runs made before there was a choice of cell
      * still name their Elman cells).

@@ -18,9 +18,12 @@ import org.bptt.outputs.Statistics;
  * @param allocBytesPerCall  bytes allocated on the heap per call (JMH's GC profiler, gc.alloc.rate.norm), NaN when
  *                           not profiled
  * @param peakHeapBytes      the heap's growth at its highest during one call ({@link MemoryProbe}), NaN when not probed
+ * @param threads            the threads the implementation computed with: what every fork was given
+ *                           ({@link JmhSettings#threads()}), or for an own-call cell what the library stated; 0 when
+ *                           not known (a run written before this was recorded)
  */
 public record CellResult(Cell cell, Status status, String message, List<double[]> samplesByFork, double errorMs,
-                         double allocBytesPerCall, double peakHeapBytes) {
+                         double allocBytesPerCall, double peakHeapBytes, int threads) {
 
     /** Measured, or why not. */
     public enum Status {
@@ -47,12 +50,31 @@ public record CellResult(Cell cell, Status status, String message, List<double[]
 
     /** A cell that was not measured. */
     public static CellResult notMeasured(Cell cell, Status status, String message) {
-        return new CellResult(cell, status, message, List.of(), Double.NaN, Double.NaN, Double.NaN);
+        return new CellResult(cell, status, message, List.of(), Double.NaN, Double.NaN, Double.NaN, 0);
     }
 
     /** The same result with the memory probe's figure. */
     public CellResult withPeakHeap(double peakHeap) {
-        return new CellResult(cell, status, message, samplesByFork, errorMs, allocBytesPerCall, peakHeap);
+        return new CellResult(cell, status, message, samplesByFork, errorMs, allocBytesPerCall, peakHeap, threads);
+    }
+
+    /**
+     * The spread across forks: the largest fork's median time minus the smallest's, over the median of all samples;
+     * NaN with fewer than two forks. A JIT decision or a memory layout one JVM happened to take shows up here, not
+     * in the spread within a fork.
+     */
+    public double forkSpread() {
+        if (samplesByFork.size() < 2 || !measured()) {
+            return Double.NaN;
+        }
+        double lowest = Double.POSITIVE_INFINITY;
+        double highest = Double.NEGATIVE_INFINITY;
+        for (double[] fork : samplesByFork) {
+            double median = Statistics.median(fork);
+            lowest = Math.min(lowest, median);
+            highest = Math.max(highest, median);
+        }
+        return (highest - lowest) / medianMs();
     }
 
     public boolean measured() {

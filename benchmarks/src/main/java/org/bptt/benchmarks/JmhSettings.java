@@ -22,9 +22,24 @@ import org.bptt.api.InvalidInputException;
  *                              {@link Runtime#availableProcessors()} sees, e.g. reference-fast), so that every
  *                              implementation gets the same number of threads
  * @param gcProfiler            whether JMH's GC profiler runs (bytes allocated per call)
+ * @param cellBudget            the measured time each fork may spend on a cell whose calls are slow, zero for none:
+ *                              see {@link #measuredIterations}; and the time each fork's own-call timing aims at,
+ *                              see {@link #ownCallRepetitions}
  */
 public record JmhSettings(int forks, int warmupIterations, Duration warmupTime, int measurementIterations,
-                          Duration measurementTime, String heap, int threads, boolean gcProfiler) {
+                          Duration measurementTime, String heap, int threads, boolean gcProfiler, Duration cellBudget) {
+
+    /** The most measured iterations per fork a time budget gives a cell. */
+    public static final int MAX_ITERATIONS = 30;
+    /** The most repetitions per fork of an own-call timing. */
+    public static final int MAX_OWN_CALL_REPETITIONS = 200;
+
+    /** Settings with a fixed iteration count for every cell (no time budget). */
+    public JmhSettings(int forks, int warmupIterations, Duration warmupTime, int measurementIterations,
+                       Duration measurementTime, String heap, int threads, boolean gcProfiler) {
+        this(forks, warmupIterations, warmupTime, measurementIterations, measurementTime, heap, threads, gcProfiler,
+                Duration.ZERO);
+    }
 
     public JmhSettings {
         InvalidInputException.require(forks >= 1, "forks must be at least 1, got %d", forks);
@@ -32,11 +47,52 @@ public record JmhSettings(int forks, int warmupIterations, Duration warmupTime, 
         InvalidInputException.require(measurementIterations >= 1, "measurement iterations must be at least 1, got %d", measurementIterations);
         InvalidInputException.require(heap != null && heap.matches("[1-9][0-9]*[mMgG]"), "heap '%s' must be like 3g or 512m", heap);
         InvalidInputException.require(threads >= 1, "threads must be at least 1, got %d", threads);
+        InvalidInputException.require(cellBudget != null && !cellBudget.isNegative(), "the cell budget must be zero or"
+                + " positive, got %s", cellBudget);
     }
 
-    /** The reported runs: 2 forks × (2 warm-up + 4 measured iterations of 1 s), 3 GiB heap, all cores, GC profiler. */
+    /**
+     * The measured iterations per fork of {@code cell}. A call shorter than an iteration gets the fixed
+     * {@link #measurementIterations}: each sample is then the mean of several calls. A slow call (expected, by
+     * {@link RunTimeEstimate#callSeconds}, to take at least an iteration's time) makes each iteration one call, so a
+     * fixed count would give a handful of calls: it gets as many iterations as fit in {@link #cellBudget} instead, at
+     * least {@link #measurementIterations} and at most {@value #MAX_ITERATIONS}.
+     */
+    public int measuredIterations(Cell cell) {
+        double call = RunTimeEstimate.callSeconds(cell);
+        double iteration = measurementTime.toMillis() / 1000.0;
+        if (cellBudget.isZero() || call < iteration) {
+            return measurementIterations;
+        }
+        int fitting = (int) Math.floor(cellBudget.toMillis() / 1000.0 / call);
+        return Math.max(measurementIterations, Math.min(MAX_ITERATIONS, fitting));
+    }
+
+    /**
+     * The timed repetitions per fork of a library's own call on {@code cell}: as many calls as fit in the larger of
+     * {@link #cellBudget} and the measured iterations' time, at least {@link #measurementIterations} and at most
+     * {@value #MAX_OWN_CALL_REPETITIONS}. Each repetition is one sample.
+     */
+    public int ownCallRepetitions(Cell cell) {
+        double time = Math.max(cellBudget.toMillis(), measurementIterations * measurementTime.toMillis()) / 1000.0;
+        int fitting = (int) Math.floor(time / RunTimeEstimate.callSeconds(cell));
+        return Math.max(measurementIterations, Math.min(MAX_OWN_CALL_REPETITIONS, fitting));
+    }
+
+    /** The untimed calls before an own-call timing: about the warm-up iterations' time, 1 to 50 calls. */
+    public int ownCallWarmUps(Cell cell) {
+        double time = warmupIterations * warmupTime.toMillis() / 1000.0;
+        int fitting = (int) Math.ceil(time / RunTimeEstimate.callSeconds(cell));
+        return Math.max(1, Math.min(50, fitting));
+    }
+
+    /**
+     * The reported runs: 2 forks × (2 warm-up + 4 measured iterations of 1 s; a slow call up to 30 s of measured
+     * iterations), 3 GiB heap, all cores, GC profiler.
+     */
     public static JmhSettings full() {
-        return new JmhSettings(2, 2, Duration.ofSeconds(1), 4, Duration.ofSeconds(1), "3g", cores(), true);
+        return new JmhSettings(2, 2, Duration.ofSeconds(1), 4, Duration.ofSeconds(1), "3g", cores(), true,
+                Duration.ofSeconds(30));
     }
 
     /**
@@ -52,13 +108,20 @@ public record JmhSettings(int forks, int warmupIterations, Duration warmupTime, 
 
     /** The same settings with another number of forks. */
     public JmhSettings withForks(int value) {
-        return new JmhSettings(value, warmupIterations, warmupTime, measurementIterations, measurementTime, heap, threads, gcProfiler);
+        return new JmhSettings(value, warmupIterations, warmupTime, measurementIterations, measurementTime, heap, threads,
+                gcProfiler, cellBudget);
     }
 
     /** The same settings with another number of OpenMP threads. */
     public JmhSettings withThreads(int value) {
         return new JmhSettings(forks, warmupIterations, warmupTime, measurementIterations, measurementTime, heap, value,
-                gcProfiler);
+                gcProfiler, cellBudget);
+    }
+
+    /** The same settings with another cell budget. */
+    public JmhSettings withCellBudget(Duration value) {
+        return new JmhSettings(forks, warmupIterations, warmupTime, measurementIterations, measurementTime, heap, threads,
+                gcProfiler, value);
     }
 
     /** The samples a cell yields: forks × measured iterations. */
@@ -75,8 +138,10 @@ public record JmhSettings(int forks, int warmupIterations, Duration warmupTime, 
     /** A one-line description. */
     public String describe() {
         return String.format(Locale.ROOT, "%d fork(s) × (%d warm-up × %s + %d measured × %s iterations), mean time per"
-                        + " call per iteration, 1 benchmark thread, %s, OMP_NUM_THREADS=%d%s",
+                        + " call per iteration%s, 1 benchmark thread, %s, OMP_NUM_THREADS=%d%s",
                 forks, warmupIterations, text(warmupTime), measurementIterations, text(measurementTime),
+                cellBudget.isZero() ? "" : "; a slow call: as many iterations as fit in " + text(cellBudget) + " (at most "
+                        + MAX_ITERATIONS + ")",
                 String.join(" ", jvmArgs()), threads, gcProfiler ? ", GC profiler" : "");
     }
 

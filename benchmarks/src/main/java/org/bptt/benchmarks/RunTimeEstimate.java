@@ -34,7 +34,7 @@ public final class RunTimeEstimate {
             double start = cell.implementation().equals(BenchAnalysis.DL4J) ? DL4J_START_SECONDS : FORK_START_SECONDS;
             double fork = start
                     + settings.warmupIterations() * (settings.warmupTime().toMillis() / 1000.0 + call)
-                    + settings.measurementIterations() * (settings.measurementTime().toMillis() / 1000.0 + call);
+                    + settings.measuredIterations(cell) * (settings.measurementTime().toMillis() / 1000.0 + call);
             seconds += settings.forks() * fork;
             if (cell.mode() == Mode.FORWARD_BACKWARD) {
                 seconds += MemoryProbe.callsPerCell(call) * call + 0.2;
@@ -45,6 +45,21 @@ public final class RunTimeEstimate {
             seconds += PROBE_START_SECONDS;
         }
         return Duration.ofSeconds(Math.round(seconds));
+    }
+
+    /**
+     * The expected duration of the own-call timings of {@code cells} (the cells of libraries that time their own
+     * calls, {@link BenchRunner#ownCallCells}): per fork, a JVM start and every cell's warm-up and timed calls.
+     */
+    public static Duration ownCalls(List<Cell> cells, JmhSettings settings) {
+        if (cells.isEmpty()) {
+            return Duration.ZERO;
+        }
+        double fork = PROBE_START_SECONDS;
+        for (Cell cell : cells) {
+            fork += (settings.ownCallWarmUps(cell) + settings.ownCallRepetitions(cell)) * callSeconds(cell);
+        }
+        return Duration.ofSeconds(Math.round(settings.forks() * fork));
     }
 
     /** The expected length of one call of {@code cell}, in seconds. */

@@ -22,6 +22,25 @@ public final class Stats {
     }
 
     /**
+     * Half the width of the 99.9% confidence interval of the mean, Student's t over the samples (JMH's score error,
+     * computed the same way for the own-call timings); NaN with fewer than three samples.
+     */
+    public static double meanError(double[] values) {
+        int n = values.length;
+        if (n < 3) {
+            return Double.NaN;
+        }
+        double mean = mean(values);
+        double squares = 0;
+        for (double value : values) {
+            squares += (value - mean) * (value - mean);
+        }
+        double standardError = Math.sqrt(squares / (n - 1) / n);
+        return org.apache.commons.statistics.distribution.TDistribution.of(n - 1).inverseSurvivalProbability(0.0005)
+                * standardError;
+    }
+
+    /**
      * A straight line fitted by least squares to (log x, log y): on log-log axes, time ∝ T^slope. A slope of 1 is
      * linear in T, 2 quadratic.
      *

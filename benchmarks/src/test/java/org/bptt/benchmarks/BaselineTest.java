@@ -63,7 +63,7 @@ class BaselineTest extends BenchTestBase {
         Cell other = new Cell("dl4j", org.bptt.api.Cell.ELMAN, Shape.GRID.get(0), 8, Mode.FORWARD, DataType.FLOAT64);
         Map<String, Baseline.CellSamples> baseline = Map.of(other.key(), new Baseline.CellSamples(other, new double[] {1, 2}));
         CellResult current = new CellResult(CELL, CellResult.Status.MEASURED, "", List.of(new double[] {5, 6}), 0.1,
-                Double.NaN, Double.NaN);
+                Double.NaN, Double.NaN, 1);
         List<Baseline.Comparison> comparisons = Baseline.compare(baseline, List.of(current));
         assertEquals(2, comparisons.size());
         assertTrue(comparisons.stream().allMatch(c -> c.verdict() == Baseline.Verdict.NOT_COMPARED));
@@ -74,7 +74,7 @@ class BaselineTest extends BenchTestBase {
     void samplesRoundTripThroughTheSamplesTable(@TempDir Path root) throws Exception {
         RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
         CellResult result = new CellResult(CELL, CellResult.Status.MEASURED, "",
-                List.of(new double[] {1.25, 1.5}, new double[] {0.1 + 0.2, 3e-9}), 0.1, 1024, Double.NaN);
+                List.of(new double[] {1.25, 1.5}, new double[] {0.1 + 0.2, 3e-9}), 0.1, 1024, Double.NaN, 1);
         BenchAnalysis analysis = new BenchAnalysis(List.of(result));
         new RunOutputs(run).writeTables(BenchTables.tables(analysis, List.of()));
         Map<String, Baseline.CellSamples> read = BenchTables.readSamples(run.path());

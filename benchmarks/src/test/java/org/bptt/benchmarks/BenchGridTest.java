@@ -109,4 +109,37 @@ class BenchGridTest extends BenchTestBase {
         Cell cell = new Cell(CostModel.AGGREGATED, org.bptt.api.Cell.ELMAN, shape, steps, Mode.FORWARD, DataType.FLOAT64);
         assertEquals(12, RunTimeEstimate.of(List.of(cell), settings).toSeconds(), 1);
     }
+
+    @Test
+    void aSlowCallGetsTheIterationsItsBudgetHoldsAndAFastCallTheFixedCount() {
+        JmhSettings settings = JmhSettings.full();
+        Shape shape = new Shape(1, 1, 1, 1);
+        // The aggregated reference is assumed at 3.5 GFLOP/s: 7.35 GFLOP forward (6 FLOP a step on this shape) is a
+        // 2.1 s call, and 30 s hold 14 of them.
+        int slowSteps = (int) Math.round(7.35e9 / FlopModel.forward(org.bptt.api.Cell.ELMAN, shape, 1));
+        Cell slow = new Cell(CostModel.AGGREGATED, org.bptt.api.Cell.ELMAN, shape, slowSteps, Mode.FORWARD, DataType.FLOAT64);
+        assertEquals(14, settings.measuredIterations(slow));
+        Cell fast = new Cell(CostModel.AGGREGATED, org.bptt.api.Cell.ELMAN, shape, 8, Mode.FORWARD, DataType.FLOAT64);
+        assertEquals(settings.measurementIterations(), settings.measuredIterations(fast));
+        // No budget: the fixed count for every call.
+        assertEquals(settings.measurementIterations(), settings.withCellBudget(java.time.Duration.ZERO).measuredIterations(slow));
+        // A call longer than the whole budget still gets the fixed count, not fewer.
+        Cell slower = new Cell(CostModel.AGGREGATED, org.bptt.api.Cell.ELMAN, shape, slowSteps * 20, Mode.FORWARD, DataType.FLOAT64);
+        assertEquals(settings.measurementIterations(), settings.measuredIterations(slower));
+    }
+
+    @Test
+    void theOwnCallTimingsAreEstimatedPerForkFromTheirCalls() {
+        JmhSettings settings = new JmhSettings(2, 1, java.time.Duration.ofSeconds(1), 2, java.time.Duration.ofSeconds(1),
+                "1g", 1, false, java.time.Duration.ofSeconds(10));
+        // A call of 1.8 GFLOP (6 FLOP a step on this shape) at the assumed 3.5 GFLOP/s takes 0.514 s: 1 s of warm-up
+        // takes 2 calls, 10 s of budget hold 19; a fork is 5 s to start its JVM + 21 calls = 15.8 s, two forks 31.6 s.
+        Shape shape = new Shape(1, 1, 1, 1);
+        int steps = (int) Math.round(1.8e9 / FlopModel.forward(org.bptt.api.Cell.ELMAN, shape, 1));
+        Cell cell = new Cell(CostModel.AGGREGATED, org.bptt.api.Cell.ELMAN, shape, steps, Mode.FORWARD, DataType.FLOAT64);
+        assertEquals(2, settings.ownCallWarmUps(cell));
+        assertEquals(19, settings.ownCallRepetitions(cell));
+        assertEquals(32, RunTimeEstimate.ownCalls(List.of(cell), settings).toSeconds(), 1);
+        assertEquals(0, RunTimeEstimate.ownCalls(List.of(), settings).toSeconds());
+    }
 }

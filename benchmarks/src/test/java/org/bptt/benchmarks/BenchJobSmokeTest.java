@@ -149,6 +149,54 @@ class BenchJobSmokeTest extends BenchTestBase {
         assertEquals(List.of(org.bptt.api.Cell.LSTM), again.request().grid().rnnCells());
     }
 
+    /**
+     * DL4J times its own call too: its row through the adapter is followed by its own call's, which states its
+     * threads and the adapter's overhead, and both read back in a re-analysis.
+     */
+    @Test
+    void dl4jIsTimedThroughItsOwnCallBesideTheAdapter(@TempDir Path root) throws Exception {
+        BenchGrid grid = new BenchGrid("custom", List.of(BenchAnalysis.DL4J), List.of(org.bptt.api.Cell.ELMAN),
+                List.of(Shape.GRID.get(0)), List.of(8), List.of(Mode.FORWARD_BACKWARD), DataType.FLOAT64,
+                BenchGrid.NAIVE_FLOP_BUDGET);
+        JmhSettings settings = new JmhSettings(1, 0, Duration.ofMillis(100), 1, Duration.ofMillis(100), "1g", 1, false);
+        Map<String, LoadedPlugin> available = new LinkedHashMap<>();
+        PluginRegistry.discover().plugins().forEach(plugin -> available.put(plugin.id(), plugin));
+        RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
+        List<String> messages = new ArrayList<>();
+
+        BenchJob.Report report = BenchJob.run(new BenchJob.Request(List.of("bench", "--smoke"), "test", grid, settings,
+                List.of(), null), run, available, new BenchJob.Progress() {
+                    @Override
+                    public void started(int cells, Duration expected) {
+                    }
+
+                    @Override
+                    public void cellDone(Cell cell, int done, int total) {
+                    }
+
+                    @Override
+                    public void message(String line) {
+                        messages.add(line);
+                    }
+                });
+
+        assertEquals(List.of("dl4j", "dl4j (own call)"), report.analysis().results().stream()
+                .map(result -> result.cell().implementation()).toList(), messages::toString);
+        CellResult own = report.analysis().results().get(1);
+        assertTrue(own.measured(), own + "\n" + messages);
+        assertEquals(settings.ownCallRepetitions(own.cell()), own.samples().length);
+        assertEquals(1, own.threads(), "the fork's one OpenMP thread");
+        List<CSVRecord> rows = read(run.resolve(BenchTables.RESULTS_FILE));
+        assertEquals(List.of("spi", "own call"), rows.stream().map(row -> row.get("timed_through")).toList());
+        assertFalse(rows.get(1).get("adapter_overhead_ms").isEmpty());
+        assertTrue(Files.readString(run.resolve(BenchTables.MARKDOWN_FILE)).contains("dl4j (own call), 1 thread"));
+
+        byte[] results = Files.readAllBytes(run.resolve(BenchTables.RESULTS_FILE));
+        BenchJob.Report again = BenchJob.reanalyse(RunFolder.open(run.path()));
+        assertEquals(List.of(BenchAnalysis.DL4J), again.request().grid().implementations());
+        assertEquals(new String(results, StandardCharsets.UTF_8), Files.readString(run.resolve(BenchTables.RESULTS_FILE)));
+    }
+
     private static List<CSVRecord> read(Path file) throws Exception {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
              CSVParser parser = CSVParser.builder().setReader(reader)

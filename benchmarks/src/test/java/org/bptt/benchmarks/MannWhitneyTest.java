@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,17 +64,21 @@ class MannWhitneyTest extends BenchTestBase {
     }
 
     @Test
-    void theExactDistributionIsAProbabilityDistributionSymmetricAboutHalfOfMN() {
-        double[] distribution = MannWhitney.exactDistribution(7, 4);
-        assertEquals(29, distribution.length);
-        double sum = 0;
-        for (int k = 0; k < distribution.length; k++) {
-            sum += distribution[k];
-            assertEquals(distribution[k], distribution[28 - k], 1e-15);
-        }
-        assertEquals(1.0, sum, 1e-12);
-        // P(U = 0) = 1 / C(11, 4) = 1/330.
-        assertEquals(1.0 / 330, distribution[0], 1e-15);
+    void completelySeparatedSamplesOfSevenAndFourHaveTheSmallestExactP() {
+        // Every x above every y: U = 28, and 1 of the C(11, 4) = 330 equally likely rankings does that.
+        double[] x = {5, 6, 7, 8, 9, 10, 11};
+        double[] y = {1, 2, 3, 4};
+        MannWhitney test = MannWhitney.greater(x, y);
+        assertEquals(28.0, test.u());
+        assertTrue(test.exact());
+        assertEquals(1.0 / 330, test.pValue(), 1e-15);
+        // U = 0 + 0 + 1 + 2 + 3 + 4 + 4 = 14 = m·n/2: by symmetry P(U ≥ 14) = P(U ≤ 14), and the two add up to
+        // 1 + P(U = 14), so the one-sided p is above one half.
+        double[] middle = {0.5, 1, 3, 5, 7, 9, 10};
+        double[] others = {2, 4, 6, 8};
+        MannWhitney central = MannWhitney.greater(middle, others);
+        assertEquals(14.0, central.u());
+        assertTrue(central.pValue() > 0.5, "p = " + central.pValue());
     }
 
     @Test
@@ -87,12 +92,12 @@ class MannWhitneyTest extends BenchTestBase {
     }
 
     @Test
-    void normalTailAtKnownQuantiles() {
-        // Standard normal table values.
-        assertEquals(0.5, NormalDistribution.upperTail(0), 1e-16);
-        assertEquals(0.025, NormalDistribution.upperTail(1.959963984540054), 1e-15);
-        assertEquals(0.8413447460685429, NormalDistribution.upperTail(-1), 1e-15);
-        assertEquals(2.866515718791939e-7, NormalDistribution.upperTail(5), 1e-20);
-        assertEquals(1.0, NormalDistribution.erfc(0), 1e-16);
+    void theNormalDistributionBehindTheApproximationHasTheTableValues() {
+        // Standard normal table values, from the library the asymptotic p-values come from.
+        NormalDistribution normal = NormalDistribution.of(0, 1);
+        assertEquals(0.5, normal.survivalProbability(0), 1e-16);
+        assertEquals(0.025, normal.survivalProbability(1.959963984540054), 1e-15);
+        assertEquals(0.8413447460685429, normal.survivalProbability(-1), 1e-15);
+        assertEquals(2.866515718791939e-7, normal.survivalProbability(5), 1e-20);
     }
 }

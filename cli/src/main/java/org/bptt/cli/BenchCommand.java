@@ -70,13 +70,19 @@ final class BenchCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--impl", paramLabel = "ID",
-            description = "Also measure this plugin (repeatable), besides the defaults: "
-                    + "reference-aggregated, reference-naive, reference-fast, dl4j.")
+            description = "Also measure this plugin (repeatable), besides the defaults "
+                    + "(reference-aggregated, reference-naive, reference-fast, dl4j) or those of --only.")
     List<String> extraImplementations = new ArrayList<>();
 
     @Option(names = "--only", paramLabel = "ID",
-            description = "Measure only these plugins (repeatable), instead of the defaults and --impl.")
+            description = "Measure these plugins (repeatable) instead of the defaults; --impl adds to them.")
     List<String> onlyImplementations = new ArrayList<>();
+
+    @Option(names = "--cell-budget", paramLabel = "SECONDS",
+            description = "Measured seconds each fork may spend on a cell whose calls are slow (at least one iteration"
+                    + " long): it gets as many iterations as fit, at most 30, instead of the fixed count; also the time"
+                    + " a library's own-call timing aims at (default: 30 s; none with --quick).")
+    Double cellBudgetSeconds;
 
     @Option(names = "--cell", paramLabel = "CELL",
             description = "Only this recurrent cell (repeatable): elman, gru or lstm (default: all three; elman with --quick).")
@@ -101,13 +107,14 @@ final class BenchCommand implements Callable<Integer> {
     Integer forks;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "OMP_NUM_THREADS and -XX:ActiveProcessorCount of the forked JVMs: the cores each implementation may use (default: all; 1 with --quick).")
+            description = "OMP_NUM_THREADS and -XX:ActiveProcessorCount of the forked JVMs, and so of the cmd: programs they"
+                    + " start: the threads each implementation may use (default: all; 1 with --quick).")
     Integer threads;
 
     @Option(names = "--baseline", paramLabel = "RUN_DIR",
             description = "An earlier bench run folder of the same grid on this machine: flag a cell as a regression when "
                     + "a one-sided Mann-Whitney U test over the JMH iteration samples gives p < 0.01 and its median is "
-                    + "more than 10% slower; exit 1 if any is.")
+                    + "more than 10%% slower; exit 1 if any is.")
     Path baseline;
 
     @Option(names = "--dry-run", description = "Print the grid, what is left out and why, and the expected run time; run nothing.")
@@ -139,7 +146,7 @@ final class BenchCommand implements Callable<Integer> {
         if (checked == null) {
             return ExitCode.DIVERGED;
         }
-        printPlan(out, checked, settings, quick, BenchRunner.runnableCells(checked, available));
+        printPlan(out, checked, settings, quick, BenchRunner.runnableCells(checked, available), available);
         if (dryRun) {
             return ExitCode.OK;
         }
@@ -170,16 +177,25 @@ final class BenchCommand implements Callable<Integer> {
         return remaining.isEmpty() ? null : grid.withImplementations(remaining);
     }
 
-    /** Prints what is about to be measured: the grid, JMH's settings, the cells and the expected run time. */
-    static void printPlan(PrintWriter out, BenchGrid grid, JmhSettings settings, boolean quick, List<Cell> toRun) {
+    /**
+     * Prints what is about to be measured: the grid, JMH's settings, the cells, which of them are also timed through
+     * their library's own call, and the expected run time.
+     */
+    static void printPlan(PrintWriter out, BenchGrid grid, JmhSettings settings, boolean quick, List<Cell> toRun,
+                          Map<String, LoadedPlugin> available) {
         out.printf(Locale.ROOT, "bptt bench: %s%n", grid.describe());
         out.printf(Locale.ROOT, "JMH: %s%n", settings.describe());
         if (quick) {
             out.println("quick: a sub-grid, one fork and short iterations; a first look, not numbers to report"
                     + " (the full grid: bptt bench).");
         }
+        List<Cell> ownCalls = BenchRunner.ownCallCells(toRun, available);
         out.printf(Locale.ROOT, "%d cells to measure; expected run time about %s%n", toRun.size(),
-                RunTimeEstimate.text(RunTimeEstimate.of(toRun, settings)));
+                RunTimeEstimate.text(RunTimeEstimate.of(toRun, settings).plus(RunTimeEstimate.ownCalls(ownCalls, settings))));
+        if (!ownCalls.isEmpty()) {
+            out.printf(Locale.ROOT, "then %d of them through the libraries' own calls too (%s)%n", ownCalls.size(),
+                    ownCalls.stream().map(Cell::implementation).distinct().toList());
+        }
         for (org.bptt.api.Cell rnnCell : grid.rnnCells()) {
             List<Cell> ofCell = toRun.stream().filter(cell -> cell.rnnCell() == rnnCell).toList();
             out.printf(Locale.ROOT, "  %-5s %d cells (%.1f GFLOP per pass over them by the FLOP model), implementations %s%n",
@@ -242,17 +258,16 @@ final class BenchCommand implements Callable<Integer> {
     private BenchGrid grid(PluginRegistry registry, DataType dataType, PrintWriter err) {
         List<String> implementations = new ArrayList<>();
         if (!onlyImplementations.isEmpty()) {
-            InvalidInputException.require(extraImplementations.isEmpty(), "--only and --impl cannot be combined");
             for (String id : onlyImplementations) {
                 implementations.add(registry.require(id).id());
             }
         } else {
             implementations.addAll(installedDefaults(registry, err));
-            for (String id : extraImplementations) {
-                String found = registry.require(id).id();
-                if (!implementations.contains(found)) {
-                    implementations.add(found);
-                }
+        }
+        for (String id : extraImplementations) {
+            String found = registry.require(id).id();
+            if (!implementations.contains(found)) {
+                implementations.add(found);
             }
         }
         InvalidInputException.require(!implementations.isEmpty(), "no plugin to benchmark; available: %s", registry.ids());
@@ -292,6 +307,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (threads != null) {
             settings = settings.withThreads(threads);
+        }
+        if (cellBudgetSeconds != null) {
+            InvalidInputException.require(cellBudgetSeconds >= 0 && Double.isFinite(cellBudgetSeconds),
+                    "--cell-budget %s: the budget is a number of seconds, zero or more", cellBudgetSeconds);
+            settings = settings.withCellBudget(Duration.ofMillis(Math.round(cellBudgetSeconds * 1000)));
         }
         return settings;
     }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +23,9 @@ import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginRegistry;
 import org.bptt.experiments.decay.DecayExperiment;
+import org.bptt.reports.Provenance;
 import org.bptt.reports.RunFolder;
+import org.bptt.reports.RunOutputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -100,8 +104,10 @@ final class RunCommand implements Callable<Integer> {
         }
 
         out.printf(Locale.ROOT, "%nbptt run: verify %s, decay %s, bench %s; HTML report of the verification: %s%n",
-                verdict(verifyExit), verdict(decayExit), skipBench ? "skipped" : verdict(benchExit),
+                verdict(verifyExit), verdict(decayExit),
+                skipBench ? "skipped" : verdict(benchExit) + " (timings only: no target is evaluated on the quick grid)",
                 verified.outputs().reportIndex());
+        recordWallTime(run, verified, out);
         return Math.max(verifyExit, Math.max(decayExit, benchExit));
     }
 
@@ -117,7 +123,7 @@ final class RunCommand implements Callable<Integer> {
         if (checked == null) {
             return ExitCode.DIVERGED;
         }
-        BenchCommand.printPlan(out, checked, settings, true, BenchRunner.runnableCells(checked, available));
+        BenchCommand.printPlan(out, checked, settings, true, BenchRunner.runnableCells(checked, available), available);
         // run.json records the bench command that does the same, so that the bench folder reads as one of its own.
         List<String> benchCommandLine = List.of("bench", "--quick", "--out", run.path().toString(),
                 "--timeout", Double.toString(timeoutOptions.timeoutSeconds));
@@ -127,6 +133,28 @@ final class RunCommand implements Callable<Integer> {
                 BenchCommand.measure(request, OutputOptions.create(run.path(), "bench"), available, err));
         return checked == grid ? exit : ExitCode.DIVERGED;
     }
+
+    /**
+     * Prints the whole run's wall time (verify, decay and bench, from the run's start) beside the verification's pace,
+     * and records it in run.json as {@value #RUN_WALL_TIME_SECONDS}.
+     */
+    private static void recordWallTime(RunFolder run, VerifyJob.VerifyRun verified, PrintWriter out) {
+        Provenance provenance = verified.provenance();
+        double seconds = Duration.between(provenance.start(), Clock.systemUTC().instant()).toNanos() / 1e9;
+        String text = String.format(Locale.ROOT, "%.3f", seconds);
+        out.printf(Locale.ROOT, "bptt run: wall time %s s in all; the verification %s s, %s case × implementation results"
+                        + " per second (run.json: %s, %s, %s)%n", text, provenance.extra().get(Provenance.WALL_TIME_SECONDS),
+                provenance.extra().get(Provenance.CASES_PER_SECOND), RUN_WALL_TIME_SECONDS, Provenance.WALL_TIME_SECONDS,
+                Provenance.CASES_PER_SECOND);
+        try {
+            new RunOutputs(run).writeProvenance(provenance.withExtra(RUN_WALL_TIME_SECONDS, text));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + run.resolve(Provenance.FILE_NAME) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** run.json's entry of a whole {@code bptt run}'s wall time: verify, decay and bench, in seconds. */
+    static final String RUN_WALL_TIME_SECONDS = "runWallTimeSeconds";
 
     private static String verdict(int exitCode) {
         return exitCode == ExitCode.OK ? "passed" : "FAILED";

@@ -30,8 +30,8 @@ final class VerifyJob {
     private VerifyJob() {
     }
 
-    /** What a verify job produced: every case's result, and the report's files. */
-    record VerifyRun(List<CaseResult> results, VerifyReport.Outputs outputs) {
+    /** What a verify job produced: every case's result, the report's files, and run.json's record of the run. */
+    record VerifyRun(List<CaseResult> results, VerifyReport.Outputs outputs, Provenance provenance) {
 
         /** Prints the summary table and where the report is; returns the exit code the verdicts call for. */
         int printSummary(PrintWriter out) {
@@ -41,6 +41,10 @@ final class VerifyJob {
             out.printf(Locale.ROOT, "run folder:  %s%n", outputs.runFolder());
             out.printf(Locale.ROOT, "HTML report: %s (serve over HTTP; single file: %s)%n", outputs.reportIndex(),
                     outputs.singleFile());
+            out.printf(Locale.ROOT, "wall time:   %s s for %d case × implementation results, %s per second (run.json: %s, %s)%n",
+                    provenance.extra().get(Provenance.WALL_TIME_SECONDS), results.size(),
+                    provenance.extra().get(Provenance.CASES_PER_SECOND), Provenance.WALL_TIME_SECONDS,
+                    Provenance.CASES_PER_SECOND);
             out.flush();
             return SummaryTable.exitCode(results);
         }
@@ -96,7 +100,8 @@ final class VerifyJob {
                 }
                 log.printf(Locale.ROOT, "writing charts and the HTML report...%n");
                 log.flush();
-                return new VerifyRun(results, report.finish());
+                VerifyReport.Outputs outputs = report.finish();
+                return new VerifyRun(results, outputs, report.provenance());
             } finally {
                 Runtime.getRuntime().removeShutdownHook(flushOnExit);
             }

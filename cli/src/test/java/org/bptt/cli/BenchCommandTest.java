@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The bench command's planning and its errors; the measuring itself is covered by the benchmarks module's smoke run. */
@@ -34,6 +37,21 @@ class BenchCommandTest {
     }
 
     @Test
+    void implAddsToTheImplementationsOfOnly() {
+        CliRun run = CliRun.of("bench", "--dry-run", "--only", "reference-fast", "--impl", "reference-naive",
+                "--steps", "256", "--shape", "1x16x32x16");
+        assertEquals(ExitCode.OK, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("[reference-fast, reference-naive]"), run::toString);
+    }
+
+    @Test
+    void aNegativeCellBudgetIsAUserError() {
+        CliRun run = CliRun.of("bench", "--dry-run", "--cell-budget", "-1");
+        assertEquals(ExitCode.USAGE, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("--cell-budget"), run::toString);
+    }
+
+    @Test
     void anUnknownCellIsAUserErrorNamingIt() {
         CliRun run = CliRun.of("bench", "--dry-run", "--cell", "rnn");
         assertEquals(ExitCode.USAGE, run.exitCode(), run::toString);
@@ -46,6 +64,25 @@ class BenchCommandTest {
         assertEquals(ExitCode.USAGE, run.exitCode(), run::toString);
         assertTrue(run.err().contains("16x64x128"), run::toString);
         assertFalse(run.err().contains("\tat "), () -> "a user's mistake printed a stack trace\n" + run);
+    }
+
+    @Test
+    void theHelpPrintsEveryDescriptionWithoutAFormattingWarning() {
+        // picocli formats descriptions with String.format and warns on System.err when one cannot be formatted
+        // (an unescaped percent sign): the warning must not appear, and the sentence must come out whole.
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream picocliErr = new ByteArrayOutputStream();
+        CliRun run;
+        try {
+            System.setErr(new PrintStream(picocliErr, true, StandardCharsets.UTF_8));
+            run = CliRun.of("bench", "--help");
+        } finally {
+            System.setErr(originalErr);
+        }
+        String warnings = picocliErr.toString(StandardCharsets.UTF_8);
+        assertEquals(ExitCode.OK, run.exitCode(), run::toString);
+        assertFalse(warnings.contains("WARN"), () -> "picocli warned:\n" + warnings);
+        assertTrue(run.out().replaceAll("\\s+", " ").contains("more than 10% slower"), run::toString);
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.bptt.reports.Provenance;
+import org.bptt.reports.RunFolder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +38,26 @@ class VerifyCommandTest {
                 "allure-report.html", "charts/verify-errors-test-dropped-bias.png")) {
             assertTrue(Files.isRegularFile(runFolder.resolve(file)), () -> file + " is missing from " + runFolder);
         }
+    }
+
+    @Test
+    void verifyPrintsItsWallTimeAndPaceAndRecordsThemInRunJson() throws IOException {
+        CliRun run = CliRun.of("verify", "--impl", "reference-naive", "--suite", "quick", "--out", folder.toString());
+        assertEquals(ExitCode.OK, run.exitCode(), run::toString);
+        Path runFolder = onlyRunFolder();
+        Provenance provenance = Provenance.readFrom(RunFolder.open(runFolder));
+        double seconds = Double.parseDouble(provenance.extra().get(Provenance.WALL_TIME_SECONDS));
+        double pace = Double.parseDouble(provenance.extra().get(Provenance.CASES_PER_SECOND));
+        // The wall time is the run's, from run.json's start to its end; the pace counts the rows of verify-cases.csv.
+        assertEquals(java.time.Duration.between(provenance.start(), provenance.end()).toNanos() / 1e9, seconds, 0.0005);
+        long rows;
+        try (Stream<String> lines = Files.lines(runFolder.resolve("verify-cases.csv"))) {
+            rows = lines.count() - 1;
+        }
+        assertEquals(rows / seconds, pace, 0.05 + 1e-3 * pace, "pace of " + rows + " results in " + seconds + " s");
+        assertTrue(run.out().contains("wall time:   " + provenance.extra().get(Provenance.WALL_TIME_SECONDS) + " s for "
+                + rows + " case × implementation results, " + provenance.extra().get(Provenance.CASES_PER_SECOND)
+                + " per second"), run::toString);
     }
 
     @Test

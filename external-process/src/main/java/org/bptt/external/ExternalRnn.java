@@ -19,6 +19,8 @@ import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.OwnCallTimes;
+import org.bptt.api.OwnCallTiming;
 import org.bptt.api.Parameters;
 import org.bptt.api.PluginInfo;
 import org.bptt.api.RnnImplementation;
@@ -45,8 +47,11 @@ import org.bptt.json.CaseCodec;
  * it again. At JVM exit, or {@link #close()}, it is killed too.
  *
  * <p>Calls are serialised: one request is in flight at a time.
+ *
+ * <p>For {@code bptt bench}, {@link #timeOwnCalls} sends the {@code bench} request: the program times its own calls
+ * on the case, so that the protocol's JSON and pipes are not in its figures.
  */
-public final class ExternalRnn implements RnnImplementation, AutoCloseable {
+public final class ExternalRnn implements RnnImplementation, OwnCallTiming, AutoCloseable {
 
     /** The id prefix. */
     public static final String PREFIX = "cmd:";
@@ -179,6 +184,47 @@ public final class ExternalRnn implements RnnImplementation, AutoCloseable {
             throw failure(call, "answered with wrong shapes: " + problem + " (B=" + batch.batchSize() + ", T=" + batch.steps() + ")");
         }
         return result;
+    }
+
+    /**
+     * Sends the {@code bench} request (PROTOCOL.md): the program times its own {@code call} on the case,
+     * {@code warmUps} untimed calls and then {@code repetitions} calls, each timed, and answers the times in seconds
+     * with the threads it computed with. A program that does not implement it answers {@code "ok": false}, reported as
+     * a failure of this call like any other.
+     */
+    @Override
+    public synchronized OwnCallTimes timeOwnCalls(ModelSpec spec, Parameters parameters, Batch batch, TimedCall call,
+                                                  int warmUps, int repetitions) {
+        InvalidInputException.require(warmUps >= 0 && repetitions >= 1,
+                "bench needs warmUps >= 0 and repetitions >= 1, got %d and %d", warmUps, repetitions);
+        String callName = call == TimedCall.FORWARD ? "forward" : "forward+backward";
+        String where = call("bench (" + callName + ", " + repetitions + " repetitions)", spec, batch);
+        ensureRunning(where);
+        ObjectNode request = request("bench");
+        request.set("case", caseJson(spec, parameters, batch, null));
+        request.put("call", callName);
+        request.put("warmUps", warmUps);
+        request.put("repetitions", repetitions);
+        JsonNode result = exchange(request, where).get("result");
+        JsonNode seconds = result == null ? null : result.get("seconds");
+        JsonNode threads = result == null ? null : result.get("threads");
+        if (seconds == null || !seconds.isArray() || seconds.size() != repetitions || threads == null
+                || !threads.canConvertToInt() || threads.intValue() < 1) {
+            throw failure(where, "answered the bench request without \"seconds\" (an array of " + repetitions
+                    + " numbers) and \"threads\" (a positive integer) in its \"result\": "
+                    + quote(String.valueOf(result)));
+        }
+        long[] nanos = new long[repetitions];
+        for (int i = 0; i < repetitions; i++) {
+            double value = seconds.get(i).asDouble(Double.NaN);
+            if (!(value > 0) || !Double.isFinite(value)) {
+                throw failure(where, "answered the bench request with a time that is not a positive number of seconds: "
+                        + seconds.get(i));
+            }
+            nanos[i] = Math.max(1, Math.round(value * 1e9));
+        }
+        JsonNode how = result.get("how");
+        return new OwnCallTimes(nanos, threads.intValue(), how != null && how.isTextual() ? how.textValue() : "");
     }
 
     /** Says {@code bye}, waits briefly for the process to exit, and kills what is left of it. */

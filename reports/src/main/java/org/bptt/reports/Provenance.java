@@ -128,6 +128,26 @@ public record Provenance(List<String> commandLine, String toolVersion, List<Plug
                 javaVendor, osName, osVersion, osArch, cpuModel, cores, start, value, extra);
     }
 
+    /** The extra entry of a verifying run's wall time from its start to its end, in seconds. */
+    public static final String WALL_TIME_SECONDS = "wallTimeSeconds";
+    /** The extra entry of a verifying run's pace: case × implementation results per second of wall time. */
+    public static final String CASES_PER_SECOND = "casesPerSecond";
+
+    /**
+     * The same provenance with the run's pace: its wall time from start to end ({@value #WALL_TIME_SECONDS}) and
+     * {@code cases} (case × implementation results) per second of it ({@value #CASES_PER_SECOND}).
+     *
+     * @throws IllegalStateException when the run has not ended
+     */
+    public Provenance withPace(long cases) {
+        if (end == null) {
+            throw new IllegalStateException("a run's pace needs its end");
+        }
+        double seconds = java.time.Duration.between(start, end).toNanos() / 1e9;
+        return withExtra(WALL_TIME_SECONDS, String.format(java.util.Locale.ROOT, "%.3f", seconds))
+                .withExtra(CASES_PER_SECOND, String.format(java.util.Locale.ROOT, "%.1f", seconds > 0 ? cases / seconds : 0.0));
+    }
+
     /** The same provenance with one more extra entry (replacing an entry of the same key). */
     public Provenance withExtra(String key, String value) {
         Map<String, String> more = new LinkedHashMap<>(extra);

@@ -98,7 +98,7 @@ public final class VerifyReport implements AutoCloseable {
         List<CaseResult> results = tables.results();
         List<Path> implementationCharts = VerifyCharts.writeImplementationCharts(run, results);
         charts.addAll(implementationCharts.stream().filter(path -> path.toString().endsWith(".png")).toList());
-        provenance = provenance.withEnd(clock.instant());
+        provenance = provenance.withEnd(clock.instant()).withPace(results.size());
         Path provenanceFile = outputs.writeProvenance(provenance);
         allure.writeEnvironment(provenance);
         Path reportIndex = AllureReport.generateForRun(run);
@@ -122,6 +122,11 @@ public final class VerifyReport implements AutoCloseable {
             tables.flush();
             run.deleteUnfinishedWrites();
         });
+    }
+
+    /** The provenance as run.json has it: after {@link #finish()}, with the end and the pace. */
+    public synchronized Provenance provenance() {
+        return provenance;
     }
 
     /** Flushes the tables; safe to call after {@link #finish()}. */
