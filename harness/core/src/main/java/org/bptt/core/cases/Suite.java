@@ -224,6 +224,12 @@ public enum Suite {
                     hiddenSize, outputSize, batchSize, steps, dataType, showSizes, Topology.SINGLE);
         }
 
+        /** This point computed in float32, its id starting {@code f32-} as FULL's float32 copies do. */
+        GridPoint inFloat32() {
+            return new GridPoint("f32-" + prefix, cell, cellOptions, activation, head, biases, masked, initialState, reduction,
+                    init, inputSize, hiddenSize, outputSize, batchSize, steps, DataType.FLOAT32, showSizes, topology);
+        }
+
         /** This point as a network of {@code value}'s layers and directions. */
         GridPoint withTopology(Topology value) {
             return new GridPoint(prefix, cell, cellOptions, activation, head, biases, masked, initialState, reduction, init,
@@ -510,7 +516,7 @@ public enum Suite {
      *       mask, the initial states and B cycling through (mask, states, B = 3), (no mask, states, B = 1),
      *       (mask, no states, B = 3) and the cell's variant cycling too (27 cases); then three layers forward and
      *       bidirectional, and one bidirectional layer summed, averaged and multiplied (per-step head, mask and
-     *       states, B = 3, T = 17): 32 per cell.</li>
+     *       states, B = 3, T = 17), and a float32 copy of two bidirectional layers at the same point: 33 per cell.</li>
      *   <li>QUICK: DEFAULT's T = 17 per-step case of each of {@link #STACKED_TOPOLOGIES}, 3 per cell.</li>
      * </ul>
      * The Elman variants are tanh with biases, sigmoid with biases and tanh without (not relu: finite differences
@@ -571,6 +577,7 @@ public enum Suite {
             for (int i = 0; i < more.size(); i++) {
                 grid.add(stackedPoint(cell, i, perStep, longest, 0).withTopology(more.get(i)));
             }
+            grid.add(stackedPoint(cell, 0, perStep, longest, 0).withTopology(Topology.bidirectional(2, Combine.CONCAT)).inFloat32());
         }
         return grid;
     }
