@@ -93,7 +93,13 @@ class StackedCommandsTest {
                 "--out", folder.toString());
         assertEquals(ExitCode.OK, run.exitCode(), run::toString);
         List<String> rows = caseRows(folder);
-        assertTrue(rows.stream().filter(row -> row.startsWith("l2-") && row.contains("PASSED")).count() >= 4, () -> String.join("\n", rows));
+        // Every two-layer case passes, or is skipped for what PyTorch cannot express.
+        List<String> stacked = rows.stream().filter(row -> row.startsWith("l2-")).toList();
+        assertEquals(6, stacked.size(), () -> String.join("\n", rows));
+        for (String row : stacked) {
+            assertTrue(row.contains(",PASSED,") || row.matches(".*,SKIPPED,.* lacks (GRU_RESET_BEFORE|LSTM_PEEPHOLES|SIGMOID),.*"), row);
+        }
+        assertTrue(stacked.stream().anyMatch(row -> row.startsWith("l2-biconcat-") && row.contains(",PASSED,")), () -> String.join("\n", rows));
         assertTrue(rows.stream().noneMatch(row -> row.contains(",FAILED,") || row.contains(",ERROR,")), () -> String.join("\n", rows));
     }
 
