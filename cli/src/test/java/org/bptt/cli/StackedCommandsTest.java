@@ -74,15 +74,19 @@ class StackedCommandsTest {
     }
 
     @Test
-    void exportedStackedVectorsAreVerifiedAgainst() {
+    void exportedStackedVectorsAreVerifiedAgainst() throws IOException {
         Path vectors = folder.resolve("vectors");
         CliRun export = CliRun.of("export", "--suite", "quick", "--layers", "2", "--direction", "forward", "--direction",
                 "bidirectional", "--out", vectors.toString());
         assertEquals(ExitCode.OK, export.exitCode(), export::toString);
         assertTrue(export.out().contains("exporting 6 cases (+0 truncated-BPTT cases; cells elman, gru, lstm; 2 layers, "
                 + "forward or bidirectional)"), export::toString);
-        CliRun verify = CliRun.of("verify", "--impl", "reference-naive", "--cases", vectors.toString(), "--out", folder.resolve("runs").toString());
+        Path runs = folder.resolve("runs");
+        CliRun verify = CliRun.of("verify", "--impl", "reference-naive", "--cases", vectors.toString(), "--out", runs.toString());
         assertEquals(ExitCode.OK, verify.exitCode(), verify::toString);
+        List<String> rows = caseRows(runs);
+        assertEquals(7, rows.size(), rows::toString);
+        assertTrue(rows.subList(1, 7).stream().allMatch(row -> row.startsWith("l2-") && row.contains(",PASSED,")), rows::toString);
     }
 
     @Test
