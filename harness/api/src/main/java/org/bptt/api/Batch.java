@@ -10,9 +10,13 @@ import java.util.Arrays;
  *                         for the last-step heads. Softmax targets are probability vectors (usually one-hot); the
  *                         sigmoid head's target is a probability in [0, 1].
  * @param mask             {@code [B, T]} of ones then zeros, or null when every sequence is T steps long
- * @param initialState     h_{-1}, {@code [B, H]}, or null for zeros
- * @param initialCellState c_{-1}, {@code [B, H]}, the LSTM's initial cell state, or null for zeros; only for a cell
- *                         with a cell state ({@link Cell#hasCellState()})
+ * @param initialState     h_{-1}, {@code [B, H]}, or null for zeros; for a network of more than one layer or a
+ *                         bidirectional one ({@link ModelSpec#topology()} not {@link Topology#SINGLE}), every
+ *                         layer's and direction's, {@code [L, D, B, H]} (index {@code [layer, direction]}, direction
+ *                         0 forward and 1 reverse: PyTorch's {@code h_0 [L·D, B, H]} reshaped)
+ * @param initialCellState c_{-1}, {@code [B, H]} (or {@code [L, D, B, H]} as {@code initialState}), the LSTM's
+ *                         initial cell state, or null for zeros; only for a cell with a cell state
+ *                         ({@link Cell#hasCellState()})
  */
 public record Batch(Tensor inputs, Tensor targets, Tensor mask, Tensor initialState, Tensor initialCellState) {
 
@@ -52,6 +56,48 @@ public record Batch(Tensor inputs, Tensor targets, Tensor mask, Tensor initialSt
     /** True when step {@code step} of sequence {@code sequence} is part of the sequence (not padding). */
     public boolean active(int sequence, int step) {
         return mask == null || mask.get(sequence, step) != 0;
+    }
+
+    /**
+     * The initial state h_{-1} of layer {@code layer}'s forward or reverse direction, {@code [B, H]}, or null for
+     * zeros. For the reverse direction this is the state before the sequence's LAST valid step, where it starts.
+     */
+    public Tensor initialState(ModelSpec spec, int layer, boolean reverse) {
+        return stateOf(initialState, spec, layer, reverse);
+    }
+
+    /** The initial cell state c_{-1} of layer {@code layer}'s direction, {@code [B, H]}, or null for zeros. */
+    public Tensor initialCellState(ModelSpec spec, int layer, boolean reverse) {
+        return stateOf(initialCellState, spec, layer, reverse);
+    }
+
+    /**
+     * The {@code [B, H]} slice of a per-layer state tensor: the tensor itself for a one-layer forward network,
+     * else its {@code [layer, direction]} row of {@code [L, D, B, H]}. A copy; null stays null.
+     */
+    public static Tensor stateOf(Tensor states, ModelSpec spec, int layer, boolean reverse) {
+        if (states == null) {
+            return null;
+        }
+        if (spec.topology().single()) {
+            InvalidInputException.require(layer == 0 && !reverse, "a one-layer forward network has only layer 0's forward state");
+            return states;
+        }
+        int batchSize = states.size(2);
+        int hidden = states.size(3);
+        int from = states.offset(layer, reverse ? 1 : 0, 0, 0);
+        double[] slice = Arrays.copyOfRange(states.data(), from, from + batchSize * hidden);
+        return Tensor.of(slice, batchSize, hidden);
+    }
+
+    /**
+     * The shape of a per-layer state of {@code spec} for {@code batchSize} sequences: {@code [B, H]} for a
+     * one-layer forward network, {@code [L, D, B, H]} otherwise. Initial states and their gradients have it.
+     */
+    public static int[] stateShape(ModelSpec spec, int batchSize) {
+        return spec.topology().single()
+                ? new int[] {batchSize, spec.hiddenSize()}
+                : new int[] {spec.layers(), spec.directions(), batchSize, spec.hiddenSize()};
     }
 
     /** The number of loss terms under {@code head}: unmasked steps for per-step heads, B for last-step heads. */
@@ -95,12 +141,12 @@ public record Batch(Tensor inputs, Tensor targets, Tensor mask, Tensor initialSt
             }
         }
         if (initialState != null) {
-            initialState.requireShapeAndFinite("initialState", batchSize, spec.hiddenSize());
+            initialState.requireShapeAndFinite("initialState", stateShape(spec, batchSize));
         }
         if (initialCellState != null) {
             InvalidInputException.require(spec.cell().hasCellState(),
                     "initialCellState is given, but the %s cell has no cell state; leave it null", spec.cell());
-            initialCellState.requireShapeAndFinite("initialCellState", batchSize, spec.hiddenSize());
+            initialCellState.requireShapeAndFinite("initialCellState", stateShape(spec, batchSize));
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.Set;
  *
  * <p>An implementation that declares none of the gated cells' capabilities runs the Elman cell only: the Elman
  * cell needs no capability of its own, so plugins written before there was a choice of cell keep running every
- * Elman case.
+ * Elman case. Likewise one layer read forwards needs nothing; more layers need {@link #STACKED} and a bidirectional
+ * network the {@code BIDIRECTIONAL_*} of its combine mode.
  */
 public enum Capability {
     /** Activations of the Elman cell. */
@@ -51,7 +52,17 @@ public enum Capability {
     /** Returns dL/dc_{-1} ({@link GradientResult#initialCellStateGradients()}). */
     INITIAL_CELL_STATE_GRADIENTS,
     /** Returns cell states c_t in {@link ForwardResult}. */
-    CELL_STATES;
+    CELL_STATES,
+    /** More than one layer ({@link Topology#layers()} &gt; 1), of every cell the implementation runs. */
+    STACKED,
+    /** Bidirectional layers whose directions are concatenated ({@link Combine#CONCAT}). */
+    BIDIRECTIONAL_CONCAT,
+    /** Bidirectional layers whose directions are summed ({@link Combine#SUM}). */
+    BIDIRECTIONAL_SUM,
+    /** Bidirectional layers whose directions are averaged ({@link Combine#MEAN}). */
+    BIDIRECTIONAL_MEAN,
+    /** Bidirectional layers whose directions are multiplied elementwise ({@link Combine#PRODUCT}). */
+    BIDIRECTIONAL_PRODUCT;
 
     /**
      * The capabilities a case needs before an implementation may run it at all. An Elman case needs its
@@ -84,6 +95,12 @@ public enum Capability {
         }
         if (batch.initialCellState() != null) {
             required.add(INITIAL_CELL_STATE);
+        }
+        if (spec.layers() > 1) {
+            required.add(STACKED);
+        }
+        if (spec.bidirectional()) {
+            required.add(valueOf("BIDIRECTIONAL_" + spec.topology().combine().name()));
         }
         return required;
     }

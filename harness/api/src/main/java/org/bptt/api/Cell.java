@@ -21,11 +21,11 @@ public enum Cell {
      */
     ELMAN {
         @Override
-        public List<ParameterDeclaration> parameters(ModelSpec spec) {
-            int d = spec.inputSize();
+        public List<ParameterDeclaration> parameters(ModelSpec spec, int layer) {
+            int d = spec.layerInputSize(layer);
             int h = spec.hiddenSize();
             List<ParameterDeclaration> declared = new ArrayList<>();
-            declared.add(new ParameterDeclaration(ParameterNames.U, List.of("H", "d"), new int[] {h, d}, "input-to-hidden weights"));
+            declared.add(new ParameterDeclaration(ParameterNames.U, List.of("H", spec.layerInputSymbol(layer)), new int[] {h, d}, "input-to-hidden weights"));
             declared.add(new ParameterDeclaration(ParameterNames.W, List.of("H", "H"), new int[] {h, h}, "hidden-to-hidden weights"));
             if (spec.biases()) {
                 declared.add(new ParameterDeclaration(ParameterNames.B, List.of("H"), new int[] {h}, "hidden bias"));
@@ -42,8 +42,8 @@ public enum Cell {
      */
     GRU {
         @Override
-        public List<ParameterDeclaration> parameters(ModelSpec spec) {
-            return gateParameters(spec, List.of(
+        public List<ParameterDeclaration> parameters(ModelSpec spec, int layer) {
+            return gateParameters(spec, layer, List.of(
                     new Gate("reset gate", ParameterNames.U_R, ParameterNames.W_R, ParameterNames.B_R, ParameterNames.B_HR),
                     new Gate("update gate", ParameterNames.U_Z, ParameterNames.W_Z, ParameterNames.B_Z, ParameterNames.B_HZ),
                     new Gate("candidate", ParameterNames.U_N, ParameterNames.W_N, ParameterNames.B_N, ParameterNames.B_HN)));
@@ -59,8 +59,8 @@ public enum Cell {
      */
     LSTM {
         @Override
-        public List<ParameterDeclaration> parameters(ModelSpec spec) {
-            List<ParameterDeclaration> declared = new ArrayList<>(gateParameters(spec, List.of(
+        public List<ParameterDeclaration> parameters(ModelSpec spec, int layer) {
+            List<ParameterDeclaration> declared = new ArrayList<>(gateParameters(spec, layer, List.of(
                     new Gate("input gate", ParameterNames.U_I, ParameterNames.W_I, ParameterNames.B_I, ParameterNames.B_HI),
                     new Gate("forget gate", ParameterNames.U_F, ParameterNames.W_F, ParameterNames.B_F, ParameterNames.B_HF),
                     new Gate("cell candidate", ParameterNames.U_G, ParameterNames.W_G, ParameterNames.B_G, ParameterNames.B_HG),
@@ -80,8 +80,17 @@ public enum Cell {
         }
     };
 
-    /** The parameters this cell has in the model {@code spec}, in a stable order. */
-    public abstract List<ParameterDeclaration> parameters(ModelSpec spec);
+    /**
+     * The parameters this cell has in layer {@code layer} of the model {@code spec} (one direction's), in a stable
+     * order and under their bare names; {@link ModelSpec#parameters()} places them ({@link ParameterDeclaration#at}).
+     * Only the input weights' width depends on the layer: d for layer 0, the previous layer's output size above it.
+     */
+    public abstract List<ParameterDeclaration> parameters(ModelSpec spec, int layer);
+
+    /** The parameters this cell has in layer 0 of the model {@code spec}, in a stable order. */
+    public List<ParameterDeclaration> parameters(ModelSpec spec) {
+        return parameters(spec, 0);
+    }
 
     /** True when the cell carries a cell state c_t beside h_t (the LSTM), with its own initial value c_{-1}. */
     public boolean hasCellState() {
@@ -96,12 +105,12 @@ public enum Cell {
      * A gated cell's parameters, by kind and then by gate: every gate's input weights, every gate's recurrent
      * weights, then the biases and the recurrent-side biases the spec asks for.
      */
-    private static List<ParameterDeclaration> gateParameters(ModelSpec spec, List<Gate> gates) {
-        int d = spec.inputSize();
+    private static List<ParameterDeclaration> gateParameters(ModelSpec spec, int layer, List<Gate> gates) {
+        int d = spec.layerInputSize(layer);
         int h = spec.hiddenSize();
         List<ParameterDeclaration> declared = new ArrayList<>();
         for (Gate gate : gates) {
-            declared.add(new ParameterDeclaration(gate.inputWeights(), List.of("H", "d"), new int[] {h, d}, gate.meaning() + "'s input weights"));
+            declared.add(new ParameterDeclaration(gate.inputWeights(), List.of("H", spec.layerInputSymbol(layer)), new int[] {h, d}, gate.meaning() + "'s input weights"));
         }
         for (Gate gate : gates) {
             declared.add(new ParameterDeclaration(gate.recurrentWeights(), List.of("H", "H"), new int[] {h, h}, gate.meaning() + "'s recurrent weights"));

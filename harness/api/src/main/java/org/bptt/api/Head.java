@@ -19,13 +19,14 @@ public enum Head {
 
     /**
      * The output layer's parameters, {@code o_t = V h_t + c}, the same for every head: {@code V [K, H]} and, with
-     * biases, {@code c [K]}.
+     * biases, {@code c [K]}. In a stacked or bidirectional network V reads the top layer's output, so it is
+     * {@code [K, 2H]} when the top layer's directions are concatenated.
      */
     public List<ParameterDeclaration> parameters(ModelSpec spec) {
-        int h = spec.hiddenSize();
+        int h = spec.topology().layerOutputSize(spec.hiddenSize());
         int k = spec.outputSize();
         List<ParameterDeclaration> declared = new ArrayList<>();
-        declared.add(new ParameterDeclaration(ParameterNames.V, List.of("K", "H"), new int[] {k, h}, "hidden-to-output weights"));
+        declared.add(new ParameterDeclaration(ParameterNames.V, List.of("K", spec.topology().layerOutputSymbol()), new int[] {k, h}, "hidden-to-output weights"));
         if (spec.biases()) {
             declared.add(new ParameterDeclaration(ParameterNames.C, List.of("K"), new int[] {k}, "output bias"));
         }

@@ -27,6 +27,19 @@ public record ParameterDeclaration(String name, List<String> dimensions, int[] s
         shape = shape.clone();
     }
 
+    /**
+     * This cell parameter as layer {@code layer}'s, in the reverse direction when {@code reverse}: named as
+     * {@link ParameterName} says ({@code l1.reverse.W}), with where it sits added to its meaning. Layer 0's
+     * forward direction is this declaration itself.
+     */
+    public ParameterDeclaration at(int layer, boolean reverse) {
+        if (layer == 0 && !reverse) {
+            return this;
+        }
+        ParameterName placed = ParameterName.of(layer, reverse, name);
+        return new ParameterDeclaration(placed.toString(), dimensions, shape, meaning + " (" + placed.where() + ")");
+    }
+
     /** The shape in symbols, e.g. {@code [H, d]}. */
     public String layout() {
         return dimensions.toString();

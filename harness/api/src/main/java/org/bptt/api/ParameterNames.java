@@ -1,5 +1,6 @@
 package org.bptt.api;
 
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -90,24 +91,26 @@ public final class ParameterNames {
      * Every name a cell or head can declare, in the order in which models declare them: the cell's (Elman, GRU,
      * LSTM; within a gated cell, by kind (input weights, recurrent weights, biases, recurrent-side biases,
      * peepholes), and by gate in the order of PyTorch's packed layout: r, z, n and i, f, g, o), then the head's.
+     * These are layer 0's forward names; the other layers and directions prefix them ({@link ParameterName}).
      */
     public static final List<String> ALL = List.of(U, W, B,
             U_R, U_Z, U_N, W_R, W_Z, W_N, B_R, B_Z, B_N, B_HR, B_HZ, B_HN,
             U_I, U_F, U_G, U_O, W_I, W_F, W_G, W_O, B_I, B_F, B_G, B_O, B_HI, B_HF, B_HG, B_HO, P_I, P_F, P_O,
             V, C);
 
+    /**
+     * The order in which parameters are kept: layer by layer from the input, in each layer the forward direction
+     * before the reverse one, within one direction as {@link #ALL}; the head's last.
+     */
+    static final Comparator<String> ORDER = Comparator.comparing(ParameterName::parse, Comparator
+            .comparingInt((ParameterName name) -> name.head() ? Integer.MAX_VALUE : 2 * name.layer() + (name.reverse() ? 1 : 0))
+            .thenComparingInt(name -> ALL.indexOf(name.base())));
+
     private ParameterNames() {
     }
 
-    /** True when some cell or head declares a parameter called {@code name}. */
+    /** True when {@code name} is a name of the scheme: one of {@link #ALL}, bare or with its layer and direction. */
     public static boolean isKnown(String name) {
-        return ALL.contains(name);
-    }
-
-    /** The position of {@code name} in {@link #ALL}: parameters are kept in this order. */
-    static int order(String name) {
-        int position = ALL.indexOf(name);
-        InvalidInputException.require(position >= 0, "unknown parameter '%s'; the known names are %s", name, ALL);
-        return position;
+        return ParameterName.isValid(name);
     }
 }

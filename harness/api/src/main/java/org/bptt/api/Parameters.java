@@ -2,7 +2,6 @@ package org.bptt.api;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,7 @@ import java.util.function.Function;
  * declares ({@link ModelSpec#parameters()}; the naming scheme is in the package documentation). The same type
  * carries gradients dL/dθ, under the parameters' names and in their shapes.
  *
- * <p>The map is unmodifiable and kept in the naming scheme's order ({@link ParameterNames#ALL}), whatever order it
+ * <p>The map is unmodifiable and kept in the naming scheme's order (layer by layer, forward before reverse, each as {@link ParameterNames#ALL}, the head's last), whatever order it
  * was given in, so that every loop over parameters runs in the order the model declares them. The tensors themselves
  * are shared, not copied (see {@link Tensor}); {@link #copy()} makes a deep copy.
  *
@@ -21,9 +20,6 @@ import java.util.function.Function;
  *               has no entry
  */
 public record Parameters(Map<String, Tensor> byName) {
-
-    /** Orders names as the naming scheme does. */
-    private static final Comparator<String> DECLARED_ORDER = Comparator.comparingInt(ParameterNames::order);
 
     /**
      * @throws InvalidInputException for a name outside the naming scheme (naming the known names) or a null tensor
@@ -36,7 +32,7 @@ public record Parameters(Map<String, Tensor> byName) {
                     name, ParameterNames.ALL);
             InvalidInputException.require(byName.get(name) != null, "parameter %s is null; leave an absent parameter out", name);
         }
-        names.sort(DECLARED_ORDER);
+        names.sort(ParameterNames.ORDER);
         Map<String, Tensor> ordered = new LinkedHashMap<>();
         for (String name : names) {
             ordered.put(name, byName.get(name));

@@ -17,4 +17,18 @@ public record Truncation(int forwardLength, int backwardLength) {
         InvalidInputException.require(forwardLength >= 1, "truncation forward length k1 must be at least 1, got %d", forwardLength);
         InvalidInputException.require(backwardLength >= 1, "truncation backward length k2 must be at least 1, got %d", backwardLength);
     }
+
+    /**
+     * Checks that truncated BPTT is defined for {@code spec}: for a stack of forward layers it is (every layer's
+     * states carry across chunk boundaries, and no gradient crosses one); a bidirectional network is refused, as
+     * DL4J refuses it.
+     *
+     * @throws InvalidInputException saying why, for a bidirectional network
+     */
+    public void requireDefinedFor(ModelSpec spec) {
+        InvalidInputException.require(!spec.bidirectional(),
+                "truncated BPTT is not defined for a bidirectional network (%s): its reverse direction starts at the end "
+                        + "of the sequence, which a chunk read from the start has not reached yet (DL4J refuses it too); "
+                        + "use full BPTT", spec.label());
+    }
 }

@@ -57,6 +57,25 @@
  * {@code bias_ih_l0} the {@code b_*} and {@code bias_hh_l0} the {@code b_h*}; PyTorch always has both biases (a
  * one-bias model maps to {@code bias_hh = 0}), places the GRU's reset gate after the product and has no peepholes.
  *
+ * <h2>Stacked and bidirectional networks</h2>
+ * A {@link org.bptt.api.Topology} stacks L layers of the same cell (same options, same H), each with its own
+ * weights and initial state(s):
+ * <pre>
+ *   h^0_t = cell(x_t, h^0_{t-1})                       layer 0 reads the inputs
+ *   h^ℓ_t = cell(z^{ℓ-1}_t, h^ℓ_{t-1})                  layer ℓ reads layer ℓ−1's output at the same step
+ *   o_t   = V z^{L-1}_t + c                            the head reads the top layer's output
+ * </pre>
+ * where a forward layer's output is {@code z^ℓ_t = h^ℓ_t}. A bidirectional layer has a forward direction as above
+ * and a reverse direction with separate weights that reads the sequence backwards,
+ * {@code h←^ℓ_t = cell(z^{ℓ-1}_t, h←^ℓ_{t+1})}, starting from its initial state at the sequence's <b>last valid
+ * step</b> {@code t = length − 1} (not at the padded end T − 1: a masked sequence gives the numbers it gives
+ * unpadded); its output combines the two, {@code z^ℓ_t = combine(h→^ℓ_t, h←^ℓ_t)} ({@link org.bptt.api.Combine}:
+ * concatenation {@code [h→; h←]} by default, or sum, mean, product). Initial states and their gradients are
+ * {@code [L, D, B, H]} ({@link org.bptt.api.Batch#initialState()}); the hidden states compared are the top layer's,
+ * {@code [B, T, D·H]}. Truncated BPTT is defined for stacks of forward layers only
+ * ({@link org.bptt.api.Truncation#requireDefinedFor}). An implementation declares what it runs with
+ * {@link org.bptt.api.Capability#STACKED} and {@code BIDIRECTIONAL_*}.
+ *
  * <h2>Conventions</h2>
  * <ul>
  *   <li><b>Shapes</b> are batch-first: inputs {@code [B, T, d]}, hidden states {@code [B, T, H]}, per-step outputs
@@ -95,7 +114,12 @@
  *       {@code l<k>.} for layer k (counting from 0 at the input) and {@code reverse.} after it for the reverse
  *       direction, e.g. {@code l1.U}, {@code l0.reverse.W}. Layer 0's forward direction has no prefix, so a
  *       one-layer forward network's names are the plain ones above. The head has no prefix: there is one head
- *       per network. (Only one-layer forward networks exist so far.)</li>
+ *       per network, and its {@code V} reads the top layer's output ({@code [K, 2H]} when its directions are
+ *       concatenated). A model's parameters come layer by layer from the input, in a layer the forward direction's
+ *       before the reverse one's, each in the cell's order, the head's last: a two-layer bidirectional Elman model
+ *       has {@code U, W, b, l0.reverse.U, l0.reverse.W, l0.reverse.b, l1.U, ..., l1.reverse.b, V, c}. Layer 1's
+ *       input weights are {@code [H, 2H]} (concatenated) or {@code [H, H]}. {@link org.bptt.api.ParameterName} reads
+ *       and writes these names; PyTorch's {@code weight_ih_l1_reverse} is {@code l1.reverse.U} (stacked gates).</li>
  *   <li>A parameter that the model leaves out (the biases of a model without biases) is absent: it is not
  *       declared, has no entry in {@link org.bptt.api.Parameters}, and is not written to vectors or the
  *       protocol.</li>
