@@ -111,6 +111,11 @@ final class ReproduceCommand implements Callable<Integer> {
             List<Provenance.PluginVersion> plugins = List.of(Provenance.PluginVersion.of(plugin));
             try (ProgressLine progress = new ProgressLine(preset, err)) {
                 reproduction.runShard(timeoutOptions.calls().isolate(plugin), folder, share[0], share[1], progress);
+            } catch (Reproduction.PluginHung hung) {
+                err.printf(Locale.ROOT, "%nerror: %s: %s%nthe run stops (every further call would wait for the timeout); "
+                        + "the finished cells are checkpointed in %s: run the same command again to resume%n",
+                        hung.cell().key(), hung.getMessage(), folder.resolve(Reproduction.CELLS));
+                return ExitCode.DIVERGED;
             }
             out.printf(Locale.ROOT, "checkpoints: %s%n", folder.resolve(Reproduction.CELLS));
             if (share[1] > 1) {

@@ -56,6 +56,24 @@ public final class Reproduction {
         }
     }
 
+    /**
+     * A plugin call timed out (or an earlier one is still running): every further call would wait for the timeout
+     * again, so the run stops; the cell it happened in is not checkpointed, and a later run resumes from it.
+     */
+    public static final class PluginHung extends RuntimeException {
+        private final GridCell cell;
+
+        PluginHung(GridCell cell, PluginCallFailure failure) {
+            super(failure.describe(), failure);
+            this.cell = cell;
+        }
+
+        /** The cell that was running. */
+        public GridCell cell() {
+            return cell;
+        }
+    }
+
     private final Preset preset;
 
     public Reproduction(Preset preset) {
@@ -70,6 +88,7 @@ public final class Reproduction {
      * Runs the cells of shard {@code shard}/{@code shards} that {@code folder} has no checkpoint of, in grid order.
      *
      * @return how many cells this call ran
+     * @throws PluginHung            when a plugin call timed out: the cells finished before are checkpointed
      * @throws InvalidInputException when the folder belongs to another preset
      * @throws IOException           when a checkpoint cannot be written
      */
@@ -92,6 +111,8 @@ public final class Reproduction {
      * Trains one cell: the initial weights, the training batches and the held-out batch are drawn from the cell's
      * seed alone, so the two methods of one network start from the same weights and see the same batches. A plugin
      * failure, or a capability the task needs and the plugin lacks, is the cell's result, not an exception.
+     *
+     * @throws PluginHung when a plugin call timed out
      */
     public CellResult run(IsolatedPlugin plugin, GridCell cell, Listener listener) {
         SequenceTask task = Preset.task(cell.task(), cell.length());
@@ -113,6 +134,9 @@ public final class Reproduction {
                     evaluation, settings, listener::step);
             return new CellResult(cell.key(), run.evaluations(), run.divergedAtStep(), run.divergence(), "");
         } catch (PluginCallFailure failure) {
+            if (failure.kind() == PluginCallFailure.Kind.TIMED_OUT || failure.kind() == PluginCallFailure.Kind.STILL_RUNNING) {
+                throw new PluginHung(cell, failure);
+            }
             return new CellResult(cell.key(), List.of(), -1, "", failure.describe());
         }
     }
