@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             DecayCommand.class,
             TrainCommand.class,
+            ReproduceCommand.class,
             LanguageModelCommand.class,
             DatasetsCommand.class,
             PluginsCommand.class,

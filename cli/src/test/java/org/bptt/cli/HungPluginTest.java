@@ -102,6 +102,21 @@ class HungPluginTest {
     }
 
     @Test
+    void reproduceStopsAtTheHungPluginAndCheckpointsNothingItDidNotFinish() throws Exception {
+        String id = hangingCommand();
+        Path out = folder.resolve("reproduce");
+        CliRun run = runInTime("reproduce", "le2015", "--quick", "--impl", id, "--timeout", Integer.toString(TIMEOUT),
+                "--out", out.toString());
+        assertEquals(ExitCode.DIVERGED, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("error: 0000-adding-fixed-length-T10-tanh-sgd-c-s1: " + id + ": forward() timed out after 5s"),
+                run::toString);
+        assertTrue(run.err().contains("run the same command again to resume"), run::toString);
+        try (var cells = Files.list(out.resolve("cells"))) {
+            assertEquals(0, cells.count(), "the hung cell is not checkpointed");
+        }
+    }
+
+    @Test
     void lmReportsTheHungLanguageModelAndEnds() throws IOException {
         Path plugins = Files.createDirectories(folder.resolve("plugins"));
         TestPluginJar.build(folder, plugins.resolve("hanging-lm.jar"), "edu.example.HangingLanguageModel",

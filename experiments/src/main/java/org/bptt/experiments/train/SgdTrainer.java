@@ -3,6 +3,7 @@ package org.bptt.experiments.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import org.bptt.api.Batch;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
@@ -73,8 +74,10 @@ public final class SgdTrainer {
      * @param step        after this many steps (0: the initial weights)
      * @param loss        the evaluation batch's loss
      * @param successRate the fraction of its sequences the task counts as correct
+     * @param meanSquaredError the mean over its sequences of Σ_k (y_k − t_k)², y the outputs (the test error of
+     *                    papers that train a regression on squared error)
      */
-    public record Evaluation(int step, double loss, double successRate) {
+    public record Evaluation(int step, double loss, double successRate, double meanSquaredError) {
     }
 
     /**
@@ -124,6 +127,15 @@ public final class SgdTrainer {
      */
     public Run train(Parameters initial, SplittableRandom batches, Batch evaluation, Settings settings, Runnable onStep)
             throws PluginCallFailure {
+        return train(initial, batches, evaluation, settings, step -> onStep.run());
+    }
+
+    /**
+     * Trains from {@code initial}, as {@link #train(Parameters, SplittableRandom, Batch, Settings, Runnable)}, telling
+     * {@code onStep} each step taken (with its training loss, for progress lines).
+     */
+    public Run train(Parameters initial, SplittableRandom batches, Batch evaluation, Settings settings,
+                     Consumer<Step> onStep) throws PluginCallFailure {
         Parameters parameters = initial.copy();
         List<Step> steps = new ArrayList<>(settings.steps());
         List<Evaluation> evaluations = new ArrayList<>();
@@ -135,14 +147,15 @@ public final class SgdTrainer {
             double gradientNorm = GradientClipping.globalNorm(gradient);
             Parameters applied = settings.clipping().apply(gradient);
             double appliedNorm = applied == gradient ? gradientNorm : GradientClipping.globalNorm(applied);
-            steps.add(new Step(step, result.loss(), gradientNorm, appliedNorm));
+            Step taken = new Step(step, result.loss(), gradientNorm, appliedNorm);
+            steps.add(taken);
             String problem = !Double.isFinite(result.loss()) ? "loss is " + result.loss()
                     : !Double.isFinite(gradientNorm) ? "gradient norm is " + gradientNorm : null;
             Parameters updated = problem == null ? update(parameters, applied, settings.learningRate()) : null;
             if (problem == null && (problem = nonFinite(updated)) == null) {
                 parameters = updated;
             }
-            onStep.run();
+            onStep.accept(taken);
             if (problem != null) {
                 return new Run(steps, evaluations, parameters, step, problem + " at step " + step);
             }
@@ -161,13 +174,20 @@ public final class SgdTrainer {
     public Evaluation evaluate(int step, Parameters parameters, Batch evaluation) throws PluginCallFailure {
         ForwardResult result = implementation.forward(spec, parameters, evaluation);
         Tensor outputs = result.outputs();
+        Tensor targets = evaluation.targets();
         int correct = 0;
+        double squaredError = 0;
         for (int sequence = 0; sequence < evaluation.batchSize(); sequence++) {
-            if (task.correct(outputs, evaluation.targets(), sequence)) {
+            if (task.correct(outputs, targets, sequence)) {
                 correct++;
             }
+            for (int k = 0; k < task.outputSize(); k++) {
+                double error = outputs.get(sequence, k) - targets.get(sequence, k);
+                squaredError += error * error;
+            }
         }
-        return new Evaluation(step, result.loss(), correct / (double) evaluation.batchSize());
+        return new Evaluation(step, result.loss(), correct / (double) evaluation.batchSize(),
+                squaredError / evaluation.batchSize());
     }
 
     /** θ − η·g, parameter by parameter (a new object). */

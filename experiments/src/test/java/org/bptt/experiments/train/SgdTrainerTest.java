@@ -122,6 +122,27 @@ class SgdTrainerTest {
         assertTrue(error.getMessage().contains("does not fit task adding"), error.getMessage());
     }
 
+    /**
+     * With V = 0 and c = 0 the sigmoid head answers σ(0) = 1/2 for every sequence, so the held-out squared error is
+     * the mean of (1/2 − t)² over the batch's targets, whatever the recurrent weights.
+     */
+    @Test
+    void theEvaluationMeasuresTheMeanSquaredErrorOfTheOutputs() throws PluginCallFailure {
+        AddingProblem task = new AddingProblem(6, false);
+        ModelSpec spec = task.spec(5, Activation.TANH);
+        Parameters parameters = CaseGenerator.parameters(spec, CaseGenerator.Options.defaults(), new SplittableRandom(8))
+                .with(ParameterNames.V, Tensor.zeros(1, 5)).with(ParameterNames.C, Tensor.zeros(1));
+        Batch evaluation = task.batch(50, 9L);
+        double expected = 0;
+        for (int b = 0; b < 50; b++) {
+            double error = 0.5 - evaluation.targets().get(b, 0);
+            expected += error * error / 50;
+        }
+        SgdTrainer.Evaluation measured = new SgdTrainer(TestCalls.isolated(new ReferenceAggregatedRnn()), task, spec)
+                .evaluate(0, parameters, evaluation);
+        assertEquals(expected, measured.meanSquaredError(), 1e-15);
+    }
+
     private static GradientResult withNaN(GradientResult result) {
         Parameters gradients = result.parameterGradients().copy();
         gradients.get(ParameterNames.W).data()[0] = Double.NaN;

@@ -1,0 +1,331 @@
+package org.bptt.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.stream.LongStream;
+import org.bptt.api.InvalidInputException;
+import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginRegistry;
+import org.bptt.experiments.reproduce.CellResult;
+import org.bptt.experiments.reproduce.GridCell;
+import org.bptt.experiments.reproduce.Preset;
+import org.bptt.experiments.reproduce.Presets;
+import org.bptt.experiments.reproduce.Reproduction;
+import org.bptt.experiments.reproduce.ReproductionResult;
+import org.bptt.experiments.reproduce.Setting;
+import org.bptt.experiments.train.SgdTrainer;
+import org.bptt.outputs.Table;
+import org.bptt.reports.AtomicFiles;
+import org.bptt.reports.Provenance;
+import org.bptt.reports.RunFolder;
+import org.bptt.reports.RunOutputs;
+import org.bptt.reports.allure.AllureReport;
+import org.bptt.reports.allure.AllureResults;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bptt reproduce}: a published experiment's grid ({@link Presets}), one shard at a time, each finished cell
+ * checkpointed in the run folder so that a stopped run resumes; then the tables, charts and Allure report of the
+ * whole grid, written from the checkpoints alone, so that shards merged with {@code --merge} give the same files as
+ * one run.
+ */
+@Command(name = "reproduce", mixinStandardHelpOptions = true,
+        header = "Reproduce a published vanishing/exploding-gradient experiment, sharded and resumable.",
+        description = {
+            "Runs the grid (task × T × network × method × seed) of a paper's experiment with the paper's settings,",
+            "each one cited in reproduce-settings.csv: pascanu2013 (Pascanu, Mikolov & Bengio 2013: SGD and SGD-C,",
+            "three initialisations, adding/multiplication/temporal order), hochreiter1997 (LSTM against Elman on the",
+            "adding problem), le2015 (tanh RNN, LSTM and IRNN on the adding problem, MSE against steps).",
+            "Every finished cell is checkpointed in DIR/cells/: run the same command again and it resumes. With",
+            "--shard I/N only every N-th cell runs (as a CI matrix job or a Slurm array task); merge the shards'",
+            "folders with --merge. --quick: a small grid in about a minute. Exits 1 when a plugin call failed."})
+final class ReproduceCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    PluginOptions pluginOptions;
+
+    @Mixin
+    TimeoutOptions timeoutOptions;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "pascanu2013, hochreiter1997 or le2015.")
+    String name;
+
+    @Option(names = "--quick", description = "The small grid (about a minute).")
+    boolean quick;
+
+    @Option(names = "--shard", paramLabel = "I/N", description = "Run only every N-th cell, starting with the I-th (1-based).")
+    String shard;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "The run folder: checkpoints, tables, charts, report (default: bptt-reports/reproduce-NAME[-quick][-shard-I-of-N]).")
+    Path runFolder;
+
+    @Option(names = "--merge", paramLabel = "DIR", arity = "1..*",
+            description = "Do not train: merge the checkpoints of these shard folders into --out and write its tables, charts and report.")
+    List<Path> merge;
+
+    @Option(names = "--impl", paramLabel = "ID", defaultValue = "reference-aggregated",
+            description = "The implementation trained (default: ${DEFAULT-VALUE}).")
+    String implementationId;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Preset preset = Presets.get(name, quick);
+        int[] share = parseShard(shard);
+        Path folder = runFolder != null ? runFolder : Path.of("bptt-reports", "reproduce-" + preset.name() + (quick ? "-quick" : "")
+                + (share[1] > 1 ? "-shard-" + share[0] + "-of-" + share[1] : ""));
+        Reproduction reproduction = new Reproduction(preset);
+        out.printf(Locale.ROOT, "bptt reproduce %s%n", preset.describe());
+        out.flush();
+        try {
+            if (merge != null) {
+                InvalidInputException.require(shard == null, "--merge and --shard do not go together");
+                return write(reproduction, merge, folder, List.of(), out) ? ExitCode.OK : ExitCode.DIVERGED;
+            }
+            PluginRegistry registry = pluginOptions.discover(err);
+            LoadedPlugin plugin = registry.require(implementationId);
+            List<Provenance.PluginVersion> plugins = List.of(Provenance.PluginVersion.of(plugin));
+            try (ProgressLine progress = new ProgressLine(preset, err)) {
+                reproduction.runShard(timeoutOptions.calls().isolate(plugin), folder, share[0], share[1], progress);
+            } catch (Reproduction.PluginHung hung) {
+                err.printf(Locale.ROOT, "%nerror: %s: %s%nthe run stops (every further call would wait for the timeout); "
+                        + "the finished cells are checkpointed in %s: run the same command again to resume%n",
+                        hung.cell().key(), hung.getMessage(), folder.resolve(Reproduction.CELLS));
+                return ExitCode.DIVERGED;
+            }
+            out.printf(Locale.ROOT, "checkpoints: %s%n", folder.resolve(Reproduction.CELLS));
+            if (share[1] > 1) {
+                out.printf(Locale.ROOT, "shard %d/%d done; merge the shards' folders with: bptt reproduce %s%s --merge DIR... --out DIR%n",
+                        share[0], share[1], preset.name(), quick ? " --quick" : "");
+                return ExitCode.OK;
+            }
+            return write(reproduction, List.of(folder), folder, plugins, out) ? ExitCode.OK : ExitCode.DIVERGED;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reproduce: cannot write under " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** "I/N" as {I, N}; none as {1, 1}. */
+    static int[] parseShard(String text) {
+        if (text == null) {
+            return new int[] {1, 1};
+        }
+        String[] parts = text.trim().split("/");
+        try {
+            InvalidInputException.require(parts.length == 2, "--shard must be I/N, got '%s'", text);
+            int index = Integer.parseInt(parts[0].trim());
+            int count = Integer.parseInt(parts[1].trim());
+            InvalidInputException.require(count >= 1 && index >= 1 && index <= count,
+                    "--shard I/N needs 1 ≤ I ≤ N, got '%s'", text);
+            return new int[] {index, count};
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("--shard must be I/N with whole numbers, got '" + text + "'");
+        }
+    }
+
+    /**
+     * Reads the whole grid's checkpoints from {@code sources} and writes the tables, charts, Allure results and
+     * report into {@code target}. Everything but run.json and the HTML report depends on the checkpoints alone.
+     *
+     * @return false when a cell's plugin call failed
+     */
+    private boolean write(Reproduction reproduction, List<Path> sources, Path target,
+                          List<Provenance.PluginVersion> plugins, PrintWriter out) throws IOException {
+        Map<GridCell, CellResult> results = reproduction.read(sources);
+        List<GridCell> missing = reproduction.missing(results);
+        InvalidInputException.require(missing.isEmpty(), "%d of %d cells of %s have no checkpoint in %s, e.g. %s: "
+                        + "run the missing shards first", missing.size(), reproduction.preset().cells().size(),
+                reproduction.preset().name(), sources, missing.stream().limit(3).map(GridCell::key).toList());
+        Files.createDirectories(target);
+        RunFolder run = RunFolder.open(target);
+        RunOutputs outputs = new RunOutputs(run);
+        Preset preset = reproduction.preset();
+        ReproductionResult result = new ReproductionResult(preset, results);
+        Provenance provenance = Provenance.capture(spec.commandLine().getParseResult().originalArgs(),
+                VersionProvider.toolVersion(), plugins, LongStream.rangeClosed(1, preset.seeds()).boxed().toList(),
+                "reproduce " + preset.name() + (quick ? " quick" : ""), Map.of(), Map.of("preset", preset.describe()),
+                Path.of("."), Clock.systemUTC().instant());
+        outputs.writeTables(result.tables());
+        outputs.writeCharts(result.charts());
+        writeAllureResults(run, result);
+        outputs.writeProvenance(provenance.withEnd(Clock.systemUTC().instant()));
+        Path report = AllureReport.generate(run.resolve(AllureResults.DIRECTORY), run.resolve(AllureReport.REPORT_DIRECTORY), null);
+        AllureReport.generateSingleFile(run.resolve(AllureResults.DIRECTORY), run.resolve(AllureReport.SINGLE_FILE));
+        printSummary(out, result.summaryTable());
+        out.printf(Locale.ROOT, "%nrun folder: %s%ntables:     %s%ncharts:     %s/%nreport:     %s%n", run.path(),
+                String.join(", ", result.tables().stream().map(table -> table.name() + ".csv").toList()),
+                run.resolve(RunOutputs.CHARTS), report);
+        List<String> errors = results.values().stream().filter(CellResult::failed)
+                .map(cell -> cell.key() + ": " + cell.error()).toList();
+        errors.forEach(error -> spec.commandLine().getErr().printf(Locale.ROOT, "error: %s%n", error));
+        return errors.isEmpty();
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * One Allure result per cell (passed: trained without failure; broken: the plugin failed), with the preset's
+     * settings as the description. Its uuid, times and content come from the preset and the cell alone, so merged
+     * shards write the same files as one run.
+     */
+    private static void writeAllureResults(RunFolder run, ReproductionResult result) throws IOException {
+        Path directory = run.resolve(AllureResults.DIRECTORY);
+        if (Files.exists(directory)) {
+            AtomicFiles.deleteTree(directory);
+        }
+        Files.createDirectories(directory);
+        Preset preset = result.preset();
+        StringBuilder description = new StringBuilder(preset.paper()).append("\n\n");
+        for (Setting setting : preset.settings()) {
+            description.append(setting.name()).append(": ").append(setting.value()).append(" (").append(setting.source())
+                    .append(")\n");
+        }
+        for (Map.Entry<GridCell, CellResult> entry : result.results().entrySet()) {
+            GridCell cell = entry.getKey();
+            CellResult outcome = entry.getValue();
+            String id = preset.name() + (preset.quick() ? "-quick" : "") + "/" + cell.key();
+            String uuid = UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8)).toString();
+            SgdTrainer.Evaluation last = outcome.last();
+            SgdTrainer.Evaluation solved = outcome.firstSolved();
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("uuid", uuid);
+            json.put("historyId", uuid);
+            json.put("name", cell.key());
+            json.put("fullName", "reproduce." + id);
+            json.put("status", outcome.failed() ? "broken" : "passed");
+            json.put("statusDetails", Map.of("message", outcome.failed() ? outcome.error()
+                    : String.format(Locale.ROOT, "final loss %s, fraction wrong %s%s%s", Table.significant(last.loss()),
+                    Table.significant(1 - last.successRate()),
+                    solved == null ? ", never solved" : ", solved at step " + solved.step(),
+                    outcome.divergedAtStep() >= 0 ? ", " + outcome.divergence() : "")));
+            json.put("stage", "finished");
+            json.put("description", description.toString());
+            json.put("start", (long) cell.index());
+            json.put("stop", (long) cell.index());
+            json.put("labels", List.of(Map.of("name", "suite", "value", preset.name()),
+                    Map.of("name", "feature", "value", cell.task()),
+                    Map.of("name", "story", "value", cell.network().id() + " " + cell.method().label())));
+            json.put("parameters", List.of(Map.of("name", "T", "value", String.valueOf(cell.length())),
+                    Map.of("name", "seed", "value", String.valueOf(cell.seed()))));
+            AtomicFiles.writeBytes(directory.resolve(uuid + "-result.json"), JSON.writeValueAsBytes(json));
+        }
+    }
+
+    private static void printSummary(PrintWriter out, Table summary) {
+        out.printf(Locale.ROOT, "%n%s%n", summary.name());
+        out.println(String.join("  ", summary.columns()));
+        for (List<String> row : summary.rows()) {
+            List<String> cells = new ArrayList<>();
+            for (String cell : row) {
+                cells.add(readable(cell));
+            }
+            out.println(String.join("  ", cells));
+        }
+    }
+
+    /** A number to four significant digits, anything else as it is. */
+    private static String readable(String cell) {
+        try {
+            double value = Double.parseDouble(cell);
+            return cell.contains(".") || cell.contains("E") ? Table.significant(value) : cell;
+        } catch (NumberFormatException e) {
+            return cell;
+        }
+    }
+
+    /**
+     * The progress of a run on one line: cells done and left, the estimated time left (from this run's cells so far),
+     * the current cell and its last training loss. Redrawn in place on a terminal; on a log (CI, a file), one line
+     * per finished cell.
+     */
+    private static final class ProgressLine implements Reproduction.Listener, AutoCloseable {
+        private final Preset preset;
+        private final PrintWriter log;
+        private final boolean terminal = System.console() != null && !"true".equals(System.getenv("CI"));
+        private final long started = System.nanoTime();
+        private int finishedHere;
+        private int done;
+        private int left;
+        private GridCell current;
+        private long lastDrawn;
+
+        ProgressLine(Preset preset, PrintWriter log) {
+            this.preset = preset;
+            this.log = log;
+        }
+
+        @Override
+        public void cellStarted(GridCell cell, int done, int left) {
+            this.current = cell;
+            this.done = done;
+            this.left = left;
+        }
+
+        @Override
+        public void step(SgdTrainer.Step step) {
+            long now = System.nanoTime();
+            if (terminal && now - lastDrawn > 200_000_000L) {
+                lastDrawn = now;
+                log.printf(Locale.ROOT, "\r%s", line(step));
+                log.flush();
+            }
+        }
+
+        @Override
+        public void cellFinished(GridCell cell, CellResult result) {
+            finishedHere++;
+            done++;
+            left--;
+            SgdTrainer.Evaluation last = result.last();
+            String outcome = result.failed() ? "failed: " + result.error()
+                    : "held-out loss " + Table.significant(last.loss()) + ", fraction wrong "
+                    + Table.significant(1 - last.successRate());
+            log.printf(Locale.ROOT, "%s%s: %d done, %d left, ETA %s — %s: %s%n", terminal ? "\r\033[K" : "",
+                    preset.name(), done, left, eta(), cell.key(), outcome);
+            log.flush();
+        }
+
+        private String line(SgdTrainer.Step step) {
+            return String.format(Locale.ROOT, "%s: %d done, %d left, ETA %s — %s step %d/%d, loss %s\033[K",
+                    preset.name(), done, left, eta(), current.key(), step.step(), preset.steps(),
+                    Table.significant(step.loss()));
+        }
+
+        private String eta() {
+            if (finishedHere == 0) {
+                return "?";
+            }
+            long seconds = (System.nanoTime() - started) / 1_000_000_000L * left / finishedHere;
+            return String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
+        }
+
+        @Override
+        public void close() {
+            log.flush();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package org.bptt.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bptt reproduce}: a quick preset run whole, and the same grid on two shards merged, write the same files. */
+class ReproduceCommandTest {
+
+    @Test
+    void mergedShardsWriteTheFilesOfOneRunByteForByte(@TempDir Path temp) throws IOException {
+        Path whole = temp.resolve("whole");
+        CliRun single = CliRun.of("reproduce", "hochreiter1997", "--quick", "--out", whole.toString());
+        assertEquals(0, single.exitCode(), single.toString());
+        assertTrue(single.out().contains("reproduce-sequences"), single.toString());
+        assertTrue(Files.exists(whole.resolve("allure-report/index.html")), "the Allure report");
+        assertTrue(Files.exists(whole.resolve("charts/reproduce-fraction-wrong-adding.png")), "the chart");
+
+        Path first = temp.resolve("shard-1");
+        Path second = temp.resolve("shard-2");
+        Path merged = temp.resolve("merged");
+        for (String[] args : List.of(
+                new String[] {"reproduce", "hochreiter1997", "--quick", "--shard", "1/2", "--out", first.toString()},
+                new String[] {"reproduce", "hochreiter1997", "--quick", "--shard", "2/2", "--out", second.toString()})) {
+            CliRun shard = CliRun.of(args);
+            assertEquals(0, shard.exitCode(), shard.toString());
+            assertTrue(shard.out().contains("--merge"), "a shard says how to merge: " + shard);
+        }
+        CliRun incomplete = CliRun.of("reproduce", "hochreiter1997", "--quick", "--merge", first.toString(),
+                "--out", temp.resolve("incomplete").toString());
+        assertEquals(ExitCode.USAGE, incomplete.exitCode(), incomplete.toString());
+        assertTrue(incomplete.err().contains("have no checkpoint"), incomplete.toString());
+
+        CliRun merge = CliRun.of("reproduce", "hochreiter1997", "--quick", "--merge", first.toString(), second.toString(),
+                "--out", merged.toString());
+        assertEquals(0, merge.exitCode(), merge.toString());
+        List<Path> compared = outputs(whole);
+        assertTrue(compared.size() >= 4 + 2 + 4, "tables, chart files and Allure results: " + compared);
+        assertEquals(compared, outputs(merged));
+        for (Path file : compared) {
+            assertArrayEquals(Files.readAllBytes(whole.resolve(file)), Files.readAllBytes(merged.resolve(file)),
+                    file.toString());
+        }
+    }
+
+    @Test
+    void anUnknownPresetIsAUsageError() {
+        CliRun run = CliRun.of("reproduce", "bengio1994");
+        assertEquals(ExitCode.USAGE, run.exitCode());
+        assertTrue(run.err().contains("pascanu2013, hochreiter1997, le2015"), run.toString());
+    }
+
+    /** The tables, charts and Allure results of a run folder, relative to it, sorted. */
+    private static List<Path> outputs(Path folder) throws IOException {
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile).map(folder::relativize)
+                    .filter(file -> (file.getNameCount() == 1 && file.toString().endsWith(".csv")) || file.startsWith("charts")
+                            || file.startsWith("allure-results"))
+                    .sorted().toList();
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package org.bptt.experiments.reproduce;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.bptt.api.Batch;
+import org.bptt.api.Capability;
+import org.bptt.api.InvalidInputException;
+import org.bptt.api.ModelSpec;
+import org.bptt.api.Parameters;
+import org.bptt.core.plugins.IsolatedPlugin;
+import org.bptt.core.plugins.PluginCallFailure;
+import org.bptt.datasets.SequenceTask;
+import org.bptt.experiments.train.SgdTrainer;
+
+/**
+ * Runs the cells of a {@link Preset} and checkpoints each one as it finishes, so that a run on shards, or a run
+ * stopped and started again, computes every cell exactly once.
+ *
+ * <p>A run's folder holds {@value #PRESET_FILE} (the preset's description: a folder of another preset is refused)
+ * and {@value #CELLS}/{@code <key>.cell}, one file per finished cell, written atomically: a file there is a finished
+ * cell, and a cell killed half way leaves no file and is run again. Every cell's weights, training batches and
+ * held-out batch come from its seed alone ({@link #run}), so the same cell gives the same checkpoint on any shard,
+ * in any order, on any machine with the same Java: merged shards are a single run.
+ */
+public final class Reproduction {
+
+    /** The folder of the checkpoints in a run folder. */
+    public static final String CELLS = "cells";
+    /** The file naming the preset a run folder belongs to. */
+    public static final String PRESET_FILE = "preset.txt";
+    private static final String CHECKPOINT_SUFFIX = ".cell";
+
+    /** What a run reports while it goes. */
+    public interface Listener {
+        /** A cell starts; {@code done} cells of the shard are finished (earlier runs' included), {@code left} are not. */
+        default void cellStarted(GridCell cell, int done, int left) {
+        }
+
+        /** One SGD step of the current cell was taken. */
+        default void step(SgdTrainer.Step step) {
+        }
+
+        /** A cell finished and its checkpoint is written. */
+        default void cellFinished(GridCell cell, CellResult result) {
+        }
+    }
+
+    /**
+     * A plugin call timed out (or an earlier one is still running): every further call would wait for the timeout
+     * again, so the run stops; the cell it happened in is not checkpointed, and a later run resumes from it.
+     */
+    public static final class PluginHung extends RuntimeException {
+        private final GridCell cell;
+
+        PluginHung(GridCell cell, PluginCallFailure failure) {
+            super(failure.describe(), failure);
+            this.cell = cell;
+        }
+
+        /** The cell that was running. */
+        public GridCell cell() {
+            return cell;
+        }
+    }
+
+    private final Preset preset;
+
+    public Reproduction(Preset preset) {
+        this.preset = preset;
+    }
+
+    public Preset preset() {
+        return preset;
+    }
+
+    /**
+     * Runs the cells of shard {@code shard}/{@code shards} that {@code folder} has no checkpoint of, in grid order.
+     *
+     * @return how many cells this call ran
+     * @throws PluginHung            when a plugin call timed out: the cells finished before are checkpointed
+     * @throws InvalidInputException when the folder belongs to another preset
+     * @throws IOException           when a checkpoint cannot be written
+     */
+    public int runShard(IsolatedPlugin plugin, Path folder, int shard, int shards, Listener listener) throws IOException {
+        claim(folder);
+        List<GridCell> cells = preset.cells(shard, shards);
+        List<GridCell> todo = cells.stream().filter(cell -> !Files.exists(checkpoint(folder, cell))).toList();
+        int done = cells.size() - todo.size();
+        for (GridCell cell : todo) {
+            listener.cellStarted(cell, done, cells.size() - done);
+            CellResult result = run(plugin, cell, listener);
+            write(checkpoint(folder, cell), result.toText());
+            done++;
+            listener.cellFinished(cell, result);
+        }
+        return todo.size();
+    }
+
+    /**
+     * Trains one cell: the initial weights, the training batches and the held-out batch are drawn from the cell's
+     * seed alone, so the two methods of one network start from the same weights and see the same batches. A plugin
+     * failure, or a capability the task needs and the plugin lacks, is the cell's result, not an exception.
+     *
+     * @throws PluginHung when a plugin call timed out
+     */
+    public CellResult run(IsolatedPlugin plugin, GridCell cell, Listener listener) {
+        SequenceTask task = Preset.task(cell.task(), cell.length());
+        ModelSpec spec = cell.network().spec(task, preset.hiddenSize());
+        SplittableRandom root = new SplittableRandom(cell.seed());
+        Parameters initial = cell.network().initialise(spec, root.split());
+        long trainingSeed = root.nextLong();
+        Batch evaluation = task.batch(preset.evaluationSize(), root.split());
+        Set<Capability> missing = EnumSet.noneOf(Capability.class);
+        missing.addAll(Capability.requiredBy(spec, evaluation));
+        missing.removeAll(plugin.capabilities());
+        if (!missing.isEmpty()) {
+            return new CellResult(cell.key(), List.of(), -1, "", plugin.id() + " lacks " + missing);
+        }
+        SgdTrainer.Settings settings = new SgdTrainer.Settings(preset.learningRate(), preset.steps(),
+                preset.batchSize(), cell.method().clipping(), preset.evaluateEvery());
+        try {
+            SgdTrainer.Run run = new SgdTrainer(plugin, task, spec).train(initial, new SplittableRandom(trainingSeed),
+                    evaluation, settings, listener::step);
+            return new CellResult(cell.key(), run.evaluations(), run.divergedAtStep(), run.divergence(), "");
+        } catch (PluginCallFailure failure) {
+            if (failure.kind() == PluginCallFailure.Kind.TIMED_OUT || failure.kind() == PluginCallFailure.Kind.STILL_RUNNING) {
+                throw new PluginHung(cell, failure);
+            }
+            return new CellResult(cell.key(), List.of(), -1, "", failure.describe());
+        }
+    }
+
+    /** Where {@code cell}'s checkpoint lives in {@code folder}. */
+    public static Path checkpoint(Path folder, GridCell cell) {
+        return folder.resolve(CELLS).resolve(cell.key() + CHECKPOINT_SUFFIX);
+    }
+
+    /**
+     * The checkpoints of this preset's cells found in {@code folders} (the shards of a run), in grid order; a cell
+     * checkpointed in two folders is read from the first.
+     *
+     * @throws InvalidInputException when a folder belongs to another preset or a checkpoint is malformed
+     */
+    public Map<GridCell, CellResult> read(List<Path> folders) throws IOException {
+        for (Path folder : folders) {
+            requireSamePreset(folder);
+        }
+        Map<GridCell, CellResult> results = new LinkedHashMap<>();
+        for (GridCell cell : preset.cells()) {
+            for (Path folder : folders) {
+                Path file = checkpoint(folder, cell);
+                if (Files.exists(file)) {
+                    results.put(cell, CellResult.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString()));
+                    break;
+                }
+            }
+        }
+        return results;
+    }
+
+    /** The cells of the grid that none of {@code results} covers. */
+    public List<GridCell> missing(Map<GridCell, CellResult> results) {
+        List<GridCell> missing = new ArrayList<>();
+        for (GridCell cell : preset.cells()) {
+            if (!results.containsKey(cell)) {
+                missing.add(cell);
+            }
+        }
+        return missing;
+    }
+
+    /** Marks {@code folder} as this preset's, or checks that it is. */
+    private void claim(Path folder) throws IOException {
+        Files.createDirectories(folder.resolve(CELLS));
+        if (Files.exists(folder.resolve(PRESET_FILE))) {
+            requireSamePreset(folder);
+        } else {
+            write(folder.resolve(PRESET_FILE), preset.describe() + "\n");
+        }
+    }
+
+    private void requireSamePreset(Path folder) throws IOException {
+        Path file = folder.resolve(PRESET_FILE);
+        InvalidInputException.require(Files.exists(file), "%s is not a reproduction folder: it has no %s", folder,
+                PRESET_FILE);
+        String found = Files.readString(file, StandardCharsets.UTF_8).strip();
+        InvalidInputException.require(found.equals(preset.describe()),
+                "%s holds the cells of another preset or other settings: %s (this run: %s)", folder, found,
+                preset.describe());
+    }
+
+    /** Writes a temporary sibling and renames it into place, so that a reader never sees half a file. */
+    private static void write(Path target, String text) throws IOException {
+        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.writeString(temporary, text, StandardCharsets.UTF_8);
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

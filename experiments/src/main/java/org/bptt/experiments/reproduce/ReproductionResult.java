@@ -1,0 +1,246 @@
+package org.bptt.experiments.reproduce;
+
+import java.awt.Color;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.bptt.experiments.train.SgdTrainer;
+import org.bptt.outputs.ChartSpec;
+import org.bptt.outputs.ChartSpec.Axis;
+import org.bptt.outputs.ChartSpec.Layout;
+import org.bptt.outputs.ChartSpec.Legend;
+import org.bptt.outputs.ChartSpec.Line;
+import org.bptt.outputs.ChartSpec.Marker;
+import org.bptt.outputs.ChartSpec.Series;
+import org.bptt.outputs.Statistics;
+import org.bptt.outputs.Table;
+
+/**
+ * The whole grid of a preset, read from its checkpoints, and what a run writes from it: the tables and the charts.
+ * They depend on the preset and the cells' results alone (no time, no machine, no shard), so a grid merged from
+ * shards gives the same files, byte for byte, as one run of the whole grid.
+ *
+ * @param preset  what was run
+ * @param results one per cell, in grid order
+ */
+public record ReproductionResult(Preset preset, Map<GridCell, CellResult> results) {
+
+    private static final Layout LAYOUT = new Layout(1000, 560, 12f, Legend.RIGHT, 6);
+
+    public ReproductionResult {
+        results = new LinkedHashMap<>(results);
+    }
+
+    /** The baseline of the adding problem on the scale of X₁ + X₂: always answering 1 gives Var(X₁ + X₂) = 1/6. */
+    public static final double ALWAYS_ONE_SQUARED_ERROR = 1.0 / 6.0;
+
+    /** The tables: settings, one row per cell, one row per evaluation, and the preset's summary. */
+    public List<Table> tables() {
+        return List.of(settingsTable(), cellTable(), evaluationTable(), summaryTable());
+    }
+
+    /** Every setting with its source, then what the paper reports and where. */
+    public Table settingsTable() {
+        Table.Builder table = Table.builder("reproduce-settings", "preset", "setting", "value", "source");
+        table.row(preset.name(), "paper", preset.paper(), "");
+        for (Setting setting : preset.settings()) {
+            table.row(preset.name(), setting.name(), setting.value(), setting.source());
+        }
+        for (String result : preset.paperResults()) {
+            table.row(preset.name(), "paper's results", "", result);
+        }
+        return table.build();
+    }
+
+    /** One row per cell: its final measurement and when it first solved the held-out batch. */
+    public Table cellTable() {
+        Table.Builder table = Table.builder("reproduce-cells", "task", "T", "network", "method", "seed",
+                "final_step", "final_loss", "final_fraction_wrong", "final_squared_error", "first_solved_step",
+                "sequences_until_solved", "diverged_at_step", "divergence", "error");
+        results.forEach((cell, result) -> {
+            SgdTrainer.Evaluation last = result.last();
+            SgdTrainer.Evaluation solved = result.firstSolved();
+            table.row(cell.task(), cell.length(), cell.network().id(), cell.method().label(), cell.seed(),
+                    last == null ? null : last.step(), last == null ? null : last.loss(),
+                    last == null ? null : 1 - last.successRate(),
+                    last == null ? null : preset.squaredErrorScale() * last.meanSquaredError(),
+                    solved == null ? null : solved.step(),
+                    solved == null ? null : (long) solved.step() * preset.batchSize(),
+                    result.divergedAtStep(), result.divergence(), result.error());
+        });
+        return table.build();
+    }
+
+    /** One row per evaluation of every cell. */
+    public Table evaluationTable() {
+        Table.Builder table = Table.builder("reproduce-evaluations", "task", "T", "network", "method", "seed", "step",
+                "loss", "fraction_wrong", "squared_error");
+        results.forEach((cell, result) -> {
+            for (SgdTrainer.Evaluation evaluation : result.evaluations()) {
+                table.row(cell.task(), cell.length(), cell.network().id(), cell.method().label(), cell.seed(),
+                        evaluation.step(), evaluation.loss(), 1 - evaluation.successRate(),
+                        preset.squaredErrorScale() * evaluation.meanSquaredError());
+            }
+        });
+        return table.build();
+    }
+
+    /** The preset's summary: success rate against T, sequences until the criterion, or squared error against steps. */
+    public Table summaryTable() {
+        return switch (preset.display()) {
+            case SUCCESS_RATE_VS_LENGTH -> successTable();
+            case SEQUENCES_UNTIL_CRITERION -> sequencesTable();
+            case SQUARED_ERROR_VS_STEPS -> squaredErrorTable();
+        };
+    }
+
+    private Table successTable() {
+        Table.Builder table = Table.builder("reproduce-success", "task", "T", "network", "method", "seeds",
+                "solved_seeds", "success_rate", "failed_cells");
+        for (Group group : groups()) {
+            long solved = group.results.stream().filter(result -> result.firstSolved() != null).count();
+            table.row(group.task, group.length, group.network.id(), group.method.label(), group.results.size(), solved,
+                    solved / (double) group.results.size(), group.results.stream().filter(CellResult::failed).count());
+        }
+        return table.build();
+    }
+
+    private Table sequencesTable() {
+        Table.Builder table = Table.builder("reproduce-sequences", "task", "T", "network", "method", "seeds",
+                "seeds_meeting_criterion", "median_sequences_until_criterion", "median_final_fraction_wrong",
+                "failed_cells");
+        for (Group group : groups()) {
+            double[] sequences = group.results.stream().filter(result -> result.firstSolved() != null)
+                    .mapToDouble(result -> (double) result.firstSolved().step() * preset.batchSize()).toArray();
+            double[] wrong = group.results.stream().filter(result -> !result.failed())
+                    .mapToDouble(result -> 1 - result.last().successRate()).toArray();
+            table.row(group.task, group.length, group.network.id(), group.method.label(), group.results.size(),
+                    sequences.length, sequences.length == 0 ? null : Statistics.median(sequences),
+                    wrong.length == 0 ? null : Statistics.median(wrong),
+                    group.results.stream().filter(CellResult::failed).count());
+        }
+        return table.build();
+    }
+
+    private Table squaredErrorTable() {
+        Table.Builder table = Table.builder("reproduce-squared-error", "task", "T", "network", "method", "step",
+                "seeds", "median_squared_error", "always_one_baseline");
+        for (Group group : groups()) {
+            medianByStep(group).forEach((step, median) -> table.row(group.task, group.length, group.network.id(),
+                    group.method.label(), step, group.results.size(), median, ALWAYS_ONE_SQUARED_ERROR));
+        }
+        return table.build();
+    }
+
+    /** The charts of the preset's summary. */
+    public List<ChartSpec> charts() {
+        List<ChartSpec> charts = new ArrayList<>();
+        switch (preset.display()) {
+            case SUCCESS_RATE_VS_LENGTH -> {
+                for (String task : preset.tasks()) {
+                    charts.add(perLengthChart("reproduce-success-" + task, task,
+                            String.format(Locale.ROOT, "%s, %s: fraction of %d seeds solved vs T", preset.name(), task,
+                                    preset.seeds()), "success rate (seeds solved)",
+                            group -> group.results.stream().filter(result -> result.firstSolved() != null).count()
+                                    / (double) group.results.size()));
+                }
+            }
+            case SEQUENCES_UNTIL_CRITERION -> {
+                for (String task : preset.tasks()) {
+                    charts.add(perLengthChart("reproduce-fraction-wrong-" + task, task,
+                            String.format(Locale.ROOT, "%s, %s: held-out fraction wrong at the end, median of %d seeds",
+                                    preset.name(), task, preset.seeds()), "fraction wrong",
+                            group -> Statistics.median(group.results.stream().filter(result -> !result.failed())
+                                    .mapToDouble(result -> 1 - result.last().successRate()).toArray())));
+                }
+            }
+            case SQUARED_ERROR_VS_STEPS -> {
+                for (String task : preset.tasks()) {
+                    for (int length : preset.lengths()) {
+                        charts.add(squaredErrorChart(task, length));
+                    }
+                }
+            }
+        }
+        return charts;
+    }
+
+    private ChartSpec perLengthChart(String name, String task, String title, String yTitle,
+                                     java.util.function.ToDoubleFunction<Group> value) {
+        List<Series> series = new ArrayList<>();
+        int colour = 0;
+        for (Network network : preset.networks()) {
+            for (Method method : preset.methods()) {
+                List<Integer> lengths = new ArrayList<>();
+                List<Double> values = new ArrayList<>();
+                for (Group group : groups()) {
+                    if (group.task.equals(task) && group.network == network && group.method == method) {
+                        double y = value.applyAsDouble(group);
+                        lengths.add(group.length);
+                        values.add(Double.isNaN(y) ? 0.0 : y);
+                    }
+                }
+                series.add(Series.markedLine(network.id() + " " + method.label(), lengths, values,
+                        ChartSpec.paletteColour(colour++), Marker.CIRCLE));
+            }
+        }
+        return new ChartSpec(name, title, Axis.linear("T (minimal sequence length)"),
+                Axis.linear(yTitle).between(0.0, 1.0), List.of(), series, LAYOUT);
+    }
+
+    private ChartSpec squaredErrorChart(String task, int length) {
+        List<Series> series = new ArrayList<>();
+        int colour = 0;
+        List<Integer> allSteps = new ArrayList<>();
+        for (Group group : groups()) {
+            if (!group.task.equals(task) || group.length != length) {
+                continue;
+            }
+            Map<Integer, Double> medians = medianByStep(group);
+            if (medians.isEmpty()) {
+                continue;
+            }
+            allSteps.addAll(medians.keySet());
+            series.add(Series.markedLine(group.network.id() + " " + group.method.label(),
+                    List.copyOf(medians.keySet()), List.copyOf(medians.values()), ChartSpec.paletteColour(colour++),
+                    Marker.CIRCLE));
+        }
+        int last = allSteps.stream().mapToInt(Integer::intValue).max().orElse(preset.steps());
+        series.add(Series.line("always 1 (MSE 1/6)", List.of(0, last),
+                List.of(ALWAYS_ONE_SQUARED_ERROR, ALWAYS_ONE_SQUARED_ERROR), Color.GRAY, Line.DASHED));
+        return new ChartSpec("reproduce-squared-error-" + task + "-T" + length, String.format(Locale.ROOT,
+                "%s, %s, T=%d: held-out MSE (scale of X1+X2), median of %d seeds", preset.name(), task, length,
+                preset.seeds()), Axis.linear("SGD step"), Axis.linear("mean squared error"), List.of(), series, LAYOUT);
+    }
+
+    /** The median over a group's seeds of the scaled squared error at each step every finished cell measured. */
+    private Map<Integer, Double> medianByStep(Group group) {
+        Map<Integer, List<Double>> byStep = new java.util.TreeMap<>();
+        for (CellResult result : group.results) {
+            for (SgdTrainer.Evaluation evaluation : result.evaluations()) {
+                byStep.computeIfAbsent(evaluation.step(), step -> new ArrayList<>())
+                        .add(preset.squaredErrorScale() * evaluation.meanSquaredError());
+            }
+        }
+        Map<Integer, Double> medians = new LinkedHashMap<>();
+        byStep.forEach((step, values) -> medians.put(step,
+                Statistics.median(values.stream().mapToDouble(Double::doubleValue).toArray())));
+        return medians;
+    }
+
+    /** The cells of one task, T, network and method: its seeds. */
+    private record Group(String task, int length, Network network, Method method, List<CellResult> results) {
+    }
+
+    /** The groups in grid order. */
+    private List<Group> groups() {
+        Map<String, Group> groups = new LinkedHashMap<>();
+        results.forEach((cell, result) -> groups.computeIfAbsent(
+                cell.task() + "|" + cell.length() + "|" + cell.network() + "|" + cell.method(),
+                key -> new Group(cell.task(), cell.length(), cell.network(), cell.method(), new ArrayList<>()))
+                .results().add(result));
+        return List.copyOf(groups.values());
+    }
+}
