@@ -10,6 +10,7 @@ import org.bptt.api.Batch;
 import org.bptt.api.Case;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.ParameterDeclaration;
+import org.bptt.api.ParameterName;
 import org.bptt.api.ParameterNames;
 import org.bptt.api.Quantity;
 import org.bptt.api.Truncation;
@@ -50,6 +51,20 @@ public final class Dl4jKnownDivergences {
     /** {@link #inputGradientsDiverge(ModelSpec, Batch)} for a case. */
     public static boolean inputGradientsDiverge(Case testCase) {
         return inputGradientsDiverge(testCase.spec(), testCase.batch());
+    }
+
+    /**
+     * Every quantity is wrong for a bidirectional network of {@code LSTM} or {@code GravesLSTM} layers whenever the
+     * mask masks something (some sequence is shorter than T): {@code MultiLayerNetwork} hands the features mask to
+     * each layer through {@code feedForwardMaskArray}, and {@code LSTM.feedForwardMaskArray} and
+     * {@code GravesLSTM.feedForwardMaskArray} return it without storing it (unlike every other layer, which keeps it
+     * in {@code maskArray}), so the {@code Bidirectional} wrapper's two LSTMs run unmasked. The reverse direction then
+     * starts at the padded end and reads the padding as data. A forward LSTM network is not affected: its padding
+     * comes after every real step and no loss term reads it. {@code SimpleRnn} keeps its mask.
+     */
+    public static boolean bidirectionalLstmReadsThePadding(Dl4jRecurrentLayer recurrentLayer, ModelSpec spec, Batch batch) {
+        return recurrentLayer != Dl4jRecurrentLayer.SIMPLE_RNN && spec.bidirectional() && batch.mask() != null
+                && shortest(batch) < batch.steps();
     }
 
     /**
@@ -123,6 +138,13 @@ public final class Dl4jKnownDivergences {
      */
     static Optional<String> explain(Dl4jRecurrentLayer recurrentLayer, ModelSpec spec, Batch batch,
                                     Truncation truncation, Quantity quantity) {
+        if (bidirectionalLstmReadsThePadding(recurrentLayer, spec, batch)) {
+            return Optional.of("DL4J bug: " + recurrentLayer.dl4jName() + ".feedForwardMaskArray drops the features"
+                    + " mask that MultiLayerNetwork hands it, so inside the Bidirectional wrapper the reverse direction"
+                    + " of a sequence shorter than T starts at the padded end and reads the padding as data, and every"
+                    + " quantity of the network follows (SimpleRnn keeps its mask). Finite differences side with the"
+                    + " reference: " + EVIDENCE + " §9.");
+        }
         if (truncation == null) {
             if (quantity.equals(Quantity.INPUT_GRADIENTS) && inputGradientsDiverge(spec, batch)) {
                 return Optional.of("DL4J bug: MultiLayerNetwork.calculateGradients (the only DL4J call returning dL/dx)"
@@ -144,10 +166,13 @@ public final class Dl4jKnownDivergences {
         return Optional.empty();
     }
 
-    /** True when {@code quantity} is the gradient of one of the cell's parameters (the recurrent layer's). */
+    /**
+     * True when {@code quantity} is the gradient of one of the cells' parameters (a recurrent layer's, of any layer
+     * and direction).
+     */
     private static boolean isCellGradient(ModelSpec spec, Quantity quantity) {
-        for (ParameterDeclaration declaration : spec.cell().parameters(spec)) {
-            if (quantity.equals(Quantity.gradientOf(declaration.name()))) {
+        for (ParameterDeclaration declaration : spec.parameters()) {
+            if (!ParameterName.parse(declaration.name()).head() && quantity.equals(Quantity.gradientOf(declaration.name()))) {
                 return true;
             }
         }

@@ -13,6 +13,7 @@ import java.util.Set;
 
 import org.bptt.api.Batch;
 import org.bptt.api.Capability;
+import org.bptt.api.Combine;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
@@ -88,16 +89,18 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
     static final Set<Capability> COMMON_CAPABILITIES = EnumSet.of(
             Capability.PER_STEP_SOFTMAX, Capability.LAST_STEP_SOFTMAX, Capability.LAST_STEP_SIGMOID,
             Capability.BIASES, Capability.NO_BIASES, Capability.MASKS, Capability.FLOAT64, Capability.FLOAT32,
-            Capability.HIDDEN_STATES, Capability.INPUT_GRADIENTS, Capability.TRUNCATED_BPTT);
+            Capability.HIDDEN_STATES, Capability.INPUT_GRADIENTS, Capability.TRUNCATED_BPTT, Capability.STACKED,
+            Capability.BIDIRECTIONAL_CONCAT, Capability.BIDIRECTIONAL_SUM, Capability.BIDIRECTIONAL_MEAN,
+            Capability.BIDIRECTIONAL_PRODUCT);
 
     private final Dl4jRecurrentLayer recurrentLayer;
     private final PluginInfo info;
     private final Set<Capability> capabilities;
 
     /** Built networks by structure, least recently used first. */
-    private final Map<Dl4jNetwork.Key, MultiLayerNetwork> networks = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<Dl4jStackedNetwork.Key, MultiLayerNetwork> networks = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Dl4jNetwork.Key, MultiLayerNetwork> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Dl4jStackedNetwork.Key, MultiLayerNetwork> eldest) {
             return size() > MAX_CACHED_NETWORKS;
         }
     };
@@ -147,12 +150,16 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
     /**
      * What DL4J's forward pass computes on these arguments.
      *
-     * @param hiddenStates   h_t, {@code [B, T, H]}
+     * @param hiddenStates   h_t, {@code [B, T, H]}: the top layer's, its directions side by side before they are
+     *                       combined ({@code [B, T, 2H]}) in a bidirectional network
+     * @param headInputs     what the output layer reads: the top layer's output, {@code [B, T, H]} or
+     *                       {@code [B, T, 2H]} when its directions are concatenated
      * @param perStepOutputs the output layer at every step, {@code [B, T, K]}
      * @param outputs        what the head reports ({@link #headOutputs})
      * @param loss           L from DL4J's score
      */
-    private record ForwardPass(Tensor hiddenStates, Tensor perStepOutputs, Tensor outputs, double loss) {
+    private record ForwardPass(Tensor hiddenStates, Tensor headInputs, Tensor perStepOutputs, Tensor outputs,
+                               double loss) {
 
         /** True when the loss or a reported output is NaN or infinite. */
         boolean nonFinite() {
@@ -168,11 +175,14 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
             MultiLayerNetwork network = network(spec, parameters, null);
             Dl4jBatch data = Dl4jBatch.of(spec, batch, type);
             try {
+                // activations: the input, then each layer's output; the top recurrent layer's is at index L.
                 List<INDArray> activations = network.feedForward(data.features(), data.featureMask(), data.labelMask());
-                Tensor hiddenStates = Dl4jLayout.fromTimeLast(activations.get(1));
-                Tensor outputs = Dl4jLayout.fromTimeLast(activations.get(2));
+                Tensor headInputs = Dl4jLayout.fromTimeLast(activations.get(spec.layers()));
+                Tensor outputs = Dl4jLayout.fromTimeLast(activations.get(spec.layers() + 1));
                 double score = network.score(data.dataSet(), false);
-                return new ForwardPass(hiddenStates, outputs, headOutputs(spec, outputs, data), loss(spec, batch, score));
+                Tensor hiddenStates = combinedByDl4j(spec) ? topLayerStates(spec, parameters, data) : headInputs;
+                return new ForwardPass(hiddenStates, headInputs, outputs, headOutputs(spec, outputs, data),
+                        loss(spec, batch, score));
             } finally {
                 reset(network);
             }
@@ -196,7 +206,7 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
                 network.setLayerMaskArrays(data.featureMask(), data.labelMask());
                 network.computeGradientAndScore();
                 double divisor = divisor(spec, batch);
-                Parameters parameterGradients = Dl4jNetwork.parameterGradients(
+                Parameters parameterGradients = Dl4jStackedNetwork.parameterGradients(
                         network.gradient().gradientForVariable(), 1.0 / divisor, recurrentLayer, spec);
                 double loss = loss(spec, batch, network.score());
                 reset(network);
@@ -231,6 +241,7 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
         if (truncation == null) {
             throw new IllegalArgumentException(info.id() + ": truncatedGradients needs a truncation");
         }
+        truncation.requireDefinedFor(spec);
         DataType type = Dl4jNetwork.nd4jType(spec.dataType());
         DefaultDataTypes previousTypes = DefaultDataTypes.use(type);
         try {
@@ -267,8 +278,8 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
                     throw new IllegalStateException(info.id() + ": no chunk of the batch has a loss term");
                 }
                 double divisor = divisor(spec, batch);
-                Parameters parameterGradients = Dl4jNetwork.parameterGradients(gradientSums, 1.0 / divisor, recurrentLayer,
-                        spec);
+                Parameters parameterGradients = Dl4jStackedNetwork.parameterGradients(gradientSums, 1.0 / divisor,
+                        recurrentLayer, spec);
                 return new GradientResult(loss(spec, batch, scoreSum), parameterGradients, null, null, null);
             } finally {
                 reset(network);
@@ -312,7 +323,7 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
                         .ifPresent(terms -> explanations.add(Dl4jScoreClamping.explanation(spec, terms)));
             }
             if (underflowAffects && pass.nonFinite()) {
-                Dl4jSoftmaxUnderflow.underflowedRows(spec, parameters, pass.hiddenStates())
+                Dl4jSoftmaxUnderflow.underflowedRows(spec, parameters, pass.headInputs())
                         .ifPresent(rows -> explanations.add(Dl4jSoftmaxUnderflow.explanation(rows)));
             }
         }
@@ -320,10 +331,35 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
     }
 
     private MultiLayerNetwork network(ModelSpec spec, Parameters parameters, Truncation truncation) {
-        MultiLayerNetwork network = networks.computeIfAbsent(Dl4jNetwork.Key.of(recurrentLayer, spec, truncation),
-                Dl4jNetwork::build);
-        Dl4jNetwork.setParameters(network, recurrentLayer, spec, parameters);
+        MultiLayerNetwork network = networks.computeIfAbsent(Dl4jStackedNetwork.Key.of(recurrentLayer, spec, truncation),
+                Dl4jStackedNetwork::build);
+        Dl4jStackedNetwork.setParameters(network, recurrentLayer, spec, parameters);
         return network;
+    }
+
+    /** True when DL4J's top layer outputs its directions combined (sum, mean or product), not side by side. */
+    private static boolean combinedByDl4j(ModelSpec spec) {
+        return spec.bidirectional() && spec.topology().combine() != Combine.CONCAT;
+    }
+
+    /**
+     * The top layer's two directions side by side, {@code [B, T, 2H]}, before DL4J combines them: the output of
+     * the same network with its top layer's {@code Bidirectional} wrapper in CONCAT mode
+     * ({@link Dl4jStackedNetwork.Key#withTopLayerConcatenated}), on the same weights and batch. The layers below
+     * keep their mode, so this is DL4J's own computation of the states that the combined network sums, averages
+     * or multiplies.
+     */
+    private Tensor topLayerStates(ModelSpec spec, Parameters parameters, Dl4jBatch data) {
+        MultiLayerNetwork concatenated = networks.computeIfAbsent(
+                Dl4jStackedNetwork.Key.of(recurrentLayer, spec, null).withTopLayerConcatenated(),
+                Dl4jStackedNetwork::build);
+        Dl4jStackedNetwork.setCellParameters(concatenated, recurrentLayer, spec, parameters);
+        try {
+            return Dl4jLayout.fromTimeLast(concatenated.feedForward(data.features(), data.featureMask(),
+                    data.labelMask()).get(spec.layers()));
+        } finally {
+            reset(concatenated);
+        }
     }
 
     /** Leaves the network as if new: no masks, no stored state, no input or labels. */
