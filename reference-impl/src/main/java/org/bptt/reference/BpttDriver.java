@@ -13,7 +13,8 @@ import org.ejml.data.DMatrixRMaj;
  * every sequence of the batch, the forward pass ({@link RecurrentNetwork#forward(Batch, int)}), the output layer of
  * the loss steps ({@link OutputLayer#backward}), the cell's step-backprop ({@link CellTrajectory#stepBackprop}), and
  * the backward windows (one over the whole sequence for full BPTT, one per chunk for truncated BPTT), each handed to
- * the algorithm's {@link WindowBackward}; then the batch's sums.
+ * the algorithm's {@link WindowBackward}; then the batch's sums. A stacked or bidirectional network goes to
+ * {@link StackedBptt}, which hands each layer and direction to the same {@link WindowBackward}.
  */
 final class BpttDriver {
 
@@ -52,6 +53,9 @@ final class BpttDriver {
      */
     static GradientResult run(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
                               StepBackpropCounter counter, WindowBackward backward) {
+        if (!spec.topology().single()) {
+            return StackedBptt.run(spec, parameters, batch, truncation, counter, backward);
+        }
         RecurrentNetwork network = new RecurrentNetwork(spec, parameters);
         double divisor = network.divisor(batch);
         BatchGradients batchGradients = new BatchGradients(spec, batch);

@@ -69,7 +69,8 @@ final class OutputLayer {
      * @param used      per step: whether its loss term is backpropagated. Not modified.
      * @param divisor   the loss reduction's divisor: every gradient is of L = Σ J / divisor
      * @param gradients Modified: dV and dc.
-     * @return outputHiddenGradients, {@code [loss steps, H]}: row {@link SequenceTrajectory#lossRow}(t) is
+     * @return outputHiddenGradients, {@code [loss steps, H]} ({@code [loss steps, 2H]} over a stack whose top layer
+     *         concatenates its directions): row {@link SequenceTrajectory#lossRow}(t) is
      *         ∂(J(t)/divisor)/∂h_t through the output layer (zero for unused steps)
      */
     DMatrixRMaj backward(SequenceTrajectory sequence, boolean[] used, double divisor, ParameterGradients gradients) {
@@ -84,7 +85,7 @@ final class OutputLayer {
         DMatrixRMaj lossHiddenStates = sequence.lossHiddenStates();
         CommonOps_DDRM.multAddTransA(outputGradients, lossHiddenStates, gradients.get(ParameterNames.V)); // dV += Gᵀ H_loss
         Matrices.addRowSums(outputGradients, gradients.get(ParameterNames.C));          // dc += Σ_t outputGradient_t
-        DMatrixRMaj outputHiddenGradients = new DMatrixRMaj(sequence.lossSteps(), spec.hiddenSize());
+        DMatrixRMaj outputHiddenGradients = new DMatrixRMaj(sequence.lossSteps(), V.numCols);   // H, or the top layer's output size
         CommonOps_DDRM.mult(outputGradients, V, outputHiddenGradients);                  // row: (Vᵀ outputGradient_t)ᵀ
         return outputHiddenGradients;
     }

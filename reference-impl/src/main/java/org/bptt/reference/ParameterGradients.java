@@ -6,6 +6,7 @@ import org.bptt.api.Cell;
 import org.bptt.api.CellOptions;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.ParameterDeclaration;
+import org.bptt.api.ParameterName;
 import org.bptt.api.Parameters;
 import org.ejml.data.DMatrixRMaj;
 
@@ -22,7 +23,7 @@ final class ParameterGradients {
     /** The accumulators by parameter name, in the declared order. */
     private final Map<String, DMatrixRMaj> byName = new LinkedHashMap<>();
 
-    /** All-zero accumulators for {@code spec}'s cell and head. */
+    /** All-zero accumulators for {@code spec}'s cell and head (every layer's and direction's cell, in a stack). */
     ParameterGradients(ModelSpec spec) {
         for (ParameterDeclaration declaration : withEveryParameter(spec).parameters()) {
             int[] shape = declaration.shape();
@@ -39,6 +40,26 @@ final class ParameterGradients {
         CellOptions options = spec.cellOptions();
         return withBiases.withCell(spec.cell(),
                 new CellOptions(options.resetPlacement(), spec.cell() == Cell.LSTM, true));
+    }
+
+    private ParameterGradients(Map<String, DMatrixRMaj> byName) {
+        this.byName.putAll(byName);
+    }
+
+    /**
+     * The accumulators of one layer's and direction's cell parameters under their bare names ({@code l1.reverse.W}
+     * as {@code W}), so that the cell's step-backprop accumulates into them as into a one-layer network's. A view:
+     * it shares the accumulators with this.
+     */
+    ParameterGradients layer(int layer, boolean reverse) {
+        Map<String, DMatrixRMaj> bare = new LinkedHashMap<>();
+        byName.forEach((name, accumulator) -> {
+            ParameterName placed = ParameterName.parse(name);
+            if (!placed.head() && placed.layer() == layer && placed.reverse() == reverse) {
+                bare.put(placed.base(), accumulator);
+            }
+        });
+        return new ParameterGradients(bare);
     }
 
     /**

@@ -30,11 +30,15 @@ public abstract class ReferencePlugin implements RnnImplementation {
             Capability.FLOAT64, Capability.HIDDEN_STATES, Capability.INPUT_GRADIENTS,
             Capability.INITIAL_STATE_GRADIENTS, Capability.HIDDEN_STATE_GRADIENTS));
 
-    /** What a plugin written for every cell adds: the gated cells, each of their options, and the cell state. */
+    /**
+     * What a plugin written for every cell adds: the gated cells, each of their options, and the cell state; and,
+     * since its backward pass is the shared driver's, stacked and bidirectional networks ({@link StackedNetwork}).
+     */
     private static final Set<Capability> GATED_CELL_CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
             Capability.GRU_RESET_BEFORE, Capability.GRU_RESET_AFTER, Capability.LSTM, Capability.LSTM_PEEPHOLES,
             Capability.TWO_BIASES, Capability.INITIAL_CELL_STATE, Capability.INITIAL_CELL_STATE_GRADIENTS,
-            Capability.CELL_STATES));
+            Capability.CELL_STATES, Capability.STACKED, Capability.BIDIRECTIONAL_CONCAT, Capability.BIDIRECTIONAL_SUM,
+            Capability.BIDIRECTIONAL_MEAN, Capability.BIDIRECTIONAL_PRODUCT));
 
     private final PluginInfo info;
     private final Set<Capability> capabilities;
@@ -73,6 +77,9 @@ public abstract class ReferencePlugin implements RnnImplementation {
 
     @Override
     public ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
+        if (!spec.topology().single()) {
+            return new StackedNetwork(spec, parameters).forward(batch);
+        }
         return new RecurrentNetwork(spec, parameters).forward(batch);
     }
 }

@@ -36,6 +36,15 @@ final class SequenceTrajectory {
         this.lossTerms = lossTerms;
     }
 
+    /**
+     * A layer of a stacked network below its head ({@link StackedBptt}): every step t receives a gradient from
+     * above (from the layer over it, or the head), which the backward passes pick up as they pick up a loss
+     * term's, row t of the gradients they are handed. It has no outputs, targets or loss terms of its own.
+     */
+    static SequenceTrajectory layer(CellTrajectory cell) {
+        return new SequenceTrajectory(0, cell, null, null, null);
+    }
+
     /** True when step t has a loss term J(t). */
     boolean hasLoss(int t) {
         return t >= firstLossStep && t < length;

@@ -46,8 +46,9 @@ final class RandomCases {
         Tensor inputs = gaussian(random, 1.0, batchSize, steps, spec.inputSize());
         Tensor targets = targets(spec, lengths, steps, random);
         Tensor mask = masked ? mask(lengths, steps) : null;
-        Tensor initial = initialState ? gaussian(random, 0.5, batchSize, spec.hiddenSize()) : null;
-        Tensor initialCell = initialState && spec.cell().hasCellState() ? gaussian(random, 0.5, batchSize, spec.hiddenSize()) : null;
+        int[] stateShape = Batch.stateShape(spec, batchSize);      // [B, H], or [L, D, B, H] for a stack
+        Tensor initial = initialState ? gaussian(random, 0.5, stateShape) : null;
+        Tensor initialCell = initialState && spec.cell().hasCellState() ? gaussian(random, 0.5, stateShape) : null;
         Batch batch = new Batch(inputs, targets, mask, initial, initialCell);
         String id = spec.label().replace('/', '_') + "-B" + batchSize + "-T" + steps
                 + (masked ? "-masked" : "") + (initialState ? "-h0" : "") + (initialCell != null ? "-c0" : "");
@@ -79,6 +80,9 @@ final class RandomCases {
         }
         if (dimensions.equals(List.of("K", "H"))) {
             return 1 / Math.sqrt(spec.hiddenSize());
+        }
+        if (dimensions.get(dimensions.size() - 1).equals("2H")) {            // a layer or head reading [h→; h←]
+            return 1 / Math.sqrt(2 * spec.hiddenSize());
         }
         return PEEPHOLES.contains(declaration.name()) ? 0.5 : 0.1;
     }

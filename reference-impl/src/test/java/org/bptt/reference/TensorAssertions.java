@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Set;
 import org.bptt.api.GradientResult;
 import org.bptt.api.ParameterNames;
 import org.bptt.api.Tensor;
@@ -54,7 +56,11 @@ final class TensorAssertions {
      */
     static void assertSameGradients(String what, GradientResult expected, GradientResult actual, double relative, double floorFactor) {
         assertClose(what + " loss", expected.loss(), actual.loss(), relative, floorFactor);
-        for (String name : ParameterNames.ALL) {
+        // Every bare name, and every layer's and direction's name either result has.
+        Set<String> names = new LinkedHashSet<>(ParameterNames.ALL);
+        names.addAll(expected.parameterGradients().byName().keySet());
+        names.addAll(actual.parameterGradients().byName().keySet());
+        for (String name : names) {
             assertClose(what + " dL/d" + name, expected.parameterGradients().get(name), actual.parameterGradients().get(name),
                     relative, floorFactor);
         }

@@ -41,6 +41,9 @@ class TestReferencePlugins extends ReferenceTestBase {
             EnumSet<Capability> gatedCells = EnumSet.of(Capability.GRU_RESET_BEFORE, Capability.GRU_RESET_AFTER,
                     Capability.LSTM, Capability.LSTM_PEEPHOLES, Capability.TWO_BIASES, Capability.INITIAL_CELL_STATE,
                     Capability.INITIAL_CELL_STATE_GRADIENTS, Capability.CELL_STATES);
+            // Stacked and bidirectional networks run on the shared driver, as the gated cells do.
+            gatedCells.addAll(EnumSet.of(Capability.STACKED, Capability.BIDIRECTIONAL_CONCAT, Capability.BIDIRECTIONAL_SUM,
+                    Capability.BIDIRECTIONAL_MEAN, Capability.BIDIRECTIONAL_PRODUCT));
             EnumSet<Capability> expected = EnumSet.complementOf(EnumSet.of(Capability.FLOAT32, Capability.TRUNCATED_BPTT));
             expected.removeAll(gatedCells);
             if (!plugin.info().id().equals("reference-rtrl") && !plugin.info().id().equals("reference-fast")) {

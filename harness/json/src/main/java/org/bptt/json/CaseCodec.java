@@ -24,7 +24,9 @@ import org.bptt.api.Batch;
 import org.bptt.api.Case;
 import org.bptt.api.Cell;
 import org.bptt.api.CellOptions;
+import org.bptt.api.Combine;
 import org.bptt.api.DataType;
+import org.bptt.api.Direction;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
@@ -36,6 +38,7 @@ import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.ResetPlacement;
 import org.bptt.api.Tensor;
+import org.bptt.api.Topology;
 import org.bptt.api.Truncation;
 
 /**
@@ -61,7 +64,9 @@ import org.bptt.api.Truncation;
  *       within version 2, as additions a version-2 reader refuses rather than misreads: {@code "cell": "gru"} or
  *       {@code "lstm"} with the spec's {@code cellOptions}, the LSTM's {@code batch.initialCellState}, and the
  *       results' {@code cellStates} and {@code initialCellStateGradients}. An Elman case is written exactly as
- *       before them.</li>
+ *       before them. Stacked and bidirectional networks came later still, the same way: the spec's {@code layers},
+ *       {@code direction} and {@code combine}, written only for a network that is not one forward layer (whose case
+ *       is written exactly as before), with prefixed parameter names and {@code [L, D, B, H]} initial states.</li>
  * </ol>
  * Cases are written in the {@link #NEWEST_VERSION} unless a version is asked for (a program that speaks version 1 of
  * the {@code cmd:} protocol gets version-1 cases), and read in the version the caller says. Results have one form in
@@ -77,7 +82,7 @@ public final class CaseCodec {
     /** The spec's fields in version 1; later versions add {@code cell}. */
     private static final Set<String> VERSION_1_SPEC_FIELDS = Set.of("inputSize", "hiddenSize", "outputSize", "activation",
             "head", "biases", "reduction", "dataType");
-    private static final Set<String> SPEC_FIELDS = union(VERSION_1_SPEC_FIELDS, "cell", "cellOptions");
+    private static final Set<String> SPEC_FIELDS = union(VERSION_1_SPEC_FIELDS, "cell", "cellOptions", "layers", "direction", "combine");
     /** The options each cell reads, as {@code spec.cellOptions} names them; the Elman cell has none. */
     private static final Map<Cell, Set<String>> CELL_OPTION_FIELDS = Map.of(
             Cell.ELMAN, Set.of(),
@@ -176,6 +181,15 @@ public final class CaseCodec {
         node.put("biases", spec.biases());
         node.put("reduction", name(spec.reduction()));
         node.put("dataType", name(spec.dataType()));
+        if (!spec.topology().single()) {
+            InvalidInputException.require(version >= 2,
+                    "version 1 of the case form knows only one-layer forward networks; the model is %s", spec.label());
+            node.put("layers", spec.layers());
+            node.put("direction", name(spec.topology().direction()));
+            if (spec.bidirectional()) {
+                node.put("combine", name(spec.topology().combine()));
+            }
+        }
         return node;
     }
 
@@ -364,7 +378,25 @@ public final class CaseCodec {
         InvalidInputException.require(head != Head.LAST_STEP_SIGMOID || outputSize == 1,
                 "%s: must be 1 for the last_step_sigmoid head, got %d", path.child("outputSize"), outputSize);
         return new ModelSpec(cell, cellOptions, inputSize, hiddenSize, outputSize, activation, head, biases.booleanValue(),
-                reduction, dataType);
+                reduction, dataType, readTopology(node, path));
+    }
+
+    /**
+     * {@code layers} (default 1), {@code direction} ({@code forward} by default, or {@code bidirectional}) and, for a
+     * bidirectional network only, {@code combine} ({@code concat}, {@code sum}, {@code mean}, {@code product}).
+     */
+    private static Topology readTopology(JsonNode node, JsonLocation path) {
+        int layers = node.hasNonNull("layers") ? requiredInt(node, "layers", path) : 1;
+        InvalidInputException.require(layers >= 1, "%s: must be at least 1, got %d", path.child("layers"), layers);
+        Direction direction = node.hasNonNull("direction") ? enumValue(Direction.class, node, "direction", path) : Direction.FORWARD;
+        if (direction == Direction.FORWARD) {
+            InvalidInputException.require(!node.hasNonNull("combine"),
+                    "%s: given, but a forward network has nothing to combine; leave the field out", path.child("combine"));
+            return Topology.forward(layers);
+        }
+        InvalidInputException.require(node.hasNonNull("combine"), "%s: missing; a bidirectional network combines its"
+                + " directions by one of [concat, sum, mean, product]", path.child("combine"));
+        return Topology.bidirectional(layers, enumValue(Combine.class, node, "combine", path));
     }
 
     /**
@@ -456,17 +488,17 @@ public final class CaseCodec {
         if (mask != null) {
             shaped(mask, path.child("mask"), sizes, batchSize, steps);
         }
+        String stateSizes = spec.topology().single() ? "B=" + batchSize + " and spec says H=" + spec.hiddenSize()
+                : "spec says L=" + spec.layers() + ", D=" + spec.directions() + ", B=" + batchSize + ", H=" + spec.hiddenSize();
         Tensor initialState = optionalTensor(node, "initialState", path);
         if (initialState != null) {
-            shaped(initialState, path.child("initialState"), "B=" + batchSize + " and spec says H=" + spec.hiddenSize(),
-                    batchSize, spec.hiddenSize());
+            shaped(initialState, path.child("initialState"), stateSizes, Batch.stateShape(spec, batchSize));
         }
         Tensor initialCellState = optionalTensor(node, "initialCellState", path);
         if (initialCellState != null) {
             InvalidInputException.require(spec.cell().hasCellState(), "%s: given, but the %s cell has no cell state;"
                     + " leave the field out (or null)", path.child("initialCellState"), name(spec.cell()));
-            shaped(initialCellState, path.child("initialCellState"), "B=" + batchSize + " and spec says H=" + spec.hiddenSize(),
-                    batchSize, spec.hiddenSize());
+            shaped(initialCellState, path.child("initialCellState"), stateSizes, Batch.stateShape(spec, batchSize));
         }
         return new Batch(inputs, targets, mask, initialState, initialCellState);
     }
