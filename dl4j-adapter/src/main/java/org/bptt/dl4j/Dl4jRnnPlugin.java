@@ -40,6 +40,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * loss) or, for the sigmoid head, {@code sigmoid(…)} with K = 1 (binary XENT loss). See {@link Dl4jNetwork} and
  * {@link Dl4jRecurrentLayer} for the parameter mapping.
  *
+ * <p><b>Stacked and bidirectional networks</b> ({@link Capability#STACKED}, every {@code BIDIRECTIONAL_*}) stack L
+ * such layers, each inside DL4J's {@code Bidirectional} wrapper for a bidirectional network, in the mode of the
+ * topology's combine; {@link Dl4jStackedNetwork} builds them and maps the naming scheme's {@code l<k>.[reverse.]}
+ * parameters to DL4J's keys. The hidden states reported are the top layer's directions side by side; where DL4J's
+ * wrapper combines them (sum, mean, product), they come from the same network with its top wrapper concatenating.
+ * DL4J refuses truncated BPTT for bidirectional layers, and so does {@link Truncation#requireDefinedFor}.
+ *
  * <p><b>Last-step heads</b> use the same {@code RnnOutputLayer} with a label mask that is 1 only at each
  * sequence's last unmasked step ({@link Dl4jBatch}), rather than {@code LastTimeStep(…)} + {@code OutputLayer}:
  * the loss and its gradient are the same, but this way layer 0's activations still hold every h_t (LastTimeStep
@@ -63,7 +70,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link #knownDivergence} declares, with {@link Dl4jKnownDivergences#explain}, the documented differences from the
  * exact values (KNOWN_DIVERGENCES.md): dL/dx of last-step heads with a mask (a DL4J bug); in truncated BPTT the
  * recurrent layer's gradients (partly a DL4J bug, partly differences of definition) and, for per-step heads with
- * k2 &lt; k1, dL/dV, dL/dc (a difference of definition); and the losses when DL4J's loss function clamps a saturated
+ * k2 &lt; k1, dL/dV, dL/dc (a difference of definition); every quantity of a bidirectional LSTM network with a mask
+ * that shortens a sequence (a DL4J bug: the wrapped LSTMs never get the mask); and the losses when DL4J's loss function clamps a saturated
  * probability (a difference of definition). Each explanation says which applies, and is decided from the arguments
  * of the call alone.
  *
