@@ -60,11 +60,13 @@ public final class Dl4jKnownDivergences {
      * {@code GravesLSTM.feedForwardMaskArray} return it without storing it (unlike every other layer, which keeps it
      * in {@code maskArray}), so the {@code Bidirectional} wrapper's two LSTMs run unmasked. The reverse direction then
      * starts at the padded end and reads the padding as data. A forward LSTM network is not affected: its padding
-     * comes after every real step and no loss term reads it. {@code SimpleRnn} keeps its mask.
+     * comes after every real step and no loss term reads it. {@code SimpleRnn} keeps its mask, and so does
+     * {@code GravesBidirectionalLSTM} (a summed GravesLSTM network), which stores the mask itself.
      */
     public static boolean bidirectionalLstmReadsThePadding(Dl4jRecurrentLayer recurrentLayer, ModelSpec spec, Batch batch) {
-        return recurrentLayer != Dl4jRecurrentLayer.SIMPLE_RNN && spec.bidirectional() && batch.mask() != null
-                && shortest(batch) < batch.steps();
+        return recurrentLayer != Dl4jRecurrentLayer.SIMPLE_RNN && spec.bidirectional()
+                && !Dl4jStackedNetwork.gravesBidirectional(recurrentLayer, spec.topology().combine())
+                && batch.mask() != null && shortest(batch) < batch.steps();
     }
 
     /**

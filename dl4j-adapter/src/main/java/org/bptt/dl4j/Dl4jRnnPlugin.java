@@ -18,6 +18,8 @@ import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterDeclaration;
+import org.bptt.api.ParameterName;
 import org.bptt.api.Parameters;
 import org.bptt.api.PluginInfo;
 import org.bptt.api.Quantity;
@@ -188,7 +190,7 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
                 Tensor headInputs = Dl4jLayout.fromTimeLast(activations.get(spec.layers()));
                 Tensor outputs = Dl4jLayout.fromTimeLast(activations.get(spec.layers() + 1));
                 double score = network.score(data.dataSet(), false);
-                Tensor hiddenStates = combinedByDl4j(spec) ? topLayerStates(spec, parameters, data) : headInputs;
+                Tensor hiddenStates = combinedByDl4j(spec) ? topLayerStates(spec, parameters, data, network) : headInputs;
                 return new ForwardPass(hiddenStates, headInputs, outputs, headOutputs(spec, outputs, data),
                         loss(spec, batch, score));
             } finally {
@@ -355,9 +357,12 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
      * the same network with its top layer's {@code Bidirectional} wrapper in CONCAT mode
      * ({@link Dl4jStackedNetwork.Key#withTopLayerConcatenated}), on the same weights and batch. The layers below
      * keep their mode, so this is DL4J's own computation of the states that the combined network sums, averages
-     * or multiplies.
+     * or multiplies. A top {@code GravesBidirectionalLSTM} has no CONCAT mode: {@link #gravesBidirectionalTopLayerStates}.
      */
-    private Tensor topLayerStates(ModelSpec spec, Parameters parameters, Dl4jBatch data) {
+    private Tensor topLayerStates(ModelSpec spec, Parameters parameters, Dl4jBatch data, MultiLayerNetwork network) {
+        if (Dl4jStackedNetwork.gravesBidirectional(recurrentLayer, spec.topology().combine())) {
+            return gravesBidirectionalTopLayerStates(spec, parameters, data, network);
+        }
         MultiLayerNetwork concatenated = networks.computeIfAbsent(
                 Dl4jStackedNetwork.Key.of(recurrentLayer, spec, null).withTopLayerConcatenated(),
                 Dl4jStackedNetwork::build);
@@ -368,6 +373,52 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
         } finally {
             reset(concatenated);
         }
+    }
+
+    /**
+     * The top {@code GravesBidirectionalLSTM}'s two directions side by side, {@code [B, T, 2H]}: the layer outputs
+     * their sum, so each is its output with the other direction's weights, biases and peepholes set to zero. That
+     * direction then outputs exactly zero at every step (g = tanh(0) = 0, so c stays 0 and h = o ⊙ tanh(0) = 0), and
+     * adding zero is exact: this is the layer's own computation of each direction. Leaves {@code network} holding
+     * the altered weights; every call sets the parameters again before using it.
+     */
+    private Tensor gravesBidirectionalTopLayerStates(ModelSpec spec, Parameters parameters, Dl4jBatch data,
+                                                     MultiLayerNetwork network) {
+        int top = spec.layers() - 1;
+        Tensor[] directions = new Tensor[2];
+        for (int direction = 0; direction < 2; direction++) {
+            boolean silenceReverse = direction == 0;
+            Map<String, Tensor> altered = new LinkedHashMap<>(parameters.byName());
+            for (ParameterDeclaration declaration : spec.cell().parameters(spec, top)) {
+                altered.put(ParameterName.of(top, silenceReverse, declaration.name()).toString(),
+                        Tensor.zeros(declaration.shape()));
+            }
+            Dl4jStackedNetwork.setParameters(network, recurrentLayer, spec, new Parameters(altered));
+            try {
+                directions[direction] = Dl4jLayout.fromTimeLast(network.feedForward(data.features(), data.featureMask(),
+                        data.labelMask()).get(spec.layers()));
+            } finally {
+                reset(network);
+            }
+        }
+        return sideBySide(directions[0], directions[1]);
+    }
+
+    /** {@code [B, T, H]} and {@code [B, T, H]} as {@code [B, T, 2H]}, the first's features first. */
+    private static Tensor sideBySide(Tensor first, Tensor second) {
+        int batchSize = first.size(0);
+        int steps = first.size(1);
+        int hidden = first.size(2);
+        Tensor both = Tensor.zeros(batchSize, steps, 2 * hidden);
+        for (int sequence = 0; sequence < batchSize; sequence++) {
+            for (int step = 0; step < steps; step++) {
+                for (int i = 0; i < hidden; i++) {
+                    both.set(first.get(sequence, step, i), sequence, step, i);
+                    both.set(second.get(sequence, step, i), sequence, step, hidden + i);
+                }
+            }
+        }
+        return both;
     }
 
     /** Leaves the network as if new: no masks, no stored state, no input or labels. */

@@ -20,6 +20,8 @@ import org.bptt.api.Truncation;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.GravesBidirectionalLSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -36,7 +38,10 @@ import org.nd4j.linalg.learning.config.NoOp;
  * L). Layer ℓ reads {@link ModelSpec#layerInputSize} features. In a forward network each layer is the
  * {@link Dl4jRecurrentLayer} itself; in a bidirectional one it is that layer inside DL4J's {@code Bidirectional}
  * wrapper, whose mode combines the two directions ({@link #mode}: CONCAT, ADD, AVERAGE, MUL for the harness's
- * CONCAT, SUM, MEAN, PRODUCT). A one-layer forward network is exactly {@link Dl4jNetwork}'s.
+ * CONCAT, SUM, MEAN, PRODUCT), except that a GravesLSTM layer whose directions are summed is DL4J's own
+ * {@code GravesBidirectionalLSTM} (which always sums; {@link #gravesBidirectional}): the layer a GravesLSTM user
+ * builds for that, while {@code Bidirectional(ADD, …)} stays covered by the SimpleRnn and LSTM networks. A one-layer
+ * forward network is exactly {@link Dl4jNetwork}'s.
  *
  * <h2>Parameter keys</h2>
  * {@link Dl4jRecurrentLayer} maps one direction's cell parameters to a one-layer network's keys {@code 0_W} (input
@@ -46,6 +51,7 @@ import org.nd4j.linalg.learning.config.NoOp;
  *   forward layer ℓ               ℓ_W    ℓ_RW    ℓ_b
  *   Bidirectional, forward        ℓ_fW   ℓ_fRW   ℓ_fb      (the wrapper's prefixes "f" and "b")
  *   Bidirectional, reverse        ℓ_bW   ℓ_bRW   ℓ_bb
+ *   GravesBidirectionalLSTM       ℓ_WF   ℓ_RWF   ℓ_bF      and ℓ_WB, ℓ_RWB, ℓ_bB for the reverse direction
  *   the head                      L_W = Vᵀ        L_b = c
  * </pre>
  * for the parameters {@code l<ℓ>.[reverse.]<name>} of the naming scheme ({@link ParameterName}).
@@ -105,11 +111,21 @@ final class Dl4jStackedNetwork {
         };
     }
 
-    /** The DL4J layer's name, for messages: e.g. {@code Bidirectional(ADD, SimpleRnn)}. */
+    /**
+     * True when a bidirectional layer of {@code recurrentLayer} combining as {@code combine} is DL4J's
+     * {@code GravesBidirectionalLSTM} rather than the {@code Bidirectional} wrapper: a summed GravesLSTM.
+     */
+    static boolean gravesBidirectional(Dl4jRecurrentLayer recurrentLayer, Combine combine) {
+        return recurrentLayer == Dl4jRecurrentLayer.GRAVES_LSTM && combine == Combine.SUM;
+    }
+
+    /** The DL4J layer's name, for messages: e.g. {@code Bidirectional(ADD, SimpleRnn)}, {@code GravesBidirectionalLSTM}. */
     static String layerName(Dl4jRecurrentLayer recurrentLayer, Topology topology) {
-        return topology.bidirectional()
-                ? "Bidirectional(" + mode(topology.combine()) + ", " + recurrentLayer.dl4jName() + ")"
-                : recurrentLayer.dl4jName();
+        if (!topology.bidirectional()) {
+            return recurrentLayer.dl4jName();
+        }
+        return gravesBidirectional(recurrentLayer, topology.combine()) ? "GravesBidirectionalLSTM"
+                : "Bidirectional(" + mode(topology.combine()) + ", " + recurrentLayer.dl4jName() + ")";
     }
 
     /** A new, initialized network for {@code key}, with its parameter keys checked: no updater, no clipping. */
@@ -125,10 +141,9 @@ final class Dl4jStackedNetwork {
         Set<String> expected = new TreeSet<>();
         for (int layer = 0; layer < layers; layer++) {
             int inputSize = layer == 0 ? key.inputSize() : key.outputSizeOf(layer - 1);
-            Layer recurrent = key.recurrentLayer().configuration(inputSize, key.hiddenSize(), key.activation());
-            list.layer(topology.bidirectional() ? new Bidirectional(mode(key.combine(layer)), recurrent) : recurrent);
+            list.layer(layer(key, layer, inputSize));
             for (int direction = 0; direction < topology.directions(); direction++) {
-                expected.addAll(cellKeys(topology, layer, direction == 1).values());
+                expected.addAll(cellKeys(key.recurrentLayer(), topology, layer, direction == 1).values());
             }
         }
         list.layer(Dl4jNetwork.outputLayer(key.outputSizeOf(layers - 1), key.outputSize(), key.head()));
@@ -153,16 +168,38 @@ final class Dl4jStackedNetwork {
         return network;
     }
 
+    /** Layer {@code layer} of the network of {@code key}, reading {@code inputSize} features. */
+    @SuppressWarnings("deprecation")
+    private static Layer layer(Key key, int layer, int inputSize) {
+        Dl4jRecurrentLayer recurrentLayer = key.recurrentLayer();
+        if (!key.topology().bidirectional()) {
+            return recurrentLayer.configuration(inputSize, key.hiddenSize(), key.activation());
+        }
+        Combine combine = key.combine(layer);
+        if (gravesBidirectional(recurrentLayer, combine)) {
+            return new GravesBidirectionalLSTM.Builder()
+                    .nIn(inputSize).nOut(key.hiddenSize())
+                    .activation(org.nd4j.linalg.activations.Activation.TANH)
+                    .gateActivationFunction(org.nd4j.linalg.activations.Activation.SIGMOID)
+                    .dataFormat(RNNFormat.NCW)
+                    .build();
+        }
+        return new Bidirectional(mode(combine), recurrentLayer.configuration(inputSize, key.hiddenSize(), key.activation()));
+    }
+
     /**
      * Where layer {@code layer}'s direction keeps its cell parameters: the one-layer keys {@code 0_W}, {@code 0_RW},
      * {@code 0_b} (as {@link Dl4jRecurrentLayer} reads them) to this network's keys, e.g. {@code 0_RW → 1_bRW} for
      * layer 1's reverse direction inside a {@code Bidirectional} wrapper.
      */
-    static Map<String, String> cellKeys(Topology topology, int layer, boolean reverse) {
-        String prefix = topology.bidirectional() ? (reverse ? "b" : "f") : "";
+    static Map<String, String> cellKeys(Dl4jRecurrentLayer recurrentLayer, Topology topology, int layer,
+                                        boolean reverse) {
+        boolean graves = topology.bidirectional() && gravesBidirectional(recurrentLayer, topology.combine());
+        String prefix = topology.bidirectional() && !graves ? (reverse ? "b" : "f") : "";
+        String suffix = graves ? (reverse ? "B" : "F") : "";
         Map<String, String> keys = new LinkedHashMap<>();
         for (int i = 0; i < ONE_LAYER_CELL_KEYS.size(); i++) {
-            keys.put(ONE_LAYER_CELL_KEYS.get(i), layer + "_" + prefix + DL4J_CELL_KEYS.get(i));
+            keys.put(ONE_LAYER_CELL_KEYS.get(i), layer + "_" + prefix + DL4J_CELL_KEYS.get(i) + suffix);
         }
         return keys;
     }
@@ -211,7 +248,7 @@ final class Dl4jStackedNetwork {
                             parameters.get(ParameterName.of(layer, reverse, declaration.name()).toString()));
                 }
                 Map<String, INDArray> views = new LinkedHashMap<>();
-                cellKeys(spec.topology(), layer, reverse)
+                cellKeys(recurrentLayer, spec.topology(), layer, reverse)
                         .forEach((oneLayerKey, key) -> views.put(oneLayerKey, Dl4jNetwork.require(table, key)));
                 recurrentLayer.setParameters(views, layerSpec, new Parameters(bare), type);
             }
@@ -231,7 +268,7 @@ final class Dl4jStackedNetwork {
             for (int direction = 0; direction < spec.directions(); direction++) {
                 boolean reverse = direction == 1;
                 Map<String, INDArray> views = new LinkedHashMap<>();
-                cellKeys(spec.topology(), layer, reverse)
+                cellKeys(recurrentLayer, spec.topology(), layer, reverse)
                         .forEach((oneLayerKey, key) -> views.put(oneLayerKey, Dl4jNetwork.require(byKey, key)));
                 for (Map.Entry<String, Tensor> cell : recurrentLayer.cellTensors(views, layerSpec).entrySet()) {
                     byName.put(ParameterName.of(layer, reverse, cell.getKey()).toString(), cell.getValue());

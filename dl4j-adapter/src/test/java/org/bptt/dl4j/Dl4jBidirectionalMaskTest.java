@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a mask means to a reverse direction: a masked sequence must give the numbers it gives unpadded, its reverse
- * direction starting at its last valid step. DL4J's {@code Bidirectional(SimpleRnn)} does; its
+ * direction starting at its last valid step. DL4J's {@code Bidirectional(SimpleRnn)} and
+ * {@code GravesBidirectionalLSTM} do; its
  * {@code Bidirectional(LSTM)} and {@code Bidirectional(GravesLSTM)} start at the padded end instead, giving exactly
  * the numbers of the padded sequence run without a mask (KNOWN_DIVERGENCES.md §9). The comparison is DL4J with
  * itself: the sequence padded and masked in a batch against the same sequence alone and cut to its length.
@@ -26,21 +27,29 @@ class Dl4jBidirectionalMaskTest {
 
     @Test
     void aMaskedSequenceThroughBidirectionalSimpleRnnGivesTheNumbersItGivesUnpadded() {
-        ModelSpec spec = spec(Cell.ELMAN, false);
+        assertMaskedIsUnpadded(Dl4jTestSupport.DL4J, spec(Cell.ELMAN, false, Combine.CONCAT));
+    }
+
+    /** A summed GravesLSTM network is DL4J's GravesBidirectionalLSTM, which keeps the mask. */
+    @Test
+    void aMaskedSequenceThroughGravesBidirectionalLstmGivesTheNumbersItGivesUnpadded() {
+        assertMaskedIsUnpadded(Dl4jTestSupport.DL4J_GRAVES_LSTM, spec(Cell.LSTM, true, Combine.SUM));
+    }
+
+    private static void assertMaskedIsUnpadded(Dl4jRnnPlugin plugin, ModelSpec spec) {
         Parameters parameters = StackedCases.parameters(spec, 3);
         Batch batch = StackedCases.batch(spec, 6, true, 5);
         int sequence = shortSequence(batch);
-        Tensor masked = Dl4jTestSupport.DL4J.forward(spec, parameters, batch).hiddenStates();
-        Tensor unpadded = Dl4jTestSupport.DL4J.forward(spec, parameters, alone(batch, sequence, batch.length(sequence)))
-                .hiddenStates();
+        Tensor masked = plugin.forward(spec, parameters, batch).hiddenStates();
+        Tensor unpadded = plugin.forward(spec, parameters, alone(batch, sequence, batch.length(sequence))).hiddenStates();
         assertTrue(difference(masked, sequence, unpadded, batch.length(sequence)) <= SAME,
-                "the masked sequence's states are those of the same sequence unpadded");
+                spec.label() + ": the masked sequence's states are those of the same sequence unpadded");
     }
 
     @Test
     void aMaskedSequenceThroughBidirectionalLstmsReadsThePadding() {
         for (Dl4jRecurrentLayer layer : new Dl4jRecurrentLayer[] {Dl4jRecurrentLayer.LSTM, Dl4jRecurrentLayer.GRAVES_LSTM}) {
-            ModelSpec spec = spec(Cell.LSTM, layer == Dl4jRecurrentLayer.GRAVES_LSTM);
+            ModelSpec spec = spec(Cell.LSTM, layer == Dl4jRecurrentLayer.GRAVES_LSTM, Combine.CONCAT);
             Parameters parameters = StackedCases.parameters(spec, 3);
             Batch batch = StackedCases.batch(spec, 6, true, 5);
             int sequence = shortSequence(batch);
@@ -56,8 +65,8 @@ class Dl4jBidirectionalMaskTest {
         }
     }
 
-    private static ModelSpec spec(Cell cell, boolean peepholes) {
-        return StackedCases.spec(cell, peepholes, Head.PER_STEP_SOFTMAX, Topology.bidirectional(1, Combine.CONCAT));
+    private static ModelSpec spec(Cell cell, boolean peepholes, Combine combine) {
+        return StackedCases.spec(cell, peepholes, Head.PER_STEP_SOFTMAX, Topology.bidirectional(1, combine));
     }
 
     /** A sequence of the batch shorter than T. */

@@ -42,7 +42,7 @@ class Dl4jStackedAgreementTest {
     private static final double GRADIENT_TOLERANCE = 1e-7;
 
     static Stream<Arguments> networks() {
-        List<Topology> topologies = List.of(Topology.forward(2), Topology.forward(3),
+        List<Topology> topologies = List.of(Topology.forward(2),
                 Topology.bidirectional(1, Combine.CONCAT), Topology.bidirectional(1, Combine.SUM),
                 Topology.bidirectional(1, Combine.MEAN), Topology.bidirectional(1, Combine.PRODUCT),
                 Topology.bidirectional(2, Combine.CONCAT), Topology.bidirectional(2, Combine.MEAN));

@@ -73,23 +73,39 @@ class Dl4jStackedNetworkTest {
      */
     @Test
     void aBidirectionalGravesLstmKeepsEachDirectionsGatesAndPeepholesUnderItsOwnKeys() {
+        ModelSpec spec = StackedCases.spec(Cell.LSTM, true, Head.PER_STEP_SOFTMAX, Topology.bidirectional(2, Combine.MEAN));
+        assertGravesKeys(spec, "0_fW", "0_bW", "1_fb", "1_bRW");
+    }
+
+    /**
+     * A summed GravesLSTM network is built of {@code GravesBidirectionalLSTM} layers, whose keys carry the direction
+     * as a suffix ({@code GravesBidirectionalLSTMParamInitializer}: {@code WF, RWF, bF, WB, RWB, bB}), with the same
+     * layout as GravesLSTM's; layer 1 reads the summed directions, so its input weights are [H, 4H].
+     */
+    @Test
+    void aSummedGravesLstmIsAGravesBidirectionalLstmWithItsOwnKeys() {
         ModelSpec spec = StackedCases.spec(Cell.LSTM, true, Head.PER_STEP_SOFTMAX, Topology.bidirectional(2, Combine.SUM));
+        assertGravesKeys(spec, "0_WF", "0_WB", "1_bF", "1_RWB");
+    }
+
+    private static void assertGravesKeys(ModelSpec spec, String forwardInputWeights0, String reverseInputWeights0,
+                                         String forwardBias1, String reverseRecurrentWeights1) {
         Parameters p = StackedCases.distinct(spec);
         Map<String, INDArray> table = networkWith(Dl4jRecurrentLayer.GRAVES_LSTM, spec, p).paramTable();
         int h = spec.hiddenSize();
-        INDArray recurrent = table.get("1_bRW"); // [H, 4H + 3]: blocks g, f, o, i, then peepholes f, o, i
+        INDArray recurrent = table.get(reverseRecurrentWeights1); // [H, 4H + 3]: blocks g, f, o, i, then peepholes f, o, i
         for (int unit = 0; unit < h; unit++) {
             for (int m = 0; m < h; m++) {
-                assertEquals(p.get("l1.reverse.W_g").get(unit, m), recurrent.getDouble(m, unit), "1_bRW holds l1.reverse.W_g");
-                assertEquals(p.get("l1.reverse.W_i").get(unit, m), recurrent.getDouble(m, 3 * h + unit), "1_bRW holds l1.reverse.W_i");
+                assertEquals(p.get("l1.reverse.W_g").get(unit, m), recurrent.getDouble(m, unit), "l1.reverse.W_g");
+                assertEquals(p.get("l1.reverse.W_i").get(unit, m), recurrent.getDouble(m, 3 * h + unit), "l1.reverse.W_i");
             }
-            assertEquals(p.get("l1.reverse.p_f").get(unit), recurrent.getDouble(unit, 4 * h), "1_bRW's peephole column f");
-            assertEquals(p.get("l0.reverse.U_f").get(unit, 0), table.get("0_bW").getDouble(0, h + unit), "0_bW holds l0.reverse.U_f");
-            assertEquals(p.get("U_o").get(unit, 1), table.get("0_fW").getDouble(1, 2 * h + unit), "0_fW holds U_o");
-            assertEquals(p.get("l1.b_i").get(unit), table.get("1_fb").getDouble(3 * h + unit), "1_fb holds l1.b_i");
+            assertEquals(p.get("l1.reverse.p_f").get(unit), recurrent.getDouble(unit, 4 * h), "l1.reverse.p_f");
+            assertEquals(p.get("l0.reverse.U_f").get(unit, 0), table.get(reverseInputWeights0).getDouble(0, h + unit), "l0.reverse.U_f");
+            assertEquals(p.get("U_o").get(unit, 1), table.get(forwardInputWeights0).getDouble(1, 2 * h + unit), "U_o");
+            assertEquals(p.get("l1.b_i").get(unit), table.get(forwardBias1).getDouble(3 * h + unit), "l1.b_i");
         }
-        // Layer 1 reads the two directions summed: its input weights are [H, 4H].
-        assertArrayEquals(new long[] {h, 4L * h}, table.get("1_fW").shape());
+        // Layer 1 reads the two directions averaged or summed: its input weights are [H, 4H].
+        assertArrayEquals(new long[] {h, 4L * h}, table.get("1_" + forwardInputWeights0.substring(2)).shape());
         assertEquals(p, Dl4jStackedNetwork.parameterGradients(table, 1.0, Dl4jRecurrentLayer.GRAVES_LSTM, spec));
     }
 
