@@ -70,6 +70,29 @@ public final class Dl4jKnownDivergences {
     }
 
     /**
+     * The top layer's reverse-direction gradients are wrong for a one-layer bidirectional {@code LSTM} network in
+     * {@code LastTimeStep} whenever the mask shortens a sequence: {@code LSTM.backpropGradient} calls
+     * {@code LSTMHelpers.backpropGradientHelper} with a null mask, so the reverse direction's error reaches the
+     * padded steps, which it reads before the sequence (GravesLSTM passes its mask). With more layers §9's
+     * predicate already covers everything.
+     */
+    static boolean lstmBackpropLeaksIntoThePadding(Dl4jRecurrentLayer recurrentLayer, ModelSpec spec, Batch batch) {
+        return recurrentLayer == Dl4jRecurrentLayer.LSTM && spec.bidirectional() && spec.layers() == 1
+                && batch.mask() != null && shortest(batch) < batch.steps();
+    }
+
+    /** True when {@code quantity} is the gradient of a parameter of the top layer's reverse direction. */
+    private static boolean isTopReverseGradient(ModelSpec spec, Quantity quantity) {
+        for (ParameterDeclaration declaration : spec.parameters()) {
+            ParameterName name = ParameterName.parse(declaration.name());
+            if (name.reverse() && name.layer() == spec.layers() - 1 && quantity.equals(Quantity.gradientOf(declaration.name()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * DL4J's truncated gradients of the recurrent layer (dL/dU, dL/dW, dL/db of SimpleRnn; every gate's of the
      * LSTMs) may differ from {@link Truncation}'s definition whenever the truncation cuts anything (longest
      * sequence &gt; min(k1, k2)), for three reasons: the recurrent layer's gradient of every chunk after the first is
@@ -135,17 +158,29 @@ public final class Dl4jKnownDivergences {
      * where the evidence is; empty otherwise.
      *
      * @param recurrentLayer the DL4J layer computing the recurrence
+     * @param lastTimeStep   true when the top layer sits in DL4J's {@code LastTimeStep} ({@link Dl4jLastTimeStep}),
+     *                       whose {@code setMaskArray} hands the top layer its mask: then §9 reaches the outputs,
+     *                       loss and gradients only through a lower bidirectional layer, and the hidden states (read
+     *                       from the network without the wrapper) always
      * @param truncation     the truncation of a truncated-BPTT comparison, or null for full BPTT
      * @param quantity       the compared quantity ({@code dL/dx}, {@code dL/dU}, {@code dL/dW_f}, ...)
      */
-    static Optional<String> explain(Dl4jRecurrentLayer recurrentLayer, ModelSpec spec, Batch batch,
+    static Optional<String> explain(Dl4jRecurrentLayer recurrentLayer, boolean lastTimeStep, ModelSpec spec, Batch batch,
                                     Truncation truncation, Quantity quantity) {
-        if (bidirectionalLstmReadsThePadding(recurrentLayer, spec, batch)) {
+        if (bidirectionalLstmReadsThePadding(recurrentLayer, spec, batch)
+                && (!lastTimeStep || spec.layers() > 1 || quantity.equals(Quantity.HIDDEN_STATES))) {
             return Optional.of("DL4J bug: " + recurrentLayer.dl4jName() + ".feedForwardMaskArray drops the features"
                     + " mask that MultiLayerNetwork hands it, so inside the Bidirectional wrapper the reverse direction"
                     + " of a sequence shorter than T starts at the padded end and reads the padding as data, and every"
                     + " quantity of the network follows (SimpleRnn keeps its mask). Finite differences side with the"
                     + " reference: " + EVIDENCE + " §9.");
+        }
+        if (lastTimeStep && lstmBackpropLeaksIntoThePadding(recurrentLayer, spec, batch) && isTopReverseGradient(spec, quantity)) {
+            return Optional.of("DL4J bug: LSTM.backpropGradient passes no mask to LSTMHelpers.backpropGradientHelper, so"
+                    + " in the reverse direction, which reads the padding first, the error flows on from a sequence's"
+                    + " first step into the padded steps before it and adds their input and bias terms to the gradients"
+                    + " of the input, cell-candidate and output gates (the forward pass is right: LastTimeStep hands the"
+                    + " layer its mask). Finite differences side with the reference: " + EVIDENCE + " §9.");
         }
         if (truncation == null) {
             if (quantity.equals(Quantity.INPUT_GRADIENTS) && inputGradientsDiverge(spec, batch)) {

@@ -104,6 +104,7 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
             Capability.BIDIRECTIONAL_PRODUCT);
 
     private final Dl4jRecurrentLayer recurrentLayer;
+    private final boolean lastTimeStep;
     private final PluginInfo info;
     private final Set<Capability> capabilities;
 
@@ -122,10 +123,22 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
      * @param capabilities   {@link #COMMON_CAPABILITIES} and the cells (or activations) this layer computes
      */
     Dl4jRnnPlugin(Dl4jRecurrentLayer recurrentLayer, String id, String name, Set<Capability> capabilities) {
+        this(recurrentLayer, id, name, capabilities, false);
+    }
+
+    /**
+     * @param lastTimeStep true for a plugin of last-step heads only whose network reads them the way DL4J documents
+     *                     it: the top recurrent layer inside {@code LastTimeStep}, then an {@code OutputLayer}
+     *                     ({@link Dl4jStackedNetwork.Key#lastTimeStep}); its hidden states come from the same layers
+     *                     without the wrapper
+     */
+    Dl4jRnnPlugin(Dl4jRecurrentLayer recurrentLayer, String id, String name, Set<Capability> capabilities,
+                  boolean lastTimeStep) {
         this.recurrentLayer = recurrentLayer;
+        this.lastTimeStep = lastTimeStep;
         this.info = new PluginInfo(id, name, dl4jVersion(), "Eclipse Deeplearning4j (adapter: bptt-harness)",
-                "DL4J " + recurrentLayer.dl4jName() + " + RnnOutputLayer (MCXENT / XENT) in a MultiLayerNetwork,"
-                        + " on the harness's weights");
+                "DL4J " + recurrentLayer.dl4jName() + (lastTimeStep ? " in LastTimeStep + OutputLayer"
+                        : " + RnnOutputLayer") + " (MCXENT / XENT) in a MultiLayerNetwork, on the harness's weights");
         this.capabilities = EnumSet.copyOf(capabilities);
     }
 
@@ -191,6 +204,10 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
                 Tensor outputs = Dl4jLayout.fromTimeLast(activations.get(spec.layers() + 1));
                 double score = network.score(data.dataSet(), false);
                 Tensor hiddenStates = combinedByDl4j(spec) ? topLayerStates(spec, parameters, data, network) : headInputs;
+                if (lastTimeStep) {
+                    return lastTimeStepPass(spec, parameters, batch, data.forLastTimeStep(batch, type), hiddenStates,
+                            headInputs, outputs);
+                }
                 return new ForwardPass(hiddenStates, headInputs, outputs, headOutputs(spec, outputs, data),
                         loss(spec, batch, score));
             } finally {
@@ -207,8 +224,9 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
         DataType type = Dl4jNetwork.nd4jType(spec.dataType());
         DefaultDataTypes previousTypes = DefaultDataTypes.use(type);
         try {
-            MultiLayerNetwork network = network(spec, parameters, null);
-            Dl4jBatch data = Dl4jBatch.of(spec, batch, type);
+            MultiLayerNetwork network = lastTimeStep ? lastTimeStepNetwork(spec, parameters) : network(spec, parameters, null);
+            Dl4jBatch data = lastTimeStep ? Dl4jBatch.of(spec, batch, type).forLastTimeStep(batch, type)
+                    : Dl4jBatch.of(spec, batch, type);
             try {
                 // Loss and parameter gradients the way fit() computes them.
                 network.setInput(data.features());
@@ -220,6 +238,9 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
                         network.gradient().gradientForVariable(), 1.0 / divisor, recurrentLayer, spec);
                 double loss = loss(spec, batch, network.score());
                 reset(network);
+                if (!capabilities.contains(Capability.INPUT_GRADIENTS)) {
+                    return new GradientResult(loss, parameterGradients, null, null, null);
+                }
                 // dL/dx: only calculateGradients returns it (see KNOWN_DIVERGENCES.md for its mask bug).
                 INDArray inputGradient = network.calculateGradients(
                         data.features(), data.labels(), data.featureMask(), data.labelMask()).getSecond();
@@ -321,7 +342,8 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
             return Optional.empty();
         }
         List<String> explanations = new ArrayList<>();
-        Dl4jKnownDivergences.explain(recurrentLayer, spec, batch, truncation, quantity).ifPresent(explanations::add);
+        Dl4jKnownDivergences.explain(recurrentLayer, lastTimeStep, spec, batch, truncation, quantity)
+                .ifPresent(explanations::add);
         boolean clampingAffects = quantity.isLoss() || (spec.head() == Head.LAST_STEP_SIGMOID && quantity.isGradient());
         boolean underflowAffects = !quantity.equals(Quantity.HIDDEN_STATES);
         // DL4J runs no case with a given h_{-1} or c_{-1} (INITIAL_STATE and INITIAL_CELL_STATE are not declared), so
@@ -345,6 +367,30 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
                 Dl4jStackedNetwork::build);
         Dl4jStackedNetwork.setParameters(network, recurrentLayer, spec, parameters);
         return network;
+    }
+
+    private MultiLayerNetwork lastTimeStepNetwork(ModelSpec spec, Parameters parameters) {
+        MultiLayerNetwork network = networks.computeIfAbsent(Dl4jStackedNetwork.Key.lastTimeStep(recurrentLayer, spec),
+                Dl4jStackedNetwork::build);
+        Dl4jStackedNetwork.setParameters(network, recurrentLayer, spec, parameters);
+        return network;
+    }
+
+    /**
+     * The outputs and loss of the {@code LastTimeStep} network on {@code data} ({@link Dl4jBatch#forLastTimeStep}),
+     * with the states and per-step outputs of the network without the wrapper (which only they are read from).
+     */
+    private ForwardPass lastTimeStepPass(ModelSpec spec, Parameters parameters, Batch batch, Dl4jBatch data,
+                                         Tensor hiddenStates, Tensor headInputs, Tensor perStepOutputs) {
+        MultiLayerNetwork network = lastTimeStepNetwork(spec, parameters);
+        try {
+            INDArray output = network.output(data.features(), false, data.featureMask(), null);
+            Tensor outputs = Tensor.of(Dl4jLayout.rowMajorDoubles(output), batch.batchSize(), spec.outputSize());
+            double score = network.score(data.dataSet(), false);
+            return new ForwardPass(hiddenStates, headInputs, perStepOutputs, outputs, loss(spec, batch, score));
+        } finally {
+            reset(network);
+        }
     }
 
     /** True when DL4J's top layer outputs its directions combined (sum, mean or product), not side by side. */

@@ -23,12 +23,15 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.GravesBidirectionalLSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The DL4J network of any {@link Topology}, as a DL4J user stacks one, and where each harness parameter sits in it.
@@ -41,7 +44,9 @@ import org.nd4j.linalg.learning.config.NoOp;
  * CONCAT, SUM, MEAN, PRODUCT), except that a GravesLSTM layer whose directions are summed is DL4J's own
  * {@code GravesBidirectionalLSTM} (which always sums; {@link #gravesBidirectional}): the layer a GravesLSTM user
  * builds for that, while {@code Bidirectional(ADD, …)} stays covered by the SimpleRnn and LSTM networks. A one-layer
- * forward network is exactly {@link Dl4jNetwork}'s.
+ * forward network is exactly {@link Dl4jNetwork}'s. For the plugins that read a last-step head the way DL4J
+ * documents it ({@link Key#lastTimeStep}), the top recurrent layer is wrapped in {@code LastTimeStep} and the head is
+ * an {@code OutputLayer}; the keys stay the same (the wrapper adds none).
  *
  * <h2>Parameter keys</h2>
  * {@link Dl4jRecurrentLayer} maps one direction's cell parameters to a one-layer network's keys {@code 0_W} (input
@@ -74,11 +79,20 @@ final class Dl4jStackedNetwork {
      */
     record Key(Dl4jRecurrentLayer recurrentLayer, int inputSize, int hiddenSize, int outputSize, Activation activation,
                Head head, org.bptt.api.DataType dataType, Topology topology, Truncation truncation,
-               boolean topLayerConcatenated) {
+               boolean topLayerConcatenated, boolean lastTimeStep) {
 
         static Key of(Dl4jRecurrentLayer recurrentLayer, ModelSpec spec, Truncation truncation) {
             return new Key(recurrentLayer, spec.inputSize(), spec.hiddenSize(), spec.outputSize(), spec.activation(),
-                    spec.head(), spec.dataType(), spec.topology(), truncation, false);
+                    spec.head(), spec.dataType(), spec.topology(), truncation, false, false);
+        }
+
+        /**
+         * The network of a last-step head as DL4J documents it: the top recurrent layer inside
+         * {@code LastTimeStep}, which picks each sequence's last unmasked step, then an {@code OutputLayer}.
+         */
+        static Key lastTimeStep(Dl4jRecurrentLayer recurrentLayer, ModelSpec spec) {
+            return new Key(recurrentLayer, spec.inputSize(), spec.hiddenSize(), spec.outputSize(), spec.activation(),
+                    spec.head(), spec.dataType(), spec.topology(), null, false, true);
         }
 
         /**
@@ -87,7 +101,7 @@ final class Dl4jStackedNetwork {
          */
         Key withTopLayerConcatenated() {
             return new Key(recurrentLayer, inputSize, hiddenSize, outputSize, activation, head, dataType, topology,
-                    null, true);
+                    null, true, false);
         }
 
         /** How layer {@code layer}'s directions are combined. */
@@ -141,12 +155,14 @@ final class Dl4jStackedNetwork {
         Set<String> expected = new TreeSet<>();
         for (int layer = 0; layer < layers; layer++) {
             int inputSize = layer == 0 ? key.inputSize() : key.outputSizeOf(layer - 1);
-            list.layer(layer(key, layer, inputSize));
+            Layer recurrent = layer(key, layer, inputSize);
+            list.layer(key.lastTimeStep() && layer == layers - 1 ? new LastTimeStep(recurrent) : recurrent);
             for (int direction = 0; direction < topology.directions(); direction++) {
                 expected.addAll(cellKeys(key.recurrentLayer(), topology, layer, direction == 1).values());
             }
         }
-        list.layer(Dl4jNetwork.outputLayer(key.outputSizeOf(layers - 1), key.outputSize(), key.head()));
+        list.layer(key.lastTimeStep() ? lastStepOutputLayer(key.outputSizeOf(layers - 1), key.outputSize(), key.head())
+                : Dl4jNetwork.outputLayer(key.outputSizeOf(layers - 1), key.outputSize(), key.head()));
         expected.add(layers + "_W");
         expected.add(layers + "_b");
         MultiLayerConfiguration configuration;
@@ -166,6 +182,16 @@ final class Dl4jStackedNetwork {
                     + ", expected " + expected + ": this adapter does not know this DL4J version's layout");
         }
         return network;
+    }
+
+    /** The head after {@code LastTimeStep}: {@code OutputLayer}, softmax with MCXENT or sigmoid with XENT. */
+    private static OutputLayer lastStepOutputLayer(int inputSize, int outputSize, Head head) {
+        boolean sigmoidHead = head == Head.LAST_STEP_SIGMOID;
+        return new OutputLayer.Builder(sigmoidHead ? LossFunctions.LossFunction.XENT : LossFunctions.LossFunction.MCXENT)
+                .nIn(inputSize).nOut(outputSize)
+                .activation(sigmoidHead ? org.nd4j.linalg.activations.Activation.SIGMOID
+                        : org.nd4j.linalg.activations.Activation.SOFTMAX)
+                .build();
     }
 
     /** Layer {@code layer} of the network of {@code key}, reading {@code inputSize} features. */

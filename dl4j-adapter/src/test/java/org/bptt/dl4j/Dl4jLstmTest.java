@@ -61,7 +61,7 @@ class Dl4jLstmTest {
     void areFoundByTheServiceLoader() {
         List<String> ids = ServiceLoader.load(RnnImplementation.class).stream().map(ServiceLoader.Provider::get)
                 .map(implementation -> implementation.info().id()).filter(id -> id.startsWith("dl4j")).sorted().toList();
-        assertEquals(List.of("dl4j", "dl4j-graves-lstm", "dl4j-lstm"), ids);
+        assertEquals(List.of("dl4j", "dl4j-graves-lstm", "dl4j-last-time-step", "dl4j-lstm", "dl4j-lstm-last-time-step"), ids);
     }
 
     @Test
