@@ -11,13 +11,19 @@ with one bias per gate is PyTorch's with bias_hh = 0 (then our b_* is bias_ih, a
 
 What PyTorch cannot express is not declared, so bptt skips those cases with the reason (and this program refuses
 them if sent anyway): nn.RNN has only tanh and relu, nn.GRU places the reset gate after the recurrent product only,
-and nn.LSTM has no peepholes.
+nn.LSTM has no peepholes, and a bidirectional layer concatenates its directions (no sum, mean or product).
+
+Stacked and bidirectional networks are num_layers and bidirectional=True of the same module. PyTorch names layer k's
+tensors weight_ih_l{k}, ..., and its reverse direction's weight_ih_l{k}_reverse, ...: our l{k}. and l{k}.reverse.
+prefixes (layer 0's forward tensors are our bare names), placed by layout(). Initial states are PyTorch's h_0
+[L*D, B, H], our [L, D, B, H] reshaped. Masked sequences go through pack_padded_sequence, the path PyTorch users take
+for variable lengths: the reverse direction then starts at each sequence's last valid step.
 
 Around the recurrent layer: nn.Linear(H, K) holds V and c; losses through torch.nn.functional (cross_entropy with
 probability targets, binary_cross_entropy_with_logits); gradients by autograd, in float64 or float32 as the case's
 dataType asks: dL/dx, dL/dh_{-1} and the LSTM's dL/dc_{-1} by requires_grad on the inputs and initial states.
-batch_first=True gives the harness's layout [B, T, d] and [B, T, H]. Masked steps: the layer runs all T steps, and
-only each sequence's unmasked steps enter the loss (later steps cannot influence earlier ones). Not offered: dL/dh_t
+batch_first=True gives the harness's layout [B, T, d] and [B, T, H]. Masked sequences run packed (above), and only
+each sequence's unmasked steps enter the loss. Not offered: dL/dh_t
 and the LSTM's cell states c_t, because PyTorch runs the whole sequence in one call and exposes neither its
 intermediate states to autograd nor c_t before the last step.
 """
@@ -30,7 +36,7 @@ import protocol  # noqa: E402  (examples/protocol.py)
 torch = protocol.import_or_explain("torch", "python3-torch")
 F = torch.nn.functional
 
-CAPABILITIES = ["TANH", "RELU", "GRU_RESET_AFTER", "LSTM", "TWO_BIASES",
+CAPABILITIES = ["TANH", "RELU", "GRU_RESET_AFTER", "LSTM", "TWO_BIASES", "STACKED", "BIDIRECTIONAL_CONCAT",
                 "PER_STEP_SOFTMAX", "LAST_STEP_SOFTMAX", "LAST_STEP_SIGMOID",
                 "BIASES", "NO_BIASES", "MASKS", "INITIAL_STATE", "INITIAL_CELL_STATE", "FLOAT64", "FLOAT32",
                 "HIDDEN_STATES", "INPUT_GRADIENTS", "INITIAL_STATE_GRADIENTS", "INITIAL_CELL_STATE_GRADIENTS"]
@@ -79,6 +85,19 @@ def lstm_layout():
 LAYOUTS = {"elman": elman_layout, "gru": gru_layout, "lstm": lstm_layout}
 
 
+def layout(cell, layers, directions):
+    """The layout of every layer and direction: layer 0's forward layout as the cell's (PyTorch's *_l0, our bare
+    names), and for layer k and direction "_reverse" PyTorch's *_l{k}[_reverse] holding our l{k}.[reverse.] names."""
+    single = LAYOUTS[cell]()
+    placed = {}
+    for k in range(layers):
+        for reverse in range(directions):
+            prefix = "" if k == 0 and not reverse else "l%d.%s" % (k, "reverse." if reverse else "")
+            for packed_name, names in single.items():
+                placed[packed_name.replace("_l0", "_l%d" % k) + ("_reverse" if reverse else "")] = [prefix + name for name in names]
+    return placed
+
+
 def pack(module, layout, parameters):
     """Copies our parameters into module's packed tensors, block k of a tensor's rows holding the k-th name of its
     layout entry; blocks (and tensors) whose parameter is not in `parameters` are zeroed."""
@@ -112,6 +131,8 @@ def refuse_what_pytorch_cannot_express(spec):
                          "it cannot express the reset gate before it")
     if spec["cell"] == "lstm" and options["peepholes"]:
         raise ValueError("nn.LSTM has no peephole connections")
+    if spec.get("direction") == "bidirectional" and spec["combine"] != "concat":
+        raise ValueError("a bidirectional PyTorch layer concatenates its directions; it cannot %s them" % spec["combine"])
 
 
 class Model:
@@ -125,17 +146,20 @@ class Model:
         self.cell = spec["cell"]
         dtype = DTYPES[spec["dataType"]]
         d, H, K = spec["inputSize"], spec["hiddenSize"], spec["outputSize"]
-        common = {"num_layers": 1, "bias": spec["biases"], "batch_first": True, "dtype": dtype}
+        self.layers = spec.get("layers", 1)
+        self.directions = 2 if spec.get("direction") == "bidirectional" else 1
+        common = {"num_layers": self.layers, "bidirectional": self.directions == 2, "bias": spec["biases"],
+                  "batch_first": True, "dtype": dtype}
         if self.cell == "elman":
             self.rnn = torch.nn.RNN(d, H, nonlinearity=spec["activation"], **common)
         elif self.cell == "gru":
             self.rnn = torch.nn.GRU(d, H, **common)
         else:
             self.rnn = torch.nn.LSTM(d, H, **common)
-        self.layout = LAYOUTS[self.cell]()
+        self.layout = layout(self.cell, self.layers, self.directions)
         self.names = [name for name in case["parameters"] if name not in ("V", "c")]
         pack(self.rnn, self.layout, case["parameters"])
-        self.linear = torch.nn.Linear(H, K, bias=spec["biases"], dtype=dtype)
+        self.linear = torch.nn.Linear(self.directions * H, K, bias=spec["biases"], dtype=dtype)   # reads [h→; h←]
         with torch.no_grad():
             self.linear.weight.copy_(case["parameters"]["V"])
             if spec["biases"]:
@@ -143,21 +167,37 @@ class Model:
         batch = case["batch"]
         self.x = batch["inputs"].to(dtype).requires_grad_(True)                     # [B, T, d]
         self.B, self.T = self.x.shape[0], self.x.shape[1]
-        self.h0 = self.initial(batch["initialState"], dtype, H)                      # [1, B, H]
+        self.h0 = self.initial(batch["initialState"], dtype, H)                      # [L*D, B, H]
         self.c0 = self.initial(batch.get("initialCellState"), dtype, H) if self.cell == "lstm" else None
         self.targets = batch["targets"].to(dtype)
         mask = batch["mask"]
+        self.masked = mask is not None
         self.mask = mask.to(dtype) if mask is not None else torch.ones(self.B, self.T, dtype=dtype)
         self.lengths = self.mask.sum(dim=1).long()                                   # [B]
 
     def initial(self, state, dtype, H):
-        """An initial state [B, H] (zeros when not given) as PyTorch's [num_layers = 1, B, H], a leaf for autograd."""
-        value = state.to(dtype) if state is not None else torch.zeros(self.B, H, dtype=dtype)
-        return value.clone().unsqueeze(0).requires_grad_(True)
+        """An initial state (zeros when not given) as PyTorch's [num_layers * num_directions, B, H], a leaf for
+        autograd: ours is [B, H] for one forward layer, else [L, D, B, H]."""
+        value = state.to(dtype) if state is not None else torch.zeros(self.layers, self.directions, self.B, H, dtype=dtype)
+        return value.clone().reshape(self.layers * self.directions, self.B, H).requires_grad_(True)
+
+    def initial_gradient(self, state):
+        """The gradient of an initial state in our shape: [B, H] for one forward layer, else [L, D, B, H]."""
+        if self.layers == 1 and self.directions == 1:
+            return state.grad[0]
+        return state.grad.reshape(self.layers, self.directions, self.B, -1)
 
     def run(self):
-        """The forward pass: hidden states [B, T, H], outputs, and the reduced loss (a 0-d tensor)."""
-        hidden, _ = self.rnn(self.x, (self.h0, self.c0) if self.cell == "lstm" else self.h0)
+        """The forward pass: the top layer's states [B, T, D*H], outputs, and the reduced loss (a 0-d tensor). A
+        masked batch runs packed, so that every direction sees each sequence's valid steps only."""
+        state = (self.h0, self.c0) if self.cell == "lstm" else self.h0
+        if self.masked:
+            packed = torch.nn.utils.rnn.pack_padded_sequence(self.x, self.lengths.cpu(), batch_first=True,
+                                                             enforce_sorted=False)
+            packed_hidden, _ = self.rnn(packed, state)
+            hidden, _ = torch.nn.utils.rnn.pad_packed_sequence(packed_hidden, batch_first=True, total_length=self.T)
+        else:
+            hidden, _ = self.rnn(self.x, state)
         head, reduction = self.spec["head"], self.spec["reduction"]
         if head == "per_step_softmax":
             logits = self.linear(hidden)                                             # [B, T, K]
@@ -167,7 +207,7 @@ class Model:
             summed = (per_step * self.mask).sum()
             terms = self.mask.sum()
         else:
-            last = hidden[torch.arange(self.B), self.lengths - 1]                    # [B, H], each sequence's last step
+            last = hidden[torch.arange(self.B), self.lengths - 1]                    # [B, D*H], each sequence's last step
             logits = self.linear(last)                                               # [B, K]
             if head == "last_step_sigmoid":
                 outputs = torch.sigmoid(logits)
@@ -195,9 +235,10 @@ def gradients(case):
     if case["spec"]["biases"]:
         parameter_gradients["c"] = model.linear.bias.grad
     result = {"loss": loss.item(), "parameterGradients": parameter_gradients,
-              "inputGradients": model.x.grad, "initialStateGradients": model.h0.grad[0], "hiddenStateGradients": None}
+              "inputGradients": model.x.grad, "initialStateGradients": model.initial_gradient(model.h0),
+              "hiddenStateGradients": None}
     if model.c0 is not None:
-        result["initialCellStateGradients"] = model.c0.grad[0]
+        result["initialCellStateGradients"] = model.initial_gradient(model.c0)
     return result
 
 

@@ -63,6 +63,9 @@ final class ExportCommand implements Callable<Integer> {
                     + "oracle runs.")
     List<Cell> cells = new ArrayList<>();
 
+    @Mixin
+    TopologyOptions topology = new TopologyOptions();
+
     @Option(names = "--out", paramLabel = "DIR", required = true,
             description = "Folder to write the vectors into (created when missing; files of the same names are replaced).")
     Path directory;
@@ -79,10 +82,10 @@ final class ExportCommand implements Callable<Integer> {
         String suiteName = suite.name().toLowerCase(Locale.ROOT);
         Set<Cell> selected = cells.isEmpty() ? CellSupport.cells(oracle.capabilities()) : EnumSet.copyOf(cells);
         InvalidInputException.require(!selected.isEmpty(), "the oracle %s runs no cell (Elman, GRU or LSTM)", oracle.id());
-        List<SuiteCase> all = SuiteOptions.suiteCases(suite, seed, shard, selected);
+        List<SuiteCase> all = SuiteOptions.suiteCases(suite, seed, shard, selected, topology);
         long truncated = all.stream().filter(SuiteCase::isTruncated).count();
         out.printf(Locale.ROOT, "exporting %d cases (+%d truncated-BPTT cases; %s) of the %s suite (seed %d%s), expected results by %s, to %s%n",
-                all.size() - truncated, truncated, SuiteOptions.describe(selected), suiteName, seed,
+                all.size() - truncated, truncated, SuiteOptions.describe(selected) + topology.describe(), suiteName, seed,
                 shard == null ? "" : ", shard " + shard, oracle.id(), directory);
         out.flush();
         VectorFile.Generator generator = new VectorFile.Generator("bptt-harness", VersionProvider.toolVersion(), oracle.id(),

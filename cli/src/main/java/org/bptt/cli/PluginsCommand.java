@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.bptt.api.Capability;
 import org.bptt.api.Cell;
+import org.bptt.api.Combine;
 import org.bptt.core.plugins.CellSupport;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginProblem;
@@ -41,6 +42,7 @@ final class PluginsCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  vendor:       %s%n", plugin.info().vendor());
             out.printf(Locale.ROOT, "  source:       %s%n", plugin.source());
             out.printf(Locale.ROOT, "  cells:        %s%n", cells(plugin.capabilities()));
+            out.printf(Locale.ROOT, "  networks:     %s%n", networks(plugin.capabilities()));
             out.printf(Locale.ROOT, "  capabilities: %s%n", plugin.capabilities().stream()
                     .map(capability -> capability.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
             if (!plugin.info().description().isEmpty()) {
@@ -53,6 +55,27 @@ final class PluginsCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "%d plugin(s) loaded, %d not loaded%n", registry.plugins().size(), registry.problems().size());
         return ExitCode.OK;
+    }
+
+    /**
+     * The layers and directions a plugin runs, read from its capabilities: {@code one forward layer}, then
+     * {@code stacked} and {@code bidirectional (concat, sum)} as it declares them.
+     */
+    static String networks(Set<Capability> capabilities) {
+        List<String> networks = new ArrayList<>(List.of("one forward layer"));
+        if (capabilities.contains(Capability.STACKED)) {
+            networks.add("stacked layers");
+        }
+        List<String> combines = new ArrayList<>();
+        for (Combine combine : Combine.values()) {
+            if (capabilities.contains(Capability.valueOf("BIDIRECTIONAL_" + combine.name()))) {
+                combines.add(combine.name().toLowerCase(Locale.ROOT));
+            }
+        }
+        if (!combines.isEmpty()) {
+            networks.add("bidirectional (" + String.join(", ", combines) + ")");
+        }
+        return String.join("; ", networks);
     }
 
     /**

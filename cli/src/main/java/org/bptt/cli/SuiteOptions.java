@@ -38,6 +38,9 @@ final class SuiteOptions {
     @Mixin
     DatasetOptions dataset;
 
+    @Mixin
+    TopologyOptions topology = new TopologyOptions();
+
     /** The suite's name as the user writes it: quick, default or full. */
     String suiteName() {
         return dataset.selected() ? dataset.label() : suite.name().toLowerCase(java.util.Locale.ROOT);
@@ -89,12 +92,17 @@ final class SuiteOptions {
         return dataset.selected() ? List.of() : selectShard(suite.truncatedCases(seed, selected));
     }
 
-    /** What a verifier runs: {@link #cases} under full BPTT, then {@link #truncatedCases}, of the {@code selected} cells. */
+    /**
+     * What a verifier runs: {@link #cases} under full BPTT, then {@link #truncatedCases}, of the {@code selected} cells,
+     * then the stacked and bidirectional cases that {@code --layers} and {@code --direction} choose.
+     */
     List<SuiteCase> suiteCases(Set<Cell> selected) {
         if (!dataset.selected()) {
             dataset.requireDatasetForTextOptions();
-            return suiteCases(suite, seed, shard, selected);
+            return suiteCases(suite, seed, shard, selected, topology);
         }
+        InvalidInputException.require(topology.oneForwardLayer() && topology.layers().size() == 1 && topology.directions().size() == 1,
+                "--dataset cases are one-layer forward networks; --layers and --direction do not fit them");
         return cases(selected).stream().map(SuiteCase::fullBptt).toList();
     }
 
@@ -104,9 +112,24 @@ final class SuiteOptions {
      * same options, so that both pick exactly the same cases.
      */
     static List<SuiteCase> suiteCases(Suite suite, long seed, String shard, Set<Cell> selected) {
-        List<SuiteCase> all = new ArrayList<>(selectShard(shard, suite.cases(seed, selected)).stream()
-                .map(SuiteCase::fullBptt).toList());
-        all.addAll(selectShard(shard, suite.truncatedCases(seed, selected)));
+        return suiteCases(suite, seed, shard, selected, new TopologyOptions());
+    }
+
+    /**
+     * As {@link #suiteCases(Suite, long, String, Set)}, for the layers and directions {@code topology} chooses: the
+     * one-layer forward cases when it chooses them, then the stacked and bidirectional cases it chooses under full
+     * BPTT, then their truncated-BPTT cases; each list cut to the shard.
+     */
+    static List<SuiteCase> suiteCases(Suite suite, long seed, String shard, Set<Cell> selected, TopologyOptions topology) {
+        List<SuiteCase> all = new ArrayList<>();
+        if (topology.oneForwardLayer()) {
+            all.addAll(selectShard(shard, suite.cases(seed, selected)).stream().map(SuiteCase::fullBptt).toList());
+            all.addAll(selectShard(shard, suite.truncatedCases(seed, selected)));
+        }
+        all.addAll(selectShard(shard, suite.stackedCases(seed, selected).stream()
+                .filter(testCase -> topology.selects(testCase.spec())).toList()).stream().map(SuiteCase::fullBptt).toList());
+        all.addAll(selectShard(shard, suite.stackedTruncatedCases(seed, selected).stream()
+                .filter(suiteCase -> topology.selects(suiteCase.testCase().spec())).toList()));
         return all;
     }
 
@@ -121,5 +144,10 @@ final class SuiteOptions {
     /** The cells in words for a command's first line: {@code cells elman, gru}. */
     static String describe(Set<Cell> cells) {
         return "cells " + String.join(", ", cells.stream().map(cell -> cell.name().toLowerCase(java.util.Locale.ROOT)).toList());
+    }
+
+    /** The cells and the layers and directions chosen, in words: {@code cells elman; 2 layers, bidirectional}. */
+    String describeSelection(Set<Cell> cells) {
+        return describe(cells) + topology.describe();
     }
 }

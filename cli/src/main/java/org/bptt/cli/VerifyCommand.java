@@ -83,7 +83,7 @@ final class VerifyCommand implements Callable<Integer> {
         long truncated = cases.stream().filter(SuiteCase::isTruncated).count();
         out.printf(Locale.ROOT, "verifying %s against %s on %d cases (+%d truncated-BPTT cases) of the %s suite (%s; seed %d)%n",
                 String.join(", ", implementations.stream().map(LoadedPlugin::id).toList()), oracle.id(),
-                cases.size() - truncated, truncated, suiteOptions.suiteName(), SuiteOptions.describe(cells),
+                cases.size() - truncated, truncated, suiteOptions.suiteName(), suiteOptions.describeSelection(cells),
                 suiteOptions.seed);
         out.flush();
         VerifyJob.VerifyRun verified = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(),

@@ -30,13 +30,16 @@ final class ResultShapes {
         String problem = spec.head().lastStepOnly()
                 ? shapeProblem("outputs", result.outputs(), "[B, K]", b, spec.outputSize())
                 : shapeProblem("outputs", result.outputs(), "[B, T, K]", b, t, spec.outputSize());
+        // A stack's states are its top layer's, the directions side by side.
+        String states = spec.directions() == 1 ? "[B, T, H]" : "[B, T, 2H]";
+        int width = spec.directions() * spec.hiddenSize();
         if (problem == null) {
             problem = optionalProblem("hiddenStates", result.hiddenStates(), capabilities, Capability.HIDDEN_STATES,
-                    "[B, T, H]", b, t, spec.hiddenSize());
+                    states, b, t, width);
         }
         if (problem == null) {
             problem = cellStateProblem("cellStates", result.cellStates(), spec, capabilities, Capability.CELL_STATES,
-                    "[B, T, H]", b, t, spec.hiddenSize());
+                    states, b, t, width);
         }
         return problem;
     }
@@ -49,7 +52,10 @@ final class ResultShapes {
         int b = batch.batchSize();
         int t = batch.steps();
         int d = spec.inputSize();
-        int h = spec.hiddenSize();
+        String states = spec.directions() == 1 ? "[B, T, H]" : "[B, T, 2H]";
+        int width = spec.directions() * spec.hiddenSize();
+        String initial = spec.topology().single() ? "[B, H]" : "[L, D, B, H]";
+        int[] initialShape = Batch.stateShape(spec, b);
         Parameters gradients = result.parameterGradients();
         for (ParameterDeclaration declaration : spec.parameters()) {
             String problem = shapeProblem("parameterGradients." + declaration.name(), gradients.get(declaration.name()),
@@ -62,11 +68,11 @@ final class ResultShapes {
                 optionalProblem("inputGradients", result.inputGradients(), capabilities, Capability.INPUT_GRADIENTS,
                         "[B, T, d]", b, t, d),
                 optionalProblem("initialStateGradients", result.initialStateGradients(), capabilities,
-                        Capability.INITIAL_STATE_GRADIENTS, "[B, H]", b, h),
+                        Capability.INITIAL_STATE_GRADIENTS, initial, initialShape),
                 optionalProblem("hiddenStateGradients", result.hiddenStateGradients(), capabilities,
-                        Capability.HIDDEN_STATE_GRADIENTS, "[B, T, H]", b, t, h),
+                        Capability.HIDDEN_STATE_GRADIENTS, states, b, t, width),
                 cellStateProblem("initialCellStateGradients", result.initialCellStateGradients(), spec, capabilities,
-                        Capability.INITIAL_CELL_STATE_GRADIENTS, "[B, H]", b, h));
+                        Capability.INITIAL_CELL_STATE_GRADIENTS, initial, initialShape));
     }
 
     private static String first(String... problems) {

@@ -65,10 +65,6 @@ final class StackedNetwork {
         return new Parameters(bare);
     }
 
-    ModelSpec spec() {
-        return spec;
-    }
-
     OutputLayer outputLayer() {
         return outputLayer;
     }

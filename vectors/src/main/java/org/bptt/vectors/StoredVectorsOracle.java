@@ -145,7 +145,8 @@ public final class StoredVectorsOracle implements RnnImplementation {
         Set<Capability> capabilities = EnumSet.of(Capability.TRUNCATED_BPTT, Capability.BIASES, Capability.NO_BIASES,
                 Capability.MASKS, Capability.INITIAL_STATE, Capability.FLOAT64, Capability.GRU_RESET_BEFORE,
                 Capability.GRU_RESET_AFTER, Capability.LSTM, Capability.LSTM_PEEPHOLES, Capability.TWO_BIASES,
-                Capability.INITIAL_CELL_STATE);
+                Capability.INITIAL_CELL_STATE, Capability.STACKED, Capability.BIDIRECTIONAL_CONCAT, Capability.BIDIRECTIONAL_SUM,
+                Capability.BIDIRECTIONAL_MEAN, Capability.BIDIRECTIONAL_PRODUCT);
         for (Activation activation : Activation.values()) {
             capabilities.add(Capability.valueOf(activation.name()));
         }

@@ -12,6 +12,7 @@ import org.bptt.api.Head;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.ParameterDeclaration;
+import org.bptt.api.ParameterName;
 import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
@@ -119,11 +120,12 @@ public final class CaseGenerator {
         SplittableRandom maskRandom = random.split();
         Tensor mask = masked ? prefixMask(batchSize, steps, maskRandom) : null;
         SplittableRandom stateRandom = random.split();
-        Tensor h0 = initialState ? uniform(stateRandom, 0.5, batchSize, spec.hiddenSize()) : null;
+        int[] stateShape = Batch.stateShape(spec, batchSize);      // [B, H], or every layer's and direction's [L, D, B, H]
+        Tensor h0 = initialState ? uniform(stateRandom, 0.5, stateShape) : null;
         // Split after every part an Elman case draws, so that its numbers stay what they were before the LSTM.
         SplittableRandom cellStateRandom = random.split();
         boolean cellState = spec.cell().hasCellState();
-        Tensor c0 = initialState && cellState ? uniform(cellStateRandom, 0.5, batchSize, spec.hiddenSize()) : null;
+        Tensor c0 = initialState && cellState ? uniform(cellStateRandom, 0.5, stateShape) : null;
         String states = cellState ? (initialState ? "given h_{-1} and c_{-1}" : "h_{-1} = c_{-1} = 0")
                 : (initialState ? "given h_{-1}" : "h_{-1} = 0");
         String description = String.format(Locale.ROOT, "%s, B=%d, T=%d, %s, %s, weights %s", spec.label(), batchSize,
@@ -133,10 +135,12 @@ public final class CaseGenerator {
 
     /**
      * The weights of every parameter {@code spec} declares, drawn from {@code random} as {@code options} say: for
-     * the Elman cell U, W, b, V, c ({@link #elmanParameters}), for a gated cell as {@link #gatedParameters}.
+     * the one-layer Elman cell U, W, b, V, c ({@link #elmanParameters}), for a gated cell or a stacked or
+     * bidirectional network as {@link #gatedParameters}.
      */
     public static Parameters parameters(ModelSpec spec, Options options, SplittableRandom random) {
-        return spec.cell() == Cell.ELMAN ? elmanParameters(spec, options, random) : gatedParameters(spec, options, random);
+        return spec.cell() == Cell.ELMAN && spec.topology().single() ? elmanParameters(spec, options, random)
+                : gatedParameters(spec, options, random);
     }
 
     /** The Elman weights U, W, b, V, c for {@code spec}, drawn from {@code random} as {@code options} say. */
@@ -169,7 +173,9 @@ public final class CaseGenerator {
      * {@code W_* [H, H]} by the init, then each rescaled as the options say (every gate's recurrent matrix alone, so
      * that each gate's recurrence is as tame as the Elman cell's W); biases, recurrent-side biases and the head's c
      * uniform on (−0.1, 0.1), as the Elman cell's; peepholes uniform on (−0.5, 0.5), large enough that a wrong
-     * peephole gradient is not lost in the tolerance.
+     * peephole gradient is not lost in the tolerance. A stacked or bidirectional network's layers (any cell's) are
+     * drawn the same way, each layer's and direction's parameters as their bare names say (a layer above the first
+     * has input weights {@code [H, H]} or {@code [H, 2H]}, drawn as input weights, not rescaled).
      */
     private static Parameters gatedParameters(ModelSpec spec, Options options, SplittableRandom random) {
         Map<String, Tensor> tensors = new HashMap<>();
@@ -177,7 +183,8 @@ public final class CaseGenerator {
         for (ParameterDeclaration declaration : spec.parameters()) {
             SplittableRandom own = random.split();
             int[] shape = declaration.shape();
-            boolean recurrent = shape.length == 2 && declaration.dimensions().equals(List.of("H", "H"));
+            String base = ParameterName.parse(declaration.name()).base();
+            boolean recurrent = shape.length == 2 && base.startsWith(ParameterNames.W);     // W or W_*, [H, H]
             Tensor value;
             if (recurrent) {
                 Tensor drawn = options.init() == WeightInit.ORTHOGONAL ? orthogonal(shape[0], own)
@@ -185,7 +192,7 @@ public final class CaseGenerator {
                 value = rescale(drawn, options);
             } else if (shape.length == 2) {
                 value = matrix(nonSquare, shape[0], shape[1], own);
-            } else if (PEEPHOLES.contains(declaration.name())) {
+            } else if (PEEPHOLES.contains(base)) {
                 value = uniform(own, 0.5, shape);
             } else {
                 value = uniform(own, 0.1, shape);

@@ -15,7 +15,9 @@ import org.bptt.api.ModelSpec;
  * out, the truncation's k1 and k2 only appear for truncated BPTT, and a cell option only for the cell that has it
  * (the reset placement for a GRU, peepholes and c0 for an LSTM, two biases for both). The cell and its options come
  * after every label of a full-BPTT case that there was before the choice of cell, so that readers of the older labels
- * see them where they were, and before k1 and k2, which end the labels of a truncated case.
+ * see them where they were, and before k1 and k2, which end the labels of a truncated case. The layers and
+ * directions ({@link #LAYERS_KEY}) follow the cell, and only for a network that is not one forward layer, so that
+ * the labels of those cases stay as they were.
  */
 public enum CaseLabel {
     /** The spec's label, e.g. {@code tanh/per-step-softmax/bias/d4-H8-K5/sum}. */
@@ -60,6 +62,16 @@ public enum CaseLabel {
     FORWARD_LENGTH("k1"),
     /** k2 of a truncated case: how far back each chunk's losses are propagated. */
     BACKWARD_LENGTH("k2");
+
+    /**
+     * The labels of a stacked or bidirectional network, present only for such a network, before k1 and k2: L, the
+     * number of layers; {@code forward} or {@code bidirectional}; and a bidirectional network's combine mode, lower
+     * case ({@code concat}, {@code sum}, ...). Keys, not constants of this enum, so that the labels every other case
+     * has (this enum's values) stay the ones every report has read; the tables keep them in {@code other_parameters}.
+     */
+    public static final String LAYERS_KEY = "layers";
+    public static final String DIRECTION_KEY = "direction";
+    public static final String COMBINE_KEY = "combine";
 
     private final String key;
 
@@ -112,6 +124,13 @@ public enum CaseLabel {
             }
             if (cell.hasCellState() && batch != null) {
                 labels.put(INITIAL_CELL_STATE.key, Boolean.toString(batch.initialCellState() != null));
+            }
+        }
+        if (spec != null && spec.topology() != null && !spec.topology().single()) {
+            labels.put(LAYERS_KEY, Integer.toString(spec.layers()));
+            labels.put(DIRECTION_KEY, lower(spec.topology().direction()));
+            if (spec.bidirectional()) {
+                labels.put(COMBINE_KEY, lower(spec.topology().combine()));
             }
         }
         if (suiteCase.isTruncated()) {

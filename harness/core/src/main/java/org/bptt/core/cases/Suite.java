@@ -20,7 +20,9 @@ import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.Parameters;
 import org.bptt.api.ResetPlacement;
+import org.bptt.api.Combine;
 import org.bptt.api.Tensor;
+import org.bptt.api.Topology;
 import org.bptt.api.Truncation;
 
 /**
@@ -211,7 +213,28 @@ public enum Suite {
      */
     record GridPoint(String prefix, Cell cell, CellOptions cellOptions, Activation activation, Head head, boolean biases,
                      boolean masked, boolean initialState, LossReduction reduction, WeightInit init, int inputSize,
-                     int hiddenSize, int outputSize, int batchSize, int steps, DataType dataType, boolean showSizes) {
+                     int hiddenSize, int outputSize, int batchSize, int steps, DataType dataType, boolean showSizes,
+                     Topology topology) {
+
+        /** A one-layer forward point. */
+        GridPoint(String prefix, Cell cell, CellOptions cellOptions, Activation activation, Head head, boolean biases,
+                  boolean masked, boolean initialState, LossReduction reduction, WeightInit init, int inputSize,
+                  int hiddenSize, int outputSize, int batchSize, int steps, DataType dataType, boolean showSizes) {
+            this(prefix, cell, cellOptions, activation, head, biases, masked, initialState, reduction, init, inputSize,
+                    hiddenSize, outputSize, batchSize, steps, dataType, showSizes, Topology.SINGLE);
+        }
+
+        /** This point computed in float32, its id starting {@code f32-} as FULL's float32 copies do. */
+        GridPoint inFloat32() {
+            return new GridPoint("f32-" + prefix, cell, cellOptions, activation, head, biases, masked, initialState, reduction,
+                    init, inputSize, hiddenSize, outputSize, batchSize, steps, DataType.FLOAT32, showSizes, topology);
+        }
+
+        /** This point as a network of {@code value}'s layers and directions. */
+        GridPoint withTopology(Topology value) {
+            return new GridPoint(prefix, cell, cellOptions, activation, head, biases, masked, initialState, reduction, init,
+                    inputSize, hiddenSize, outputSize, batchSize, steps, dataType, showSizes, value);
+        }
 
         /** An Elman point. */
         GridPoint(String prefix, Activation activation, Head head, boolean biases, boolean masked, boolean initialState,
@@ -224,11 +247,12 @@ public enum Suite {
         /**
          * The id. An Elman case's starts with its activation ({@code tanh-perstep-bias-...}); a gated case's with the
          * cell and its options, and says {@code twobias} for two bias vectors per gate and {@code h0c0} for an LSTM's
-         * given h_{-1} and c_{-1} ({@code lstm-peepholes-perstep-twobias-mask-h0c0-meanb-B3-T17}).
+         * given h_{-1} and c_{-1} ({@code lstm-peepholes-perstep-twobias-mask-h0c0-meanb-B3-T17}). A stacked or
+         * bidirectional case's starts with its layers and directions ({@code l2-}, {@code l2-biconcat-}).
          */
         String id() {
             String states = cell.hasCellState() ? "h0c0" : "h0";
-            return prefix + cellName() + "-" + headName(head) + "-"
+            return topologyName(topology) + prefix + cellName() + "-" + headName(head) + "-"
                     + (cellOptions.twoBiases() ? "twobias" : biases ? "bias" : "nobias") + "-"
                     + (masked ? "mask" : "nomask") + "-" + (initialState ? states : "no" + states)
                     + "-" + reductionName(reduction)
@@ -246,11 +270,20 @@ public enum Suite {
 
         Case build(long suiteSeed) {
             ModelSpec spec = new ModelSpec(cell, cellOptions, inputSize, hiddenSize, head == Head.LAST_STEP_SIGMOID ? 1 : outputSize,
-                    activation, head, biases, reduction, dataType);
+                    activation, head, biases, reduction, dataType, topology);
             String id = id();
             return CaseGenerator.generate(id, spec, batchSize, steps, masked, initialState, caseSeed(suiteSeed, id),
                     new CaseGenerator.Options(init, CaseGenerator.Rescaling.SPECTRAL_RADIUS, 0.9));
         }
+    }
+
+    /** The start of a case id for {@code topology}: empty for one forward layer, else {@code l2-} or {@code l2-biconcat-}. */
+    static String topologyName(Topology topology) {
+        if (topology.single()) {
+            return "";
+        }
+        return "l" + topology.layers() + "-"
+                + (topology.bidirectional() ? "bi" + topology.combine().name().toLowerCase(Locale.ROOT) + "-" : "");
     }
 
     static String headName(Head head) {
@@ -466,6 +499,109 @@ public enum Suite {
             }
         }
         return grid;
+    }
+
+    /** The lengths T of the stacked and bidirectional cases. */
+    public static final List<Integer> STACKED_LENGTHS = List.of(1, 2, 17);
+
+    /** The topologies of the stacked grid, each met by every cell, head and length. */
+    static final List<Topology> STACKED_TOPOLOGIES = List.of(Topology.forward(2), Topology.bidirectional(1, Combine.CONCAT),
+            Topology.bidirectional(2, Combine.CONCAT));
+
+    /**
+     * The suite's stacked and bidirectional cases of the given cells, in a stable order (Elman, GRU, LSTM); the same
+     * seed gives equal cases. None is a one-layer forward network: {@link #cases(long, Set)} holds those.
+     * <ul>
+     *   <li>DEFAULT and FULL: for each cell, {@link #STACKED_TOPOLOGIES} × head × T ∈ {@link #STACKED_LENGTHS}, the
+     *       mask, the initial states and B cycling through (mask, states, B = 3), (no mask, states, B = 1),
+     *       (mask, no states, B = 3) and the cell's variant cycling too (27 cases); then three layers forward and
+     *       bidirectional, and one bidirectional layer summed, averaged and multiplied (per-step head, mask and
+     *       states, B = 3, T = 17), and a float32 copy of two bidirectional layers at the same point: 33 per cell.</li>
+     *   <li>QUICK: DEFAULT's T = 17 per-step case of each of {@link #STACKED_TOPOLOGIES}, 3 per cell.</li>
+     * </ul>
+     * The Elman variants are tanh with biases, sigmoid with biases and tanh without (not relu: finite differences
+     * cannot see a kink in a layer below the top, whose states are not compared); the gated ones {@link #variants}.
+     */
+    public List<Case> stackedCases(long seed, Set<Cell> cells) {
+        List<Case> cases = new ArrayList<>();
+        for (Cell cell : Cell.values()) {
+            if (cells.contains(cell)) {
+                stackedGrid(cell).forEach(point -> cases.add(point.build(seed)));
+            }
+        }
+        return List.copyOf(cases);
+    }
+
+    /**
+     * The suite's truncated-BPTT cases of stacks of forward layers (truncated BPTT is not defined for a bidirectional
+     * network): DEFAULT and FULL, for each cell, two forward layers, per-step head, mask, no initial states, B = 3,
+     * T = 17, under the four {@link #truncations}; QUICK none.
+     */
+    public List<SuiteCase> stackedTruncatedCases(long seed, Set<Cell> cells) {
+        List<SuiteCase> cases = new ArrayList<>();
+        if (this == QUICK) {
+            return cases;
+        }
+        for (Cell cell : Cell.values()) {
+            if (cells.contains(cell)) {
+                GridPoint point = stackedPoint(cell, 0, 0, STACKED_LENGTHS.indexOf(17), 2).withTopology(Topology.forward(2));
+                Case testCase = point.build(seed);
+                for (Truncation truncation : truncations(point.steps())) {
+                    cases.add(SuiteCase.truncated(testCase, truncation));
+                }
+            }
+        }
+        return List.copyOf(cases);
+    }
+
+    /** The stacked grid of {@code cell} (see {@link #stackedCases}). */
+    List<GridPoint> stackedGrid(Cell cell) {
+        List<GridPoint> grid = new ArrayList<>();
+        int perStep = Head.PER_STEP_SOFTMAX.ordinal();
+        int longest = STACKED_LENGTHS.indexOf(17);
+        for (int ti = 0; ti < STACKED_TOPOLOGIES.size(); ti++) {
+            for (int h = 0; h < Head.values().length; h++) {
+                for (int tIndex = 0; tIndex < STACKED_LENGTHS.size(); tIndex++) {
+                    if (this == QUICK && (h != perStep || tIndex != longest)) {
+                        continue;
+                    }
+                    grid.add(stackedPoint(cell, ti + h + tIndex, h, tIndex, (h + tIndex + 1) % 3)
+                            .withTopology(STACKED_TOPOLOGIES.get(ti)));
+                }
+            }
+        }
+        if (this != QUICK) {
+            List<Topology> more = List.of(Topology.forward(3), Topology.bidirectional(3, Combine.CONCAT),
+                    Topology.bidirectional(1, Combine.SUM), Topology.bidirectional(1, Combine.MEAN),
+                    Topology.bidirectional(1, Combine.PRODUCT));
+            for (int i = 0; i < more.size(); i++) {
+                grid.add(stackedPoint(cell, i, perStep, longest, 0).withTopology(more.get(i)));
+            }
+            grid.add(stackedPoint(cell, 0, perStep, longest, 0).withTopology(Topology.bidirectional(2, Combine.CONCAT)).inFloat32());
+        }
+        return grid;
+    }
+
+    /**
+     * A one-layer point of the stacked grid (its topology is set after): the cell's variant number {@code variant}
+     * (cycling), head {@code h}, T = {@code STACKED_LENGTHS[tIndex]}, and the pattern 0 (mask, states, B = 3),
+     * 1 (no mask, states, B = 1) or 2 (mask, no states, B = 3). The reduction and weight init cycle as elsewhere.
+     */
+    private static GridPoint stackedPoint(Cell cell, int variant, int h, int tIndex, int pattern) {
+        boolean masked = pattern != 1;
+        boolean states = pattern != 2;
+        int batchSize = pattern == 1 ? 1 : 3;
+        LossReduction reduction = LossReduction.values()[(variant + h + tIndex + pattern) % 3];
+        WeightInit init = WeightInit.values()[(variant + tIndex) % 3];
+        int steps = STACKED_LENGTHS.get(tIndex);
+        if (cell == Cell.ELMAN) {
+            Activation activation = variant % 3 == 1 ? Activation.SIGMOID : Activation.TANH;
+            return new GridPoint("", activation, Head.values()[h], variant % 3 != 2, masked, states, reduction, init,
+                    INPUT_SIZE, HIDDEN_SIZE, OUTPUT_SIZE, batchSize, steps, DataType.FLOAT64, false);
+        }
+        CellVariant cellVariant = variants(cell).get(variant % variants(cell).size());
+        return new GridPoint("", cell, cellVariant.options(), Activation.TANH, Head.values()[h], cellVariant.biases(),
+                masked, states, reduction, init, INPUT_SIZE, HIDDEN_SIZE, OUTPUT_SIZE, batchSize, steps, DataType.FLOAT64, false);
     }
 
     /**

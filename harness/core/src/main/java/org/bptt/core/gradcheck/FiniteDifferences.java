@@ -140,7 +140,7 @@ public final class FiniteDifferences {
         if (batch.initialState() != null) {
             if (implementation.has(Capability.INITIAL_STATE_GRADIENTS)) {
                 checks.add(checkTensor("h0", batch.initialState(), gradients.initialStateGradients(), null, loss,
-                        IndexLabels.HIDDEN_PER_SEQUENCE, floor));
+                        IndexLabels.initialStates(spec.topology().single()), floor));
             } else {
                 checks.add(notChecked("h0", "not checked: the implementation lacks INITIAL_STATE_GRADIENTS"));
             }
@@ -148,7 +148,7 @@ public final class FiniteDifferences {
         if (batch.initialCellState() != null) {
             if (implementation.has(Capability.INITIAL_CELL_STATE_GRADIENTS)) {
                 checks.add(checkTensor("c0", batch.initialCellState(), gradients.initialCellStateGradients(), null, loss,
-                        IndexLabels.HIDDEN_PER_SEQUENCE, floor));
+                        IndexLabels.initialStates(spec.topology().single()), floor));
             } else {
                 checks.add(notChecked("c0", "not checked: the implementation lacks INITIAL_CELL_STATE_GRADIENTS"));
             }

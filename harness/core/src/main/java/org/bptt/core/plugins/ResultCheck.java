@@ -51,13 +51,16 @@ public final class ResultCheck {
                         b, t, spec.outputSize())
                 : tensorProblem(Quantity.OUTPUTS, forward.outputs(), null, finiteRequired, IndexLabels.OUTPUT_LAST_STEP,
                         b, spec.outputSize());
+        // A stack's states are its top layer's, the directions side by side: [B, T, D·H].
+        int stateWidth = spec.directions() * spec.hiddenSize();
+        IndexLabels stateLabels = IndexLabels.hiddenPerStep(spec.directions(), spec.hiddenSize());
         if (problem == null && expected.hiddenStates()) {
             problem = tensorProblem(Quantity.HIDDEN_STATES, forward.hiddenStates(), batch.mask(), finiteRequired,
-                    IndexLabels.HIDDEN_PER_STEP, b, t, spec.hiddenSize());
+                    stateLabels, b, t, stateWidth);
         }
         if (problem == null && expected.cellStatesOf(spec)) {
             problem = tensorProblem(Quantity.CELL_STATES, forward.cellStates(), batch.mask(), finiteRequired,
-                    IndexLabels.HIDDEN_PER_STEP, b, t, spec.hiddenSize());
+                    stateLabels, b, t, stateWidth);
         }
         return problem;
     }
@@ -91,7 +94,10 @@ public final class ResultCheck {
         }
         int b = batch.batchSize();
         int t = batch.steps();
-        int h = spec.hiddenSize();
+        int stateWidth = spec.directions() * spec.hiddenSize();
+        IndexLabels stateLabels = IndexLabels.hiddenPerStep(spec.directions(), spec.hiddenSize());
+        int[] initialShape = Batch.stateShape(spec, b);
+        IndexLabels initialLabels = IndexLabels.initialStates(spec.topology().single());
         String problem = null;
         if (checksInputGradients(expected, truncated, gradients.inputGradients())) {
             problem = tensorProblem(Quantity.INPUT_GRADIENTS, gradients.inputGradients(), batch.mask(), finiteRequired,
@@ -99,15 +105,15 @@ public final class ResultCheck {
         }
         if (problem == null && !truncated && expected.initialStateGradients()) {
             problem = tensorProblem(Quantity.INITIAL_STATE_GRADIENTS, gradients.initialStateGradients(), null, finiteRequired,
-                    IndexLabels.HIDDEN_PER_SEQUENCE, b, h);
+                    initialLabels, initialShape);
         }
         if (problem == null && !truncated && expected.hiddenStateGradients()) {
             problem = tensorProblem(Quantity.HIDDEN_STATE_GRADIENTS, gradients.hiddenStateGradients(), batch.mask(),
-                    finiteRequired, IndexLabels.HIDDEN_PER_STEP, b, t, h);
+                    finiteRequired, stateLabels, b, t, stateWidth);
         }
         if (problem == null && !truncated && expected.initialCellStateGradientsOf(spec)) {
             problem = tensorProblem(Quantity.INITIAL_CELL_STATE_GRADIENTS, gradients.initialCellStateGradients(), null,
-                    finiteRequired, IndexLabels.HIDDEN_PER_SEQUENCE, b, h);
+                    finiteRequired, initialLabels, initialShape);
         }
         return problem;
     }

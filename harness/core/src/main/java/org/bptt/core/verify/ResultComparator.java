@@ -41,14 +41,16 @@ final class ResultComparator {
         Tensor mask = batch.mask();
         boolean truncated = expected.forward() == null;
         List<QuantityComparison> comparisons = new ArrayList<>();
+        IndexLabels stateLabels = IndexLabels.hiddenPerStep(spec.directions(), spec.hiddenSize());
+        IndexLabels initialLabels = IndexLabels.initialStates(spec.topology().single());
         if (!truncated) {
             if (compared.hiddenStates()) {
                 comparisons.add(comparator.compare(Quantity.HIDDEN_STATES, expected.forward().hiddenStates(),
-                        actual.forward().hiddenStates(), mask, IndexLabels.HIDDEN_PER_STEP, type, steps));
+                        actual.forward().hiddenStates(), mask, stateLabels, type, steps));
             }
             if (compared.cellStatesOf(spec)) {
                 comparisons.add(comparator.compare(Quantity.CELL_STATES, expected.forward().cellStates(),
-                        actual.forward().cellStates(), mask, IndexLabels.HIDDEN_PER_STEP, type, steps));
+                        actual.forward().cellStates(), mask, stateLabels, type, steps));
             }
             boolean perStep = spec.head() == Head.PER_STEP_SOFTMAX;
             comparisons.add(comparator.compare(Quantity.OUTPUTS, expected.forward().outputs(), actual.forward().outputs(),
@@ -74,16 +76,16 @@ final class ResultComparator {
         }
         if (!truncated && compared.initialStateGradients()) {
             comparisons.add(comparator.compare(Quantity.INITIAL_STATE_GRADIENTS, expected.gradients().initialStateGradients(),
-                    actual.gradients().initialStateGradients(), null, IndexLabels.HIDDEN_PER_SEQUENCE, type, steps));
+                    actual.gradients().initialStateGradients(), null, initialLabels, type, steps));
         }
         if (!truncated && compared.initialCellStateGradientsOf(spec)) {
             comparisons.add(comparator.compare(Quantity.INITIAL_CELL_STATE_GRADIENTS,
                     expected.gradients().initialCellStateGradients(), actual.gradients().initialCellStateGradients(), null,
-                    IndexLabels.HIDDEN_PER_SEQUENCE, type, steps));
+                    initialLabels, type, steps));
         }
         if (!truncated && compared.hiddenStateGradients()) {
             comparisons.add(comparator.compare(Quantity.HIDDEN_STATE_GRADIENTS, expected.gradients().hiddenStateGradients(),
-                    actual.gradients().hiddenStateGradients(), mask, IndexLabels.HIDDEN_PER_STEP, type, steps));
+                    actual.gradients().hiddenStateGradients(), mask, stateLabels, type, steps));
         }
         return comparisons;
     }
