@@ -59,6 +59,15 @@ record Dl4jBatch(INDArray features, INDArray labels, INDArray featureMask, INDAr
                 allOnes(labelMask) ? null : Dl4jLayout.array(labelMask, dataType, batchSize, steps), lastSteps);
     }
 
+    /**
+     * This batch for a network whose head follows {@code LastTimeStep}: the same features and features mask, the
+     * targets {@code [B, K]} as labels, and no labels mask (one term per sequence, all counted).
+     */
+    Dl4jBatch forLastTimeStep(Batch batch, DataType dataType) {
+        return new Dl4jBatch(features, Dl4jLayout.array(batch.targets().data().clone(), dataType, batch.targets().shape()[0],
+                batch.targets().shape()[1]), featureMask, null, lastSteps);
+    }
+
     private static boolean allOnes(double[] mask) {
         for (double value : mask) {
             if (value != 1.0) {

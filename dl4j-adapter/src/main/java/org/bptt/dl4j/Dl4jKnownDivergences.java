@@ -10,6 +10,7 @@ import org.bptt.api.Batch;
 import org.bptt.api.Case;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.ParameterDeclaration;
+import org.bptt.api.ParameterName;
 import org.bptt.api.ParameterNames;
 import org.bptt.api.Quantity;
 import org.bptt.api.Truncation;
@@ -50,6 +51,45 @@ public final class Dl4jKnownDivergences {
     /** {@link #inputGradientsDiverge(ModelSpec, Batch)} for a case. */
     public static boolean inputGradientsDiverge(Case testCase) {
         return inputGradientsDiverge(testCase.spec(), testCase.batch());
+    }
+
+    /**
+     * Every quantity is wrong for a bidirectional network of {@code LSTM} or {@code GravesLSTM} layers whenever the
+     * mask masks something (some sequence is shorter than T): {@code MultiLayerNetwork} hands the features mask to
+     * each layer through {@code feedForwardMaskArray}, and {@code LSTM.feedForwardMaskArray} and
+     * {@code GravesLSTM.feedForwardMaskArray} return it without storing it (unlike every other layer, which keeps it
+     * in {@code maskArray}), so the {@code Bidirectional} wrapper's two LSTMs run unmasked. The reverse direction then
+     * starts at the padded end and reads the padding as data. A forward LSTM network is not affected: its padding
+     * comes after every real step and no loss term reads it. {@code SimpleRnn} keeps its mask, and so does
+     * {@code GravesBidirectionalLSTM} (a summed GravesLSTM network), which stores the mask itself.
+     */
+    public static boolean bidirectionalLstmReadsThePadding(Dl4jRecurrentLayer recurrentLayer, ModelSpec spec, Batch batch) {
+        return recurrentLayer != Dl4jRecurrentLayer.SIMPLE_RNN && spec.bidirectional()
+                && !Dl4jStackedNetwork.gravesBidirectional(recurrentLayer, spec.topology().combine())
+                && batch.mask() != null && shortest(batch) < batch.steps();
+    }
+
+    /**
+     * The top layer's reverse-direction gradients are wrong for a one-layer bidirectional {@code LSTM} network in
+     * {@code LastTimeStep} whenever the mask shortens a sequence: {@code LSTM.backpropGradient} calls
+     * {@code LSTMHelpers.backpropGradientHelper} with a null mask, so the reverse direction's error reaches the
+     * padded steps, which it reads before the sequence (GravesLSTM passes its mask). With more layers §11's
+     * predicate already covers everything.
+     */
+    static boolean lstmBackpropLeaksIntoThePadding(Dl4jRecurrentLayer recurrentLayer, ModelSpec spec, Batch batch) {
+        return recurrentLayer == Dl4jRecurrentLayer.LSTM && spec.bidirectional() && spec.layers() == 1
+                && batch.mask() != null && shortest(batch) < batch.steps();
+    }
+
+    /** True when {@code quantity} is the gradient of a parameter of the top layer's reverse direction. */
+    private static boolean isTopReverseGradient(ModelSpec spec, Quantity quantity) {
+        for (ParameterDeclaration declaration : spec.parameters()) {
+            ParameterName name = ParameterName.parse(declaration.name());
+            if (name.reverse() && name.layer() == spec.layers() - 1 && quantity.equals(Quantity.gradientOf(declaration.name()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -118,11 +158,30 @@ public final class Dl4jKnownDivergences {
      * where the evidence is; empty otherwise.
      *
      * @param recurrentLayer the DL4J layer computing the recurrence
+     * @param lastTimeStep   true when the top layer sits in DL4J's {@code LastTimeStep} ({@link Dl4jLastTimeStep}),
+     *                       whose {@code setMaskArray} hands the top layer its mask: then §11 reaches the outputs,
+     *                       loss and gradients only through a lower bidirectional layer, and the hidden states (read
+     *                       from the network without the wrapper) always
      * @param truncation     the truncation of a truncated-BPTT comparison, or null for full BPTT
      * @param quantity       the compared quantity ({@code dL/dx}, {@code dL/dU}, {@code dL/dW_f}, ...)
      */
-    static Optional<String> explain(Dl4jRecurrentLayer recurrentLayer, ModelSpec spec, Batch batch,
+    static Optional<String> explain(Dl4jRecurrentLayer recurrentLayer, boolean lastTimeStep, ModelSpec spec, Batch batch,
                                     Truncation truncation, Quantity quantity) {
+        if (bidirectionalLstmReadsThePadding(recurrentLayer, spec, batch)
+                && (!lastTimeStep || spec.layers() > 1 || quantity.equals(Quantity.HIDDEN_STATES))) {
+            return Optional.of("DL4J bug: " + recurrentLayer.dl4jName() + ".feedForwardMaskArray drops the features"
+                    + " mask that MultiLayerNetwork hands it, so inside the Bidirectional wrapper the reverse direction"
+                    + " of a sequence shorter than T starts at the padded end and reads the padding as data, and every"
+                    + " quantity of the network follows (SimpleRnn keeps its mask). Finite differences side with the"
+                    + " reference: " + EVIDENCE + " §11.");
+        }
+        if (lastTimeStep && lstmBackpropLeaksIntoThePadding(recurrentLayer, spec, batch) && isTopReverseGradient(spec, quantity)) {
+            return Optional.of("DL4J bug: LSTM.backpropGradient passes no mask to LSTMHelpers.backpropGradientHelper, so"
+                    + " in the reverse direction, which reads the padding first, the error flows on from a sequence's"
+                    + " first step into the padded steps before it and adds their input and bias terms to the gradients"
+                    + " of the input, cell-candidate and output gates (the forward pass is right: LastTimeStep hands the"
+                    + " layer its mask). Finite differences side with the reference: " + EVIDENCE + " §11.");
+        }
         if (truncation == null) {
             if (quantity.equals(Quantity.INPUT_GRADIENTS) && inputGradientsDiverge(spec, batch)) {
                 return Optional.of("DL4J bug: MultiLayerNetwork.calculateGradients (the only DL4J call returning dL/dx)"
@@ -144,10 +203,13 @@ public final class Dl4jKnownDivergences {
         return Optional.empty();
     }
 
-    /** True when {@code quantity} is the gradient of one of the cell's parameters (the recurrent layer's). */
+    /**
+     * True when {@code quantity} is the gradient of one of the cells' parameters (a recurrent layer's, of any layer
+     * and direction).
+     */
     private static boolean isCellGradient(ModelSpec spec, Quantity quantity) {
-        for (ParameterDeclaration declaration : spec.cell().parameters(spec)) {
-            if (quantity.equals(Quantity.gradientOf(declaration.name()))) {
+        for (ParameterDeclaration declaration : spec.parameters()) {
+            if (!ParameterName.parse(declaration.name()).head() && quantity.equals(Quantity.gradientOf(declaration.name()))) {
                 return true;
             }
         }

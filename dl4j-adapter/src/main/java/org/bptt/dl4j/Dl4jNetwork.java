@@ -94,14 +94,7 @@ final class Dl4jNetwork {
     static MultiLayerNetwork build(Key key, IUpdater updater, GradientNormalization gradientNormalization,
                                    double threshold) {
         Layer recurrent = key.recurrentLayer().configuration(key.inputSize(), key.hiddenSize(), key.activation());
-        boolean sigmoidHead = key.head() == Head.LAST_STEP_SIGMOID;
-        RnnOutputLayer output = new RnnOutputLayer.Builder(
-                sigmoidHead ? LossFunctions.LossFunction.XENT : LossFunctions.LossFunction.MCXENT)
-                .nIn(key.hiddenSize()).nOut(key.outputSize())
-                .activation(sigmoidHead ? org.nd4j.linalg.activations.Activation.SIGMOID
-                        : org.nd4j.linalg.activations.Activation.SOFTMAX)
-                .dataFormat(RNNFormat.NCW)
-                .build();
+        RnnOutputLayer output = outputLayer(key.hiddenSize(), key.outputSize(), key.head());
         NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
                 .seed(0)
                 .dataType(nd4jType(key.dataType()))
@@ -130,6 +123,20 @@ final class Dl4jNetwork {
                     + ", expected " + expected + ": this adapter does not know this DL4J version's layout");
         }
         return network;
+    }
+
+    /**
+     * The head: {@code RnnOutputLayer(inputSize → outputSize)}, softmax with MCXENT, or sigmoid with XENT for
+     * {@link Head#LAST_STEP_SIGMOID}; time last (NCW).
+     */
+    static RnnOutputLayer outputLayer(int inputSize, int outputSize, Head head) {
+        boolean sigmoidHead = head == Head.LAST_STEP_SIGMOID;
+        return new RnnOutputLayer.Builder(sigmoidHead ? LossFunctions.LossFunction.XENT : LossFunctions.LossFunction.MCXENT)
+                .nIn(inputSize).nOut(outputSize)
+                .activation(sigmoidHead ? org.nd4j.linalg.activations.Activation.SIGMOID
+                        : org.nd4j.linalg.activations.Activation.SOFTMAX)
+                .dataFormat(RNNFormat.NCW)
+                .build();
     }
 
     /**

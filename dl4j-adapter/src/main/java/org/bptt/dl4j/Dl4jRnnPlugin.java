@@ -13,10 +13,13 @@ import java.util.Set;
 
 import org.bptt.api.Batch;
 import org.bptt.api.Capability;
+import org.bptt.api.Combine;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterDeclaration;
+import org.bptt.api.ParameterName;
 import org.bptt.api.Parameters;
 import org.bptt.api.PluginInfo;
 import org.bptt.api.Quantity;
@@ -38,6 +41,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * h_{-1} = 0 (and c_{-1} = 0), then an {@code RnnOutputLayer} computes {@code y_t = softmax(h_t · Vᵀ + c)} (MCXENT
  * loss) or, for the sigmoid head, {@code sigmoid(…)} with K = 1 (binary XENT loss). See {@link Dl4jNetwork} and
  * {@link Dl4jRecurrentLayer} for the parameter mapping.
+ *
+ * <p><b>Stacked and bidirectional networks</b> ({@link Capability#STACKED}, every {@code BIDIRECTIONAL_*}) stack L
+ * such layers, each inside DL4J's {@code Bidirectional} wrapper for a bidirectional network, in the mode of the
+ * topology's combine; {@link Dl4jStackedNetwork} builds them and maps the naming scheme's {@code l<k>.[reverse.]}
+ * parameters to DL4J's keys. The hidden states reported are the top layer's directions side by side; where DL4J's
+ * wrapper combines them (sum, mean, product), they come from the same network with its top wrapper concatenating.
+ * DL4J refuses truncated BPTT for bidirectional layers, and so does {@link Truncation#requireDefinedFor}.
  *
  * <p><b>Last-step heads</b> use the same {@code RnnOutputLayer} with a label mask that is 1 only at each
  * sequence's last unmasked step ({@link Dl4jBatch}), rather than {@code LastTimeStep(…)} + {@code OutputLayer}:
@@ -62,7 +72,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link #knownDivergence} declares, with {@link Dl4jKnownDivergences#explain}, the documented differences from the
  * exact values (KNOWN_DIVERGENCES.md): dL/dx of last-step heads with a mask (a DL4J bug); in truncated BPTT the
  * recurrent layer's gradients (partly a DL4J bug, partly differences of definition) and, for per-step heads with
- * k2 &lt; k1, dL/dV, dL/dc (a difference of definition); and the losses when DL4J's loss function clamps a saturated
+ * k2 &lt; k1, dL/dV, dL/dc (a difference of definition); every quantity of a bidirectional LSTM network with a mask
+ * that shortens a sequence (a DL4J bug: the wrapped LSTMs never get the mask); and the losses when DL4J's loss function clamps a saturated
  * probability (a difference of definition). Each explanation says which applies, and is decided from the arguments
  * of the call alone.
  *
@@ -88,16 +99,19 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
     static final Set<Capability> COMMON_CAPABILITIES = EnumSet.of(
             Capability.PER_STEP_SOFTMAX, Capability.LAST_STEP_SOFTMAX, Capability.LAST_STEP_SIGMOID,
             Capability.BIASES, Capability.NO_BIASES, Capability.MASKS, Capability.FLOAT64, Capability.FLOAT32,
-            Capability.HIDDEN_STATES, Capability.INPUT_GRADIENTS, Capability.TRUNCATED_BPTT);
+            Capability.HIDDEN_STATES, Capability.INPUT_GRADIENTS, Capability.TRUNCATED_BPTT, Capability.STACKED,
+            Capability.BIDIRECTIONAL_CONCAT, Capability.BIDIRECTIONAL_SUM, Capability.BIDIRECTIONAL_MEAN,
+            Capability.BIDIRECTIONAL_PRODUCT);
 
     private final Dl4jRecurrentLayer recurrentLayer;
+    private final boolean lastTimeStep;
     private final PluginInfo info;
     private final Set<Capability> capabilities;
 
     /** Built networks by structure, least recently used first. */
-    private final Map<Dl4jNetwork.Key, MultiLayerNetwork> networks = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<Dl4jStackedNetwork.Key, MultiLayerNetwork> networks = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Dl4jNetwork.Key, MultiLayerNetwork> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Dl4jStackedNetwork.Key, MultiLayerNetwork> eldest) {
             return size() > MAX_CACHED_NETWORKS;
         }
     };
@@ -109,10 +123,22 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
      * @param capabilities   {@link #COMMON_CAPABILITIES} and the cells (or activations) this layer computes
      */
     Dl4jRnnPlugin(Dl4jRecurrentLayer recurrentLayer, String id, String name, Set<Capability> capabilities) {
+        this(recurrentLayer, id, name, capabilities, false);
+    }
+
+    /**
+     * @param lastTimeStep true for a plugin of last-step heads only whose network reads them the way DL4J documents
+     *                     it: the top recurrent layer inside {@code LastTimeStep}, then an {@code OutputLayer}
+     *                     ({@link Dl4jStackedNetwork.Key#lastTimeStep}); its hidden states come from the same layers
+     *                     without the wrapper
+     */
+    Dl4jRnnPlugin(Dl4jRecurrentLayer recurrentLayer, String id, String name, Set<Capability> capabilities,
+                  boolean lastTimeStep) {
         this.recurrentLayer = recurrentLayer;
+        this.lastTimeStep = lastTimeStep;
         this.info = new PluginInfo(id, name, dl4jVersion(), "Eclipse Deeplearning4j (adapter: bptt-harness)",
-                "DL4J " + recurrentLayer.dl4jName() + " + RnnOutputLayer (MCXENT / XENT) in a MultiLayerNetwork,"
-                        + " on the harness's weights");
+                "DL4J " + recurrentLayer.dl4jName() + (lastTimeStep ? " in LastTimeStep + OutputLayer"
+                        : " + RnnOutputLayer") + " (MCXENT / XENT) in a MultiLayerNetwork, on the harness's weights");
         this.capabilities = EnumSet.copyOf(capabilities);
     }
 
@@ -147,12 +173,16 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
     /**
      * What DL4J's forward pass computes on these arguments.
      *
-     * @param hiddenStates   h_t, {@code [B, T, H]}
+     * @param hiddenStates   h_t, {@code [B, T, H]}: the top layer's, its directions side by side before they are
+     *                       combined ({@code [B, T, 2H]}) in a bidirectional network
+     * @param headInputs     what the output layer reads: the top layer's output, {@code [B, T, H]} or
+     *                       {@code [B, T, 2H]} when its directions are concatenated
      * @param perStepOutputs the output layer at every step, {@code [B, T, K]}
      * @param outputs        what the head reports ({@link #headOutputs})
      * @param loss           L from DL4J's score
      */
-    private record ForwardPass(Tensor hiddenStates, Tensor perStepOutputs, Tensor outputs, double loss) {
+    private record ForwardPass(Tensor hiddenStates, Tensor headInputs, Tensor perStepOutputs, Tensor outputs,
+                               double loss) {
 
         /** True when the loss or a reported output is NaN or infinite. */
         boolean nonFinite() {
@@ -168,11 +198,18 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
             MultiLayerNetwork network = network(spec, parameters, null);
             Dl4jBatch data = Dl4jBatch.of(spec, batch, type);
             try {
+                // activations: the input, then each layer's output; the top recurrent layer's is at index L.
                 List<INDArray> activations = network.feedForward(data.features(), data.featureMask(), data.labelMask());
-                Tensor hiddenStates = Dl4jLayout.fromTimeLast(activations.get(1));
-                Tensor outputs = Dl4jLayout.fromTimeLast(activations.get(2));
+                Tensor headInputs = Dl4jLayout.fromTimeLast(activations.get(spec.layers()));
+                Tensor outputs = Dl4jLayout.fromTimeLast(activations.get(spec.layers() + 1));
                 double score = network.score(data.dataSet(), false);
-                return new ForwardPass(hiddenStates, outputs, headOutputs(spec, outputs, data), loss(spec, batch, score));
+                Tensor hiddenStates = combinedByDl4j(spec) ? topLayerStates(spec, parameters, data, network) : headInputs;
+                if (lastTimeStep) {
+                    return lastTimeStepPass(spec, parameters, batch, data.forLastTimeStep(batch, type), hiddenStates,
+                            headInputs, outputs);
+                }
+                return new ForwardPass(hiddenStates, headInputs, outputs, headOutputs(spec, outputs, data),
+                        loss(spec, batch, score));
             } finally {
                 reset(network);
             }
@@ -187,8 +224,9 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
         DataType type = Dl4jNetwork.nd4jType(spec.dataType());
         DefaultDataTypes previousTypes = DefaultDataTypes.use(type);
         try {
-            MultiLayerNetwork network = network(spec, parameters, null);
-            Dl4jBatch data = Dl4jBatch.of(spec, batch, type);
+            MultiLayerNetwork network = lastTimeStep ? lastTimeStepNetwork(spec, parameters) : network(spec, parameters, null);
+            Dl4jBatch data = lastTimeStep ? Dl4jBatch.of(spec, batch, type).forLastTimeStep(batch, type)
+                    : Dl4jBatch.of(spec, batch, type);
             try {
                 // Loss and parameter gradients the way fit() computes them.
                 network.setInput(data.features());
@@ -196,10 +234,13 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
                 network.setLayerMaskArrays(data.featureMask(), data.labelMask());
                 network.computeGradientAndScore();
                 double divisor = divisor(spec, batch);
-                Parameters parameterGradients = Dl4jNetwork.parameterGradients(
+                Parameters parameterGradients = Dl4jStackedNetwork.parameterGradients(
                         network.gradient().gradientForVariable(), 1.0 / divisor, recurrentLayer, spec);
                 double loss = loss(spec, batch, network.score());
                 reset(network);
+                if (!capabilities.contains(Capability.INPUT_GRADIENTS)) {
+                    return new GradientResult(loss, parameterGradients, null, null, null);
+                }
                 // dL/dx: only calculateGradients returns it (see KNOWN_DIVERGENCES.md for its mask bug).
                 INDArray inputGradient = network.calculateGradients(
                         data.features(), data.labels(), data.featureMask(), data.labelMask()).getSecond();
@@ -231,6 +272,7 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
         if (truncation == null) {
             throw new IllegalArgumentException(info.id() + ": truncatedGradients needs a truncation");
         }
+        truncation.requireDefinedFor(spec);
         DataType type = Dl4jNetwork.nd4jType(spec.dataType());
         DefaultDataTypes previousTypes = DefaultDataTypes.use(type);
         try {
@@ -267,8 +309,8 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
                     throw new IllegalStateException(info.id() + ": no chunk of the batch has a loss term");
                 }
                 double divisor = divisor(spec, batch);
-                Parameters parameterGradients = Dl4jNetwork.parameterGradients(gradientSums, 1.0 / divisor, recurrentLayer,
-                        spec);
+                Parameters parameterGradients = Dl4jStackedNetwork.parameterGradients(gradientSums, 1.0 / divisor,
+                        recurrentLayer, spec);
                 return new GradientResult(loss(spec, batch, scoreSum), parameterGradients, null, null, null);
             } finally {
                 reset(network);
@@ -300,7 +342,8 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
             return Optional.empty();
         }
         List<String> explanations = new ArrayList<>();
-        Dl4jKnownDivergences.explain(recurrentLayer, spec, batch, truncation, quantity).ifPresent(explanations::add);
+        Dl4jKnownDivergences.explain(recurrentLayer, lastTimeStep, spec, batch, truncation, quantity)
+                .ifPresent(explanations::add);
         boolean clampingAffects = quantity.isLoss() || (spec.head() == Head.LAST_STEP_SIGMOID && quantity.isGradient());
         boolean underflowAffects = !quantity.equals(Quantity.HIDDEN_STATES);
         // DL4J runs no case with a given h_{-1} or c_{-1} (INITIAL_STATE and INITIAL_CELL_STATE are not declared), so
@@ -312,7 +355,7 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
                         .ifPresent(terms -> explanations.add(Dl4jScoreClamping.explanation(spec, terms)));
             }
             if (underflowAffects && pass.nonFinite()) {
-                Dl4jSoftmaxUnderflow.underflowedRows(spec, parameters, pass.hiddenStates())
+                Dl4jSoftmaxUnderflow.underflowedRows(spec, parameters, pass.headInputs())
                         .ifPresent(rows -> explanations.add(Dl4jSoftmaxUnderflow.explanation(rows)));
             }
         }
@@ -320,10 +363,108 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
     }
 
     private MultiLayerNetwork network(ModelSpec spec, Parameters parameters, Truncation truncation) {
-        MultiLayerNetwork network = networks.computeIfAbsent(Dl4jNetwork.Key.of(recurrentLayer, spec, truncation),
-                Dl4jNetwork::build);
-        Dl4jNetwork.setParameters(network, recurrentLayer, spec, parameters);
+        MultiLayerNetwork network = networks.computeIfAbsent(Dl4jStackedNetwork.Key.of(recurrentLayer, spec, truncation),
+                Dl4jStackedNetwork::build);
+        Dl4jStackedNetwork.setParameters(network, recurrentLayer, spec, parameters);
         return network;
+    }
+
+    private MultiLayerNetwork lastTimeStepNetwork(ModelSpec spec, Parameters parameters) {
+        MultiLayerNetwork network = networks.computeIfAbsent(Dl4jStackedNetwork.Key.lastTimeStep(recurrentLayer, spec),
+                Dl4jStackedNetwork::build);
+        Dl4jStackedNetwork.setParameters(network, recurrentLayer, spec, parameters);
+        return network;
+    }
+
+    /**
+     * The outputs and loss of the {@code LastTimeStep} network on {@code data} ({@link Dl4jBatch#forLastTimeStep}),
+     * with the states and per-step outputs of the network without the wrapper (which only they are read from).
+     */
+    private ForwardPass lastTimeStepPass(ModelSpec spec, Parameters parameters, Batch batch, Dl4jBatch data,
+                                         Tensor hiddenStates, Tensor headInputs, Tensor perStepOutputs) {
+        MultiLayerNetwork network = lastTimeStepNetwork(spec, parameters);
+        try {
+            INDArray output = network.output(data.features(), false, data.featureMask(), null);
+            Tensor outputs = Tensor.of(Dl4jLayout.rowMajorDoubles(output), batch.batchSize(), spec.outputSize());
+            double score = network.score(data.dataSet(), false);
+            return new ForwardPass(hiddenStates, headInputs, perStepOutputs, outputs, loss(spec, batch, score));
+        } finally {
+            reset(network);
+        }
+    }
+
+    /** True when DL4J's top layer outputs its directions combined (sum, mean or product), not side by side. */
+    private static boolean combinedByDl4j(ModelSpec spec) {
+        return spec.bidirectional() && spec.topology().combine() != Combine.CONCAT;
+    }
+
+    /**
+     * The top layer's two directions side by side, {@code [B, T, 2H]}, before DL4J combines them: the output of
+     * the same network with its top layer's {@code Bidirectional} wrapper in CONCAT mode
+     * ({@link Dl4jStackedNetwork.Key#withTopLayerConcatenated}), on the same weights and batch. The layers below
+     * keep their mode, so this is DL4J's own computation of the states that the combined network sums, averages
+     * or multiplies. A top {@code GravesBidirectionalLSTM} has no CONCAT mode: {@link #gravesBidirectionalTopLayerStates}.
+     */
+    private Tensor topLayerStates(ModelSpec spec, Parameters parameters, Dl4jBatch data, MultiLayerNetwork network) {
+        if (Dl4jStackedNetwork.gravesBidirectional(recurrentLayer, spec.topology().combine())) {
+            return gravesBidirectionalTopLayerStates(spec, parameters, data, network);
+        }
+        MultiLayerNetwork concatenated = networks.computeIfAbsent(
+                Dl4jStackedNetwork.Key.of(recurrentLayer, spec, null).withTopLayerConcatenated(),
+                Dl4jStackedNetwork::build);
+        Dl4jStackedNetwork.setCellParameters(concatenated, recurrentLayer, spec, parameters);
+        try {
+            return Dl4jLayout.fromTimeLast(concatenated.feedForward(data.features(), data.featureMask(),
+                    data.labelMask()).get(spec.layers()));
+        } finally {
+            reset(concatenated);
+        }
+    }
+
+    /**
+     * The top {@code GravesBidirectionalLSTM}'s two directions side by side, {@code [B, T, 2H]}: the layer outputs
+     * their sum, so each is its output with the other direction's weights, biases and peepholes set to zero. That
+     * direction then outputs exactly zero at every step (g = tanh(0) = 0, so c stays 0 and h = o ⊙ tanh(0) = 0), and
+     * adding zero is exact: this is the layer's own computation of each direction. Leaves {@code network} holding
+     * the altered weights; every call sets the parameters again before using it.
+     */
+    private Tensor gravesBidirectionalTopLayerStates(ModelSpec spec, Parameters parameters, Dl4jBatch data,
+                                                     MultiLayerNetwork network) {
+        int top = spec.layers() - 1;
+        Tensor[] directions = new Tensor[2];
+        for (int direction = 0; direction < 2; direction++) {
+            boolean silenceReverse = direction == 0;
+            Map<String, Tensor> altered = new LinkedHashMap<>(parameters.byName());
+            for (ParameterDeclaration declaration : spec.cell().parameters(spec, top)) {
+                altered.put(ParameterName.of(top, silenceReverse, declaration.name()).toString(),
+                        Tensor.zeros(declaration.shape()));
+            }
+            Dl4jStackedNetwork.setParameters(network, recurrentLayer, spec, new Parameters(altered));
+            try {
+                directions[direction] = Dl4jLayout.fromTimeLast(network.feedForward(data.features(), data.featureMask(),
+                        data.labelMask()).get(spec.layers()));
+            } finally {
+                reset(network);
+            }
+        }
+        return sideBySide(directions[0], directions[1]);
+    }
+
+    /** {@code [B, T, H]} and {@code [B, T, H]} as {@code [B, T, 2H]}, the first's features first. */
+    private static Tensor sideBySide(Tensor first, Tensor second) {
+        int batchSize = first.size(0);
+        int steps = first.size(1);
+        int hidden = first.size(2);
+        Tensor both = Tensor.zeros(batchSize, steps, 2 * hidden);
+        for (int sequence = 0; sequence < batchSize; sequence++) {
+            for (int step = 0; step < steps; step++) {
+                for (int i = 0; i < hidden; i++) {
+                    both.set(first.get(sequence, step, i), sequence, step, i);
+                    both.set(second.get(sequence, step, i), sequence, step, hidden + i);
+                }
+            }
+        }
+        return both;
     }
 
     /** Leaves the network as if new: no masks, no stored state, no input or labels. */

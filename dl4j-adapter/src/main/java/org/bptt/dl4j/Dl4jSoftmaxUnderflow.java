@@ -32,7 +32,9 @@ final class Dl4jSoftmaxUnderflow {
      * whose logits all underflow in the spec's precision, described (how many, and the first), or empty when there
      * are none or the head is not a softmax.
      *
-     * @param hiddenStates DL4J's hidden states, {@code [B, T, H]}. Not modified.
+     * @param hiddenStates what DL4J's output layer reads: its hidden states {@code [B, T, H]}, or in a stacked or
+     *                     bidirectional network the top layer's output ({@code [B, T, 2H]} when concatenated). Not
+     *                     modified.
      */
     static Optional<String> underflowedRows(ModelSpec spec, Parameters parameters, Tensor hiddenStates) {
         if (spec.head() == Head.LAST_STEP_SIGMOID) {
@@ -40,9 +42,9 @@ final class Dl4jSoftmaxUnderflow {
         }
         int batchSize = hiddenStates.size(0);
         int steps = hiddenStates.size(1);
-        int hiddenSize = spec.hiddenSize();
-        int outputSize = spec.outputSize();
         Tensor V = parameters.get(ParameterNames.V);
+        int hiddenSize = V.size(1);
+        int outputSize = spec.outputSize();
         Tensor c = parameters.get(ParameterNames.C);
         int underflowed = 0;
         String first = "";

@@ -27,7 +27,9 @@ class Dl4jLstmTest {
     private static final EnumSet<Capability> COMMON = EnumSet.of(
             Capability.PER_STEP_SOFTMAX, Capability.LAST_STEP_SOFTMAX, Capability.LAST_STEP_SIGMOID,
             Capability.BIASES, Capability.NO_BIASES, Capability.MASKS, Capability.FLOAT64, Capability.FLOAT32,
-            Capability.HIDDEN_STATES, Capability.INPUT_GRADIENTS, Capability.TRUNCATED_BPTT);
+            Capability.HIDDEN_STATES, Capability.INPUT_GRADIENTS, Capability.TRUNCATED_BPTT, Capability.STACKED,
+            Capability.BIDIRECTIONAL_CONCAT, Capability.BIDIRECTIONAL_SUM, Capability.BIDIRECTIONAL_MEAN,
+            Capability.BIDIRECTIONAL_PRODUCT);
 
     @Test
     void describeThemselves() {
@@ -59,7 +61,7 @@ class Dl4jLstmTest {
     void areFoundByTheServiceLoader() {
         List<String> ids = ServiceLoader.load(RnnImplementation.class).stream().map(ServiceLoader.Provider::get)
                 .map(implementation -> implementation.info().id()).filter(id -> id.startsWith("dl4j")).sorted().toList();
-        assertEquals(List.of("dl4j", "dl4j-graves-lstm", "dl4j-lstm"), ids);
+        assertEquals(List.of("dl4j", "dl4j-graves-lstm", "dl4j-last-time-step", "dl4j-lstm", "dl4j-lstm-last-time-step"), ids);
     }
 
     @Test

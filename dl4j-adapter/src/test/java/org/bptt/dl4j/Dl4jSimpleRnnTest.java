@@ -51,7 +51,9 @@ class Dl4jSimpleRnnTest {
                 Capability.PER_STEP_SOFTMAX, Capability.LAST_STEP_SOFTMAX, Capability.LAST_STEP_SIGMOID,
                 Capability.BIASES, Capability.NO_BIASES, Capability.MASKS, Capability.FLOAT64, Capability.FLOAT32,
                 Capability.HIDDEN_STATES,
-                Capability.INPUT_GRADIENTS, Capability.TRUNCATED_BPTT), new Dl4jSimpleRnn().capabilities());
+                Capability.INPUT_GRADIENTS, Capability.TRUNCATED_BPTT, Capability.STACKED, Capability.BIDIRECTIONAL_CONCAT,
+                Capability.BIDIRECTIONAL_SUM, Capability.BIDIRECTIONAL_MEAN, Capability.BIDIRECTIONAL_PRODUCT),
+                new Dl4jSimpleRnn().capabilities());
     }
 
     @Test
