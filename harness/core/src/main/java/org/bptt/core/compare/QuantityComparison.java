@@ -24,13 +24,13 @@ public record QuantityComparison(Quantity quantity, int elements, int failed, El
     }
 
     /**
-     * One line: for a failure, the first failing element ({@link ElementDiff#describe()}) and how many elements
-     * failed; for a pass, the worst element's error ratio.
+     * One line: for a failure, the worst element ({@link ElementDiff#describe()}, the one the worst-error columns
+     * and charts show) and how many elements failed; for a pass, the worst element's error ratio.
      */
     public String describe() {
         if (!passed()) {
-            ElementDiff first = failures.isEmpty() ? worst : failures.get(0);
-            String line = first == null ? quantity + " failed" : first.describe();
+            ElementDiff shown = worst != null ? worst : failures.isEmpty() ? null : failures.get(0);
+            String line = shown == null ? quantity + " failed" : shown.describe();
             return failed > 1 ? line + " [" + failed + " of " + elements + " elements failed]" : line;
         }
         return worst == null ? quantity + ": nothing compared"

@@ -141,6 +141,8 @@ class TensorComparatorTest {
         assertEquals("[i=0]", comparison.failures().get(0).index());
         assertEquals("[i=17]", comparison.worst().index());
         assertTrue(comparison.describe().endsWith("[30 of 30 elements failed]"), comparison.describe());
+        // The message quotes the worst element, the one the worst-error columns give, not the first failing one.
+        assertTrue(comparison.describe().startsWith("dL/dc[i=17]: expected 0.0, actual 5.0"), comparison.describe());
     }
 
     @Test
