@@ -176,7 +176,7 @@ final class CondensedResults {
             // HTML rather than Markdown: the generator would keep both, and the case lists are the bulk of a summary.
             json.put("descriptionHtml", "<p>A summary: this single-file report lists the cases that " + status
                     + " instead of giving each its own result (<code>allure-report/</code> and the tables of the run"
-                    + " folder have them all).</p><p>" + escape(String.join(", ", cases)) + "</p>");
+                    + " folder have them all).</p><p>" + escape(String.join(", ", cases.stream().sorted().toList())) + "</p>");
             json.put("start", start);
             json.put("stop", stop);
             ArrayNode labels = json.putArray("labels");
