@@ -29,6 +29,24 @@ class GradcheckCommandTest {
     }
 
     @Test
+    void theReadmeExampleSaysWhichDifferenceIsAKnownDl4jDivergenceAndPasses() throws Exception {
+        // dL/dx of DL4J's masked last-step head is its features-mask bug (KNOWN_DIVERGENCES.md §1), as verify says.
+        Path xml = folder.resolve("gradcheck.xml");
+        CliRun run = CliRun.of("gradcheck", "--impl", "dl4j", "--impl", "reference-aggregated", "-T", "17", "-B", "3",
+                "--mask", "--activation", "relu", "--head", "last_step_softmax", "--junit-xml", xml.toString());
+        assertEquals(ExitCode.OK, run.exitCode(), run::toString);
+        assertTrue(run.out().matches("(?s).*dl4j\\s+x\\s.*KNOWN DIVERGENCE \\[1].*"), run::toString);
+        assertTrue(run.out().contains("[1] DL4J bug: MultiLayerNetwork.calculateGradients"), run::toString);
+        assertFalse(run.out().contains("FAIL"), run::toString);
+        org.w3c.dom.Document document = JunitXmlFiles.readValid(xml);
+        // One test case per implementation and checked gradient: U, W, b, V, c and x, each passed.
+        assertEquals(12, document.getElementsByTagName("testcase").getLength());
+        assertEquals(0, document.getElementsByTagName("failure").getLength());
+        assertTrue(document.getElementsByTagName("system-out").item(0).getTextContent()
+                .startsWith("known divergence: DL4J bug"));
+    }
+
+    @Test
     void aDroppedBiasGradientFailsTheCheckAndExitsOne() {
         CliRun run = CliRun.of("gradcheck", "--impl", "test-dropped-bias");
         assertEquals(ExitCode.DIVERGED, run.exitCode(), run::toString);

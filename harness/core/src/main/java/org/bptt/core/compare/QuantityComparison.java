@@ -38,7 +38,7 @@ public record QuantityComparison(Quantity quantity, int elements, int failed, El
                 return failed > 1 ? first.describe() + " [" + failed + " of " + elements + " elements failed]"
                         : first.describe();
             }
-            return String.format(java.util.Locale.ROOT, "%s%s: expected %s, actual %s (the first); worst %s [%d of %d"
+            return String.format(java.util.Locale.ROOT, "%s%s: expected %s, actual %s, the first; worst %s [%d of %d"
                     + " elements failed]", quantity, first.index(), first.expected(), first.actual(), worst.describe(),
                     failed, elements);
         }
