@@ -99,6 +99,13 @@ class GradcheckCommandTest {
         assertUserError(write("broken.json", """
                 {"inputSize": 2,,}"""), "not valid JSON at line 1");
         assertUserError(folder.resolve("missing.json"), "spec file not found");
+        // T = 2 inputs against "steps": 3 names the two fields involved, not the generated targets.
+        assertUserError(write("short-inputs.json", """
+                {"inputSize": 1, "steps": 3, "inputs": [[[0.5], [0.25]]]}"""),
+                "'inputs' has T = 2 steps per sequence but 'steps' is 3");
+        assertUserError(write("wide-inputs.json", """
+                {"inputSize": 2, "steps": 1, "inputs": [[[0.5, 1, 2]]]}"""),
+                "'inputs' has d = 3 values per step but 'inputSize' is 2");
     }
 
     private void assertUserError(Path spec, String message) {

@@ -84,6 +84,15 @@ class VerifyCommandTest {
         assertUsageError(CliRun.of("verify", "--timeout", "0", "--impl", "reference-naive", "--out", folder.toString()), "--timeout must be positive");
     }
 
+    @Test
+    void aBadTimeoutIsRefusedBeforeAnythingIsMade() {
+        Path out = folder.resolve("never");
+        for (String command : List.of("verify", "run")) {
+            assertUsageError(CliRun.of(command, "--timeout", "-1", "--out", out.toString()), "--timeout must be positive, got -1");
+            assertFalse(Files.exists(out), command + " made its output root before checking its options");
+        }
+    }
+
     private static void assertUsageError(CliRun run, String message) {
         assertEquals(ExitCode.USAGE, run.exitCode(), run::toString);
         assertTrue(run.err().contains(message), () -> "expected '" + message + "'\n" + run);
