@@ -18,6 +18,7 @@ import org.bptt.api.Case;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.InvalidInputException;
+import org.bptt.api.PluginFailureException;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.Parameters;
 import org.bptt.api.PluginInfo;
@@ -75,6 +76,9 @@ public final class ExternalRnn implements RnnImplementation, AutoCloseable {
     private final String command;
     private final List<String> words;
     private final Duration timeout;
+    /** True once the program has answered a hello: from then on a failed process restarts for the next call. */
+    private volatile boolean answeredHello;
+
     /** From the first hello; volatile, not guarded: read while a call may hold the lock. */
     private volatile PluginInfo info;
     private volatile Set<Capability> capabilities;
@@ -105,6 +109,11 @@ public final class ExternalRnn implements RnnImplementation, AutoCloseable {
         try {
             rnn.ensureRunning("hello");
         } catch (ExternalProcessException e) {
+            // A program that cannot start or exits at once is a mistake in the command or its setup (exit 2); one
+            // that runs and answers the hello with garbage is a failing plugin (exit 1). Either way nothing can run.
+            if (e.brokeProtocol()) {
+                throw new PluginFailureException(e.getMessage());
+            }
             throw new InvalidInputException(e.getMessage());
         }
         return rnn;
@@ -260,6 +269,7 @@ public final class ExternalRnn implements RnnImplementation, AutoCloseable {
         }
         try {
             readHello(exchange(helloRequest(), "hello (before " + call + ")"), call);
+            answeredHello = true;
         } catch (ExternalProcessException e) {
             if (child != null) { // it refused the hello: it cannot be used
                 child.kill();
@@ -341,11 +351,11 @@ public final class ExternalRnn implements RnnImplementation, AutoCloseable {
             throw ended(call, "closed its input (" + e.getMessage() + ")");
         } catch (TimeoutException e) {
             throw killed(call, "did not answer within " + seconds(timeout) + " (the call timeout, -D" + TIMEOUT_PROPERTY
-                    + "=SECONDS); it was killed and restarts for the next call");
+                    + "=SECONDS); it was killed" + afterwards());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw killed(call, "was interrupted while waiting for the answer (the caller's timeout); it was killed and"
-                    + " restarts for the next call");
+            throw killed(call, "was interrupted while waiting for the answer (the caller's timeout); it was killed"
+                    + afterwards());
         }
         if (line == null) {
             throw ended(call, "closed its output before answering");
@@ -386,7 +396,8 @@ public final class ExternalRnn implements RnnImplementation, AutoCloseable {
         String exit = code.isEmpty() ? "it still runs and was killed"
                 : code.getAsInt() > 128 ? "it was killed by signal " + (code.getAsInt() - 128) + " (exit code " + code.getAsInt() + ")"
                 : "it exited with code " + code.getAsInt();
-        return failure(call, what + ": " + exit + "; it restarts for the next call" + stderr(tail));
+        return failure(call, what + ": " + exit + (answeredHello ? "; it restarts for the next call"
+                : "; it never answered the hello, so bptt cannot use it") + stderr(tail));
     }
 
     private ExternalProcessException killed(String call, String what) {
@@ -401,7 +412,14 @@ public final class ExternalRnn implements RnnImplementation, AutoCloseable {
         String tail = child.stderrTail();
         child.kill();
         child = null;
-        return failure(call, what + ": " + quote(line) + "; it was killed and restarts for the next call" + stderr(tail));
+        return new ExternalProcessException(PREFIX + command + ": " + call + ": " + what + ": " + quote(line)
+                + "; it was killed" + afterwards() + stderr(tail), true);
+    }
+
+    /** What happens after the process was killed: it restarts, unless it never answered a hello. */
+    private String afterwards() {
+        return answeredHello ? " and restarts for the next call" : ", and bptt stops: a program that does not answer its"
+                + " first hello cannot be verified";
     }
 
     private static String stderr(String tail) {

@@ -111,17 +111,30 @@ public final class VerifyReport implements AutoCloseable {
     /**
      * For a shutdown hook (Ctrl-C, SIGTERM): stops writing results (waiting for the one being written), then waits
      * for every other write in flight and refuses later ones ({@link WriteGate#stopAfter}), then writes the
-     * tables one last time and deletes what earlier, killed writes left behind. The process halts when the hook
-     * returns; whatever its other threads do then, they can no longer start a file.
+     * tables one last time, records the interruption and its time in run.json ({@value #INTERRUPTED}), and deletes
+     * what earlier, killed writes left behind. The process halts when the hook returns; whatever its other threads do then, they can no longer start a file.
      */
     public void stop() throws IOException {
+        int recorded;
         synchronized (this) {
             stopped = true;
+            recorded = tables.results().size();
         }
         WriteGate.PROCESS.stopAfter(() -> {
             tables.flush();
+            outputs.writeProvenance(provenance.withEnd(clock.instant()).withExtra(INTERRUPTED, interruption(recorded)));
             run.deleteUnfinishedWrites();
         });
+    }
+
+    /** The run.json entry of a run stopped by a signal; absent from a run that finished. */
+    public static final String INTERRUPTED = "interrupted";
+
+    /** What run.json records about a run stopped after {@code recorded} results. */
+    static String interruption(int recorded) {
+        return "stopped by a signal (Ctrl-C or SIGTERM) after " + recorded + " results: the tables and allure-results/"
+                + " hold those; no charts of the implementations and no HTML report were made (bptt report <this folder>"
+                + " makes the report)";
     }
 
     /** Flushes the tables; safe to call after {@link #finish()}. */
