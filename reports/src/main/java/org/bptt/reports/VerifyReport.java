@@ -96,8 +96,13 @@ public final class VerifyReport implements AutoCloseable {
     public synchronized Outputs finish() throws IOException {
         tables.close();
         List<CaseResult> results = tables.results();
-        List<Path> implementationCharts = VerifyCharts.writeImplementationCharts(run, results);
-        charts.addAll(implementationCharts.stream().filter(path -> path.toString().endsWith(".png")).toList());
+        for (String implementation : results.stream().map(CaseResult::implementationId).distinct().sorted().toList()) {
+            Path png = VerifyCharts.writeImplementationChart(run, implementation, results).get(0);
+            charts.add(png);
+            // On every result of the implementation, as a fixture of its own: the chart of all its cases.
+            allure.attachToImplementation(implementation, results, png, implementation
+                    + ": worst error / allowance per quantity over its cases (charts/" + png.getFileName() + ")");
+        }
         provenance = provenance.withEnd(clock.instant());
         Path provenanceFile = outputs.writeProvenance(provenance);
         allure.writeEnvironment(provenance);

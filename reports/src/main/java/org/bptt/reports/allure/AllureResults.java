@@ -188,6 +188,44 @@ public final class AllureResults {
                         + "(" + Pattern.quote(CaseResult.CASE_DETAIL) + ".*)?");
     }
 
+    /**
+     * Attaches an implementation's chart to every result of that implementation, as Allure attaches a fixture: a
+     * {@code <uuid>-container.json} whose "tear down" step carries the chart, with the implementation's results as
+     * its children. The report shows it on each of them; the file is stored once.
+     *
+     * @param results the implementation's results (their uuids are the container's children)
+     * @param title   what the chart shows, the fixture's name
+     */
+    public synchronized Path attachToImplementation(String implementationId, List<CaseResult> results, Path chart,
+                                                    String title) throws IOException {
+        String uuid = UUID.nameUUIDFromBytes(("container|" + implementationId).getBytes(StandardCharsets.UTF_8)).toString();
+        long now = clock.millis();
+        Map<String, Object> fixture = new LinkedHashMap<>();
+        fixture.put("name", title);
+        fixture.put("status", "passed");
+        fixture.put("stage", "finished");
+        fixture.put("start", now);
+        fixture.put("stop", now);
+        fixture.put("steps", List.of());
+        fixture.put("attachments", List.of(attach(uuid, "chart " + chart.getFileName(), "image/png", "png",
+                Files.readAllBytes(chart))));
+        Map<String, Object> container = new LinkedHashMap<>();
+        container.put("uuid", uuid);
+        container.put("name", implementationId);
+        container.put("children", results.stream().filter(result -> implementationId.equals(result.implementationId()))
+                .map(AllureResults::uuid).toList());
+        container.put("befores", List.of());
+        container.put("afters", List.of(fixture));
+        container.put("start", now);
+        container.put("stop", now);
+        Path file = directory.resolve(uuid + CONTAINER_SUFFIX);
+        AtomicFiles.writeBytes(file, toJson(container));
+        return file;
+    }
+
+    /** How the file of a result container ends. */
+    public static final String CONTAINER_SUFFIX = "-container.json";
+
     /** Writes {@code environment.properties} from the provenance: the report's Environment widget. */
     public Path writeEnvironment(Provenance provenance) throws IOException {
         StringBuilder text = new StringBuilder();

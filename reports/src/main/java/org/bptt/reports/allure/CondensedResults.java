@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  *   <li>a known divergence keeps its steps beyond tolerance (each with its worst element) and its table rows (every
  *       quantity's worst element), but not its chart (in the run folder's {@code charts/cases/}), its full diff nor
  *       its trace (both in the served report);</li>
- *   <li>a failed case or plugin error is kept whole.</li>
+ *   <li>a failed case or plugin error is kept whole;</li>
+ *   <li>each implementation's chart stays attached to its results, now to their summaries too.</li>
  * </ul>
  * The default suite's single file shrinks from about 170 MB to a few (the README gives the measured sizes); the
  * served report ({@code allure-report/}) and the tables keep one result per case.
@@ -76,16 +77,35 @@ final class CondensedResults {
                 }
             }
         }
-        for (Path file : files) {
-            String name = file.getFileName().toString();
-            boolean attachment = name.contains("-attachment");
-            if (!name.endsWith(RESULT_SUFFIX) && (!attachment || keptAttachments.contains(name))) {
-                Files.copy(file, condensed.resolve(name));
-            }
-        }
+        // Each result's uuid in the condensed copy: its own, or its summary's.
+        Map<String, String> condensedUuid = new java.util.HashMap<>();
         for (Map.Entry<String, Summary> summary : summaries.entrySet()) {
             String uuid = UUID.nameUUIDFromBytes(summary.getKey().getBytes(StandardCharsets.UTF_8)).toString();
             Files.write(condensed.resolve(uuid + RESULT_SUFFIX), JSON.writeValueAsBytes(summary.getValue().toJson(uuid)));
+            summary.getValue().uuids.forEach(original -> condensedUuid.put(original, uuid));
+        }
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            if (name.endsWith(AllureResults.CONTAINER_SUFFIX)) {
+                // An implementation's chart, attached to its results: to their condensed forms now.
+                ObjectNode container = (ObjectNode) JSON.readTree(file.toFile());
+                Set<String> children = new java.util.LinkedHashSet<>();
+                container.path("children").forEach(child ->
+                        children.add(condensedUuid.getOrDefault(child.asText(), child.asText())));
+                ArrayNode childArray = container.putArray("children");
+                children.forEach(childArray::add);
+                container.path("afters").forEach(fixture -> fixture.path("attachments").forEach(attachment ->
+                        keptAttachments.add(attachment.path("source").asText())));
+                Files.write(condensed.resolve(name), JSON.writeValueAsBytes(container));
+            }
+        }
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            boolean attachment = name.contains("-attachment");
+            if (!name.endsWith(RESULT_SUFFIX) && !name.endsWith(AllureResults.CONTAINER_SUFFIX)
+                    && (!attachment || keptAttachments.contains(name))) {
+                Files.copy(file, condensed.resolve(name));
+            }
         }
     }
 
@@ -146,6 +166,7 @@ final class CondensedResults {
         private final String group;
         private final JsonNode first;
         private final List<String> cases = new ArrayList<>();
+        private final List<String> uuids = new ArrayList<>();
         private long start = Long.MAX_VALUE;
         private long stop = Long.MIN_VALUE;
 
@@ -157,6 +178,7 @@ final class CondensedResults {
 
         void add(JsonNode result) {
             cases.add(result.path("name").asText());
+            uuids.add(result.path("uuid").asText());
             start = Math.min(start, result.path("start").asLong());
             stop = Math.max(stop, result.path("stop").asLong());
         }

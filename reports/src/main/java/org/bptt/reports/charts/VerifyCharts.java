@@ -155,14 +155,22 @@ public final class VerifyCharts {
      * @return the files written, PNG then SVG for each implementation
      */
     public static List<Path> writeImplementationCharts(RunFolder run, List<CaseResult> results) throws IOException {
-        List<String> implementations = results.stream().map(CaseResult::implementationId).distinct().sorted().toList();
         List<Path> written = new ArrayList<>();
-        for (String implementation : implementations) {
-            CategoryChart chart = implementationChart(implementation, results, run.name());
-            written.addAll(ChartWriter.save(chart, run.resolve(RunOutputs.CHARTS),
-                    "verify-errors-" + ChartWriter.safeName(implementation)));
+        for (String implementation : results.stream().map(CaseResult::implementationId).distinct().sorted().toList()) {
+            written.addAll(writeImplementationChart(run, implementation, results));
         }
         return written;
+    }
+
+    /**
+     * Writes the error chart of one implementation into {@code charts/}.
+     *
+     * @return the PNG, then the SVG
+     */
+    public static List<Path> writeImplementationChart(RunFolder run, String implementation, List<CaseResult> results)
+            throws IOException {
+        CategoryChart chart = implementationChart(implementation, results, run.name());
+        return ChartWriter.save(chart, run.resolve(RunOutputs.CHARTS), "verify-errors-" + ChartWriter.safeName(implementation));
     }
 
     /**
