@@ -287,35 +287,35 @@ public final class ExternalRnn implements RnnImplementation, AutoCloseable {
         String where = "hello (before " + call + ")";
         JsonNode name = hello.get("name");
         if (name == null || !name.isTextual() || name.textValue().isBlank()) {
-            throw breakProtocol(where, "answered the hello without a \"name\" string", hello.toString());
+            throw badHello(where, "answered the hello without a \"name\" string", hello.toString());
         }
         JsonNode version = hello.get("version");
         JsonNode declared = hello.get("capabilities");
         if (declared == null || !declared.isArray()) {
-            throw breakProtocol(where, "answered the hello without a \"capabilities\" array", hello.toString());
+            throw badHello(where, "answered the hello without a \"capabilities\" array", hello.toString());
         }
         Set<Capability> found = EnumSet.noneOf(Capability.class);
         for (JsonNode capability : declared) {
             try {
                 found.add(Capability.valueOf(capability.asText()));
             } catch (IllegalArgumentException e) {
-                throw breakProtocol(where, "declared the unknown capability " + capability + "; known are "
+                throw badHello(where, "declared the unknown capability " + capability + "; known are "
                         + List.of(Capability.values()), hello.toString());
             }
         }
         if (capabilities != null && !capabilities.equals(found)) {
-            throw breakProtocol(where, "declared other capabilities after a restart: " + found + " instead of " + capabilities,
+            throw badHello(where, "declared other capabilities after a restart: " + found + " instead of " + capabilities,
                     hello.toString());
         }
         JsonNode chosen = hello.get("protocol");
         if (chosen != null && !(chosen.isIntegralNumber() && chosen.canConvertToInt() && chosen.intValue() >= 1
                 && chosen.intValue() <= PROTOCOL_VERSION)) {
-            throw breakProtocol(where, "answered the hello with protocol " + chosen + ", but bptt speaks versions 1 to "
+            throw badHello(where, "answered the hello with protocol " + chosen + ", but bptt speaks versions 1 to "
                     + PROTOCOL_VERSION, hello.toString());
         }
         int chosenVersion = chosen == null ? 1 : chosen.intValue();
         if (info != null && protocol != chosenVersion) {
-            throw breakProtocol(where, "chose protocol " + chosenVersion + " after a restart instead of " + protocol,
+            throw badHello(where, "chose protocol " + chosenVersion + " after a restart instead of " + protocol,
                     hello.toString());
         }
         if (info == null) {
@@ -414,6 +414,15 @@ public final class ExternalRnn implements RnnImplementation, AutoCloseable {
         child = null;
         return new ExternalProcessException(PREFIX + command + ": " + call + ": " + what + ": " + quote(line)
                 + "; it was killed" + afterwards() + stderr(tail), true);
+    }
+
+    /**
+     * A hello answer in the protocol's form whose content bptt cannot use (no name, unknown capabilities, a protocol
+     * version it does not speak): a mismatch of program and bptt, as a program that cannot start, not garbage.
+     */
+    private ExternalProcessException badHello(String call, String what, String line) {
+        ExternalProcessException broken = breakProtocol(call, what, line);
+        return new ExternalProcessException(broken.getMessage(), false);
     }
 
     /** What happens after the process was killed: it restarts, unless it never answered a hello. */

@@ -73,10 +73,9 @@ public final class VerifyCharts {
         List<String> quantities = new ArrayList<>(worstRatioByQuantity.keySet());
         int count = quantities.size();
         List<Double> all = new ArrayList<>(worstRatioByQuantity.values());
-        boolean anyExcused = !worstExcusedByQuantity.isEmpty();
-        if (anyExcused) {
-            quantities.forEach(quantity -> all.add(worstExcusedByQuantity.getOrDefault(quantity, 0.0)));
-        }
+        List<String> excusedQuantities = quantities.stream().filter(worstExcusedByQuantity::containsKey).toList();
+        excusedQuantities.forEach(quantity -> all.add(worstExcusedByQuantity.get(quantity)));
+        boolean anyExcused = !excusedQuantities.isEmpty();
         LogAxisValues ratios = LogAxisValues.of(all, 1.0);
         int cases = casesByQuantity.values().stream().mapToInt(Integer::intValue).max().orElse(0);
 
@@ -90,8 +89,13 @@ public final class VerifyCharts {
         }
         chart.addSeries(withNote("worst error / allowance", ratios.note()), quantities, ratios.drawn().subList(0, count));
         if (anyExcused) {
-            chart.addSeries(KNOWN_SERIES, quantities, ratios.drawn().subList(count, 2 * count))
-                    .setFillColor(KNOWN_COLOUR);
+            // A quantity no known divergence touched has no bar of this series: it stays at the axis floor.
+            List<Double> excusedDrawn = new ArrayList<>();
+            for (String quantity : quantities) {
+                int index = excusedQuantities.indexOf(quantity);
+                excusedDrawn.add(index < 0 ? ratios.floor() : ratios.drawn().get(count + index));
+            }
+            chart.addSeries(KNOWN_SERIES, quantities, excusedDrawn).setFillColor(KNOWN_COLOUR);
         }
         addToleranceLine(chart, quantities, "tolerance (error = allowance)");
         fitAxis(chart, ratios);
