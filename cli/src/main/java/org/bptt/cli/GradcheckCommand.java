@@ -109,7 +109,7 @@ final class GradcheckCommand implements Callable<Integer> {
             if (!missing.isEmpty()) {
                 out.printf(Locale.ROOT, "%-22s skipped: lacks %s%n", implementation.id(), missing);
                 testCases.add(new JunitXml.TestCase(suite, className, testCase.id(), 0, JunitXml.Outcome.SKIPPED,
-                        implementation.id() + " lacks " + missing, ""));
+                        implementation.id() + " lacks " + missing));
                 continue;
             }
             IsolatedPlugin isolated = calls.isolate(implementation);
@@ -121,7 +121,7 @@ final class GradcheckCommand implements Callable<Integer> {
                 allPassed = false;
                 out.printf(Locale.ROOT, "%-22s ERROR: %s%n", implementation.id(), failure.getMessage());
                 testCases.add(new JunitXml.TestCase(suite, className, testCase.id(), (System.nanoTime() - start) / 1e9,
-                        JunitXml.Outcome.ERROR, failure.getMessage(), ""));
+                        JunitXml.Outcome.ERROR, failure.getMessage()));
                 continue;
             }
             double seconds = (System.nanoTime() - start) / 1e9 / Math.max(1, check.parameters().size());
@@ -142,9 +142,9 @@ final class GradcheckCommand implements Callable<Integer> {
                 testCases.add(passed || explanation.isPresent()
                         ? new JunitXml.TestCase(suite, className, name, seconds, JunitXml.Outcome.PASSED,
                                 explanation.map(text -> "known divergence: " + text + " (" + parameter.describe() + ")")
-                                        .orElse(""), "")
+                                        .orElse(""))
                         : new JunitXml.TestCase(suite, className, name, seconds, JunitXml.Outcome.FAILED,
-                                parameter.describe() + ", beyond the relative tolerance " + tolerance, ""));
+                                parameter.describe() + ", beyond the relative tolerance " + tolerance));
             }
         }
         if (!explained.isEmpty()) {

@@ -47,11 +47,10 @@ public final class JunitXml {
      * @param className JUnit's classname, e.g. {@code verify.dl4j}
      * @param name      e.g. the case id
      * @param seconds   wall time
-     * @param message   the failure's, error's or skip's one-line message; for a pass, a note or empty
-     * @param details   longer text under a failure or error (may be empty)
+     * @param message   the failure's, error's or skip's message; for a pass, a note or empty
      */
     public record TestCase(String suite, String className, String name, double seconds, Outcome outcome,
-                           String message, String details) {
+                           String message) {
     }
 
     private JunitXml() {
@@ -71,7 +70,7 @@ public final class JunitXml {
                 case ERROR -> Outcome.ERROR;
                 case SKIPPED -> Outcome.SKIPPED;
             };
-            cases.add(new TestCase(suite, className, result.caseId(), seconds, outcome, message, ""));
+            cases.add(new TestCase(suite, className, result.caseId(), seconds, outcome, message));
         }
         return cases;
     }
@@ -153,7 +152,7 @@ public final class JunitXml {
                     xml.writeStartElement(testCase.outcome() == Outcome.FAILED ? "failure" : "error");
                     xml.writeAttribute("message", message);
                     xml.writeAttribute("type", testCase.outcome() == Outcome.FAILED ? "beyond tolerance" : "plugin error");
-                    xml.writeCharacters(testCase.details().isEmpty() ? message : clean(testCase.details()));
+                    xml.writeCharacters(message);
                     xml.writeEndElement();
                 }
                 case SKIPPED -> {
