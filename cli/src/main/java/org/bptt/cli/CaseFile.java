@@ -114,10 +114,27 @@ final class CaseFile {
         }
         Batch batch = generated.batch();
         if (root.has("inputs")) {
-            batch = new Batch(tensor(root.get("inputs"), where + ": inputs"), batch.targets(), batch.mask(), batch.initialState(),
-                    batch.initialCellState());
+            Tensor inputs = tensor(root.get("inputs"), where + ": inputs");
+            requireInputShape(inputs, batchSize, steps, spec.inputSize(), where);
+            batch = new Batch(inputs, batch.targets(), batch.mask(), batch.initialState(), batch.initialCellState());
         }
         return new Case(id, "read from " + file, spec, parameters, batch, seed);
+    }
+
+    /**
+     * The given inputs must be {@code [B][T][d]} as batchSize, steps and inputSize say (or their defaults): the targets,
+     * mask and initial states are generated for those sizes, so a mismatch is named here, by the fields involved.
+     */
+    private static void requireInputShape(Tensor inputs, int batchSize, int steps, int inputSize, String where) {
+        int[] shape = inputs.shape();
+        InvalidInputException.require(shape.length == 3, "%s: 'inputs' must be nested arrays [B][T][d], got %d levels",
+                where, shape.length);
+        InvalidInputException.require(shape[0] == batchSize, "%s: 'inputs' holds %d sequences but 'batchSize' is %d: give"
+                + " \"batchSize\": %d, or %d sequences", where, shape[0], batchSize, shape[0], batchSize);
+        InvalidInputException.require(shape[1] == steps, "%s: 'inputs' has T = %d steps per sequence but 'steps' is %d:"
+                + " give \"steps\": %d, or inputs of %d steps", where, shape[1], steps, shape[1], steps);
+        InvalidInputException.require(shape[2] == inputSize, "%s: 'inputs' has d = %d values per step but 'inputSize'"
+                + " is %d: give \"inputSize\": %d, or inputs of %d values", where, shape[2], inputSize, shape[2], inputSize);
     }
 
     private static JsonNode parse(Path file) {

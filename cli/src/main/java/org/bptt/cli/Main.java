@@ -2,6 +2,7 @@ package org.bptt.cli;
 
 import java.io.PrintWriter;
 import org.bptt.api.InvalidInputException;
+import org.bptt.api.PluginFailureException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -65,6 +66,10 @@ public final class Main implements Runnable {
             err.println(commandLine.getColorScheme().errorText("error: " + exception.getMessage()));
             err.println("Run '" + commandLine.getCommandSpec().qualifiedName() + " --help' for usage.");
             return ExitCode.USAGE;
+        }
+        if (exception instanceof PluginFailureException) {
+            err.println(commandLine.getColorScheme().errorText("error: " + exception.getMessage()));
+            return ExitCode.DIVERGED;
         }
         err.println("internal error: " + exception);
         exception.printStackTrace(err);

@@ -60,6 +60,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     TimeoutOptions timeoutOptions;
 
+    @Mixin
+    JunitXmlOptions junitXml;
+
     @Option(names = "--oracle", paramLabel = "ID", defaultValue = "reference-aggregated",
             description = "The implementation compared against (default: ${DEFAULT-VALUE}).")
     String oracleId;
@@ -88,6 +91,7 @@ final class RunCommand implements Callable<Integer> {
         VerifyJob.VerifyRun verified = VerifyJob.run(commandLine, run, suiteOptions, cases, implementations, oracle,
                 timeoutOptions.timeout(), err);
         int verifyExit = verified.printSummary(out);
+        junitXml.writeVerify("run", verified, out);
 
         out.printf(Locale.ROOT, "%n--- gradient-norm decay over T (quick sweep) ---%n");
         DecayJob.DecayRun decay = DecayJob.run(DecayExperiment.Settings.quick(), "quick", oracle,

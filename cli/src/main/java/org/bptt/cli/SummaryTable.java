@@ -10,6 +10,7 @@ import java.util.Map;
 import org.bptt.core.compare.QuantityComparison;
 import org.bptt.core.verify.CaseResult;
 import org.bptt.core.verify.Status;
+import org.bptt.reports.Results;
 
 /**
  * The verdicts as a reader of a CI log wants them: one line per implementation with its counts, the worst error of
@@ -41,18 +42,26 @@ final class SummaryTable {
                     counts.get(Status.ERROR), counts.get(Status.SKIPPED), entry.getValue().get(0).oracleId());
         }
         out.println();
-        out.println("Worst error per quantity, as a multiple of the tolerance (≤ 1 passes):");
+        out.println("Worst error per quantity, as a multiple of the tolerance (≤ 1 passes), known divergences apart:");
         for (Map.Entry<String, List<CaseResult>> entry : byImplementation.entrySet()) {
+            // The comparisons that count, and apart from them those a known divergence excuses.
             Map<String, Double> worst = new LinkedHashMap<>();
+            Map<String, Double> worstExcused = new LinkedHashMap<>();
             for (CaseResult result : entry.getValue()) {
-                for (QuantityComparison comparison : result.comparisons()) {
+                for (QuantityComparison comparison : Results.comparisons(result)) {
                     double ratio = comparison.worst() == null ? 0 : comparison.worst().errorRatio();
-                    worst.merge(comparison.quantity().name(), ratio, Math::max);
+                    (Results.excused(result, comparison) ? worstExcused : worst)
+                            .merge(comparison.quantity().name(), ratio, Math::max);
                 }
             }
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-22s", entry.getKey()));
             worst.forEach((quantity, ratio) -> line.append(String.format(Locale.ROOT, " %s %.2g", quantity, ratio)));
             out.println(worst.isEmpty() ? line + " (nothing compared)" : line.toString());
+            if (!worstExcused.isEmpty()) {
+                StringBuilder known = new StringBuilder(String.format(Locale.ROOT, "  %-22s", "  known divergences:"));
+                worstExcused.forEach((quantity, ratio) -> known.append(String.format(Locale.ROOT, " %s %.2g", quantity, ratio)));
+                out.println(known);
+            }
         }
         List<CaseResult> problems = results.stream()
                 .filter(result -> result.status() == Status.FAILED || result.status() == Status.ERROR).toList();
@@ -69,14 +78,23 @@ final class SummaryTable {
                 }
             }
         }
-        // Known divergences share a handful of explanations: count them by explanation, as skips by reason.
-        Map<String, Integer> explanations = new java.util.TreeMap<>();
-        results.stream().filter(result -> result.status() == Status.KNOWN_DIVERGENCE)
-                .forEach(result -> explanations.merge(result.implementationId() + ": " + explanation(result.message()), 1, Integer::sum));
+        // Known divergences share a handful of explanations: count them by explanation, as skips by reason, and
+        // print each explanation once, in full.
+        Map<String, Map<String, Integer>> explanations = new java.util.TreeMap<>();
+        for (CaseResult result : results) {
+            result.explanation().ifPresent(explanation -> explanations
+                    .computeIfAbsent(explanation, text -> new java.util.TreeMap<>())
+                    .merge(result.implementationId(), 1, Integer::sum));
+        }
         if (!explanations.isEmpty()) {
             out.println();
             out.println("Known third-party divergences (finite differences side with the reference), by explanation:");
-            explanations.forEach((explanation, count) -> out.printf(Locale.ROOT, "  %5d  %s%n", count, explanation));
+            explanations.forEach((explanation, counts) -> {
+                int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+                List<String> byImplementationCount = new ArrayList<>();
+                counts.forEach((id, count) -> byImplementationCount.add(id + " " + count));
+                out.printf(Locale.ROOT, "  %5d  (%s) %s%n", total, String.join(", ", byImplementationCount), explanation);
+            });
         }
         // Skips share a handful of reasons (a missing capability): count them by reason rather than list each.
         Map<String, Integer> skipReasons = new java.util.TreeMap<>();
@@ -87,13 +105,6 @@ final class SummaryTable {
             out.println("Skipped, by reason:");
             skipReasons.forEach((reason, count) -> out.printf(Locale.ROOT, "  %5d  %s%n", count, reason));
         }
-    }
-
-    /** A known divergence's message without the case's own first failing element, which follows in parentheses. */
-    private static String explanation(String message) {
-        String withoutPrefix = message.replaceFirst("^known divergence: ", "");
-        java.util.regex.Matcher detail = java.util.regex.Pattern.compile(" \\((h|y|loss|dL/)").matcher(withoutPrefix);
-        return detail.find() ? withoutPrefix.substring(0, detail.start()) : withoutPrefix;
     }
 
     static Map<Status, Integer> count(List<CaseResult> results) {

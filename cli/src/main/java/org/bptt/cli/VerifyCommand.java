@@ -47,6 +47,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     TimeoutOptions timeoutOptions;
 
+    @Mixin
+    JunitXmlOptions junitXml;
+
     @Option(names = "--impl", paramLabel = "ID",
             description = "Implementation under test (repeatable). Default: every plugin except the oracle (with --cell: "
                     + "every one that runs a chosen cell).")
@@ -88,7 +91,9 @@ final class VerifyCommand implements Callable<Integer> {
         out.flush();
         VerifyJob.VerifyRun verified = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(),
                 outputOptions.create("verify"), suiteOptions, cases, implementations, oracle, timeoutOptions.timeout(), err);
-        return verified.printSummary(out);
+        int exit = verified.printSummary(out);
+        junitXml.writeVerify("verify", verified, out);
+        return exit;
     }
 
     /** {@code --cases DIR}: the stored expectations are the oracle; no oracle plugin is looked up or run. */
@@ -121,6 +126,8 @@ final class VerifyCommand implements Callable<Integer> {
         VerifyJob.VerifyRun verified = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(),
                 outputOptions.create("verify"), suiteOptions, vectors.cases(), implementations,
                 LoadedPlugin.of(vectors.oracle(), casesDirectory.toString()), timeoutOptions.timeout(), err);
-        return verified.printSummary(out);
+        int exit = verified.printSummary(out);
+        junitXml.writeVerify("verify", verified, out);
+        return exit;
     }
 }

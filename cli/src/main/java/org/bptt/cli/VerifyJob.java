@@ -74,16 +74,21 @@ final class VerifyJob {
                 suite.suiteName(), policy.describe(), extra, Path.of("."), Clock.systemUTC().instant());
         Verifier verifier = new Verifier(policy, callTimeout);
         List<CaseResult> results = new ArrayList<>();
+        long total = (long) cases.size() * implementations.size();
+        java.util.concurrent.atomic.AtomicLong finished = new java.util.concurrent.atomic.AtomicLong();
         try (VerifyReport report = VerifyReport.start(run, provenance, Clock.systemUTC());
-             Progress progress = Progress.start("verify",
-                     (long) cases.size() * implementations.size(), log)) {
+             Progress progress = Progress.start("verify", total, log)) {
             // Ctrl-C: write the rows of every case finished so far, and leave no half-written file behind.
             Thread flushOnExit = new Thread(() -> {
                 try {
                     report.stop();
+                    log.printf(Locale.ROOT, "%ninterrupted: the results of the %d of %d case verifications finished are"
+                            + " in %s (tables and allure-results; run.json records the interruption; 'bptt report %s'"
+                            + " makes the HTML report)%n", finished.get(), total, run.path(), run.path());
                 } catch (IOException | RuntimeException e) {
-                    log.println("could not write the last rows to " + run.path() + ": " + e.getMessage());
+                    log.println("interrupted: could not write the last rows to " + run.path() + ": " + e.getMessage());
                 }
+                log.flush();
             }, "flush-tables-on-exit");
             Runtime.getRuntime().addShutdownHook(flushOnExit);
             try {
@@ -93,6 +98,7 @@ final class VerifyJob {
                     } catch (IOException e) {
                         throw new UncheckedIOException("cannot write the result of " + result.caseId() + " to " + run.path(), e);
                     }
+                    finished.incrementAndGet();
                     progress.step();
                 };
                 for (LoadedPlugin implementation : implementations) {

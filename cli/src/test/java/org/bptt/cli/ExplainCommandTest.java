@@ -141,6 +141,21 @@ class ExplainCommandTest {
     }
 
     @Test
+    void brokenJsonAndAMissingFileAreSaidInTheUsersTerms() throws IOException {
+        Path truncated = Files.writeString(folder.resolve("truncated.json"), "{\"spec\": {\"steps\": 3");
+        CliRun broken = CliRun.of("explain", "--check", truncated.toString(), "--out", folder.toString());
+        assertEquals(ExitCode.USAGE, broken.exitCode(), broken::toString);
+        assertTrue(broken.err().contains("truncated.json is not valid JSON: "), broken::toString);
+        assertTrue(broken.err().contains("(line 1, column "), broken::toString);
+        assertFalse(broken.err().contains("Source:") || broken.err().contains("REDACTED"), broken::toString);
+
+        Path missing = folder.resolve("nope.json");
+        CliRun absent = CliRun.of("explain", "--check", missing.toString(), "--out", folder.toString());
+        assertEquals(ExitCode.USAGE, absent.exitCode(), absent::toString);
+        assertTrue(absent.err().contains("the answers file " + missing + " does not exist"), absent::toString);
+    }
+
+    @Test
     void aTapeTooLargeToReadIsRefusedWithTheLimit() {
         CliRun run = CliRun.of("explain", "-T", "40", "-H", "4", "--out", folder.toString());
         assertEquals(ExitCode.USAGE, run.exitCode(), run::toString);

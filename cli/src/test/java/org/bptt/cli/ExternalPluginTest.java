@@ -148,6 +148,19 @@ class ExternalPluginTest {
     }
 
     @Test
+    void aProgramThatAnswersTheHelloWithGarbageIsAFailingPluginAndTheRunStops() throws Exception {
+        Path script = Files.writeString(folder.resolve("chatty.py"), String.join("\n",
+                "import sys",
+                "for line in sys.stdin:",
+                "    print('Hello! I am an RNN.', flush=True)", ""));
+        CliRun run = CliRun.of("verify", "--impl", "cmd:" + PYTHON + " " + script, "--out", folder.toString());
+        assertEquals(ExitCode.DIVERGED, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("'Hello! I am an RNN.'; it was killed, and bptt stops"), run::toString);
+        assertFalse(run.err().contains("restarts"), run::toString);
+        assertFalse(run.err().contains("\tat "), "no stack trace for a failing plugin\n" + run);
+    }
+
+    @Test
     void aCommandThatCannotStartIsAUsageError() {
         CliRun run = CliRun.of("verify", "--impl", "cmd:/no/such/rnn --fast", "--out", folder.toString());
         assertEquals(ExitCode.USAGE, run.exitCode(), run::toString);

@@ -29,6 +29,24 @@ class GradcheckCommandTest {
     }
 
     @Test
+    void theReadmeExampleSaysWhichDifferenceIsAKnownDl4jDivergenceAndPasses() throws Exception {
+        // dL/dx of DL4J's masked last-step head is its features-mask bug (KNOWN_DIVERGENCES.md §1), as verify says.
+        Path xml = folder.resolve("gradcheck.xml");
+        CliRun run = CliRun.of("gradcheck", "--impl", "dl4j", "--impl", "reference-aggregated", "-T", "17", "-B", "3",
+                "--mask", "--activation", "relu", "--head", "last_step_softmax", "--junit-xml", xml.toString());
+        assertEquals(ExitCode.OK, run.exitCode(), run::toString);
+        assertTrue(run.out().matches("(?s).*dl4j\\s+x\\s.*KNOWN DIVERGENCE \\[1].*"), run::toString);
+        assertTrue(run.out().contains("[1] DL4J bug: MultiLayerNetwork.calculateGradients"), run::toString);
+        assertFalse(run.out().contains("FAIL"), run::toString);
+        org.w3c.dom.Document document = JunitXmlFiles.readValid(xml);
+        // One test case per implementation and checked gradient: U, W, b, V, c and x, each passed.
+        assertEquals(12, document.getElementsByTagName("testcase").getLength());
+        assertEquals(0, document.getElementsByTagName("failure").getLength());
+        assertTrue(document.getElementsByTagName("system-out").item(0).getTextContent()
+                .startsWith("known divergence: DL4J bug"));
+    }
+
+    @Test
     void aDroppedBiasGradientFailsTheCheckAndExitsOne() {
         CliRun run = CliRun.of("gradcheck", "--impl", "test-dropped-bias");
         assertEquals(ExitCode.DIVERGED, run.exitCode(), run::toString);
@@ -81,6 +99,13 @@ class GradcheckCommandTest {
         assertUserError(write("broken.json", """
                 {"inputSize": 2,,}"""), "not valid JSON at line 1");
         assertUserError(folder.resolve("missing.json"), "spec file not found");
+        // T = 2 inputs against "steps": 3 names the two fields involved, not the generated targets.
+        assertUserError(write("short-inputs.json", """
+                {"inputSize": 1, "steps": 3, "inputs": [[[0.5], [0.25]]]}"""),
+                "'inputs' has T = 2 steps per sequence but 'steps' is 3");
+        assertUserError(write("wide-inputs.json", """
+                {"inputSize": 2, "steps": 1, "inputs": [[[0.5, 1, 2]]]}"""),
+                "'inputs' has d = 3 values per step but 'inputSize' is 2");
     }
 
     private void assertUserError(Path spec, String message) {

@@ -44,7 +44,14 @@ class InterruptedRunTest {
             for (String table : List.of("verify-cases.csv", "verify-quantities.csv", "verify-timings.csv")) {
                 assertComplete(run.resolve(table));
             }
-            assertTrue(new ObjectMapper().readTree(run.resolve("run.json").toFile()).has("commandLine"));
+            com.fasterxml.jackson.databind.JsonNode provenance = new ObjectMapper().readTree(run.resolve("run.json").toFile());
+            assertTrue(provenance.has("commandLine"));
+            // The interruption is recorded, with its time, and the console says where the partial results are.
+            assertTrue(provenance.get("end").isTextual(), provenance.toString());
+            assertTrue(provenance.get("extra").get("interrupted").asText().startsWith("stopped by a signal"),
+                    provenance.toString());
+            String output = Files.readString(root.resolveSibling(root.getFileName() + "-output.txt"));
+            assertTrue(output.contains("interrupted: the results of the ") && output.contains(" are in " + run), output);
         } finally {
             process.destroyForcibly();
         }

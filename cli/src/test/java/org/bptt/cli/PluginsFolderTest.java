@@ -79,6 +79,18 @@ class PluginsFolderTest {
     }
 
     @Test
+    void aPluginsFolderThatDoesNotExistIsAnErrorNamingIt() throws IOException {
+        Path missing = folder.resolve("nonexistent");
+        CliRun run = CliRun.of("plugins", "--plugins", missing.toString());
+        assertEquals(ExitCode.USAGE, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("--plugins " + missing + ": no such folder"), run::toString);
+        Path file = Files.writeString(folder.resolve("a-file"), "");
+        CliRun notAFolder = CliRun.of("plugins", "--plugins", file.toString());
+        assertEquals(ExitCode.USAGE, notAFolder.exitCode(), notAFolder::toString);
+        assertTrue(notAFolder.err().contains("not a folder"), notAFolder::toString);
+    }
+
+    @Test
     void aBrokenJarIsReportedAndTheOthersStillLoad() throws IOException {
         Path plugins = Files.createDirectories(folder.resolve("plugins"));
         Files.writeString(plugins.resolve("broken.jar"), "this is not a zip file");

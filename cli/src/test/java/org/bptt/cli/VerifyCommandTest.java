@@ -61,6 +61,29 @@ class VerifyCommandTest {
     }
 
     @Test
+    void junitXmlHasOneTestCasePerCaseAndImplementationAndFollowsTheJenkinsSchema() throws Exception {
+        Path xml = folder.resolveSibling(folder.getFileName() + "-ci").resolve("verify.xml");
+        CliRun run = CliRun.of("verify", "--impl", "reference-naive", "--impl", "test-dropped-bias", "--suite", "quick",
+                "--cell", "elman", "--out", folder.toString(), "--junit-xml", xml.toString());
+        assertEquals(ExitCode.DIVERGED, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("JUnit XML:   " + xml), run::toString);
+
+        org.w3c.dom.Document document = JunitXmlFiles.readValid(xml);
+        List<String> rows = Files.readAllLines(onlyRunFolder().resolve("verify-cases.csv"));
+        org.w3c.dom.NodeList testCases = document.getElementsByTagName("testcase");
+        assertEquals(rows.size() - 1, testCases.getLength(), "one test case per row of verify-cases.csv");
+        long failedRows = rows.stream().filter(row -> row.contains(",FAILED,")).count();
+        assertTrue(failedRows > 0, "the dropped bias gradient fails");
+        assertEquals(Long.toString(failedRows), document.getDocumentElement().getAttribute("failures"));
+        org.w3c.dom.Element failure = (org.w3c.dom.Element) document.getElementsByTagName("failure").item(0);
+        assertTrue(failure.getAttribute("message").contains("dL/db["), failure.getAttribute("message"));
+        assertEquals("verify.test-dropped-bias", ((org.w3c.dom.Element) failure.getParentNode()).getAttribute("classname"));
+        org.w3c.dom.Element property = (org.w3c.dom.Element) document.getElementsByTagName("property").item(0);
+        assertEquals("command", property.getAttribute("name"));
+        assertTrue(property.getAttribute("value").contains("--junit-xml"), "the provenance: " + property.getAttribute("value"));
+    }
+
+    @Test
     void theSameSeedGivesByteIdenticalTables() throws IOException {
         Path first = folder.resolve("first");
         Path second = folder.resolve("second");
@@ -81,6 +104,15 @@ class VerifyCommandTest {
         assertUsageError(CliRun.of("verify", "--shard", "5/4", "--out", folder.toString()), "shard index must be between 1 and 4, got 5");
         assertUsageError(CliRun.of("verify", "--suite", "huge", "--out", folder.toString()), "--suite");
         assertUsageError(CliRun.of("verify", "--timeout", "0", "--impl", "reference-naive", "--out", folder.toString()), "--timeout must be positive");
+    }
+
+    @Test
+    void aBadTimeoutIsRefusedBeforeAnythingIsMade() {
+        Path out = folder.resolve("never");
+        for (String command : List.of("verify", "run")) {
+            assertUsageError(CliRun.of(command, "--timeout", "-1", "--out", out.toString()), "--timeout must be positive, got -1");
+            assertFalse(Files.exists(out), command + " made its output root before checking its options");
+        }
     }
 
     private static void assertUsageError(CliRun run, String message) {

@@ -63,8 +63,16 @@ public record AnswerSheet(ExplainCase example, TolerancePolicy tolerance, Map<St
         String text;
         try {
             text = Files.readString(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new InvalidInputException("the answers file " + file + " does not exist (looked for "
+                    + file.toAbsolutePath() + ")");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new InvalidInputException("the answers file " + file + " cannot be read: permission denied");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new InvalidInputException("the answers file " + file + " is not UTF-8 text");
         } catch (IOException e) {
-            throw new InvalidInputException("cannot read the answers file " + file + ": " + e.getMessage());
+            throw new InvalidInputException("the answers file " + file + " cannot be read"
+                    + (Files.isDirectory(file) ? ": it is a folder, not a file" : ": " + e.getMessage()));
         }
         return parse(text, file.getFileName().toString());
     }
@@ -75,7 +83,10 @@ public record AnswerSheet(ExplainCase example, TolerancePolicy tolerance, Map<St
         try {
             root = new ObjectMapper().readTree(text);
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException(source + " is not valid JSON: " + e.getOriginalMessage()
+            // Jackson's own text may point at "[Source: REDACTED ...]": the line and column below say where instead.
+            String problem = e.getOriginalMessage().replaceAll("\\s*\\(?start marker at \\[Source: [^\\]]*\\][^)]*\\)?", "")
+                    .replaceAll("\\s*\\[Source: [^\\]]*\\]", "");
+            throw new InvalidInputException(source + " is not valid JSON: " + problem
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")" : ""));
         }

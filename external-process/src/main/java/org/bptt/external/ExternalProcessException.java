@@ -9,7 +9,19 @@ package org.bptt.external;
 public final class ExternalProcessException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** True when the process printed something that is not the protocol (rather than exiting, hanging or refusing). */
+    private final boolean brokeProtocol;
+
     ExternalProcessException(String message) {
+        this(message, false);
+    }
+
+    ExternalProcessException(String message, boolean brokeProtocol) {
         super(message);
+        this.brokeProtocol = brokeProtocol;
+    }
+
+    boolean brokeProtocol() {
+        return brokeProtocol;
     }
 }

@@ -18,6 +18,7 @@ import org.bptt.api.Case;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.InvalidInputException;
+import org.bptt.api.PluginFailureException;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.OwnCallTimes;
 import org.bptt.api.OwnCallTiming;
@@ -80,6 +81,9 @@ public final class ExternalRnn implements RnnImplementation, OwnCallTiming, Auto
     private final String command;
     private final List<String> words;
     private final Duration timeout;
+    /** True once the program has answered a hello: from then on a failed process restarts for the next call. */
+    private volatile boolean answeredHello;
+
     /** From the first hello; volatile, not guarded: read while a call may hold the lock. */
     private volatile PluginInfo info;
     private volatile Set<Capability> capabilities;
@@ -110,6 +114,11 @@ public final class ExternalRnn implements RnnImplementation, OwnCallTiming, Auto
         try {
             rnn.ensureRunning("hello");
         } catch (ExternalProcessException e) {
+            // A program that cannot start or exits at once is a mistake in the command or its setup (exit 2); one
+            // that runs and answers the hello with garbage is a failing plugin (exit 1). Either way nothing can run.
+            if (e.brokeProtocol()) {
+                throw new PluginFailureException(e.getMessage());
+            }
             throw new InvalidInputException(e.getMessage());
         }
         return rnn;
@@ -306,6 +315,7 @@ public final class ExternalRnn implements RnnImplementation, OwnCallTiming, Auto
         }
         try {
             readHello(exchange(helloRequest(), "hello (before " + call + ")"), call);
+            answeredHello = true;
         } catch (ExternalProcessException e) {
             if (child != null) { // it refused the hello: it cannot be used
                 child.kill();
@@ -323,35 +333,35 @@ public final class ExternalRnn implements RnnImplementation, OwnCallTiming, Auto
         String where = "hello (before " + call + ")";
         JsonNode name = hello.get("name");
         if (name == null || !name.isTextual() || name.textValue().isBlank()) {
-            throw breakProtocol(where, "answered the hello without a \"name\" string", hello.toString());
+            throw badHello(where, "answered the hello without a \"name\" string", hello.toString());
         }
         JsonNode version = hello.get("version");
         JsonNode declared = hello.get("capabilities");
         if (declared == null || !declared.isArray()) {
-            throw breakProtocol(where, "answered the hello without a \"capabilities\" array", hello.toString());
+            throw badHello(where, "answered the hello without a \"capabilities\" array", hello.toString());
         }
         Set<Capability> found = EnumSet.noneOf(Capability.class);
         for (JsonNode capability : declared) {
             try {
                 found.add(Capability.valueOf(capability.asText()));
             } catch (IllegalArgumentException e) {
-                throw breakProtocol(where, "declared the unknown capability " + capability + "; known are "
+                throw badHello(where, "declared the unknown capability " + capability + "; known are "
                         + List.of(Capability.values()), hello.toString());
             }
         }
         if (capabilities != null && !capabilities.equals(found)) {
-            throw breakProtocol(where, "declared other capabilities after a restart: " + found + " instead of " + capabilities,
+            throw badHello(where, "declared other capabilities after a restart: " + found + " instead of " + capabilities,
                     hello.toString());
         }
         JsonNode chosen = hello.get("protocol");
         if (chosen != null && !(chosen.isIntegralNumber() && chosen.canConvertToInt() && chosen.intValue() >= 1
                 && chosen.intValue() <= PROTOCOL_VERSION)) {
-            throw breakProtocol(where, "answered the hello with protocol " + chosen + ", but bptt speaks versions 1 to "
+            throw badHello(where, "answered the hello with protocol " + chosen + ", but bptt speaks versions 1 to "
                     + PROTOCOL_VERSION, hello.toString());
         }
         int chosenVersion = chosen == null ? 1 : chosen.intValue();
         if (info != null && protocol != chosenVersion) {
-            throw breakProtocol(where, "chose protocol " + chosenVersion + " after a restart instead of " + protocol,
+            throw badHello(where, "chose protocol " + chosenVersion + " after a restart instead of " + protocol,
                     hello.toString());
         }
         if (info == null) {
@@ -387,11 +397,11 @@ public final class ExternalRnn implements RnnImplementation, OwnCallTiming, Auto
             throw ended(call, "closed its input (" + e.getMessage() + ")");
         } catch (TimeoutException e) {
             throw killed(call, "did not answer within " + seconds(timeout) + " (the call timeout, -D" + TIMEOUT_PROPERTY
-                    + "=SECONDS); it was killed and restarts for the next call");
+                    + "=SECONDS); it was killed" + afterwards());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw killed(call, "was interrupted while waiting for the answer (the caller's timeout); it was killed and"
-                    + " restarts for the next call");
+            throw killed(call, "was interrupted while waiting for the answer (the caller's timeout); it was killed"
+                    + afterwards());
         }
         if (line == null) {
             throw ended(call, "closed its output before answering");
@@ -432,7 +442,8 @@ public final class ExternalRnn implements RnnImplementation, OwnCallTiming, Auto
         String exit = code.isEmpty() ? "it still runs and was killed"
                 : code.getAsInt() > 128 ? "it was killed by signal " + (code.getAsInt() - 128) + " (exit code " + code.getAsInt() + ")"
                 : "it exited with code " + code.getAsInt();
-        return failure(call, what + ": " + exit + "; it restarts for the next call" + stderr(tail));
+        return failure(call, what + ": " + exit + (answeredHello ? "; it restarts for the next call"
+                : "; it never answered the hello, so bptt cannot use it") + stderr(tail));
     }
 
     private ExternalProcessException killed(String call, String what) {
@@ -447,7 +458,23 @@ public final class ExternalRnn implements RnnImplementation, OwnCallTiming, Auto
         String tail = child.stderrTail();
         child.kill();
         child = null;
-        return failure(call, what + ": " + quote(line) + "; it was killed and restarts for the next call" + stderr(tail));
+        return new ExternalProcessException(PREFIX + command + ": " + call + ": " + what + ": " + quote(line)
+                + "; it was killed" + afterwards() + stderr(tail), true);
+    }
+
+    /**
+     * A hello answer in the protocol's form whose content bptt cannot use (no name, unknown capabilities, a protocol
+     * version it does not speak): a mismatch of program and bptt, as a program that cannot start, not garbage.
+     */
+    private ExternalProcessException badHello(String call, String what, String line) {
+        ExternalProcessException broken = breakProtocol(call, what, line);
+        return new ExternalProcessException(broken.getMessage(), false);
+    }
+
+    /** What happens after the process was killed: it restarts, unless it never answered a hello. */
+    private String afterwards() {
+        return answeredHello ? " and restarts for the next call" : ", and bptt stops: a program that does not answer its"
+                + " first hello cannot be verified";
     }
 
     private static String stderr(String tail) {

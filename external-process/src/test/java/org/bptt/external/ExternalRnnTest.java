@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +26,7 @@ import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.InvalidInputException;
+import org.bptt.api.PluginFailureException;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.ParameterNames;
 import org.bptt.core.cases.CaseGenerator;
@@ -294,6 +296,14 @@ class ExternalRnnTest {
         InvalidInputException error = assertThrows(InvalidInputException.class, () -> start("hello-exit"));
         assertTrue(error.getMessage().contains("hello (before hello): closed its output before answering: it exited with code 4"), error.getMessage());
         assertTrue(error.getMessage().endsWith("its stderr ends with:\nno torch here"), error.getMessage());
+    }
+
+    @Test
+    void garbageInAnswerToTheFirstHelloIsAFailingPluginThatSaysTheRunStops() {
+        PluginFailureException error = assertThrows(PluginFailureException.class, () -> start("hello-garbage"));
+        assertTrue(error.getMessage().contains("printed a line that is not JSON (print messages for humans to stderr): "
+                + "'Hello! I am an RNN.'; it was killed, and bptt stops"), error.getMessage());
+        assertFalse(error.getMessage().contains("restarts"), "it does not restart: " + error.getMessage());
     }
 
     @Test

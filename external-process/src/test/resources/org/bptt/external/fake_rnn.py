@@ -21,6 +21,7 @@ and refuses ("ok": false) a request that is not in version 1's form, except in t
     deaf           (after the hello) never reads its stdin again, and never answers
     v2             speaks protocol 2: chooses it at the hello, and refuses a request that is not in version 2's form
     hello-v3       answers the hello choosing protocol 3
+    hello-garbage  answers the hello with a line that is not JSON
 """
 import json
 import subprocess
@@ -84,6 +85,9 @@ for line in sys.stdin:
         if MODE == "hello-exit":
             sys.stderr.write("no torch here\n")
             sys.exit(4)
+        if MODE == "hello-garbage":
+            print("Hello! I am an RNN.", flush=True)
+            continue
         hello = {"id": rid, "ok": True, "name": "fake " + MODE, "version": "0", "capabilities": CAPABILITIES}
         if request.get("protocol") != 1:
             hello = {"id": rid, "ok": False, "error": "the hello must be protocol 1, got %r" % request.get("protocol")}

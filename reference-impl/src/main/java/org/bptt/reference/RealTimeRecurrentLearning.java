@@ -2,6 +2,7 @@ package org.bptt.reference;
 
 import org.bptt.api.Activation;
 import org.bptt.api.Batch;
+import org.bptt.api.DocumentedLimitException;
 import org.bptt.api.Cell;
 import org.bptt.api.GradientResult;
 import org.bptt.api.InvalidInputException;
@@ -46,14 +47,14 @@ public final class RealTimeRecurrentLearning {
     /**
      * The loss and its exact gradients, by forward sensitivities.
      *
-     * @throws UnsupportedOperationException when the case needs more than {@link #MAX_MULTIPLY_ADDS}
+     * @throws DocumentedLimitException      when the case needs more than {@link #MAX_MULTIPLY_ADDS} (a harness skips it)
      * @throws InvalidInputException         for a cell other than the Elman cell
      */
     public static GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
         ElmanCell cell = elmanCell(spec, parameters);
         double work = multiplyAdds(spec, batch.batchSize(), batch.steps());
         if (work > MAX_MULTIPLY_ADDS) {
-            throw new UnsupportedOperationException(String.format(java.util.Locale.ROOT,
+            throw new DocumentedLimitException(String.format(java.util.Locale.ROOT,
                     "RTRL is for small cases: B = %d, T = %d, d = %d, H = %d needs about %.2g multiply-adds (limit %.2g);"
                             + " use aggregated BPTT for this size",
                     batch.batchSize(), batch.steps(), spec.inputSize(), spec.hiddenSize(), work, MAX_MULTIPLY_ADDS));

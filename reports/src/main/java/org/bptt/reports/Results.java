@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.bptt.core.compare.ElementDiff;
 import org.bptt.core.compare.QuantityComparison;
 import org.bptt.core.verify.CaseResult;
+import org.bptt.core.verify.Status;
 
 /** Small facts about results that several reports need, computed one way. */
 public final class Results {
@@ -38,6 +39,15 @@ public final class Results {
             }
         }
         return Optional.ofNullable(worst);
+    }
+
+    /**
+     * True when {@code comparison} is one a known divergence excuses: beyond tolerance in a result that is a known
+     * divergence (every failed comparison of such a result is explained). Worst-error figures leave these out and
+     * show them apart, so that a documented third-party bug does not hide how close everything else came.
+     */
+    public static boolean excused(CaseResult result, QuantityComparison comparison) {
+        return result.status() == Status.KNOWN_DIVERGENCE && !comparison.passed();
     }
 
     /** The number of compared quantities that exceeded their tolerance. */

@@ -6,8 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.bptt.outputs.Table;
@@ -21,6 +25,8 @@ import org.bptt.reports.csv.VerifyTables;
  * run.json that names the merged folders.
  */
 public final class RunMerge {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private RunMerge() {
     }
@@ -41,18 +47,28 @@ public final class RunMerge {
             outputs.writeTable(mergeTable(sources, table));
         }
         Path results = Files.createDirectories(target.resolve(AllureResults.DIRECTORY));
+        // Each shard names the categories of the known divergences it met: the merged report needs all of them.
+        Map<String, JsonNode> categories = new LinkedHashMap<>();
         for (RunFolder source : sources) {
             Path sourceResults = source.resolve(AllureResults.DIRECTORY);
             if (!Files.isDirectory(sourceResults)) {
                 throw new IOException(source.path() + " has no " + AllureResults.DIRECTORY + "/: is it a run folder?");
             }
             try (Stream<Path> files = Files.list(sourceResults)) {
-                for (Path file : files.filter(Files::isRegularFile).toList()) {
-                    // Results and attachments have ids unique across shards; categories and environment are the same.
+                for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                    if (file.getFileName().toString().equals(AllureResults.CATEGORIES_FILE)) {
+                        for (JsonNode category : JSON.readTree(file.toFile())) {
+                            categories.putIfAbsent(category.path("name").asText(), category);
+                        }
+                        continue;
+                    }
+                    // Results and attachments have ids unique across shards; the environment is the same.
                     AtomicFiles.copy(file, results.resolve(file.getFileName().toString()));
                 }
             }
         }
+        AtomicFiles.writeBytes(results.resolve(AllureResults.CATEGORIES_FILE),
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(categories.values()));
         outputs.writeProvenance(provenance);
         return AllureReport.generateForRun(target);
     }

@@ -96,8 +96,13 @@ public final class VerifyReport implements AutoCloseable {
     public synchronized Outputs finish() throws IOException {
         tables.close();
         List<CaseResult> results = tables.results();
-        List<Path> implementationCharts = VerifyCharts.writeImplementationCharts(run, results);
-        charts.addAll(implementationCharts.stream().filter(path -> path.toString().endsWith(".png")).toList());
+        for (String implementation : results.stream().map(CaseResult::implementationId).distinct().sorted().toList()) {
+            Path png = VerifyCharts.writeImplementationChart(run, implementation, results).get(0);
+            charts.add(png);
+            // On every result of the implementation, as a fixture of its own: the chart of all its cases.
+            allure.attachToImplementation(implementation, results, png, implementation
+                    + ": worst error / allowance per quantity over its cases (charts/" + png.getFileName() + ")");
+        }
         provenance = provenance.withEnd(clock.instant()).withPace(results.size());
         Path provenanceFile = outputs.writeProvenance(provenance);
         allure.writeEnvironment(provenance);
@@ -111,17 +116,30 @@ public final class VerifyReport implements AutoCloseable {
     /**
      * For a shutdown hook (Ctrl-C, SIGTERM): stops writing results (waiting for the one being written), then waits
      * for every other write in flight and refuses later ones ({@link WriteGate#stopAfter}), then writes the
-     * tables one last time and deletes what earlier, killed writes left behind. The process halts when the hook
-     * returns; whatever its other threads do then, they can no longer start a file.
+     * tables one last time, records the interruption and its time in run.json ({@value #INTERRUPTED}), and deletes
+     * what earlier, killed writes left behind. The process halts when the hook returns; whatever its other threads do then, they can no longer start a file.
      */
     public void stop() throws IOException {
+        int recorded;
         synchronized (this) {
             stopped = true;
+            recorded = tables.results().size();
         }
         WriteGate.PROCESS.stopAfter(() -> {
             tables.flush();
+            outputs.writeProvenance(provenance.withEnd(clock.instant()).withExtra(INTERRUPTED, interruption(recorded)));
             run.deleteUnfinishedWrites();
         });
+    }
+
+    /** The run.json entry of a run stopped by a signal; absent from a run that finished. */
+    public static final String INTERRUPTED = "interrupted";
+
+    /** What run.json records about a run stopped after {@code recorded} results. */
+    static String interruption(int recorded) {
+        return "stopped by a signal (Ctrl-C or SIGTERM) after " + recorded + " results: the tables and allure-results/"
+                + " hold those; no charts of the implementations and no HTML report were made (bptt report <this folder>"
+                + " makes the report)";
     }
 
     /** The provenance as run.json has it: after {@link #finish()}, with the end and the pace. */

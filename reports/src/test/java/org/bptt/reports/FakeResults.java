@@ -131,6 +131,9 @@ public final class FakeResults {
         return 1_000_000L + random.nextInt(50_000_000);
     }
 
+    /** The explanation of mixedRun's known divergence. */
+    public static final String KNOWN_EXPLANATION = "DL4J adds the output bias gradient twice for the sigmoid head";
+
     /**
      * The standard mixed run: two implementations, every status.
      * dl4j: 3 passed, 1 failed (dL/dW 40× allowance), 1 known divergence, 1 error; student-rnn: 2 passed, 1 skipped,
@@ -145,7 +148,7 @@ public final class FakeResults {
                 "dL/dW[row=3, col=0]: expected 0.25, actual 0.2500001, beyond tolerance"));
         results.add(skipped("student-rnn", "masked-B4-T9-s4"));
         results.add(failed("dl4j", "sigmoid-last-step-B2-T6-s5", "dL/dc", 3.5, Status.KNOWN_DIVERGENCE,
-                "known divergence: DL4J adds the output bias gradient twice for the sigmoid head"));
+                "known divergence: " + KNOWN_EXPLANATION + " (in this case: dL/dc[i=0]: expected 0.5, actual 1.0)"));
         results.add(passed("student-rnn", "tanh-B3-T17-s2"));
         results.add(error("dl4j", "identity-B1-T3-s6"));
         results.add(awkward("student-rnn", "awkward-B2-T2-s7"));

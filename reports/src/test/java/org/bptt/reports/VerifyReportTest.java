@@ -62,6 +62,19 @@ class VerifyReportTest {
         assertTrue(Files.readString(run.resolve("allure-results/environment.properties"))
                 .contains("end=2025-01-02T03\\:07\\:05Z"));
         assertEquals(0, countEnding(run.path(), ".tmp"), "temporary files left behind");
+        // Each implementation's verify-errors chart is attached to each of its results (a fixture of a container).
+        assertEquals(2, countEnding(run.resolve(AllureResults.DIRECTORY), AllureResults.CONTAINER_SUFFIX));
+        long dl4jResults = results.stream().filter(result -> result.implementationId().equals("dl4j")).count();
+        long withChart = 0;
+        try (Stream<Path> testCases = Files.list(run.resolve("allure-report/data/test-cases"))) {
+            for (Path testCase : testCases.toList()) {
+                String json = Files.readString(testCase);
+                if (json.contains("charts/verify-errors-dl4j.png")) {
+                    withChart++;
+                }
+            }
+        }
+        assertEquals(dl4jResults, withChart, "every dl4j result shows dl4j's chart");
     }
 
     @Test

@@ -25,7 +25,8 @@ import org.bptt.outputs.ChartSpec.Series;
  * <ul>
  *   <li>{@code decay-hidden-<rescaling>-<activation>}: the oracle's ‖∂L/∂h_k‖ / ‖∂L/∂h_{T−1}‖;</li>
  *   <li>{@code decay-input-<rescaling>-<activation>}: ‖∂L/∂x_k‖ of the oracle (lines) and of every other
- *       implementation (about {@value #MARKER_POINTS} dots per curve), so that their agreement shows; with other
+ *       implementation (about {@value #MARKER_POINTS} markers per curve, the colour of its σ_max or ρ, one marker
+ *       shape per implementation), so that their agreement shows; with other
  *       implementations, both are medians over the comparison seeds, the ones every implementation ran.</li>
  * </ul>
  * A curve is drawn up to its first value that is zero, non-finite or below 1e-300 (a log scale cannot show those;
@@ -76,7 +77,7 @@ public final class DecayCharts {
         for (int i = 0; i < curves.size(); i++) {
             Color colour = ChartSpec.paletteColour(i);
             String label = String.format(Locale.ROOT, "%s = %s", symbol, settings.targets().get(i));
-            addLine(series, label, curves.get(i), colour, false);
+            addLine(series, label, curves.get(i), colour);
             addBound(series, "bound, " + label, curves.get(i), colour, ceiling);
         }
         return chart("decay-hidden-" + fileSuffix(rescaling, activation), title,
@@ -94,7 +95,7 @@ public final class DecayCharts {
         int seeds = others.isEmpty() ? settings.seeds() : settings.comparisonSeeds();
         String title = String.format(Locale.ROOT, "‖∂L/∂x_k‖, %s, W rescaled to %s, T=%d, %d seeds: %s%s%s",
                 activation.name().toLowerCase(Locale.ROOT), symbol, settings.steps(), seeds, result.oracleId(),
-                others.isEmpty() ? "" : " (lines), " + String.join(", ", others) + " (dots)", suffix(titleSuffix));
+                others.isEmpty() ? "" : " (lines), " + markersOf(others) + " (markers)", suffix(titleSuffix));
         List<Series> series = new ArrayList<>();
         List<List<CurvePoint>> oracleCurves = new ArrayList<>();
         for (double target : settings.targets()) {
@@ -105,11 +106,12 @@ public final class DecayCharts {
             Color colour = ChartSpec.paletteColour(i);
             double target = settings.targets().get(i);
             String label = String.format(Locale.ROOT, "%s = %s", symbol, target);
-            addLine(series, result.oracleId() + ", " + label, oracleCurves.get(i), colour, false);
+            addLine(series, result.oracleId() + ", " + label, oracleCurves.get(i), colour);
             addBound(series, "bound, " + label, oracleCurves.get(i), colour, ceiling);
-            for (String other : others) {
-                addLine(series, other + ", " + label,
-                        curve(result, other, Quantity.INPUT_NORM, new Config(rescaling, target, activation)), colour, true);
+            // The colour says ρ (or σmax), the marker says which implementation: one marker shape per implementation.
+            for (int j = 0; j < others.size(); j++) {
+                addPoints(series, others.get(j) + ", " + label, curve(result, others.get(j), Quantity.INPUT_NORM,
+                        new Config(rescaling, target, activation)), colour, OTHER_MARKERS.get(j % OTHER_MARKERS.size()));
             }
         }
         return chart("decay-input-" + fileSuffix(rescaling, activation), title, "log10 ‖∂L/∂x_k‖  (dashed: bound)",
@@ -155,19 +157,39 @@ public final class DecayCharts {
         return points;
     }
 
-    private static void addLine(List<Series> series, String name, List<CurvePoint> curve, Color colour, boolean markersOnly) {
+    private static void addLine(List<Series> series, String name, List<CurvePoint> curve, Color colour) {
         List<CurvePoint> points = drawable(curve, CurvePoint::median);
-        if (markersOnly) {
-            int every = Math.max(1, curve.size() / MARKER_POINTS);
-            points = points.stream().filter(point -> point.lag() % every == 0).toList();
-        }
         if (points.isEmpty()) {
             return;
         }
-        List<Integer> lags = points.stream().map(CurvePoint::lag).toList();
-        List<Double> log10Medians = points.stream().map(point -> Math.log10(point.median())).toList();
-        series.add(markersOnly ? Series.points(name, lags, log10Medians, colour, Marker.CIRCLE)
-                : Series.line(name, lags, log10Medians, colour, Line.SOLID));
+        series.add(Series.line(name, points.stream().map(CurvePoint::lag).toList(),
+                points.stream().map(point -> Math.log10(point.median())).toList(), colour, Line.SOLID));
+    }
+
+    /** Every few points of a curve, as markers of one shape. */
+    private static void addPoints(List<Series> series, String name, List<CurvePoint> curve, Color colour, Marker marker) {
+        int every = Math.max(1, curve.size() / MARKER_POINTS);
+        List<CurvePoint> points = drawable(curve, CurvePoint::median).stream()
+                .filter(point -> point.lag() % every == 0).toList();
+        if (points.isEmpty()) {
+            return;
+        }
+        series.add(Series.points(name, points.stream().map(CurvePoint::lag).toList(),
+                points.stream().map(point -> Math.log10(point.median())).toList(), colour, marker));
+    }
+
+    /** The marker shapes of the implementations compared with the oracle, in order. */
+    private static final List<Marker> OTHER_MARKERS = List.of(Marker.CIRCLE, Marker.DIAMOND, Marker.SQUARE,
+            Marker.TRIANGLE_UP);
+
+    /** {@code dl4j ●, numpy ◆}: which marker is whose, for the title. */
+    private static String markersOf(List<String> others) {
+        List<String> symbols = List.of("●", "◆", "■", "▲");
+        List<String> named = new ArrayList<>();
+        for (int j = 0; j < others.size(); j++) {
+            named.add(others.get(j) + " " + symbols.get(j % symbols.size()));
+        }
+        return String.join(", ", named);
     }
 
     /**

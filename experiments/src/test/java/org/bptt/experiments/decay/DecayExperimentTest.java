@@ -263,6 +263,24 @@ class DecayExperimentTest {
     }
 
     @Test
+    void everyImplementationComparedHasItsOwnMarkerShape() throws IOException {
+        DecayExperiment.Settings settings = small(List.of(Activation.TANH), List.of(0.5, 0.9), 30);
+        IsolatedPlugin first = new ForwardingPlugin("copy", ForwardingPlugin.referenceCapabilitiesWithout(
+                Capability.HIDDEN_STATE_GRADIENTS), result -> result).isolated();
+        IsolatedPlugin second = new ForwardingPlugin("twin", ForwardingPlugin.referenceCapabilitiesWithout(
+                Capability.HIDDEN_STATE_GRADIENTS), result -> result).isolated();
+        DecayResult result = new DecayExperiment(settings).run(REFERENCE, List.of(first, second), null, () -> { });
+        ChartSpec input = named(DecayCharts.charts(result, "test"), "decay-input-spectral-radius-tanh");
+        // The colour is ρ's, so within one ρ only the marker tells the implementations apart.
+        ChartSpec.Series copy = input.seriesNamed("copy, ρ = 0.9").orElseThrow();
+        ChartSpec.Series twin = input.seriesNamed("twin, ρ = 0.9").orElseThrow();
+        assertEquals(copy.colour(), twin.colour());
+        assertTrue(copy.marker() != twin.marker(), copy.marker() + " for both");
+        assertEquals(copy.marker(), input.seriesNamed("copy, ρ = 0.5").orElseThrow().marker(), "one shape per implementation");
+        assertTrue(input.title().contains("copy ●, twin ◆ (markers)"), input.title());
+    }
+
+    @Test
     void settingsRefuseNonsense() {
         assertThrows(InvalidInputException.class, () -> new DecayExperiment.Settings(List.of(Activation.TANH),
                 List.of(Rescaling.NONE), List.of(1.0), 10, 4, 2, 2, 1, 1L, WeightInit.XAVIER, TolerancePolicy.defaults()));

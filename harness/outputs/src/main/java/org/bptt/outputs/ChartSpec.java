@@ -136,7 +136,9 @@ public record ChartSpec(String name, String title, Axis xAxis, Axis yAxis, List<
     public enum Marker {
         NONE,
         CIRCLE,
-        DIAMOND
+        DIAMOND,
+        SQUARE,
+        TRIANGLE_UP
     }
 
     /** How an axis maps values to positions. */

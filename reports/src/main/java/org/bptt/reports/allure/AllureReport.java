@@ -86,15 +86,20 @@ public final class AllureReport {
     }
 
     /**
-     * Generates the single-file report (data, scripts and attachments inlined) as {@code htmlFile}, atomically.
+     * Generates the single-file report (data, scripts and attachments inlined) as {@code htmlFile}, atomically, from
+     * the results {@link CondensedResults condensed}: each case that did not pass on its own, summaries for the rest,
+     * so that the file stays small enough to mail.
      *
      * @return {@code htmlFile}
      */
     public static Path generateSingleFile(Path resultsDirectory, Path htmlFile) throws IOException {
         requireResults(resultsDirectory);
         Path target = htmlFile.toAbsolutePath();
-        AtomicFiles.writeFromScratch(target, building -> {
-            new ReportGenerator(configuration()).generateSingleFile(building, List.of(resultsDirectory));
+        AtomicFiles.writeFromScratch(target, scratch -> {
+            Path condensed = scratch.resolve("condensed-results");
+            CondensedResults.write(resultsDirectory, condensed);
+            Path building = java.nio.file.Files.createDirectories(scratch.resolve("report"));
+            new ReportGenerator(configuration()).generateSingleFile(building, List.of(condensed));
             Path index = building.resolve("index.html");
             removeAnalytics(index);
             return index;

@@ -42,9 +42,15 @@ import org.bptt.reports.csv.VerifyTables;
  *       any chart images (image/png), each as {@code <uuid>-attachment.<ext>}.</li>
  * </ul>
  * Status mapping: PASSED → passed, FAILED → failed, ERROR → broken, SKIPPED → skipped, and KNOWN_DIVERGENCE →
- * failed with {@code statusDetails.known = true} and the message prefixed by {@value #KNOWN_DIVERGENCE_PREFIX}:
- * it is beyond tolerance, so it must not look like a pass, but {@code categories.json} files it under its own
- * category, apart from new divergences.
+ * unknown with {@code statusDetails.known = true} and the message prefixed by {@value #KNOWN_DIVERGENCE_PREFIX}.
+ * A known divergence is beyond tolerance, so it must not look like a pass, and it does not fail the gate, so it must
+ * not look like a failure either: "unknown" is the one Allure status no other verdict uses, drawn in its own colour
+ * in every chart, and {@code categories.json} files these results under one category per distinct explanation
+ * ("Known third-party divergence: DL4J bug: ..."), so the Categories page counts the cases each explanation covers.
+ *
+ * <p>Only the results that need reading carry their details: a passed case has one summary step (how many
+ * quantities, the worst error ratio) instead of a step per quantity, and no attachments, which keeps the single-file
+ * report small enough to mail; the tables hold every number.
  *
  * <p>Every file is written atomically, attachments before the result that names them.
  */
@@ -66,6 +72,8 @@ public final class AllureResults {
 
     private final Path directory;
     private final Clock clock;
+    /** The distinct explanations of the known divergences added so far, each with its own category. */
+    private final java.util.Set<String> explanations = new java.util.LinkedHashSet<>();
 
     /**
      * @param directory where the results go (created if absent)
@@ -102,9 +110,9 @@ public final class AllureResults {
         long start = stop - result.nanos() / 1_000_000;
 
         List<Map<String, Object>> attachments = new ArrayList<>();
-        // A passing case's worst elements are in its steps already; thousands of passing cases with attachments
-        // would make the report tens of megabytes, so only a case that needs reading gets its rows and diff.
-        if (!Results.comparisons(result).isEmpty() && result.status() != org.bptt.core.verify.Status.PASSED) {
+        // Thousands of passing cases with attachments would make the report tens of megabytes, so only a case that
+        // needs reading gets its rows and diff.
+        if (!Results.comparisons(result).isEmpty() && result.status() != Status.PASSED) {
             attachments.add(attach(uuid, "rows of " + VerifyTables.QUANTITIES_FILE, "text/csv", "csv",
                     VerifyTables.quantityRowsCsv(result).getBytes(StandardCharsets.UTF_8)));
             attachments.add(attach(uuid, "worst-element diff", "text/plain", "txt",
@@ -133,32 +141,90 @@ public final class AllureResults {
         json.put("attachments", attachments);
         Path file = directory.resolve(uuid + "-result.json");
         AtomicFiles.writeBytes(file, toJson(json));
+        if (result.explanation().isPresent() && explanations.add(result.explanation().get())) {
+            writeCategories();
+        }
         return file;
     }
 
     /**
-     * Writes {@code categories.json}: divergence beyond tolerance (failed, not known), known third-party divergence,
-     * plugin error (broken), skipped as unsupported (skipped).
+     * Writes {@code categories.json}: divergence beyond tolerance (failed), one category per distinct explanation of
+     * the known third-party divergences added so far (unknown), plugin error (broken), skipped as unsupported
+     * (skipped).
      */
-    public Path writeCategories() throws IOException {
-        Path file = directory.resolve("categories.json");
-        AtomicFiles.writeBytes(file, toJson(categories()));
+    public synchronized Path writeCategories() throws IOException {
+        Path file = directory.resolve(CATEGORIES_FILE);
+        AtomicFiles.writeBytes(file, toJson(categories(explanations)));
         return file;
     }
 
-    /** The categories, as written to categories.json. Allure matches each messageRegex against the whole message. */
-    public static List<Map<String, Object>> categories() {
-        String known = Pattern.quote(KNOWN_DIVERGENCE_PREFIX);
-        return List.of(
-                category(CATEGORY_DIVERGENCE, "An output or gradient differs from the oracle by more than the"
-                        + " tolerance policy allows.", List.of("failed"), "(?!" + known + ").*"),
-                category(CATEGORY_KNOWN_DIVERGENCE, "Beyond tolerance in a way documented as a third-party"
-                        + " divergence (a finding, with evidence).", List.of("failed"), known + ".*"),
-                category(CATEGORY_PLUGIN_ERROR, "The implementation threw, hung, or returned something malformed.",
-                        List.of("broken"), null),
-                category(CATEGORY_UNSUPPORTED, "The implementation lacks a capability the case needs.",
-                        List.of("skipped"), null));
+    /** The results folder's file of categories. */
+    public static final String CATEGORIES_FILE = "categories.json";
+
+    /**
+     * The categories, as written to categories.json, with one category per explanation of {@code knownExplanations}.
+     * Allure matches each messageRegex against the whole message, and files a result under every category it matches:
+     * each known divergence's message matches exactly its own explanation's category.
+     */
+    public static List<Map<String, Object>> categories(java.util.Collection<String> knownExplanations) {
+        List<Map<String, Object>> categories = new ArrayList<>();
+        categories.add(category(CATEGORY_DIVERGENCE, "An output or gradient differs from the oracle by more than the"
+                + " tolerance policy allows.", List.of("failed"), null));
+        for (String explanation : knownExplanations) {
+            categories.add(knownCategory(explanation));
+        }
+        categories.add(category(CATEGORY_PLUGIN_ERROR, "The implementation threw, hung, or returned something malformed.",
+                List.of("broken"), null));
+        categories.add(category(CATEGORY_UNSUPPORTED, "The implementation lacks a capability the case needs.",
+                List.of("skipped"), null));
+        return categories;
     }
+
+    /** The category of the known divergences with this explanation (the message up to the case's own detail). */
+    static Map<String, Object> knownCategory(String explanation) {
+        return category(CATEGORY_KNOWN_DIVERGENCE + ": " + explanation, "Beyond tolerance in a way documented as a"
+                        + " third-party divergence (a finding, with evidence); the gate does not fail on it.",
+                List.of("unknown"), Pattern.quote(KNOWN_DIVERGENCE_PREFIX + explanation)
+                        + "(" + Pattern.quote(CaseResult.CASE_DETAIL) + ".*)?");
+    }
+
+    /**
+     * Attaches an implementation's chart to every result of that implementation, as Allure attaches a fixture: a
+     * {@code <uuid>-container.json} whose "tear down" step carries the chart, with the implementation's results as
+     * its children. The report shows it on each of them; the file is stored once.
+     *
+     * @param results the implementation's results (their uuids are the container's children)
+     * @param title   what the chart shows, the fixture's name
+     */
+    public synchronized Path attachToImplementation(String implementationId, List<CaseResult> results, Path chart,
+                                                    String title) throws IOException {
+        String uuid = UUID.nameUUIDFromBytes(("container|" + implementationId).getBytes(StandardCharsets.UTF_8)).toString();
+        long now = clock.millis();
+        Map<String, Object> fixture = new LinkedHashMap<>();
+        fixture.put("name", title);
+        fixture.put("status", "passed");
+        fixture.put("stage", "finished");
+        fixture.put("start", now);
+        fixture.put("stop", now);
+        fixture.put("steps", List.of());
+        fixture.put("attachments", List.of(attach(uuid, "chart " + chart.getFileName(), "image/png", "png",
+                Files.readAllBytes(chart))));
+        Map<String, Object> container = new LinkedHashMap<>();
+        container.put("uuid", uuid);
+        container.put("name", implementationId);
+        container.put("children", results.stream().filter(result -> implementationId.equals(result.implementationId()))
+                .map(AllureResults::uuid).toList());
+        container.put("befores", List.of());
+        container.put("afters", List.of(fixture));
+        container.put("start", now);
+        container.put("stop", now);
+        Path file = directory.resolve(uuid + CONTAINER_SUFFIX);
+        AtomicFiles.writeBytes(file, toJson(container));
+        return file;
+    }
+
+    /** How the file of a result container ends. */
+    public static final String CONTAINER_SUFFIX = "-container.json";
 
     /** Writes {@code environment.properties} from the provenance: the report's Environment widget. */
     public Path writeEnvironment(Provenance provenance) throws IOException {
@@ -205,7 +271,8 @@ public final class AllureResults {
         }
         return switch (status) {
             case PASSED -> "passed";
-            case FAILED, KNOWN_DIVERGENCE -> "failed";
+            case FAILED -> "failed";
+            case KNOWN_DIVERGENCE -> "unknown";
             case ERROR -> "broken";
             case SKIPPED -> "skipped";
         };
@@ -238,7 +305,7 @@ public final class AllureResults {
         if (result.status() != Status.KNOWN_DIVERGENCE || message.startsWith(KNOWN_DIVERGENCE_PREFIX)) {
             return message;
         }
-        String coreMarker = "known divergence: ";
+        String coreMarker = CaseResult.KNOWN_DIVERGENCE_PREFIX;
         if (message.regionMatches(true, 0, coreMarker, 0, coreMarker.length())) {
             message = message.substring(coreMarker.length());
         }
@@ -297,6 +364,15 @@ public final class AllureResults {
 
     private static List<Map<String, Object>> steps(CaseResult result, long start, long stop) {
         List<Map<String, Object>> steps = new ArrayList<>();
+        if (result.status() == Status.PASSED) {
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("name", passedSummary(result));
+            summary.put("status", "passed");
+            summary.put("stage", "finished");
+            summary.put("start", start);
+            summary.put("stop", stop);
+            return List.of(summary);
+        }
         for (QuantityComparison comparison : Results.comparisons(result)) {
             ElementDiff worst = comparison.worst();
             Map<String, Object> step = new LinkedHashMap<>();
@@ -328,6 +404,15 @@ public final class AllureResults {
             steps.add(step);
         }
         return steps;
+    }
+
+    /** E.g. {@code 14 quantities within tolerance; the worst, dL/dW, at 0.031 × allowance (see verify-quantities.csv)}. */
+    static String passedSummary(CaseResult result) {
+        List<QuantityComparison> comparisons = Results.comparisons(result);
+        return Results.worstQuantity(result).map(worst -> comparisons.size() + " quantities within tolerance; the worst, "
+                + worst.quantity() + ", at " + Results.number(Results.errorRatio(worst))
+                + " × allowance (every quantity: " + VerifyTables.QUANTITIES_FILE + ")")
+                .orElse(comparisons.size() + " quantities within tolerance");
     }
 
     /** E.g. {@code dL/dW: worst [row=3, col=0] expected 0.25 actual 0.2500001, 12.5 × allowance (2 of 64 failed)}. */

@@ -35,6 +35,13 @@ public final class ChartDrawing {
     private static final BasicStroke DOTTED = new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
             new float[] {3f, 4f}, 0f);
 
+    /**
+     * {@link ChartSpec.Line#DASHED}: long dashes with clear gaps. XChart's own dash is 3 on, 3 off, which at one pixel
+     * reads as dotted, so a legend saying "dashed" would not match the line.
+     */
+    private static final BasicStroke DASHED = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+            new float[] {9f, 5f}, 0f);
+
     private ChartDrawing() {
     }
 
@@ -114,7 +121,7 @@ public final class ChartDrawing {
     private static BasicStroke stroke(ChartSpec.Line line) {
         return switch (line) {
             case SOLID -> SeriesLines.SOLID;
-            case DASHED -> SeriesLines.DASH_DASH;
+            case DASHED -> DASHED;
             case DOTTED -> DOTTED;
             case NONE -> SeriesLines.NONE;
         };
@@ -125,6 +132,8 @@ public final class ChartDrawing {
             case NONE -> SeriesMarkers.NONE;
             case CIRCLE -> SeriesMarkers.CIRCLE;
             case DIAMOND -> SeriesMarkers.DIAMOND;
+            case SQUARE -> SeriesMarkers.SQUARE;
+            case TRIANGLE_UP -> SeriesMarkers.TRIANGLE_UP;
         };
     }
 }

@@ -39,6 +39,7 @@ public final class VerifyCharts {
 
     private static final int WIDTH = 900;
     private static final int HEIGHT = 520;
+    private static final float TITLE_SIZE = 13f;
 
     private VerifyCharts() {
     }
@@ -49,7 +50,9 @@ public final class VerifyCharts {
      * @param runName the run folder's name, shown in the title
      */
     public static CategoryChart implementationChart(String implementationId, List<CaseResult> results, String runName) {
+        // The comparisons that count, and apart from them those a known divergence excuses (Results.excused).
         Map<String, Double> worstRatioByQuantity = new LinkedHashMap<>();
+        Map<String, Double> worstExcusedByQuantity = new LinkedHashMap<>();
         Map<String, Integer> casesByQuantity = new LinkedHashMap<>();
         for (CaseResult result : results) {
             if (!implementationId.equals(result.implementationId())) {
@@ -59,13 +62,21 @@ public final class VerifyCharts {
                 if (comparison.worst() == null) {
                     continue;
                 }
+                String quantity = comparison.quantity().name();
                 double ratio = Results.errorRatio(comparison);
-                worstRatioByQuantity.merge(comparison.quantity().name(), ratio, (a, b) -> Double.compare(a, b) >= 0 ? a : b);
-                casesByQuantity.merge(comparison.quantity().name(), 1, Integer::sum);
+                worstRatioByQuantity.putIfAbsent(quantity, 0.0);
+                (Results.excused(result, comparison) ? worstExcusedByQuantity : worstRatioByQuantity)
+                        .merge(quantity, ratio, (a, b) -> Double.compare(a, b) >= 0 ? a : b);
+                casesByQuantity.merge(quantity, 1, Integer::sum);
             }
         }
         List<String> quantities = new ArrayList<>(worstRatioByQuantity.keySet());
-        LogAxisValues ratios = LogAxisValues.of(new ArrayList<>(worstRatioByQuantity.values()), 1.0);
+        int count = quantities.size();
+        List<Double> all = new ArrayList<>(worstRatioByQuantity.values());
+        List<String> excusedQuantities = quantities.stream().filter(worstExcusedByQuantity::containsKey).toList();
+        excusedQuantities.forEach(quantity -> all.add(worstExcusedByQuantity.get(quantity)));
+        boolean anyExcused = !excusedQuantities.isEmpty();
+        LogAxisValues ratios = LogAxisValues.of(all, 1.0);
         int cases = casesByQuantity.values().stream().mapToInt(Integer::intValue).max().orElse(0);
 
         CategoryChart chart = newChart(implementationId + ": worst error / allowance per quantity over " + cases
@@ -74,12 +85,27 @@ public final class VerifyCharts {
             // XChart cannot draw an empty category chart; one empty category keeps the file valid and says why.
             quantities = List.of("nothing compared");
             ratios = LogAxisValues.of(List.of(0.0), 1.0);
+            count = 1;
         }
-        chart.addSeries(withNote("worst error / allowance", ratios.note()), quantities, ratios.drawn());
+        chart.addSeries(withNote("worst error / allowance", ratios.note()), quantities, ratios.drawn().subList(0, count));
+        if (anyExcused) {
+            // A quantity no known divergence touched has no bar of this series: it stays at the axis floor.
+            List<Double> excusedDrawn = new ArrayList<>();
+            for (String quantity : quantities) {
+                int index = excusedQuantities.indexOf(quantity);
+                excusedDrawn.add(index < 0 ? ratios.floor() : ratios.drawn().get(count + index));
+            }
+            chart.addSeries(KNOWN_SERIES, quantities, excusedDrawn).setFillColor(KNOWN_COLOUR);
+        }
         addToleranceLine(chart, quantities, "tolerance (error = allowance)");
         fitAxis(chart, ratios);
         return chart;
     }
+
+    /** The series of the comparisons known divergences excuse, drawn apart from those that count. */
+    public static final String KNOWN_SERIES = "known divergences (excused, shown apart)";
+    /** Allure's colour of the "unknown" status, which the report gives known divergences. */
+    private static final java.awt.Color KNOWN_COLOUR = new java.awt.Color(0xd3, 0x5e, 0xbe);
 
     /**
      * The chart of one case: per quantity, the worst element's relative error against the relative error allowed
@@ -133,14 +159,22 @@ public final class VerifyCharts {
      * @return the files written, PNG then SVG for each implementation
      */
     public static List<Path> writeImplementationCharts(RunFolder run, List<CaseResult> results) throws IOException {
-        List<String> implementations = results.stream().map(CaseResult::implementationId).distinct().sorted().toList();
         List<Path> written = new ArrayList<>();
-        for (String implementation : implementations) {
-            CategoryChart chart = implementationChart(implementation, results, run.name());
-            written.addAll(ChartWriter.save(chart, run.resolve(RunOutputs.CHARTS),
-                    "verify-errors-" + ChartWriter.safeName(implementation)));
+        for (String implementation : results.stream().map(CaseResult::implementationId).distinct().sorted().toList()) {
+            written.addAll(writeImplementationChart(run, implementation, results));
         }
         return written;
+    }
+
+    /**
+     * Writes the error chart of one implementation into {@code charts/}.
+     *
+     * @return the PNG, then the SVG
+     */
+    public static List<Path> writeImplementationChart(RunFolder run, String implementation, List<CaseResult> results)
+            throws IOException {
+        CategoryChart chart = implementationChart(implementation, results, run.name());
+        return ChartWriter.save(chart, run.resolve(RunOutputs.CHARTS), "verify-errors-" + ChartWriter.safeName(implementation));
     }
 
     /**
@@ -161,15 +195,30 @@ public final class VerifyCharts {
     }
 
     private static CategoryChart newChart(String title, String xTitle, String yTitle) {
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+        CategoryChart chart = new CategoryChartBuilder().width(Math.max(WIDTH, titleWidth(title))).height(HEIGHT)
                 .title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        // XChart leaves out category labels closer than its spacing hint (every other one on 15 quantities): the
+        // smallest hint labels every bar; the rotation keeps long labels apart.
+        chart.getStyler().setXAxisTickMarkSpacingHint(1);
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-        chart.getStyler().setChartTitleFont(chart.getStyler().getChartTitleFont().deriveFont(13f));
+        chart.getStyler().setChartTitleFont(chart.getStyler().getChartTitleFont().deriveFont(TITLE_SIZE));
         chart.getStyler().setOverlapped(false);
         chart.getStyler().setXAxisLabelRotation(30);
         return chart;
+    }
+
+    /** The width that shows {@code title} whole in the charts' title font, with a margin on each side. */
+    static int titleWidth(String title) {
+        java.awt.Font font = new CategoryChartBuilder().build().getStyler().getChartTitleFont().deriveFont(TITLE_SIZE);
+        java.awt.image.BufferedImage scratch = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D graphics = scratch.createGraphics();
+        try {
+            return (int) Math.ceil(graphics.getFontMetrics(font).getStringBounds(title, graphics).getWidth()) + 40;
+        } finally {
+            graphics.dispose();
+        }
     }
 
     private static void addToleranceLine(CategoryChart chart, List<String> categories, String name) {

@@ -66,7 +66,7 @@ class AllureResultsTest {
     void mapsEveryStatusAndMarksKnownDivergences() throws IOException {
         AllureResults allure = new AllureResults(directory, CLOCK);
         Map<Status, String> expected = Map.of(Status.PASSED, "passed", Status.FAILED, "failed",
-                Status.KNOWN_DIVERGENCE, "failed", Status.ERROR, "broken", Status.SKIPPED, "skipped");
+                Status.KNOWN_DIVERGENCE, "unknown", Status.ERROR, "broken", Status.SKIPPED, "skipped");
         FakeResults fake = new FakeResults(2);
         for (Status status : Status.values()) {
             CaseResult result = switch (status) {
@@ -170,17 +170,30 @@ class AllureResultsTest {
 
     @Test
     void categoriesSeparateNewDivergencesFromKnownOnesAsAllureMatchesThem() throws IOException {
-        Path file = new AllureResults(directory, CLOCK).writeCategories();
-        JsonNode categories = JSON.readTree(file.toFile());
+        AllureResults allure = new AllureResults(directory, CLOCK);
+        FakeResults fake = new FakeResults(3);
+        // Three known divergences with two distinct explanations (different cases, different details).
+        allure.add(fake.failed("dl4j", "k1", "dL/dx", 9, Status.KNOWN_DIVERGENCE,
+                "known divergence: mask bug (§1) (in this case: dL/dx[b=0, t=1, i=0]: expected 1, actual 2)"));
+        allure.add(fake.failed("dl4j-lstm", "k2", "dL/dx", 7, Status.KNOWN_DIVERGENCE,
+                "known divergence: mask bug (§1) (in this case: dL/dx[b=2, t=0, i=1]: expected 3, actual 5)"));
+        allure.add(fake.failed("dl4j", "k3", "dL/dW", 5, Status.KNOWN_DIVERGENCE,
+                "known divergence: chunks restart from h = 0 (in this case: dL/dW[row=0, col=0]: expected 1, actual 0)"));
+        JsonNode categories = JSON.readTree(directory.resolve(AllureResults.CATEGORIES_FILE).toFile());
         List<String> names = new ArrayList<>();
         categories.forEach(category -> names.add(category.get("name").asText()));
-        assertEquals(List.of("Divergence beyond tolerance", "Known third-party divergence", "Plugin error",
-                "Skipped as unsupported"), names);
+        String maskBug = "Known third-party divergence: mask bug (§1)";
+        String restart = "Known third-party divergence: chunks restart from h = 0";
+        assertEquals(List.of("Divergence beyond tolerance", maskBug, restart, "Plugin error", "Skipped as unsupported"),
+                names);
 
         // Allure's rule: the status is among matchedStatuses and the regex (DOTALL) matches the whole message.
-        String known = "Known third-party divergence: bias gradient doubled\nsecond line";
+        String known = "Known third-party divergence: mask bug (§1) (in this case: dL/dx[b=0]: expected 1, actual 2)";
         String fresh = "dL/dW[row=3, col=0]: expected 0.25, actual 0.2500001\nsecond line";
-        assertEquals(List.of("Known third-party divergence"), matching(categories, "failed", known));
+        assertEquals(List.of(maskBug), matching(categories, "unknown", known));
+        assertEquals(List.of(restart), matching(categories, "unknown",
+                "Known third-party divergence: chunks restart from h = 0 (in this case: x)"));
+        assertEquals(List.of(), matching(categories, "unknown", fresh), "a new divergence has no known category");
         assertEquals(List.of("Divergence beyond tolerance"), matching(categories, "failed", fresh));
         assertEquals(List.of("Plugin error"), matching(categories, "broken", "plugin threw"));
         assertEquals(List.of("Skipped as unsupported"), matching(categories, "skipped", "lacks MASKS"));

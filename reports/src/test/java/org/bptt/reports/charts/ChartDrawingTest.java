@@ -56,7 +56,10 @@ class ChartDrawingTest {
         assertEquals(SeriesLines.NONE, runs.getLineStyle());
         assertEquals(SeriesMarkers.DIAMOND, runs.getMarker());
         assertEquals(FAINT_RED, runs.getMarkerColor());
-        assertEquals(SeriesLines.DASH_DASH, chart.getSeries("chance").getLineStyle());
+        // Dashed is drawn as long dashes: XChart's DASH_DASH (3 on, 3 off) reads as dotted next to a legend saying dashed.
+        float[] dashes = chart.getSeries("chance").getLineStyle().getDashArray();
+        assertTrue(dashes != null && dashes.length == 2 && dashes[0] >= 2.5f * SeriesLines.DASH_DASH.getDashArray()[0]
+                && dashes[0] > dashes[1], java.util.Arrays.toString(dashes));
         assertEquals(SeriesMarkers.NONE, chart.getSeries("chance").getMarker());
         assertEquals(List.of(5.0, 5.0, 10.0), java.util.Arrays.stream(runs.getXData()).boxed().toList());
     }

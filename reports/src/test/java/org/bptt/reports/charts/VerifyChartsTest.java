@@ -63,6 +63,30 @@ class VerifyChartsTest {
     }
 
     @Test
+    void theWorstErrorIsAmongTheComparisonsThatCountWithKnownDivergencesApart() {
+        List<CaseResult> results = new FakeResults(42).mixedRun();
+        CaseResult known = results.stream().filter(result -> result.status() == Status.KNOWN_DIVERGENCE).findFirst()
+                .orElseThrow();
+        int dc = FakeResults.QUANTITIES.indexOf("dL/dc");
+
+        CategoryChart chart = VerifyCharts.implementationChart("dl4j", results, "run-1");
+
+        double excused = known.comparisons().get(dc).worst().errorRatio();
+        assertEquals(excused, chart.getSeries(VerifyCharts.KNOWN_SERIES).getYData()[dc], 0.0);
+        double counted = chart.getSeries("worst error / allowance").getYData()[dc];
+        assertTrue(counted < excused, "the known divergence's " + excused + " is not among those that count: " + counted);
+        double expected = 0;
+        for (CaseResult result : results) {
+            if (result.implementationId().equals("dl4j") && result != known && !result.comparisons().isEmpty()) {
+                expected = Math.max(expected, result.comparisons().get(dc).worst().errorRatio());
+            }
+        }
+        assertEquals(expected, counted, 0.0);
+        // The title is whole: the chart is as wide as its title needs.
+        assertTrue(chart.getWidth() >= VerifyCharts.titleWidth(chart.getTitle()), chart.getTitle());
+    }
+
+    @Test
     void caseChartShowsRelativeErrorNextToTheRelativeAllowance() {
         ElementDiff worst = FakeResults.element("dL/dW", "[row=1, col=2]", 0.5, 0.5001, 1e-6);
         CaseResult result = new CaseResult("c", "dl4j", FakeResults.ORACLE, Status.FAILED, "m",

@@ -24,14 +24,23 @@ public record QuantityComparison(Quantity quantity, int elements, int failed, El
     }
 
     /**
-     * One line: for a failure, the first failing element ({@link ElementDiff#describe()}) and how many elements
-     * failed; for a pass, the worst element's error ratio.
+     * One line: for a failure of one element, that element ({@link ElementDiff#describe()}); of several, the first in
+     * index order (the earliest step, where an error starts) briefly, then the worst in full (the element the
+     * worst-error columns and charts show) and how many failed; for a pass, the worst element's error ratio.
      */
     public String describe() {
         if (!passed()) {
             ElementDiff first = failures.isEmpty() ? worst : failures.get(0);
-            String line = first == null ? quantity + " failed" : first.describe();
-            return failed > 1 ? line + " [" + failed + " of " + elements + " elements failed]" : line;
+            if (first == null) {
+                return quantity + " failed";
+            }
+            if (failed == 1 || worst == null || worst == first || first.isMalformed()) {
+                return failed > 1 ? first.describe() + " [" + failed + " of " + elements + " elements failed]"
+                        : first.describe();
+            }
+            return String.format(java.util.Locale.ROOT, "%s%s: expected %s, actual %s, the first; worst %s [%d of %d"
+                    + " elements failed]", quantity, first.index(), first.expected(), first.actual(), worst.describe(),
+                    failed, elements);
         }
         return worst == null ? quantity + ": nothing compared"
                 : String.format(java.util.Locale.ROOT, "%s: %d elements within tolerance (worst %.2g of allowance at %s)",

@@ -16,6 +16,8 @@ public final class PluginCallFailure extends Exception {
     public enum Kind {
         /** The plugin threw an exception (or an error). */
         THREW,
+        /** The plugin declined the case, naming a documented limit ({@link org.bptt.api.DocumentedLimitException}). */
+        DECLINED,
         /** The call did not return within the timeout. */
         TIMED_OUT,
         /** Not called: an earlier call of the same instance timed out and has not returned yet. */

@@ -113,6 +113,10 @@ public final class PluginCalls {
         } catch (ExecutionException e) {
             time.add(callNanos[0]);
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof org.bptt.api.DocumentedLimitException limit) {
+                throw new PluginCallFailure(PluginCallFailure.Kind.DECLINED, pluginId, pluginId + " declines this case: "
+                        + limit.getMessage());
+            }
             throw new PluginCallFailure(PluginCallFailure.Kind.THREW, pluginId, method + " threw " + describe(cause));
         } catch (InterruptedException e) {
             future.cancel(true);

@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.bptt.api.Capability;
 import org.bptt.api.InvalidInputException;
+import org.bptt.api.PluginFailureException;
 import org.bptt.api.LanguageModelImplementation;
 import org.bptt.api.PluginInfo;
 import org.bptt.api.RnnImplementation;
@@ -369,7 +370,7 @@ public final class PluginRegistry {
             implementation = factory.create(id);
             info = implementation.info();
             capabilities = implementation.capabilities();
-        } catch (InvalidInputException e) {
+        } catch (InvalidInputException | PluginFailureException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {
             throw new InvalidInputException("implementation '" + id + "' could not be made by "

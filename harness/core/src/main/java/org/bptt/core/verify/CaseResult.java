@@ -2,6 +2,7 @@ package org.bptt.core.verify;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.bptt.core.compare.QuantityComparison;
 
 /**
@@ -18,4 +19,31 @@ import org.bptt.core.compare.QuantityComparison;
  */
 public record CaseResult(String caseId, String implementationId, String oracleId, Status status, String message,
                          List<QuantityComparison> comparisons, Map<String, String> parameters, long nanos) {
+
+    /** What the message of a {@link Status#KNOWN_DIVERGENCE} starts with. */
+    public static final String KNOWN_DIVERGENCE_PREFIX = "known divergence: ";
+
+    /**
+     * Between a known divergence's explanation and what was beyond tolerance in this case: the explanation is the
+     * same for every case it explains (reports group by it), the detail is this case's own.
+     */
+    public static final String CASE_DETAIL = " (in this case: ";
+
+    /** The message of a known divergence: {@code known divergence: <explanation> (in this case: <detail>)}. */
+    static String knownDivergenceMessage(List<String> explanations, String detail) {
+        return KNOWN_DIVERGENCE_PREFIX + String.join("; ", explanations) + CASE_DETAIL + detail + ")";
+    }
+
+    /**
+     * For a known divergence, its explanation without this case's detail (every distinct explanation of the case,
+     * joined by "; "): the text that reports count and group cases by. Empty for any other status.
+     */
+    public Optional<String> explanation() {
+        if (status != Status.KNOWN_DIVERGENCE || message == null || !message.startsWith(KNOWN_DIVERGENCE_PREFIX)) {
+            return Optional.empty();
+        }
+        String text = message.substring(KNOWN_DIVERGENCE_PREFIX.length());
+        int detail = text.indexOf(CASE_DETAIL);
+        return Optional.of(detail < 0 ? text : text.substring(0, detail));
+    }
 }

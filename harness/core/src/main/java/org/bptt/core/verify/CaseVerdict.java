@@ -68,9 +68,9 @@ final class CaseVerdict {
         if (explanations.isEmpty()) {
             return error(garbage);
         }
-        return result(Status.KNOWN_DIVERGENCE, "known divergence: " + String.join("; ", explanations) + " ("
-                + garbage + "; not finite: " + quantities.stream().map(Quantity::name).collect(Collectors.joining(", "))
-                + ")", List.of());
+        return result(Status.KNOWN_DIVERGENCE, CaseResult.knownDivergenceMessage(explanations, garbage
+                + "; not finite: " + quantities.stream().map(Quantity::name).collect(Collectors.joining(", "))),
+                List.of());
     }
 
     CaseResult compared(List<QuantityComparison> comparisons) {
@@ -95,8 +95,8 @@ final class CaseVerdict {
         if (firstUnexplained != null) {
             return result(Status.FAILED, firstUnexplained.describe() + alsoFailed, comparisons);
         }
-        return result(Status.KNOWN_DIVERGENCE, "known divergence: " + String.join("; ", explanations)
-                + " (" + failed.get(0).describe() + alsoFailed + ")", comparisons);
+        return result(Status.KNOWN_DIVERGENCE, CaseResult.knownDivergenceMessage(explanations,
+                failed.get(0).describe() + alsoFailed), comparisons);
     }
 
     private Optional<String> explanation(Quantity quantity) {

@@ -157,7 +157,9 @@ public final class Verifier {
             actual = run(isolatedImplementation, spec, suiteCase, compared, time);
         } catch (PluginCallFailure failure) {
             verdict.timed(time.nanos());
-            return verdict.error(failure.getMessage());
+            // A documented limit of the implementation (a case too large for it) is a skip with the reason.
+            return failure.kind() == PluginCallFailure.Kind.DECLINED ? verdict.skipped(failure.getMessage())
+                    : verdict.error(failure.getMessage());
         }
         verdict.timed(time.nanos());
         String garbage = nonFiniteProblem(actual, spec, batch, compared);

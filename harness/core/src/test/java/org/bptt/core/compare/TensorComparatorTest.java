@@ -141,6 +141,9 @@ class TensorComparatorTest {
         assertEquals("[i=0]", comparison.failures().get(0).index());
         assertEquals("[i=17]", comparison.worst().index());
         assertTrue(comparison.describe().endsWith("[30 of 30 elements failed]"), comparison.describe());
+        // The message quotes the worst element in full, the one the worst-error columns give, after the first.
+        assertTrue(comparison.describe().startsWith("dL/dc[i=0]: expected 0.0, actual 1.0, the first; worst"
+                + " dL/dc[i=17]: expected 0.0, actual 5.0, abs 5.0e+00"), comparison.describe());
     }
 
     @Test

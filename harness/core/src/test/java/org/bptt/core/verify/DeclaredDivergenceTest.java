@@ -42,7 +42,10 @@ class DeclaredDivergenceTest {
         assertEquals(Status.KNOWN_DIVERGENCE, result.status(), result.message());
         assertTrue(result.message().startsWith("known divergence: " + TestPlugins.DeclaredDroppedBiasGradient.EXPLANATION),
                 result.message());
-        assertTrue(result.message().contains("(dL/db[i=0]: expected "), "the failure itself is still shown: " + result.message());
+        assertTrue(result.message().contains("(in this case: dL/db[i=0]: expected "),
+                "the failure itself is still shown: " + result.message());
+        assertEquals(Optional.of(TestPlugins.DeclaredDroppedBiasGradient.EXPLANATION), result.explanation(),
+                "the explanation without the case's detail, as reports group by it");
     }
 
     @Test
@@ -94,6 +97,20 @@ class DeclaredDivergenceTest {
         CaseResult result = verifier.verify(CASE, plugin(new TestPlugins.DeclaredDroppedBiasGradient(REFERENCE)), ORACLE);
         assertEquals(Status.KNOWN_DIVERGENCE, result.status());
         assertTrue(result.message().startsWith("known divergence: the list's explanation ("), result.message());
+    }
+
+    @Test
+    void anExplanationWithParenthesesIsRecoveredWholeFromTheMessage() {
+        // Reports group known divergences by explanation: one that contains " (h" or " (dL/" must not be cut there.
+        String explanation = "bias bug (h = 0 after each chunk) (dL/db of the library's own layer; §1)";
+        KnownDivergences listed = new KnownDivergences(List.of(new KnownDivergence("declared-no-db", c -> true,
+                Quantity.gradientOf("b"), explanation)));
+        Verifier verifier = new Verifier(VERIFIER.policy(), VERIFIER.callTimeout(), listed);
+        CaseResult result = verifier.verify(CASE, plugin(new TestPlugins.DeclaredDroppedBiasGradient(REFERENCE)), ORACLE);
+        assertEquals(Status.KNOWN_DIVERGENCE, result.status(), result.message());
+        assertEquals(Optional.of(explanation), result.explanation());
+        assertEquals(Optional.empty(), VERIFIER.verify(CASE, plugin(new TestPlugins.DroppedBiasGradient(REFERENCE)),
+                ORACLE).explanation(), "a failure has no explanation");
     }
 
     @Test

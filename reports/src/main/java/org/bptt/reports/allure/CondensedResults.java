@@ -1,0 +1,223 @@
+package org.bptt.reports.allure;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The Allure results of a run condensed for the single-file report, the one a student mails: every case that did not
+ * pass keeps its own result (its steps and its diff and table rows as attachments), and the rest are summarised.
+ * <ul>
+ *   <li>passed cases: one result per implementation and model (Allure's suite and sub-suite), named with the count
+ *       and listing each case with its worst quantity;</li>
+ *   <li>skipped cases: one result per implementation and reason;</li>
+ *   <li>a known divergence keeps its steps beyond tolerance (each with its worst element) and its table rows (every
+ *       quantity's worst element), but not its chart (in the run folder's {@code charts/cases/}), its full diff nor
+ *       its trace (both in the served report);</li>
+ *   <li>a failed case or plugin error is kept whole;</li>
+ *   <li>each implementation's chart stays attached to its results, now to their summaries too.</li>
+ * </ul>
+ * The default suite's single file shrinks from about 170 MB to a few (the README gives the measured sizes); the
+ * served report ({@code allure-report/}) and the tables keep one result per case.
+ */
+final class CondensedResults {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RESULT_SUFFIX = "-result.json";
+
+    private CondensedResults() {
+    }
+
+    /** Writes the condensed copy of {@code results} into the empty folder {@code condensed}. */
+    static void write(Path results, Path condensed) throws IOException {
+        Files.createDirectories(condensed);
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(results)) {
+            files = listed.filter(Files::isRegularFile).sorted().toList();
+        }
+        Map<String, Summary> summaries = new TreeMap<>();
+        Set<String> keptAttachments = new HashSet<>();
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            if (!name.endsWith(RESULT_SUFFIX)) {
+                continue;
+            }
+            ObjectNode result = (ObjectNode) JSON.readTree(file.toFile());
+            String status = result.path("status").asText();
+            switch (status) {
+                case "passed" -> {
+                    String group = parameter(result, "cell") + ", " + label(result, "feature");
+                    summaries.computeIfAbsent("passed|" + label(result, "suite") + "|" + group,
+                            key -> new Summary(result, "passed", group)).add(result);
+                }
+                case "skipped" -> {
+                    String reason = result.path("statusDetails").path("message").asText();
+                    summaries.computeIfAbsent("skipped|" + label(result, "suite") + "|" + reason,
+                            key -> new Summary(result, "skipped", reason)).add(result);
+                }
+                default -> {
+                    if ("unknown".equals(status)) {
+                        slim(result);
+                    }
+                    result.path("attachments").forEach(attachment -> keptAttachments.add(attachment.path("source").asText()));
+                    Files.write(condensed.resolve(name), JSON.writeValueAsBytes(result));
+                }
+            }
+        }
+        // Each result's uuid in the condensed copy: its own, or its summary's.
+        Map<String, String> condensedUuid = new java.util.HashMap<>();
+        for (Map.Entry<String, Summary> summary : summaries.entrySet()) {
+            String uuid = UUID.nameUUIDFromBytes(summary.getKey().getBytes(StandardCharsets.UTF_8)).toString();
+            Files.write(condensed.resolve(uuid + RESULT_SUFFIX), JSON.writeValueAsBytes(summary.getValue().toJson(uuid)));
+            summary.getValue().uuids.forEach(original -> condensedUuid.put(original, uuid));
+        }
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            if (name.endsWith(AllureResults.CONTAINER_SUFFIX)) {
+                // An implementation's chart, attached to its results: to their condensed forms now.
+                ObjectNode container = (ObjectNode) JSON.readTree(file.toFile());
+                Set<String> children = new java.util.LinkedHashSet<>();
+                container.path("children").forEach(child ->
+                        children.add(condensedUuid.getOrDefault(child.asText(), child.asText())));
+                ArrayNode childArray = container.putArray("children");
+                children.forEach(childArray::add);
+                container.path("afters").forEach(fixture -> fixture.path("attachments").forEach(attachment ->
+                        keptAttachments.add(attachment.path("source").asText())));
+                Files.write(condensed.resolve(name), JSON.writeValueAsBytes(container));
+            }
+        }
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            boolean attachment = name.contains("-attachment");
+            if (!name.endsWith(RESULT_SUFFIX) && !name.endsWith(AllureResults.CONTAINER_SUFFIX)
+                    && (!attachment || keptAttachments.contains(name))) {
+                Files.copy(file, condensed.resolve(name));
+            }
+        }
+    }
+
+    /**
+     * A known divergence with only its table rows attached, without its trace, and with only its steps beyond
+     * tolerance (the rows give every quantity).
+     */
+    private static void slim(ObjectNode result) {
+        ArrayNode attachments = JSON.createArrayNode();
+        result.path("attachments").forEach(attachment -> {
+            if ("text/csv".equals(attachment.path("type").asText())) {
+                attachments.add(attachment);
+            }
+        });
+        result.set("attachments", attachments);
+        if (result.path("statusDetails") instanceof ObjectNode details) {
+            details.remove("trace");
+        }
+        ArrayNode steps = JSON.createArrayNode();
+        int passed = 0;
+        for (JsonNode step : result.path("steps")) {
+            if ("passed".equals(step.path("status").asText())) {
+                passed++;
+            } else {
+                steps.add(step);
+            }
+        }
+        if (passed > 0) {
+            ObjectNode withinTolerance = steps.addObject();
+            withinTolerance.put("name", passed + " other quantities within tolerance (see the attached rows)");
+            withinTolerance.put("status", "passed");
+            withinTolerance.put("stage", "finished");
+        }
+        result.set("steps", steps);
+    }
+
+    private static String parameter(JsonNode result, String name) {
+        for (JsonNode parameter : result.path("parameters")) {
+            if (name.equals(parameter.path("name").asText())) {
+                return parameter.path("value").asText();
+            }
+        }
+        return "";
+    }
+
+    private static String label(JsonNode result, String name) {
+        for (JsonNode label : result.path("labels")) {
+            if (name.equals(label.path("name").asText())) {
+                return label.path("value").asText();
+            }
+        }
+        return "";
+    }
+
+    /** The cases of one group, summarised as one Allure result. */
+    private static final class Summary {
+        private final String status;
+        private final String group;
+        private final JsonNode first;
+        private final List<String> cases = new ArrayList<>();
+        private final List<String> uuids = new ArrayList<>();
+        private long start = Long.MAX_VALUE;
+        private long stop = Long.MIN_VALUE;
+
+        Summary(JsonNode first, String status, String group) {
+            this.first = first;
+            this.status = status;
+            this.group = group;
+        }
+
+        void add(JsonNode result) {
+            cases.add(result.path("name").asText());
+            uuids.add(result.path("uuid").asText());
+            start = Math.min(start, result.path("start").asLong());
+            stop = Math.max(stop, result.path("stop").asLong());
+        }
+
+        ObjectNode toJson(String uuid) {
+            String suite = label(first, "suite");
+            ObjectNode json = JSON.createObjectNode();
+            json.put("uuid", uuid);
+            json.put("historyId", uuid.replace("-", ""));
+            json.put("testCaseId", uuid.replace("-", ""));
+            json.put("name", cases.size() + " cases " + status + ": " + group);
+            json.put("fullName", "verify." + suite + "." + status + "." + uuid);
+            json.put("status", status);
+            ObjectNode details = json.putObject("statusDetails");
+            details.put("message", "skipped".equals(status) ? group : "");
+            json.put("stage", "finished");
+            // HTML rather than Markdown: the generator would keep both, and the case lists are the bulk of a summary.
+            json.put("descriptionHtml", "<p>A summary: this single-file report lists the cases that " + status
+                    + " instead of giving each its own result (<code>allure-report/</code> and the tables of the run"
+                    + " folder have them all).</p><p>" + escape(String.join(", ", cases.stream().sorted().toList())) + "</p>");
+            json.put("start", start);
+            json.put("stop", stop);
+            ArrayNode labels = json.putArray("labels");
+            for (JsonNode label : first.path("labels")) {
+                if (List.of("parentSuite", "suite", "framework", "language").contains(label.path("name").asText())) {
+                    labels.add(label);
+                }
+            }
+            ObjectNode subSuite = labels.addObject();
+            subSuite.put("name", "subSuite");
+            subSuite.put("value", status + ": " + group);
+            json.putArray("parameters");
+            json.putArray("steps");
+            json.putArray("attachments");
+            return json;
+        }
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}
