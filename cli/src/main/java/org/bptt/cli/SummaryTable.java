@@ -96,15 +96,32 @@ final class SummaryTable {
                 out.printf(Locale.ROOT, "  %5d  (%s) %s%n", total, String.join(", ", byImplementationCount), explanation);
             });
         }
-        // Skips share a handful of reasons (a missing capability): count them by reason rather than list each.
+        // Skips share a handful of reasons, most of them missing capabilities: a case that lacks several is counted
+        // under each, so a suite of many cells and options prints a line per capability, not per combination.
         Map<String, Integer> skipReasons = new java.util.TreeMap<>();
         results.stream().filter(result -> result.status() == Status.SKIPPED)
-                .forEach(result -> skipReasons.merge(result.message(), 1, Integer::sum));
+                .forEach(result -> skipReasonsOf(result.message())
+                        .forEach(reason -> skipReasons.merge(reason, 1, Integer::sum)));
         if (!skipReasons.isEmpty()) {
             out.println();
-            out.println("Skipped, by reason:");
+            out.println("Skipped, by reason (a case that lacks several capabilities counts under each):");
             skipReasons.forEach((reason, count) -> out.printf(Locale.ROOT, "  %5d  %s%n", count, reason));
         }
+    }
+
+    private static final java.util.regex.Pattern LACKS = java.util.regex.Pattern.compile("(.+?) lacks (.+)");
+
+    /** {@code "dl4j lacks A, B"} as {@code ["dl4j lacks A", "dl4j lacks B"]}; any other reason as it is. */
+    static List<String> skipReasonsOf(String message) {
+        java.util.regex.Matcher lacks = LACKS.matcher(message);
+        if (!lacks.matches()) {
+            return List.of(message);
+        }
+        List<String> reasons = new ArrayList<>();
+        for (String capability : lacks.group(2).split(", ")) {
+            reasons.add(lacks.group(1) + " lacks " + capability);
+        }
+        return reasons;
     }
 
     static Map<Status, Integer> count(List<CaseResult> results) {
