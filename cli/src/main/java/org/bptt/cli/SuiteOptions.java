@@ -101,24 +101,17 @@ final class SuiteOptions {
             dataset.requireDatasetForTextOptions();
             return suiteCases(suite, seed, shard, selected, topology);
         }
-        InvalidInputException.require(topology.oneForwardLayer() && topology.layers().size() == 1 && topology.directions().size() == 1,
+        InvalidInputException.require(topology.onlyOneForwardLayerAsked(),
                 "--dataset cases are one-layer forward networks; --layers and --direction do not fit them");
         return cases(selected).stream().map(SuiteCase::fullBptt).toList();
     }
 
     /**
-     * {@code suite}'s cases of the {@code selected} cells under full BPTT, then its truncated-BPTT cases, each list cut
-     * to shard I/N when {@code shard} is given (null: all): what {@code verify} runs and {@code export} writes for the
-     * same options, so that both pick exactly the same cases.
-     */
-    static List<SuiteCase> suiteCases(Suite suite, long seed, String shard, Set<Cell> selected) {
-        return suiteCases(suite, seed, shard, selected, new TopologyOptions());
-    }
-
-    /**
-     * As {@link #suiteCases(Suite, long, String, Set)}, for the layers and directions {@code topology} chooses: the
-     * one-layer forward cases when it chooses them, then the stacked and bidirectional cases it chooses under full
-     * BPTT, then their truncated-BPTT cases; each list cut to the shard.
+     * {@code suite}'s cases of the {@code selected} cells and of the layers and directions {@code topology} chooses:
+     * the one-layer forward cases under full BPTT and then truncated BPTT when it chooses them, then the stacked and
+     * bidirectional cases it chooses under full BPTT, then their truncated-BPTT cases; each list cut to shard I/N when
+     * {@code shard} is given (null: all). What {@code verify} runs and {@code export} writes for the same options, so
+     * that both pick exactly the same cases.
      */
     static List<SuiteCase> suiteCases(Suite suite, long seed, String shard, Set<Cell> selected, TopologyOptions topology) {
         List<SuiteCase> all = new ArrayList<>();

@@ -23,10 +23,12 @@ class GatedCommandsTest {
 
     @Test
     void verifyRunsTheChosenCellsOnlyAndTheTablesNameTheCellAndItsOptions() throws IOException {
-        CliRun run = CliRun.of("verify", "--impl", "reference-naive", "--suite", "quick", "--cell", "gru", "--out", folder.toString());
+        CliRun run = CliRun.of("verify", "--impl", "reference-naive", "--suite", "quick", "--cell", "gru",
+                "--layers", "1", "--direction", "forward", "--out", folder.toString());
         assertEquals(ExitCode.OK, run.exitCode(), run::toString);
-        // QUICK has 12 GRU cases and 6 truncated GRU grid points under 4 truncations.
-        assertTrue(run.out().contains("on 12 cases (+24 truncated-BPTT cases) of the quick suite (cells gru; seed 42)"), run::toString);
+        // QUICK has 12 one-layer forward GRU cases and 6 truncated GRU grid points under 4 truncations.
+        assertTrue(run.out().contains("on 12 cases (+24 truncated-BPTT cases) of the quick suite (cells gru; 1 layer, forward; seed 42)"),
+                run::toString);
         List<String> rows = Files.readAllLines(VerifyCommandTest.onlyRunFolder(folder).resolve(VerifyTables.CASES_FILE));
         List<String> header = Arrays.asList(rows.get(0).split(","));
         assertEquals(VerifyTables.CASE_COLUMNS, header);
@@ -43,9 +45,21 @@ class GatedCommandsTest {
     void byDefaultVerifyRunsTheCellsTheImplementationsRun() {
         CliRun lstmOnly = CliRun.of("verify", "--impl", "test-wrong-forget-gate", "--suite", "quick", "--out", folder.toString());
         assertTrue(lstmOnly.out().contains("(cells lstm; seed 42)"), lstmOnly::toString);
-        CliRun elmanOnly = CliRun.of("verify", "--impl", "test-dropped-bias", "--suite", "quick", "--out", folder.toString());
-        assertTrue(elmanOnly.out().contains("on 50 cases (+24 truncated-BPTT cases) of the quick suite (cells elman; seed 42)"),
+        CliRun elmanOnly = CliRun.of("verify", "--impl", "test-dropped-bias", "--suite", "quick", "--layers", "1",
+                "--direction", "forward", "--out", folder.toString());
+        assertTrue(elmanOnly.out().contains("on 50 cases (+24 truncated-BPTT cases) of the quick suite (cells elman; 1 layer, forward; seed 42)"),
                 elmanOnly::toString);
+    }
+
+    @Test
+    void byDefaultVerifyRunsEveryNetworkTheSuiteHoldsOneLayerStackedAndBidirectional() throws IOException {
+        CliRun run = CliRun.of("verify", "--impl", "reference-naive", "--suite", "quick", "--cell", "gru", "--out", folder.toString());
+        assertEquals(ExitCode.OK, run.exitCode(), run::toString);
+        List<String> ids = Files.readAllLines(VerifyCommandTest.onlyRunFolder(folder).resolve(VerifyTables.CASES_FILE)).stream()
+                .skip(1).map(row -> row.substring(0, row.indexOf(','))).toList();
+        assertTrue(ids.stream().anyMatch(id -> id.startsWith("gru-reset")), "one-layer forward cases: " + ids);
+        assertTrue(ids.stream().anyMatch(id -> id.matches("l[23]-gru.*")), "stacked forward cases: " + ids);
+        assertTrue(ids.stream().anyMatch(id -> id.matches("l[123]-bi.*")), "bidirectional cases: " + ids);
     }
 
     @Test
