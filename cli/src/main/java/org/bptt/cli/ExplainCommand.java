@@ -10,8 +10,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bptt.api.Cell;
+import org.bptt.api.Combine;
+import org.bptt.api.Direction;
+import org.bptt.api.InvalidInputException;
 import org.bptt.api.ParameterDeclaration;
+import org.bptt.api.ParameterName;
 import org.bptt.api.ParameterNames;
+import org.bptt.api.Topology;
 import org.bptt.core.compare.QuantityComparison;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.LoadedPlugin;
@@ -23,6 +28,7 @@ import org.bptt.coursework.ExplainCase;
 import org.bptt.coursework.ExplainReport;
 import org.bptt.coursework.Explanation;
 import org.bptt.coursework.ReferenceAgreement;
+import org.bptt.coursework.StackedExplanation;
 import org.bptt.reports.Provenance;
 import org.bptt.reports.RunFolder;
 import org.bptt.reports.RunOutputs;
@@ -49,7 +55,11 @@ import picocli.CommandLine.Model.CommandSpec;
             "With --check FILE, a student's values (spec, seed and answers in JSON; see coursework/README.md) are",
             "checked: each is right or wrong, with the correct value and the tape step where it first departs;",
             "the spec options are then taken from the file. The explanation is checked against the reference plugin",
-            "(reference-aggregated, found like every plugin). Exit 1 when an answer is wrong or the reference fails."})
+            "(reference-aggregated, found like every plugin). Exit 1 when an answer is wrong or the reference fails.",
+            "--layers 2|3 and --direction bidirectional (with --combine) explain a stacked or bidirectional network",
+            "for T <= 3: the unrolled drawing with every layer's and direction's weights named (l1.W, l0.reverse.U),",
+            "the reference's loss and gradients, and their agreement with finite differences (explain.md, explain.html,",
+            "unrolled.svg; the tape, closed form, BPTT table and --check are for one forward layer only)."})
 final class ExplainCommand implements Callable<Integer> {
 
     @Spec
@@ -87,6 +97,18 @@ final class ExplainCommand implements Callable<Integer> {
             description = "Seed of the weights, inputs and targets (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--layers", paramLabel = "L", defaultValue = "1",
+            description = "Stack L layers of the cell: 1, 2 or 3 (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--direction", paramLabel = "DIR", defaultValue = "forward",
+            description = "Read the sequence ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Direction direction;
+
+    @Option(names = "--combine", paramLabel = "MODE",
+            description = "How a bidirectional network combines its directions: ${COMPLETION-CANDIDATES} (default: concat).")
+    Combine combine;
+
     @Option(names = "--check", paramLabel = "FILE", description = "Check a student's answers (JSON; see coursework/README.md).")
     Path answersFile;
 
@@ -96,6 +118,10 @@ final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        Topology topology = topology();
+        if (!topology.single()) {
+            return explainStacked(out, topology);
+        }
         AnswerSheet sheet = answersFile == null ? null : AnswerSheet.read(answersFile);
         ExplainCase example = sheet != null ? sheet.example() : fromOptions();
         LoadedPlugin reference = pluginOptions.discover(spec.commandLine().getErr()).require(Explanation.REFERENCE_ID);
@@ -143,6 +169,72 @@ final class ExplainCommand implements Callable<Integer> {
         return passed ? ExitCode.OK : ExitCode.DIVERGED;
     }
 
+    /** The topology the options choose; a bad combination is the user's mistake (exit 2). */
+    private Topology topology() {
+        InvalidInputException.require(layers >= 1 && layers <= 3, "--layers %d: explain draws networks of 1, 2 or 3 layers", layers);
+        InvalidInputException.require(combine == null || direction == Direction.BIDIRECTIONAL,
+                "--combine is for a bidirectional network; add --direction bidirectional");
+        return direction == Direction.BIDIRECTIONAL
+                ? Topology.bidirectional(layers, combine == null ? Combine.CONCAT : combine)
+                : Topology.forward(layers);
+    }
+
+    /** A stacked or bidirectional network: the drawing, the reference's gradients and their finite-difference check. */
+    private int explainStacked(PrintWriter out, Topology topology) {
+        InvalidInputException.require(steps <= StackedExplanation.MAX_STEPS,
+                "--steps (T) = %d: a stacked or bidirectional network is drawn for T <= %d", steps, StackedExplanation.MAX_STEPS);
+        ExplainCase example = new ExplainCase(specOptions.spec(inputSize, hiddenSize, outputSize).withTopology(topology), steps,
+                initialState, seed);
+        LoadedPlugin reference = pluginOptions.discover(spec.commandLine().getErr()).require(Explanation.REFERENCE_ID);
+        StackedExplanation explanation;
+        try {
+            explanation = StackedExplanation.of(example, timeoutOptions.calls().isolate(reference));
+        } catch (PluginCallFailure failure) {
+            spec.commandLine().getErr().printf(Locale.ROOT, "error: the reference %s%n", failure.describe());
+            return ExitCode.DIVERGED;
+        }
+        RunFolder run = outputOptions.create("explain");
+        Provenance provenance = provenance(example, null, reference);
+        ExplainReport.Written written;
+        try {
+            RunOutputs outputs = new RunOutputs(run);
+            outputs.writeProvenance(provenance);
+            written = ExplainReport.writeStacked(run, explanation);
+            outputs.writeProvenance(provenance.withEnd(Clock.systemUTC().instant()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the explanation into " + run.path() + ": " + e.getMessage(), e);
+        }
+        out.println("bptt explain: " + example.describe());
+        out.printf(Locale.ROOT, "drawing:      %d layer%s, %s, T = %d (%s)%n", topology.layers(), topology.layers() == 1 ? "" : "s",
+                topology.bidirectional() ? "bidirectional, combined by " + topology.combine().name().toLowerCase(Locale.ROOT) : "forward",
+                steps, ExplainReport.SVG_FILE);
+        out.println("loss:         L = " + explanation.reference().loss());
+        // The recurrent weights of every layer and direction, where BPTT does its work; explain.md has them all.
+        for (String parameter : explanation.parameterNames()) {
+            if (ParameterName.parse(parameter).base().startsWith(ParameterNames.W)) {
+                out.println(String.format(Locale.ROOT, "%-19s", "dL/d" + parameter + " =")
+                        + format(matrix(explanation.reference().parameterGradients().get(parameter))));
+            }
+        }
+        if (explanation.agrees()) {
+            out.printf(Locale.ROOT, "finite diff.: every dL/dθ of %s (%d parameters) agrees with finite differences "
+                    + "(relative tolerance %s)%n", Explanation.REFERENCE_ID, explanation.parameterNames().size(), StackedExplanation.TOLERANCE);
+        } else {
+            out.println("finite diff.: DISAGREEMENT (a bug in the reference, please report it): "
+                    + explanation.finiteDifferences().worst().orElseThrow().describe());
+        }
+        out.println("not shown:    " + StackedExplanation.ONE_LAYER_ONLY);
+        if (answersFile != null) {
+            out.println("--check " + answersFile + ": not checked; answers are checked for a one-layer forward network only");
+        }
+        out.println();
+        out.println("wrote " + run.path());
+        for (Path file : written.files()) {
+            out.println("  " + run.path().relativize(file));
+        }
+        return explanation.agrees() ? ExitCode.OK : ExitCode.DIVERGED;
+    }
+
     private ExplainCase fromOptions() {
         return new ExplainCase(specOptions.spec(inputSize, hiddenSize, outputSize), steps, initialState, seed);
     }
@@ -175,6 +267,15 @@ final class ExplainCommand implements Callable<Integer> {
             QuantityComparison first = agreement.comparisons().stream().filter(c -> !c.passed()).findFirst().orElseThrow();
             out.println("reference:    DISAGREEMENT (a bug in bptt explain, please report it): " + first.describe());
         }
+    }
+
+    /** A recurrent weight's [H, H] gradient as rows. */
+    private static double[][] matrix(org.bptt.api.Tensor tensor) {
+        double[][] rows = new double[tensor.size(0)][tensor.size(1)];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(tensor.data(), i * rows[i].length, rows[i], 0, rows[i].length);
+        }
+        return rows;
     }
 
     private static String format(double[][] matrix) {

@@ -163,6 +163,44 @@ class ExplainCommandTest {
                 run::toString);
     }
 
+    @Test
+    void aTwoLayerBidirectionalNetworkIsDrawnWithItsGradientsPerSchemeNameCheckedByFiniteDifferences() throws Exception {
+        CliRun run = CliRun.of("explain", "--layers", "2", "--direction", "bidirectional", "--combine", "sum", "-T", "2",
+                "--initial-state", "--out", folder.toString());
+        assertEquals(ExitCode.OK, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("/2-layers-bidirectional-sum, B=1, T=2, random h_{-1}"), run::toString);
+        assertTrue(run.out().contains("dL/dl1.reverse.W = [["), run::toString);
+        assertTrue(run.out().contains("agrees with finite differences"), run::toString);
+        assertTrue(run.out().contains("for a one-layer forward network only"), run::toString);
+        Path runFolder = onlyRunFolder();
+        for (String file : List.of("explain.md", "explain.html", "unrolled.svg", "run.json")) {
+            assertTrue(Files.isRegularFile(runFolder.resolve(file)), () -> file + " missing\n" + run);
+        }
+        DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(runFolder.resolve("unrolled.svg").toFile());
+        String markdown = Files.readString(runFolder.resolve("explain.md"));
+        // Every parameter of the scheme: 2 layers × 2 directions × (U, W, b), then the head's V and c.
+        for (String name : List.of("U", "W", "b", "l0.reverse.U", "l0.reverse.W", "l0.reverse.b", "l1.U", "l1.W", "l1.b",
+                "l1.reverse.U", "l1.reverse.W", "l1.reverse.b", "V", "c")) {
+            assertTrue(markdown.contains("| " + name + " | "), () -> "explain.md lacks the row of " + name);
+            assertTrue(markdown.contains("agrees: dL/d" + name + ":"), () -> "explain.md lacks the check of " + name);
+        }
+        assertTrue(markdown.contains("| l1.reverse.W | layer 1, reverse direction |"), markdown);
+        assertTrue(markdown.contains("# Explained for one forward layer only"), markdown);
+    }
+
+    @Test
+    void aBadTopologyIsAUsageErrorNamingTheOption() {
+        CliRun forward = CliRun.of("explain", "--combine", "sum", "--out", folder.toString());
+        assertEquals(ExitCode.USAGE, forward.exitCode(), forward::toString);
+        assertTrue(forward.err().contains("--combine is for a bidirectional network; add --direction bidirectional"), forward::toString);
+        CliRun tooLong = CliRun.of("explain", "--layers", "2", "-T", "4", "--out", folder.toString());
+        assertEquals(ExitCode.USAGE, tooLong.exitCode(), tooLong::toString);
+        assertTrue(tooLong.err().contains("a stacked or bidirectional network is drawn for T <= 3"), tooLong::toString);
+        CliRun fourLayers = CliRun.of("explain", "--layers", "4", "--out", folder.toString());
+        assertEquals(ExitCode.USAGE, fourLayers.exitCode(), fourLayers::toString);
+        assertTrue(fourLayers.err().contains("--layers 4"), fourLayers::toString);
+    }
+
     private Path onlyRunFolder() throws IOException {
         return onlyRunFolder(folder);
     }

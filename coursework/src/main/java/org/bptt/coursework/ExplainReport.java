@@ -95,6 +95,16 @@ public final class ExplainReport {
         return new Written(List.copyOf(files), report);
     }
 
+    /**
+     * Writes the explanation of a stacked or bidirectional network into {@code run}: {@value #MARKDOWN_FILE},
+     * {@value #HTML_FILE} and {@value #SVG_FILE} (there is no tape, and no Allure result).
+     */
+    public static Written writeStacked(RunFolder run, StackedExplanation explanation) throws IOException {
+        ReportDocument document = StackedDocument.build(explanation);
+        return new Written(List.of(writeText(run, MARKDOWN_FILE, document.markdown()), writeText(run, HTML_FILE, document.html()),
+                writeText(run, SVG_FILE, explanation.svg())), null);
+    }
+
     /** The rows of {@value #TAPE_FILE}: first every node, then every reverse-sweep term. */
     static List<List<String>> tapeRows(Tape tape) {
         List<List<String>> rows = new ArrayList<>();
