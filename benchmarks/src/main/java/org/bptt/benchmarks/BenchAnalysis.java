@@ -27,6 +27,8 @@ public final class BenchAnalysis {
     public static final int FROM_STEPS = 32;
     /** The sequence length of the speed target. */
     public static final int SPEED_STEPS = 256;
+    /** Why a speed target is not judged on a grid without {@link #SPEED_STEPS}. */
+    static final String NO_SPEED_STEPS = "not evaluated: this grid has no T = " + SPEED_STEPS;
     /** The fast twin of the aggregated reference, also held to the speed target. */
     public static final String FAST = "reference-fast";
     /** DL4J's plugin id, the speed target's yardstick. */
@@ -389,7 +391,8 @@ public final class BenchAnalysis {
         int steps = SPEED_STEPS;
         String note = "";
         if (!grid.steps().contains(SPEED_STEPS)) {
-            // A sub-grid without T = 256: judge at the longest T both were measured at, and say so.
+            // A sub-grid without T = 256: the target is not judged (it is stated at T = 256), but the factor at the
+            // longest T both were measured at is shown for information.
             steps = -1;
             for (int t : grid.steps()) {
                 if (measured(implementation, ELMAN, shape, t, Mode.FORWARD_BACKWARD, precision).isPresent()
@@ -397,8 +400,9 @@ public final class BenchAnalysis {
                     steps = t;
                 }
             }
-            note = steps < 0 ? "" : " (at T = " + steps + ": this grid has no T = 256)";
+            note = steps < 0 ? "" : " (at T = " + steps + ")";
         }
+        boolean atSpeedSteps = steps == SPEED_STEPS;
         String required = "the " + Math.round(100 * Bootstrap.LEVEL) + "% interval of its GFLOP/s over DL4J's on the"
                 + " same shape and T at least 3 (DL4J timed through its own call where it was, else through the adapter)";
         Optional<CellResult> ours = measured(implementation, ELMAN, shape, steps, Mode.FORWARD_BACKWARD, precision);
@@ -406,15 +410,19 @@ public final class BenchAnalysis {
         Optional<CellResult> dl4j = dl4jOwn.isPresent() ? dl4jOwn
                 : measured(DL4J, ELMAN, shape, steps, Mode.FORWARD_BACKWARD, precision);
         if (ours.isEmpty() || dl4j.isEmpty()) {
-            return new Target(name, subject, required, "not both measured" + note, Verdict.NOT_MEASURED);
+            return atSpeedSteps ? new Target(name, subject, required, "not both measured", Verdict.NOT_MEASURED)
+                    : new Target(name, subject, required, NO_SPEED_STEPS, Verdict.NOT_EVALUATED);
         }
         // The same work on both sides, so the ratio of GFLOP/s is DL4J's time over ours.
         Bootstrap.Interval factor = Bootstrap.interval(List.of(ours.get(), dl4j.get()), medians -> medians[1] / medians[0]);
         Verdict verdict = decide(List.of(factor), SPEED_FACTOR, Double.POSITIVE_INFINITY);
         String measured = String.format(Locale.ROOT, "%.2f vs %.2f GFLOP/s (DL4J %s): %s×%s", ours.get().gflops(),
                 dl4j.get().gflops(), dl4jOwn.isPresent() ? "own call" : "through the adapter", factor.text("%.2f"), note)
-                + (verdict == Verdict.INCONCLUSIVE ? whatWouldDecide(List.of("the factor"), List.of(factor), SPEED_FACTOR,
+                + (atSpeedSteps && verdict == Verdict.INCONCLUSIVE ? whatWouldDecide(List.of("the factor"), List.of(factor), SPEED_FACTOR,
                 Double.POSITIVE_INFINITY) : "");
+        if (!atSpeedSteps) {
+            return new Target(name, subject, required, NO_SPEED_STEPS + "; measured " + measured, Verdict.NOT_EVALUATED);
+        }
         return new Target(name, subject, required, measured, verdict);
     }
 
