@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.bptt.api.DataType;
+import org.bptt.api.Topology;
 
 /**
  * What the measured cells say: the fitted slopes, the naive/aggregated ratios against the {@link CostModel}, and the
@@ -66,7 +67,8 @@ public final class BenchAnalysis {
      * @param fromStepsFit the fit over T ≥ {@value #FROM_STEPS}; null with fewer than two such points
      * @param allStepsFit  the fit over every measured T; null with fewer than two points
      */
-    public record Slope(String implementation, org.bptt.api.Cell rnnCell, Shape shape, Mode mode, DataType precision,
+    public record Slope(String implementation, org.bptt.api.Cell rnnCell, Topology topology, Shape shape, Mode mode,
+                        DataType precision,
                         List<Integer> steps,
                         Stats.PowerLawFit fromStepsFit, Stats.PowerLawFit allStepsFit) {
 
@@ -145,20 +147,26 @@ public final class BenchAnalysis {
         return BenchTables.adapterOverheadMs(ownCall, results);
     }
 
-    /** The measured result of a cell, if any. */
+    /** The measured result of a cell of one layer read forwards, if any. */
     public Optional<CellResult> measured(String implementation, org.bptt.api.Cell rnnCell, Shape shape, int steps, Mode mode,
                                          DataType precision) {
-        CellResult result = byKey.get(new Cell(implementation, rnnCell, shape, steps, mode, precision).key());
+        return measured(implementation, rnnCell, Topology.SINGLE, shape, steps, mode, precision);
+    }
+
+    /** The measured result of a cell, if any. */
+    public Optional<CellResult> measured(String implementation, org.bptt.api.Cell rnnCell, Topology topology, Shape shape,
+                                         int steps, Mode mode, DataType precision) {
+        CellResult result = byKey.get(new Cell(implementation, rnnCell, shape, steps, mode, precision, topology).key());
         return result != null && result.measured() ? Optional.of(result) : Optional.empty();
     }
 
-    /** A slope per implementation × cell × shape × mode × precision with at least two measured T. */
+    /** A slope per implementation × cell × topology × shape × mode × precision with at least two measured T. */
     public List<Slope> slopes() {
         Map<String, List<CellResult>> series = new LinkedHashMap<>();
         for (CellResult result : results) {
             if (result.measured()) {
                 Cell cell = result.cell();
-                series.computeIfAbsent(cell.implementation() + "|" + cell.rnnCell() + "|" + cell.shape() + "|" + cell.mode() + "|"
+                series.computeIfAbsent(cell.implementation() + "|" + cell.rnnCell() + "|" + cell.topology() + "|" + cell.shape() + "|" + cell.mode() + "|"
                         + cell.precision(),
                         key -> new ArrayList<>()).add(result);
             }
@@ -168,7 +176,8 @@ public final class BenchAnalysis {
             points.sort(java.util.Comparator.comparingInt(result -> result.cell().steps()));
             Cell cell = points.get(0).cell();
             List<Integer> steps = points.stream().map(result -> result.cell().steps()).toList();
-            slopes.add(new Slope(cell.implementation(), cell.rnnCell(), cell.shape(), cell.mode(), cell.precision(), steps,
+            slopes.add(new Slope(cell.implementation(), cell.rnnCell(), cell.topology(), cell.shape(), cell.mode(),
+                    cell.precision(), steps,
                     fit(points.stream().filter(result -> result.cell().steps() >= FROM_STEPS).toList()), fit(points)));
         }
         return slopes;
@@ -188,7 +197,8 @@ public final class BenchAnalysis {
         List<Ratio> ratios = new ArrayList<>();
         for (CellResult naive : results) {
             Cell cell = naive.cell();
-            if (!naive.measured() || !cell.implementation().equals(CostModel.NAIVE) || cell.rnnCell() != ELMAN) {
+            if (!naive.measured() || !cell.implementation().equals(CostModel.NAIVE) || cell.rnnCell() != ELMAN
+                    || !cell.topology().single()) {
                 continue;
             }
             measured(CostModel.AGGREGATED, ELMAN, cell.shape(), cell.steps(), cell.mode(), cell.precision())
@@ -356,7 +366,7 @@ public final class BenchAnalysis {
         String required = String.format(Locale.ROOT, "the %d%% interval of the log-log slope of time against T within"
                 + " [%.1f, %.1f]", Math.round(100 * Bootstrap.LEVEL), expected - SLOPE_TOLERANCE, expected + SLOPE_TOLERANCE);
         String subject = implementation + " " + shape;
-        Optional<Slope> slope = slopes.stream().filter(s -> s.implementation().equals(implementation) && s.rnnCell() == ELMAN && s.shape().equals(shape)
+        Optional<Slope> slope = slopes.stream().filter(s -> s.implementation().equals(implementation) && s.rnnCell() == ELMAN && s.topology().single() && s.shape().equals(shape)
                 && s.mode() == Mode.FORWARD_BACKWARD && s.precision() == precision).findFirst();
         if (slope.isEmpty() || slope.get().fromStepsFit() == null) {
             return new Target(name, subject, required, "fewer than two measured T ≥ " + FROM_STEPS, Verdict.NOT_MEASURED);
@@ -439,7 +449,7 @@ public final class BenchAnalysis {
         for (CellResult naive : results) {
             Cell cell = naive.cell();
             if (!naive.measured() || !cell.implementation().equals(CostModel.NAIVE) || cell.rnnCell() != ELMAN
-                    || !cell.shape().equals(shape)
+                    || !cell.topology().single() || !cell.shape().equals(shape)
                     || cell.mode() != Mode.FORWARD_BACKWARD || cell.precision() != precision
                     || Double.isNaN(naive.allocBytesPerCall())) {
                 continue;
