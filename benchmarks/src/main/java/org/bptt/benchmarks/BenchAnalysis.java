@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.bptt.api.DataType;
+import org.bptt.api.Topology;
 
 /**
  * What the measured cells say: the fitted slopes, the naive/aggregated ratios against the {@link CostModel}, and the
@@ -27,6 +28,8 @@ public final class BenchAnalysis {
     public static final int FROM_STEPS = 32;
     /** The sequence length of the speed target. */
     public static final int SPEED_STEPS = 256;
+    /** Why a speed target is not judged on a grid without {@link #SPEED_STEPS}. */
+    static final String NO_SPEED_STEPS = "not evaluated: this grid has no T = " + SPEED_STEPS;
     /** The fast twin of the aggregated reference, also held to the speed target. */
     public static final String FAST = "reference-fast";
     /** DL4J's plugin id, the speed target's yardstick. */
@@ -64,7 +67,8 @@ public final class BenchAnalysis {
      * @param fromStepsFit the fit over T ≥ {@value #FROM_STEPS}; null with fewer than two such points
      * @param allStepsFit  the fit over every measured T; null with fewer than two points
      */
-    public record Slope(String implementation, org.bptt.api.Cell rnnCell, Shape shape, Mode mode, DataType precision,
+    public record Slope(String implementation, org.bptt.api.Cell rnnCell, Topology topology, Shape shape, Mode mode,
+                        DataType precision,
                         List<Integer> steps,
                         Stats.PowerLawFit fromStepsFit, Stats.PowerLawFit allStepsFit) {
 
@@ -143,20 +147,26 @@ public final class BenchAnalysis {
         return BenchTables.adapterOverheadMs(ownCall, results);
     }
 
-    /** The measured result of a cell, if any. */
+    /** The measured result of a cell of one layer read forwards, if any. */
     public Optional<CellResult> measured(String implementation, org.bptt.api.Cell rnnCell, Shape shape, int steps, Mode mode,
                                          DataType precision) {
-        CellResult result = byKey.get(new Cell(implementation, rnnCell, shape, steps, mode, precision).key());
+        return measured(implementation, rnnCell, Topology.SINGLE, shape, steps, mode, precision);
+    }
+
+    /** The measured result of a cell, if any. */
+    public Optional<CellResult> measured(String implementation, org.bptt.api.Cell rnnCell, Topology topology, Shape shape,
+                                         int steps, Mode mode, DataType precision) {
+        CellResult result = byKey.get(new Cell(implementation, rnnCell, shape, steps, mode, precision, topology).key());
         return result != null && result.measured() ? Optional.of(result) : Optional.empty();
     }
 
-    /** A slope per implementation × cell × shape × mode × precision with at least two measured T. */
+    /** A slope per implementation × cell × topology × shape × mode × precision with at least two measured T. */
     public List<Slope> slopes() {
         Map<String, List<CellResult>> series = new LinkedHashMap<>();
         for (CellResult result : results) {
             if (result.measured()) {
                 Cell cell = result.cell();
-                series.computeIfAbsent(cell.implementation() + "|" + cell.rnnCell() + "|" + cell.shape() + "|" + cell.mode() + "|"
+                series.computeIfAbsent(cell.implementation() + "|" + cell.rnnCell() + "|" + cell.topology() + "|" + cell.shape() + "|" + cell.mode() + "|"
                         + cell.precision(),
                         key -> new ArrayList<>()).add(result);
             }
@@ -166,7 +176,8 @@ public final class BenchAnalysis {
             points.sort(java.util.Comparator.comparingInt(result -> result.cell().steps()));
             Cell cell = points.get(0).cell();
             List<Integer> steps = points.stream().map(result -> result.cell().steps()).toList();
-            slopes.add(new Slope(cell.implementation(), cell.rnnCell(), cell.shape(), cell.mode(), cell.precision(), steps,
+            slopes.add(new Slope(cell.implementation(), cell.rnnCell(), cell.topology(), cell.shape(), cell.mode(),
+                    cell.precision(), steps,
                     fit(points.stream().filter(result -> result.cell().steps() >= FROM_STEPS).toList()), fit(points)));
         }
         return slopes;
@@ -186,7 +197,8 @@ public final class BenchAnalysis {
         List<Ratio> ratios = new ArrayList<>();
         for (CellResult naive : results) {
             Cell cell = naive.cell();
-            if (!naive.measured() || !cell.implementation().equals(CostModel.NAIVE) || cell.rnnCell() != ELMAN) {
+            if (!naive.measured() || !cell.implementation().equals(CostModel.NAIVE) || cell.rnnCell() != ELMAN
+                    || !cell.topology().single()) {
                 continue;
             }
             measured(CostModel.AGGREGATED, ELMAN, cell.shape(), cell.steps(), cell.mode(), cell.precision())
@@ -354,7 +366,7 @@ public final class BenchAnalysis {
         String required = String.format(Locale.ROOT, "the %d%% interval of the log-log slope of time against T within"
                 + " [%.1f, %.1f]", Math.round(100 * Bootstrap.LEVEL), expected - SLOPE_TOLERANCE, expected + SLOPE_TOLERANCE);
         String subject = implementation + " " + shape;
-        Optional<Slope> slope = slopes.stream().filter(s -> s.implementation().equals(implementation) && s.rnnCell() == ELMAN && s.shape().equals(shape)
+        Optional<Slope> slope = slopes.stream().filter(s -> s.implementation().equals(implementation) && s.rnnCell() == ELMAN && s.topology().single() && s.shape().equals(shape)
                 && s.mode() == Mode.FORWARD_BACKWARD && s.precision() == precision).findFirst();
         if (slope.isEmpty() || slope.get().fromStepsFit() == null) {
             return new Target(name, subject, required, "fewer than two measured T ≥ " + FROM_STEPS, Verdict.NOT_MEASURED);
@@ -389,7 +401,8 @@ public final class BenchAnalysis {
         int steps = SPEED_STEPS;
         String note = "";
         if (!grid.steps().contains(SPEED_STEPS)) {
-            // A sub-grid without T = 256: judge at the longest T both were measured at, and say so.
+            // A sub-grid without T = 256: the target is not judged (it is stated at T = 256), but the factor at the
+            // longest T both were measured at is shown for information.
             steps = -1;
             for (int t : grid.steps()) {
                 if (measured(implementation, ELMAN, shape, t, Mode.FORWARD_BACKWARD, precision).isPresent()
@@ -397,8 +410,9 @@ public final class BenchAnalysis {
                     steps = t;
                 }
             }
-            note = steps < 0 ? "" : " (at T = " + steps + ": this grid has no T = 256)";
+            note = steps < 0 ? "" : " (at T = " + steps + ")";
         }
+        boolean atSpeedSteps = steps == SPEED_STEPS;
         String required = "the " + Math.round(100 * Bootstrap.LEVEL) + "% interval of its GFLOP/s over DL4J's on the"
                 + " same shape and T at least 3 (DL4J timed through its own call where it was, else through the adapter)";
         Optional<CellResult> ours = measured(implementation, ELMAN, shape, steps, Mode.FORWARD_BACKWARD, precision);
@@ -406,15 +420,19 @@ public final class BenchAnalysis {
         Optional<CellResult> dl4j = dl4jOwn.isPresent() ? dl4jOwn
                 : measured(DL4J, ELMAN, shape, steps, Mode.FORWARD_BACKWARD, precision);
         if (ours.isEmpty() || dl4j.isEmpty()) {
-            return new Target(name, subject, required, "not both measured" + note, Verdict.NOT_MEASURED);
+            return atSpeedSteps ? new Target(name, subject, required, "not both measured", Verdict.NOT_MEASURED)
+                    : new Target(name, subject, required, NO_SPEED_STEPS, Verdict.NOT_EVALUATED);
         }
         // The same work on both sides, so the ratio of GFLOP/s is DL4J's time over ours.
         Bootstrap.Interval factor = Bootstrap.interval(List.of(ours.get(), dl4j.get()), medians -> medians[1] / medians[0]);
         Verdict verdict = decide(List.of(factor), SPEED_FACTOR, Double.POSITIVE_INFINITY);
         String measured = String.format(Locale.ROOT, "%.2f vs %.2f GFLOP/s (DL4J %s): %s×%s", ours.get().gflops(),
                 dl4j.get().gflops(), dl4jOwn.isPresent() ? "own call" : "through the adapter", factor.text("%.2f"), note)
-                + (verdict == Verdict.INCONCLUSIVE ? whatWouldDecide(List.of("the factor"), List.of(factor), SPEED_FACTOR,
+                + (atSpeedSteps && verdict == Verdict.INCONCLUSIVE ? whatWouldDecide(List.of("the factor"), List.of(factor), SPEED_FACTOR,
                 Double.POSITIVE_INFINITY) : "");
+        if (!atSpeedSteps) {
+            return new Target(name, subject, required, NO_SPEED_STEPS + "; measured " + measured, Verdict.NOT_EVALUATED);
+        }
         return new Target(name, subject, required, measured, verdict);
     }
 
@@ -431,7 +449,7 @@ public final class BenchAnalysis {
         for (CellResult naive : results) {
             Cell cell = naive.cell();
             if (!naive.measured() || !cell.implementation().equals(CostModel.NAIVE) || cell.rnnCell() != ELMAN
-                    || !cell.shape().equals(shape)
+                    || !cell.topology().single() || !cell.shape().equals(shape)
                     || cell.mode() != Mode.FORWARD_BACKWARD || cell.precision() != precision
                     || Double.isNaN(naive.allocBytesPerCall())) {
                 continue;

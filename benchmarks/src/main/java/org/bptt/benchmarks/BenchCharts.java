@@ -42,39 +42,43 @@ public final class BenchCharts {
     public static List<ChartSpec> charts(BenchGrid grid, BenchAnalysis analysis, String runName) {
         List<ChartSpec> charts = new ArrayList<>();
         for (Mode mode : grid.modes()) {
-            for (org.bptt.api.Cell rnnCell : grid.rnnCells()) {
+            for (BenchGrid.Network network : grid.networks()) {
                 for (Shape shape : grid.shapes()) {
-                    ChartSpec chart = timeChart(grid, analysis, rnnCell, shape, mode, runName);
+                    ChartSpec chart = timeChart(grid, analysis, network, shape, mode, runName);
                     if (!chart.series().isEmpty()) {
                         charts.add(chart);
                     }
                 }
-                int steps = throughputSteps(grid, analysis, rnnCell, mode);
+                int steps = throughputSteps(grid, analysis, network, mode);
                 if (steps > 0) {
-                    charts.add(throughputChart(grid, analysis, rnnCell, mode, steps, runName));
+                    charts.add(throughputChart(grid, analysis, network, mode, steps, runName));
                 }
             }
         }
         return charts;
     }
 
-    /** The name part and title part of a cell: empty for the Elman cell (its charts keep their names), else e.g. {@code lstm-}. */
-    private static String cellPart(org.bptt.api.Cell rnnCell, String separator) {
-        return rnnCell == org.bptt.api.Cell.ELMAN ? "" : Cell.rnnCellName(rnnCell) + separator;
+    /**
+     * The name part and title part of a network: empty for one Elman layer read forwards (its charts keep their
+     * names), else e.g. {@code lstm-}, {@code l2-bi-lstm-}.
+     */
+    private static String cellPart(BenchGrid.Network network, String separator) {
+        return network.prefix().replace(" ", separator);
     }
 
     /**
      * {@code bench-time-<shape>-<mode>} ({@code bench-time-<cell>-<shape>-<mode>} for a gated cell): time per call
      * against T, log-log, one series per implementation.
      */
-    static ChartSpec timeChart(BenchGrid grid, BenchAnalysis analysis, org.bptt.api.Cell rnnCell, Shape shape, Mode mode,
+    static ChartSpec timeChart(BenchGrid grid, BenchAnalysis analysis, BenchGrid.Network network, Shape shape, Mode mode,
                                String runName) {
         String title = String.format(Locale.ROOT, "%s, %s%s: median time per call (run %s)", mode.label(),
-                cellPart(rnnCell, " "), shape, runName);
+                cellPart(network, " "), shape, runName);
         List<Series> series = new ArrayList<>();
         Map<String, BenchAnalysis.Slope> slopes = new LinkedHashMap<>();
         for (BenchAnalysis.Slope slope : analysis.slopes()) {
-            if (slope.rnnCell() == rnnCell && slope.shape().equals(shape) && slope.mode() == mode
+            if (slope.rnnCell() == network.rnnCell() && slope.topology().equals(network.topology())
+                    && slope.shape().equals(shape) && slope.mode() == mode
                     && slope.precision() == grid.precision()) {
                 slopes.put(slope.implementation(), slope);
             }
@@ -86,7 +90,7 @@ public final class BenchCharts {
             List<Double> x = new ArrayList<>();
             List<Double> y = new ArrayList<>();
             for (int t : grid.steps()) {
-                analysis.measured(implementation, rnnCell, shape, t, mode, grid.precision()).ifPresent(result -> {
+                analysis.measured(implementation, network.rnnCell(), network.topology(), shape, t, mode, grid.precision()).ifPresent(result -> {
                     x.add(log2(t));
                     y.add(Math.log10(result.medianMs()));
                 });
@@ -111,7 +115,7 @@ public final class BenchCharts {
                 series.add(Series.line("guide: slope " + power, x, y, Color.GRAY, Line.DOTTED));
             }
         }
-        return new ChartSpec("bench-time-" + cellPart(rnnCell, "-") + shape + "-" + mode.benchmarkMethod(), title,
+        return new ChartSpec("bench-time-" + cellPart(network, "-") + shape + "-" + mode.benchmarkMethod(), title,
                 Axis.linear("sequence length T (log scale)").labelled(TickLabels.POWERS_OF_TWO),
                 Axis.linear("ms per call (log scale)").labelled(TickLabels.POWERS_OF_TEN), List.of(), series, TIME_LAYOUT);
     }
@@ -124,10 +128,10 @@ public final class BenchCharts {
      * {@code bench-throughput-<mode>} ({@code bench-throughput-<cell>-<mode>} for a gated cell): GFLOP/s per shape,
      * bars per implementation, at T = {@code steps}.
      */
-    static ChartSpec throughputChart(BenchGrid grid, BenchAnalysis analysis, org.bptt.api.Cell rnnCell, Mode mode,
+    static ChartSpec throughputChart(BenchGrid grid, BenchAnalysis analysis, BenchGrid.Network network, Mode mode,
                                      int steps, String runName) {
         String title = String.format(Locale.ROOT, "%s%s throughput at T = %d, by the FLOP model (run %s); 0 = not measured",
-                cellPart(rnnCell, " "), mode.label(), steps, runName);
+                cellPart(network, " "), mode.label(), steps, runName);
         List<Series> series = new ArrayList<>();
         List<String> shapes = grid.shapes().stream().map(Shape::toString).toList();
         List<String> columns = analysis.columns(grid);
@@ -136,7 +140,7 @@ public final class BenchCharts {
             List<Double> throughput = new ArrayList<>();
             boolean any = false;
             for (Shape shape : grid.shapes()) {
-                double gflops = analysis.measured(implementation, rnnCell, shape, steps, mode, grid.precision())
+                double gflops = analysis.measured(implementation, network.rnnCell(), network.topology(), shape, steps, mode, grid.precision())
                         .map(CellResult::gflops).orElse(0.0);
                 any |= gflops > 0;
                 throughput.add(gflops);
@@ -145,19 +149,19 @@ public final class BenchCharts {
                 series.add(Series.bars(implementation, throughput, ChartSpec.paletteColour(i)));
             }
         }
-        return new ChartSpec("bench-throughput-" + cellPart(rnnCell, "-") + mode.benchmarkMethod(), title, Axis.linear("shape BxdxHxK"),
+        return new ChartSpec("bench-throughput-" + cellPart(network, "-") + mode.benchmarkMethod(), title, Axis.linear("shape BxdxHxK"),
                 Axis.linear("GFLOP/s"), shapes, series, THROUGHPUT_LAYOUT);
     }
 
-    /** T = 256 when measured, else the longest T with a measurement of {@code rnnCell} on every shape by some implementation. */
-    static int throughputSteps(BenchGrid grid, BenchAnalysis analysis, org.bptt.api.Cell rnnCell, Mode mode) {
+    /** T = 256 when measured, else the longest T with a measurement of {@code network} on every shape by some implementation. */
+    static int throughputSteps(BenchGrid grid, BenchAnalysis analysis, BenchGrid.Network network, Mode mode) {
         int best = 0;
         for (int t : grid.steps()) {
             boolean everyShape = true;
             for (Shape shape : grid.shapes()) {
                 boolean any = false;
                 for (String implementation : grid.implementations()) {
-                    any |= analysis.measured(implementation, rnnCell, shape, t, mode, grid.precision()).isPresent();
+                    any |= analysis.measured(implementation, network.rnnCell(), network.topology(), shape, t, mode, grid.precision()).isPresent();
                 }
                 everyShape &= any;
             }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.bptt.api.DataType;
 import org.bptt.api.InvalidInputException;
+import org.bptt.api.Topology;
 
 /**
  * What a benchmark run measures: every implementation × recurrent cell × shape × T × mode, except the naive variant's
@@ -16,7 +17,9 @@ import org.bptt.api.InvalidInputException;
  *
  * <p><b>The cells.</b> The quick grid times the Elman cell alone; the full grid adds the GRU and the LSTM at its
  * shapes ({@link Shape#spec(org.bptt.api.Cell)} says which form of each). A plugin without a cell's capability is
- * skipped on that cell's rows, with the reason.
+ * skipped on that cell's rows, with the reason. Likewise the topologies ({@code --layers}, {@code --direction}): one
+ * layer read forwards unless asked, and a plugin without {@code STACKED} or the {@code BIDIRECTIONAL_*} of the combine
+ * mode is skipped on the other topologies' rows.
  *
  * <p><b>Where the naive variant stops, and why.</b> Its forward + backward does O(T²) work
  * ({@link CostModel#naiveFlops}, G times the Elman cell's recurrent work for a cell with G weight pairs); a call is run only while that stays within {@link #naiveFlopBudget} (default
@@ -34,9 +37,11 @@ import org.bptt.api.InvalidInputException;
  * @param modes           what is measured
  * @param precision       the arithmetic asked of the plugins
  * @param naiveFlopBudget the largest naive forward + backward call run, in operations
+ * @param topologies      the networks' layers and directions, in table order
  */
 public record BenchGrid(String name, List<String> implementations, List<org.bptt.api.Cell> rnnCells, List<Shape> shapes,
-                        List<Integer> steps, List<Mode> modes, DataType precision, double naiveFlopBudget) {
+                        List<Integer> steps, List<Mode> modes, DataType precision, double naiveFlopBudget,
+                        List<Topology> topologies) {
 
     /** The sequence lengths. */
     public static final List<Integer> GRID_STEPS = List.of(8, 16, 32, 64, 128, 256, 512);
@@ -58,6 +63,7 @@ public record BenchGrid(String name, List<String> implementations, List<org.bptt
         InvalidInputException.require(shapes != null && !shapes.isEmpty(), "no shape to benchmark");
         InvalidInputException.require(steps != null && !steps.isEmpty(), "no sequence length T to benchmark");
         InvalidInputException.require(modes != null && !modes.isEmpty(), "no mode to benchmark");
+        InvalidInputException.require(topologies != null && !topologies.isEmpty(), "no topology (layers, direction) to benchmark");
         for (int t : steps) {
             InvalidInputException.require(t >= 1, "sequence length T must be at least 1, got %d", t);
         }
@@ -66,6 +72,13 @@ public record BenchGrid(String name, List<String> implementations, List<org.bptt
         shapes = List.copyOf(shapes);
         steps = steps.stream().distinct().sorted().toList();
         modes = List.copyOf(modes);
+        topologies = topologies.stream().distinct().toList();
+    }
+
+    /** A grid of networks of one layer read forwards. */
+    public BenchGrid(String name, List<String> implementations, List<org.bptt.api.Cell> rnnCells, List<Shape> shapes,
+                     List<Integer> steps, List<Mode> modes, DataType precision, double naiveFlopBudget) {
+        this(name, implementations, rnnCells, shapes, steps, modes, precision, naiveFlopBudget, List.of(Topology.SINGLE));
     }
 
     /** The grid: every cell, four shapes, T = 8 … 512, forward and forward + backward, double precision. */
@@ -97,6 +110,7 @@ public record BenchGrid(String name, List<String> implementations, List<org.bptt
         Set<Shape> shapes = new LinkedHashSet<>();
         Set<Integer> steps = new LinkedHashSet<>();
         Set<Mode> modes = new LinkedHashSet<>();
+        Set<Topology> topologies = new LinkedHashSet<>();
         Set<DataType> precisions = new LinkedHashSet<>();
         for (CellResult result : results) {
             Cell cell = result.cell();
@@ -107,11 +121,12 @@ public record BenchGrid(String name, List<String> implementations, List<org.bptt
             shapes.add(cell.shape());
             steps.add(cell.steps());
             modes.add(cell.mode());
+            topologies.add(cell.topology());
             precisions.add(cell.precision());
         }
         InvalidInputException.require(precisions.size() == 1, "a bench run has one precision, these cells have %s", precisions);
         return new BenchGrid(name, List.copyOf(implementations), List.copyOf(rnnCells), List.copyOf(shapes), List.copyOf(steps),
-                List.copyOf(modes), precisions.iterator().next(), NAIVE_FLOP_BUDGET);
+                List.copyOf(modes), precisions.iterator().next(), NAIVE_FLOP_BUDGET, List.copyOf(topologies));
     }
 
     /** The same grid restricted to the given cells, shapes, T values, modes (each null or empty: keep them all). */
@@ -123,12 +138,22 @@ public record BenchGrid(String name, List<String> implementations, List<org.bptt
                 onlyCells == null || onlyCells.isEmpty() ? rnnCells : onlyCells,
                 onlyShapes == null || onlyShapes.isEmpty() ? shapes : onlyShapes,
                 onlySteps == null || onlySteps.isEmpty() ? steps : onlySteps,
-                onlyModes == null || onlyModes.isEmpty() ? modes : onlyModes, precision, naiveFlopBudget);
+                onlyModes == null || onlyModes.isEmpty() ? modes : onlyModes, precision, naiveFlopBudget, topologies);
     }
 
     /** The same grid with other implementations. */
     public BenchGrid withImplementations(List<String> ids) {
-        return new BenchGrid(name, ids, rnnCells, shapes, steps, modes, precision, naiveFlopBudget);
+        return new BenchGrid(name, ids, rnnCells, shapes, steps, modes, precision, naiveFlopBudget, topologies);
+    }
+
+    /**
+     * The same grid on networks of the given topologies (a custom grid unless it is one layer read forwards alone,
+     * the default).
+     */
+    public BenchGrid withTopologies(List<Topology> values) {
+        boolean single = values.stream().distinct().toList().equals(List.of(Topology.SINGLE));
+        return new BenchGrid(single ? name : "custom", implementations, rnnCells, shapes, steps, modes, precision,
+                naiveFlopBudget, values);
     }
 
     /** True for a cell that is run (not the naive variant beyond its budget). */
@@ -142,24 +167,51 @@ public record BenchGrid(String name, List<String> implementations, List<org.bptt
                 && CostModel.naiveFlops(cell.rnnCell(), cell.shape(), cell.steps()) > naiveFlopBudget;
     }
 
-    /** Every cell of the grid, run or not: implementation, then recurrent cell, then shape, then mode, then T. */
+    /**
+     * Every cell of the grid, run or not: implementation, then recurrent cell, then topology, then shape, then mode,
+     * then T.
+     */
     public List<Cell> allCells() {
         List<Cell> cells = new ArrayList<>();
         for (String implementation : implementations) {
             for (org.bptt.api.Cell rnnCell : rnnCells) {
-                for (Shape shape : shapes) {
-                    for (Mode mode : modes) {
-                        if (name.equals(QUICK) && mode == Mode.FORWARD && !implementation.equals(CostModel.AGGREGATED)) {
-                            continue;  // the quick grid times the forward pass alone only where the cost model needs it
-                        }
-                        for (int t : steps) {
-                            cells.add(new Cell(implementation, rnnCell, shape, t, mode, precision));
+                for (Topology topology : topologies) {
+                    for (Shape shape : shapes) {
+                        for (Mode mode : modes) {
+                            if (name.equals(QUICK) && mode == Mode.FORWARD && !implementation.equals(CostModel.AGGREGATED)) {
+                                continue;  // the quick grid times the forward pass alone only where the cost model needs it
+                            }
+                            for (int t : steps) {
+                                cells.add(new Cell(implementation, rnnCell, shape, t, mode, precision, topology));
+                            }
                         }
                     }
                 }
             }
         }
         return cells;
+    }
+
+    /**
+     * A recurrent cell in a network of a topology: what a table's rows and a chart are about, besides the shape.
+     */
+    public record Network(org.bptt.api.Cell rnnCell, Topology topology) {
+
+        /** What names it before a shape in tables and charts ({@link Cell#networkPrefix}), e.g. {@code l2-bi lstm }. */
+        public String prefix() {
+            return Cell.networkPrefix(rnnCell, topology);
+        }
+    }
+
+    /** Every recurrent cell in every topology, cells first. */
+    public List<Network> networks() {
+        List<Network> networks = new ArrayList<>();
+        for (org.bptt.api.Cell rnnCell : rnnCells) {
+            for (Topology topology : topologies) {
+                networks.add(new Network(rnnCell, topology));
+            }
+        }
+        return networks;
     }
 
     /** The cells that are run. */
@@ -198,9 +250,11 @@ public record BenchGrid(String name, List<String> implementations, List<org.bptt
 
     /** A one-line description for provenance and logs. */
     public String describe() {
-        return String.format(Locale.ROOT, "%s grid: implementations %s; cells %s; shapes (BxdxHxK) %s; T %s; %s; %s;"
+        return String.format(Locale.ROOT, "%s grid: implementations %s; cells %s;%s shapes (BxdxHxK) %s; T %s; %s; %s;"
                         + " naive forward+backward up to %.0f GFLOP per call (%s)",
-                name, implementations, rnnCells.stream().map(Cell::rnnCellName).toList(), shapes, steps, modes.stream().map(Mode::label).toList(),
+                name, implementations, rnnCells.stream().map(Cell::rnnCellName).toList(),
+                topologies.equals(List.of(Topology.SINGLE)) ? ""
+                        : " topologies " + topologies.stream().map(Cell::topologyName).toList() + ";", shapes, steps, modes.stream().map(Mode::label).toList(),
                 Cell.precisionName(precision), naiveFlopBudget / 1e9, naiveLimits());
     }
 }

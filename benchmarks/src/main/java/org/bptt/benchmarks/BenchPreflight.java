@@ -35,13 +35,14 @@ public final class BenchPreflight {
             }
             Optional<Cell> smallest = grid.cells().stream()
                     .filter(cell -> cell.implementation().equals(id))
-                    .filter(cell -> BenchmarkCase.unsupportedReason(plugin, cell.rnnCell(), cell.shape(), cell.precision()) == null)
+                    .filter(cell -> BenchmarkCase.unsupportedReason(plugin, cell.rnnCell(), cell.topology(), cell.shape(),
+                            cell.precision()) == null)
                     .min(Comparator.comparingDouble(Cell::flops));
             if (smallest.isEmpty()) {
                 continue;
             }
             Cell cell = smallest.get();
-            Case testCase = BenchmarkCase.create(cell.rnnCell(), cell.shape(), cell.steps(), cell.precision());
+            Case testCase = BenchmarkCase.create(cell.rnnCell(), cell.topology(), cell.shape(), cell.steps(), cell.precision());
             IsolatedPlugin isolated = calls.isolate(plugin);
             try {
                 isolated.forward(testCase.spec(), testCase.parameters(), testCase.batch());

@@ -101,7 +101,7 @@ public final class BenchRunner {
             CellResult notRun = whyNotRun(grid, cell, available);
             results.put(cell.key(), notRun);
             if (notRun == null) {
-                groups.computeIfAbsent(cell.implementation() + "|" + cell.rnnCell() + "|" + cell.shape() + "|" + cell.mode()
+                groups.computeIfAbsent(cell.implementation() + "|" + cell.rnnCell() + "|" + cell.topology() + "|" + cell.shape() + "|" + cell.mode()
                         + "|" + settings.measuredIterations(cell), key -> new ArrayList<>()).add(cell);
             }
         }
@@ -156,7 +156,8 @@ public final class BenchRunner {
                     "naive forward+backward would do %.0f GFLOP per call, beyond the %.0f GFLOP budget",
                     CostModel.naiveFlops(cell.rnnCell(), cell.shape(), cell.steps()) / 1e9, grid.naiveFlopBudget() / 1e9));
         }
-        String unsupported = BenchmarkCase.unsupportedReason(plugin, cell.rnnCell(), cell.shape(), cell.precision());
+        String unsupported = BenchmarkCase.unsupportedReason(plugin, cell.rnnCell(), cell.topology(), cell.shape(),
+                cell.precision());
         return unsupported == null ? null : CellResult.notMeasured(cell, CellResult.Status.SKIPPED, unsupported);
     }
 
@@ -172,6 +173,7 @@ public final class BenchRunner {
                 .include("^" + Pattern.quote(RnnBenchmark.class.getName() + "." + first.mode().benchmarkMethod()) + "$")
                 .param("implementation", first.implementation())
                 .param("cell", Cell.rnnCellName(first.rnnCell()))
+                .param("topology", Cell.topologyName(first.topology()))
                 .param("shape", first.shape().toString())
                 .param("steps", steps)
                 .param("precision", Cell.precisionName(first.precision()))
@@ -199,7 +201,7 @@ public final class BenchRunner {
         } catch (RunnerException e) {
             throw new IllegalStateException("JMH failed on " + first.implementation() + " " + first + ": " + e.getMessage() + " (see " + workDirectory.resolve(JMH_OUTPUT) + ")", e);
         } finally {
-            String cellPart = first.rnnCell() == org.bptt.api.Cell.ELMAN ? "" : Cell.rnnCellName(first.rnnCell()) + "-";
+            String cellPart = Cell.networkPrefix(first.rnnCell(), first.topology()).replace(' ', '-');
             String name = org.bptt.reports.charts.ChartWriter.safeName(first.implementation() + "-" + cellPart + first.shape()
                     + "-" + first.mode().benchmarkMethod()) + ".json";
             if (Files.size(resultFile) > 0) {
@@ -221,7 +223,7 @@ public final class BenchRunner {
         Cell cell = new Cell(params.getParam("implementation"), Cell.parseRnnCell(params.getParam("cell")),
                 Shape.parse(params.getParam("shape")),
                 Integer.parseInt(params.getParam("steps")), Mode.ofBenchmarkMethod(params.getBenchmark()),
-                Cell.parsePrecision(params.getParam("precision")));
+                Cell.parsePrecision(params.getParam("precision")), Cell.parseTopology(params.getParam("topology")));
         List<double[]> samplesByFork = new ArrayList<>();
         for (BenchmarkResult fork : runResult.getBenchmarkResults()) {
             List<Double> iterations = new ArrayList<>();
@@ -356,8 +358,8 @@ public final class BenchRunner {
         for (CellResult result : results) {
             if (result.measured() && result.cell().mode() == Mode.FORWARD_BACKWARD && !result.cell().isOwnCall()) {
                 Cell cell = result.cell();
-                command.addAll(List.of(cell.implementation(), Cell.rnnCellName(cell.rnnCell()), cell.shape().toString(),
-                        Integer.toString(cell.steps()),
+                command.addAll(List.of(cell.implementation(), Cell.rnnCellName(cell.rnnCell()),
+                        Cell.topologyName(cell.topology()), cell.shape().toString(), Integer.toString(cell.steps()),
                         Cell.precisionName(cell.precision())));
                 cells++;
             }

@@ -41,19 +41,19 @@ public final class BenchTables {
     public static final String BASELINE_FILE = BASELINE_TABLE + ".csv";
     public static final String MARKDOWN_FILE = "bench-table.md";
 
-    public static final List<String> RESULT_COLUMNS = List.of("implementation", "cell", "shape", "B", "d", "H", "K", "T", "mode",
+    public static final List<String> RESULT_COLUMNS = List.of("implementation", "cell", "topology", "shape", "B", "d", "H", "K", "T", "mode",
             "precision", "status", "message", "samples", "forks", "median_ms", "mean_ms", "error_ms", "min_ms", "max_ms",
             "flops_per_call", "gflops", "alloc_bytes_per_call", "peak_heap_bytes", "threads", "fork_spread",
             "timed_through", "adapter_overhead_ms");
-    public static final List<String> SAMPLE_COLUMNS = List.of("implementation", "cell", "shape", "T", "mode", "precision", "fork",
+    public static final List<String> SAMPLE_COLUMNS = List.of("implementation", "cell", "topology", "shape", "T", "mode", "precision", "fork",
             "iteration", "ms_per_call");
-    public static final List<String> SLOPE_COLUMNS = List.of("implementation", "cell", "shape", "mode", "precision", "steps",
+    public static final List<String> SLOPE_COLUMNS = List.of("implementation", "cell", "topology", "shape", "mode", "precision", "steps",
             "slope", "slope_standard_error", "points", "slope_all_steps", "points_all_steps");
     public static final List<String> RATIO_COLUMNS = List.of("shape", "T", "mode", "precision", "naive_median_ms",
             "aggregated_median_ms", "measured_ratio", "forward_share", "forward_share_measured", "predicted_ratio",
             "deviation", "flop_model_ratio", "naive_step_backprops", "aggregated_step_backprops");
     public static final List<String> TARGET_COLUMNS = List.of("target", "subject", "required", "measured", "verdict");
-    public static final List<String> BASELINE_COLUMNS = List.of("implementation", "cell", "shape", "T", "mode", "precision",
+    public static final List<String> BASELINE_COLUMNS = List.of("implementation", "cell", "topology", "shape", "T", "mode", "precision",
             "baseline_samples", "current_samples", "baseline_median_ms", "current_median_ms", "change", "p_slower",
             "p_faster", "exact", "verdict");
 
@@ -92,9 +92,9 @@ public final class BenchTables {
         List<List<String>> rows = new ArrayList<>();
         for (Baseline.Comparison comparison : comparisons) {
             Cell cell = comparison.cell();
-            rows.add(List.of(cell.implementation(), Cell.rnnCellName(cell.rnnCell()), cell.shape().toString(),
-                    Integer.toString(cell.steps()), cell.mode().label(), Cell.precisionName(cell.precision()),
-                    Integer.toString(comparison.baselineSamples()),
+            rows.add(List.of(cell.implementation(), Cell.rnnCellName(cell.rnnCell()), Cell.topologyName(cell.topology()),
+                    cell.shape().toString(), Integer.toString(cell.steps()), cell.mode().label(),
+                    Cell.precisionName(cell.precision()), Integer.toString(comparison.baselineSamples()),
                     Integer.toString(comparison.currentSamples()), optional(comparison.baselineMedianMs()),
                     optional(comparison.currentMedianMs()), optional(comparison.change()), optional(comparison.pSlower()),
                     optional(comparison.pFaster()), Boolean.toString(comparison.exact()), comparison.verdict().name()));
@@ -115,7 +115,8 @@ public final class BenchTables {
                 max = Double.isNaN(max) ? sample : Math.max(max, sample);
             }
             boolean measured = result.measured();
-            rows.add(List.of(cell.implementation(), Cell.rnnCellName(cell.rnnCell()), shape.toString(),
+            rows.add(List.of(cell.implementation(), Cell.rnnCellName(cell.rnnCell()), Cell.topologyName(cell.topology()),
+                    shape.toString(),
                     Integer.toString(shape.batchSize()),
                     Integer.toString(shape.inputSize()), Integer.toString(shape.hiddenSize()),
                     Integer.toString(shape.outputSize()), Integer.toString(cell.steps()), cell.mode().label(),
@@ -151,7 +152,8 @@ public final class BenchTables {
             for (int fork = 0; fork < result.samplesByFork().size(); fork++) {
                 double[] samples = result.samplesByFork().get(fork);
                 for (int iteration = 0; iteration < samples.length; iteration++) {
-                    rows.add(List.of(cell.implementation(), Cell.rnnCellName(cell.rnnCell()), cell.shape().toString(),
+                    rows.add(List.of(cell.implementation(), Cell.rnnCellName(cell.rnnCell()),
+                            Cell.topologyName(cell.topology()), cell.shape().toString(),
                             Integer.toString(cell.steps()), cell.mode().label(), Cell.precisionName(cell.precision()), Integer.toString(fork + 1),
                             Integer.toString(iteration + 1), number(samples[iteration])));
                 }
@@ -165,7 +167,8 @@ public final class BenchTables {
         for (BenchAnalysis.Slope slope : slopes) {
             Stats.PowerLawFit from = slope.fromStepsFit();
             Stats.PowerLawFit all = slope.allStepsFit();
-            rows.add(List.of(slope.implementation(), Cell.rnnCellName(slope.rnnCell()), slope.shape().toString(),
+            rows.add(List.of(slope.implementation(), Cell.rnnCellName(slope.rnnCell()),
+                    Cell.topologyName(slope.topology()), slope.shape().toString(),
                     slope.mode().label(),
                     Cell.precisionName(slope.precision()),
                     String.join(";", slope.steps().stream().map(String::valueOf).toList()),
@@ -261,11 +264,17 @@ public final class BenchTables {
         return result;
     }
 
-    /** The cell of a row; a table written before there was a choice of cell has no cell column: Elman. */
+    /**
+     * The cell of a row; a table written before there was a choice of cell has no cell column (Elman), one written
+     * before there were topologies no topology column (one layer read forwards).
+     */
     private static Cell cell(CSVRecord record) {
         org.bptt.api.Cell rnnCell = record.isMapped("cell") ? Cell.parseRnnCell(record.get("cell")) : org.bptt.api.Cell.ELMAN;
+        org.bptt.api.Topology topology = record.isMapped("topology") ? Cell.parseTopology(record.get("topology"))
+                : org.bptt.api.Topology.SINGLE;
         return new Cell(record.get("implementation"), rnnCell, Shape.parse(record.get("shape")),
-                Integer.parseInt(record.get("T")), Mode.parse(record.get("mode")), Cell.parsePrecision(record.get("precision")));
+                Integer.parseInt(record.get("T")), Mode.parse(record.get("mode")), Cell.parsePrecision(record.get("precision")),
+                topology);
     }
 
     private static List<CSVRecord> records(Path file) throws IOException {

@@ -23,23 +23,25 @@ public final class BenchText {
         // As wide as the longest implementation (a cmd: id is a whole command line).
         String nameColumn = "%-" + Math.max(22, analysis.columns(grid).stream().mapToInt(String::length).max().orElse(0)) + "s";
         for (Mode mode : grid.modes()) {
-            for (org.bptt.api.Cell rnnCell : grid.rnnCells()) {
+            for (BenchGrid.Network network : grid.networks()) {
+                org.bptt.api.Cell rnnCell = network.rnnCell();
+                org.bptt.api.Topology topology = network.topology();
                 for (Shape shape : grid.shapes()) {
-                    out.printf(Locale.ROOT, "%s, %s%s (%s), %s%n", mode.label(), cellPrefix(rnnCell), shape, shape.label(),
+                    out.printf(Locale.ROOT, "%s, %s%s (%s), %s%n", mode.label(), network.prefix(), shape, shape.label(),
                             Cell.precisionName(grid.precision()));
                     out.printf(Locale.ROOT, "  %5s  " + nameColumn + " %12s %10s %9s %7s %7s %11s %11s %10s%n", "T",
                             "implementation", "median ms", "± error", "GFLOP/s", "threads", "forks±", "overhead ms",
                             "naive/agg", "predicted");
                     for (int t : grid.steps()) {
                         for (String implementation : analysis.columns(grid)) {
-                            Optional<CellResult> result = analysis.measured(implementation, rnnCell, shape, t, mode, grid.precision());
+                            Optional<CellResult> result = analysis.measured(implementation, rnnCell, topology, shape, t, mode, grid.precision());
                             if (result.isEmpty()) {
                                 continue;
                             }
                             String ratio = "";
                             String predicted = "";
                             if (implementation.equals(CostModel.NAIVE)) {
-                                Optional<BenchAnalysis.Ratio> match = ratio(analysis, rnnCell, shape, t, mode, grid);
+                                Optional<BenchAnalysis.Ratio> match = ratio(analysis, rnnCell, topology, shape, t, mode, grid);
                                 if (match.isPresent()) {
                                     ratio = String.format(Locale.ROOT, "%.2f", match.get().measured());
                                     predicted = String.format(Locale.ROOT, "%.2f", match.get().predicted());
@@ -63,7 +65,7 @@ public final class BenchText {
                 BenchAnalysis.FROM_STEPS);
         for (BenchAnalysis.Slope slope : analysis.slopes()) {
             out.printf(Locale.ROOT, "  %-22s %-22s %-17s %6s  (%s)%n", slope.implementation(),
-                    cellPrefix(slope.rnnCell()) + slope.shape(),
+                    Cell.networkPrefix(slope.rnnCell(), slope.topology()) + slope.shape(),
                     slope.mode().label(), slope.fromStepsFit() == null ? "-" : String.format(Locale.ROOT, "%.3f", slope.slope()),
                     slope.allStepsFit() == null ? "-" : String.format(Locale.ROOT, "%.3f", slope.allStepsFit().slope()));
         }
@@ -125,18 +127,20 @@ public final class BenchText {
             }
             md.append(" naive/agg (pred.) |\n|---|---:|");
             md.append("---:|".repeat(columns.size())).append("---:|\n");
-            for (org.bptt.api.Cell rnnCell : grid.rnnCells()) {
+            for (BenchGrid.Network network : grid.networks()) {
+                org.bptt.api.Cell rnnCell = network.rnnCell();
+                org.bptt.api.Topology topology = network.topology();
                 for (Shape shape : grid.shapes()) {
                     for (int t : grid.steps()) {
-                        StringBuilder row = new StringBuilder("| " + cellPrefix(rnnCell) + shape + " | " + t + " |");
+                        StringBuilder row = new StringBuilder("| " + network.prefix() + shape + " | " + t + " |");
                         boolean any = false;
                         for (String implementation : columns) {
-                            Optional<CellResult> result = analysis.measured(implementation, rnnCell, shape, t, mode, grid.precision());
+                            Optional<CellResult> result = analysis.measured(implementation, rnnCell, topology, shape, t, mode, grid.precision());
                             any |= result.isPresent();
                             row.append(' ').append(result.map(r -> Table.significant(r.medianMs()) + String.format(Locale.ROOT,
                                     " (%.2f)", r.gflops())).orElse("–")).append(" |");
                         }
-                        Optional<BenchAnalysis.Ratio> ratio = ratio(analysis, rnnCell, shape, t, mode, grid);
+                        Optional<BenchAnalysis.Ratio> ratio = ratio(analysis, rnnCell, topology, shape, t, mode, grid);
                         row.append(' ').append(ratio.map(r -> String.format(Locale.ROOT, "%.2f (%.2f)", r.measured(), r.predicted()))
                                 .orElse("–")).append(" |\n");
                         if (any) {
@@ -150,7 +154,7 @@ public final class BenchText {
         md.append("**Fitted slopes** of time against T, log-log, T ≥ ").append(BenchAnalysis.FROM_STEPS).append("\n\n");
         md.append("| implementation | cell and shape | mode | slope | slope (all T) |\n|---|---|---|---:|---:|\n");
         for (BenchAnalysis.Slope slope : analysis.slopes()) {
-            md.append("| ").append(slope.implementation()).append(" | ").append(cellPrefix(slope.rnnCell()))
+            md.append("| ").append(slope.implementation()).append(" | ").append(Cell.networkPrefix(slope.rnnCell(), slope.topology()))
                     .append(slope.shape()).append(" | ")
                     .append(slope.mode().label()).append(" | ")
                     .append(slope.fromStepsFit() == null ? "–" : String.format(Locale.ROOT, "%.3f", slope.slope())).append(" | ")
@@ -199,16 +203,15 @@ public final class BenchText {
         return lines;
     }
 
-    /** The Elman cell's ratio of naive to aggregated at this shape and T, if measured (none for a gated cell). */
-    private static Optional<BenchAnalysis.Ratio> ratio(BenchAnalysis analysis, org.bptt.api.Cell rnnCell, Shape shape, int t,
-                                                       Mode mode, BenchGrid grid) {
-        return analysis.ratios().stream().filter(r -> rnnCell == org.bptt.api.Cell.ELMAN && r.shape().equals(shape)
+    /**
+     * The one-layer Elman network's ratio of naive to aggregated at this shape and T, if measured (none for a gated
+     * cell or another topology).
+     */
+    private static Optional<BenchAnalysis.Ratio> ratio(BenchAnalysis analysis, org.bptt.api.Cell rnnCell,
+                                                       org.bptt.api.Topology topology, Shape shape, int t, Mode mode,
+                                                       BenchGrid grid) {
+        return analysis.ratios().stream().filter(r -> rnnCell == org.bptt.api.Cell.ELMAN && topology.single() && r.shape().equals(shape)
                 && r.steps() == t && r.mode() == mode && r.precision() == grid.precision()).findFirst();
-    }
-
-    /** Empty for the Elman cell (tables read as before there was a choice), else e.g. {@code "lstm "}. */
-    private static String cellPrefix(org.bptt.api.Cell rnnCell) {
-        return rnnCell == org.bptt.api.Cell.ELMAN ? "" : Cell.rnnCellName(rnnCell) + " ";
     }
 
     /** {@code ./bptt bench …}: the arguments as the launcher is called (the subcommand's own arguments may lack it). */

@@ -17,6 +17,7 @@ import org.bptt.api.ParameterDeclaration;
 import org.bptt.api.Parameters;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
+import org.bptt.api.Topology;
 import org.bptt.core.cases.CaseGenerator;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginRegistry;
@@ -27,7 +28,8 @@ import org.bptt.core.plugins.PluginRegistry;
  * uniform on (−1, 1), one-hot targets), no mask, h_{-1} = 0, seed {@value #SEED}. A gated cell's case has the same
  * batch, and its weights are drawn from the same seed: every matrix Xavier-uniform, each W_* rescaled to spectral
  * radius 0.9 as the Elman W is, the biases uniform on (−0.1, 0.1) (the values change what is computed, not how
- * much).
+ * much). A network of more layers or two directions ({@link Topology}) has the same batch and every layer's and
+ * direction's weights drawn that way too, for every cell.
  */
 public final class BenchmarkCase {
 
@@ -40,18 +42,25 @@ public final class BenchmarkCase {
     private BenchmarkCase() {
     }
 
-    /** The case of a cell, shape, T and precision. */
+    /** The case of a cell, shape, T and precision: one layer read forwards. */
     public static Case create(Cell cell, Shape shape, int steps, DataType precision) {
+        return create(cell, Topology.SINGLE, shape, steps, precision);
+    }
+
+    /** The case of a cell, topology, shape, T and precision. */
+    public static Case create(Cell cell, Topology topology, Shape shape, int steps, DataType precision) {
         ModelSpec elman = shape.spec(Cell.ELMAN).withDataType(precision);
         Case elmanCase = CaseGenerator.generate("bench-" + shape + "-T" + steps, elman, shape.batchSize(), steps, false,
                 false, SEED);
-        if (cell == Cell.ELMAN) {
+        if (cell == Cell.ELMAN && topology.single()) {
             return elmanCase;
         }
-        ModelSpec spec = shape.spec(cell).withDataType(precision);
+        ModelSpec spec = shape.spec(cell).withDataType(precision).withTopology(topology);
         SplittableRandom random = new SplittableRandom(SEED);
         Parameters parameters = Parameters.of(spec, declaration -> gatedParameter(declaration, random.split()));
-        return new Case("bench-" + cell.name().toLowerCase(Locale.ROOT) + "-" + shape + "-T" + steps,
+        String network = (topology.single() ? "" : org.bptt.benchmarks.Cell.topologyName(topology) + "-")
+                + cell.name().toLowerCase(Locale.ROOT);
+        return new Case("bench-" + network + "-" + shape + "-T" + steps,
                 elmanCase.description().replace(elman.label(), spec.label()), spec, parameters, elmanCase.batch(), SEED);
     }
 
@@ -102,7 +111,13 @@ public final class BenchmarkCase {
 
     /** Why {@code plugin} cannot run the cases of {@code cell} and {@code shape} in {@code precision}, or null when it can. */
     public static String unsupportedReason(LoadedPlugin plugin, Cell cell, Shape shape, DataType precision) {
-        ModelSpec spec = shape.spec(cell).withDataType(precision);
+        return unsupportedReason(plugin, cell, Topology.SINGLE, shape, precision);
+    }
+
+    /** Why {@code plugin} cannot run the cases of {@code cell}, {@code topology} and {@code shape}, or null when it can. */
+    public static String unsupportedReason(LoadedPlugin plugin, Cell cell, Topology topology, Shape shape,
+                                           DataType precision) {
+        ModelSpec spec = shape.spec(cell).withDataType(precision).withTopology(topology);
         // What a case requires depends on the spec and on whether the batch has a mask or h_{-1}: a one-step
         // stand-in without either has the same requirements as the real case.
         Batch standIn = new Batch(Tensor.zeros(1, 1, spec.inputSize()), Tensor.zeros(1, 1, spec.outputSize()), null, null);

@@ -1,6 +1,7 @@
 package org.bptt.benchmarks;
 
 import org.bptt.api.Cell;
+import org.bptt.api.Topology;
 
 /**
  * The floating-point operations a call is credited with, whatever the implementation does (so GFLOP/s compares
@@ -13,6 +14,13 @@ import org.bptt.api.Cell;
  *   backward         = 2 · forward     (each product's gradient with respect to both its factors)
  *   forward+backward = 3 · forward
  * </pre>
+ * A network of L layers and D directions per layer ({@link Topology}) does each direction's products of each layer:
+ * layer 0 reads d inputs, layer ℓ &gt; 0 reads the layer below's output of size O (D·H when its directions are
+ * concatenated, H when summed, averaged or multiplied), and the head reads the top layer's O:
+ * <pre>
+ *   forward = 2·B·T·(D·G·(H·d + H²) + (L − 1)·D·G·(H·O + H²) + O·K)
+ * </pre>
+ * which is the formula above for one forward layer (L = D = 1, O = H). Combining the directions is elementwise.
  * The naive O(T²) variant is credited with the same work as any other: its GFLOP/s is the useful throughput, and
  * falls as T grows.
  */
@@ -33,12 +41,21 @@ public final class FlopModel {
         };
     }
 
-    /** 2·B·T·(G·(H·d + H²) + H·K). */
+    /** 2·B·T·(G·(H·d + H²) + H·K): one layer read forwards. */
     public static double forward(Cell cell, Shape shape, int steps) {
+        return forward(cell, Topology.SINGLE, shape, steps);
+    }
+
+    /** 2·B·T·(D·G·(H·d + H²) + (L − 1)·D·G·(H·O + H²) + O·K), O the size of a layer's output. */
+    public static double forward(Cell cell, Topology topology, Shape shape, int steps) {
         double d = shape.inputSize();
         double h = shape.hiddenSize();
         double k = shape.outputSize();
-        return 2.0 * shape.batchSize() * steps * (weightPairs(cell) * (h * d + h * h) + h * k);
+        double layerOutput = topology.layerOutputSize(shape.hiddenSize());
+        double perDirectionAndGate = topology.directions() * weightPairs(cell);
+        double firstLayer = perDirectionAndGate * (h * d + h * h);
+        double upperLayers = (topology.layers() - 1) * perDirectionAndGate * (h * layerOutput + h * h);
+        return 2.0 * shape.batchSize() * steps * (firstLayer + upperLayers + layerOutput * k);
     }
 
     /** 2 · forward. */
@@ -46,9 +63,15 @@ public final class FlopModel {
         return 2 * forward(cell, shape, steps);
     }
 
-    /** The work credited to one call in {@code mode}. */
+    /** The work credited to one call in {@code mode}: one layer read forwards. */
     public static double of(Mode mode, Cell cell, Shape shape, int steps) {
-        return mode == Mode.FORWARD ? forward(cell, shape, steps) : forward(cell, shape, steps) + backward(cell, shape, steps);
+        return of(mode, cell, Topology.SINGLE, shape, steps);
+    }
+
+    /** The work credited to one call in {@code mode} of a network of {@code topology}: forward, or 3 · forward. */
+    public static double of(Mode mode, Cell cell, Topology topology, Shape shape, int steps) {
+        double forward = forward(cell, topology, shape, steps);
+        return mode == Mode.FORWARD ? forward : 3 * forward;
     }
 
     /** Operations per second in GFLOP/s, for a call of {@code millisecondsPerCall}. */

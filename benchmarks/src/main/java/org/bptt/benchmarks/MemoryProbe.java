@@ -38,18 +38,20 @@ public final class MemoryProbe {
     }
 
     public static void main(String[] args) {
-        if (args.length % 5 != 0) {
-            System.err.println("usage: MemoryProbe (implementation cell shape T precision)...");
+        if (args.length % 6 != 0) {
+            System.err.println("usage: MemoryProbe (implementation cell topology shape T precision)...");
             System.exit(2);
         }
         Map<String, RnnImplementation> plugins = new HashMap<>();
-        for (int i = 0; i < args.length; i += 5) {
-            Cell cell = new Cell(args[i], Cell.parseRnnCell(args[i + 1]), Shape.parse(args[i + 2]),
-                    Integer.parseInt(args[i + 3]), Mode.FORWARD_BACKWARD, Cell.parsePrecision(args[i + 4]));
+        for (int i = 0; i < args.length; i += 6) {
+            Cell cell = new Cell(args[i], Cell.parseRnnCell(args[i + 1]), Shape.parse(args[i + 3]),
+                    Integer.parseInt(args[i + 4]), Mode.FORWARD_BACKWARD, Cell.parsePrecision(args[i + 5]),
+                    Cell.parseTopology(args[i + 2]));
             try {
                 RnnImplementation plugin = plugins.computeIfAbsent(cell.implementation(),
                         id -> BenchmarkCase.plugin(id, BenchmarkCase.pluginDirectories()));
-                long peak = measure(plugin, BenchmarkCase.create(cell.rnnCell(), cell.shape(), cell.steps(), cell.precision()),
+                long peak = measure(plugin, BenchmarkCase.create(cell.rnnCell(), cell.topology(), cell.shape(), cell.steps(),
+                        cell.precision()),
                         callsPerCell(RunTimeEstimate.callSeconds(cell)) - 1);
                 System.out.printf(Locale.ROOT, "RESULT %s %d%n", cell.key(), peak);
             } catch (RuntimeException | OutOfMemoryError e) {

@@ -20,29 +20,31 @@ import org.bptt.api.RnnImplementation;
 public final class OwnCallProbe {
 
     /** Arguments per cell. */
-    static final int ARGUMENTS = 8;
+    static final int ARGUMENTS = 9;
 
     private OwnCallProbe() {
     }
 
     public static void main(String[] args) {
         if (args.length % ARGUMENTS != 0) {
-            System.err.println("usage: OwnCallProbe (implementation cell shape T mode precision warmUps repetitions)...");
+            System.err.println("usage: OwnCallProbe (implementation cell topology shape T mode precision warmUps repetitions)...");
             System.exit(2);
         }
         Map<String, RnnImplementation> plugins = new HashMap<>();
         for (int i = 0; i < args.length; i += ARGUMENTS) {
-            Cell cell = new Cell(args[i], Cell.parseRnnCell(args[i + 1]), Shape.parse(args[i + 2]),
-                    Integer.parseInt(args[i + 3]), Mode.parse(args[i + 4]), Cell.parsePrecision(args[i + 5]));
-            int warmUps = Integer.parseInt(args[i + 6]);
-            int repetitions = Integer.parseInt(args[i + 7]);
+            Cell cell = new Cell(args[i], Cell.parseRnnCell(args[i + 1]), Shape.parse(args[i + 3]),
+                    Integer.parseInt(args[i + 4]), Mode.parse(args[i + 5]), Cell.parsePrecision(args[i + 6]),
+                    Cell.parseTopology(args[i + 2]));
+            int warmUps = Integer.parseInt(args[i + 7]);
+            int repetitions = Integer.parseInt(args[i + 8]);
             try {
                 RnnImplementation plugin = plugins.computeIfAbsent(cell.implementation(),
                         id -> BenchmarkCase.plugin(id, BenchmarkCase.pluginDirectories()));
                 if (!(plugin instanceof OwnCallTiming timing)) {
                     throw new IllegalStateException(cell.implementation() + " does not time its own calls");
                 }
-                Case testCase = BenchmarkCase.create(cell.rnnCell(), cell.shape(), cell.steps(), cell.precision());
+                Case testCase = BenchmarkCase.create(cell.rnnCell(), cell.topology(), cell.shape(), cell.steps(),
+                        cell.precision());
                 OwnCallTimes times = timing.timeOwnCalls(testCase.spec(), testCase.parameters(), testCase.batch(),
                         cell.mode() == Mode.FORWARD ? OwnCallTiming.TimedCall.FORWARD
                                 : OwnCallTiming.TimedCall.FORWARD_BACKWARD, warmUps, repetitions);
@@ -68,7 +70,8 @@ public final class OwnCallProbe {
 
     /** The arguments that time {@code cell} with {@code warmUps} and {@code repetitions}. */
     static List<String> arguments(Cell cell, int warmUps, int repetitions) {
-        return List.of(cell.pluginId(), Cell.rnnCellName(cell.rnnCell()), cell.shape().toString(),
+        return List.of(cell.pluginId(), Cell.rnnCellName(cell.rnnCell()), Cell.topologyName(cell.topology()),
+                cell.shape().toString(),
                 Integer.toString(cell.steps()), cell.mode().label(), Cell.precisionName(cell.precision()),
                 Integer.toString(warmUps), Integer.toString(repetitions));
     }

@@ -49,6 +49,10 @@ public class RnnBenchmark {
     @Param({"elman"})
     public String cell;
 
+    /** Layers and directions: {@code l1} (one layer read forwards), {@code l2}, {@code l2-bi}, … ({@link Cell#topologyName}). */
+    @Param({"l1"})
+    public String topology;
+
     /** {@code BxdxHxK}. */
     @Param({"16x64x128x64"})
     public String shape;
@@ -69,7 +73,7 @@ public class RnnBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        Case testCase = BenchmarkCase.create(Cell.parseRnnCell(cell), Shape.parse(shape), steps,
+        Case testCase = BenchmarkCase.create(Cell.parseRnnCell(cell), Cell.parseTopology(topology), Shape.parse(shape), steps,
                 Cell.parsePrecision(precision));
         plugin = BenchmarkCase.plugin(implementation, BenchmarkCase.pluginDirectories());
         String unsupported = BenchmarkCase.unsupportedReason(implementation, plugin.capabilities(), testCase.spec(),

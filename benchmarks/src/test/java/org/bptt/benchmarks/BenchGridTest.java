@@ -142,4 +142,65 @@ class BenchGridTest extends BenchTestBase {
         assertEquals(32, RunTimeEstimate.ownCalls(List.of(cell), settings).toSeconds(), 1);
         assertEquals(0, RunTimeEstimate.ownCalls(List.of(), settings).toSeconds());
     }
+
+    @Test
+    void theDefaultGridIsOneForwardLayerAndItsKeysAreAsBefore() {
+        BenchGrid grid = fullElman();
+        assertEquals(List.of(org.bptt.api.Topology.SINGLE), grid.topologies());
+        Cell first = grid.allCells().get(0);
+        assertEquals("reference-aggregated|1x16x32x16|8|forward+backward|float64", first.key());
+        assertEquals("reference-aggregated 1x16x32x16 T=8 forward+backward float64", first.toString());
+    }
+
+    @Test
+    void aGridOfTopologiesHasEveryCellInEachAndNamesThem() {
+        org.bptt.api.Topology stacked = org.bptt.api.Topology.forward(2);
+        org.bptt.api.Topology bidirectional = org.bptt.api.Topology.bidirectional(2, org.bptt.api.Combine.CONCAT);
+        BenchGrid grid = BenchGrid.quick(List.of(CostModel.AGGREGATED), DataType.FLOAT64)
+                .withTopologies(List.of(stacked, bidirectional));
+        assertEquals("custom", grid.name());
+        List<Cell> cells = grid.allCells();
+        // The quick grid's aggregated cells (2 shapes × 3 T × 2 modes) once per topology.
+        assertEquals(2 * 12, cells.size());
+        assertEquals(12, cells.stream().filter(cell -> cell.topology().equals(bidirectional)).count());
+        Cell bi = cells.stream().filter(cell -> cell.topology().equals(bidirectional)).findFirst().orElseThrow();
+        assertEquals("reference-aggregated|1x16x32x16|16|forward+backward|float64|l2-bi", bi.key());
+        assertEquals("reference-aggregated l2-bi 1x16x32x16 T=16 forward+backward float64", bi.toString());
+        assertEquals(FlopModel.of(Mode.FORWARD_BACKWARD, org.bptt.api.Cell.ELMAN, bidirectional, bi.shape(), 16), bi.flops());
+        assertEquals("l2-bi lstm ", Cell.networkPrefix(org.bptt.api.Cell.LSTM, bidirectional));
+        assertEquals("quick", BenchGrid.quick(List.of(CostModel.AGGREGATED), DataType.FLOAT64)
+                .withTopologies(List.of(org.bptt.api.Topology.SINGLE)).name());
+    }
+
+    @Test
+    void topologyNamesReadBack() {
+        for (org.bptt.api.Topology topology : List.of(org.bptt.api.Topology.SINGLE, org.bptt.api.Topology.forward(3),
+                org.bptt.api.Topology.bidirectional(1, org.bptt.api.Combine.CONCAT),
+                org.bptt.api.Topology.bidirectional(2, org.bptt.api.Combine.MEAN))) {
+            assertEquals(topology, Cell.parseTopology(Cell.topologyName(topology)));
+        }
+        assertEquals("l2-bi-mean", Cell.topologyName(org.bptt.api.Topology.bidirectional(2, org.bptt.api.Combine.MEAN)));
+        InvalidInputException bad = assertThrows(InvalidInputException.class, () -> Cell.parseTopology("two-bi"));
+        assertTrue(bad.getMessage().contains("'two-bi'"), bad.getMessage());
+    }
+
+    @Test
+    void aPluginWithoutStackedOrBidirectionalIsSkippedWithTheReason() {
+        Shape shape = Shape.GRID.get(0);
+        org.bptt.api.ModelSpec spec = shape.spec(org.bptt.api.Cell.ELMAN)
+                .withTopology(org.bptt.api.Topology.bidirectional(2, org.bptt.api.Combine.SUM));
+        org.bptt.api.Batch batch = new org.bptt.api.Batch(org.bptt.api.Tensor.zeros(1, 1, spec.inputSize()),
+                org.bptt.api.Tensor.zeros(1, 1, spec.outputSize()), null, null);
+        // A plugin that runs every one-layer forward case of the shape, and then some.
+        java.util.Set<org.bptt.api.Capability> oneLayer = java.util.EnumSet.copyOf(
+                org.bptt.api.Capability.requiredBy(shape.spec(org.bptt.api.Cell.ELMAN), batch));
+        assertEquals("one-layer lacks [STACKED, BIDIRECTIONAL_SUM]",
+                BenchmarkCase.unsupportedReason("one-layer", oneLayer, spec, batch));
+        java.util.Set<org.bptt.api.Capability> concatOnly = java.util.EnumSet.copyOf(oneLayer);
+        concatOnly.addAll(List.of(org.bptt.api.Capability.STACKED, org.bptt.api.Capability.BIDIRECTIONAL_CONCAT));
+        assertEquals("concat-only lacks [BIDIRECTIONAL_SUM]", BenchmarkCase.unsupportedReason("concat-only", concatOnly, spec, batch));
+        java.util.Set<org.bptt.api.Capability> both = java.util.EnumSet.copyOf(concatOnly);
+        both.add(org.bptt.api.Capability.BIDIRECTIONAL_SUM);
+        assertEquals(null, BenchmarkCase.unsupportedReason("both", both, spec, batch));
+    }
 }

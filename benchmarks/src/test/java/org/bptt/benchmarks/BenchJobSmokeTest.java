@@ -149,6 +149,45 @@ class BenchJobSmokeTest extends BenchTestBase {
         assertEquals(List.of(org.bptt.api.Cell.LSTM), again.request().grid().rnnCells());
     }
 
+    /** A two-layer bidirectional network goes through JMH (its {@code topology} parameter), the tables and a re-analysis. */
+    @Test
+    void aTinyForkedRunOfATwoLayerBidirectionalNetworkWritesItsRows(@TempDir Path root) throws Exception {
+        org.bptt.api.Topology topology = org.bptt.api.Topology.bidirectional(2, org.bptt.api.Combine.CONCAT);
+        BenchGrid grid = new BenchGrid("custom", List.of(CostModel.AGGREGATED), List.of(org.bptt.api.Cell.ELMAN),
+                List.of(Shape.GRID.get(0)), List.of(8), List.of(Mode.FORWARD_BACKWARD), DataType.FLOAT64,
+                BenchGrid.NAIVE_FLOP_BUDGET, List.of(topology));
+        JmhSettings settings = new JmhSettings(1, 0, Duration.ofMillis(100), 1, Duration.ofMillis(100), "512m", 1, false);
+        Map<String, LoadedPlugin> available = new LinkedHashMap<>();
+        PluginRegistry.discover().plugins().forEach(plugin -> available.put(plugin.id(), plugin));
+        RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
+
+        BenchJob.Report report = BenchJob.run(new BenchJob.Request(List.of("bench", "--smoke"), "test", grid, settings,
+                List.of(), null), run, available, new BenchJob.Progress() {
+                    @Override
+                    public void started(int cells, Duration expected) {
+                    }
+
+                    @Override
+                    public void cellDone(Cell cell, int done, int total) {
+                    }
+
+                    @Override
+                    public void message(String line) {
+                    }
+                });
+
+        CellResult result = report.analysis().results().get(0);
+        assertTrue(result.measured(), result.toString());
+        assertEquals(topology, result.cell().topology());
+        List<CSVRecord> rows = read(run.resolve(BenchTables.RESULTS_FILE));
+        assertEquals(List.of("l2-bi"), rows.stream().map(row -> row.get("topology")).toList());
+        assertEquals(FlopModel.of(Mode.FORWARD_BACKWARD, org.bptt.api.Cell.ELMAN, topology, Shape.GRID.get(0), 8),
+                Double.parseDouble(rows.get(0).get("flops_per_call")));
+        assertTrue(Files.readString(run.resolve(BenchTables.MARKDOWN_FILE)).contains("| l2-bi 1x16x32x16 | 8 |"));
+        BenchJob.Report again = BenchJob.reanalyse(RunFolder.open(run.path()));
+        assertEquals(List.of(topology), again.request().grid().topologies());
+    }
+
     /**
      * DL4J times its own call too: its row through the adapter is followed by its own call's, which states its
      * threads and the adapter's overhead, and both read back in a re-analysis.

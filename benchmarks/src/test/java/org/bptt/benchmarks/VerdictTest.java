@@ -112,6 +112,22 @@ class VerdictTest extends BenchTestBase {
     }
 
     @Test
+    void theSpeedTargetIsNotEvaluatedOnAGridWithoutT256() {
+        // DL4J 50× slower than ours at T = 64: a FAIL or PASS here would judge the target at a T it does not state.
+        List<Integer> steps = List.of(T);
+        CellResult ours = cell(CostModel.AGGREGATED, Mode.FORWARD_BACKWARD, T, 10, 0.01);
+        CellResult dl4j = cell(BenchAnalysis.DL4J, Mode.FORWARD_BACKWARD, T, 500, 0.01);
+        BenchAnalysis.Target target = target(List.of(ours, dl4j), "aggregated ≥ 3×", grid("custom", steps));
+        assertEquals(BenchAnalysis.Verdict.NOT_EVALUATED, target.verdict(), target.measured());
+        assertTrue(target.measured().startsWith("not evaluated: this grid has no T = 256")
+                && target.measured().contains("(at T = 64)"), target.measured());
+        // Nothing measured at all on such a grid: still not evaluated, for the same reason.
+        BenchAnalysis.Target nothing = target(List.of(ours), "aggregated ≥ 3×", grid("custom", steps));
+        assertEquals(BenchAnalysis.Verdict.NOT_EVALUATED, nothing.verdict(), nothing.measured());
+        assertEquals("not evaluated: this grid has no T = 256", nothing.measured());
+    }
+
+    @Test
     void theQuickGridEvaluatesNoTarget() {
         List<CellResult> results = List.of(
                 cell(CostModel.AGGREGATED, Mode.FORWARD_BACKWARD, T, AGGREGATED_MS, 0.005),

@@ -88,6 +88,19 @@ final class BenchCommand implements Callable<Integer> {
             description = "Only this recurrent cell (repeatable): elman, gru or lstm (default: all three; elman with --quick).")
     List<String> cells = new ArrayList<>();
 
+    @Option(names = "--layers", paramLabel = "L",
+            description = "Measure networks of L stacked layers (repeatable; default: 1).")
+    List<Integer> layers = new ArrayList<>();
+
+    @Option(names = "--direction", paramLabel = "DIR",
+            description = "Measure networks read ${COMPLETION-CANDIDATES} (repeatable; default: forward).")
+    List<org.bptt.api.Direction> directions = new ArrayList<>();
+
+    @Option(names = "--combine", paramLabel = "MODE",
+            description = "How a bidirectional network combines its directions: ${COMPLETION-CANDIDATES} (repeatable;"
+                    + " default: concat).")
+    List<org.bptt.api.Combine> combines = new ArrayList<>();
+
     @Option(names = "--shape", paramLabel = "BxdxHxK",
             description = "Only this shape (repeatable), e.g. 16x64x128x64; any sizes may be given.")
     List<String> shapes = new ArrayList<>();
@@ -196,10 +209,12 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "then %d of them through the libraries' own calls too (%s)%n", ownCalls.size(),
                     ownCalls.stream().map(Cell::implementation).distinct().toList());
         }
-        for (org.bptt.api.Cell rnnCell : grid.rnnCells()) {
-            List<Cell> ofCell = toRun.stream().filter(cell -> cell.rnnCell() == rnnCell).toList();
+        for (BenchGrid.Network network : grid.networks()) {
+            List<Cell> ofCell = toRun.stream().filter(cell -> cell.rnnCell() == network.rnnCell()
+                    && cell.topology().equals(network.topology())).toList();
             out.printf(Locale.ROOT, "  %-5s %d cells (%.1f GFLOP per pass over them by the FLOP model), implementations %s%n",
-                    Cell.rnnCellName(rnnCell), ofCell.size(), ofCell.stream().mapToDouble(Cell::flops).sum() / 1e9,
+                    (network.topology().single() ? "" : Cell.topologyName(network.topology()) + " ")
+                            + Cell.rnnCellName(network.rnnCell()), ofCell.size(), ofCell.stream().mapToDouble(Cell::flops).sum() / 1e9,
                     ofCell.stream().map(Cell::implementation).distinct().toList());
         }
         out.flush();
@@ -275,7 +290,30 @@ final class BenchCommand implements Callable<Integer> {
         List<Shape> onlyShapes = shapes.stream().map(Shape::parse).toList();
         List<Mode> onlyModes = modes.stream().map(Mode::parse).toList();
         List<org.bptt.api.Cell> onlyCells = cells.stream().map(Cell::parseRnnCell).toList();
-        return base.restrictedTo(onlyCells, onlyShapes, steps, onlyModes);
+        BenchGrid restricted = base.restrictedTo(onlyCells, onlyShapes, steps, onlyModes);
+        return layers.isEmpty() && directions.isEmpty() && combines.isEmpty() ? restricted
+                : restricted.withTopologies(topologies());
+    }
+
+    /**
+     * Every network of {@code --layers} × {@code --direction} (× {@code --combine} when bidirectional), each option
+     * defaulting to what one layer read forwards is.
+     */
+    List<org.bptt.api.Topology> topologies() {
+        List<org.bptt.api.Topology> topologies = new ArrayList<>();
+        for (int layerCount : layers.isEmpty() ? List.of(1) : layers) {
+            InvalidInputException.require(layerCount >= 1, "--layers %d: a network has at least one layer", layerCount);
+            for (org.bptt.api.Direction direction : directions.isEmpty() ? List.of(org.bptt.api.Direction.FORWARD) : directions) {
+                if (direction == org.bptt.api.Direction.FORWARD) {
+                    topologies.add(org.bptt.api.Topology.forward(layerCount));
+                    continue;
+                }
+                for (org.bptt.api.Combine combine : combines.isEmpty() ? List.of(org.bptt.api.Combine.CONCAT) : combines) {
+                    topologies.add(org.bptt.api.Topology.bidirectional(layerCount, combine));
+                }
+            }
+        }
+        return topologies;
     }
 
     /** The default implementations that are installed; a warning on {@code err} for each that is not. */

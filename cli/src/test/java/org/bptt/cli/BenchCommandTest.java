@@ -37,6 +37,23 @@ class BenchCommandTest {
     }
 
     @Test
+    void layersAndDirectionPlanEveryTopologyAndNameIt() {
+        CliRun run = CliRun.of("bench", "--dry-run", "--quick", "--only", "reference-aggregated", "--layers", "1",
+                "--layers", "2", "--direction", "bidirectional");
+        assertEquals(ExitCode.OK, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("topologies [l1-bi, l2-bi];"), run::toString);
+        // 2 shapes × 3 T × 2 modes of the quick grid's Elman cell, once per topology
+        for (String network : new String[] {"l1-bi elman", "l2-bi elman"}) {
+            assertTrue(run.out().matches("(?s).*\\n  " + network + " +12 cells .*"), run::toString);
+        }
+        CliRun plain = CliRun.of("bench", "--dry-run", "--quick", "--only", "reference-aggregated");
+        assertFalse(plain.out().contains("topologies"), "the default grid is one forward layer, as before\n" + plain);
+        CliRun zero = CliRun.of("bench", "--dry-run", "--layers", "0");
+        assertEquals(ExitCode.USAGE, zero.exitCode(), zero::toString);
+        assertTrue(zero.err().contains("--layers 0"), zero::toString);
+    }
+
+    @Test
     void implAddsToTheImplementationsOfOnly() {
         CliRun run = CliRun.of("bench", "--dry-run", "--only", "reference-fast", "--impl", "reference-naive",
                 "--steps", "256", "--shape", "1x16x32x16");
