@@ -106,18 +106,11 @@ final class Dl4jLstmPacking {
         double[] bias = new double[4 * h];
         for (int block = 0; block < BLOCKS.size(); block++) {
             Block names = BLOCKS.get(block);
-            Tensor u = parameters.get(names.inputWeights());
-            Tensor w = parameters.get(names.recurrentWeights());
-            for (int unit = 0; unit < h; unit++) {
-                int column = block * h + unit;
-                for (int m = 0; m < d; m++) {
-                    input[m * 4 * h + column] = u.get(unit, m);
-                }
-                for (int m = 0; m < h; m++) {
-                    recurrent[m * columns + column] = w.get(unit, m);
-                }
-                if (spec.biases()) {
-                    bias[column] = parameters.get(names.bias()).get(unit);
+            GateColumns.pack(parameters.get(names.inputWeights()), parameters.get(names.recurrentWeights()), block,
+                    input, 4 * h, recurrent, columns);
+            if (spec.biases()) {
+                for (int unit = 0; unit < h; unit++) {
+                    bias[block * h + unit] = parameters.get(names.bias()).get(unit);
                 }
             }
         }
@@ -150,23 +143,11 @@ final class Dl4jLstmPacking {
         Map<String, Tensor> byName = new LinkedHashMap<>();
         for (int block = 0; block < BLOCKS.size(); block++) {
             Block names = BLOCKS.get(block);
-            Tensor u = Tensor.zeros(h, d);
-            Tensor w = Tensor.zeros(h, h);
-            Tensor b = Tensor.zeros(h);
-            for (int unit = 0; unit < h; unit++) {
-                int column = block * h + unit;
-                for (int m = 0; m < d; m++) {
-                    u.set(packed.inputWeights().get(m, column), unit, m);
-                }
-                for (int m = 0; m < h; m++) {
-                    w.set(packed.recurrentWeights().get(m, column), unit, m);
-                }
-                b.set(packed.bias().get(column), unit);
-            }
-            byName.put(names.inputWeights(), u);
-            byName.put(names.recurrentWeights(), w);
+            GateColumns.Gate gate = GateColumns.unpack(packed.inputWeights(), packed.recurrentWeights(), packed.bias(), block, h, d);
+            byName.put(names.inputWeights(), gate.inputWeights());
+            byName.put(names.recurrentWeights(), gate.recurrentWeights());
             if (spec.biases()) {
-                byName.put(names.bias(), b);
+                byName.put(names.bias(), gate.bias());
             }
         }
         if (spec.cellOptions().peepholes()) {

@@ -102,16 +102,10 @@ final class SameDiffPacking {
         double[] bias = new double[columns];
         for (int block = 0; block < gates.size(); block++) {
             Gate gate = gates.get(block);
-            Tensor u = parameters.get(gate.inputWeights());
-            Tensor w = parameters.get(gate.recurrentWeights());
+            GateColumns.pack(parameters.get(gate.inputWeights()), parameters.get(gate.recurrentWeights()), block,
+                    input, columns, recurrent, columns);
             for (int unit = 0; unit < h; unit++) {
                 int column = block * h + unit;
-                for (int m = 0; m < d; m++) {
-                    input[m * columns + column] = u.get(unit, m);
-                }
-                for (int m = 0; m < h; m++) {
-                    recurrent[m * columns + column] = w.get(unit, m);
-                }
                 if (spec.biases()) {
                     bias[column] = parameters.get(gate.bias()).get(unit);
                 }
@@ -154,26 +148,14 @@ final class SameDiffPacking {
         Map<String, Tensor> byName = new LinkedHashMap<>();
         for (int block = 0; block < gates.size(); block++) {
             Gate gate = gates.get(block);
-            Tensor u = Tensor.zeros(h, d);
-            Tensor w = Tensor.zeros(h, h);
-            Tensor b = Tensor.zeros(h);
-            for (int unit = 0; unit < h; unit++) {
-                int column = block * h + unit;
-                for (int m = 0; m < d; m++) {
-                    u.set(packed.inputWeights().get(m, column), unit, m);
-                }
-                for (int m = 0; m < h; m++) {
-                    w.set(packed.recurrentWeights().get(m, column), unit, m);
-                }
-                b.set(packed.bias().get(column), unit);
-            }
-            byName.put(gate.inputWeights(), u);
-            byName.put(gate.recurrentWeights(), w);
+            GateColumns.Gate unpacked = GateColumns.unpack(packed.inputWeights(), packed.recurrentWeights(), packed.bias(), block, h, d);
+            byName.put(gate.inputWeights(), unpacked.inputWeights());
+            byName.put(gate.recurrentWeights(), unpacked.recurrentWeights());
             if (spec.biases()) {
-                byName.put(gate.bias(), b);
+                byName.put(gate.bias(), unpacked.bias());
             }
             if (spec.cellOptions().twoBiases()) {
-                byName.put(gate.recurrentBias(), b.copy());
+                byName.put(gate.recurrentBias(), unpacked.bias().copy());
             }
         }
         if (spec.cellOptions().peepholes()) {
