@@ -2,11 +2,8 @@ package org.bptt.cli;
 
 import java.nio.file.Path;
 import org.bptt.api.Case;
-import org.bptt.api.Combine;
-import org.bptt.api.Direction;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.ModelSpec;
-import org.bptt.api.Topology;
 import org.bptt.core.cases.CaseGenerator;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,17 +38,8 @@ final class CaseOptions {
     @Option(names = "--initial-state", description = "Start from a random h_{-1} (and for an LSTM a random c_{-1}) instead of zeros.")
     boolean initialState;
 
-    @Option(names = "--layers", paramLabel = "L", defaultValue = "1",
-            description = "Stack L layers of the cell (default: ${DEFAULT-VALUE}).")
-    int layers;
-
-    @Option(names = "--direction", paramLabel = "DIR", defaultValue = "forward",
-            description = "Read the sequence ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Direction direction;
-
-    @Option(names = "--combine", paramLabel = "MODE",
-            description = "How a bidirectional network combines its directions: ${COMPLETION-CANDIDATES} (default: concat).")
-    Combine combine;
+    @Mixin
+    NetworkOptions network = new NetworkOptions();
 
     @Option(names = "--case-seed", paramLabel = "N", defaultValue = "1", description = "Seed for the weights and inputs (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -66,12 +54,7 @@ final class CaseOptions {
     private Case fromOptions() {
         InvalidInputException.require(steps >= 1, "--steps (T) must be at least 1, got %d", steps);
         InvalidInputException.require(batchSize >= 1, "--batch (B) must be at least 1, got %d", batchSize);
-        InvalidInputException.require(combine == null || direction == Direction.BIDIRECTIONAL,
-                "--combine is for a bidirectional network; add --direction bidirectional");
-        Topology topology = direction == Direction.BIDIRECTIONAL
-                ? Topology.bidirectional(layers, combine == null ? Combine.CONCAT : combine)
-                : Topology.forward(layers);
-        ModelSpec spec = specOptions.spec(inputSize, hiddenSize, outputSize).withTopology(topology);
+        ModelSpec spec = specOptions.spec(inputSize, hiddenSize, outputSize).withTopology(network.topology());
         return CaseGenerator.generate("gradcheck-" + spec.label().replace('/', '-') + "-B" + batchSize + "-T" + steps,
                 spec, batchSize, steps, masked, initialState, seed);
     }

@@ -10,8 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bptt.api.Cell;
-import org.bptt.api.Combine;
-import org.bptt.api.Direction;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.ParameterDeclaration;
 import org.bptt.api.ParameterName;
@@ -97,17 +95,8 @@ final class ExplainCommand implements Callable<Integer> {
             description = "Seed of the weights, inputs and targets (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--layers", paramLabel = "L", defaultValue = "1",
-            description = "Stack L layers of the cell: 1, 2 or 3 (default: ${DEFAULT-VALUE}).")
-    int layers;
-
-    @Option(names = "--direction", paramLabel = "DIR", defaultValue = "forward",
-            description = "Read the sequence ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Direction direction;
-
-    @Option(names = "--combine", paramLabel = "MODE",
-            description = "How a bidirectional network combines its directions: ${COMPLETION-CANDIDATES} (default: concat).")
-    Combine combine;
+    @Mixin
+    NetworkOptions network = new NetworkOptions();
 
     @Option(names = "--check", paramLabel = "FILE", description = "Check a student's answers (JSON; see coursework/README.md).")
     Path answersFile;
@@ -171,12 +160,9 @@ final class ExplainCommand implements Callable<Integer> {
 
     /** The topology the options choose; a bad combination is the user's mistake (exit 2). */
     private Topology topology() {
-        InvalidInputException.require(layers >= 1 && layers <= 3, "--layers %d: explain draws networks of 1, 2 or 3 layers", layers);
-        InvalidInputException.require(combine == null || direction == Direction.BIDIRECTIONAL,
-                "--combine is for a bidirectional network; add --direction bidirectional");
-        return direction == Direction.BIDIRECTIONAL
-                ? Topology.bidirectional(layers, combine == null ? Combine.CONCAT : combine)
-                : Topology.forward(layers);
+        InvalidInputException.require(network.layers >= 1 && network.layers <= 3,
+                "--layers %d: explain draws networks of 1, 2 or 3 layers", network.layers);
+        return network.topology();
     }
 
     /** A stacked or bidirectional network: the drawing, the reference's gradients and their finite-difference check. */
