@@ -8,6 +8,7 @@ import org.bptt.api.Head;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.Parameters;
 import org.bptt.api.Quantity;
+import org.bptt.api.Results;
 import org.bptt.api.Tensor;
 import org.bptt.core.compare.IndexLabels;
 import org.bptt.core.compare.QuantityComparison;

@@ -18,6 +18,7 @@ import org.bptt.api.GradientResult;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.ModelSpec;
 import org.bptt.api.Quantity;
+import org.bptt.api.Results;
 import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.compare.TensorComparator;
 import org.bptt.core.compare.TolerancePolicy;
