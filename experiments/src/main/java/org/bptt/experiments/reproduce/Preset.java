@@ -6,6 +6,7 @@ import org.bptt.api.InvalidInputException;
 import org.bptt.datasets.AddingProblem;
 import org.bptt.datasets.PascanuTask;
 import org.bptt.datasets.SequenceTask;
+import org.bptt.experiments.train.SgdTrainer;
 
 /**
  * A published experiment as data: its grid (task × T × network × method × seed), its training settings, and every
@@ -72,6 +73,20 @@ public record Preset(String name, boolean quick, String paper, Display display, 
             case PASCANU_TEMPORAL_ORDER -> new PascanuTask(PascanuTask.Kind.TEMPORAL_ORDER, length);
             case HOCHREITER_ADDING -> new AddingProblem(length, true);
             case FIXED_LENGTH_ADDING -> new PascanuTask(PascanuTask.Kind.ADDING, length, false);
+            default -> throw new InvalidInputException("unknown reproduction task '" + id + "'");
+        };
+    }
+
+    /**
+     * The output the task is trained with: a linear output with squared error for the regression tasks (Pascanu et
+     * al.'s {@code lastLinear}, RNN.py lines 179-181, and Le et al.'s adding problem), the task's own head otherwise
+     * (the temporal order problem's softmax; Hochreiter &amp; Schmidhuber's adding problem, whose output unit is a
+     * sigmoid in [0, 1], their target 0.5 + (X₁ + X₂)/4 lying in that range).
+     */
+    public static SgdTrainer.Output output(String id) {
+        return switch (id) {
+            case PASCANU_ADDING, PASCANU_MULTIPLICATION, FIXED_LENGTH_ADDING -> SgdTrainer.Output.LINEAR;
+            case PASCANU_TEMPORAL_ORDER, HOCHREITER_ADDING -> SgdTrainer.Output.HEAD;
             default -> throw new InvalidInputException("unknown reproduction task '" + id + "'");
         };
     }

@@ -36,9 +36,9 @@ public final class Presets {
     }
 
     /**
-     * Pascanu, Mikolov &amp; Bengio (2013): 50 hidden units, SGD and SGD-C, η = 0.01, minibatches of 20, their three
-     * initialisations, the adding, multiplication and temporal order problems of their code, "solved" when the
-     * held-out error rate is zero. Their gradient regulariser Ω (SGD-CR) is not implemented.
+     * Pascanu, Mikolov &amp; Bengio (2013): 50 hidden units, SGD, SGD-C and SGD-CR, η = 0.01, minibatches of 20, their
+     * three initialisations, the adding, multiplication and temporal order problems of their code (a linear output
+     * with squared error for the first two), "solved" when the held-out error rate is zero.
      */
     static Preset pascanu2013(boolean quick) {
         List<Setting> settings = List.of(
@@ -61,9 +61,11 @@ public final class Presets {
                 new Setting("solved", "no held-out sequence wrong", TRAINING_RNNS
                         + "RNN.py line 400 (error < .0001 %, i.e. zero of 10000 wrong); wrong: squared error > 0.04 "
                         + "(line 289) or arg-max not the class (line 271)"),
-                new Setting("output", "σ(o) with cross-entropy (adding, multiplication)", "ours: their linear output "
-                        + "with squared error (RNN.py line 179-181) is not a harness head; see PascanuTask"),
-                new Setting("SGD-CR (regulariser Ω)", "not run", "ours: not implemented"),
+                new Setting("output", "linear, squared error (adding, multiplication); softmax, cross-entropy "
+                        + "(temporal order)", TRAINING_RNNS + "RNN.py lines 172-181 (lastLinear, lastSoftmax); see "
+                        + "LinearOutput"),
+                new Setting("SGD-CR (regulariser Ω)", "g_W + α·∂Ω/∂W with α = 2, then clipped as SGD-C", TRAINING_RNNS
+                        + "RNN.py lines 188-217 (Ω and its gradient), 467 (alpha = 2); see NormPreservingRegulariser"),
                 new Setting("steps", quick ? "150" : "20000", TRAINING_RNNS
                         + "RNN.py line 497 allows 5e6 iterations; " + OURS_BUDGET),
                 new Setting("seeds", quick ? "1" : "5", "ours"),
@@ -77,7 +79,8 @@ public final class Presets {
                 quick ? List.of(Preset.PASCANU_ADDING, Preset.PASCANU_TEMPORAL_ORDER)
                         : List.of(Preset.PASCANU_ADDING, Preset.PASCANU_MULTIPLICATION, Preset.PASCANU_TEMPORAL_ORDER),
                 quick ? List.of(10, 20) : List.of(50, 100, 150, 200, 250),
-                List.of(Network.SIGMOID, Network.BASIC_TANH, Network.SMART_TANH), List.of(Method.SGD, Method.SGD_C),
+                List.of(Network.SIGMOID, Network.BASIC_TANH, Network.SMART_TANH),
+                List.of(Method.SGD, Method.SGD_C, Method.SGD_CR),
                 quick ? 1 : 5, quick ? 8 : 50, 0.01, 20, quick ? 150 : 20000, quick ? 25 : 200, quick ? 200 : 1000,
                 1.0, settings, paperResults);
     }
@@ -93,10 +96,13 @@ public final class Presets {
                 new Setting("LSTM size", quick ? "4 units" : "4 units (2 memory cell blocks of size 2)",
                         "Hochreiter & Schmidhuber, 'LSTM can solve hard long time lag problems', NIPS 1996, "
                                 + "Experiment 1 (adding), Architecture: 2 memory cell blocks of size 2"),
-                new Setting("LSTM cell", "with forget gate, no peepholes", "ours: the harness's LSTM (Gers et al. "
-                        + "2000); the 1997 cell has no forget gate"),
+                new Setting("LSTM cell", "input and output gates, no forget gate (f ≡ 1), no peepholes",
+                        "Hochreiter & Schmidhuber 1997, Section 4; the harness's LSTM with f held at exactly 1 (see "
+                        + "Network.LSTM_1997); ours: tanh squashing, one gate per unit, full BPTT"),
                 new Setting("Elman size", quick ? "4" : "8", "ours"),
-                new Setting("output", "σ(o), cross-entropy with the soft target", "ours: see AddingProblem"),
+                new Setting("output", "σ(o), cross-entropy with the soft target", "the paper's output unit is a "
+                        + "sigmoid in [0, 1] (the target 0.5 + (X1 + X2)/4 lies in it); ours: cross-entropy where the "
+                        + "paper minimises the squared error; see AddingProblem"),
                 new Setting("learning rate", quick ? "0.5" : "0.5", "ours"),
                 new Setting("minibatch", "20", "ours (the paper updates online)"),
                 new Setting("criterion", "every held-out sequence correct", "ours: their rule (average training "
@@ -117,7 +123,7 @@ public final class Presets {
         return new Preset("hochreiter1997", quick, "Hochreiter & Schmidhuber (1997), Long Short-Term Memory, "
                         + "Neural Computation 9(8):1735-1780", Preset.Display.SEQUENCES_UNTIL_CRITERION,
                 List.of(Preset.HOCHREITER_ADDING), quick ? List.of(10, 20) : List.of(100, 500, 1000),
-                List.of(Network.LSTM, Network.TANH), List.of(Method.SGD), quick ? 1 : 5, quick ? 4 : 8, 0.5, 20,
+                List.of(Network.LSTM_1997, Network.TANH), List.of(Method.SGD), quick ? 1 : 5, quick ? 4 : 8, 0.5, 20,
                 quick ? 150 : 20000, quick ? 25 : 200, quick ? 200 : 1000, 1.0, settings, paperResults);
     }
 
@@ -133,8 +139,8 @@ public final class Presets {
                 new Setting("task", "two channels: values uniform on [0, 1) and two markers; target the sum",
                         "the adding problem as trainingRNNs addition.py draws its marks, every sequence exactly T; "
                                 + "ours where we did not check the paper's placement of the marks"),
-                new Setting("target", "(X1 + X2)/2 for σ(o), squared error reported ×4 on the scale of X1 + X2",
-                        "ours: the harness has no linear output"),
+                new Setting("output", "linear, squared error; target (X1 + X2)/2, squared error reported ×4 on "
+                        + "the scale of X1 + X2", "ours: the halved target of trainingRNNs addition.py; see LinearOutput"),
                 new Setting("baseline", "1/6 ≈ 0.167", "closed form: always answering 1 gives E[(X1 + X2 − 1)²] = "
                         + "Var(X1 + X2) = 2 · 1/12"),
                 new Setting("hidden units", quick ? "8" : "100", "ours"),
