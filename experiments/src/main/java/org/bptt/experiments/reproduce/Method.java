@@ -1,11 +1,11 @@
 package org.bptt.experiments.reproduce;
 
 import org.bptt.experiments.clipping.Clipping;
-import org.bptt.experiments.train.NormPreservingRegulariser;
 
 /**
  * How a network is trained: plain SGD, SGD with the gradient clipped by its norm (Pascanu et al.'s SGD-C), or that
- * with their regulariser Ω added first (SGD-CR).
+ * with their regulariser Ω added first (SGD-CR,
+ * {@link org.bptt.experiments.train.NormPreservingRegulariser}).
  */
 public enum Method {
     /** Plain SGD. */
@@ -16,10 +16,11 @@ public enum Method {
      */
     SGD_C("sgd-c", "SGD-C", Clipping.globalNorm(1.0), 0),
     /**
-     * SGD-CR: g ← g + α ∂Ω/∂W with α = 2 (RNN.py lines 216-217 and 467; {@link NormPreservingRegulariser}), then
-     * clipped as SGD-C (the norm of lines 219-230 is taken after adding).
+     * SGD-CR: g_W ← g_W + α ∂Ω/∂W ({@link NormPreservingRegulariser}; RNN.py lines 216-217), then clipped as SGD-C
+     * (the norm of lines 219-230 is taken after adding). α = 4: "the regularization weight was fixed to 4" (paper,
+     * Section 4.1.1); their code's default is 2 (RNN.py line 467).
      */
-    SGD_CR("sgd-cr", "SGD-CR", Clipping.globalNorm(1.0), NormPreservingRegulariser.STRENGTH);
+    SGD_CR("sgd-cr", "SGD-CR", Clipping.globalNorm(1.0), 4.0);
 
     private final String id;
     private final String label;

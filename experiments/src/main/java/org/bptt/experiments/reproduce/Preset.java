@@ -30,12 +30,13 @@ import org.bptt.experiments.train.SgdTrainer;
  * @param squaredErrorScale the factor from our targets' squared error to the paper's (4 when our target is the
  *                       paper's halved), 1 otherwise
  * @param settings       every setting with its source
- * @param paperResults   what the paper reports, and where, to read beside ours
+ * @param paperResults   what the paper reports, and where, to read beside ours (a number only where it could be
+ *                       read from the paper's text or tables)
  */
 public record Preset(String name, boolean quick, String paper, Display display, List<String> tasks,
                      List<Integer> lengths, List<Network> networks, List<Method> methods, int seeds, int hiddenSize,
                      double learningRate, int batchSize, int steps, int evaluateEvery, int evaluationSize,
-                     double squaredErrorScale, List<Setting> settings, List<String> paperResults) {
+                     double squaredErrorScale, List<Setting> settings, List<PaperResult> paperResults) {
 
     /** What the summary of a preset shows. */
     public enum Display {

@@ -34,8 +34,6 @@ public final class NormPreservingRegulariser {
 
     /** Their {@code state['bound']} (RNN.py line 490): a term whose ‖g_k‖² is below it is left out. */
     public static final double BOUND = 1e-20;
-    /** Their α, {@code state['alpha']} (RNN.py line 467). */
-    public static final double STRENGTH = 2.0;
 
     private NormPreservingRegulariser() {
     }

@@ -3,6 +3,7 @@ package org.bptt.experiments.reproduce;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.bptt.api.Batch;
@@ -51,6 +52,20 @@ class Lstm1997Test {
                     h[j] = o[j] * Math.tanh(c[j]);
                     assertEquals(h[j], result.hiddenStates().get(b, t, j), 1e-15, "h[" + b + "][" + t + "][" + j + "]");
                 }
+            }
+        }
+    }
+
+    /** Section 5.4: weights in [−0.1, 0.1], input gate biases −3 for the first block and −6 for the second. */
+    @Test
+    void itStartsAsTheAddingExperimentOfThePaper() {
+        ModelSpec spec = Network.LSTM_1997.spec(TASK, 4);
+        Parameters parameters = Network.LSTM_1997.initialise(spec, new SplittableRandom(7));
+        parameters.validate(spec);
+        assertArrayEquals(new double[] {-3, -3, -6, -6}, parameters.get(ParameterNames.B_I).data(), 0.0);
+        for (String name : new String[] {ParameterNames.U_I, ParameterNames.W_O, ParameterNames.B_G, ParameterNames.V}) {
+            for (double value : parameters.get(name).data()) {
+                assertTrue(Math.abs(value) <= 0.1 && value != 0, name + " = " + value);
             }
         }
     }

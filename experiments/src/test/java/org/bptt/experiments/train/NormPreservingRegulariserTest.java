@@ -81,7 +81,7 @@ class NormPreservingRegulariserTest {
         ModelSpec spec = task.spec(4, Activation.TANH);
         Parameters initial = CaseGenerator.parameters(spec, CaseGenerator.Options.defaults(), new SplittableRandom(1));
         SgdTrainer.Settings settings = new SgdTrainer.Settings(0.1, 5, 4, Clipping.globalNorm(1), 5,
-                NormPreservingRegulariser.STRENGTH);
+                4.0);
         SgdTrainer.Run run = new SgdTrainer(TestCalls.isolated(new ReferenceAggregatedRnn()), task, spec)
                 .train(initial, new SplittableRandom(2), task.batch(10, 3L), settings, () -> { });
         assertEquals(5, run.steps().size());
