@@ -36,7 +36,7 @@ import org.bptt.api.Tensor;
  * (their targets all lie in [0, 1]): trained on it directly, the prediction is σ(o) and the loss cross-entropy with
  * the soft target, whose gradient with respect to o is σ(o) − target, the error signal of squared error on a linear
  * output up to the factor 2. {@code bptt reproduce} trains their linear output instead, through that head
- * ({@code org.bptt.experiments.train.LinearOutput}). Their criterion is applied to the prediction.
+ * ({@code org.bptt.experiments.train.SquaredErrorOutput}). Their criterion is applied to the prediction.
  */
 public final class PascanuTask implements SequenceTask {
 

@@ -79,15 +79,16 @@ public record Preset(String name, boolean quick, String paper, Display display, 
     }
 
     /**
-     * The output the task is trained with: a linear output with squared error for the regression tasks (Pascanu et
-     * al.'s {@code lastLinear}, RNN.py lines 179-181, and Le et al.'s adding problem), the task's own head otherwise
-     * (the temporal order problem's softmax; Hochreiter &amp; Schmidhuber's adding problem, whose output unit is a
-     * sigmoid in [0, 1], their target 0.5 + (X₁ + X₂)/4 lying in that range).
+     * The output the task is trained with: a linear output with squared error for Pascanu et al.'s regression tasks
+     * ({@code lastLinear}, RNN.py lines 179-181) and Le et al.'s adding problem; a sigmoid output with squared error
+     * for Hochreiter &amp; Schmidhuber's (their output unit is "logistic with output range [0, 1]", Section 5.4, and
+     * their target 0.5 + (X₁ + X₂)/4 lies in that range); the task's own softmax for the temporal order problem.
      */
     public static SgdTrainer.Output output(String id) {
         return switch (id) {
-            case PASCANU_ADDING, PASCANU_MULTIPLICATION, FIXED_LENGTH_ADDING -> SgdTrainer.Output.LINEAR;
-            case PASCANU_TEMPORAL_ORDER, HOCHREITER_ADDING -> SgdTrainer.Output.HEAD;
+            case PASCANU_ADDING, PASCANU_MULTIPLICATION, FIXED_LENGTH_ADDING -> SgdTrainer.Output.LINEAR_SQUARED_ERROR;
+            case HOCHREITER_ADDING -> SgdTrainer.Output.SIGMOID_SQUARED_ERROR;
+            case PASCANU_TEMPORAL_ORDER -> SgdTrainer.Output.HEAD;
             default -> throw new InvalidInputException("unknown reproduction task '" + id + "'");
         };
     }

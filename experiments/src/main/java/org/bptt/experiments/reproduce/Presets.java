@@ -69,7 +69,7 @@ public final class Presets {
                         + "successful with under 1% of 10000 sequences wrong"),
                 new Setting("output", "linear, squared error (adding, multiplication); softmax, cross-entropy "
                         + "(temporal order)", TRAINING_RNNS + "RNN.py lines 172-181 (lastLinear, lastSoftmax); see "
-                        + "LinearOutput"),
+                        + "SquaredErrorOutput"),
                 new Setting("SGD-CR (regulariser Ω)", "g_W + α·∂Ω/∂W, then clipped as SGD-C", TRAINING_RNNS
                         + "RNN.py lines 188-230 (Ω, its gradient, then the clipping); see NormPreservingRegulariser"),
                 new Setting("regularisation weight α", "4", "paper Section 4.1.1 (\"the regularization weight was "
@@ -114,9 +114,9 @@ public final class Presets {
                         "Hochreiter & Schmidhuber 1997, Section 4; the harness's LSTM with f held at exactly 1 (see "
                         + "Network.LSTM_1997); ours: tanh squashing, one gate per unit, full BPTT"),
                 new Setting("Elman size", quick ? "4" : "8", "ours"),
-                new Setting("output", "σ(o), cross-entropy with the soft target", "the paper's output unit is a "
-                        + "sigmoid in [0, 1] (the target 0.5 + (X1 + X2)/4 lies in it); ours: cross-entropy where the "
-                        + "paper minimises the squared error; see AddingProblem"),
+                new Setting("output", "σ(o), squared error", "Section 5.4: \"All activation functions are "
+                        + "logistic with output range [0, 1]\" but the cells' g and h (the target 0.5 + (X1 + X2)/4 "
+                        + "lies in that range); see SquaredErrorOutput"),
                 new Setting("LSTM initialisation", "uniform on [-0.1, 0.1]; input gate biases -3.0 and -6.0",
                         "Section 5.4, State drift versus initial bias; see Network.LSTM_1997"),
                 new Setting("learning rate", "0.5", "Section 5.4, Training/Testing"),
@@ -166,7 +166,7 @@ public final class Presets {
                         "the adding problem as trainingRNNs addition.py draws its marks, every sequence exactly T; "
                                 + "ours where we did not check the paper's placement of the marks"),
                 new Setting("output", "linear, squared error; target (X1 + X2)/2, squared error reported ×4 on "
-                        + "the scale of X1 + X2", "ours: the halved target of trainingRNNs addition.py; see LinearOutput"),
+                        + "the scale of X1 + X2", "ours: the halved target of trainingRNNs addition.py; see SquaredErrorOutput"),
                 new Setting("baseline", "1/6 ≈ 0.167", "closed form: always answering 1 gives E[(X1 + X2 − 1)²] = "
                         + "Var(X1 + X2) = 2 · 1/12"),
                 new Setting("hidden units", quick ? "8" : "100", "ours"),

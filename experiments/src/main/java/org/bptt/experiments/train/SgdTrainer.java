@@ -33,7 +33,8 @@ import org.bptt.experiments.clipping.GradientClipping;
  * {@link Settings#evaluateEvery()} steps (and before the first and after the last) the loss and the success rate
  * (the task's criterion) are measured on a fixed evaluation batch.
  *
- * <p>The output is the plugin's head, or a linear output with squared error computed here ({@link LinearOutput});
+ * <p>The output is the plugin's head, or a linear or sigmoid output with squared error computed here
+ * ({@link SquaredErrorOutput});
  * Pascanu et al.'s regulariser Ω ({@link NormPreservingRegulariser}) can be added to the gradient before clipping.
  */
 public final class SgdTrainer {
@@ -42,15 +43,17 @@ public final class SgdTrainer {
     public enum Output {
         /** The plugin's own head ({@link ModelSpec#head()}): its outputs, its loss. */
         HEAD,
-        /** o = V h_T + c with squared error ({@link LinearOutput}), through the plugin's last-step sigmoid head. */
-        LINEAR
+        /** o = V h_T + c with squared error ({@link SquaredErrorOutput}), through the plugin's last-step sigmoid head. */
+        LINEAR_SQUARED_ERROR,
+        /** σ(o) with squared error ({@link SquaredErrorOutput}), through the plugin's last-step sigmoid head. */
+        SIGMOID_SQUARED_ERROR
     }
 
     private final IsolatedPlugin implementation;
     private final SequenceTask task;
     private final ModelSpec spec;
-    /** The linear output, or null for {@link Output#HEAD}. */
-    private final LinearOutput linearOutput;
+    /** The squared-error output, or null for {@link Output#HEAD}. */
+    private final SquaredErrorOutput squaredErrorOutput;
 
     /**
      * How to train.
@@ -147,7 +150,11 @@ public final class SgdTrainer {
         this.implementation = implementation;
         this.task = task;
         this.spec = spec;
-        this.linearOutput = output == Output.LINEAR ? new LinearOutput(implementation, spec) : null;
+        this.squaredErrorOutput = switch (output) {
+            case HEAD -> null;
+            case LINEAR_SQUARED_ERROR -> new SquaredErrorOutput(implementation, spec, SquaredErrorOutput.Squash.LINEAR);
+            case SIGMOID_SQUARED_ERROR -> new SquaredErrorOutput(implementation, spec, SquaredErrorOutput.Squash.SIGMOID);
+        };
     }
 
     /**
@@ -156,7 +163,7 @@ public final class SgdTrainer {
      */
     public static Set<Capability> capabilitiesNeeded(Output output, Settings settings) {
         Set<Capability> needed = EnumSet.noneOf(Capability.class);
-        if (output == Output.LINEAR || settings.regulariserStrength() > 0) {
+        if (output == Output.LINEAR_SQUARED_ERROR || settings.regulariserStrength() > 0) {
             needed.add(Capability.HIDDEN_STATES);
         }
         if (settings.regulariserStrength() > 0) {
@@ -196,7 +203,7 @@ public final class SgdTrainer {
             GradientResult result;
             try {
                 result = gradients(parameters, batch, settings.regulariserStrength());
-            } catch (LinearOutput.Saturated saturated) {
+            } catch (SquaredErrorOutput.Saturated saturated) {
                 return new Run(steps, evaluations, parameters, step, saturated.getMessage() + " at step " + step);
             }
             Parameters gradient = result.parameterGradients();
@@ -225,15 +232,15 @@ public final class SgdTrainer {
     /**
      * The loss of the output and its gradients, plus α·∂Ω/∂W when α &gt; 0.
      *
-     * @throws LinearOutput.Saturated when the linear output cannot be carried by the sigmoid head
+     * @throws SquaredErrorOutput.Saturated when the output's error signal cannot be carried by the sigmoid head
      */
     private GradientResult gradients(Parameters parameters, Batch batch, double strength) throws PluginCallFailure {
         GradientResult result;
         Tensor hiddenStates = null;
-        if (linearOutput != null) {
-            LinearOutput.Prediction prediction = linearOutput.predict(parameters, batch);
+        if (squaredErrorOutput != null) {
+            SquaredErrorOutput.Prediction prediction = squaredErrorOutput.predict(parameters, batch);
             hiddenStates = prediction.forward().hiddenStates();
-            result = linearOutput.gradients(parameters, batch, prediction);
+            result = squaredErrorOutput.gradients(parameters, batch, prediction);
         } else {
             result = implementation.gradients(spec, parameters, batch);
             if (strength > 0) {
@@ -263,8 +270,8 @@ public final class SgdTrainer {
     public Evaluation evaluate(int step, Parameters parameters, Batch evaluation) throws PluginCallFailure {
         Tensor outputs;
         double loss;
-        if (linearOutput != null) {
-            LinearOutput.Prediction prediction = linearOutput.predict(parameters, evaluation);
+        if (squaredErrorOutput != null) {
+            SquaredErrorOutput.Prediction prediction = squaredErrorOutput.predict(parameters, evaluation);
             outputs = prediction.outputs();
             loss = prediction.loss();
         } else {

@@ -27,8 +27,8 @@ import org.bptt.experiments.TestCalls;
 import org.bptt.reference.ReferenceAggregatedRnn;
 import org.junit.jupiter.api.Test;
 
-/** The linear output's loss and gradients, checked against central finite differences of the loss it defines. */
-class LinearOutputTest {
+/** The squared-error outputs' loss and gradients, checked against central finite differences of the loss they define. */
+class SquaredErrorOutputTest {
 
     private static final double STEP = 1e-6;
 
@@ -36,7 +36,15 @@ class LinearOutputTest {
     void gradientsOfAnElmanNetworkAreThoseOfFiniteDifferences() throws PluginCallFailure {
         SequenceTask task = new PascanuTask(PascanuTask.Kind.ADDING, 10);
         ModelSpec spec = task.spec(5, Activation.TANH);
-        checkAgainstFiniteDifferences(spec, task.batch(6, 3L), parameters(spec, 1L));
+        checkAgainstFiniteDifferences(spec, task.batch(6, 3L), parameters(spec, 1L), SquaredErrorOutput.Squash.LINEAR);
+    }
+
+    /** Hochreiter &amp; Schmidhuber's output: σ(o) with squared error, whose error signal carries the factor σ(1 − σ). */
+    @Test
+    void gradientsOfTheSigmoidOutputAreThoseOfFiniteDifferences() throws PluginCallFailure {
+        AddingProblem task = new AddingProblem(6, true);
+        ModelSpec spec = task.spec(4, Activation.TANH);
+        checkAgainstFiniteDifferences(spec, task.batch(5, 8L), parameters(spec, 5L), SquaredErrorOutput.Squash.SIGMOID);
     }
 
     /** Sequences of different lengths (a mask): o reads each sequence's own last state. */
@@ -48,7 +56,7 @@ class LinearOutputTest {
                 DataType.FLOAT64);
         Batch batch = task.batch(5, 4L);
         assertTrue(batch.mask() != null, "the batch has sequences of different lengths");
-        checkAgainstFiniteDifferences(spec, batch, parameters(spec, 2L));
+        checkAgainstFiniteDifferences(spec, batch, parameters(spec, 2L), SquaredErrorOutput.Squash.LINEAR);
     }
 
     /** o ≈ 6 against targets in [0, 1]: the error signal exceeds what σ(o) leaves room for, so s > 1 is needed. */
@@ -57,7 +65,7 @@ class LinearOutputTest {
         SequenceTask task = new PascanuTask(PascanuTask.Kind.MULTIPLICATION, 10);
         ModelSpec spec = task.spec(4, Activation.TANH);
         Parameters parameters = parameters(spec, 3L).with(ParameterNames.C, Tensor.of(new double[] {6.0}, 1));
-        checkAgainstFiniteDifferences(spec, task.batch(4, 5L), parameters);
+        checkAgainstFiniteDifferences(spec, task.batch(4, 5L), parameters, SquaredErrorOutput.Squash.LINEAR);
     }
 
     /** L = (1/B) Σ_b (o_b − t_b)², with o_b = V h_b + c written out from the hidden states. */
@@ -67,8 +75,9 @@ class LinearOutputTest {
         ModelSpec spec = task.spec(3, Activation.TANH);
         Parameters parameters = parameters(spec, 4L);
         Batch batch = task.batch(3, 6L);
-        LinearOutput output = new LinearOutput(TestCalls.isolated(new ReferenceAggregatedRnn()), spec);
-        LinearOutput.Prediction prediction = output.predict(parameters, batch);
+        SquaredErrorOutput output = new SquaredErrorOutput(TestCalls.isolated(new ReferenceAggregatedRnn()), spec,
+                SquaredErrorOutput.Squash.LINEAR);
+        SquaredErrorOutput.Prediction prediction = output.predict(parameters, batch);
         Tensor states = prediction.forward().hiddenStates();
         double expected = 0;
         for (int b = 0; b < 3; b++) {
@@ -86,17 +95,18 @@ class LinearOutputTest {
     void aHeadOtherThanTheSigmoidIsRefused() {
         ModelSpec softmax = new PascanuTask(PascanuTask.Kind.TEMPORAL_ORDER, 10).spec(3, Activation.TANH);
         assertThrows(InvalidInputException.class,
-                () -> new LinearOutput(TestCalls.isolated(new ReferenceAggregatedRnn()), softmax));
+                () -> new SquaredErrorOutput(TestCalls.isolated(new ReferenceAggregatedRnn()), softmax,
+                        SquaredErrorOutput.Squash.LINEAR));
     }
 
     private static Parameters parameters(ModelSpec spec, long seed) {
         return CaseGenerator.parameters(spec, CaseGenerator.Options.defaults(), new SplittableRandom(seed));
     }
 
-    /** Every parameter's every element, and dL/dh_t at the last step, against central differences of L. */
-    private static void checkAgainstFiniteDifferences(ModelSpec spec, Batch batch, Parameters parameters)
-            throws PluginCallFailure {
-        LinearOutput output = new LinearOutput(TestCalls.isolated(new ReferenceAggregatedRnn()), spec);
+    /** Every parameter's every element against central differences of L. */
+    private static void checkAgainstFiniteDifferences(ModelSpec spec, Batch batch, Parameters parameters,
+                                                      SquaredErrorOutput.Squash squash) throws PluginCallFailure {
+        SquaredErrorOutput output = new SquaredErrorOutput(TestCalls.isolated(new ReferenceAggregatedRnn()), spec, squash);
         GradientResult gradients = output.gradients(parameters, batch, output.predict(parameters, batch));
         assertEquals(output.predict(parameters, batch).loss(), gradients.loss(), 0.0);
         int checked = 0;
