@@ -53,9 +53,10 @@ import picocli.CommandLine.Spec;
         header = "Reproduce a published vanishing/exploding-gradient experiment, sharded and resumable.",
         description = {
             "Runs the grid (task × T × network × method × seed) of a paper's experiment with the paper's settings,",
-            "each one cited in reproduce-settings.csv: pascanu2013 (Pascanu, Mikolov & Bengio 2013: SGD and SGD-C,",
-            "three initialisations, adding/multiplication/temporal order), hochreiter1997 (LSTM against Elman on the",
-            "adding problem), le2015 (tanh RNN, LSTM and IRNN on the adding problem, MSE against steps).",
+            "each one cited in reproduce-settings.csv: pascanu2013 (Pascanu, Mikolov & Bengio 2013: SGD, SGD-C and",
+            "SGD-CR, three initialisations, adding/multiplication/temporal order), hochreiter1997 (the 1997 LSTM,",
+            "without a forget gate, against Elman on the adding problem), le2015 (tanh RNN, LSTM and IRNN on the",
+            "adding problem, MSE against steps). The papers' own numbers stand beside ours in reproduce-paper.csv.",
             "Every finished cell is checkpointed in DIR/cells/: run the same command again and it resumes. With",
             "--shard I/N only every N-th cell runs (as a CI matrix job or a Slurm array task); merge the shards'",
             "folders with --merge. --quick: a small grid in about a minute. Exits 1 when a plugin call failed."})

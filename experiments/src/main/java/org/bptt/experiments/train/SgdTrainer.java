@@ -34,8 +34,8 @@ import org.bptt.experiments.clipping.GradientClipping;
  * (the task's criterion) are measured on a fixed evaluation batch.
  *
  * <p>The output is the plugin's head, or a linear or sigmoid output with squared error computed here
- * ({@link SquaredErrorOutput});
- * Pascanu et al.'s regulariser Ω ({@link NormPreservingRegulariser}) can be added to the gradient before clipping.
+ * ({@link SquaredErrorOutput}); Pascanu et al.'s regulariser Ω ({@link NormPreservingRegulariser}) can be added to the
+ * gradient before clipping.
  */
 public final class SgdTrainer {
 
