@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
 import org.bptt.api.InvalidInputException;
 import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginCalls;
 import org.bptt.core.plugins.PluginRegistry;
 import org.bptt.experiments.reproduce.CellResult;
 import org.bptt.experiments.reproduce.GridCell;
@@ -52,9 +53,10 @@ import picocli.CommandLine.Spec;
         header = "Reproduce a published vanishing/exploding-gradient experiment, sharded and resumable.",
         description = {
             "Runs the grid (task × T × network × method × seed) of a paper's experiment with the paper's settings,",
-            "each one cited in reproduce-settings.csv: pascanu2013 (Pascanu, Mikolov & Bengio 2013: SGD and SGD-C,",
-            "three initialisations, adding/multiplication/temporal order), hochreiter1997 (LSTM against Elman on the",
-            "adding problem), le2015 (tanh RNN, LSTM and IRNN on the adding problem, MSE against steps).",
+            "each one cited in reproduce-settings.csv: pascanu2013 (Pascanu, Mikolov & Bengio 2013: SGD, SGD-C and",
+            "SGD-CR, three initialisations, adding/multiplication/temporal order), hochreiter1997 (the 1997 LSTM,",
+            "without a forget gate, against Elman on the adding problem), le2015 (tanh RNN, LSTM and IRNN on the",
+            "adding problem, MSE against steps). The papers' own numbers stand beside ours in reproduce-paper.csv.",
             "Every finished cell is checkpointed in DIR/cells/: run the same command again and it resumes. With",
             "--shard I/N only every N-th cell runs (as a CI matrix job or a Slurm array task); merge the shards'",
             "folders with --merge. --quick: a small grid in about a minute. Exits 1 when a plugin call failed."})
@@ -101,32 +103,46 @@ final class ReproduceCommand implements Callable<Integer> {
         Reproduction reproduction = new Reproduction(preset);
         out.printf(Locale.ROOT, "bptt reproduce %s%n", preset.describe());
         out.flush();
+        List<String> commandLine = spec.commandLine().getParseResult().originalArgs();
         try {
             if (merge != null) {
                 InvalidInputException.require(shard == null, "--merge and --shard do not go together");
-                return write(reproduction, merge, folder, List.of(), out) ? ExitCode.OK : ExitCode.DIVERGED;
+                return write(reproduction, merge, folder, List.of(), commandLine, out, err) ? ExitCode.OK : ExitCode.DIVERGED;
             }
             PluginRegistry registry = pluginOptions.discover(err);
             LoadedPlugin plugin = registry.require(implementationId);
-            List<Provenance.PluginVersion> plugins = List.of(Provenance.PluginVersion.of(plugin));
-            try (ProgressLine progress = new ProgressLine(preset, err)) {
-                reproduction.runShard(timeoutOptions.calls().isolate(plugin), folder, share[0], share[1], progress);
-            } catch (Reproduction.PluginHung hung) {
-                err.printf(Locale.ROOT, "%nerror: %s: %s%nthe run stops (every further call would wait for the timeout); "
-                        + "the finished cells are checkpointed in %s: run the same command again to resume%n",
-                        hung.cell().key(), hung.getMessage(), folder.resolve(Reproduction.CELLS));
-                return ExitCode.DIVERGED;
-            }
-            out.printf(Locale.ROOT, "checkpoints: %s%n", folder.resolve(Reproduction.CELLS));
-            if (share[1] > 1) {
-                out.printf(Locale.ROOT, "shard %d/%d done; merge the shards' folders with: bptt reproduce %s%s --merge DIR... --out DIR%n",
-                        share[0], share[1], preset.name(), quick ? " --quick" : "");
-                return ExitCode.OK;
-            }
-            return write(reproduction, List.of(folder), folder, plugins, out) ? ExitCode.OK : ExitCode.DIVERGED;
+            return run(reproduction, plugin, timeoutOptions.calls(), folder, share, commandLine, out, err);
         } catch (IOException e) {
             throw new UncheckedIOException("reproduce: cannot write under " + folder + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Trains the cells of shard {@code share} of {@code reproduction} that {@code folder} has no checkpoint of, then,
+     * unless it is one shard of several, writes the tables, charts and report and prints the summary. {@code bptt
+     * run} calls it for its quick reproduction.
+     *
+     * @return {@link ExitCode#OK}, or {@link ExitCode#DIVERGED} when a plugin call failed or hung
+     */
+    static int run(Reproduction reproduction, LoadedPlugin plugin, PluginCalls calls, Path folder, int[] share,
+                   List<String> commandLine, PrintWriter out, PrintWriter err) throws IOException {
+        Preset preset = reproduction.preset();
+        try (ProgressLine progress = new ProgressLine(preset, err)) {
+            reproduction.runShard(calls.isolate(plugin), folder, share[0], share[1], progress);
+        } catch (Reproduction.PluginHung hung) {
+            err.printf(Locale.ROOT, "%nerror: %s: %s%nthe run stops (every further call would wait for the timeout); "
+                    + "the finished cells are checkpointed in %s: run the same command again to resume%n",
+                    hung.cell().key(), hung.getMessage(), folder.resolve(Reproduction.CELLS));
+            return ExitCode.DIVERGED;
+        }
+        out.printf(Locale.ROOT, "checkpoints: %s%n", folder.resolve(Reproduction.CELLS));
+        if (share[1] > 1) {
+            out.printf(Locale.ROOT, "shard %d/%d done; merge the shards' folders with: bptt reproduce %s%s --merge DIR... --out DIR%n",
+                    share[0], share[1], preset.name(), preset.quick() ? " --quick" : "");
+            return ExitCode.OK;
+        }
+        List<Provenance.PluginVersion> plugins = List.of(Provenance.PluginVersion.of(plugin));
+        return write(reproduction, List.of(folder), folder, plugins, commandLine, out, err) ? ExitCode.OK : ExitCode.DIVERGED;
     }
 
     /** "I/N" as {I, N}; none as {1, 1}. */
@@ -153,8 +169,9 @@ final class ReproduceCommand implements Callable<Integer> {
      *
      * @return false when a cell's plugin call failed
      */
-    private boolean write(Reproduction reproduction, List<Path> sources, Path target,
-                          List<Provenance.PluginVersion> plugins, PrintWriter out) throws IOException {
+    private static boolean write(Reproduction reproduction, List<Path> sources, Path target,
+                                 List<Provenance.PluginVersion> plugins, List<String> commandLine, PrintWriter out,
+                                 PrintWriter err) throws IOException {
         Map<GridCell, CellResult> results = reproduction.read(sources);
         List<GridCell> missing = reproduction.missing(results);
         InvalidInputException.require(missing.isEmpty(), "%d of %d cells of %s have no checkpoint in %s, e.g. %s: "
@@ -165,9 +182,9 @@ final class ReproduceCommand implements Callable<Integer> {
         RunOutputs outputs = new RunOutputs(run);
         Preset preset = reproduction.preset();
         ReproductionResult result = new ReproductionResult(preset, results);
-        Provenance provenance = Provenance.capture(spec.commandLine().getParseResult().originalArgs(),
+        Provenance provenance = Provenance.capture(commandLine,
                 VersionProvider.toolVersion(), plugins, LongStream.rangeClosed(1, preset.seeds()).boxed().toList(),
-                "reproduce " + preset.name() + (quick ? " quick" : ""), Map.of(), Map.of("preset", preset.describe()),
+                "reproduce " + preset.name() + (preset.quick() ? " quick" : ""), Map.of(), Map.of("preset", preset.describe()),
                 Path.of("."), Clock.systemUTC().instant());
         outputs.writeTables(result.tables());
         outputs.writeCharts(result.charts());
@@ -181,7 +198,7 @@ final class ReproduceCommand implements Callable<Integer> {
                 run.resolve(RunOutputs.CHARTS), report);
         List<String> errors = results.values().stream().filter(CellResult::failed)
                 .map(cell -> cell.key() + ": " + cell.error()).toList();
-        errors.forEach(error -> spec.commandLine().getErr().printf(Locale.ROOT, "error: %s%n", error));
+        errors.forEach(error -> err.printf(Locale.ROOT, "error: %s%n", error));
         return errors.isEmpty();
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,8 @@ import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginRegistry;
 import org.bptt.experiments.decay.DecayExperiment;
+import org.bptt.experiments.reproduce.Presets;
+import org.bptt.experiments.reproduce.Reproduction;
 import org.bptt.reports.Provenance;
 import org.bptt.reports.RunFolder;
 import org.bptt.reports.RunOutputs;
@@ -33,16 +36,17 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code bptt run}: the main job on the built-in default suite, in three steps, each a job that its own command runs
- * too: a {@link VerifyJob}, a quick {@link DecayJob} and a quick {@link BenchJob}, each printed as its command prints it.
+ * {@code bptt run}: the main job on the built-in default suite, in four steps, each a job that its own command runs
+ * too: a {@link VerifyJob}, a quick {@link DecayJob}, a quick reproduction ({@code bptt reproduce hochreiter1997
+ * --quick}) and a quick {@link BenchJob}, each printed as its command prints it.
  */
 @Command(name = "run",
-        header = "The main job: verify all plugins on the default suite, then quick decay and timing sweeps.", mixinStandardHelpOptions = true,
+        header = "The main job: verify all plugins on the default suite, then quick decay, reproduction and timing sweeps.", mixinStandardHelpOptions = true,
         description = {
             "The main job: verify every implementation found (the reference's other algorithms, DL4J, and any",
             "plugin) against the reference on the default suite, then quick sweeps of the gradient-norm decay over",
-            "T and of the timings; write the tables, charts and HTML report and print a summary. Exits 1 when",
-            "anything diverged."})
+            "T, of Hochreiter & Schmidhuber's adding problem (bptt reproduce hochreiter1997 --quick) and of the",
+            "timings; write the tables, charts and HTML report and print a summary. Exits 1 when anything diverged."})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -100,6 +104,9 @@ final class RunCommand implements Callable<Integer> {
         DecayCommand.print(out, decay);
         int decayExit = decay.exitCode();
 
+        out.printf(Locale.ROOT, "%n--- reproduction (bptt reproduce %s --quick) ---%n", QUICK_REPRODUCTION);
+        int reproduceExit = quickReproduction(oracle, run, commandLine, out, err);
+
         int benchExit = ExitCode.OK;
         if (!skipBench) {
             out.printf(Locale.ROOT, "%n--- timings (bptt bench --quick) ---%n");
@@ -111,8 +118,28 @@ final class RunCommand implements Callable<Integer> {
                 verdict(verifyExit), verdict(decayExit),
                 skipBench ? "skipped" : verdict(benchExit) + " (timings only: no target is evaluated on the quick grid)",
                 verified.outputs().reportIndex());
+        out.printf(Locale.ROOT, "bptt run: reproduce %s --quick %s: %s%n", QUICK_REPRODUCTION, verdict(reproduceExit),
+                run.resolve(QUICK_REPRODUCTION));
         recordWallTime(run, verified, out);
-        return Math.max(verifyExit, Math.max(decayExit, benchExit));
+        return Math.max(Math.max(verifyExit, reproduceExit), Math.max(decayExit, benchExit));
+    }
+
+    /**
+     * The preset whose quick grid a run trains: the 1997 LSTM against a tanh Elman network on the adding problem,
+     * the smallest of the three (4 cells; the others are a command away: {@code bptt reproduce NAME --quick}).
+     */
+    static final String QUICK_REPRODUCTION = "hochreiter1997";
+
+    /** {@code bptt reproduce hochreiter1997 --quick} on the oracle, into this run's folder. */
+    private int quickReproduction(LoadedPlugin oracle, RunFolder run, List<String> commandLine, PrintWriter out,
+                                  PrintWriter err) {
+        Path folder = run.resolve(QUICK_REPRODUCTION);
+        try {
+            return ReproduceCommand.run(new Reproduction(Presets.get(QUICK_REPRODUCTION, true)), oracle,
+                    timeoutOptions.calls(), folder, new int[] {1, 1}, commandLine, out, err);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the reproduction under " + folder + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -26,10 +26,11 @@ import org.bptt.api.Tensor;
  *
  * <h2>Choices of ours</h2>
  * <ul>
- *   <li>The paper's network has one linear-ish output trained on squared error; here the target is a probability
- *       for {@link Head#LAST_STEP_SIGMOID}: the prediction is σ(o) and the loss binary cross-entropy with the soft
- *       target. Cross-entropy with a soft target is minimised exactly at σ(o) = target, and its gradient with
- *       respect to o is σ(o) − target, the same error signal as squared error on a linear output.</li>
+ *   <li>The paper's output unit is logistic ("All activation functions are logistic with output range [0, 1]",
+ *       Section 5.4) and trained on squared error; the task declares {@link Head#LAST_STEP_SIGMOID}, whose loss is
+ *       binary cross-entropy with the soft target, minimised exactly at σ(o) = target, with the error signal
+ *       σ(o) − target at o. {@code bptt reproduce} trains the paper's squared error instead, through that head
+ *       ({@code org.bptt.experiments.train.SquaredErrorOutput}).</li>
  *   <li>For T ≤ 10 the first mark is drawn among the first min(10, T − 1) pairs, so that the final pair always keeps
  *       its −1.0 end marker (the paper uses T ≥ 100, where this never matters). T must be at least 4, so that
  *       ⌊T/2⌋ − 1 ≥ 1.</li>

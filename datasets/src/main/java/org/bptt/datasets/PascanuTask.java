@@ -30,12 +30,13 @@ import org.bptt.api.Tensor;
  * {@code randint(n)} is numpy's, uniform on 0 … n − 1; we draw from a {@link SplittableRandom}, so the distributions
  * are theirs and the individual numbers are not.
  *
- * <h2>Choice of ours</h2>
+ * <h2>The head</h2>
  * Their adding and multiplication networks have a linear output trained on squared error ({@code RNN.py} line 179-181,
- * {@code lastLinear}); the harness's heads have no linear output, so these targets (all in [0, 1]) go to
- * {@link Head#LAST_STEP_SIGMOID}: the prediction is σ(o), the loss cross-entropy with the soft target, whose gradient
- * with respect to o is σ(o) − target, the error signal of squared error on a linear output up to the factor 2.
- * Their criterion is applied to σ(o).
+ * {@code lastLinear}). The API's heads have no linear output, so these tasks declare {@link Head#LAST_STEP_SIGMOID}
+ * (their targets all lie in [0, 1]): trained on it directly, the prediction is σ(o) and the loss cross-entropy with
+ * the soft target, whose gradient with respect to o is σ(o) − target, the error signal of squared error on a linear
+ * output up to the factor 2. {@code bptt reproduce} trains their linear output instead, through that head
+ * ({@code org.bptt.experiments.train.SquaredErrorOutput}). Their criterion is applied to the prediction.
  */
 public final class PascanuTask implements SequenceTask {
 

@@ -42,7 +42,34 @@ public enum Network {
     IRNN("irnn", Cell.ELMAN, Activation.RELU,
             "Le et al. 2015, abstract: ReLU units, W initialised to the identity; biases 0 and U, V ~ N(0, 0.001²) are ours"),
     /** An LSTM with Xavier weights: our choice (the cell of Gers et al., with a forget gate). */
-    LSTM("lstm", Cell.LSTM, Activation.TANH, "ours: Xavier-uniform weights; biases uniform on (-0.1, 0.1); forget gate of Gers et al. 2000");
+    LSTM("lstm", Cell.LSTM, Activation.TANH, "ours: Xavier-uniform weights; biases uniform on (-0.1, 0.1); forget gate of Gers et al. 2000"),
+    /**
+     * The LSTM of Hochreiter &amp; Schmidhuber 1997: input and output gates and no forget gate, f ≡ 1 (the forget
+     * gate is Gers et al. 2000's). The harness's LSTM gets it without a cell of its own: U_f = W_f = 0 and
+     * b_f = {@value #NO_FORGETTING_BIAS}, so f = σ(b_f) rounds to exactly 1 in double precision, c_t = c_{t-1} +
+     * i_t ⊙ g_t, and f(1 − f) = 0 makes the gradients of U_f, W_f and b_f exactly zero: SGD never moves them. It runs
+     * on every plugin with an LSTM. The other weights and biases are drawn as their adding experiment draws them
+     * (Section 5.4, "State drift versus initial bias"): uniform on [−0.1, 0.1], except the input gates' biases, −3.0
+     * for the first block of cells and −6.0 for the second (our first and second half of the units). Our choices,
+     * where the paper's cell differs: g and the cell output are tanh (the paper's g ranges over [−2, 2] and its h
+     * over [−1, 1]), each unit has its own gates (the paper's memory blocks of size 2 share them), and the gradient
+     * is full BPTT (the paper truncates it at the cells' inputs).
+     */
+    LSTM_1997("lstm-1997", Cell.LSTM, Activation.TANH, "Hochreiter & Schmidhuber 1997: no forget gate (f ≡ 1: U_f = W_f = 0, "
+            + "b_f = 50, σ(50) = 1 exactly in double precision); Section 5.4: weights and biases uniform on [-0.1, 0.1], "
+            + "input gate biases -3.0 (first half of the units) and -6.0 (second half); ours: tanh squashing, one gate "
+            + "per unit, full BPTT");
+
+    /** The range of the 1997 LSTM's initial weights, [−0.1, 0.1] (Hochreiter &amp; Schmidhuber 1997, Section 5.4). */
+    static final double LSTM_1997_WEIGHT_RANGE = 0.1;
+    /** The 1997 LSTM's input gate biases of the first and the second block (Section 5.4). */
+    static final double[] LSTM_1997_INPUT_GATE_BIASES = {-3.0, -6.0};
+
+    /**
+     * b_f of {@link #LSTM_1997}: σ(b) = 1/(1 + e^(−b)) rounds to 1 once e^(−b) is below half an ulp of 1 (b &gt; 36.8);
+     * 50 leaves room for a plugin that computes σ another way, e.g. as (1 + tanh(b/2))/2.
+     */
+    static final double NO_FORGETTING_BIAS = 50;
 
     /** How many entries of each of their W_hh rows smart_tanh keeps (RNN.py line 132: spng[15:] set to zero). */
     static final int SMART_TANH_NON_ZERO = 15;
@@ -89,9 +116,40 @@ public enum Network {
             case BASIC_TANH -> gaussian(spec, 0.1, 0.1, random);
             case SMART_TANH -> smartTanh(spec, random);
             case IRNN -> identity(spec, random);
-            case TANH, LSTM -> CaseGenerator.parameters(spec,
-                    new CaseGenerator.Options(WeightInit.XAVIER, Rescaling.NONE, 1.0), random);
+            case TANH, LSTM -> xavier(spec, random);
+            case LSTM_1997 -> lstm1997(spec, random);
         };
+    }
+
+    private static Parameters lstm1997(ModelSpec spec, SplittableRandom random) {
+        int h = spec.hiddenSize();
+        Map<String, Tensor> tensors = new HashMap<>();
+        for (ParameterDeclaration declaration : spec.parameters()) {
+            Tensor value = Tensor.zeros(declaration.shape());
+            double[] data = value.data();
+            for (int i = 0; i < data.length; i++) {
+                data[i] = LSTM_1997_WEIGHT_RANGE * (2 * random.nextDouble() - 1);
+            }
+            tensors.put(declaration.name(), value);
+        }
+        Tensor inputGateBias = tensors.get(ParameterNames.B_I);
+        for (int unit = 0; unit < h; unit++) {
+            inputGateBias.set(LSTM_1997_INPUT_GATE_BIASES[unit < (h + 1) / 2 ? 0 : 1], unit);
+        }
+        tensors.put(ParameterNames.U_F, Tensor.zeros(h, spec.inputSize()));
+        tensors.put(ParameterNames.W_F, Tensor.zeros(h, h));
+        tensors.put(ParameterNames.B_F, constant(h, NO_FORGETTING_BIAS));
+        return new Parameters(tensors);
+    }
+
+    private static Parameters xavier(ModelSpec spec, SplittableRandom random) {
+        return CaseGenerator.parameters(spec, new CaseGenerator.Options(WeightInit.XAVIER, Rescaling.NONE, 1.0), random);
+    }
+
+    private static Tensor constant(int size, double value) {
+        Tensor tensor = Tensor.zeros(size);
+        java.util.Arrays.fill(tensor.data(), value);
+        return tensor;
     }
 
     /** Every matrix N(0, σ²) (W with σ_W), every bias zero. */

@@ -6,6 +6,7 @@ import org.bptt.api.InvalidInputException;
 import org.bptt.datasets.AddingProblem;
 import org.bptt.datasets.PascanuTask;
 import org.bptt.datasets.SequenceTask;
+import org.bptt.experiments.train.SgdTrainer;
 
 /**
  * A published experiment as data: its grid (task × T × network × method × seed), its training settings, and every
@@ -29,12 +30,13 @@ import org.bptt.datasets.SequenceTask;
  * @param squaredErrorScale the factor from our targets' squared error to the paper's (4 when our target is the
  *                       paper's halved), 1 otherwise
  * @param settings       every setting with its source
- * @param paperResults   what the paper reports, and where, to read beside ours
+ * @param paperResults   what the paper reports, and where, to read beside ours (a number only where it could be
+ *                       read from the paper's text or tables)
  */
 public record Preset(String name, boolean quick, String paper, Display display, List<String> tasks,
                      List<Integer> lengths, List<Network> networks, List<Method> methods, int seeds, int hiddenSize,
                      double learningRate, int batchSize, int steps, int evaluateEvery, int evaluationSize,
-                     double squaredErrorScale, List<Setting> settings, List<String> paperResults) {
+                     double squaredErrorScale, List<Setting> settings, List<PaperResult> paperResults) {
 
     /** What the summary of a preset shows. */
     public enum Display {
@@ -72,6 +74,21 @@ public record Preset(String name, boolean quick, String paper, Display display, 
             case PASCANU_TEMPORAL_ORDER -> new PascanuTask(PascanuTask.Kind.TEMPORAL_ORDER, length);
             case HOCHREITER_ADDING -> new AddingProblem(length, true);
             case FIXED_LENGTH_ADDING -> new PascanuTask(PascanuTask.Kind.ADDING, length, false);
+            default -> throw new InvalidInputException("unknown reproduction task '" + id + "'");
+        };
+    }
+
+    /**
+     * The output the task is trained with: a linear output with squared error for Pascanu et al.'s regression tasks
+     * ({@code lastLinear}, RNN.py lines 179-181) and Le et al.'s adding problem; a sigmoid output with squared error
+     * for Hochreiter &amp; Schmidhuber's (their output unit is "logistic with output range [0, 1]", Section 5.4, and
+     * their target 0.5 + (X₁ + X₂)/4 lies in that range); the task's own softmax for the temporal order problem.
+     */
+    public static SgdTrainer.Output output(String id) {
+        return switch (id) {
+            case PASCANU_ADDING, PASCANU_MULTIPLICATION, FIXED_LENGTH_ADDING -> SgdTrainer.Output.LINEAR_SQUARED_ERROR;
+            case HOCHREITER_ADDING -> SgdTrainer.Output.SIGMOID_SQUARED_ERROR;
+            case PASCANU_TEMPORAL_ORDER -> SgdTrainer.Output.HEAD;
             default -> throw new InvalidInputException("unknown reproduction task '" + id + "'");
         };
     }

@@ -16,6 +16,11 @@ public final class Presets {
 
     private static final String TRAINING_RNNS = "github.com/pascanur/trainingRNNs@3f5df3f ";
     private static final String OURS_BUDGET = "ours: a budget the machine can afford (the paper trains far longer)";
+    /** Where the papers' text was read: public Markdown transcriptions of the papers found by text search. */
+    private static final String PASCANU_PAPER = "Pascanu et al. 2013 (arXiv:1211.5063v2, read in a Markdown "
+            + "transcription of the paper), ";
+    private static final String HOCHREITER_PAPER = "Hochreiter & Schmidhuber 1997 (read in a Markdown transcription "
+            + "of the paper), ";
 
     private Presets() {
     }
@@ -36,9 +41,9 @@ public final class Presets {
     }
 
     /**
-     * Pascanu, Mikolov &amp; Bengio (2013): 50 hidden units, SGD and SGD-C, η = 0.01, minibatches of 20, their three
-     * initialisations, the adding, multiplication and temporal order problems of their code, "solved" when the
-     * held-out error rate is zero. Their gradient regulariser Ω (SGD-CR) is not implemented.
+     * Pascanu, Mikolov &amp; Bengio (2013): 50 hidden units, SGD, SGD-C and SGD-CR, η = 0.01, minibatches of 20, their
+     * three initialisations, the adding, multiplication and temporal order problems of their code (a linear output
+     * with squared error for the first two), "solved" when the held-out error rate is zero.
      */
     static Preset pascanu2013(boolean quick) {
         List<Setting> settings = List.of(
@@ -60,24 +65,37 @@ public final class Presets {
                         + "RNN.py line 486 evaluates every 20 steps; ours less often, for time"),
                 new Setting("solved", "no held-out sequence wrong", TRAINING_RNNS
                         + "RNN.py line 400 (error < .0001 %, i.e. zero of 10000 wrong); wrong: squared error > 0.04 "
-                        + "(line 289) or arg-max not the class (line 271)"),
-                new Setting("output", "σ(o) with cross-entropy (adding, multiplication)", "ours: their linear output "
-                        + "with squared error (RNN.py line 179-181) is not a harness head; see PascanuTask"),
-                new Setting("SGD-CR (regulariser Ω)", "not run", "ours: not implemented"),
+                        + "(line 289) or arg-max not the class (line 271); the paper's Section 4.1.1 counts a run "
+                        + "successful with under 1% of 10000 sequences wrong"),
+                new Setting("output", "linear, squared error (adding, multiplication); softmax, cross-entropy "
+                        + "(temporal order)", TRAINING_RNNS + "RNN.py lines 172-181 (lastLinear, lastSoftmax); see "
+                        + "SquaredErrorOutput"),
+                new Setting("SGD-CR (regulariser Ω)", "g_W + α·∂Ω/∂W, then clipped as SGD-C", TRAINING_RNNS
+                        + "RNN.py lines 188-230 (Ω, its gradient, then the clipping); see NormPreservingRegulariser"),
+                new Setting("regularisation weight α", "4", "paper Section 4.1.1 (\"the regularization weight was "
+                        + "fixed to 4\"); their code's default is 2 (RNN.py line 467)"),
                 new Setting("steps", quick ? "150" : "20000", TRAINING_RNNS
                         + "RNN.py line 497 allows 5e6 iterations; " + OURS_BUDGET),
                 new Setting("seeds", quick ? "1" : "5", "ours"),
                 new Setting("T", quick ? "10, 20" : "50, 100, 150, 200, 250", "ours"));
-        List<String> paperResults = List.of(
-                "Pascanu et al. 2013, Section 4.1 and its figure of success rate against sequence length for each "
-                        + "task, initialisation and method: their numbers are not transcribed here; read them from "
-                        + "the paper beside our success-rate chart.");
+        List<PaperResult> paperResults = List.of(
+                PaperResult.statement(Preset.PASCANU_TEMPORAL_ORDER, "Figure 7: success rate out of 5 runs against "
+                        + "sequence length for each initialisation and MSGD, MSGD-C, MSGD-CR; a plot without printed "
+                        + "values, so its numbers are not transcribed", PASCANU_PAPER + "Section 4.1.1, Figure 7"),
+                PaperResult.statement(Preset.PASCANU_TEMPORAL_ORDER, "one model of 50 tanh units (basic tanh) "
+                        + "trained on lengths 50 to 200: success rate 100% over 5 seeds, 0 of 10000 sequences "
+                        + "misclassified (the paragraph does not name the method)", PASCANU_PAPER + "Section 4.1.1"),
+                PaperResult.statement(Preset.PASCANU_ADDING, "SGD-CR: 100% success over 5 runs, one model for "
+                        + "lengths up to 200", PASCANU_PAPER + "Section 4.1.2"),
+                PaperResult.statement(Preset.PASCANU_MULTIPLICATION, "SGD-CR: 100% success over 5 runs, one model "
+                        + "for lengths up to 200", PASCANU_PAPER + "Section 4.1.2"));
         return new Preset("pascanu2013", quick, "Pascanu, Mikolov & Bengio (2013), On the difficulty of training "
                         + "recurrent neural networks, ICML (arXiv:1211.5063)", Preset.Display.SUCCESS_RATE_VS_LENGTH,
                 quick ? List.of(Preset.PASCANU_ADDING, Preset.PASCANU_TEMPORAL_ORDER)
                         : List.of(Preset.PASCANU_ADDING, Preset.PASCANU_MULTIPLICATION, Preset.PASCANU_TEMPORAL_ORDER),
                 quick ? List.of(10, 20) : List.of(50, 100, 150, 200, 250),
-                List.of(Network.SIGMOID, Network.BASIC_TANH, Network.SMART_TANH), List.of(Method.SGD, Method.SGD_C),
+                List.of(Network.SIGMOID, Network.BASIC_TANH, Network.SMART_TANH),
+                List.of(Method.SGD, Method.SGD_C, Method.SGD_CR),
                 quick ? 1 : 5, quick ? 8 : 50, 0.01, 20, quick ? 150 : 20000, quick ? 25 : 200, quick ? 200 : 1000,
                 1.0, settings, paperResults);
     }
@@ -90,35 +108,49 @@ public final class Presets {
         List<Setting> settings = List.of(
                 new Setting("task", "adding problem, lengths T … T + T/10, wrong when |error| ≥ 0.04",
                         "Hochreiter & Schmidhuber 1997, Section 5.4 (Experiment 4); see AddingProblem"),
-                new Setting("LSTM size", quick ? "4 units" : "4 units (2 memory cell blocks of size 2)",
-                        "Hochreiter & Schmidhuber, 'LSTM can solve hard long time lag problems', NIPS 1996, "
-                                + "Experiment 1 (adding), Architecture: 2 memory cell blocks of size 2"),
-                new Setting("LSTM cell", "with forget gate, no peepholes", "ours: the harness's LSTM (Gers et al. "
-                        + "2000); the 1997 cell has no forget gate"),
+                new Setting("LSTM size", "4 units (2 memory cell blocks of size 2)",
+                        "Section 5.4, Architecture: 2 cell blocks of size 2"),
+                new Setting("LSTM cell", "input and output gates, no forget gate (f ≡ 1), no peepholes",
+                        "Hochreiter & Schmidhuber 1997, Section 4; the harness's LSTM with f held at exactly 1 (see "
+                        + "Network.LSTM_1997); ours: tanh squashing, one gate per unit, full BPTT"),
                 new Setting("Elman size", quick ? "4" : "8", "ours"),
-                new Setting("output", "σ(o), cross-entropy with the soft target", "ours: see AddingProblem"),
-                new Setting("learning rate", quick ? "0.5" : "0.5", "ours"),
-                new Setting("minibatch", "20", "ours (the paper updates online)"),
-                new Setting("criterion", "every held-out sequence correct", "ours: their rule (average training "
-                        + "error below 0.01 and the 2000 most recent training sequences correct, as quoted from the "
-                        + "NIPS 1996 paper in discuss.pytorch.org/t/reproducing-classical-lstm-results/21588; not "
-                        + "checked against the paper) is not reproduced; we report the training sequences "
-                        + "(steps × 20) until our criterion first held"),
+                new Setting("output", "σ(o), squared error", "Section 5.4: \"All activation functions are "
+                        + "logistic with output range [0, 1]\" but the cells' g and h (the target 0.5 + (X1 + X2)/4 "
+                        + "lies in that range); see SquaredErrorOutput"),
+                new Setting("LSTM initialisation", "uniform on [-0.1, 0.1]; input gate biases -3.0 and -6.0",
+                        "Section 5.4, State drift versus initial bias; see Network.LSTM_1997"),
+                new Setting("learning rate", "0.5", "Section 5.4, Training/Testing"),
+                new Setting("minibatch", "20", "ours (the paper updates after every sequence)"),
+                new Setting("criterion", "every held-out sequence correct", "ours: the paper stops \"once the "
+                        + "average training error is below 0.01, and the 2000 most recent sequences were processed "
+                        + "correctly\" (Section 5.4, Training/Testing); we report the training sequences (steps × "
+                        + "20) until our criterion first held"),
                 new Setting("steps", quick ? "150" : "20000", OURS_BUDGET),
                 new Setting("seeds", quick ? "1" : "5", "ours"),
                 new Setting("T", quick ? "10, 20" : "100, 500, 1000", "ours (issue #18 asks for lags of 100 and beyond)"));
-        List<String> paperResults = List.of(
-                "Hochreiter & Schmidhuber 1997, Section 5.4, the table of Experiment 4: for each T the number of "
-                        + "training sequences until the stopping criterion and the wrong predictions on a test set; "
-                        + "not transcribed here.",
-                "Secondary source only: for T = 100 the NIPS 1996 version stops after 74,000 training sequences "
-                        + "(as quoted in discuss.pytorch.org/t/reproducing-classical-lstm-results/21588; check it "
-                        + "against the paper before comparing).");
+        List<PaperResult> paperResults = List.of(
+                table7(100, PaperResult.Quantity.SEQUENCES_UNTIL_CRITERION, 74_000, "74,000"),
+                table7(100, PaperResult.Quantity.FRACTION_WRONG, 1 / 2560.0, "1 out of 2560"),
+                table7(500, PaperResult.Quantity.SEQUENCES_UNTIL_CRITERION, 209_000, "209,000"),
+                table7(500, PaperResult.Quantity.FRACTION_WRONG, 0 / 2560.0, "0 out of 2560"),
+                table7(1000, PaperResult.Quantity.SEQUENCES_UNTIL_CRITERION, 853_000, "853,000 (between 370,000 "
+                        + "and 2,020,000 over the 10 trials)"),
+                table7(1000, PaperResult.Quantity.FRACTION_WRONG, 1 / 2560.0, "1 out of 2560"),
+                PaperResult.statement(Preset.HOCHREITER_ADDING, "no Elman or BPTT row: the paper states the task "
+                        + "\"has never been solved by other recurrent net algorithms\"", HOCHREITER_PAPER
+                        + "Section 5.4"));
         return new Preset("hochreiter1997", quick, "Hochreiter & Schmidhuber (1997), Long Short-Term Memory, "
                         + "Neural Computation 9(8):1735-1780", Preset.Display.SEQUENCES_UNTIL_CRITERION,
                 List.of(Preset.HOCHREITER_ADDING), quick ? List.of(10, 20) : List.of(100, 500, 1000),
-                List.of(Network.LSTM, Network.TANH), List.of(Method.SGD), quick ? 1 : 5, quick ? 4 : 8, 0.5, 20,
+                List.of(Network.LSTM_1997, Network.TANH), List.of(Method.SGD), quick ? 1 : 5, quick ? 4 : 8, 0.5, 20,
                 quick ? 150 : 20000, quick ? 25 : 200, quick ? 200 : 1000, 1.0, settings, paperResults);
+    }
+
+    /** A number of Table 7 of Hochreiter &amp; Schmidhuber 1997, the 1997 LSTM trained by SGD at minimal length T. */
+    private static PaperResult table7(int length, PaperResult.Quantity quantity, double value, String printed) {
+        return PaperResult.number(Preset.HOCHREITER_ADDING, length, Network.LSTM_1997, Method.SGD, quantity, value,
+                printed, HOCHREITER_PAPER + "Section 5.4, Table 7 (means of 10 trials; a test set of 2560 sequences; "
+                        + "their stopping criterion, not ours)");
     }
 
     /**
@@ -133,8 +165,8 @@ public final class Presets {
                 new Setting("task", "two channels: values uniform on [0, 1) and two markers; target the sum",
                         "the adding problem as trainingRNNs addition.py draws its marks, every sequence exactly T; "
                                 + "ours where we did not check the paper's placement of the marks"),
-                new Setting("target", "(X1 + X2)/2 for σ(o), squared error reported ×4 on the scale of X1 + X2",
-                        "ours: the harness has no linear output"),
+                new Setting("output", "linear, squared error; target (X1 + X2)/2, squared error reported ×4 on "
+                        + "the scale of X1 + X2", "ours: the halved target of trainingRNNs addition.py; see SquaredErrorOutput"),
                 new Setting("baseline", "1/6 ≈ 0.167", "closed form: always answering 1 gives E[(X1 + X2 − 1)²] = "
                         + "Var(X1 + X2) = 2 · 1/12"),
                 new Setting("hidden units", quick ? "8" : "100", "ours"),
@@ -145,9 +177,11 @@ public final class Presets {
                 new Setting("seeds", quick ? "1" : "3", "ours"),
                 new Setting("T", quick ? "10, 20" : "150, 200, 300, 400", quick ? "ours"
                         : "issue #18 (Le et al.'s lengths as the issue states them)"));
-        List<String> paperResults = List.of(
-                "Le et al. 2015, Section 4.1 and its figure of test MSE against steps for T = 150, 200, 300, 400: "
-                        + "not transcribed here; the baseline line 1/6 is a closed form.");
+        List<PaperResult> paperResults = List.of(
+                PaperResult.statement(Preset.FIXED_LENGTH_ADDING, "Figure 2: test MSE against training steps for "
+                        + "T = 150, 200, 300, 400 (RNN + tanh, LSTM, IRNN); a plot without printed values, and no text "
+                        + "of the paper was at hand to read values from, so its numbers are not transcribed",
+                        "Le, Jaitly & Hinton 2015, Section 4.1, Figure 2"));
         return new Preset("le2015", quick, "Le, Jaitly & Hinton (2015), A Simple Way to Initialize Recurrent "
                         + "Networks of Rectified Linear Units, arXiv:1504.00941", Preset.Display.SQUARED_ERROR_VS_STEPS,
                 List.of(Preset.FIXED_LENGTH_ADDING), quick ? List.of(10, 20) : List.of(150, 200, 300, 400),

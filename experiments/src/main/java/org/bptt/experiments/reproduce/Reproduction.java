@@ -109,7 +109,7 @@ public final class Reproduction {
 
     /**
      * Trains one cell: the initial weights, the training batches and the held-out batch are drawn from the cell's
-     * seed alone, so the two methods of one network start from the same weights and see the same batches. A plugin
+     * seed alone, so the methods of one network start from the same weights and see the same batches. A plugin
      * failure, or a capability the task needs and the plugin lacks, is the cell's result, not an exception.
      *
      * @throws PluginHung when a plugin call timed out
@@ -121,16 +121,19 @@ public final class Reproduction {
         Parameters initial = cell.network().initialise(spec, root.split());
         long trainingSeed = root.nextLong();
         Batch evaluation = task.batch(preset.evaluationSize(), root.split());
+        SgdTrainer.Output output = Preset.output(cell.task());
+        SgdTrainer.Settings settings = new SgdTrainer.Settings(preset.learningRate(), preset.steps(),
+                preset.batchSize(), cell.method().clipping(), preset.evaluateEvery(),
+                cell.method().regulariserStrength());
         Set<Capability> missing = EnumSet.noneOf(Capability.class);
         missing.addAll(Capability.requiredBy(spec, evaluation));
+        missing.addAll(SgdTrainer.capabilitiesNeeded(output, settings));
         missing.removeAll(plugin.capabilities());
         if (!missing.isEmpty()) {
             return new CellResult(cell.key(), List.of(), -1, "", plugin.id() + " lacks " + missing);
         }
-        SgdTrainer.Settings settings = new SgdTrainer.Settings(preset.learningRate(), preset.steps(),
-                preset.batchSize(), cell.method().clipping(), preset.evaluateEvery());
         try {
-            SgdTrainer.Run run = new SgdTrainer(plugin, task, spec).train(initial, new SplittableRandom(trainingSeed),
+            SgdTrainer.Run run = new SgdTrainer(plugin, task, spec, output).train(initial, new SplittableRandom(trainingSeed),
                     evaluation, settings, listener::step);
             return new CellResult(cell.key(), run.evaluations(), run.divergedAtStep(), run.divergence(), "");
         } catch (PluginCallFailure failure) {

@@ -36,9 +36,9 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
     /** The baseline of the adding problem on the scale of X₁ + X₂: always answering 1 gives Var(X₁ + X₂) = 1/6. */
     public static final double ALWAYS_ONE_SQUARED_ERROR = 1.0 / 6.0;
 
-    /** The tables: settings, one row per cell, one row per evaluation, and the preset's summary. */
+    /** The tables: settings, one row per cell, one row per evaluation, the preset's summary, and the paper's numbers. */
     public List<Table> tables() {
-        return List.of(settingsTable(), cellTable(), evaluationTable(), summaryTable());
+        return List.of(settingsTable(), cellTable(), evaluationTable(), summaryTable(), paperTable());
     }
 
     /** Every setting with its source, then what the paper reports and where. */
@@ -48,10 +48,55 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
         for (Setting setting : preset.settings()) {
             table.row(preset.name(), setting.name(), setting.value(), setting.source());
         }
-        for (String result : preset.paperResults()) {
-            table.row(preset.name(), "paper's results", "", result);
+        for (PaperResult result : preset.paperResults()) {
+            table.row(preset.name(), "paper's results", result.printed(), result.source());
         }
         return table.build();
+    }
+
+    /**
+     * What the paper reports beside ours: each of its numbers with its source, and the same quantity measured on our
+     * cells of the same task, T, network and method (the median over seeds; empty when we ran no such cells, or when
+     * the paper's statement is not about one T).
+     */
+    public Table paperTable() {
+        Table.Builder table = Table.builder("reproduce-paper", "task", "T", "network", "method", "quantity", "paper",
+                "paper_as_printed", "ours", "our_seeds", "source");
+        for (PaperResult result : preset.paperResults()) {
+            List<CellResult> ours = new ArrayList<>();
+            results.forEach((cell, outcome) -> {
+                if (result.concerns(cell) && !outcome.failed()) {
+                    ours.add(outcome);
+                }
+            });
+            Double measured = result.quantity() == null || ours.isEmpty() ? null : ours(result.quantity(), ours);
+            table.row(result.task(), result.length() == 0 ? null : result.length(),
+                    result.network() == null ? "" : result.network().id(),
+                    result.method() == null ? "" : result.method().label(),
+                    result.quantity() == null ? "" : result.quantity().description(),
+                    Double.isNaN(result.value()) ? null : result.value(), result.printed(), measured,
+                    ours.isEmpty() ? null : ours.size(), result.source());
+        }
+        return table.build();
+    }
+
+    /**
+     * The quantity on our cells, as the summary tables define it: the median over the seeds that met the criterion of
+     * the training sequences until then (null when none did), the median final fraction wrong, or the fraction of
+     * seeds that solved the task.
+     */
+    private Double ours(PaperResult.Quantity quantity, List<CellResult> cells) {
+        return switch (quantity) {
+            case SEQUENCES_UNTIL_CRITERION -> {
+                double[] sequences = cells.stream().filter(result -> result.firstSolved() != null)
+                        .mapToDouble(result -> (double) result.firstSolved().step() * preset.batchSize()).toArray();
+                yield sequences.length == 0 ? null : Statistics.median(sequences);
+            }
+            case FRACTION_WRONG -> Statistics.median(cells.stream()
+                    .mapToDouble(result -> 1 - result.last().successRate()).toArray());
+            case SUCCESS_RATE -> cells.stream().filter(result -> result.firstSolved() != null).count()
+                    / (double) cells.size();
+        };
     }
 
     /** One row per cell: its final measurement and when it first solved the held-out batch. */

@@ -1,14 +1,19 @@
 package org.bptt.experiments.train;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.bptt.api.Batch;
+import org.bptt.api.Capability;
+import org.bptt.api.Cell;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.InvalidInputException;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 import org.bptt.core.plugins.IsolatedPlugin;
@@ -27,12 +32,28 @@ import org.bptt.experiments.clipping.GradientClipping;
  * parameters are NaN or infinite: that is what an exploding gradient does to an unclipped network. Every
  * {@link Settings#evaluateEvery()} steps (and before the first and after the last) the loss and the success rate
  * (the task's criterion) are measured on a fixed evaluation batch.
+ *
+ * <p>The output is the plugin's head, or a linear or sigmoid output with squared error computed here
+ * ({@link SquaredErrorOutput}); Pascanu et al.'s regulariser Ω ({@link NormPreservingRegulariser}) can be added to the
+ * gradient before clipping.
  */
 public final class SgdTrainer {
+
+    /** What the network outputs and what its loss is. */
+    public enum Output {
+        /** The plugin's own head ({@link ModelSpec#head()}): its outputs, its loss. */
+        HEAD,
+        /** o = V h_T + c with squared error ({@link SquaredErrorOutput}), through the plugin's last-step sigmoid head. */
+        LINEAR_SQUARED_ERROR,
+        /** σ(o) with squared error ({@link SquaredErrorOutput}), through the plugin's last-step sigmoid head. */
+        SIGMOID_SQUARED_ERROR
+    }
 
     private final IsolatedPlugin implementation;
     private final SequenceTask task;
     private final ModelSpec spec;
+    /** The squared-error output, or null for {@link Output#HEAD}. */
+    private final SquaredErrorOutput squaredErrorOutput;
 
     /**
      * How to train.
@@ -42,15 +63,25 @@ public final class SgdTrainer {
      * @param batchSize     sequences per step
      * @param clipping      applied to every gradient before the update
      * @param evaluateEvery measure on the evaluation batch every this many steps (≥ 1)
+     * @param regulariserStrength α ≥ 0: α·∂Ω/∂W is added to the gradient before clipping (Pascanu et al.'s SGD-CR,
+     *                      {@link NormPreservingRegulariser}; Elman networks only); 0 for none
      */
-    public record Settings(double learningRate, int steps, int batchSize, Clipping clipping, int evaluateEvery) {
+    public record Settings(double learningRate, int steps, int batchSize, Clipping clipping, int evaluateEvery,
+                           double regulariserStrength) {
         public Settings {
+            InvalidInputException.require(regulariserStrength >= 0 && Double.isFinite(regulariserStrength),
+                    "the regulariser's strength must be zero or positive, got %s", regulariserStrength);
             InvalidInputException.require(learningRate > 0 && Double.isFinite(learningRate),
                     "learning rate must be positive, got %s", learningRate);
             InvalidInputException.require(steps >= 1, "training needs at least one step, got %d", steps);
             InvalidInputException.require(batchSize >= 1, "batch size must be at least 1, got %d", batchSize);
             InvalidInputException.require(clipping != null, "clipping must be given (Clipping.none() for none)");
             InvalidInputException.require(evaluateEvery >= 1, "evaluateEvery must be at least 1, got %d", evaluateEvery);
+        }
+
+        /** Settings without the regulariser. */
+        public Settings(double learningRate, int steps, int batchSize, Clipping clipping, int evaluateEvery) {
+            this(learningRate, steps, batchSize, clipping, evaluateEvery, 0);
         }
     }
 
@@ -106,7 +137,12 @@ public final class SgdTrainer {
         }
     }
 
+    /** A trainer of the plugin's own head. */
     public SgdTrainer(IsolatedPlugin implementation, SequenceTask task, ModelSpec spec) {
+        this(implementation, task, spec, Output.HEAD);
+    }
+
+    public SgdTrainer(IsolatedPlugin implementation, SequenceTask task, ModelSpec spec, Output output) {
         InvalidInputException.require(spec.inputSize() == task.inputSize() && spec.outputSize() == task.outputSize()
                         && spec.head() == task.head(),
                 "model %s does not fit task %s (d=%d, K=%d, %s)", spec.label(), task.id(), task.inputSize(),
@@ -114,6 +150,26 @@ public final class SgdTrainer {
         this.implementation = implementation;
         this.task = task;
         this.spec = spec;
+        this.squaredErrorOutput = switch (output) {
+            case HEAD -> null;
+            case LINEAR_SQUARED_ERROR -> new SquaredErrorOutput(implementation, spec, SquaredErrorOutput.Squash.LINEAR);
+            case SIGMOID_SQUARED_ERROR -> new SquaredErrorOutput(implementation, spec, SquaredErrorOutput.Squash.SIGMOID);
+        };
+    }
+
+    /**
+     * What a plugin needs beyond {@link Capability#requiredBy} for this output and these settings: the hidden states
+     * for a linear output, and their gradients too for the regulariser.
+     */
+    public static Set<Capability> capabilitiesNeeded(Output output, Settings settings) {
+        Set<Capability> needed = EnumSet.noneOf(Capability.class);
+        if (output == Output.LINEAR_SQUARED_ERROR || settings.regulariserStrength() > 0) {
+            needed.add(Capability.HIDDEN_STATES);
+        }
+        if (settings.regulariserStrength() > 0) {
+            needed.add(Capability.HIDDEN_STATE_GRADIENTS);
+        }
+        return needed;
     }
 
     /**
@@ -136,13 +192,20 @@ public final class SgdTrainer {
      */
     public Run train(Parameters initial, SplittableRandom batches, Batch evaluation, Settings settings,
                      Consumer<Step> onStep) throws PluginCallFailure {
+        InvalidInputException.require(settings.regulariserStrength() == 0 || spec.cell() == Cell.ELMAN,
+                "the regulariser Ω is defined for the Elman cell, not %s", spec.cell());
         Parameters parameters = initial.copy();
         List<Step> steps = new ArrayList<>(settings.steps());
         List<Evaluation> evaluations = new ArrayList<>();
         evaluations.add(evaluate(0, parameters, evaluation));
         for (int step = 1; step <= settings.steps(); step++) {
             Batch batch = task.batch(settings.batchSize(), batches);
-            GradientResult result = implementation.gradients(spec, parameters, batch);
+            GradientResult result;
+            try {
+                result = gradients(parameters, batch, settings.regulariserStrength());
+            } catch (SquaredErrorOutput.Saturated saturated) {
+                return new Run(steps, evaluations, parameters, step, saturated.getMessage() + " at step " + step);
+            }
             Parameters gradient = result.parameterGradients();
             double gradientNorm = GradientClipping.globalNorm(gradient);
             Parameters applied = settings.clipping().apply(gradient);
@@ -167,13 +230,55 @@ public final class SgdTrainer {
     }
 
     /**
+     * The loss of the output and its gradients, plus α·∂Ω/∂W when α &gt; 0.
+     *
+     * @throws SquaredErrorOutput.Saturated when the output's error signal cannot be carried by the sigmoid head
+     */
+    private GradientResult gradients(Parameters parameters, Batch batch, double strength) throws PluginCallFailure {
+        GradientResult result;
+        Tensor hiddenStates = null;
+        if (squaredErrorOutput != null) {
+            SquaredErrorOutput.Prediction prediction = squaredErrorOutput.predict(parameters, batch);
+            hiddenStates = prediction.forward().hiddenStates();
+            result = squaredErrorOutput.gradients(parameters, batch, prediction);
+        } else {
+            result = implementation.gradients(spec, parameters, batch);
+            if (strength > 0) {
+                hiddenStates = implementation.forward(spec, parameters, batch).hiddenStates();
+            }
+        }
+        if (strength == 0) {
+            return result;
+        }
+        NormPreservingRegulariser.Value omega = NormPreservingRegulariser.of(spec.activation(),
+                parameters.get(ParameterNames.W), hiddenStates, result.hiddenStateGradients(), batch);
+        Parameters regularised = result.parameterGradients().copy();
+        double[] w = regularised.get(ParameterNames.W).data();
+        double[] omegaGradient = omega.gradient().data();
+        for (int i = 0; i < w.length; i++) {
+            w[i] += strength * omegaGradient[i];                      // g_W + α ∂Ω/∂W (RNN.py line 217)
+        }
+        return new GradientResult(result.loss(), regularised, result.inputGradients(), result.initialStateGradients(),
+                result.hiddenStateGradients(), result.initialCellStateGradients());
+    }
+
+    /**
      * Loss and success rate of {@code parameters} on {@code evaluation}.
      *
      * @throws PluginCallFailure when the forward call fails
      */
     public Evaluation evaluate(int step, Parameters parameters, Batch evaluation) throws PluginCallFailure {
-        ForwardResult result = implementation.forward(spec, parameters, evaluation);
-        Tensor outputs = result.outputs();
+        Tensor outputs;
+        double loss;
+        if (squaredErrorOutput != null) {
+            SquaredErrorOutput.Prediction prediction = squaredErrorOutput.predict(parameters, evaluation);
+            outputs = prediction.outputs();
+            loss = prediction.loss();
+        } else {
+            ForwardResult result = implementation.forward(spec, parameters, evaluation);
+            outputs = result.outputs();
+            loss = result.loss();
+        }
         Tensor targets = evaluation.targets();
         int correct = 0;
         double squaredError = 0;
@@ -186,7 +291,7 @@ public final class SgdTrainer {
                 squaredError += error * error;
             }
         }
-        return new Evaluation(step, result.loss(), correct / (double) evaluation.batchSize(),
+        return new Evaluation(step, loss, correct / (double) evaluation.batchSize(),
                 squaredError / evaluation.batchSize());
     }
 
