@@ -49,7 +49,7 @@ public final class VerifyTables implements AutoCloseable {
 
     public static final List<String> CASE_COLUMNS = concat(KEY_COLUMNS, List.of("status", "message"),
             CaseParameters.columns(), List.of("quantities", "failed_quantities", "worst_quantity", "worst_error_ratio",
-                    "other_parameters"), CaseParameters.cellColumns());
+                    "other_parameters"), CaseParameters.cellColumns(), List.of("diagnosis"));
 
     public static final List<String> QUANTITY_COLUMNS = concat(KEY_COLUMNS, List.of("quantity", "elements", "failed",
             "worst_index", "expected", "actual", "abs_error", "rel_error", "ulp_error", "allowed", "error_ratio"));
@@ -172,6 +172,7 @@ public final class VerifyTables implements AutoCloseable {
         for (String key : CaseParameters.CELL_KEYS) {
             row.add(parameters.getOrDefault(key, ""));
         }
+        row.add(result.diagnosis());
         return List.of(row);
     }
 
