@@ -18,7 +18,8 @@ import org.bptt.core.verify.WrongComputationCheck;
  * Diagnoses a failed case: which catalogued mistake explains every quantity that failed. Each mistake's model is
  * checked once against the implementation's results ({@link WrongComputationCheck}); only when no single mistake
  * explains everything are the catalogue's pairs tried. A mistake explains a quantity when the implementation matches
- * the model's prediction of it to tolerance while differing from the exact value.
+ * the model's prediction of it to tolerance while differing from the exact value; it explains the case when it
+ * explains every failed quantity and also predicts, to tolerance, the quantities the implementation got right.
  */
 public final class Diagnostician {
 
@@ -47,18 +48,19 @@ public final class Diagnostician {
     public Diagnosis diagnose(SuiteCase suiteCase, Results actual, List<QuantityComparison> againstExact,
                               ExactComputation exact, ExpectedOutputs compared) {
         List<QuantityComparison> failed = againstExact.stream().filter(c -> !c.passed()).toList();
+        List<QuantityComparison> passed = againstExact.stream().filter(QuantityComparison::passed).toList();
         if (failed.isEmpty()) {
             return new Diagnosis(List.of(), "nothing failed");
         }
         List<List<CataloguedMistake>> explanations = new ArrayList<>();
         for (CataloguedMistake mistake : catalogues.mistakes()) {
-            if (explainsAll(mistake.model(), suiteCase, actual, failed, exact, compared)) {
+            if (explainsAll(mistake.model(), suiteCase, actual, failed, passed, exact, compared)) {
                 explanations.add(List.of(mistake));
             }
         }
         if (explanations.isEmpty()) {
             for (MistakeCatalogues.Pair pair : catalogues.pairs()) {
-                if (explainsAll(pair.model(), suiteCase, actual, failed, exact, compared)) {
+                if (explainsAll(pair.model(), suiteCase, actual, failed, passed, exact, compared)) {
                     explanations.add(List.of(pair.first(), pair.second()));
                 }
             }
@@ -71,9 +73,15 @@ public final class Diagnostician {
                 + "; first difference at " + failed.get(0).describe());
     }
 
+    /**
+     * True when the model explains every failed quantity and agrees with the implementation on the passed ones too: a
+     * model that would also have changed a quantity the implementation got right is not what the implementation did.
+     */
     private boolean explainsAll(WrongComputation model, SuiteCase suiteCase, Results actual,
-                                List<QuantityComparison> failed, ExactComputation exact, ExpectedOutputs compared) {
+                                List<QuantityComparison> failed, List<QuantityComparison> passed,
+                                ExactComputation exact, ExpectedOutputs compared) {
         WrongComputationCheck.Match match = check.check(model, suiteCase, actual, exact, compared);
-        return failed.stream().allMatch(match::explains);
+        return failed.stream().allMatch(match::explains) && passed.stream()
+                .allMatch(c -> match.comparison(c.quantity()).map(QuantityComparison::passed).orElse(true));
     }
 }
