@@ -70,7 +70,8 @@ class TestMistakenElmanBptt {
     void theCatalogueIsFoundAndEveryMistakeSaysWhereItComesFrom() {
         List<MistakeCatalogue> catalogues = java.util.ServiceLoader.load(MistakeCatalogue.class).stream()
                 .map(java.util.ServiceLoader.Provider::get).toList();
-        assertEquals(1, catalogues.size());
+        assertEquals(List.of(ElmanMistakeCatalogue.class, GatedMistakeCatalogue.class),
+                catalogues.stream().map(Object::getClass).toList());
         List<CataloguedMistake> mistakes = catalogues.get(0).mistakes();
         assertTrue(mistakes.size() >= 12, "at least a dozen mistakes, got " + mistakes.size());
         assertEquals(mistakes.size(), mistakes.stream().map(CataloguedMistake::name).collect(Collectors.toSet()).size());
