@@ -14,6 +14,7 @@ import static org.bptt.reference.mistakes.ElmanMistake.RECURRENT_GRADIENT_WITH_C
 import static org.bptt.reference.mistakes.ElmanMistake.RECURRENT_WEIGHTS_NOT_TRANSPOSED;
 import static org.bptt.reference.mistakes.ElmanMistake.TANH_DERIVATIVE_WITHOUT_SQUARE;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -261,12 +262,12 @@ final class MistakenElmanBptt {
     /** The last dimension's vector at {@code index} (all but the last index given). */
     private static double[] row(Tensor tensor, int... index) {
         int size = tensor.size(tensor.rank() - 1);
-        int offset = tensor.offset(java.util.Arrays.copyOf(index, tensor.rank()));
-        return java.util.Arrays.copyOfRange(tensor.data(), offset, offset + size);
+        int offset = tensor.offset(Arrays.copyOf(index, tensor.rank()));
+        return Arrays.copyOfRange(tensor.data(), offset, offset + size);
     }
 
     private static void setRow(Tensor tensor, double[] values, int... index) {
-        int offset = tensor.offset(java.util.Arrays.copyOf(index, tensor.rank()));
+        int offset = tensor.offset(Arrays.copyOf(index, tensor.rank()));
         System.arraycopy(values, 0, tensor.data(), offset, values.length);
     }
 
