@@ -47,9 +47,9 @@ public final class VerifyTables implements AutoCloseable {
     /** The identifying columns that start every table. */
     private static final List<String> KEY_COLUMNS = List.of("case_id", "implementation", "oracle");
 
-    public static final List<String> CASE_COLUMNS = concat(KEY_COLUMNS, List.of("status", "message"),
+    public static final List<String> CASE_COLUMNS = concat(KEY_COLUMNS, List.of("status", "message", "diagnosis"),
             CaseParameters.columns(), List.of("quantities", "failed_quantities", "worst_quantity", "worst_error_ratio",
-                    "other_parameters"), CaseParameters.cellColumns(), List.of("diagnosis"));
+                    "other_parameters"), CaseParameters.cellColumns());
 
     public static final List<String> QUANTITY_COLUMNS = concat(KEY_COLUMNS, List.of("quantity", "elements", "failed",
             "worst_index", "expected", "actual", "abs_error", "rel_error", "ulp_error", "allowed", "error_ratio"));
@@ -160,6 +160,7 @@ public final class VerifyTables implements AutoCloseable {
         List<String> row = new ArrayList<>(keyCells(result));
         row.add(result.status() == null ? "" : result.status().name());
         row.add(result.message() == null ? "" : result.message());
+        row.add(result.diagnosis());
         for (String key : CaseParameters.KEYS) {
             row.add(parameters.getOrDefault(key, ""));
         }
@@ -172,7 +173,6 @@ public final class VerifyTables implements AutoCloseable {
         for (String key : CaseParameters.CELL_KEYS) {
             row.add(parameters.getOrDefault(key, ""));
         }
-        row.add(result.diagnosis());
         return List.of(row);
     }
 
