@@ -17,9 +17,12 @@ import org.bptt.api.ParameterNames;
 import org.bptt.api.Topology;
 import org.bptt.core.compare.QuantityComparison;
 import org.bptt.core.compare.TolerancePolicy;
+import org.bptt.core.diagnose.MistakeCatalogues;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginCallFailure;
+import org.bptt.core.verify.OracleComputation;
 import org.bptt.coursework.AnswerCheck;
+import org.bptt.coursework.AnswerDiagnosis;
 import org.bptt.coursework.AnswerSheet;
 import org.bptt.coursework.BpttTable;
 import org.bptt.coursework.ExplainCase;
@@ -51,7 +54,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "candidate, c_t and h_t on the tape with its adjoint, and a BPTT table with the state gradients arriving",
             "at each step from the right and each parameter's contribution (no forward-mode recursion).",
             "With --check FILE, a student's values (spec, seed and answers in JSON; see coursework/README.md) are",
-            "checked: each is right or wrong, with the correct value and the tape step where it first departs;",
+            "checked: each is right or wrong, with the correct value and the tape step where it first departs,",
+            "and the catalogued mistake (or two) whose values the wrong answers are, if any;",
             "the spec options are then taken from the file. The explanation is checked against the reference plugin",
             "(reference-aggregated, found like every plugin). Exit 1 when an answer is wrong or the reference fails.",
             "--layers 2|3 and --direction bidirectional (with --combine) explain a stacked or bidirectional network",
@@ -145,6 +149,9 @@ final class ExplainCommand implements Callable<Integer> {
             }
             long wrong = check.results().stream().filter(r -> !r.right()).count();
             out.printf(Locale.ROOT, "%d right, %d wrong%n", check.results().size() - wrong, wrong);
+            AnswerDiagnosis.of(check, explanation, sheet.tolerance(), MistakeCatalogues.fromClassPath(),
+                            new OracleComputation(timeoutOptions.calls().isolate(reference)))
+                    .ifPresent(diagnosis -> out.println("diagnosis: " + diagnosis.describe()));
         }
         out.println();
         out.println("wrote " + run.path());

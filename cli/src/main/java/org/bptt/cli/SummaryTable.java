@@ -7,14 +7,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.bptt.api.CataloguedMistake;
 import org.bptt.core.compare.QuantityComparison;
+import org.bptt.core.diagnose.ImplementationDiagnosis;
+import org.bptt.core.diagnose.MistakeCatalogues;
 import org.bptt.core.verify.CaseResult;
 import org.bptt.core.verify.Status;
 import org.bptt.reports.Results;
 
 /**
  * The verdicts as a reader of a CI log wants them: one line per implementation with its counts, the worst error of
- * each quantity (as a multiple of what the tolerance allows), then every case that did not pass.
+ * each quantity (as a multiple of what the tolerance allows), then every case that did not pass, and per
+ * implementation the catalogued mistakes that explain all its failures.
  */
 final class SummaryTable {
     /** Problems listed per implementation; the tables hold them all. */
@@ -72,12 +76,16 @@ final class SummaryTable {
                 List<CaseResult> own = problems.stream().filter(result -> result.implementationId().equals(entry.getKey())).toList();
                 for (CaseResult result : own.subList(0, Math.min(LISTED_PROBLEMS, own.size()))) {
                     out.printf(Locale.ROOT, "  %-16s %s %s: %s%n", result.status(), result.implementationId(), result.caseId(), result.message());
+                    if (!result.diagnosis().isEmpty()) {
+                        out.printf(Locale.ROOT, "  %-16s diagnosis: %s%n", "", result.diagnosis());
+                    }
                 }
                 if (own.size() > LISTED_PROBLEMS) {
                     out.printf(Locale.ROOT, "  ... and %d more of %s (see verify-cases.csv)%n", own.size() - LISTED_PROBLEMS, entry.getKey());
                 }
             }
         }
+        printDiagnoses(out, byImplementation);
         // Known divergences share a handful of explanations: count them by explanation, as skips by reason, and
         // print each explanation once, in full.
         Map<String, Map<String, Integer>> explanations = new java.util.TreeMap<>();
@@ -106,6 +114,36 @@ final class SummaryTable {
             out.println();
             out.println("Skipped, by reason (a case that lacks several capabilities counts under each):");
             skipReasons.forEach((reason, count) -> out.printf(Locale.ROOT, "  %5d  %s%n", count, reason));
+        }
+    }
+
+    /**
+     * Per implementation with failed cases, the catalogued mistakes that explain all its failures (or that none
+     * does), then each named mistake once: what it computes wrongly, where it enters the derivation, its source.
+     */
+    private static void printDiagnoses(PrintWriter out, Map<String, List<CaseResult>> byImplementation) {
+        Map<String, ImplementationDiagnosis> diagnoses = new LinkedHashMap<>();
+        byImplementation.forEach((id, own) -> {
+            ImplementationDiagnosis diagnosis = ImplementationDiagnosis.of(own);
+            if (diagnosis.failedCases() > 0) {
+                diagnoses.put(id, diagnosis);
+            }
+        });
+        if (diagnoses.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println("Diagnosis: the catalogued mistakes that explain all of an implementation's failures:");
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        diagnoses.forEach((id, diagnosis) -> {
+            out.printf(Locale.ROOT, "  %s: %s%n", id, diagnosis.describe());
+            diagnosis.explanations().forEach(named::addAll);
+        });
+        for (CataloguedMistake mistake : MistakeCatalogues.fromClassPath().mistakes()) {
+            if (named.contains(mistake.name())) {
+                out.printf(Locale.ROOT, "    %s: %s%n      enters at %s; see %s%n", mistake.name(), mistake.description(),
+                        mistake.entersAt(), mistake.source());
+            }
         }
     }
 

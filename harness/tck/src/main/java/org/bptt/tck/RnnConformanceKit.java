@@ -39,13 +39,17 @@ import org.opentest4j.TestAbortedException;
  * {@link PluginRegistry}, so the {@code reference-impl} jar must be on the test class path.
  *
  * <p>Each dynamic test, named after the case id: passes when every compared quantity is within tolerance; fails
- * with {@link AssertionFailedError} for a disagreement ({@code FAILED}: the first wrong tensor, index, both values)
- * or a plugin error ({@code ERROR}: threw, hung, returned garbage); is aborted ({@link TestAbortedException}, as a
+ * with {@link AssertionFailedError} for a disagreement ({@code FAILED}: the first wrong tensor, index, both values,
+ * then on a line starting {@value #DIAGNOSIS} the catalogued mistake whose numbers the implementation's match, or
+ * that none does) or a plugin error ({@code ERROR}: threw, hung, returned garbage); is aborted ({@link TestAbortedException}, as a
  * failed assumption) with the reason when the implementation lacks a capability the case needs, and for a
  * documented {@link KnownDivergences known divergence}. With Allure on the class path each test carries the labels
  * feature = "conformance", story = the head, and the parameters spec, T, B and seed.
  */
 public abstract class RnnConformanceKit {
+
+    /** What starts the line of a failure's message that names the mistake behind it. */
+    public static final String DIAGNOSIS = "diagnosis: ";
 
     /** The implementation under test. Called once per {@link #conformance()} run. */
     protected abstract RnnImplementation implementation();
@@ -131,7 +135,8 @@ public abstract class RnnConformanceKit {
             }
             case SKIPPED -> throw new TestAbortedException("skipped: " + result.message());
             case KNOWN_DIVERGENCE -> throw new TestAbortedException(result.message());
-            case FAILED, ERROR -> throw new AssertionFailedError(result.status() + " " + testCase.id() + ": " + result.message());
+            case FAILED, ERROR -> throw new AssertionFailedError(result.status() + " " + testCase.id() + ": " + result.message()
+                    + (result.diagnosis().isEmpty() ? "" : "\n" + DIAGNOSIS + result.diagnosis()));
         }
     }
 }

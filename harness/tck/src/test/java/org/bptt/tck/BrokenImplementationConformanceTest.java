@@ -61,6 +61,23 @@ class BrokenImplementationConformanceTest {
     }
 
     @Test
+    void aFailureNamesTheMistakeBehindIt() {
+        TestExecutionSummary summary = run(NegatedGradientsKit.class);
+        assertEquals(QUICK.size(), summary.getTestsFailedCount());
+        for (TestExecutionSummary.Failure failure : summary.getFailures()) {
+            String message = failure.getException().getMessage();
+            assertTrue(message.contains("\n" + RnnConformanceKit.DIAGNOSIS + "output-gradient-sign: "), message);
+        }
+        // dL/db = 0 is no catalogued mistake, and the messages say so; except where the gradient reaching step 0
+        // has vanished, and dL/db = 0 is also what keeping only step 0's term gives
+        List<String> messages = run(DroppedBiasKit.class).getFailures().stream().map(f -> f.getException().getMessage()).toList();
+        String unexplained = "\n" + RnnConformanceKit.DIAGNOSIS + "no catalogued mistake explains dL/db; first difference at dL/db[";
+        assertTrue(messages.stream().allMatch(m -> m.contains(unexplained)
+                || m.contains("\n" + RnnConformanceKit.DIAGNOSIS + "bias-gradient-overwritten: ")), messages.toString());
+        assertTrue(messages.stream().filter(m -> m.contains(unexplained)).count() > messages.size() / 2, messages.toString());
+    }
+
+    @Test
     void missingCapabilitiesAbortTheirTestsWithTheReason() throws Throwable {
         List<DynamicTest> tests = new NoMasksKit().conformance().toList();
         assertEquals(QUICK.size(), tests.size());
@@ -114,6 +131,44 @@ class BrokenImplementationConformanceTest {
                             right.hiddenStateGradients());
                 }
             };
+        }
+
+        @Override
+        protected boolean allureLabels() {
+            return false;
+        }
+    }
+
+    /** Every gradient negated, as the output gradient written y* − y makes them. */
+    static final class NegatedGradientsKit extends RnnConformanceKit {
+        @Override
+        protected Set<Cell> cells(RnnImplementation implementation) {
+            return EnumSet.of(Cell.ELMAN);
+        }
+
+        @Override
+        protected RnnImplementation implementation() {
+            return new Wrapper("negated-gradients", REFERENCE.capabilities()) {
+                @Override
+                public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
+                    GradientResult right = REFERENCE.gradients(spec, parameters, batch);
+                    java.util.Map<String, Tensor> negated = new java.util.LinkedHashMap<>();
+                    right.parameterGradients().byName().forEach((name, gradient) -> negated.put(name, negate(gradient)));
+                    return new GradientResult(right.loss(), new Parameters(negated), negate(right.inputGradients()),
+                            negate(right.initialStateGradients()), negate(right.hiddenStateGradients()));
+                }
+            };
+        }
+
+        private static Tensor negate(Tensor tensor) {
+            if (tensor == null) {
+                return null;
+            }
+            double[] values = tensor.data().clone();
+            for (int i = 0; i < values.length; i++) {
+                values[i] = -values[i];
+            }
+            return new Tensor(tensor.shape().clone(), values);
         }
 
         @Override

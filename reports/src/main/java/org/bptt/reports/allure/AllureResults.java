@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import org.bptt.core.cases.CaseLabel;
 import org.bptt.core.compare.ElementDiff;
 import org.bptt.core.compare.QuantityComparison;
+import org.bptt.core.diagnose.Diagnosis;
 import org.bptt.core.verify.CaseResult;
 import org.bptt.core.verify.Status;
 import org.bptt.reports.AtomicFiles;
@@ -43,6 +44,9 @@ import org.bptt.reports.csv.VerifyTables;
  * </ul>
  * Status mapping: PASSED → passed, FAILED → failed, ERROR → broken, SKIPPED → skipped, and KNOWN_DIVERGENCE →
  * unknown with {@code statusDetails.known = true} and the message prefixed by {@value #KNOWN_DIVERGENCE_PREFIX}.
+ * A failed case's diagnosis (which catalogued mistake produces its numbers) is a "Diagnosis" section of its
+ * description, a line of its status message starting {@value #DIAGNOSIS_PREFIX}, and a tag {@code mistake: <name>}
+ * per mistake that explains it.
  * A known divergence is beyond tolerance, so it must not look like a pass, and it does not fail the gate, so it must
  * not look like a failure either: "unknown" is the one Allure status no other verdict uses, drawn in its own colour
  * in every chart, and {@code categories.json} files these results under one category per distinct explanation
@@ -61,6 +65,9 @@ public final class AllureResults {
 
     /** What the message of a known third-party divergence starts with; categories.json matches on it. */
     public static final String KNOWN_DIVERGENCE_PREFIX = "Known third-party divergence: ";
+
+    /** What starts the line of a failed case's diagnosis in its status message (after the failure). */
+    public static final String DIAGNOSIS_PREFIX = "Diagnosis: ";
 
     /** Category names, as the report's Categories tab shows them. */
     public static final String CATEGORY_DIVERGENCE = "Divergence beyond tolerance";
@@ -288,7 +295,8 @@ public final class AllureResults {
         details.put("known", known);
         details.put("muted", false);
         details.put("flaky", false);
-        details.put("message", message(result));
+        details.put("message", result.diagnosis().isEmpty() ? message(result)
+                : message(result) + "\n" + DIAGNOSIS_PREFIX + result.diagnosis());
         if (Results.failedQuantities(result) > 0) {
             // Shown under the message when a reader expands it.
             details.put("trace", diffText(result));
@@ -313,9 +321,11 @@ public final class AllureResults {
     }
 
     private static String description(CaseResult result) {
-        return "Case `" + result.caseId() + "`: implementation `" + result.implementationId() + "` against oracle `"
-                + result.oracleId() + "`. Outcome: " + result.status() + ". Compared quantities: "
+        String description = "Case `" + result.caseId() + "`: implementation `" + result.implementationId()
+                + "` against oracle `" + result.oracleId() + "`. Outcome: " + result.status() + ". Compared quantities: "
                 + Results.comparisons(result).size() + ", beyond tolerance: " + Results.failedQuantities(result) + ".";
+        return result.diagnosis().isEmpty() ? description
+                : description + "\n\n## Diagnosis\n\n" + result.diagnosis();
     }
 
     private static List<Map<String, Object>> labels(CaseResult result) {
@@ -349,6 +359,9 @@ public final class AllureResults {
         if (result.status() == Status.KNOWN_DIVERGENCE) {
             labels.add(nameValue("tag", "known-divergence"));
         }
+        // each mistake that explains the case, so that the report filters and counts cases by mistake
+        Diagnosis.explanationsIn(result.diagnosis()).stream().flatMap(java.util.Set::stream).distinct().sorted()
+                .forEach(mistake -> labels.add(nameValue("tag", "mistake: " + mistake)));
         labels.add(nameValue("framework", "bptt-harness"));
         labels.add(nameValue("language", "java"));
         return labels;

@@ -47,7 +47,7 @@ public final class VerifyTables implements AutoCloseable {
     /** The identifying columns that start every table. */
     private static final List<String> KEY_COLUMNS = List.of("case_id", "implementation", "oracle");
 
-    public static final List<String> CASE_COLUMNS = concat(KEY_COLUMNS, List.of("status", "message"),
+    public static final List<String> CASE_COLUMNS = concat(KEY_COLUMNS, List.of("status", "message", "diagnosis"),
             CaseParameters.columns(), List.of("quantities", "failed_quantities", "worst_quantity", "worst_error_ratio",
                     "other_parameters"), CaseParameters.cellColumns());
 
@@ -160,6 +160,7 @@ public final class VerifyTables implements AutoCloseable {
         List<String> row = new ArrayList<>(keyCells(result));
         row.add(result.status() == null ? "" : result.status().name());
         row.add(result.message() == null ? "" : result.message());
+        row.add(result.diagnosis());
         for (String key : CaseParameters.KEYS) {
             row.add(parameters.getOrDefault(key, ""));
         }

@@ -125,6 +125,20 @@ class AllureResultsTest {
     }
 
     @Test
+    void aFailedCaseShowsItsDiagnosis() throws IOException {
+        String diagnosis = "output-gradient-sign + averaged-twice: the output gradient with the wrong sign";
+        CaseResult result = new FakeResults(5).failed("student-rnn", "tanh-B3-T17-s5", "dL/dW", 17, Status.FAILED,
+                "dL/dW beyond tolerance").withDiagnosis(diagnosis);
+        JsonNode json = JSON.readTree(new AllureResults(directory, CLOCK).add(result).toFile());
+
+        assertTrue(json.get("description").asText().endsWith("## Diagnosis\n\n" + diagnosis), json.get("description").asText());
+        assertEquals("dL/dW beyond tolerance\n" + AllureResults.DIAGNOSIS_PREFIX + diagnosis,
+                json.get("statusDetails").get("message").asText());
+        List<String> tags = pairs(json.get("labels")).get("tag");
+        assertTrue(tags.contains("mistake: output-gradient-sign") && tags.contains("mistake: averaged-twice"), tags.toString());
+    }
+
+    @Test
     void attachesTheCsvRowsTheDiffAndTheChart() throws IOException {
         CaseResult result = new FakeResults(4).failed("dl4j", "c", "y", 7, Status.FAILED, "y beyond tolerance");
         Path chart = directory.resolveSibling(directory.getFileName() + "-chart.png");

@@ -23,6 +23,7 @@ import org.apache.commons.csv.CSVRecord;
 import org.bptt.core.compare.ElementDiff;
 import org.bptt.core.compare.QuantityComparison;
 import org.bptt.core.verify.CaseResult;
+import org.bptt.core.verify.Status;
 import org.bptt.reports.FakeResults;
 import org.bptt.reports.RunFolder;
 import org.junit.jupiter.api.Test;
@@ -170,6 +171,22 @@ class VerifyTablesTest {
         List<String> keys = parse(run.resolve(VerifyTables.CASES_FILE)).rows().stream()
                 .map(row -> row.get("implementation") + "/" + row.get("case_id")).toList();
         assertEquals(List.of("alpha/case-2", "alpha/case-1", "zeta/case-1", "zeta/case-0"), keys);
+    }
+
+    @Test
+    void aFailedCaseCarriesItsDiagnosis() throws IOException {
+        String diagnosis = "output-gradient-sign: the output gradient with the wrong sign";
+        CaseResult failed = new FakeResults(8).failed("student", "case-1", "dL/dW", 5, Status.FAILED, "dL/dW beyond tolerance")
+                .withDiagnosis(diagnosis);
+        CaseResult passed = new FakeResults(8).passed("student", "case-2");
+        RunFolder run = RunFolder.create(root, "verify", CLOCK);
+        try (VerifyTables tables = new VerifyTables(run)) {
+            tables.add(failed);
+            tables.add(passed);
+        }
+        var rows = parse(run.resolve(VerifyTables.CASES_FILE)).rows();
+        assertEquals(diagnosis, rows.get(0).get("diagnosis"));
+        assertEquals("", rows.get(1).get("diagnosis"));
     }
 
     @Test

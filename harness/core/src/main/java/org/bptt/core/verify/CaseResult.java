@@ -16,9 +16,27 @@ import org.bptt.core.compare.QuantityComparison;
  * @param comparisons      one per compared quantity, in a stable order
  * @param parameters       what describes the case (spec label, activation, head, B, T, seed, ...), in a stable order
  * @param nanos            wall time of the implementation's calls for this case (a timing column: not deterministic)
+ * @param diagnosis        for a {@link Status#FAILED} case, which catalogued mistake (or pair) explains every failure,
+ *                         or that none does ({@link org.bptt.core.diagnose.Diagnosis}); empty otherwise
  */
 public record CaseResult(String caseId, String implementationId, String oracleId, Status status, String message,
-                         List<QuantityComparison> comparisons, Map<String, String> parameters, long nanos) {
+                         List<QuantityComparison> comparisons, Map<String, String> parameters, long nanos,
+                         String diagnosis) {
+
+    public CaseResult {
+        diagnosis = diagnosis == null ? "" : diagnosis;
+    }
+
+    /** A result without a diagnosis. */
+    public CaseResult(String caseId, String implementationId, String oracleId, Status status, String message,
+                      List<QuantityComparison> comparisons, Map<String, String> parameters, long nanos) {
+        this(caseId, implementationId, oracleId, status, message, comparisons, parameters, nanos, "");
+    }
+
+    /** This result with {@code value} as its diagnosis. */
+    public CaseResult withDiagnosis(String value) {
+        return new CaseResult(caseId, implementationId, oracleId, status, message, comparisons, parameters, nanos, value);
+    }
 
     /** What the message of a {@link Status#KNOWN_DIVERGENCE} starts with. */
     public static final String KNOWN_DIVERGENCE_PREFIX = "known divergence: ";

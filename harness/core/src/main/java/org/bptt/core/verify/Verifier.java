@@ -20,6 +20,8 @@ import org.bptt.api.ModelSpec;
 import org.bptt.api.Quantity;
 import org.bptt.api.Results;
 import org.bptt.core.cases.SuiteCase;
+import org.bptt.core.diagnose.Diagnostician;
+import org.bptt.core.compare.QuantityComparison;
 import org.bptt.core.compare.TensorComparator;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.CallTime;
@@ -55,7 +57,9 @@ import org.bptt.core.plugins.ResultCheck;
  *   <li>the verdict ({@link CaseVerdict}): any failure makes the case {@link Status#FAILED}, naming the first failing
  *       quantity, its index, both values and the errors; when every failure is explained
  *       ({@link DivergenceExplainer}: the {@link KnownDivergences} list, else the implementation's own
- *       {@code knownDivergence}) it is {@link Status#KNOWN_DIVERGENCE} with the explanations.</li>
+ *       {@code knownDivergence}) it is {@link Status#KNOWN_DIVERGENCE} with the explanations;</li>
+ *   <li>a {@link Status#FAILED} case gets its diagnosis ({@link Diagnostician}): the catalogued mistake, or pair of
+ *       mistakes, whose model the implementation's numbers match on every failed quantity, or that none does.</li>
  * </ol>
  * The case's labels ({@link org.bptt.core.cases.CaseLabel}) travel with every result.
  */
@@ -67,6 +71,7 @@ public final class Verifier {
     private final PluginCalls calls;
     private final KnownDivergences knownDivergences;
     private final ResultComparator comparator;
+    private final Diagnostician diagnostician;
 
     public Verifier(TolerancePolicy policy, Duration callTimeout) {
         this(policy, callTimeout, KnownDivergences.none());
@@ -77,6 +82,7 @@ public final class Verifier {
         this.calls = new PluginCalls(Objects.requireNonNull(callTimeout, "callTimeout"));
         this.knownDivergences = Objects.requireNonNull(knownDivergences, "knownDivergences");
         this.comparator = new ResultComparator(new TensorComparator(policy));
+        this.diagnostician = Diagnostician.fromClassPath(policy);
     }
 
     /** Default tolerances and a 30 s call timeout. */
@@ -171,7 +177,14 @@ public final class Verifier {
                     suiteCase.isTruncated(), spec, batch, compared);
             return verdict.nonFinite("returned garbage: " + garbage, nonFinite);
         }
-        return verdict.compared(comparator.compare(expected, actual, spec, batch, compared));
+        List<QuantityComparison> comparisons = comparator.compare(expected, actual, spec, batch, compared);
+        CaseResult result = verdict.compared(comparisons);
+        if (result.status() != Status.FAILED) {
+            return result;
+        }
+        // which catalogued mistake produces exactly these numbers
+        return result.withDiagnosis(diagnostician.diagnose(suiteCase, actual, comparisons,
+                new OracleComputation(isolatedOracle), compared).describe());
     }
 
     /** The capabilities a plugin needs to run {@code suiteCase} on {@code spec}. */
