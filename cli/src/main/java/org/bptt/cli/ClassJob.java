@@ -1,0 +1,320 @@
+package org.bptt.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.bptt.api.InvalidInputException;
+import org.bptt.api.PluginFailureException;
+import org.bptt.api.PluginInfo;
+import org.bptt.api.RnnImplementation;
+import org.bptt.core.cases.SuiteCase;
+import org.bptt.core.compare.TolerancePolicy;
+import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginProblem;
+import org.bptt.core.plugins.PluginRegistry;
+import org.bptt.core.verify.CaseResult;
+import org.bptt.core.verify.Status;
+import org.bptt.core.verify.Verifier;
+import org.bptt.external.ExternalRnn;
+import org.bptt.reports.Provenance;
+import org.bptt.reports.RunFolder;
+import org.bptt.reports.RunOutputs;
+import org.bptt.reports.VerifyReport;
+import org.bptt.reports.marking.ClassReport;
+import org.bptt.reports.marking.StudentLine;
+
+/**
+ * Marks a class: every submission through the gate on the same cases, one after the other, each program in a
+ * working folder of its own (a fresh copy of the handouts and of the submission, deleted afterwards), each call
+ * under the call timeout and each student under the time limit. Whatever a submission does (no entry point, a
+ * program that does not start, crashes, hangs or prints garbage) becomes that student's line; the class goes on.
+ * Writes, into the class's run folder:
+ * <pre>
+ *   class.csv, class-quantities.csv, class-mistakes.csv, charts/class-*   the class ({@link ClassReport})
+ *   verify-*.csv, charts/, allure-results/, allure-report/, allure-report.html
+ *                                                            every student's cases, one implementation per student
+ *   students/NAME/                                           each student's own run folder: its tables, charts and
+ *                                                            allure-report.html, the single file to hand back
+ * </pre>
+ */
+final class ClassJob {
+
+    /** The folder of the class's run folder that holds one run folder per student. */
+    static final String STUDENTS = "students";
+
+    /** An implementation's id in the reports: the student's name after this prefix (any name is a valid id so). */
+    static final String STUDENT_PREFIX = "student:";
+
+    /** What stands for a student's working folder in messages, so that the tables do not depend on where it was. */
+    static final String WORKING_FOLDER = "<working folder>";
+
+    private ClassJob() {
+    }
+
+    /**
+     * How every student is marked.
+     *
+     * @param cases       the cases every student runs, in order
+     * @param oracle      the implementation compared against
+     * @param callTimeout the longest one call of a student's program may take
+     * @param timeLimit   a student's marking stops at the first case that would start after this much time
+     * @param python      the Python that runs a submission's {@code *.py} entry point
+     * @param handouts    files copied into every student's working folder before the submission (the submission's
+     *                    own file of the same name wins)
+     */
+    record Settings(List<SuiteCase> cases, LoadedPlugin oracle, Duration callTimeout, Duration timeLimit, String python,
+                    List<Path> handouts) {
+    }
+
+    /** One student's marking: the line and the results of the cases that ran. */
+    record Marked(StudentLine line, List<CaseResult> results) {
+    }
+
+    /** What the class run wrote. */
+    record ClassRun(List<StudentLine> lines, VerifyReport.Outputs outputs, List<Path> classFiles) {
+    }
+
+    static ClassRun run(List<String> commandLine, RunFolder run, String title, List<Submission> submissions, Settings settings,
+                        Provenance provenance, PrintWriter log) {
+        Verifier verifier = new Verifier(TolerancePolicy.defaults(), settings.callTimeout());
+        List<StudentLine> lines = new ArrayList<>();
+        try (VerifyReport classReport = VerifyReport.start(run, provenance, Clock.systemUTC());
+             Progress progress = Progress.start("class", submissions.size(), log)) {
+            for (Submission submission : submissions) {
+                Marked marked = mark(submission, settings, verifier);
+                for (CaseResult result : marked.results()) {
+                    classReport.add(result);
+                }
+                writeStudentReport(run, submission.student(), marked.results(), provenance);
+                lines.add(marked.line());
+                progress.step();
+            }
+            log.println("writing the class tables, charts and the HTML report...");
+            log.flush();
+            VerifyReport.Outputs outputs = classReport.finish();
+            List<Path> classFiles = ClassReport.write(new RunOutputs(run), lines, title);
+            return new ClassRun(lines, outputs, classFiles);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the class report in " + run.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Marks one student; never throws for anything the submission does. */
+    static Marked mark(Submission submission, Settings settings, Verifier verifier) {
+        long start = System.nanoTime();
+        String student = submission.student();
+        String described = submission.describe(settings.python());
+        int total = settings.cases().size();
+        if (submission.kind() == Submission.Kind.UNKNOWN) {
+            return notRun(student, described, "not a submission: " + submission.entry(), settings, start);
+        }
+        if (submission.kind() == Submission.Kind.ANSWERS) {
+            return notRun(student, described, "an answers file is checked with 'bptt explain --check " + submission.path()
+                    + "'; bptt class marks programs and jars", settings, start);
+        }
+        Path workingFolder = null;
+        RnnImplementation implementation = null;
+        try {
+            workingFolder = workingCopy(submission, settings.handouts());
+            LoadedPlugin plugin;
+            try {
+                plugin = load(submission, workingFolder, settings);
+            } catch (InvalidInputException | PluginFailureException e) {
+                return notRun(student, described, "did not start: " + scrub(e.getMessage(), workingFolder), settings, start);
+            }
+            implementation = plugin.implementation();
+            List<CaseResult> results = new ArrayList<>();
+            String timeLimit = null;
+            for (SuiteCase suiteCase : settings.cases()) {
+                if (System.nanoTime() - start > settings.timeLimit().toNanos()) {
+                    timeLimit = String.format(java.util.Locale.ROOT, "stopped by the time limit of %.3g s after %d of %d cases",
+                            settings.timeLimit().toMillis() / 1000.0, results.size(), total);
+                    break;
+                }
+                results.add(scrub(verifier.verify(suiteCase, plugin, settings.oracle()), workingFolder));
+            }
+            Diagnosis diagnosis = diagnose(results);
+            StudentLine line = StudentLine.marked(student, described, results, total, timeLimit, diagnosis.text(),
+                    diagnosis.mistakes(), seconds(start));
+            return new Marked(line, results);
+        } catch (IOException | UncheckedIOException e) {
+            return notRun(student, described, "could not prepare its working folder: " + e.getMessage(), settings, start);
+        } finally {
+            if (implementation instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close(); // ExternalRnn: says bye, then kills the process and everything it started
+                } catch (Exception e) {
+                    // Already gone: nothing to stop.
+                }
+            }
+            deleteQuietly(workingFolder);
+        }
+    }
+
+    /**
+     * A student's diagnosis: the mistakes that explain the failures of {@code results}.
+     *
+     * @param text     the diagnosis in words, for the table's {@code diagnosis} column; empty when none
+     * @param mistakes one name per mistake, for the count of students per mistake
+     */
+    record Diagnosis(String text, List<String> mistakes) {
+        static final Diagnosis NONE = new Diagnosis("", List.of());
+    }
+
+    /**
+     * The one place the class report takes its diagnosis from.
+     * TODO(diagnosis branch): fill from the per-implementation diagnosis summary of the results once CaseResult has
+     * its {@code diagnosis} component; until then no student is diagnosed (the column stays empty, no chart per mistake).
+     */
+    static Diagnosis diagnose(List<CaseResult> results) {
+        return Diagnosis.NONE;
+    }
+
+    /**
+     * The student's program: a {@code cmd:} program started in {@code workingFolder}, or the one implementation of a
+     * plugin jar (which runs inside this JVM: a working folder cannot confine it).
+     *
+     * @throws InvalidInputException   when the program cannot start, or the jar does not hold exactly one implementation
+     * @throws PluginFailureException  when the program answers its hello with garbage
+     */
+    private static LoadedPlugin load(Submission submission, Path workingFolder, Settings settings) {
+        String student = STUDENT_PREFIX + submission.student();
+        if (submission.kind() == Submission.Kind.JAR) {
+            Path jar = workingFolder.resolve(Path.of(submission.entry()).getFileName());
+            PluginRegistry registry = PluginRegistry.discover(List.of(workingFolder));
+            List<LoadedPlugin> own = registry.plugins().stream().filter(plugin -> plugin.source().equals(jar.toString())).toList();
+            List<String> problems = registry.problems().stream().filter(problem -> problem.source().equals(jar.toString()))
+                    .map(PluginProblem::message).toList();
+            InvalidInputException.require(own.size() == 1, "the jar %s holds %d implementations%s; a student's jar holds one",
+                    jar.getFileName(), own.size(), problems.isEmpty() ? "" : " (" + String.join("; ", problems) + ")");
+            return renamed(own.get(0), student);
+        }
+        String command = submission.kind() == Submission.Kind.PYTHON
+                ? settings.python() + " " + submission.entry() : submission.entry();
+        ExternalRnn program = ExternalRnn.start(ExternalRnn.PREFIX + command, settings.callTimeout(), workingFolder);
+        return renamed(LoadedPlugin.of(program, ExternalRnn.PREFIX + command), student);
+    }
+
+    /** The plugin under the student's id, so that the class's reports tell the students apart. */
+    private static LoadedPlugin renamed(LoadedPlugin plugin, String id) {
+        PluginInfo info = plugin.info();
+        return new LoadedPlugin(plugin.implementation(),
+                new PluginInfo(id, info.name(), info.version(), info.vendor(), info.description()),
+                plugin.capabilities(), plugin.source());
+    }
+
+    /**
+     * The line of a submission that did not run; it also gets one error result, {@code submission}, so that its own
+     * report and the class's Allure report say why.
+     */
+    private static Marked notRun(String student, String described, String why, Settings settings, long start) {
+        StudentLine line = StudentLine.notRun(student, described, why, settings.cases().size(), seconds(start));
+        CaseResult result = new CaseResult("submission", STUDENT_PREFIX + student, settings.oracle().id(), Status.ERROR, why,
+                List.of(), Map.of("submission", described), System.nanoTime() - start);
+        return new Marked(line, List.of(result));
+    }
+
+    /** Each student's own run folder, {@code students/NAME/}: tables, charts and {@code allure-report.html}. */
+    private static void writeStudentReport(RunFolder run, String student, List<CaseResult> results, Provenance provenance)
+            throws IOException {
+        RunFolder folder = RunFolder.open(Files.createDirectories(run.resolve(STUDENTS).resolve(student)));
+        try (VerifyReport report = VerifyReport.start(folder, provenance.withExtra("student", student), Clock.systemUTC())) {
+            for (CaseResult result : results) {
+                report.add(result);
+            }
+            report.finish();
+        }
+    }
+
+    /**
+     * A fresh working folder: the handouts, then a copy of the submission (a folder's contents, or the file), links
+     * copied as links.
+     */
+    private static Path workingCopy(Submission submission, List<Path> handouts) throws IOException {
+        Path folder = Files.createTempDirectory("bptt-class-");
+        for (Path handout : handouts) {
+            Files.copy(handout, folder.resolve(handout.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path source = submission.path();
+        if (!Files.isDirectory(source)) {
+            Files.copy(source, folder.resolve(source.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            return folder;
+        }
+        try (Stream<Path> tree = Files.walk(source)) {
+            for (Path path : tree.toList()) {
+                Path target = folder.resolve(source.relativize(path).toString());
+                if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES,
+                            LinkOption.NOFOLLOW_LINKS);
+                }
+            }
+        }
+        return folder;
+    }
+
+    private static void deleteQuietly(Path folder) {
+        if (folder == null) {
+            return;
+        }
+        try {
+            Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
+                    Files.delete(directory);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            // A temporary folder left behind is the operating system's to clean; the marking is not affected.
+        }
+    }
+
+    /** The result with the working folder's path in its message replaced by {@value #WORKING_FOLDER}. */
+    private static CaseResult scrub(CaseResult result, Path workingFolder) {
+        String message = scrub(result.message(), workingFolder);
+        return message.equals(result.message()) ? result : new CaseResult(result.caseId(), result.implementationId(),
+                result.oracleId(), result.status(), message, result.comparisons(), result.parameters(), result.nanos());
+    }
+
+    /**
+     * {@code message} without the working folder's path (a Python traceback names the script by its absolute path),
+     * so that the same submissions give the same tables wherever their temporary folders were.
+     */
+    static String scrub(String message, Path workingFolder) {
+        if (message == null || workingFolder == null) {
+            return message == null ? "" : message;
+        }
+        String scrubbed = message.replace(workingFolder.toString(), WORKING_FOLDER);
+        try {
+            scrubbed = scrubbed.replace(workingFolder.toRealPath().toString(), WORKING_FOLDER);
+        } catch (IOException e) {
+            // Deleted already: the path as given was replaced.
+        }
+        return scrubbed;
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}
