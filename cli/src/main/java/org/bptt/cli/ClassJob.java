@@ -35,6 +35,7 @@ import org.bptt.reports.RunOutputs;
 import org.bptt.reports.VerifyReport;
 import org.bptt.reports.marking.ClassReport;
 import org.bptt.reports.marking.StudentLine;
+import org.bptt.reports.marking.StudentReport;
 
 /**
  * Marks a class: every submission through the gate on the same cases, one after the other, each program in a
@@ -60,6 +61,9 @@ final class ClassJob {
 
     /** What stands for a student's working folder in messages, so that the tables do not depend on where it was. */
     static final String WORKING_FOLDER = "<working folder>";
+
+    /** How much longer the verifier waits for a call than a {@code cmd:} program's own timeout. */
+    private static final Duration PROGRAM_TIMEOUT_FIRST = Duration.ofSeconds(1);
 
     private ClassJob() {
     }
@@ -89,7 +93,9 @@ final class ClassJob {
 
     static ClassRun run(List<String> commandLine, RunFolder run, String title, List<Submission> submissions, Settings settings,
                         Provenance provenance, PrintWriter log) {
-        Verifier verifier = new Verifier(TolerancePolicy.defaults(), settings.callTimeout());
+        // A second more than the program's own call timeout: a cmd: program's timeout then fires first, and its message
+        // names the command, the call and the case (and the tables read the same from run to run).
+        Verifier verifier = new Verifier(TolerancePolicy.defaults(), settings.callTimeout().plus(PROGRAM_TIMEOUT_FIRST));
         List<StudentLine> lines = new ArrayList<>();
         try (VerifyReport classReport = VerifyReport.start(run, provenance, Clock.systemUTC());
              Progress progress = Progress.start("class", submissions.size(), log)) {
@@ -231,12 +237,7 @@ final class ClassJob {
     private static void writeStudentReport(RunFolder run, String student, List<CaseResult> results, Provenance provenance)
             throws IOException {
         RunFolder folder = RunFolder.open(Files.createDirectories(run.resolve(STUDENTS).resolve(student)));
-        try (VerifyReport report = VerifyReport.start(folder, provenance.withExtra("student", student), Clock.systemUTC())) {
-            for (CaseResult result : results) {
-                report.add(result);
-            }
-            report.finish();
-        }
+        StudentReport.write(folder, provenance.withExtra("student", student), results, Clock.systemUTC());
     }
 
     /**
