@@ -37,7 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Each entry of SUBMISSIONS is one student: a folder with a file 'cmd' (or 'run') naming the command, a",
             "folder with a jar, a folder with a Python entry point (main.py, rnn.py, or its only *.py; run with",
-            "--python), or a .jar file. Every student runs the same cases (same suite and seed), each program in a",
+            "--python), a .jar file, or an answers sheet for 'bptt explain --check' (NAME/answers.json or NAME.json,",
+            "checked as explain checks it). Every student runs the same cases (same suite and seed), each program in a",
             "fresh copy of its folder, each call under --timeout and each student under --time-limit. A submission",
             "that does not start, crashes, hangs or prints garbage gets that as its line; the others are marked as",
             "usual. Writes class.csv (one line per student), charts, the class's Allure report, and each student's",

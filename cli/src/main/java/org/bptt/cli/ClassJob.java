@@ -13,6 +13,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -23,11 +24,19 @@ import org.bptt.api.RnnImplementation;
 import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.compare.QuantityComparison;
+import org.bptt.core.plugins.PluginCallFailure;
+import org.bptt.core.plugins.PluginCalls;
 import org.bptt.core.plugins.PluginProblem;
 import org.bptt.core.plugins.PluginRegistry;
 import org.bptt.core.verify.CaseResult;
 import org.bptt.core.verify.Status;
 import org.bptt.core.verify.Verifier;
+import org.bptt.coursework.AnswerCheck;
+import org.bptt.coursework.AnswerSheet;
+import org.bptt.coursework.ExplainReport;
+import org.bptt.coursework.Explanation;
+import org.bptt.coursework.ReferenceAgreement;
 import org.bptt.external.ExternalRnn;
 import org.bptt.reports.Provenance;
 import org.bptt.reports.RunFolder;
@@ -83,8 +92,20 @@ final class ClassJob {
                     List<Path> handouts) {
     }
 
-    /** One student's marking: the line and the results of the cases that ran. */
-    record Marked(StudentLine line, List<CaseResult> results) {
+    /**
+     * One student's marking: the line and the results of the cases that ran.
+     *
+     * @param answers for an answers sheet, its check (the student's report is then the explanation's); else null
+     */
+    record Marked(StudentLine line, List<CaseResult> results, CheckedAnswers answers) {
+
+        Marked(StudentLine line, List<CaseResult> results) {
+            this(line, results, null);
+        }
+    }
+
+    /** An answers sheet checked against the explanation of its example, as {@code bptt explain --check} does. */
+    record CheckedAnswers(Explanation explanation, ReferenceAgreement agreement, AnswerCheck check) {
     }
 
     /** What the class run wrote. */
@@ -104,7 +125,7 @@ final class ClassJob {
                 for (CaseResult result : marked.results()) {
                     classReport.add(result);
                 }
-                writeStudentReport(run, submission.student(), marked.results(), provenance);
+                writeStudentReport(run, submission.student(), marked, provenance);
                 lines.add(marked.line());
                 progress.step();
             }
@@ -128,8 +149,7 @@ final class ClassJob {
             return notRun(student, described, "not a submission: " + submission.entry(), settings, start);
         }
         if (submission.kind() == Submission.Kind.ANSWERS) {
-            return notRun(student, described, "an answers file is checked with 'bptt explain --check " + submission.path()
-                    + "'; bptt class marks programs and jars", settings, start);
+            return markAnswers(submission, described, settings, start);
         }
         Path workingFolder = null;
         RnnImplementation implementation = null;
@@ -169,6 +189,40 @@ final class ClassJob {
             deleteQuietly(workingFolder);
         }
     }
+
+    /**
+     * An answers sheet: each answer right or wrong against the explanation of the sheet's example (the oracle makes
+     * it), one result named {@value #ANSWERS_CASE} whose comparisons are the answers.
+     */
+    private static Marked markAnswers(Submission submission, String described, Settings settings, long start) {
+        String student = submission.student();
+        AnswerSheet sheet;
+        CheckedAnswers checked;
+        try {
+            sheet = AnswerSheet.read(Path.of(submission.entry()));
+            Explanation explanation = Explanation.of(sheet.example(),
+                    new PluginCalls(settings.callTimeout()).isolate(settings.oracle()));
+            checked = new CheckedAnswers(explanation, ReferenceAgreement.of(explanation), AnswerCheck.of(sheet, explanation));
+        } catch (InvalidInputException e) {
+            return notRun(student, described, "its answers cannot be checked: " + e.getMessage(), 1, settings, start);
+        } catch (PluginCallFailure e) {
+            return notRun(student, described, "the oracle " + e.describe(), 1, settings, start);
+        }
+        List<AnswerCheck.Result> answers = checked.check().results();
+        List<QuantityComparison> comparisons = answers.stream().map(AnswerCheck.Result::comparison).toList();
+        String wrong = answers.stream().filter(answer -> !answer.right()).findFirst().map(AnswerCheck.Result::describe)
+                .orElse("");
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("answers", Path.of(submission.entry()).getFileName().toString());
+        parameters.put("example", sheet.example().describe());
+        CaseResult result = new CaseResult(ANSWERS_CASE, STUDENT_PREFIX + student, settings.oracle().id(),
+                wrong.isEmpty() ? Status.PASSED : Status.FAILED, wrong, comparisons, parameters, System.nanoTime() - start);
+        StudentLine line = StudentLine.marked(student, described, List.of(result), 1, null, "", List.of(), seconds(start));
+        return new Marked(line, List.of(result), checked);
+    }
+
+    /** The case of an answers sheet's one result. */
+    static final String ANSWERS_CASE = "answers";
 
     /**
      * A student's diagnosis: the mistakes that explain the failures of {@code results}.
@@ -227,17 +281,32 @@ final class ClassJob {
      * report and the class's Allure report say why.
      */
     private static Marked notRun(String student, String described, String why, Settings settings, long start) {
-        StudentLine line = StudentLine.notRun(student, described, why, settings.cases().size(), seconds(start));
+        return notRun(student, described, why, settings.cases().size(), settings, start);
+    }
+
+    /** {@link #notRun(String, String, String, Settings, long)} of a submission that would have run {@code total} cases. */
+    private static Marked notRun(String student, String described, String why, int total, Settings settings, long start) {
+        StudentLine line = StudentLine.notRun(student, described, why, total, seconds(start));
         CaseResult result = new CaseResult("submission", STUDENT_PREFIX + student, settings.oracle().id(), Status.ERROR, why,
                 List.of(), Map.of("submission", described), System.nanoTime() - start);
         return new Marked(line, List.of(result));
     }
 
-    /** Each student's own run folder, {@code students/NAME/}: tables, charts and {@code allure-report.html}. */
-    private static void writeStudentReport(RunFolder run, String student, List<CaseResult> results, Provenance provenance)
+    /**
+     * Each student's own run folder, {@code students/NAME/}: tables, charts and {@code allure-report.html}; for an
+     * answers sheet, what {@code bptt explain --check} writes (the explanation with the check, and its Allure report).
+     */
+    private static void writeStudentReport(RunFolder run, String student, Marked marked, Provenance provenance)
             throws IOException {
         RunFolder folder = RunFolder.open(Files.createDirectories(run.resolve(STUDENTS).resolve(student)));
-        StudentReport.write(folder, provenance.withExtra("student", student), results, Clock.systemUTC());
+        Provenance own = provenance.withExtra("student", student);
+        if (marked.answers() != null) {
+            new RunOutputs(folder).writeProvenance(own);
+            CheckedAnswers answers = marked.answers();
+            ExplainReport.write(folder, answers.explanation(), answers.agreement(), answers.check(), true, Clock.systemUTC());
+            return;
+        }
+        StudentReport.write(folder, own, marked.results(), Clock.systemUTC());
     }
 
     /**

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  *   <li>else a folder holding a jar: a plugin jar (one implementation);</li>
  *   <li>else a folder holding a Python entry point, {@code main.py}, else {@code rnn.py}, else its only {@code *.py}:
  *       run with the class's Python (a {@code cmd:} program);</li>
- *   <li>else a folder holding {@value #ANSWERS_FILE}: answers for {@code bptt explain --check};</li>
+ *   <li>else a folder holding {@value #ANSWERS_FILE}: an answers sheet, checked as {@code bptt explain --check} does;</li>
  *   <li>a {@code *.jar} file: a plugin jar; a {@code *.json} file: answers.</li>
  * </ul>
  * Hidden entries (a name starting with '.') are not students; any other file is reported as not a submission.

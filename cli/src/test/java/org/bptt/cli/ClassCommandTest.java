@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bptt class} on a class made here: a correct plugin jar, a program that answers wrongly, one that crashes,
- * one that hangs, one that prints garbage, one that exits before its hello, and a folder that is no submission. Each
+ * one that hangs, one that prints garbage, one that exits before its hello, an answers sheet with two wrong answers, and
+ * a folder that is no submission. Each
  * gets its own line, the class goes on, and the run exits 1 (not everyone passed). The programs are standard-library
  * Python ({@code class_student.py}), so any {@code python3} runs them.
  */
@@ -49,13 +50,16 @@ class ClassCommandTest {
             Files.writeString(student.resolve(Submission.COMMAND_FILE), "# how to run my program\npython3 student.py " + mode + "\n");
         }
         Files.createDirectories(submissions.resolve("empty"));
+        // An answers sheet: h_1, h_2 and L right, dL/dh_1 without the path through h_2 and a dL/dW built on it
+        // (coursework/README.md, where the sheet is written out).
+        Files.copy(ClassExamplesTest.root().resolve("coursework/examples/answers.json"), submissions.resolve("sam.json"));
 
         CliRun first = CliRun.of("class", submissions.toString(), "--out", folder.resolve("first").toString(),
                 "--timeout", "2");
         assertEquals(ExitCode.DIVERGED, first.exitCode(), first::toString);
         Path run = onlyRun(folder.resolve("first"));
         Map<String, CSVRecord> lines = classTable(run);
-        assertEquals(List.of("crash", "empty", "garbage", "good", "hang", "no-hello", "wrong"), List.copyOf(lines.keySet()),
+        assertEquals(List.of("crash", "empty", "garbage", "good", "hang", "no-hello", "sam", "wrong"), List.copyOf(lines.keySet()),
                 "one line per student, sorted by name");
 
         CSVRecord correct = lines.get("good");
@@ -70,6 +74,14 @@ class ClassCommandTest {
         assertEquals("0", wrong.get("errors"));
         assertTrue(wrong.get("failed_quantities").contains("dL/dW"), wrong::toString);
         assertEquals("cmd: python3 student.py wrong", wrong.get("submission"));
+
+        CSVRecord sheet = lines.get("sam");
+        assertEquals("failed", sheet.get("outcome"), sheet::toString);
+        assertEquals("answers: sam.json", sheet.get("submission"));
+        assertEquals("1", sheet.get("cases"));
+        assertEquals("3", sheet.get("quantities_passed"), sheet::toString);
+        assertEquals("dL/dh_1 dL/dW", sheet.get("failed_quantities"), sheet::toString);
+        assertTrue(Files.isRegularFile(run.resolve("students/sam/explain.html")), "the explanation with the check");
 
         assertError(lines.get("crash"), "exited with code 1");
         assertTrue(lines.get("crash").get("message").contains("index out of range in my backward pass"), "its stderr is quoted");

@@ -77,7 +77,7 @@ class ClassExamplesTest {
     }
 
     /** The repository root: the tests run in cli. */
-    private static Path root() {
+    static Path root() {
         for (Path path = Path.of("").toAbsolutePath(); path != null; path = path.getParent()) {
             if (Files.isDirectory(path.resolve("examples/class"))) {
                 return path;
