@@ -26,9 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code bptt class} on a class made here: a correct plugin jar, a program that answers wrongly, one that crashes,
  * one that hangs, one that prints garbage, one that exits before its hello, an answers sheet with two wrong answers, and
- * a folder that is no submission. Each
- * gets its own line, the class goes on, and the run exits 1 (not everyone passed). The programs are standard-library
- * Python ({@code class_student.py}), so any {@code python3} runs them.
+ * a folder that is no submission. Each gets its own line, the class goes on, and the run exits 1 (not everyone
+ * passed). The programs are standard-library Python ({@code class_student.py}), so any {@code python3} runs them.
  */
 @EnabledOnOs(OS.LINUX)
 class ClassCommandTest {
