@@ -22,6 +22,7 @@ import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginRegistry;
 import org.bptt.reports.Provenance;
 import org.bptt.reports.RunFolder;
+import org.bptt.reports.marking.ClassReport;
 import org.bptt.reports.marking.StudentLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -118,8 +119,7 @@ final class ClassCommand implements Callable<Integer> {
         RunFolder run = outputOptions.create("class");
         ClassJob.Settings settings = new ClassJob.Settings(cases, oracle, seconds(timeoutSeconds), seconds(timeLimitSeconds),
                 python, List.copyOf(handouts));
-        ClassJob.ClassRun marked = ClassJob.run(spec.commandLine().getParseResult().originalArgs(), run, title, submissions,
-                settings, provenance(oracle), err);
+        ClassJob.ClassRun marked = ClassJob.run(run, title, submissions, settings, provenance(oracle), err);
         printSummary(out, marked, run);
         boolean everyonePassed = marked.lines().stream().allMatch(line -> line.outcome() == StudentLine.Outcome.PASSED);
         return everyonePassed ? ExitCode.OK : ExitCode.DIVERGED;
@@ -157,7 +157,7 @@ final class ClassCommand implements Callable<Integer> {
         }
         out.println();
         out.printf(Locale.ROOT, "run folder:        %s%n", run.path());
-        out.printf(Locale.ROOT, "class table:       %s%n", run.resolve(org.bptt.reports.marking.ClassReport.STUDENTS_TABLE + ".csv"));
+        out.printf(Locale.ROOT, "class table:       %s%n", run.resolve(ClassReport.STUDENTS_TABLE + ".csv"));
         out.printf(Locale.ROOT, "HTML report:       %s (serve over HTTP; single file: %s)%n", marked.outputs().reportIndex(),
                 marked.outputs().singleFile());
         out.printf(Locale.ROOT, "students' reports: %s/NAME/allure-report.html%n", run.resolve(ClassJob.STUDENTS));

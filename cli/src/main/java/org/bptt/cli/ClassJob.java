@@ -3,6 +3,7 @@ package org.bptt.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.bptt.api.InvalidInputException;
@@ -22,9 +24,9 @@ import org.bptt.api.PluginFailureException;
 import org.bptt.api.PluginInfo;
 import org.bptt.api.RnnImplementation;
 import org.bptt.core.cases.SuiteCase;
+import org.bptt.core.compare.QuantityComparison;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.LoadedPlugin;
-import org.bptt.core.compare.QuantityComparison;
 import org.bptt.core.plugins.PluginCallFailure;
 import org.bptt.core.plugins.PluginCalls;
 import org.bptt.core.plugins.PluginProblem;
@@ -108,11 +110,11 @@ final class ClassJob {
     record CheckedAnswers(Explanation explanation, ReferenceAgreement agreement, AnswerCheck check) {
     }
 
-    /** What the class run wrote. */
-    record ClassRun(List<StudentLine> lines, VerifyReport.Outputs outputs, List<Path> classFiles) {
+    /** What the class run wrote: the students' lines, and the class's verify outputs (its HTML report). */
+    record ClassRun(List<StudentLine> lines, VerifyReport.Outputs outputs) {
     }
 
-    static ClassRun run(List<String> commandLine, RunFolder run, String title, List<Submission> submissions, Settings settings,
+    static ClassRun run(RunFolder run, String title, List<Submission> submissions, Settings settings,
                         Provenance provenance, PrintWriter log) {
         // A second more than the program's own call timeout: a cmd: program's timeout then fires first, and its message
         // names the command, the call and the case (and the tables read the same from run to run).
@@ -121,7 +123,14 @@ final class ClassJob {
         try (VerifyReport classReport = VerifyReport.start(run, provenance, Clock.systemUTC());
              Progress progress = Progress.start("class", submissions.size(), log)) {
             for (Submission submission : submissions) {
-                Marked marked = mark(submission, settings, verifier);
+                Marked marked;
+                try {
+                    marked = mark(submission, settings, verifier);
+                } catch (RuntimeException | LinkageError e) {
+                    // Not the submission's doing (mark catches that): a harness bug, still not fatal to the class.
+                    marked = notRun(submission.student(), submission.describe(settings.python()),
+                            "harness error: " + PluginCalls.describe(e), settings, System.nanoTime());
+                }
                 for (CaseResult result : marked.results()) {
                     classReport.add(result);
                 }
@@ -132,8 +141,8 @@ final class ClassJob {
             log.println("writing the class tables, charts and the HTML report...");
             log.flush();
             VerifyReport.Outputs outputs = classReport.finish();
-            List<Path> classFiles = ClassReport.write(new RunOutputs(run), lines, title);
-            return new ClassRun(lines, outputs, classFiles);
+            ClassReport.write(new RunOutputs(run), lines, title);
+            return new ClassRun(lines, outputs);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the class report in " + run.path() + ": " + e.getMessage(), e);
         }
@@ -166,8 +175,9 @@ final class ClassJob {
             String timeLimit = null;
             for (SuiteCase suiteCase : settings.cases()) {
                 if (System.nanoTime() - start > settings.timeLimit().toNanos()) {
-                    timeLimit = String.format(java.util.Locale.ROOT, "stopped by the time limit of %.3g s after %d of %d cases",
-                            settings.timeLimit().toMillis() / 1000.0, results.size(), total);
+                    timeLimit = String.format(Locale.ROOT, "stopped by the time limit of %s s after %d of %d cases",
+                            BigDecimal.valueOf(settings.timeLimit().toMillis(), 3).stripTrailingZeros().toPlainString(),
+                            results.size(), total);
                     break;
                 }
                 results.add(scrub(verifier.verify(suiteCase, plugin, settings.oracle()), workingFolder));

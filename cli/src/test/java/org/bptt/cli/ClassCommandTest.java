@@ -126,7 +126,7 @@ class ClassCommandTest {
         assertEquals(ExitCode.DIVERGED, run.exitCode(), run::toString);
         CSVRecord line = classTable(onlyRun(folder.resolve("out"))).get("hang");
         assertEquals("time-limit", line.get("outcome"), line::toString);
-        assertTrue(line.get("message").startsWith("stopped by the time limit of 0.500 s after "), line::toString);
+        assertTrue(line.get("message").startsWith("stopped by the time limit of 0.5 s after "), line::toString);
         assertTrue(Integer.parseInt(line.get("not_run")) > 0, line::toString);
     }
 
