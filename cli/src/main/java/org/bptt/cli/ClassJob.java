@@ -273,9 +273,14 @@ final class ClassJob {
             return renamed(own.get(0), student);
         }
         String command = submission.kind() == Submission.Kind.PYTHON
-                ? settings.python() + " " + submission.entry() : submission.entry();
+                ? settings.python() + " " + quoted(submission.entry()) : submission.entry();
         ExternalRnn program = ExternalRnn.start(ExternalRnn.PREFIX + command, settings.callTimeout(), workingFolder);
         return renamed(LoadedPlugin.of(program, ExternalRnn.PREFIX + command), student);
+    }
+
+    /** A script's name as one word of a command line ({@code 'my rnn.py'}), quoted only when it needs it. */
+    static String quoted(String name) {
+        return name.matches("[A-Za-z0-9._/-]+") ? name : "'" + name.replace("'", "'\\''") + "'";
     }
 
     /** The plugin under the student's id, so that the class's reports tell the students apart. */

@@ -69,6 +69,14 @@ class SubmissionTest {
         assertEquals("jar: lee.jar", submissions.get(11).describe("python3"));
     }
 
+    @Test
+    void aScriptNameIsOneWordOfTheCommand() {
+        assertEquals("rnn.py", ClassJob.quoted("rnn.py"));
+        // Split like a POSIX shell splits it (the cmd: plugin's CommandWords): one word each.
+        assertEquals("'my rnn.py'", ClassJob.quoted("my rnn.py"));
+        assertEquals("'ada'\\''s rnn.py'", ClassJob.quoted("ada's rnn.py"));
+    }
+
     private static void assertKind(Submission submission, Kind kind, String entry) {
         assertEquals(kind, submission.kind(), submission::toString);
         assertEquals(entry, submission.entry(), submission::toString);
