@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             PluginsCommand.class,
             ReportCommand.class,
             ExplainCommand.class,
+            ClassCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ExternalPluginTest {
 
     private static final String PYTHON = "/usr/bin/python3";
-    /** What the plugin throws for one failed call (a runtime dependency of the CLI, so named here). */
-    private static final String EXTERNAL_FAILURE = "org.bptt.external.ExternalProcessException";
+    /** What the plugin throws for one failed call. */
+    private static final String EXTERNAL_FAILURE = org.bptt.external.ExternalProcessException.class.getName();
 
     @TempDir
     Path folder;

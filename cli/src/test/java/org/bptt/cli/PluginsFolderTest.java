@@ -18,7 +18,7 @@ class PluginsFolderTest {
      * A plugin as a student would ship it: one class compiled against harness-api alone. Its arithmetic is borrowed
      * from the reference (found through ServiceLoader by id) so that it passes the gate.
      */
-    private static final String STUDENT_PLUGIN = """
+    static final String STUDENT_PLUGIN = """
             package edu.example;
 
             import java.util.*;

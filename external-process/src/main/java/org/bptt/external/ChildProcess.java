@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -54,14 +55,18 @@ final class ChildProcess {
     }
 
     /**
-     * Starts {@code words} in the JVM's working directory, with the JVM's environment plus
-     * {@code PYTHONUNBUFFERED=1} (a Python program's {@code print} to a pipe would otherwise wait in a buffer).
+     * Starts {@code words} in {@code workingDirectory} (null: the JVM's working directory), with the JVM's environment
+     * plus {@code PYTHONUNBUFFERED=1} (a Python program's {@code print} to a pipe would otherwise wait in a buffer). A
+     * relative program path ({@code ./run.sh}) is found from the working directory.
      *
      * @param stderrLines how many of the last stderr lines to keep
      * @throws IOException when the program cannot be started (not found, not executable)
      */
-    static ChildProcess start(List<String> words, int stderrLines) throws IOException {
+    static ChildProcess start(List<String> words, int stderrLines, Path workingDirectory) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(words);
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
         builder.environment().put("PYTHONUNBUFFERED", "1");
         return new ChildProcess(builder.start(), stderrLines);
     }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -81,6 +83,8 @@ public final class ExternalRnn implements RnnImplementation, OwnCallTiming, Auto
     private final String command;
     private final List<String> words;
     private final Duration timeout;
+    /** Where the process runs (and every restart of it); null: the JVM's working directory. */
+    private final Path workingDirectory;
     /** True once the program has answered a hello: from then on a failed process restarts for the next call. */
     private volatile boolean answeredHello;
 
@@ -93,11 +97,12 @@ public final class ExternalRnn implements RnnImplementation, OwnCallTiming, Auto
     private ChildProcess child;
     private long lastRequestId;
 
-    private ExternalRnn(String id, List<String> words, Duration timeout) {
+    private ExternalRnn(String id, List<String> words, Duration timeout, Path workingDirectory) {
         this.id = id;
         this.command = id.substring(PREFIX.length()).trim();
         this.words = words;
         this.timeout = timeout;
+        this.workingDirectory = workingDirectory;
     }
 
     /**
@@ -108,9 +113,24 @@ public final class ExternalRnn implements RnnImplementation, OwnCallTiming, Auto
      * @throws InvalidInputException when the command is malformed, cannot be started, or does not answer the hello
      */
     public static ExternalRnn start(String id, Duration timeout) {
+        return start(id, timeout, null);
+    }
+
+    /**
+     * {@link #start(String, Duration)} with the process (and every restart of it) running in
+     * {@code workingDirectory}: what it writes without a path lands there, and a relative program path
+     * ({@code ./run.sh}) is found there. {@code bptt class} gives each student's program its own.
+     *
+     * @param workingDirectory an existing folder, or null for the JVM's working directory
+     * @throws InvalidInputException when the command is malformed, the folder does not exist, the program cannot be
+     *                               started, or does not answer the hello
+     */
+    public static ExternalRnn start(String id, Duration timeout, Path workingDirectory) {
         InvalidInputException.require(id != null && id.startsWith(PREFIX), "an external implementation's id starts with %s, got '%s'", PREFIX, id);
         InvalidInputException.require(!timeout.isNegative() && !timeout.isZero(), "the call timeout must be positive, got %s", timeout);
-        ExternalRnn rnn = new ExternalRnn(id, CommandWords.split(id.substring(PREFIX.length())), timeout);
+        InvalidInputException.require(workingDirectory == null || Files.isDirectory(workingDirectory),
+                "%s: the working folder %s is not a folder", id, workingDirectory);
+        ExternalRnn rnn = new ExternalRnn(id, CommandWords.split(id.substring(PREFIX.length())), timeout, workingDirectory);
         try {
             rnn.ensureRunning("hello");
         } catch (ExternalProcessException e) {
@@ -308,10 +328,11 @@ public final class ExternalRnn implements RnnImplementation, OwnCallTiming, Auto
             child = null;
         }
         try {
-            child = ChildProcess.start(words, STDERR_LINES);
+            child = ChildProcess.start(words, STDERR_LINES, workingDirectory);
         } catch (IOException e) {
+            String folder = workingDirectory != null ? workingDirectory.toString() : System.getProperty("user.dir");
             throw new ExternalProcessException(PREFIX + command + ": " + call + ": cannot start " + words.get(0) + ": "
-                    + e.getMessage() + " (the command runs in " + System.getProperty("user.dir") + ", without a shell)");
+                    + e.getMessage() + " (the command runs in " + folder + ", without a shell)");
         }
         try {
             readHello(exchange(helloRequest(), "hello (before " + call + ")"), call);
