@@ -154,6 +154,9 @@ final class ClassCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-20s %-17s %6d %6d %6d %6d %6d %8.1f  %s%n", line.student(), line.outcome().label(),
                     cases.total(), cases.passed(), cases.failed(), cases.errors(), cases.skipped(), line.seconds(),
                     shorten(detail));
+            if (!line.diagnosis().isEmpty()) {
+                out.printf(Locale.ROOT, "%-20s diagnosis: %s%n", "", line.diagnosis());
+            }
         }
         out.println();
         out.printf(Locale.ROOT, "run folder:        %s%n", run.path());

@@ -31,6 +31,7 @@ import org.bptt.core.plugins.PluginCallFailure;
 import org.bptt.core.plugins.PluginCalls;
 import org.bptt.core.plugins.PluginProblem;
 import org.bptt.core.plugins.PluginRegistry;
+import org.bptt.core.diagnose.ImplementationDiagnosis;
 import org.bptt.core.verify.CaseResult;
 import org.bptt.core.verify.Status;
 import org.bptt.core.verify.Verifier;
@@ -245,12 +246,18 @@ final class ClassJob {
     }
 
     /**
-     * The one place the class report takes its diagnosis from.
-     * TODO(diagnosis branch): fill from the per-implementation diagnosis summary of the results once CaseResult has
-     * its {@code diagnosis} component; until then no student is diagnosed (the column stays empty, no chart per mistake).
+     * The one place the class report takes its diagnosis from: the catalogued mistakes that explain all of the
+     * student's failures ({@link ImplementationDiagnosis}). The mistakes are counted per student only when one set of
+     * them explains everything; alternatives ("a or b") are named in the text and counted for neither.
      */
     static Diagnosis diagnose(List<CaseResult> results) {
-        return Diagnosis.NONE;
+        ImplementationDiagnosis diagnosis = ImplementationDiagnosis.of(results);
+        if (diagnosis.failedCases() == 0) {
+            return Diagnosis.NONE;
+        }
+        List<String> mistakes = diagnosis.explanations().size() == 1
+                ? diagnosis.explanations().get(0).stream().sorted().toList() : List.of();
+        return new Diagnosis(diagnosis.describe(), mistakes);
     }
 
     /**
@@ -379,7 +386,8 @@ final class ClassJob {
     private static CaseResult scrub(CaseResult result, Path workingFolder) {
         String message = scrub(result.message(), workingFolder);
         return message.equals(result.message()) ? result : new CaseResult(result.caseId(), result.implementationId(),
-                result.oracleId(), result.status(), message, result.comparisons(), result.parameters(), result.nanos());
+                result.oracleId(), result.status(), message, result.comparisons(), result.parameters(), result.nanos(),
+                result.diagnosis());
     }
 
     /**

@@ -41,11 +41,16 @@ record Submission(String student, Path path, Kind kind, String entry) {
     static List<Submission> findAll(Path classFolder) {
         List<Path> entries;
         try (Stream<Path> listing = Files.list(classFolder)) {
-            entries = listing.filter(path -> !path.getFileName().toString().startsWith(".")).sorted().toList();
+            entries = listing.filter(path -> !path.getFileName().toString().startsWith(".") && !isReadme(path)).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the submissions in " + classFolder + ": " + e.getMessage(), e);
         }
         return entries.stream().map(Submission::of).toList();
+    }
+
+    /** A README beside the submissions (the class's own notes, as examples/class has) is no student. */
+    private static boolean isReadme(Path path) {
+        return Files.isRegularFile(path) && path.getFileName().toString().toUpperCase(Locale.ROOT).startsWith("README");
     }
 
     /**

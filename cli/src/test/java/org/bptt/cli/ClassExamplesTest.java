@@ -58,6 +58,17 @@ class ClassExamplesTest {
         assertFailedIn(lines.get("ben"), "dL/dW");
         assertFailedIn(lines.get("chloe"), "dL/dU dL/dW dL/db");
         assertFailedIn(lines.get("dmitri"), "dL/db");
+
+        // Each student's one mistake is named, and it explains every case the student failed.
+        assertDiagnosed(lines.get("ada"), "tanh-derivative-1-minus-h");
+        assertDiagnosed(lines.get("ben"), "recurrent-gradient-with-h-t");
+        assertDiagnosed(lines.get("chloe"), "future-gradient-dropped");
+        assertDiagnosed(lines.get("dmitri"), "hidden-bias-gradient-lost");
+        assertEquals("", lines.get("reference").get("diagnosis"));
+    }
+
+    private static void assertDiagnosed(CSVRecord line, String mistake) {
+        assertEquals(mistake + " explains all " + line.get("failed") + " failed cases", line.get("diagnosis"), line::toString);
     }
 
     private static void assertFailedIn(CSVRecord line, String quantities) {

@@ -45,10 +45,11 @@ class SubmissionTest {
         Files.writeString(classFolder.resolve("max.json"), "{}");
         Files.writeString(classFolder.resolve("notes.txt"), "");
         Files.createDirectories(classFolder.resolve(".git"));
+        Files.writeString(classFolder.resolve("README.md"), "# the class of 2026");
 
         List<Submission> submissions = Submission.findAll(classFolder);
         assertEquals(List.of("ada", "ben", "chloe", "dmitri", "eve", "fay", "gus", "hal", "ivy", "jo", "kim", "lee", "max",
-                "notes.txt"), submissions.stream().map(Submission::student).toList(), "hidden entries are no students");
+                "notes.txt"), submissions.stream().map(Submission::student).toList(), "hidden entries and a README are no students");
         assertKind(submissions.get(0), Kind.COMMAND, "./run.sh --fast");
         assertKind(submissions.get(1), Kind.COMMAND, "python3 train.py");
         assertEquals(Kind.JAR, submissions.get(2).kind(), "a jar before a script");

@@ -4,6 +4,7 @@ import static org.bptt.reference.mistakes.ElmanMistake.AVERAGED_TWICE;
 import static org.bptt.reference.mistakes.ElmanMistake.BIAS_GRADIENT_OVERWRITTEN;
 import static org.bptt.reference.mistakes.ElmanMistake.DERIVATIVE_OF_PRE_ACTIVATION;
 import static org.bptt.reference.mistakes.ElmanMistake.FUTURE_GRADIENT_DROPPED;
+import static org.bptt.reference.mistakes.ElmanMistake.HIDDEN_BIAS_GRADIENT_LOST;
 import static org.bptt.reference.mistakes.ElmanMistake.INITIAL_STATE_IGNORED;
 import static org.bptt.reference.mistakes.ElmanMistake.INPUT_GRADIENT_NOT_PROPAGATED;
 import static org.bptt.reference.mistakes.ElmanMistake.LOSS_AVERAGED_WHERE_SUMMED;
@@ -154,7 +155,7 @@ final class MistakenElmanBptt {
                 addOuterProduct(dU, preActivationGradient, x[t]);                // dL/dU += dL/da_t x_tᵀ
                 addOuterProduct(dW, preActivationGradient,
                         mistakes.contains(RECURRENT_GRADIENT_WITH_CURRENT_STATE) ? h[t] : previous);  // dL/dW += dL/da_t h_{t−1}ᵀ
-                if (!mistakes.contains(BIAS_GRADIENT_OVERWRITTEN) || t == 0) {
+                if (!mistakes.contains(HIDDEN_BIAS_GRADIENT_LOST) && (!mistakes.contains(BIAS_GRADIENT_OVERWRITTEN) || t == 0)) {
                     addTo(db, preActivationGradient);                            // dL/db += dL/da_t
                 }
                 if (!mistakes.contains(INPUT_GRADIENT_NOT_PROPAGATED)) {

@@ -226,7 +226,7 @@ final class StudentElman implements RnnImplementation {
                 addTo(dW, times(transpose(da), makes("recurrent-gradient-with-h-t") ? h[t] : previous));
                 if (makes("bias-gradient-overwritten")) {
                     db = columnSums(da);
-                } else {
+                } else if (!makes("hidden-bias-gradient-lost")) {
                     addTo(db, columnSums(da));
                 }
                 if (!makes("input-gradient-not-propagated")) {
