@@ -67,6 +67,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     JunitXmlOptions junitXml;
 
+    @Mixin
+    VerifyThreadsOptions threadsOptions;
+
     @Option(names = "--oracle", paramLabel = "ID", defaultValue = "reference-aggregated",
             description = "The implementation compared against (default: ${DEFAULT-VALUE}).")
     String oracleId;
@@ -93,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
         List<String> commandLine = spec.commandLine().getParseResult().originalArgs();
         RunFolder run = outputOptions.create("run");
         VerifyJob.VerifyRun verified = VerifyJob.run(commandLine, run, suiteOptions, cases, implementations, oracle,
-                timeoutOptions.timeout(), err);
+                timeoutOptions.timeout(), threadsOptions.threads(), registry::newInstance, err);
         int verifyExit = verified.printSummary(out);
         junitXml.writeVerify("run", verified, out);
 

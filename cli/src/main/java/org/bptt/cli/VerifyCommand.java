@@ -50,6 +50,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     JunitXmlOptions junitXml;
 
+    @Mixin
+    VerifyThreadsOptions threadsOptions;
+
     @Option(names = "--impl", paramLabel = "ID",
             description = "Implementation under test (repeatable). Default: every plugin except the oracle (with --cell: "
                     + "every one that runs a chosen cell).")
@@ -90,7 +93,8 @@ final class VerifyCommand implements Callable<Integer> {
                 suiteOptions.seed);
         out.flush();
         VerifyJob.VerifyRun verified = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(),
-                outputOptions.create("verify"), suiteOptions, cases, implementations, oracle, timeoutOptions.timeout(), err);
+                outputOptions.create("verify"), suiteOptions, cases, implementations, oracle, timeoutOptions.timeout(),
+                threadsOptions.threads(), registry::newInstance, err);
         int exit = verified.printSummary(out);
         junitXml.writeVerify("verify", verified, out);
         return exit;
@@ -125,7 +129,8 @@ final class VerifyCommand implements Callable<Integer> {
         out.flush();
         VerifyJob.VerifyRun verified = VerifyJob.run(spec.commandLine().getParseResult().originalArgs(),
                 outputOptions.create("verify"), suiteOptions, vectors.cases(), implementations,
-                LoadedPlugin.of(vectors.oracle(), casesDirectory.toString()), timeoutOptions.timeout(), err);
+                LoadedPlugin.of(vectors.oracle(), casesDirectory.toString()), timeoutOptions.timeout(),
+                threadsOptions.threads(), registry::newInstance, err);
         int exit = verified.printSummary(out);
         junitXml.writeVerify("verify", verified, out);
         return exit;

@@ -11,11 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.LoadedPlugin;
+import org.bptt.core.plugins.PluginRegistry;
 import org.bptt.core.verify.CaseResult;
+import org.bptt.core.verify.ParallelVerifier;
 import org.bptt.core.verify.Verifier;
 import org.bptt.reports.Provenance;
 import org.bptt.reports.RunFolder;
@@ -52,12 +56,15 @@ final class VerifyJob {
 
     /**
      * Verifies {@code implementations} against {@code oracle} on the cases of {@code suite} (given, as the caller
-     * has already drawn them to announce them), under the default tolerance policy.
+     * has already drawn them to announce them), under the default tolerance policy, {@code threads} cases at once.
      *
      * @param callTimeout the longest one plugin call may take
+     * @param newInstance another instance of a plugin for another thread ({@link PluginRegistry#newInstance}), or
+     *                    empty to share it
      */
     static VerifyRun run(List<String> commandLine, RunFolder run, SuiteOptions suite, List<SuiteCase> cases,
-                         List<LoadedPlugin> implementations, LoadedPlugin oracle, Duration callTimeout, PrintWriter log) {
+                         List<LoadedPlugin> implementations, LoadedPlugin oracle, Duration callTimeout, int threads,
+                         Function<LoadedPlugin, Optional<LoadedPlugin>> newInstance, PrintWriter log) {
         long truncated = cases.stream().filter(SuiteCase::isTruncated).count();
         TolerancePolicy policy = TolerancePolicy.defaults();
         List<Provenance.PluginVersion> plugins = new ArrayList<>();
@@ -70,10 +77,10 @@ final class VerifyJob {
         extra.put("cases", Long.toString(cases.size() - truncated));
         extra.put("truncated cases", Long.toString(truncated));
         extra.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+        extra.put("threads", Integer.toString(threads));
         Provenance provenance = Provenance.capture(commandLine, VersionProvider.toolVersion(), plugins, List.of(suite.seed),
                 suite.suiteName(), policy.describe(), extra, Path.of("."), Clock.systemUTC().instant());
-        Verifier verifier = new Verifier(policy, callTimeout);
-        List<CaseResult> results = new ArrayList<>();
+        ParallelVerifier verifier = new ParallelVerifier(new Verifier(policy, callTimeout), threads, newInstance);
         long total = (long) cases.size() * implementations.size();
         java.util.concurrent.atomic.AtomicLong finished = new java.util.concurrent.atomic.AtomicLong();
         try (VerifyReport report = VerifyReport.start(run, provenance, Clock.systemUTC());
@@ -101,9 +108,7 @@ final class VerifyJob {
                     finished.incrementAndGet();
                     progress.step();
                 };
-                for (LoadedPlugin implementation : implementations) {
-                    results.addAll(verifier.verifyAll(cases, implementation, oracle, record));
-                }
+                List<CaseResult> results = verifier.verifyAll(cases, implementations, oracle, record);
                 log.printf(Locale.ROOT, "writing charts and the HTML report...%n");
                 log.flush();
                 VerifyReport.Outputs outputs = report.finish();

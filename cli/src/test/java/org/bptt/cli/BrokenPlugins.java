@@ -25,6 +25,22 @@ public final class BrokenPlugins {
 
     private abstract static class Wrapper implements RnnImplementation {
         private RnnImplementation reference;
+        private final java.util.concurrent.atomic.AtomicBoolean inCall = new java.util.concurrent.atomic.AtomicBoolean();
+
+        /**
+         * Runs {@code call}, or throws when another call of this instance is running: the SPI promises one call at a
+         * time per instance, and a harness that verifies on several threads must keep that promise.
+         */
+        <T> T oneCallAtATime(java.util.function.Supplier<T> call) {
+            if (!inCall.compareAndSet(false, true)) {
+                throw new IllegalStateException(info().id() + " was called while another call of this instance ran");
+            }
+            try {
+                return call.get();
+            } finally {
+                inCall.set(false);
+            }
+        }
 
         /** Found on first use, not in the constructor: discovery instantiates this very class. */
         RnnImplementation reference() {
@@ -65,17 +81,19 @@ public final class BrokenPlugins {
 
         @Override
         public ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
-            return reference().forward(spec, parameters, batch);
+            return oneCallAtATime(() -> reference().forward(spec, parameters, batch));
         }
 
         @Override
         public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
-            GradientResult exact = reference().gradients(spec, parameters, batch);
-            Tensor forget = exact.parameterGradients().get(ParameterNames.W_F).copy();
-            forget.set(forget.get(2, 1) + 1e-3, 2, 1);
-            return new GradientResult(exact.loss(), exact.parameterGradients().with(ParameterNames.W_F, forget),
-                    exact.inputGradients(), exact.initialStateGradients(), exact.hiddenStateGradients(),
-                    exact.initialCellStateGradients());
+            return oneCallAtATime(() -> {
+                GradientResult exact = reference().gradients(spec, parameters, batch);
+                Tensor forget = exact.parameterGradients().get(ParameterNames.W_F).copy();
+                forget.set(forget.get(2, 1) + 1e-3, 2, 1);
+                return new GradientResult(exact.loss(), exact.parameterGradients().with(ParameterNames.W_F, forget),
+                        exact.inputGradients(), exact.initialStateGradients(), exact.hiddenStateGradients(),
+                        exact.initialCellStateGradients());
+            });
         }
     }
 
@@ -88,12 +106,12 @@ public final class BrokenPlugins {
 
         @Override
         public ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
-            return reference().forward(spec, withTransposedW(parameters), batch);
+            return oneCallAtATime(() -> reference().forward(spec, withTransposedW(parameters), batch));
         }
 
         @Override
         public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
-            return reference().gradients(spec, withTransposedW(parameters), batch);
+            return oneCallAtATime(() -> reference().gradients(spec, withTransposedW(parameters), batch));
         }
 
         private static Parameters withTransposedW(Parameters parameters) {
@@ -117,18 +135,20 @@ public final class BrokenPlugins {
 
         @Override
         public ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
-            return reference().forward(spec, parameters, batch);
+            return oneCallAtATime(() -> reference().forward(spec, parameters, batch));
         }
 
         @Override
         public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
-            GradientResult exact = reference().gradients(spec, parameters, batch);
-            Parameters gradients = exact.parameterGradients();
-            if (gradients.get(ParameterNames.B) != null) {
-                gradients = gradients.with(ParameterNames.B, Tensor.zeros(gradients.get(ParameterNames.B).shape()));
-            }
-            return new GradientResult(exact.loss(), gradients, exact.inputGradients(), exact.initialStateGradients(),
-                    exact.hiddenStateGradients());
+            return oneCallAtATime(() -> {
+                GradientResult exact = reference().gradients(spec, parameters, batch);
+                Parameters gradients = exact.parameterGradients();
+                if (gradients.get(ParameterNames.B) != null) {
+                    gradients = gradients.with(ParameterNames.B, Tensor.zeros(gradients.get(ParameterNames.B).shape()));
+                }
+                return new GradientResult(exact.loss(), gradients, exact.inputGradients(), exact.initialStateGradients(),
+                        exact.hiddenStateGradients());
+            });
         }
     }
 }

@@ -547,24 +547,99 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
     /**
      * Sets ND4J's global default data types for the duration of a call and restores them afterwards: some ND4J
      * operations create intermediate arrays in the default type, which must match the network's.
+     *
+     * <p>The default is one setting for the whole JVM, and a harness may call several instances (one per thread)
+     * at once. So calls in the type that is set run together, and a call in another type waits until they have all
+     * returned; waiting calls are let in first come, first served (a stream of calls in one type never keeps a call
+     * in another waiting for more than the calls already running). {@link #restore} must follow every {@link #use},
+     * on the same thread or not.
      */
     static final class DefaultDataTypes {
-        private final DataType previousDefault;
-        private final DataType previousFloatingPoint;
+        private static final Object LOCK = new Object();
+        /** Guarded by {@link #LOCK}: the type set for the running calls, and how many run. */
+        private static DataType typeInUse;
+        private static int running;
+        /** Guarded by {@link #LOCK}: the defaults before the running calls set theirs, restored after the last. */
+        private static DataType previousDefault;
+        private static DataType previousFloatingPoint;
+        /** Guarded by {@link #LOCK}: calls waiting for their type, first come first. */
+        private static final java.util.ArrayDeque<Waiting> WAITING = new java.util.ArrayDeque<>();
 
-        private DefaultDataTypes(DataType previousDefault, DataType previousFloatingPoint) {
-            this.previousDefault = previousDefault;
-            this.previousFloatingPoint = previousFloatingPoint;
+        /** A call waiting for its type; {@code admitted} (guarded by {@link #LOCK}) when the type is set for it. */
+        private static final class Waiting {
+            final DataType type;
+            boolean admitted;
+
+            Waiting(DataType type) {
+                this.type = type;
+            }
         }
 
+        private DefaultDataTypes() {
+        }
+
+        /**
+         * Sets {@code type} as ND4J's default, waiting while calls in another type run.
+         *
+         * @throws IllegalStateException when the thread is interrupted while it waits (its interrupt flag stays set)
+         */
         static DefaultDataTypes use(DataType type) {
-            DefaultDataTypes previous = new DefaultDataTypes(Nd4j.dataType(), Nd4j.defaultFloatingPointType());
-            Nd4j.setDefaultDataTypes(type, type);
-            return previous;
+            synchronized (LOCK) {
+                if (WAITING.isEmpty() && (running == 0 || typeInUse == type)) {
+                    admit(type);
+                    return new DefaultDataTypes();
+                }
+                Waiting waiting = new Waiting(type);
+                WAITING.add(waiting);
+                while (!waiting.admitted) {
+                    try {
+                        LOCK.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        if (!waiting.admitted) {
+                            WAITING.remove(waiting);
+                            throw new IllegalStateException("interrupted while waiting for ND4J's default data type "
+                                    + type + " (other calls ran in " + typeInUse + ")");
+                        }
+                    }
+                }
+                return new DefaultDataTypes();
+            }
         }
 
         void restore() {
-            Nd4j.setDefaultDataTypes(previousDefault, previousFloatingPoint);
+            synchronized (LOCK) {
+                running--;
+                if (running > 0) {
+                    return;
+                }
+                Nd4j.setDefaultDataTypes(previousDefault, previousFloatingPoint);
+                typeInUse = null;
+                if (WAITING.isEmpty()) {
+                    return;
+                }
+                DataType next = WAITING.peek().type;
+                for (java.util.Iterator<Waiting> waiting = WAITING.iterator(); waiting.hasNext(); ) {
+                    Waiting call = waiting.next();
+                    if (call.type == next) {
+                        waiting.remove();
+                        call.admitted = true;
+                        admit(next);
+                    }
+                }
+                LOCK.notifyAll();
+            }
+        }
+
+        /** Counts one more running call in {@code type}, setting it first if none runs. Holds {@link #LOCK}. */
+        private static void admit(DataType type) {
+            if (running == 0) {
+                previousDefault = Nd4j.dataType();
+                previousFloatingPoint = Nd4j.defaultFloatingPointType();
+                Nd4j.setDefaultDataTypes(type, type);
+                typeInUse = type;
+            }
+            running++;
         }
     }
 }

@@ -1,12 +1,18 @@
 package org.bptt.reports;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import org.bptt.core.verify.CaseResult;
 import org.bptt.reports.allure.AllureReport;
 import org.bptt.reports.allure.AllureResults;
@@ -36,12 +42,29 @@ public final class VerifyReport implements AutoCloseable {
     /** How often the tables are rewritten while results arrive (and always at the end, or when the run stops). */
     public static final java.time.Duration TABLE_REWRITE_INTERVAL = java.time.Duration.ofSeconds(1);
 
+    private static final int DRAWING_THREADS = Runtime.getRuntime().availableProcessors();
+
     private final RunFolder run;
     private final RunOutputs outputs;
     private final Clock clock;
     private final VerifyTables tables;
     private final AllureResults allure;
     private final List<Path> charts = new ArrayList<>();
+    /**
+     * Drawing a case's chart takes longer than everything else its result needs (most of the writing of a run with
+     * many known divergences), so the charts are drawn on their own threads, each then writing its result's Allure
+     * result; the tables are written at once, in order. The files are the same whatever the order they are
+     * written in.
+     */
+    private final ExecutorService chartDrawing = Executors.newFixedThreadPool(DRAWING_THREADS, work -> {
+        Thread thread = new Thread(work, "bptt-draw-case-chart");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** Bounds the charts waiting to be drawn, so that a stop waits for a few of them at most. */
+    private final Semaphore drawingSlots = new Semaphore(2 * DRAWING_THREADS);
+    /** The results' charts being drawn or drawn (with their Allure results), in the order the results came. */
+    private final List<Future<Optional<Path>>> caseCharts = new ArrayList<>();
     private Provenance provenance;
     /** Set by {@link #stop()}: results that arrive later are not written (the process is about to halt). */
     private boolean stopped;
@@ -77,16 +100,52 @@ public final class VerifyReport implements AutoCloseable {
     /**
      * Records one finished result: its table rows (the tables are rewritten at most every
      * {@link #TABLE_REWRITE_INTERVAL}), its chart if it is beyond tolerance, and its
-     * Allure result with attachments.
+     * Allure result with attachments. The chart and the Allure result of a result beyond tolerance are written
+     * beside the run, by {@link #finish()}, {@link #close()} or {@link #stop()} at the latest; a failure to write them
+     * is thrown by {@link #finish()}.
      */
     public synchronized void add(CaseResult result) throws IOException {
         if (stopped) {
             return;
         }
         tables.add(result);
-        Optional<Path> chart = VerifyCharts.writeCaseChart(run, result);
-        chart.ifPresent(charts::add);
-        allure.add(result, chart.map(List::of).orElse(List.of()));
+        if (!VerifyCharts.needsCaseChart(result)) {
+            allure.add(result, List.of());
+            return;
+        }
+        drawingSlots.acquireUninterruptibly();
+        caseCharts.add(chartDrawing.submit(() -> {
+            try {
+                Optional<Path> chart = VerifyCharts.writeCaseChart(run, result);
+                allure.add(result, chart.map(List::of).orElse(List.of()));
+                return chart;
+            } finally {
+                drawingSlots.release();
+            }
+        }));
+    }
+
+    /**
+     * Waits for every case chart (and its Allure result) added so far; the charts in the order of their results.
+     *
+     * @throws IOException the first chart's or Allure result's failure to be written
+     */
+    private List<Path> drawnCaseCharts(List<Future<Optional<Path>>> pending) throws IOException {
+        List<Path> drawn = new ArrayList<>();
+        for (Future<Optional<Path>> chart : pending) {
+            try {
+                chart.get().ifPresent(drawn::add);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException failure) {
+                    throw failure;
+                }
+                throw new IllegalStateException("a case chart could not be drawn in " + run.path(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while the case charts of " + run.path() + " were drawn");
+            }
+        }
+        return drawn;
     }
 
     /**
@@ -94,6 +153,8 @@ public final class VerifyReport implements AutoCloseable {
      * (normal, with trends, and single-file).
      */
     public synchronized Outputs finish() throws IOException {
+        charts.addAll(drawnCaseCharts(caseCharts));
+        chartDrawing.shutdown();
         tables.close();
         List<CaseResult> results = tables.results();
         for (String implementation : results.stream().map(CaseResult::implementationId).distinct().sorted().toList()) {
@@ -121,9 +182,18 @@ public final class VerifyReport implements AutoCloseable {
      */
     public void stop() throws IOException {
         int recorded;
+        List<Future<Optional<Path>>> drawing;
         synchronized (this) {
             stopped = true;
             recorded = tables.results().size();
+            drawing = List.copyOf(caseCharts);
+        }
+        // The few charts still being drawn (drawingSlots bounds them) finish, so every recorded result has its
+        // Allure result.
+        try {
+            drawnCaseCharts(drawing);
+        } catch (IOException | RuntimeException e) {
+            // What could be drawn is drawn: the tables below still hold every result.
         }
         WriteGate.PROCESS.stopAfter(() -> {
             tables.flush();
@@ -147,10 +217,20 @@ public final class VerifyReport implements AutoCloseable {
         return provenance;
     }
 
-    /** Flushes the tables; safe to call after {@link #finish()}. */
+    /**
+     * Waits for the case charts being drawn (and their Allure results) and flushes the tables; safe to call after
+     * {@link #finish()}.
+     */
     @Override
     public synchronized void close() {
-        tables.close();
+        try {
+            drawnCaseCharts(caseCharts);
+        } catch (IOException | RuntimeException e) {
+            // Closing on the way out of a failed run: the tables below are what must be saved.
+        } finally {
+            chartDrawing.shutdown();
+            tables.close();
+        }
     }
 
     /**

@@ -63,6 +63,7 @@ public final class VerifyTables implements AutoCloseable {
     private final List<CaseResult> results = new ArrayList<>();
     private int addedSinceRewrite;
     private long lastRewriteNanos;
+    private long lastRewriteDurationNanos;
 
     /** Tables that are rewritten after every added result. */
     public VerifyTables(RunFolder run) {
@@ -82,7 +83,9 @@ public final class VerifyTables implements AutoCloseable {
     /**
      * Tables that are rewritten when at least {@code rewriteInterval} has passed since the last rewrite, and on
      * {@link #flush()} and {@link #close()}. Each rewrite writes every row again, so rewriting after every one of
-     * thousands of results costs quadratic time; a run killed outright loses at most the last interval's rows.
+     * thousands of results costs quadratic time; a run killed outright loses at most the last interval's rows. On a
+     * large run, where one rewrite takes more than a tenth of the interval, the wait grows to nine times the last
+     * rewrite's duration, so that rewriting never takes more than a tenth of the run.
      */
     public VerifyTables(RunFolder run, java.time.Duration rewriteInterval) {
         this(run, Integer.MAX_VALUE, rewriteInterval.toNanos());
@@ -108,7 +111,8 @@ public final class VerifyTables implements AutoCloseable {
         Objects.requireNonNull(result, "result");
         results.add(result);
         addedSinceRewrite++;
-        boolean intervalPassed = rewriteIntervalNanos > 0 && System.nanoTime() - lastRewriteNanos >= rewriteIntervalNanos;
+        boolean intervalPassed = rewriteIntervalNanos > 0
+                && System.nanoTime() - lastRewriteNanos >= Math.max(rewriteIntervalNanos, 9 * lastRewriteDurationNanos);
         if (addedSinceRewrite >= rewriteEvery || intervalPassed) {
             flush();
         }
@@ -128,12 +132,15 @@ public final class VerifyTables implements AutoCloseable {
      * @throws UncheckedIOException naming the file that could not be written
      */
     public synchronized void flush() {
+        long start = System.nanoTime();
         List<CaseResult> ordered = results();
         write(CASES_TABLE, CASE_COLUMNS, ordered, VerifyTables::caseRows);
         write(QUANTITIES_TABLE, QUANTITY_COLUMNS, ordered, VerifyTables::quantityRows);
         write(TIMINGS_TABLE, TIMING_COLUMNS, ordered, VerifyTables::timingRows);
         addedSinceRewrite = 0;
         lastRewriteNanos = System.nanoTime();
+        // Writing the empty tables at the start says nothing about what rewriting the rows will cost.
+        lastRewriteDurationNanos = ordered.isEmpty() ? 0 : lastRewriteNanos - start;
     }
 
     /** Rewrites the tables one last time. */

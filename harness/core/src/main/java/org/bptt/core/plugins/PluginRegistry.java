@@ -383,6 +383,32 @@ public final class PluginRegistry {
     }
 
     /**
+     * Another instance of {@code plugin}, for a caller that calls it from several threads at once (the SPI allows
+     * one call at a time per instance): a discovered plugin's class made again through its public no-argument
+     * constructor (which {@link ServiceLoader} requires of it), a factory's plugin made again by its factory (a
+     * {@code cmd:} plugin then has a process of its own). Empty for a plugin this registry did not make, or one that
+     * cannot be made again; the caller then shares the one instance.
+     */
+    public Optional<LoadedPlugin> newInstance(LoadedPlugin plugin) {
+        try {
+            if (plugins.stream().anyMatch(discovered -> discovered == plugin)) {
+                RnnImplementation again = plugin.implementation().getClass().getConstructor().newInstance();
+                return Optional.of(new LoadedPlugin(again, plugin.info(), plugin.capabilities(), plugin.source()));
+            }
+            if (created.get(plugin.id()) == plugin) {
+                for (Map.Entry<String, RnnImplementationFactory> factory : factories.entrySet()) {
+                    if (plugin.id().startsWith(factory.getKey())) {
+                        return Optional.of(create(factory.getValue(), plugin.id()));
+                    }
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /**
      * The plugin called {@code id}.
      *
      * @throws InvalidInputException "unknown implementation 'x'; available: a, b, c"
