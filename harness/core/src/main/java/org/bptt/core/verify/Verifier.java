@@ -20,6 +20,7 @@ import org.bptt.api.ModelSpec;
 import org.bptt.api.Quantity;
 import org.bptt.api.Results;
 import org.bptt.core.cases.SuiteCase;
+import org.bptt.core.compare.QuantityComparison;
 import org.bptt.core.compare.TensorComparator;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.CallTime;
@@ -55,7 +56,10 @@ import org.bptt.core.plugins.ResultCheck;
  *   <li>the verdict ({@link CaseVerdict}): any failure makes the case {@link Status#FAILED}, naming the first failing
  *       quantity, its index, both values and the errors; when every failure is explained
  *       ({@link DivergenceExplainer}: the {@link KnownDivergences} list, else the implementation's own
- *       {@code knownDivergence}) it is {@link Status#KNOWN_DIVERGENCE} with the explanations.</li>
+ *       {@code knownDivergence}) it is {@link Status#KNOWN_DIVERGENCE} with the explanations;</li>
+ *   <li>a failed case only: the {@link SensitivityProbe} runs the oracle on the case's data changed by one machine
+ *       epsilon; when that moves every failed quantity beyond tolerance too, rounding alone can fail a correct
+ *       implementation there, and the case is {@link Status#ILL_CONDITIONED} with the measured amplification.</li>
  * </ol>
  * The case's labels ({@link org.bptt.core.cases.CaseLabel}) travel with every result.
  */
@@ -67,16 +71,30 @@ public final class Verifier {
     private final PluginCalls calls;
     private final KnownDivergences knownDivergences;
     private final ResultComparator comparator;
+    private final SensitivityProbe sensitivityProbe;
+    /** Computes the perturbed cases of the {@link SensitivityProbe}; null: the oracle of each call. */
+    private final LoadedPlugin sensitivityOracle;
 
     public Verifier(TolerancePolicy policy, Duration callTimeout) {
         this(policy, callTimeout, KnownDivergences.none());
     }
 
     public Verifier(TolerancePolicy policy, Duration callTimeout, KnownDivergences knownDivergences) {
+        this(policy, callTimeout, knownDivergences, null);
+    }
+
+    /**
+     * @param sensitivityOracle computes the exact results of the perturbed cases that tell ill-conditioned cases
+     *                          apart, for an oracle that cannot (stored vectors); null to use the oracle itself
+     */
+    public Verifier(TolerancePolicy policy, Duration callTimeout, KnownDivergences knownDivergences,
+                    LoadedPlugin sensitivityOracle) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.calls = new PluginCalls(Objects.requireNonNull(callTimeout, "callTimeout"));
         this.knownDivergences = Objects.requireNonNull(knownDivergences, "knownDivergences");
         this.comparator = new ResultComparator(new TensorComparator(policy));
+        this.sensitivityProbe = new SensitivityProbe(comparator);
+        this.sensitivityOracle = sensitivityOracle;
     }
 
     /** Default tolerances and a 30 s call timeout. */
@@ -171,7 +189,17 @@ public final class Verifier {
                     suiteCase.isTruncated(), spec, batch, compared);
             return verdict.nonFinite("returned garbage: " + garbage, nonFinite);
         }
-        return verdict.compared(comparator.compare(expected, actual, spec, batch, compared));
+        List<QuantityComparison> comparisons = comparator.compare(expected, actual, spec, batch, compared);
+        CaseResult result = verdict.compared(comparisons);
+        if (result.status() != Status.FAILED) {
+            return result;
+        }
+        List<QuantityComparison> failed = comparisons.stream().filter(c -> !c.passed()).toList();
+        IsolatedPlugin probeOracle = sensitivityOracle == null ? isolatedOracle : calls.isolate(sensitivityOracle);
+        return sensitivityProbe.measure(probeOracle, oracleSpec, spec, suiteCase, expected, compared, failed)
+                .filter(SensitivityProbe.Sensitivity::illConditioned)
+                .map(sensitivity -> verdict.illConditioned(sensitivity.describe(failed), comparisons))
+                .orElse(result);
     }
 
     /** The capabilities a plugin needs to run {@code suiteCase} on {@code spec}. */
@@ -188,7 +216,7 @@ public final class Verifier {
      *
      * @param time Modified: the calls' wall time is added
      */
-    private static Results run(IsolatedPlugin plugin, ModelSpec spec, SuiteCase suiteCase, ExpectedOutputs compared,
+    static Results run(IsolatedPlugin plugin, ModelSpec spec, SuiteCase suiteCase, ExpectedOutputs compared,
                                CallTime time) throws PluginCallFailure {
         Case testCase = suiteCase.testCase();
         if (suiteCase.isTruncated()) {
