@@ -16,6 +16,7 @@ import org.bptt.core.cases.SuiteCase;
 import org.bptt.core.compare.TolerancePolicy;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.verify.CaseResult;
+import org.bptt.core.verify.KnownDivergences;
 import org.bptt.core.verify.Verifier;
 import org.bptt.reports.Provenance;
 import org.bptt.reports.RunFolder;
@@ -58,6 +59,17 @@ final class VerifyJob {
      */
     static VerifyRun run(List<String> commandLine, RunFolder run, SuiteOptions suite, List<SuiteCase> cases,
                          List<LoadedPlugin> implementations, LoadedPlugin oracle, Duration callTimeout, PrintWriter log) {
+        return run(commandLine, run, suite, cases, implementations, oracle, null, callTimeout, log);
+    }
+
+    /**
+     * As {@link #run(List, RunFolder, SuiteOptions, List, List, LoadedPlugin, Duration, PrintWriter)}, with
+     * {@code sensitivityOracle} computing the perturbed cases that tell ill-conditioned cases apart, for an oracle
+     * that cannot compute them (stored vectors); null: the oracle itself.
+     */
+    static VerifyRun run(List<String> commandLine, RunFolder run, SuiteOptions suite, List<SuiteCase> cases,
+                         List<LoadedPlugin> implementations, LoadedPlugin oracle, LoadedPlugin sensitivityOracle,
+                         Duration callTimeout, PrintWriter log) {
         long truncated = cases.stream().filter(SuiteCase::isTruncated).count();
         TolerancePolicy policy = TolerancePolicy.defaults();
         List<Provenance.PluginVersion> plugins = new ArrayList<>();
@@ -72,7 +84,7 @@ final class VerifyJob {
         extra.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
         Provenance provenance = Provenance.capture(commandLine, VersionProvider.toolVersion(), plugins, List.of(suite.seed),
                 suite.suiteName(), policy.describe(), extra, Path.of("."), Clock.systemUTC().instant());
-        Verifier verifier = new Verifier(policy, callTimeout);
+        Verifier verifier = new Verifier(policy, callTimeout, KnownDivergences.none(), sensitivityOracle);
         List<CaseResult> results = new ArrayList<>();
         long total = (long) cases.size() * implementations.size();
         java.util.concurrent.atomic.AtomicLong finished = new java.util.concurrent.atomic.AtomicLong();

@@ -70,7 +70,7 @@ final class SensitivityProbe {
             String amplifications = byQuantity.entrySet().stream()
                     .map(entry -> String.format(Locale.ROOT, "%s %.1e", entry.getKey().name(), entry.getValue()))
                     .collect(Collectors.joining(", "));
-            return String.format(Locale.ROOT, "ill-conditioned: changing the inputs, initial states and weights by"
+            return CaseResult.ILL_CONDITIONED_PREFIX + String.format(Locale.ROOT, "changing the inputs, initial states and weights by"
                     + " %.1e (relative, one machine epsilon) moves the exact results beyond tolerance in every failed"
                     + " quantity (amplification %.1e: %s), so rounding alone can fail a correct implementation; failed: %s",
                     epsilon, amplification, amplifications,
