@@ -46,6 +46,20 @@ class IllConditionedCaseTest {
         assertTrue(xml.contains("failures=\"0\""), xml);
     }
 
+    @Test
+    void aDroppedBiasGradientStillFailsTheWellConditionedDefaultSuiteAndNothingIsIllConditioned() {
+        CliRun run = CliRun.of("verify", "--impl", "test-dropped-bias", "--cell", "elman", "--out", folder.toString());
+
+        assertEquals(ExitCode.DIVERGED, run.exitCode(), run::toString);
+        String[] row = run.out().lines().filter(line -> line.startsWith("test-dropped-bias ")).findFirst().orElseThrow()
+                .trim().split("\\s+");
+        // cases passed failed known ill-cond. error skipped oracle
+        assertTrue(Integer.parseInt(row[3]) > 0, String.join(" ", row));
+        assertEquals("0", row[5], "no case of the default suite is ill-conditioned: " + String.join(" ", row));
+        assertTrue(run.out().lines().filter(line -> line.trim().startsWith("FAILED"))
+                .allMatch(line -> line.contains(": dL/db[i=")), run::toString);
+    }
+
     private Path runFolder() throws IOException {
         try (Stream<Path> runs = Files.list(folder)) {
             List<Path> folders = runs.filter(Files::isDirectory).toList();
