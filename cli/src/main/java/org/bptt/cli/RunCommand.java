@@ -95,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
         out.flush();
         List<String> commandLine = spec.commandLine().getParseResult().originalArgs();
         RunFolder run = outputOptions.create("run");
-        VerifyJob.VerifyRun verified = VerifyJob.run(commandLine, run, suiteOptions, cases, implementations, oracle,
+        VerifyJob.VerifyRun verified = VerifyJob.run(commandLine, run, suiteOptions, cases, implementations, oracle, null,
                 timeoutOptions.timeout(), threadsOptions.threads(), registry::newInstance, err);
         int verifyExit = verified.printSummary(out);
         junitXml.writeVerify("run", verified, out);

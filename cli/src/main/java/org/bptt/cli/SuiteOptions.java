@@ -109,7 +109,8 @@ final class SuiteOptions {
     /**
      * {@code suite}'s cases of the {@code selected} cells and of the layers and directions {@code topology} chooses:
      * the one-layer forward cases under full BPTT and then truncated BPTT when it chooses them, then the stacked and
-     * bidirectional cases it chooses under full BPTT, then their truncated-BPTT cases; each list cut to shard I/N when
+     * bidirectional cases it chooses under full BPTT, then their truncated-BPTT cases, then the float32 cases (one
+     * layer forward, when it chooses those); each list cut to shard I/N when
      * {@code shard} is given (null: all). What {@code verify} runs and {@code export} writes for the same options, so
      * that both pick exactly the same cases.
      */
@@ -123,6 +124,9 @@ final class SuiteOptions {
                 .filter(testCase -> topology.selects(testCase.spec())).toList()).stream().map(SuiteCase::fullBptt).toList());
         all.addAll(selectShard(shard, suite.stackedTruncatedCases(seed, selected).stream()
                 .filter(suiteCase -> topology.selects(suiteCase.testCase().spec())).toList()));
+        if (topology.oneForwardLayer()) {
+            all.addAll(selectShard(shard, suite.float32Cases(seed, selected)).stream().map(SuiteCase::fullBptt).toList());
+        }
         return all;
     }
 

@@ -35,36 +35,47 @@ final class SummaryTable {
         // The first column is as wide as the longest id (a cmd: id can be long), so the counts stay aligned.
         int idWidth = Math.max("implementation".length(),
                 byImplementation.keySet().stream().mapToInt(String::length).max().orElse(0));
-        String header = "%-" + idWidth + "s %6s %7s %7s %6s %6s %8s   %s%n";
-        String row = "%-" + idWidth + "s %6d %7d %7d %6d %6d %8d   %s%n";
+        String header = "%-" + idWidth + "s %6s %7s %7s %6s %9s %6s %8s   %s%n";
+        String row = "%-" + idWidth + "s %6d %7d %7d %6d %9d %6d %8d   %s%n";
         out.printf(Locale.ROOT, header,
-                "implementation", "cases", "passed", "failed", "known", "error", "skipped", "oracle");
+                "implementation", "cases", "passed", "failed", "known", "ill-cond.", "error", "skipped", "oracle");
         for (Map.Entry<String, List<CaseResult>> entry : byImplementation.entrySet()) {
             Map<Status, Integer> counts = count(entry.getValue());
             out.printf(Locale.ROOT, row, entry.getKey(), entry.getValue().size(),
                     counts.get(Status.PASSED), counts.get(Status.FAILED), counts.get(Status.KNOWN_DIVERGENCE),
-                    counts.get(Status.ERROR), counts.get(Status.SKIPPED), entry.getValue().get(0).oracleId());
+                    counts.get(Status.ILL_CONDITIONED), counts.get(Status.ERROR), counts.get(Status.SKIPPED), entry.getValue().get(0).oracleId());
         }
         out.println();
-        out.println("Worst error per quantity, as a multiple of the tolerance (≤ 1 passes), known divergences apart:");
+        out.println("Worst error per quantity, as a multiple of the tolerance (≤ 1 passes), known divergences and"
+                + " ill-conditioned cases apart:");
         for (Map.Entry<String, List<CaseResult>> entry : byImplementation.entrySet()) {
             // The comparisons that count, and apart from them those a known divergence excuses.
             Map<String, Double> worst = new LinkedHashMap<>();
             Map<String, Double> worstExcused = new LinkedHashMap<>();
+            // An ill-conditioned case's errors measure the case's sensitivity, not the implementation.
+            Map<String, Double> worstIllConditioned = new LinkedHashMap<>();
             for (CaseResult result : entry.getValue()) {
                 for (QuantityComparison comparison : Results.comparisons(result)) {
                     double ratio = comparison.worst() == null ? 0 : comparison.worst().errorRatio();
-                    (Results.excused(result, comparison) ? worstExcused : worst)
-                            .merge(comparison.quantity().name(), ratio, Math::max);
+                    Map<String, Double> into = result.status() == Status.ILL_CONDITIONED ? worstIllConditioned
+                            : Results.excused(result, comparison) ? worstExcused : worst;
+                    into.merge(comparison.quantity().name(), ratio, Math::max);
                 }
             }
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-22s", entry.getKey()));
             worst.forEach((quantity, ratio) -> line.append(String.format(Locale.ROOT, " %s %.2g", quantity, ratio)));
-            out.println(worst.isEmpty() ? line + " (nothing compared)" : line.toString());
+            boolean shownApart = !worstExcused.isEmpty() || !worstIllConditioned.isEmpty();
+            out.println(!worst.isEmpty() ? line.toString() : line + (shownApart ? " (every comparison is shown apart below)"
+                    : " (nothing compared)"));
             if (!worstExcused.isEmpty()) {
                 StringBuilder known = new StringBuilder(String.format(Locale.ROOT, "  %-22s", "  known divergences:"));
                 worstExcused.forEach((quantity, ratio) -> known.append(String.format(Locale.ROOT, " %s %.2g", quantity, ratio)));
                 out.println(known);
+            }
+            if (!worstIllConditioned.isEmpty()) {
+                StringBuilder ill = new StringBuilder(String.format(Locale.ROOT, "  %-22s", "  ill-conditioned:"));
+                worstIllConditioned.forEach((quantity, ratio) -> ill.append(String.format(Locale.ROOT, " %s %.2g", quantity, ratio)));
+                out.println(ill);
             }
         }
         List<CaseResult> problems = results.stream()
@@ -83,6 +94,18 @@ final class SummaryTable {
                 if (own.size() > LISTED_PROBLEMS) {
                     out.printf(Locale.ROOT, "  ... and %d more of %s (see verify-cases.csv)%n", own.size() - LISTED_PROBLEMS, entry.getKey());
                 }
+            }
+        }
+        List<CaseResult> illConditioned = results.stream().filter(result -> result.status() == Status.ILL_CONDITIONED).toList();
+        if (!illConditioned.isEmpty()) {
+            out.println();
+            out.printf(Locale.ROOT, "Ill-conditioned, neither passed nor failed: rounding alone moves these cases beyond"
+                    + " tolerance (%d):%n", illConditioned.size());
+            for (CaseResult result : illConditioned.subList(0, Math.min(LISTED_PROBLEMS, illConditioned.size()))) {
+                out.printf(Locale.ROOT, "  %s %s: %s%n", result.implementationId(), result.caseId(), result.message());
+            }
+            if (illConditioned.size() > LISTED_PROBLEMS) {
+                out.printf(Locale.ROOT, "  ... and %d more (see verify-cases.csv)%n", illConditioned.size() - LISTED_PROBLEMS);
             }
         }
         printDiagnoses(out, byImplementation);
@@ -173,7 +196,10 @@ final class SummaryTable {
         return counts;
     }
 
-    /** Exit code 1 when any case failed or errored; skips and documented third-party divergences do not fail the gate. */
+    /**
+     * Exit code 1 when any case failed or errored; skips, documented third-party divergences and ill-conditioned cases
+     * (which rounding alone can move beyond tolerance) do not fail the gate.
+     */
     static int exitCode(List<CaseResult> results) {
         boolean diverged = results.stream().anyMatch(result -> result.status() == Status.FAILED || result.status() == Status.ERROR);
         return diverged ? ExitCode.DIVERGED : ExitCode.OK;

@@ -20,6 +20,7 @@ import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginRegistry;
 import org.bptt.core.verify.CaseResult;
 import org.bptt.core.verify.ParallelVerifier;
+import org.bptt.core.verify.KnownDivergences;
 import org.bptt.core.verify.Verifier;
 import org.bptt.reports.Provenance;
 import org.bptt.reports.RunFolder;
@@ -58,13 +59,16 @@ final class VerifyJob {
      * Verifies {@code implementations} against {@code oracle} on the cases of {@code suite} (given, as the caller
      * has already drawn them to announce them), under the default tolerance policy, {@code threads} cases at once.
      *
+     * @param sensitivityOracle computes the perturbed cases that tell ill-conditioned cases apart, for an oracle that
+     *                    cannot compute them (stored vectors); null: the oracle itself
      * @param callTimeout the longest one plugin call may take
      * @param newInstance another instance of a plugin for another thread ({@link PluginRegistry#newInstance}), or
      *                    empty to share it
      */
     static VerifyRun run(List<String> commandLine, RunFolder run, SuiteOptions suite, List<SuiteCase> cases,
-                         List<LoadedPlugin> implementations, LoadedPlugin oracle, Duration callTimeout, int threads,
-                         Function<LoadedPlugin, Optional<LoadedPlugin>> newInstance, PrintWriter log) {
+                         List<LoadedPlugin> implementations, LoadedPlugin oracle, LoadedPlugin sensitivityOracle,
+                         Duration callTimeout, int threads, Function<LoadedPlugin, Optional<LoadedPlugin>> newInstance,
+                         PrintWriter log) {
         long truncated = cases.stream().filter(SuiteCase::isTruncated).count();
         TolerancePolicy policy = TolerancePolicy.defaults();
         List<Provenance.PluginVersion> plugins = new ArrayList<>();
@@ -80,7 +84,8 @@ final class VerifyJob {
         extra.put("threads", Integer.toString(threads));
         Provenance provenance = Provenance.capture(commandLine, VersionProvider.toolVersion(), plugins, List.of(suite.seed),
                 suite.suiteName(), policy.describe(), extra, Path.of("."), Clock.systemUTC().instant());
-        ParallelVerifier verifier = new ParallelVerifier(new Verifier(policy, callTimeout), threads, newInstance);
+        ParallelVerifier verifier = new ParallelVerifier(
+                new Verifier(policy, callTimeout, KnownDivergences.none(), sensitivityOracle), threads, newInstance);
         long total = (long) cases.size() * implementations.size();
         java.util.concurrent.atomic.AtomicLong finished = new java.util.concurrent.atomic.AtomicLong();
         try (VerifyReport report = VerifyReport.start(run, provenance, Clock.systemUTC());

@@ -154,9 +154,9 @@ class DatasetsCommandTest {
                 "--out", out.toString());
         assertEquals(ExitCode.OK, run.exitCode(), run::toString);
         assertTrue(run.out().contains("on 12 cases (+0 truncated-BPTT cases) of the elman-letters dataset"), run::toString);
-        assertTrue(run.out().matches("(?s).*reference-naive\\s+12\\s+12\\s+0\\s+0\\s+0\\s+0 .*"), run::toString);
+        assertTrue(run.out().matches("(?s).*reference-naive\\s+12\\s+12\\s+0\\s+0\\s+0\\s+0\\s+0 .*"), run::toString);
         // DL4J cannot start from a given h_{-1}: the four cases of that variant are skipped, the eight others pass.
-        assertTrue(run.out().matches("(?s).*dl4j\\s+12\\s+8\\s+0\\s+0\\s+0\\s+4 .*"), run::toString);
+        assertTrue(run.out().matches("(?s).*dl4j\\s+12\\s+8\\s+0\\s+0\\s+0\\s+0\\s+4 .*"), run::toString);
         assertTrue(run.out().contains("dl4j lacks INITIAL_STATE"), run::toString);
         String table = Files.readString(VerifyCommandTest.onlyRunFolder(out).resolve("verify-cases.csv"));
         assertTrue(table.contains("dataset-elman-letters-tanh-bias-noh0-sum-B3-T24"), table);
@@ -172,7 +172,7 @@ class DatasetsCommandTest {
                 "--impl", "reference-naive", "--out", out.toString());
         assertEquals(ExitCode.OK, run.exitCode(), run::toString);
         // The longest line has 8 words, so 7 predictions: one length (7), 3 variants × B ∈ {1, 3} = 6 cases.
-        assertTrue(run.out().matches("(?s).*reference-naive\\s+6\\s+6\\s+0\\s+0\\s+0\\s+0 .*"), run::toString);
+        assertTrue(run.out().matches("(?s).*reference-naive\\s+6\\s+6\\s+0\\s+0\\s+0\\s+0\\s+0 .*"), run::toString);
         String table = Files.readString(VerifyCommandTest.onlyRunFolder(out).resolve("verify-cases.csv"));
         int masked = List.of(table.lines().findFirst().orElseThrow().split(",")).indexOf("masked");
         assertTrue(table.lines().skip(1).anyMatch(line -> line.startsWith("dataset-text-") && line.split(",")[masked].equals("true")),

@@ -110,7 +110,7 @@ class ExportCommandTest {
         assertTrue(run.out().matches("(?s).*ERROR\\s+reference-naive lecture-worked-example: oracle stored-vectors forward\\(\\) threw "
                 + "\\S*InvalidInputException: " + Pattern.quote(broken.toString()) + ": case.parameters.U: shape .*"), run::toString);
         String row = row(run.out(), "reference-naive", run::toString);
-        Matcher counts = Pattern.compile("reference-naive (\\d+) (\\d+) 0 0 1 0 stored-vectors").matcher(row);
+        Matcher counts = Pattern.compile("reference-naive (\\d+) (\\d+) 0 0 0 1 0 stored-vectors").matcher(row);
         assertTrue(counts.matches(), row);
         assertEquals(Integer.parseInt(counts.group(1)) - 1, Integer.parseInt(counts.group(2)), row);
     }

@@ -73,7 +73,7 @@ class PluginsFolderTest {
         CliRun verified = CliRun.of("verify", "--plugins", plugins.toString(), "--impl", "student-rnn", "--suite", "quick",
                 "--out", folder.resolve("reports").toString());
         assertEquals(ExitCode.OK, verified.exitCode(), verified::toString);
-        assertTrue(verified.out().matches("(?s).*student-rnn\\s+\\d+\\s+[1-9]\\d*\\s+0\\s+0\\s+0\\s+\\d+\\s+reference-aggregated.*"),
+        assertTrue(verified.out().matches("(?s).*student-rnn\\s+\\d+\\s+[1-9]\\d*\\s+0\\s+0\\s+0\\s+0\\s+\\d+\\s+reference-aggregated.*"),
                 verified::toString);
         assertTrue(verified.out().contains("student-rnn lacks"), "skips name the missing capability\n" + verified);
     }

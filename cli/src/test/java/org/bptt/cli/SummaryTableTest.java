@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import PrintWriter;
+import StringWriter;
 import java.util.List;
 import java.util.Map;
 import org.bptt.core.verify.CaseResult;
@@ -31,8 +33,8 @@ class SummaryTableTest {
                 failed("student-a", "case-2", "output-gradient-sign + initial-state-ignored: both"),
                 failed("student-b", "case-1", "no catalogued mistake explains dL/dV; first difference at dL/dV[0, 0]"),
                 new CaseResult("case-1", "student-c", "reference-aggregated", Status.PASSED, "", List.of(), Map.of(), 1));
-        java.io.StringWriter text = new java.io.StringWriter();
-        SummaryTable.print(new java.io.PrintWriter(text), results);
+        StringWriter text = new StringWriter();
+        SummaryTable.print(new PrintWriter(text), results);
         String printed = text.toString();
         assertTrue(printed.contains("diagnosis: output-gradient-sign + initial-state-ignored: both"), printed);
         assertTrue(printed.contains("  student-a: initial-state-ignored + output-gradient-sign explain all 2 failed cases"), printed);
@@ -46,5 +48,24 @@ class SummaryTableTest {
     private static CaseResult failed(String implementation, String caseId, String diagnosis) {
         return new CaseResult(caseId, implementation, "reference-aggregated", Status.FAILED, "dL/dW beyond tolerance",
                 List.of(), Map.of(), 1, diagnosis);
+    }
+
+    @Test
+    void anIllConditionedCaseIsCountedApartListedAndDoesNotFailTheGate() {
+        List<CaseResult> results = List.of(
+                new CaseResult("a", "impl", "oracle", Status.PASSED, "", List.of(), Map.of(), 0),
+                new CaseResult("chaotic", "impl", "oracle", Status.ILL_CONDITIONED,
+                        "ill-conditioned: ... (amplification 9.0e+15: h 9.0e+15) ...; failed: h", List.of(), Map.of(), 0));
+        StringWriter text = new StringWriter();
+        SummaryTable.print(new PrintWriter(text, true), results);
+        String out = text.toString();
+        String header = out.lines().filter(line -> line.startsWith("implementation")).findFirst().orElseThrow();
+        String row = out.lines().filter(line -> line.startsWith("impl ")).findFirst().orElseThrow();
+        assertEquals(List.of("implementation", "cases", "passed", "failed", "known", "ill-cond.", "error", "skipped", "oracle"),
+                List.of(header.trim().split("\\s+")));
+        assertEquals(List.of("impl", "2", "1", "0", "0", "1", "0", "0", "oracle"), List.of(row.trim().split("\\s+")));
+        assertTrue(out.contains("Ill-conditioned, neither passed nor failed: rounding alone moves these cases beyond tolerance (1):"), out);
+        assertTrue(out.contains("impl chaotic: ill-conditioned: ... (amplification 9.0e+15"), out);
+        assertEquals(ExitCode.OK, SummaryTable.exitCode(results));
     }
 }

@@ -43,7 +43,8 @@ import org.opentest4j.TestAbortedException;
  * then on a line starting {@value #DIAGNOSIS} the catalogued mistake whose numbers the implementation's match, or
  * that none does) or a plugin error ({@code ERROR}: threw, hung, returned garbage); is aborted ({@link TestAbortedException}, as a
  * failed assumption) with the reason when the implementation lacks a capability the case needs, and for a
- * documented {@link KnownDivergences known divergence}. With Allure on the class path each test carries the labels
+ * documented {@link KnownDivergences known divergence}, and on an ill-conditioned case (rounding alone moves it
+ * beyond tolerance; the message gives the amplification). With Allure on the class path each test carries the labels
  * feature = "conformance", story = the head, and the parameters spec, T, B and seed.
  */
 public abstract class RnnConformanceKit {
@@ -134,7 +135,7 @@ public abstract class RnnConformanceKit {
                 // every compared quantity within tolerance
             }
             case SKIPPED -> throw new TestAbortedException("skipped: " + result.message());
-            case KNOWN_DIVERGENCE -> throw new TestAbortedException(result.message());
+            case KNOWN_DIVERGENCE, ILL_CONDITIONED -> throw new TestAbortedException(result.message());
             case FAILED, ERROR -> throw new AssertionFailedError(result.status() + " " + testCase.id() + ": " + result.message()
                     + (result.diagnosis().isEmpty() ? "" : "\n" + DIAGNOSIS + result.diagnosis()));
         }

@@ -42,7 +42,9 @@ import org.bptt.reports.csv.VerifyTables;
  *   <li>attachments: the case's rows of verify-quantities.csv (text/csv), the worst-element diff (text/plain), and
  *       any chart images (image/png), each as {@code <uuid>-attachment.<ext>}.</li>
  * </ul>
- * Status mapping: PASSED → passed, FAILED → failed, ERROR → broken, SKIPPED → skipped, and KNOWN_DIVERGENCE →
+ * Status mapping: PASSED → passed, FAILED → failed, ERROR → broken, SKIPPED → skipped, ILL_CONDITIONED → skipped
+ * (neither passed nor failed: rounding alone can move a correct implementation beyond tolerance there; its own
+ * category, apart from the unsupported cases, and the tag "ill-conditioned"), and KNOWN_DIVERGENCE →
  * unknown with {@code statusDetails.known = true} and the message prefixed by {@value #KNOWN_DIVERGENCE_PREFIX}.
  * A failed case's diagnosis (which catalogued mistake produces its numbers) is a "Diagnosis" section of its
  * description, a line of its status message starting {@value #DIAGNOSIS_PREFIX}, and a tag {@code mistake: <name>}
@@ -74,6 +76,7 @@ public final class AllureResults {
     public static final String CATEGORY_KNOWN_DIVERGENCE = "Known third-party divergence";
     public static final String CATEGORY_PLUGIN_ERROR = "Plugin error";
     public static final String CATEGORY_UNSUPPORTED = "Skipped as unsupported";
+    public static final String CATEGORY_ILL_CONDITIONED = "Ill-conditioned: rounding alone moves the results beyond tolerance";
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
@@ -81,6 +84,8 @@ public final class AllureResults {
     private final Clock clock;
     /** The distinct explanations of the known divergences added so far, each with its own category. */
     private final java.util.Set<String> explanations = new java.util.LinkedHashSet<>();
+    /** Whether an ill-conditioned result was added: then its category is written too. */
+    private boolean illConditioned;
 
     /**
      * @param directory where the results go (created if absent)
@@ -148,7 +153,9 @@ public final class AllureResults {
         json.put("attachments", attachments);
         Path file = directory.resolve(uuid + "-result.json");
         AtomicFiles.writeBytes(file, toJson(json));
-        if (result.explanation().isPresent() && explanations.add(result.explanation().get())) {
+        boolean firstIllConditioned = result.status() == Status.ILL_CONDITIONED && !illConditioned;
+        illConditioned |= firstIllConditioned;
+        if (firstIllConditioned || result.explanation().isPresent() && explanations.add(result.explanation().get())) {
             writeCategories();
         }
         return file;
@@ -156,12 +163,12 @@ public final class AllureResults {
 
     /**
      * Writes {@code categories.json}: divergence beyond tolerance (failed), one category per distinct explanation of
-     * the known third-party divergences added so far (unknown), plugin error (broken), skipped as unsupported
-     * (skipped).
+     * the known third-party divergences added so far (unknown), plugin error (broken), ill-conditioned (skipped, by
+     * its message), skipped as unsupported (the other skipped results).
      */
     public synchronized Path writeCategories() throws IOException {
         Path file = directory.resolve(CATEGORIES_FILE);
-        AtomicFiles.writeBytes(file, toJson(categories(explanations)));
+        AtomicFiles.writeBytes(file, toJson(categories(explanations, illConditioned)));
         return file;
     }
 
@@ -169,11 +176,13 @@ public final class AllureResults {
     public static final String CATEGORIES_FILE = "categories.json";
 
     /**
-     * The categories, as written to categories.json, with one category per explanation of {@code knownExplanations}.
+     * The categories, as written to categories.json, with one category per explanation of {@code knownExplanations},
+     * and the ill-conditioned cases' when {@code illConditioned} (a run without them has no such empty category).
      * Allure matches each messageRegex against the whole message, and files a result under every category it matches:
      * each known divergence's message matches exactly its own explanation's category.
      */
-    public static List<Map<String, Object>> categories(java.util.Collection<String> knownExplanations) {
+    public static List<Map<String, Object>> categories(java.util.Collection<String> knownExplanations,
+                                                       boolean illConditioned) {
         List<Map<String, Object>> categories = new ArrayList<>();
         categories.add(category(CATEGORY_DIVERGENCE, "An output or gradient differs from the oracle by more than the"
                 + " tolerance policy allows.", List.of("failed"), null));
@@ -182,8 +191,15 @@ public final class AllureResults {
         }
         categories.add(category(CATEGORY_PLUGIN_ERROR, "The implementation threw, hung, or returned something malformed.",
                 List.of("broken"), null));
+        if (illConditioned) {
+            categories.add(category(CATEGORY_ILL_CONDITIONED, "Beyond tolerance on a case whose exact results move"
+                    + " beyond tolerance when its data change by one machine epsilon: neither passed nor failed; the"
+                    + " message gives the measured amplification.", List.of("skipped"),
+                    Pattern.quote(CaseResult.ILL_CONDITIONED_PREFIX) + "(?s).*"));
+        }
+        // Skipped results other than the ill-conditioned ones, which a shard's categories may list after this one.
         categories.add(category(CATEGORY_UNSUPPORTED, "The implementation lacks a capability the case needs.",
-                List.of("skipped"), null));
+                List.of("skipped"), "(?!" + Pattern.quote(CaseResult.ILL_CONDITIONED_PREFIX) + ")(?s).*"));
         return categories;
     }
 
@@ -281,7 +297,7 @@ public final class AllureResults {
             case FAILED -> "failed";
             case KNOWN_DIVERGENCE -> "unknown";
             case ERROR -> "broken";
-            case SKIPPED -> "skipped";
+            case SKIPPED, ILL_CONDITIONED -> "skipped";
         };
     }
 
@@ -358,6 +374,9 @@ public final class AllureResults {
         }
         if (result.status() == Status.KNOWN_DIVERGENCE) {
             labels.add(nameValue("tag", "known-divergence"));
+        }
+        if (result.status() == Status.ILL_CONDITIONED) {
+            labels.add(nameValue("tag", "ill-conditioned"));
         }
         // each mistake that explains the case, so that the report filters and counts cases by mistake
         Diagnosis.explanationsIn(result.diagnosis()).stream().flatMap(java.util.Set::stream).distinct().sorted()

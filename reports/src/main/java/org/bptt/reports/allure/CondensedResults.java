@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.bptt.core.verify.CaseResult;
 
 /**
  * The Allure results of a run condensed for the single-file report, the one a student mails: every case that did not
@@ -27,7 +28,8 @@ import java.util.stream.Stream;
  *   <li>a known divergence keeps its steps beyond tolerance (each with its worst element) and its table rows (every
  *       quantity's worst element), but not its chart (in the run folder's {@code charts/cases/}), its full diff nor
  *       its trace (both in the served report);</li>
- *   <li>a failed case or plugin error is kept whole;</li>
+ *   <li>a failed case, a plugin error or an ill-conditioned case (skipped in Allure's terms, but beyond tolerance)
+ *       is kept whole;</li>
  *   <li>each implementation's chart stays attached to its results, now to their summaries too.</li>
  * </ul>
  * The default suite's single file shrinks from about 170 MB to a few (the README gives the measured sizes); the
@@ -57,6 +59,10 @@ final class CondensedResults {
             }
             ObjectNode result = (ObjectNode) JSON.readTree(file.toFile());
             String status = result.path("status").asText();
+            // Skipped in Allure's terms, but beyond tolerance: an ill-conditioned case keeps its details, as a failure.
+            if (result.path("statusDetails").path("message").asText().startsWith(CaseResult.ILL_CONDITIONED_PREFIX)) {
+                status = "ill-conditioned";
+            }
             switch (status) {
                 case "passed" -> {
                     String group = parameter(result, "cell") + ", " + label(result, "feature");

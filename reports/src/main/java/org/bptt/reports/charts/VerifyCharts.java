@@ -149,7 +149,8 @@ public final class VerifyCharts {
 
     /** True for the results that get a chart of their own: those beyond tolerance. */
     public static boolean needsCaseChart(CaseResult result) {
-        return (result.status() == Status.FAILED || result.status() == Status.KNOWN_DIVERGENCE)
+        return (result.status() == Status.FAILED || result.status() == Status.KNOWN_DIVERGENCE
+                || result.status() == Status.ILL_CONDITIONED)
                 && Results.worstQuantity(result).isPresent();
     }
 

@@ -25,12 +25,15 @@ import org.bptt.reports.AtomicFiles;
  *       &lt;testcase classname name time&gt;                       one per case × implementation
  *         &lt;failure message type&gt;details&lt;/failure&gt;         beyond tolerance (FAILED)
  *         &lt;error message type&gt;details&lt;/error&gt;             the plugin threw, hung or returned garbage (ERROR)
- *         &lt;skipped message/&gt;                              the reason (SKIPPED)
+ *         &lt;skipped message/&gt;                              the reason (SKIPPED), or the measured
+ *                                                             amplification (ILL_CONDITIONED)
  *         &lt;system-out&gt;known divergence: ...&lt;/system-out&gt;  a known divergence: passed, with the note
  * </pre>
  * A known third-party divergence is a <em>passed</em> test case with its explanation in {@code system-out}: the gate
  * passes on it, so a CI that counts it as failed would contradict the exit code, and a CI that counts it as skipped
  * would say the implementation was not run, when it was run, compared, and differed exactly as documented.
+ * An ill-conditioned case is <em>skipped</em>, with the amplification as the reason: rounding alone can move a correct
+ * implementation beyond tolerance there, so the comparison was run but cannot judge, and the gate does not fail on it.
  */
 public final class JunitXml {
 
@@ -68,7 +71,7 @@ public final class JunitXml {
                 case PASSED, KNOWN_DIVERGENCE -> Outcome.PASSED;
                 case FAILED -> Outcome.FAILED;
                 case ERROR -> Outcome.ERROR;
-                case SKIPPED -> Outcome.SKIPPED;
+                case SKIPPED, ILL_CONDITIONED -> Outcome.SKIPPED;
             };
             cases.add(new TestCase(suite, className, result.caseId(), seconds, outcome, message));
         }

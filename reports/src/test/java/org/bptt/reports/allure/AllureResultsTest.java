@@ -66,7 +66,8 @@ class AllureResultsTest {
     void mapsEveryStatusAndMarksKnownDivergences() throws IOException {
         AllureResults allure = new AllureResults(directory, CLOCK);
         Map<Status, String> expected = Map.of(Status.PASSED, "passed", Status.FAILED, "failed",
-                Status.KNOWN_DIVERGENCE, "unknown", Status.ERROR, "broken", Status.SKIPPED, "skipped");
+                Status.KNOWN_DIVERGENCE, "unknown", Status.ERROR, "broken", Status.SKIPPED, "skipped",
+                Status.ILL_CONDITIONED, "skipped");
         FakeResults fake = new FakeResults(2);
         for (Status status : Status.values()) {
             CaseResult result = switch (status) {
@@ -76,6 +77,8 @@ class AllureResultsTest {
                         "known divergence: bias gradient doubled (h beyond tolerance)");
                 case ERROR -> fake.error("dl4j", "e");
                 case SKIPPED -> fake.skipped("dl4j", "s");
+                case ILL_CONDITIONED -> fake.failed("dl4j", "i", "h", 2, Status.ILL_CONDITIONED,
+                        "ill-conditioned: amplification 9.0e+15; failed: h");
             };
             JsonNode json = JSON.readTree(allure.add(result).toFile());
             assertEquals(expected.get(status), json.get("status").asText(), status.name());
@@ -180,6 +183,19 @@ class AllureResultsTest {
         String c = JSON.readTree(new AllureResults(directory.resolve("run2"), CLOCK).add(other).toFile()).get("historyId").asText();
         assertEquals(a, b);
         assertNotEquals(a, c);
+    }
+
+    @Test
+    void anIllConditionedCaseHasItsOwnCategoryApartFromTheUnsupportedOnes() throws IOException {
+        AllureResults allure = new AllureResults(directory, CLOCK);
+        CaseResult ill = new FakeResults(4).failed("reference-fast", "chaotic", "h", 200, Status.ILL_CONDITIONED,
+                "ill-conditioned: changing the inputs ... (amplification 9.0e+15: h 9.0e+15); failed: h");
+        JsonNode json = JSON.readTree(allure.add(ill).toFile());
+        assertEquals("skipped", json.get("status").asText());
+        assertTrue(pairs(json.get("labels")).get("tag").contains("ill-conditioned"));
+        JsonNode categories = JSON.readTree(directory.resolve(AllureResults.CATEGORIES_FILE).toFile());
+        assertEquals(List.of(AllureResults.CATEGORY_ILL_CONDITIONED), matching(categories, "skipped", ill.message()));
+        assertEquals(List.of(AllureResults.CATEGORY_UNSUPPORTED), matching(categories, "skipped", "dl4j lacks MASKS"));
     }
 
     @Test

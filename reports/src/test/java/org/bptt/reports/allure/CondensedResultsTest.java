@@ -74,6 +74,31 @@ class CondensedResultsTest {
         assertTrue(Files.isRegularFile(directory.resolve("condensed").resolve(AllureResults.CATEGORIES_FILE)));
     }
 
+    @Test
+    void anIllConditionedCaseIsKeptWholeNotSummarisedWithTheSkips() throws IOException {
+        FakeResults fake = new FakeResults(6);
+        AllureResults allure = new AllureResults(directory.resolve("results"), CLOCK);
+        allure.add(fake.skipped("ref", "s"));
+        allure.add(fake.failed("ref", "chaotic", "h", 200, Status.ILL_CONDITIONED,
+                "ill-conditioned: ... (amplification 9.0e+15: h 9.0e+15) ...; failed: h"));
+
+        CondensedResults.write(allure.directory(), directory.resolve("condensed"));
+
+        List<String> names = new ArrayList<>();
+        JsonNode kept = null;
+        for (Path file : list(directory.resolve("condensed"))) {
+            if (file.toString().endsWith("-result.json")) {
+                JsonNode result = JSON.readTree(file.toFile());
+                names.add(result.get("name").asText());
+                kept = "chaotic".equals(result.get("name").asText()) ? result : kept;
+            }
+        }
+        assertEquals(2, names.size(), names.toString());
+        assertTrue(kept != null, "the ill-conditioned case keeps its own result: " + names);
+        assertEquals("skipped", kept.get("status").asText());
+        assertEquals(2, kept.get("attachments").size(), "its rows and diff");
+    }
+
     private static List<Path> list(Path folder) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
             return files.toList();

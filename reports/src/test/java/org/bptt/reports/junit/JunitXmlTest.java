@@ -71,7 +71,7 @@ class JunitXmlTest {
             String expectedChild = switch (result.status()) {
                 case FAILED -> "failure";
                 case ERROR -> "error";
-                case SKIPPED -> "skipped";
+                case SKIPPED, ILL_CONDITIONED -> "skipped";
                 case KNOWN_DIVERGENCE -> "system-out";
                 case PASSED -> null;
             };
@@ -88,6 +88,20 @@ class JunitXmlTest {
                 assertEquals(result.message(), child.getAttribute("message"));
             }
         }
+    }
+
+    @Test
+    void anIllConditionedCaseIsSkippedWithItsAmplificationNotFailed() throws Exception {
+        CaseResult result = new FakeResults(5).failed("reference-fast", "chaotic", "h", 200, Status.ILL_CONDITIONED,
+                "ill-conditioned: ... (amplification 9.0e+15: h 9.0e+15) ...; failed: h");
+        List<JunitXml.TestCase> cases = JunitXml.ofVerify("verify", List.of(result));
+        assertEquals(JunitXml.Outcome.SKIPPED, cases.get(0).outcome());
+        Path file = JunitXml.write(directory.resolve("ill.xml"), "bptt verify", cases, Map.of());
+        validate(file);
+        Element root = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile()).getDocumentElement();
+        assertEquals("0", root.getAttribute("failures"));
+        Element skipped = (Element) root.getElementsByTagName("skipped").item(0);
+        assertEquals(result.message(), skipped.getAttribute("message"));
     }
 
     @Test

@@ -39,6 +39,8 @@ import org.bptt.api.Truncation;
  *       mask, h_{-1}) and at d = 4, H = 16, K = 6, B = 4, T = 100 (without), plus float32 copies of each
  *       activation × head at B = 3, T = 17.</li>
  * </ul>
+ * DEFAULT and FULL also hold float32 copies of a slice of the DEFAULT grid, every activation × head with and
+ * without a mask ({@link #float32Cases}).
  * The gated cells' cases follow the Elman ones (whose ids, data and order are what they were before there was a
  * choice of cell), the GRU's then the LSTM's. Each gated cell has six variants ({@link #variants}): the GRU's reset
  * before or after the recurrent product, the LSTM without or with peepholes, each with one bias vector per gate,
@@ -499,6 +501,65 @@ public enum Suite {
             }
         }
         return grid;
+    }
+
+    /** The lengths T of the float32 cases: the DEFAULT grid's two longest. */
+    public static final List<Integer> FLOAT32_LENGTHS = List.of(17, 64);
+
+    /**
+     * The suite's float32 cases of the given cells, in a stable order (Elman, GRU, LSTM): float32 copies (ids starting
+     * {@code f32-}, judged with the float32 tolerance) of a slice of the DEFAULT grid, the precision DL4J and most
+     * training run in. DEFAULT and FULL: for each activation × head (Elman), or each head of a gated cell, one case
+     * with a mask and one without, both with B = 3 and zero initial states (as training starts, and what every
+     * float32 implementation here can be given: DL4J cannot take a given h_{-1});
+     * T ∈ {@link #FLOAT32_LENGTHS}, the masked case at 64 and the other at 17 or the reverse (alternating with the
+     * activation and head, so each length meets every head with and without a mask). Elman cases have biases; the
+     * gated cells' variant cycles with the head and the mask. 24 Elman, 6 GRU, 6 LSTM cases. QUICK: none.
+     */
+    public List<Case> float32Cases(long seed, Set<Cell> cells) {
+        List<Case> cases = new ArrayList<>();
+        if (this == QUICK) {
+            return cases;
+        }
+        int batchIndex = BATCH_SIZES.indexOf(3);
+        if (cells.contains(Cell.ELMAN)) {
+            for (int a = 0; a < Activation.values().length; a++) {
+                for (int h = 0; h < Head.values().length; h++) {
+                    for (int mask = 1; mask >= 0; mask--) {
+                        cases.add(inFloat32(defaultPoint(a, h, 0, mask, 0, batchIndex,
+                                float32LengthIndex(a + h + mask)).build(seed)));
+                    }
+                }
+            }
+        }
+        for (Cell cell : GATED_CELLS) {
+            if (cells.contains(cell)) {
+                List<CellVariant> variants = variants(cell);
+                for (int h = 0; h < Head.values().length; h++) {
+                    for (int mask = 1; mask >= 0; mask--) {
+                        int v = (2 * h + mask) % variants.size();
+                        cases.add(inFloat32(gatedPoint(cell, variants.get(v), v, h, mask, 0, batchIndex,
+                                float32LengthIndex(h + mask)).build(seed)));
+                    }
+                }
+            }
+        }
+        return List.copyOf(cases);
+    }
+
+    /**
+     * {@code testCase} computed in float32: the same weights and batch (an implementation rounds them to float32 as it
+     * reads them), its id prefixed {@code f32-}.
+     */
+    static Case inFloat32(Case testCase) {
+        ModelSpec spec = testCase.spec().withDataType(DataType.FLOAT32);
+        return new Case("f32-" + testCase.id(), testCase.description() + ", in float32", spec, testCase.parameters(),
+                testCase.batch(), testCase.seed());
+    }
+
+    /** The index in {@link #LENGTHS} of T = 64 for even {@code parity}, of T = 17 for odd. */
+    private static int float32LengthIndex(int parity) {
+        return LENGTHS.indexOf(FLOAT32_LENGTHS.get(parity % 2 == 0 ? 1 : 0));
     }
 
     /** The lengths T of the stacked and bidirectional cases. */

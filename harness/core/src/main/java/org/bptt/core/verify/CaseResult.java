@@ -41,6 +41,9 @@ public record CaseResult(String caseId, String implementationId, String oracleId
     /** What the message of a {@link Status#KNOWN_DIVERGENCE} starts with. */
     public static final String KNOWN_DIVERGENCE_PREFIX = "known divergence: ";
 
+    /** What the message of a {@link Status#ILL_CONDITIONED} result starts with (the measured amplification follows). */
+    public static final String ILL_CONDITIONED_PREFIX = "ill-conditioned: ";
+
     /**
      * Between a known divergence's explanation and what was beyond tolerance in this case: the explanation is the
      * same for every case it explains (reports group by it), the detail is this case's own.

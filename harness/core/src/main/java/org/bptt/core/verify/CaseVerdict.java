@@ -18,6 +18,8 @@ import org.bptt.core.plugins.IsolatedPlugin;
  *       explained ({@link DivergenceExplainer}), with the explanations;</li>
  *   <li>well-formed results with NaN or infinite values: {@link Status#KNOWN_DIVERGENCE} when every non-finite
  *       quantity is explained like a failed comparison, else {@link Status#ERROR} "returned garbage";</li>
+ *   <li>{@link Status#ILL_CONDITIONED} when the verifier's {@link SensitivityProbe} finds a failed case too
+ *       sensitive to rounding to judge, with the amplification it measured;</li>
  *   <li>{@link Status#ERROR} and {@link Status#SKIPPED} with the reason given.</li>
  * </ul>
  */
@@ -97,6 +99,14 @@ final class CaseVerdict {
         }
         return result(Status.KNOWN_DIVERGENCE, CaseResult.knownDivergenceMessage(explanations,
                 failed.get(0).describe() + alsoFailed), comparisons);
+    }
+
+    /**
+     * A comparison that failed on an ill-conditioned case: {@link Status#ILL_CONDITIONED} with {@code sensitivity}
+     * (the measured amplification).
+     */
+    CaseResult illConditioned(String sensitivity, List<QuantityComparison> comparisons) {
+        return result(Status.ILL_CONDITIONED, sensitivity, comparisons);
     }
 
     private Optional<String> explanation(Quantity quantity) {

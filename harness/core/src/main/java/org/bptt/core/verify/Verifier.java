@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -58,7 +59,10 @@ import org.bptt.core.plugins.ResultCheck;
  *       quantity, its index, both values and the errors; when every failure is explained
  *       ({@link DivergenceExplainer}: the {@link KnownDivergences} list, else the implementation's own
  *       {@code knownDivergence}) it is {@link Status#KNOWN_DIVERGENCE} with the explanations;</li>
- *   <li>a {@link Status#FAILED} case gets its diagnosis ({@link Diagnostician}): the catalogued mistake, or pair of
+ *   <li>a failed case only: the {@link SensitivityProbe} runs the oracle on the case's data changed by one machine
+ *       epsilon; when that moves every failed quantity beyond tolerance too, rounding alone can fail a correct
+ *       implementation there, and the case is {@link Status#ILL_CONDITIONED} with the measured amplification.</li>
+ *   <li>a case still {@link Status#FAILED} gets its diagnosis ({@link Diagnostician}): the catalogued mistake, or pair of
  *       mistakes, whose model the implementation's numbers match on every failed quantity, or that none does.</li>
  * </ol>
  * The case's labels ({@link org.bptt.core.cases.CaseLabel}) travel with every result.
@@ -72,17 +76,31 @@ public final class Verifier {
     private final KnownDivergences knownDivergences;
     private final ResultComparator comparator;
     private final Diagnostician diagnostician;
+    private final SensitivityProbe sensitivityProbe;
+    /** Computes the perturbed cases of the {@link SensitivityProbe}; null: the oracle of each call. */
+    private final LoadedPlugin sensitivityOracle;
 
     public Verifier(TolerancePolicy policy, Duration callTimeout) {
         this(policy, callTimeout, KnownDivergences.none());
     }
 
     public Verifier(TolerancePolicy policy, Duration callTimeout, KnownDivergences knownDivergences) {
+        this(policy, callTimeout, knownDivergences, null);
+    }
+
+    /**
+     * @param sensitivityOracle computes the exact results of the perturbed cases that tell ill-conditioned cases
+     *                          apart, for an oracle that cannot (stored vectors); null to use the oracle itself
+     */
+    public Verifier(TolerancePolicy policy, Duration callTimeout, KnownDivergences knownDivergences,
+                    LoadedPlugin sensitivityOracle) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.calls = new PluginCalls(Objects.requireNonNull(callTimeout, "callTimeout"));
         this.knownDivergences = Objects.requireNonNull(knownDivergences, "knownDivergences");
         this.comparator = new ResultComparator(new TensorComparator(policy));
         this.diagnostician = Diagnostician.fromClassPath(policy);
+        this.sensitivityProbe = new SensitivityProbe(comparator);
+        this.sensitivityOracle = sensitivityOracle;
     }
 
     /** Default tolerances and a 30 s call timeout. */
@@ -182,6 +200,13 @@ public final class Verifier {
         if (result.status() != Status.FAILED) {
             return result;
         }
+        List<QuantityComparison> failed = comparisons.stream().filter(c -> !c.passed()).toList();
+        IsolatedPlugin probeOracle = sensitivityOracle == null ? isolatedOracle : calls.isolate(sensitivityOracle);
+        Optional<SensitivityProbe.Sensitivity> illConditioned = sensitivityProbe.measure(probeOracle, oracleSpec,
+                spec, suiteCase, expected, compared, failed).filter(SensitivityProbe.Sensitivity::illConditioned);
+        if (illConditioned.isPresent()) {
+            return verdict.illConditioned(illConditioned.get().describe(failed), comparisons);
+        }
         // which catalogued mistake produces exactly these numbers
         return result.withDiagnosis(diagnostician.diagnose(suiteCase, actual, comparisons,
                 new OracleComputation(isolatedOracle), compared).describe());
@@ -201,7 +226,7 @@ public final class Verifier {
      *
      * @param time Modified: the calls' wall time is added
      */
-    private static Results run(IsolatedPlugin plugin, ModelSpec spec, SuiteCase suiteCase, ExpectedOutputs compared,
+    static Results run(IsolatedPlugin plugin, ModelSpec spec, SuiteCase suiteCase, ExpectedOutputs compared,
                                CallTime time) throws PluginCallFailure {
         Case testCase = suiteCase.testCase();
         if (suiteCase.isTruncated()) {
