@@ -53,9 +53,11 @@ import org.bptt.core.plugins.ResultCheck;
  *       dL/dx, dL/dh_{-1} and dL/dh, the optional ones when both plugins offer them (truncated BPTT: the gradients
  *       alone, and dL/dx only when both returned it);</li>
  *   <li>the verdict ({@link CaseVerdict}): any failure makes the case {@link Status#FAILED}, naming the first failing
- *       quantity, its index, both values and the errors; when every failure is explained
- *       ({@link DivergenceExplainer}: the {@link KnownDivergences} list, else the implementation's own
- *       {@code knownDivergence}) it is {@link Status#KNOWN_DIVERGENCE} with the explanations.</li>
+ *       quantity, its index, both values and the errors; when every failure is explained it is
+ *       {@link Status#KNOWN_DIVERGENCE} with the explanations. A failure is explained when a known divergence is
+ *       claimed for it ({@link DivergenceExplainer}: the {@link KnownDivergences} list, else the implementation's own
+ *       {@code knownDivergence}) and the implementation matches the claimed model's prediction, which the model
+ *       makes from the oracle ({@link OracleComputation}).</li>
  * </ol>
  * The case's labels ({@link org.bptt.core.cases.CaseLabel}) travel with every result.
  */
@@ -67,6 +69,7 @@ public final class Verifier {
     private final PluginCalls calls;
     private final KnownDivergences knownDivergences;
     private final ResultComparator comparator;
+    private final WrongComputationCheck wrongComputationCheck;
 
     public Verifier(TolerancePolicy policy, Duration callTimeout) {
         this(policy, callTimeout, KnownDivergences.none());
@@ -77,6 +80,7 @@ public final class Verifier {
         this.calls = new PluginCalls(Objects.requireNonNull(callTimeout, "callTimeout"));
         this.knownDivergences = Objects.requireNonNull(knownDivergences, "knownDivergences");
         this.comparator = new ResultComparator(new TensorComparator(policy));
+        this.wrongComputationCheck = new WrongComputationCheck(policy);
     }
 
     /** Default tolerances and a 30 s call timeout. */
@@ -120,7 +124,8 @@ public final class Verifier {
     public CaseResult verify(SuiteCase suiteCase, LoadedPlugin implementation, LoadedPlugin oracle) {
         IsolatedPlugin isolatedImplementation = calls.isolate(implementation);
         IsolatedPlugin isolatedOracle = calls.isolate(oracle);
-        CaseVerdict verdict = new CaseVerdict(suiteCase, isolatedImplementation, oracle.id(), knownDivergences);
+        CaseVerdict verdict = new CaseVerdict(suiteCase, isolatedImplementation, oracle.id(), knownDivergences,
+                wrongComputationCheck, new OracleComputation(isolatedOracle));
         Case testCase = suiteCase.testCase();
         try {
             testCase.validate();
@@ -169,9 +174,9 @@ public final class Verifier {
             // divergence of the library
             List<Quantity> nonFinite = ResultCheck.nonFiniteQuantities(actual.forward(), actual.gradients(),
                     suiteCase.isTruncated(), spec, batch, compared);
-            return verdict.nonFinite("returned garbage: " + garbage, nonFinite);
+            return verdict.nonFinite("returned garbage: " + garbage, nonFinite, actual, compared);
         }
-        return verdict.compared(comparator.compare(expected, actual, spec, batch, compared));
+        return verdict.compared(comparator.compare(expected, actual, spec, batch, compared), actual, compared);
     }
 
     /** The capabilities a plugin needs to run {@code suiteCase} on {@code spec}. */
