@@ -26,6 +26,7 @@ import org.bptt.api.Quantity;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
+import org.bptt.api.WrongComputation;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -321,9 +322,11 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
     }
 
     /**
-     * The documented divergences of DL4J 1.0.0-M2.1 from the exact values: each explanation names the DL4J method,
-     * says whether it is a DL4J bug or a difference of definition, and points to KNOWN_DIVERGENCES.md. Decided from
-     * the arguments alone: where it takes DL4J's own outputs, this runs DL4J's forward pass on them again.
+     * The documented divergences of DL4J 1.0.0-M2.1 from the exact values, each as the model of DL4J's computation
+     * ({@link Dl4jBugModels}) whose description names the DL4J method, says whether it is a DL4J bug or a difference
+     * of definition, and points to KNOWN_DIVERGENCES.md. One model per quantity: where two could apply, the softmax
+     * underflow (whose NaN reaches every gradient) first, the clamped score last. Decided from the arguments alone: where it takes DL4J's own outputs, this runs DL4J's
+     * forward pass on them again.
      * <ul>
      *   <li>{@link Dl4jKnownDivergences#explain}: dL/dx of masked last-step heads, and the truncated-BPTT
      *       gradients;</li>
@@ -336,30 +339,38 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
      * </ul>
      */
     @Override
-    public Optional<String> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
-                                            Quantity quantity) {
+    public Optional<WrongComputation> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch,
+                                                      Truncation truncation, Quantity quantity) {
         if (spec == null || parameters == null || batch == null || quantity == null) {
             return Optional.empty();
         }
-        List<String> explanations = new ArrayList<>();
-        Dl4jKnownDivergences.explain(recurrentLayer, lastTimeStep, spec, batch, truncation, quantity)
-                .ifPresent(explanations::add);
         boolean clampingAffects = quantity.isLoss() || (spec.head() == Head.LAST_STEP_SIGMOID && quantity.isGradient());
         boolean underflowAffects = !quantity.equals(Quantity.HIDDEN_STATES);
         // DL4J runs no case with a given h_{-1} or c_{-1} (INITIAL_STATE and INITIAL_CELL_STATE are not declared), so
         // there is no forward pass to look at.
         if ((clampingAffects || underflowAffects) && batch.initialState() == null && batch.initialCellState() == null) {
             ForwardPass pass = forwardPass(spec, parameters, batch);
-            if (clampingAffects) {
-                Dl4jScoreClamping.clampedTerms(spec, batch, pass.perStepOutputs())
-                        .ifPresent(terms -> explanations.add(Dl4jScoreClamping.explanation(spec, terms)));
-            }
+            // A NaN loss makes every gradient NaN: the underflow explains the case whatever else applies.
             if (underflowAffects && pass.nonFinite()) {
-                Dl4jSoftmaxUnderflow.underflowedRows(spec, parameters, pass.headInputs())
-                        .ifPresent(rows -> explanations.add(Dl4jSoftmaxUnderflow.explanation(rows)));
+                Optional<String> rows = Dl4jSoftmaxUnderflow.underflowedRows(spec, parameters, pass.headInputs());
+                if (rows.isPresent()) {
+                    return Optional.of(Dl4jBugModels.model(Dl4jSoftmaxUnderflow.explanation(rows.get()),
+                            Dl4jBugModels::softmaxUnderflow));
+                }
             }
+            Optional<WrongComputation> documented = Dl4jKnownDivergences.explain(recurrentLayer, lastTimeStep, spec, batch,
+                    truncation, quantity);
+            if (documented.isPresent()) {
+                return documented;
+            }
+            if (clampingAffects) {
+                return Dl4jScoreClamping.clampedTerms(spec, batch, pass.perStepOutputs())
+                        .map(terms -> Dl4jBugModels.model(Dl4jScoreClamping.explanation(spec, terms),
+                                Dl4jBugModels::clampedScore));
+            }
+            return Optional.empty();
         }
-        return explanations.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", explanations));
+        return Dl4jKnownDivergences.explain(recurrentLayer, lastTimeStep, spec, batch, truncation, quantity);
     }
 
     private MultiLayerNetwork network(ModelSpec spec, Parameters parameters, Truncation truncation) {

@@ -197,14 +197,14 @@ class Dl4jLstmKnownDivergencesTest {
                 "the case needs a target probability that LossMCXENT clamps");
 
         Dl4jRnnPlugin plugin = layer == Dl4jRecurrentLayer.LSTM ? new Dl4jLstm() : new Dl4jGravesLstm();
-        String explanation = plugin.knownDivergence(spec, saturated, batch, null, Quantity.LOSS).orElseThrow();
+        String explanation = plugin.knownDivergence(spec, saturated, batch, null, Quantity.LOSS).orElseThrow().description();
         assertTrue(explanation.contains("DL4J's LossMCXENT clamps softmax probabilities"), explanation);
         assertEquals(Optional.empty(), plugin.knownDivergence(spec, saturated, batch, null,
                 Quantity.gradientOf(ParameterNames.V)), "MCXENT's gradient is not clamped");
         assertEquals(Optional.empty(), plugin.knownDivergence(spec, plain.parameters(), batch, null, Quantity.LOSS),
                 "the explanation holds for the weights that clamp only");
         plugin.gradients(spec, plain.parameters(), batch);
-        assertEquals(explanation, plugin.knownDivergence(spec, saturated, batch, null, Quantity.LOSS).orElseThrow(),
+        assertEquals(explanation, plugin.knownDivergence(spec, saturated, batch, null, Quantity.LOSS).orElseThrow().description(),
                 "decided from the arguments alone: a call on other weights in between changes nothing");
     }
 
