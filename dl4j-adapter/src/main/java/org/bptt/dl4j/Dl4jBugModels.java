@@ -180,6 +180,25 @@ final class Dl4jBugModels {
         return new GradientResult(full.loss(), new Parameters(gradients), null, null, null);
     }
 
+    /**
+     * §3 (and §7 for the LSTMs): a given h_{-1} (c_{-1}) set as the recurrent layer's stored state reaches the forward
+     * pass (h, y, the loss and the output layer's gradients are exact), but the recurrent layer's backward pass
+     * recomputes its states from zero, and {@code calculateGradients}' dL/dx is that of the forward pass from zero
+     * (with §1's loss at every unmasked step where §1 applies).
+     */
+    static Results givenInitialState(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
+                                     ExactComputation exact) {
+        requireFullBptt(truncation, "truncated BPTT from a given state is §2's model");
+        ForwardResult forward = exact.forward(spec, parameters, batch);
+        GradientResult recomputed = recomputedFromZero(spec, parameters, batch, batch.steps(), exact);
+        Batch fromZero = new Batch(batch.inputs(), batch.targets(), batch.mask(), null, null);
+        Tensor inputGradients = (Dl4jKnownDivergences.inputGradientsDiverge(spec, batch)
+                ? lossAtEveryUnmaskedStep(spec, parameters, fromZero, exact)
+                : exact.gradients(spec, parameters, fromZero)).inputGradients();
+        return new Results(forward, new GradientResult(recomputed.loss(), recomputed.parameterGradients(),
+                inputGradients, null, null));
+    }
+
     /** The sequences with a loss term among steps start … end − 1. */
     private static int[] sequencesWithLossIn(ModelSpec spec, Batch batch, int start, int end) {
         return java.util.stream.IntStream.range(0, batch.batchSize()).filter(sequence -> {

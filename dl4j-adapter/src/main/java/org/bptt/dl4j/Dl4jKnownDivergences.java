@@ -185,6 +185,16 @@ public final class Dl4jKnownDivergences {
                     + " of the input, cell-candidate and output gates (the forward pass is right: LastTimeStep hands the"
                     + " layer its mask). Finite differences side with the reference: " + EVIDENCE + " §11."));
         }
+        if (givenInitialState(batch) && spec.topology().single() && (isCellGradient(spec, quantity)
+                || (truncation == null && quantity.equals(Quantity.INPUT_GRADIENTS)))) {
+            return Optional.of(Dl4jBugModels.model("DL4J bug: a given h_{-1} (and c_{-1}) reaches DL4J only as the"
+                    + " recurrent layer's stored state, which its forward pass reads and its backward pass does not: "
+                    + recurrentLayer.dl4jName() + "'s gradient recomputes the states from zero (driven by the output"
+                    + " errors of the forward pass from the given state), and calculateGradients' dL/dx is that of"
+                    + " the forward pass from zero. The loss and the output layer's gradients are right. Finite"
+                    + " differences side with the reference: " + EVIDENCE + " §3, §7.",
+                    truncation == null ? Dl4jBugModels::givenInitialState : Dl4jBugModels::truncatedChunks));
+        }
         if (truncation == null) {
             if (quantity.equals(Quantity.INPUT_GRADIENTS) && inputGradientsDiverge(spec, batch)) {
                 return Optional.of(Dl4jBugModels.model("DL4J bug: MultiLayerNetwork.calculateGradients (the only DL4J"
@@ -214,6 +224,12 @@ public final class Dl4jKnownDivergences {
     private static WrongComputation truncatedModel(ModelSpec spec, String description) {
         return spec.topology().single() ? Dl4jBugModels.model(description, Dl4jBugModels::truncatedChunks)
                 : WrongComputation.unchecked(description);
+    }
+
+    /** True when the batch gives a non-zero h_{-1} or c_{-1}. */
+    static boolean givenInitialState(Batch batch) {
+        return (batch.initialState() != null && batch.initialState().norm() > 0)
+                || (batch.initialCellState() != null && batch.initialCellState().norm() > 0);
     }
 
     /**
