@@ -327,6 +327,78 @@ final class Dl4jBugModels {
     }
 
     /**
+     * §11: inside DL4J's {@code Bidirectional} wrapper the LSTMs never get the features mask, so every layer runs over
+     * the whole padded sequence as if unmasked (the reverse direction starting at the padded end), while the output
+     * layer's labels mask keeps the loss at the real loss steps. Predicted as the exact computation of the unmasked
+     * batch under the per-step softmax head whose targets are the case's at its loss steps and the unmasked
+     * outputs themselves elsewhere (an error y − y = 0: no loss gradient from those steps); the sigmoid head as a
+     * softmax over (o, 0). The loss is the cross-entropy of the unmasked outputs at the real loss steps.
+     */
+    static Results unmaskedRecurrence(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
+                                      ExactComputation exact) {
+        requireFullBptt(truncation, "DL4J runs no truncated BPTT through bidirectional layers");
+        boolean sigmoid = spec.head() == Head.LAST_STEP_SIGMOID;
+        int classes = sigmoid ? 2 : spec.outputSize();
+        ModelSpec perStep = new ModelSpec(spec.cell(), spec.cellOptions(), spec.inputSize(), spec.hiddenSize(), classes,
+                spec.activation(), Head.PER_STEP_SOFTMAX, spec.biases(), LossReduction.SUM, spec.dataType(),
+                spec.topology());
+        Parameters perStepParameters = parameters;
+        if (sigmoid) {
+            perStepParameters = perStepParameters.with(ParameterNames.V, withZeroRow(parameters.get(ParameterNames.V)));
+            if (spec.biases()) {
+                perStepParameters = perStepParameters.with(ParameterNames.C,
+                        Tensor.of(new double[] {parameters.get(ParameterNames.C).data()[0], 0}, 2));
+            }
+        }
+        int batchSize = batch.batchSize();
+        int steps = batch.steps();
+        Tensor placeholder = Tensor.zeros(batchSize, steps, classes);
+        ForwardResult unmasked = exact.forward(perStep, perStepParameters, new Batch(batch.inputs(), placeholder, null,
+                batch.initialState(), batch.initialCellState()));
+        Tensor outputs = unmasked.outputs();
+        Tensor targets = outputs.copy();
+        Tensor headOutputs = spec.head().lastStepOnly() ? Tensor.zeros(batchSize, spec.outputSize()) : outputs;
+        double summed = 0;
+        for (int sequence = 0; sequence < batchSize; sequence++) {
+            int length = batch.length(sequence);
+            int first = spec.head().lastStepOnly() ? length - 1 : 0;
+            for (int step = first; step < length; step++) {
+                for (int k = 0; k < classes; k++) {
+                    double target = sigmoid ? (k == 0 ? batch.targets().get(sequence, 0) : 1 - batch.targets().get(sequence, 0))
+                            : spec.head().lastStepOnly() ? batch.targets().get(sequence, k) : batch.targets().get(sequence, step, k);
+                    targets.set(target, sequence, step, k);
+                    summed -= target == 0 ? 0 : target * Math.log(outputs.get(sequence, step, k));
+                    if (spec.head().lastStepOnly() && k < spec.outputSize()) {
+                        headOutputs.set(outputs.get(sequence, step, k), sequence, k);
+                    }
+                }
+            }
+        }
+        double divisor = spec.reduction().divisor(batchSize, batch.lossTerms(spec.head()));
+        GradientResult gradients = exact.gradients(perStep, perStepParameters, new Batch(batch.inputs(), targets, null,
+                batch.initialState(), batch.initialCellState()));
+        Map<String, Tensor> parameterGradients = new LinkedHashMap<>();
+        for (ParameterDeclaration declaration : spec.parameters()) {
+            Tensor gradient = gradients.parameterGradients().get(declaration.name());
+            double[] values = Arrays.copyOf(gradient.data(), Tensor.zeros(declaration.shape()).length());
+            for (int i = 0; i < values.length; i++) {
+                values[i] /= divisor;
+            }
+            parameterGradients.put(declaration.name(), Tensor.of(values, declaration.shape()));
+        }
+        Tensor inputGradients = gradients.inputGradients() == null ? null : gradients.inputGradients().copy();
+        if (inputGradients != null) {
+            double[] values = inputGradients.data();
+            for (int i = 0; i < values.length; i++) {
+                values[i] /= divisor;
+            }
+        }
+        double loss = summed / divisor;
+        return new Results(new ForwardResult(unmasked.hiddenStates(), headOutputs, loss, unmasked.cellStates()),
+                new GradientResult(loss, new Parameters(parameterGradients), inputGradients, null, null));
+    }
+
+    /**
      * §9: SameDiff's {@code lstmLayer_bp} computes the gradients of the forward pass from c_{-1} = h_{-1}, driven by
      * the output errors of the true forward pass (from the given h_{-1} and c_{-1}).
      */

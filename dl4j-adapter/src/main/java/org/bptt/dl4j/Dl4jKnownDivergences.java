@@ -172,11 +172,14 @@ public final class Dl4jKnownDivergences {
                                               Batch batch, Truncation truncation, Quantity quantity) {
         if (bidirectionalLstmReadsThePadding(recurrentLayer, spec, batch)
                 && (!lastTimeStep || spec.layers() > 1 || quantity.equals(Quantity.HIDDEN_STATES))) {
-            return Optional.of(WrongComputation.unchecked("DL4J bug: " + recurrentLayer.dl4jName() + ".feedForwardMaskArray drops the features"
+            String description = "DL4J bug: " + recurrentLayer.dl4jName() + ".feedForwardMaskArray drops the features"
                     + " mask that MultiLayerNetwork hands it, so inside the Bidirectional wrapper the reverse direction"
                     + " of a sequence shorter than T starts at the padded end and reads the padding as data, and every"
                     + " quantity of the network follows (SimpleRnn keeps its mask). Finite differences side with the"
-                    + " reference: " + EVIDENCE + " §11."));
+                    + " reference: " + EVIDENCE + " §11.";
+            // Under LastTimeStep the top layer gets its mask back: not the unmasked network the model computes.
+            return Optional.of(lastTimeStep ? WrongComputation.unchecked(description)
+                    : Dl4jBugModels.model(description, Dl4jBugModels::unmaskedRecurrence));
         }
         if (lastTimeStep && lstmBackpropLeaksIntoThePadding(recurrentLayer, spec, batch) && isTopReverseGradient(spec, quantity)) {
             return Optional.of(WrongComputation.unchecked("DL4J bug: LSTM.backpropGradient passes no mask to LSTMHelpers.backpropGradientHelper, so"

@@ -78,14 +78,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * probability (a difference of definition). Each explanation says which applies, and is decided from the arguments
  * of the call alone.
  *
- * <h2>What is not supported, and why</h2>
- * <ul>
- *   <li>INITIAL_STATE (and INITIAL_CELL_STATE): a given h_{-1} (c_{-1}) can be set for the forward pass (stored
- *       RNN state), but {@code MultiLayerNetwork.computeGradientAndScore} backpropagates through each recurrent
- *       layer's {@code backpropGradient}, which recomputes the forward pass from zero, so gradients would ignore it
- *       (KNOWN_DIVERGENCES.md §3, §7). DL4J exposes neither dL/dh_{-1} nor dL/dc_{-1}, nor dL/dh_t, nor the cell
- *       states c_t.</li>
- * </ul>
+ * <h2>A given initial state</h2>
+ * INITIAL_STATE (and INITIAL_CELL_STATE), one-layer forward networks outside {@code LastTimeStep}: a given h_{-1}
+ * (c_{-1}) is set as the recurrent layer's stored state, which the forward pass reads, so h, y, the loss and the output
+ * layer's gradients are exact; but {@code MultiLayerNetwork.computeGradientAndScore} backpropagates through each
+ * recurrent layer's {@code backpropGradient}, which recomputes the forward pass from zero, and
+ * {@code calculateGradients}' dL/dx starts from zero: a known divergence, modelled (KNOWN_DIVERGENCES.md §3, §7). A
+ * stacked or bidirectional network with a given state is declined ({@link org.bptt.api.DocumentedLimitException}).
+ * DL4J exposes neither dL/dh_{-1} nor dL/dc_{-1}, nor dL/dh_t, nor the cell states c_t.
  *
  * <p>One instance caches its networks (one per structure and truncation) and keeps nothing else between calls; calls
  * must come one at a time, as the SPI promises. Every call leaves no masks and no stored RNN state behind.

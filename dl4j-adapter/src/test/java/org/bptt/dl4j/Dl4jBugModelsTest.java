@@ -176,6 +176,28 @@ class Dl4jBugModelsTest {
         assertTrue(Dl4jTestSupport.maxAbsoluteDifference(exact.inputGradients(), predicted.inputGradients(), null) < 1e-12);
     }
 
+    /**
+     * §11: a bidirectional LSTM network with a mask that shortens a sequence reads the padding; every quantity DL4J
+     * gives is the model's (the network run unmasked, the loss kept at the real loss steps), for each head and both
+     * LSTM layers, one and two layers.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Head.class)
+    void bidirectionalLstmsMatchTheUnmaskedRecurrenceModel(Head head) {
+        for (Dl4jRecurrentLayer layer : List.of(Dl4jRecurrentLayer.LSTM, Dl4jRecurrentLayer.GRAVES_LSTM)) {
+            for (int layers : new int[] {1, 2}) {
+                ModelSpec spec = LstmCases.spec(false, head, true, LossReduction.MEAN_OVER_BATCH)
+                        .withTopology(org.bptt.api.Topology.bidirectional(layers, org.bptt.api.Combine.CONCAT));
+                Case masked = LstmCases.generate(spec, 3, 5, true, false, 40 + layers);
+                CaseResult result = VERIFIER.verify(SuiteCase.fullBptt(masked),
+                        LoadedPlugin.of(Dl4jTestSupport.lstmPlugin(layer), "test"), ORACLE);
+                String context = layer + " " + layers + " layers: " + result.message();
+                assertEquals(Status.KNOWN_DIVERGENCE, result.status(), context);
+                assertTrue(result.message().contains("§11") && !result.message().contains("unchecked"), context);
+            }
+        }
+    }
+
     /** DL4J's plugin, its dL/dx of masked last-step heads replaced by the exact one scaled by 1.5. */
     private static final class ScaledInputGradients implements RnnImplementation {
         private final Dl4jSimpleRnn dl4j = new Dl4jSimpleRnn();

@@ -103,7 +103,7 @@ class Dl4jKnownDivergencesTest {
     }
 
     /**
-     * Why INITIAL_STATE is not declared. DL4J can start from a given h_{-1} only through its stored RNN state; set
+     * §3: why a given h_{-1} is a known divergence. DL4J can start from a given h_{-1} only through its stored RNN state; set
      * as the truncated-BPTT state (with k1 = k2 = T, so nothing is truncated) it reaches the forward pass: the
      * loss, dV and dc match finite differences of the loss from that h_{-1}. But dU, dW and db miss them, because
      * SimpleRnn's backprop recomputes the hidden states from h = 0. The reference matches all five.
