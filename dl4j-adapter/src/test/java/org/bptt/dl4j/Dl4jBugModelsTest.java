@@ -186,9 +186,11 @@ class Dl4jBugModelsTest {
     void bidirectionalLstmsMatchTheUnmaskedRecurrenceModel(Head head) {
         for (Dl4jRecurrentLayer layer : List.of(Dl4jRecurrentLayer.LSTM, Dl4jRecurrentLayer.GRAVES_LSTM)) {
             for (int layers : new int[] {1, 2}) {
-                ModelSpec spec = LstmCases.spec(false, head, true, LossReduction.MEAN_OVER_BATCH)
-                        .withTopology(org.bptt.api.Topology.bidirectional(layers, org.bptt.api.Combine.CONCAT));
-                Case masked = LstmCases.generate(spec, 3, 5, true, false, 40 + layers);
+                ModelSpec spec = StackedCases.spec(Cell.LSTM, layer == Dl4jRecurrentLayer.GRAVES_LSTM, head,
+                        org.bptt.api.Topology.bidirectional(layers, org.bptt.api.Combine.CONCAT));
+                Batch batch = StackedCases.batch(spec, 7, true, 40L + layers);
+                Case masked = new Case("bidirectional-" + layers, spec.label(), spec, StackedCases.parameters(spec,
+                        90L + layers), batch, 40L + layers);
                 CaseResult result = VERIFIER.verify(SuiteCase.fullBptt(masked),
                         LoadedPlugin.of(Dl4jTestSupport.lstmPlugin(layer), "test"), ORACLE);
                 String context = layer + " " + layers + " layers: " + result.message();
@@ -196,6 +198,26 @@ class Dl4jBugModelsTest {
                 assertTrue(result.message().contains("§11") && !result.message().contains("unchecked"), context);
             }
         }
+    }
+
+    /**
+     * §5 through the gate's non-finite path: on the underflow case of {@code Dl4jSoftmaxUnderflowTest} DL4J's loss and
+     * gradients are NaN, and the model predicts each of them non-finite, so the case is known, not an error.
+     */
+    @Test
+    void theSoftmaxUnderflowIsKnownBecauseTheModelPredictsTheNaN() {
+        ModelSpec spec = new ModelSpec(Cell.ELMAN, 1, 1, 2, Activation.RELU, Head.PER_STEP_SOFTMAX, true, LossReduction.SUM,
+                DataType.FLOAT64);
+        Parameters parameters = new Parameters(java.util.Map.of("U", Tensor.of(new double[] {1}, 1, 1),
+                "W", Tensor.of(new double[] {0}, 1, 1), "b", Tensor.of(new double[] {0}, 1),
+                "V", Tensor.of(new double[] {-750, -749}, 2, 1), "c", Tensor.of(new double[] {0, 0}, 2)));
+        Batch batch = new Batch(Tensor.of(new double[] {1, -1}, 1, 2, 1), Tensor.of(new double[] {1, 0, 0, 1}, 1, 2, 2),
+                null, null);
+        Case underflow = new Case("underflow", "logits that all underflow exp at step 0", spec, parameters, batch, 1L);
+        CaseResult result = VERIFIER.verify(SuiteCase.fullBptt(underflow), DL4J, ORACLE);
+        assertEquals(Status.KNOWN_DIVERGENCE, result.status(), result.message());
+        assertTrue(result.message().contains("ActivationSoftmax") && result.message().contains("not finite: "),
+                result.message());
     }
 
     /** DL4J's plugin, its dL/dx of masked last-step heads replaced by the exact one scaled by 1.5. */

@@ -50,7 +50,7 @@ class Dl4jSimpleRnnTest {
         assertEquals(EnumSet.of(Capability.TANH, Capability.SIGMOID, Capability.RELU, Capability.IDENTITY,
                 Capability.PER_STEP_SOFTMAX, Capability.LAST_STEP_SOFTMAX, Capability.LAST_STEP_SIGMOID,
                 Capability.BIASES, Capability.NO_BIASES, Capability.MASKS, Capability.FLOAT64, Capability.FLOAT32,
-                Capability.HIDDEN_STATES,
+                Capability.HIDDEN_STATES, Capability.INITIAL_STATE,
                 Capability.INPUT_GRADIENTS, Capability.TRUNCATED_BPTT, Capability.STACKED, Capability.BIDIRECTIONAL_CONCAT,
                 Capability.BIDIRECTIONAL_SUM, Capability.BIDIRECTIONAL_MEAN, Capability.BIDIRECTIONAL_PRODUCT),
                 new Dl4jSimpleRnn().capabilities());

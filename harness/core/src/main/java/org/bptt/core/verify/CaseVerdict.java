@@ -7,9 +7,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.bptt.api.Batch;
 import org.bptt.api.ExactComputation;
+import org.bptt.api.ForwardResult;
+import org.bptt.api.GradientResult;
+import org.bptt.api.ModelSpec;
+import org.bptt.api.Parameters;
+import org.bptt.api.PluginFailureException;
 import org.bptt.api.Quantity;
 import org.bptt.api.Results;
+import org.bptt.api.Truncation;
 import org.bptt.api.WrongComputation;
 import org.bptt.core.cases.CaseLabel;
 import org.bptt.core.cases.SuiteCase;
@@ -32,6 +39,8 @@ import org.bptt.core.plugins.ResultCheck;
  *   <li>well-formed results with NaN or infinite values: {@link Status#KNOWN_DIVERGENCE} when every non-finite
  *       quantity is explained (a model that predicts that quantity non-finite, or an unchecked claim), else
  *       {@link Status#ERROR} "returned garbage";</li>
+ *   <li>a model the oracle cannot compute (an oracle of stored vectors knows the case's exact values only) can be
+ *       neither confirmed nor refuted: its claim is accepted as unchecked;</li>
  *   <li>{@link Status#ERROR} and {@link Status#SKIPPED} with the reason given.</li>
  * </ul>
  */
@@ -82,19 +91,22 @@ final class CaseVerdict {
      */
     CaseResult nonFinite(String garbage, List<Quantity> quantities, Results actual, ExpectedOutputs compared) {
         List<String> explanations = new ArrayList<>();
-        Map<String, List<Quantity>> predictedNonFinite = new HashMap<>();
+        // Empty: the oracle could not compute the model, which then stays unchecked.
+        Map<String, Optional<List<Quantity>>> predictedNonFinite = new HashMap<>();
         for (Quantity quantity : quantities) {
             Optional<WrongComputation> claim = claim(quantity);
             if (claim.isEmpty()) {
                 return error(garbage);
             }
             WrongComputation model = claim.get();
-            if (model.checked() && !predictedNonFinite.computeIfAbsent(model.description(),
-                    description -> nonFiniteQuantities(model, actual, compared)).contains(quantity)) {
+            Optional<List<Quantity>> predicted = !model.checked() ? Optional.empty() : predictedNonFinite
+                    .computeIfAbsent(model.description(), description -> nonFiniteQuantities(model, actual, compared));
+            if (predicted.isPresent() && !predicted.get().contains(quantity)) {
                 return error(garbage + "; the model of '" + model.description() + "' does not predict " + quantity
                         + " to be non-finite, so the known divergence does not explain it");
             }
-            String explanation = DivergenceExplainer.explanation(model);
+            String explanation = predicted.isEmpty() ? DivergenceExplainer.UNCHECKED + model.description()
+                    : model.description();
             if (!explanations.contains(explanation)) {
                 explanations.add(explanation);
             }
@@ -118,7 +130,7 @@ final class CaseVerdict {
             return result(Status.PASSED, "", comparisons);
         }
         List<String> explanations = new ArrayList<>();
-        Map<String, WrongComputationCheck.Match> matches = new HashMap<>();
+        Map<String, Optional<WrongComputationCheck.Match>> matches = new HashMap<>();
         String firstUnexplained = null;
         for (QuantityComparison comparison : failed) {
             Optional<WrongComputation> claim = claim(comparison.quantity());
@@ -127,15 +139,17 @@ final class CaseVerdict {
                 unexplained = comparison.describe();
             } else {
                 WrongComputation model = claim.get();
-                WrongComputationCheck.Match match = !model.checked() ? null : matches.computeIfAbsent(
-                        model.description(), description -> check.check(model, suiteCase, actual, exact, compared));
-                if (match == null || match.explains(comparison)) {
-                    String explanation = DivergenceExplainer.explanation(model);
+                // Empty: not checked (no model, or the oracle cannot compute it).
+                Optional<WrongComputationCheck.Match> match = !model.checked() ? Optional.empty()
+                        : matches.computeIfAbsent(model.description(), description -> checkWith(model, actual, compared));
+                if (match.isEmpty() || match.get().explains(comparison)) {
+                    String explanation = match.isEmpty() ? DivergenceExplainer.UNCHECKED + model.description()
+                            : model.description();
                     if (!explanations.contains(explanation)) {
                         explanations.add(explanation);
                     }
                 } else {
-                    unexplained = refuted(comparison, match) + " (" + comparison.describe() + ")";
+                    unexplained = refuted(comparison, match.get()) + " (" + comparison.describe() + ")";
                 }
             }
             if (unexplained != null && firstUnexplained == null) {
@@ -183,20 +197,71 @@ final class CaseVerdict {
         return String.format(Locale.ROOT, "%.1e%s", comparison.worst().absError(), failedElements);
     }
 
-    /** The quantities {@code model} predicts to be NaN or infinite on this case; none when it predicts nothing. */
-    private List<Quantity> nonFiniteQuantities(WrongComputation model, Results actual, ExpectedOutputs compared) {
+    /**
+     * {@code model} checked against {@code actual}; empty when the oracle could not answer the model's question (an
+     * oracle of stored vectors holds the case's exact values only, not those of the changed cases a model asks
+     * about): the claim can then be neither confirmed nor refuted, and is reported unchecked.
+     */
+    private Optional<WrongComputationCheck.Match> checkWith(WrongComputation model, Results actual,
+                                                           ExpectedOutputs compared) {
+        AnsweringOracle answering = new AnsweringOracle(exact);
+        WrongComputationCheck.Match match = check.check(model, suiteCase, actual, answering, compared);
+        return match.notApplicable().isPresent() && answering.failed ? Optional.empty() : Optional.of(match);
+    }
+
+    /** The oracle, remembering whether a call failed. */
+    private static final class AnsweringOracle implements ExactComputation {
+        private final ExactComputation oracle;
+        private boolean failed;
+
+        AnsweringOracle(ExactComputation oracle) {
+            this.oracle = oracle;
+        }
+
+        @Override
+        public ForwardResult forward(ModelSpec spec, Parameters parameters, Batch batch) {
+            return answered(() -> oracle.forward(spec, parameters, batch));
+        }
+
+        @Override
+        public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
+            return answered(() -> oracle.gradients(spec, parameters, batch));
+        }
+
+        @Override
+        public GradientResult truncatedGradients(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation) {
+            return answered(() -> oracle.truncatedGradients(spec, parameters, batch, truncation));
+        }
+
+        private <T> T answered(java.util.function.Supplier<T> call) {
+            try {
+                return call.get();
+            } catch (PluginFailureException e) {
+                failed = true;
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The quantities {@code model} predicts to be NaN or infinite on this case; none when it predicts nothing; empty
+     * when the oracle could not compute the model (as {@link #checkWith}).
+     */
+    private Optional<List<Quantity>> nonFiniteQuantities(WrongComputation model, Results actual,
+                                                         ExpectedOutputs compared) {
         var testCase = suiteCase.testCase();
+        AnsweringOracle answering = new AnsweringOracle(exact);
         try {
             Results predicted = model.predict(testCase.spec(), testCase.parameters(), testCase.batch(),
-                    suiteCase.truncation(), exact);
+                    suiteCase.truncation(), answering);
             if (predicted == null || predicted.truncated() != actual.truncated()) {
-                return List.of();
+                return Optional.of(List.of());
             }
-            return ResultCheck.nonFiniteQuantities(predicted.forward(), predicted.gradients(), predicted.truncated(),
-                    testCase.spec(), testCase.batch(), compared);
+            return Optional.of(ResultCheck.nonFiniteQuantities(predicted.forward(), predicted.gradients(),
+                    predicted.truncated(), testCase.spec(), testCase.batch(), compared));
         } catch (RuntimeException modelFailed) {
             // A model that does not cover the case, or fails, predicts nothing: the garbage stays unexplained.
-            return List.of();
+            return answering.failed ? Optional.empty() : Optional.of(List.of());
         }
     }
 

@@ -247,4 +247,50 @@ class DeclaredDivergenceTest {
         assertTrue(result.message().contains("the model of 'outputs are exact' does not predict y to be non-finite"),
                 result.message());
     }
+
+    /**
+     * An oracle of stored vectors knows the case's exact values only: a model that asks it about another batch can be
+     * neither confirmed nor refuted, so the claim is known but unchecked, and says so.
+     */
+    @Test
+    void aModelTheOracleCannotComputeIsKnownButUnchecked() {
+        RnnImplementation onlyTheCase = new TestPlugins.Delegating("stored", REFERENCE) {
+            @Override
+            public org.bptt.api.ForwardResult forward(ModelSpec spec, org.bptt.api.Parameters parameters,
+                                                      org.bptt.api.Batch batch) {
+                return delegate.forward(spec, parameters, known(batch));
+            }
+
+            @Override
+            public org.bptt.api.GradientResult gradients(ModelSpec spec, org.bptt.api.Parameters parameters,
+                                                         org.bptt.api.Batch batch) {
+                return delegate.gradients(spec, parameters, known(batch));
+            }
+
+            private org.bptt.api.Batch known(org.bptt.api.Batch batch) {
+                if (!batch.equals(CASE.testCase().batch())) {
+                    throw new IllegalStateException("no stored vector holds this case");
+                }
+                return batch;
+            }
+        };
+        org.bptt.api.WrongComputation asksAboutAnotherBatch = new org.bptt.api.WrongComputation() {
+            @Override
+            public String description() {
+                return "dL/db computed on the first sequence only";
+            }
+
+            @Override
+            public org.bptt.api.Results predict(ModelSpec spec, org.bptt.api.Parameters parameters, org.bptt.api.Batch batch,
+                                                Truncation truncation, org.bptt.api.ExactComputation exact) {
+                org.bptt.api.Batch other = new org.bptt.api.Batch(batch.inputs(), batch.targets(), null, null);
+                return new org.bptt.api.Results(exact.forward(spec, parameters, other), exact.gradients(spec, parameters, other));
+            }
+        };
+        TestPlugins.Explaining claiming = new TestPlugins.Explaining(new TestPlugins.DroppedBiasGradient(REFERENCE), "dL/db",
+                asksAboutAnotherBatch);
+        CaseResult result = VERIFIER.verify(CASE, plugin(claiming), LoadedPlugin.of(onlyTheCase, "test"));
+        assertEquals(Status.KNOWN_DIVERGENCE, result.status(), result.message());
+        assertEquals(Optional.of("unchecked: dL/db computed on the first sequence only"), result.explanation());
+    }
 }
