@@ -332,7 +332,8 @@ final class Dl4jBugModels {
      * layer's labels mask keeps the loss at the real loss steps. Predicted as the exact computation of the unmasked
      * batch under the per-step softmax head whose targets are the case's at its loss steps and the unmasked
      * outputs themselves elsewhere (an error y − y = 0: no loss gradient from those steps); the sigmoid head as a
-     * softmax over (o, 0). The loss is the cross-entropy of the unmasked outputs at the real loss steps.
+     * softmax over (o, 0). The loss is the cross-entropy of the unmasked outputs at the real loss steps. A last-step
+     * head's dL/dx has §1's zero labels at the unmasked steps before each sequence's last.
      */
     static Results unmaskedRecurrence(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
                                       ExactComputation exact) {
@@ -386,7 +387,21 @@ final class Dl4jBugModels {
             }
             parameterGradients.put(declaration.name(), Tensor.of(values, declaration.shape()));
         }
-        Tensor inputGradients = gradients.inputGradients() == null ? null : gradients.inputGradients().copy();
+        Tensor inputGradients = gradients.inputGradients();
+        if (inputGradients != null && spec.head().lastStepOnly()) {
+            // §1 as well: calculateGradients' dL/dx has a loss term at every unmasked step, against zero labels.
+            Tensor zeroLabels = targets.copy();
+            for (int sequence = 0; sequence < batchSize; sequence++) {
+                for (int step = 0; step < batch.length(sequence) - 1; step++) {
+                    for (int k = 0; k < classes; k++) {
+                        zeroLabels.set(0, sequence, step, k);
+                    }
+                }
+            }
+            inputGradients = exact.gradients(perStep, perStepParameters, new Batch(batch.inputs(), zeroLabels, null,
+                    batch.initialState(), batch.initialCellState())).inputGradients();
+        }
+        inputGradients = inputGradients == null ? null : inputGradients.copy();
         if (inputGradients != null) {
             double[] values = inputGradients.data();
             for (int i = 0; i < values.length; i++) {

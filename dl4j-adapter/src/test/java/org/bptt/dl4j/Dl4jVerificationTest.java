@@ -100,9 +100,10 @@ class Dl4jVerificationTest {
             List<String> failed = result.comparisons().stream().filter(c -> !c.passed()).map(c -> c.quantity().name()).toList();
             if (testCase.batch().initialState() != null) {
                 // §3: compared instead of skipped; h, y, the loss, dV and dc pass, the recurrent gradients and dL/dx
-                // are the modelled known divergence.
-                assertEquals(Status.KNOWN_DIVERGENCE, result.status(), context);
-                assertTrue(result.message().startsWith("known divergence: " + GIVEN_STATE), context);
+                // are the modelled known divergence (unless h_{-1}'s effect on them has decayed within tolerance,
+                // as over 64 steps of a last-step head).
+                assertTrue(result.status() == Status.PASSED || result.message().startsWith("known divergence: "
+                        + GIVEN_STATE), context);
                 assertTrue(List.of("dL/dU", "dL/dW", "dL/db", "dL/dx").containsAll(failed), context);
             } else if (Dl4jKnownDivergences.inputGradientsDiverge(testCase)) {
                 assertEquals(Status.KNOWN_DIVERGENCE, result.status(), context);
