@@ -14,6 +14,7 @@ import org.bptt.api.ParameterName;
 import org.bptt.api.ParameterNames;
 import org.bptt.api.Quantity;
 import org.bptt.api.Truncation;
+import org.bptt.api.WrongComputation;
 
 /**
  * Where DL4J 1.0.0-M2.1, run by the {@link Dl4jRnnPlugin}s, is known to differ from the exact values (the reference
@@ -154,8 +155,10 @@ public final class Dl4jKnownDivergences {
 
     /**
      * Why DL4J's {@code quantity} differs from the exact value on this batch, when it is a documented divergence:
-     * one or two sentences naming the DL4J method, saying whether it is a bug or a difference of definition, and
-     * where the evidence is; empty otherwise.
+     * the model of DL4J's computation ({@link Dl4jBugModels}), described in one or two sentences naming the DL4J
+     * method, saying whether it is a bug or a difference of definition, and where the evidence is; empty otherwise.
+     * §11's divergences have no model yet: they are declared {@link WrongComputation#unchecked}, as is §2 in a
+     * stacked network.
      *
      * @param recurrentLayer the DL4J layer computing the recurrence
      * @param lastTimeStep   true when the top layer sits in DL4J's {@code LastTimeStep} ({@link Dl4jLastTimeStep}),
@@ -165,42 +168,71 @@ public final class Dl4jKnownDivergences {
      * @param truncation     the truncation of a truncated-BPTT comparison, or null for full BPTT
      * @param quantity       the compared quantity ({@code dL/dx}, {@code dL/dU}, {@code dL/dW_f}, ...)
      */
-    static Optional<String> explain(Dl4jRecurrentLayer recurrentLayer, boolean lastTimeStep, ModelSpec spec, Batch batch,
-                                    Truncation truncation, Quantity quantity) {
+    static Optional<WrongComputation> explain(Dl4jRecurrentLayer recurrentLayer, boolean lastTimeStep, ModelSpec spec,
+                                              Batch batch, Truncation truncation, Quantity quantity) {
         if (bidirectionalLstmReadsThePadding(recurrentLayer, spec, batch)
                 && (!lastTimeStep || spec.layers() > 1 || quantity.equals(Quantity.HIDDEN_STATES))) {
-            return Optional.of("DL4J bug: " + recurrentLayer.dl4jName() + ".feedForwardMaskArray drops the features"
+            String description = "DL4J bug: " + recurrentLayer.dl4jName() + ".feedForwardMaskArray drops the features"
                     + " mask that MultiLayerNetwork hands it, so inside the Bidirectional wrapper the reverse direction"
                     + " of a sequence shorter than T starts at the padded end and reads the padding as data, and every"
                     + " quantity of the network follows (SimpleRnn keeps its mask). Finite differences side with the"
-                    + " reference: " + EVIDENCE + " §11.");
+                    + " reference: " + EVIDENCE + " §11.";
+            // Under LastTimeStep the top layer gets its mask back: not the unmasked network the model computes.
+            return Optional.of(lastTimeStep ? WrongComputation.unchecked(description)
+                    : Dl4jBugModels.model(description, Dl4jBugModels::unmaskedRecurrence));
         }
         if (lastTimeStep && lstmBackpropLeaksIntoThePadding(recurrentLayer, spec, batch) && isTopReverseGradient(spec, quantity)) {
-            return Optional.of("DL4J bug: LSTM.backpropGradient passes no mask to LSTMHelpers.backpropGradientHelper, so"
+            return Optional.of(WrongComputation.unchecked("DL4J bug: LSTM.backpropGradient passes no mask to LSTMHelpers.backpropGradientHelper, so"
                     + " in the reverse direction, which reads the padding first, the error flows on from a sequence's"
                     + " first step into the padded steps before it and adds their input and bias terms to the gradients"
                     + " of the input, cell-candidate and output gates (the forward pass is right: LastTimeStep hands the"
-                    + " layer its mask). Finite differences side with the reference: " + EVIDENCE + " §11.");
+                    + " layer its mask). Finite differences side with the reference: " + EVIDENCE + " §11."));
+        }
+        if (givenInitialState(batch) && spec.topology().single() && (isCellGradient(spec, quantity)
+                || (truncation == null && quantity.equals(Quantity.INPUT_GRADIENTS)))) {
+            return Optional.of(Dl4jBugModels.model("DL4J bug: a given h_{-1} (and c_{-1}) reaches DL4J only as the"
+                    + " recurrent layer's stored state, which its forward pass reads and its backward pass does not: "
+                    + recurrentLayer.dl4jName() + "'s gradient recomputes the states from zero (driven by the output"
+                    + " errors of the forward pass from the given state), and calculateGradients' dL/dx is that of"
+                    + " the forward pass from zero. The loss and the output layer's gradients are right. Finite"
+                    + " differences side with the reference: " + EVIDENCE + " §3, §7.",
+                    truncation == null ? Dl4jBugModels::givenInitialState : Dl4jBugModels::truncatedChunks));
         }
         if (truncation == null) {
             if (quantity.equals(Quantity.INPUT_GRADIENTS) && inputGradientsDiverge(spec, batch)) {
-                return Optional.of("DL4J bug: MultiLayerNetwork.calculateGradients (the only DL4J call returning dL/dx)"
-                        + " passes the features mask where the labels mask belongs, so with a mask a last-step head gets"
-                        + " a loss term at every unmasked step; the loss and parameter gradients are right. Finite"
-                        + " differences side with the reference: " + EVIDENCE + " §1.");
+                return Optional.of(Dl4jBugModels.model("DL4J bug: MultiLayerNetwork.calculateGradients (the only DL4J"
+                        + " call returning dL/dx) passes the features mask where the labels mask belongs, so with a mask"
+                        + " a last-step head gets a loss term at every unmasked step, against zero labels before the"
+                        + " last; the loss and parameter gradients are right. Finite differences side with the"
+                        + " reference: " + EVIDENCE + " §1.", Dl4jBugModels::featuresMaskAsLabelsMask));
             }
             return Optional.empty();
         }
         if (isCellGradient(spec, quantity)) {
-            return recurrentExplanation(recurrentLayer, batch, truncation);
+            return recurrentExplanation(recurrentLayer, batch, truncation).map(text -> truncatedModel(spec, text));
         }
         if (OUTPUT_LAYER_GRADIENTS.contains(quantity) && truncatedOutputGradientsDiverge(spec, batch, truncation)) {
-            return Optional.of(String.format(Locale.ROOT, "Difference of definition, not a bug: DL4J ignores"
-                    + " tbpttBackLength (k2 = %d < k1 = %d) and keeps the losses of each chunk's first k1 − k2"
-                    + " steps, which BPTT(k1, k2) drops; the output layer's gradient is otherwise exact. %s §2a.",
-                    truncation.backwardLength(), truncation.forwardLength(), EVIDENCE));
+            return Optional.of(truncatedModel(spec, String.format(Locale.ROOT, "Difference of definition, not a bug:"
+                    + " DL4J ignores tbpttBackLength (k2 = %d < k1 = %d) and keeps the losses of each chunk's first"
+                    + " k1 − k2 steps, which BPTT(k1, k2) drops; the output layer's gradient is otherwise exact. %s §2a.",
+                    truncation.backwardLength(), truncation.forwardLength(), EVIDENCE)));
         }
         return Optional.empty();
+    }
+
+    /**
+     * DL4J's truncated BPTT modelled ({@link Dl4jBugModels#truncatedChunks}) for a one-layer network; unchecked in a
+     * stack, whose upper layers the reference cannot recompute from zero on the lower layers' carried activations.
+     */
+    private static WrongComputation truncatedModel(ModelSpec spec, String description) {
+        return spec.topology().single() ? Dl4jBugModels.model(description, Dl4jBugModels::truncatedChunks)
+                : WrongComputation.unchecked(description);
+    }
+
+    /** True when the batch gives a non-zero h_{-1} or c_{-1}. */
+    static boolean givenInitialState(Batch batch) {
+        return (batch.initialState() != null && batch.initialState().norm() > 0)
+                || (batch.initialCellState() != null && batch.initialCellState().norm() > 0);
     }
 
     /**

@@ -26,6 +26,7 @@ import org.bptt.api.Quantity;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
+import org.bptt.api.WrongComputation;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -77,14 +78,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * probability (a difference of definition). Each explanation says which applies, and is decided from the arguments
  * of the call alone.
  *
- * <h2>What is not supported, and why</h2>
- * <ul>
- *   <li>INITIAL_STATE (and INITIAL_CELL_STATE): a given h_{-1} (c_{-1}) can be set for the forward pass (stored
- *       RNN state), but {@code MultiLayerNetwork.computeGradientAndScore} backpropagates through each recurrent
- *       layer's {@code backpropGradient}, which recomputes the forward pass from zero, so gradients would ignore it
- *       (KNOWN_DIVERGENCES.md §3, §7). DL4J exposes neither dL/dh_{-1} nor dL/dc_{-1}, nor dL/dh_t, nor the cell
- *       states c_t.</li>
- * </ul>
+ * <h2>A given initial state</h2>
+ * INITIAL_STATE (and INITIAL_CELL_STATE), one-layer forward networks outside {@code LastTimeStep}: a given h_{-1}
+ * (c_{-1}) is set as the recurrent layer's stored state, which the forward pass reads, so h, y, the loss and the output
+ * layer's gradients are exact; but {@code MultiLayerNetwork.computeGradientAndScore} backpropagates through each
+ * recurrent layer's {@code backpropGradient}, which recomputes the forward pass from zero, and
+ * {@code calculateGradients}' dL/dx starts from zero: a known divergence, modelled (KNOWN_DIVERGENCES.md §3, §7). A
+ * stacked or bidirectional network with a given state is declined ({@link org.bptt.api.DocumentedLimitException}).
+ * DL4J exposes neither dL/dh_{-1} nor dL/dc_{-1}, nor dL/dh_t, nor the cell states c_t.
  *
  * <p>One instance caches its networks (one per structure and truncation) and keeps nothing else between calls; calls
  * must come one at a time, as the SPI promises. Every call leaves no masks and no stored RNN state behind.
@@ -140,6 +141,14 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
                 "DL4J " + recurrentLayer.dl4jName() + (lastTimeStep ? " in LastTimeStep + OutputLayer"
                         : " + RnnOutputLayer") + " (MCXENT / XENT) in a MultiLayerNetwork, on the harness's weights");
         this.capabilities = EnumSet.copyOf(capabilities);
+        if (!lastTimeStep) {
+            // A given h_{-1} (c_{-1}) reaches DL4J as the recurrent layer's stored state (KNOWN_DIVERGENCES.md §3); the
+            // LastTimeStep wrapper has no such path.
+            this.capabilities.add(Capability.INITIAL_STATE);
+            if (recurrentLayer != Dl4jRecurrentLayer.SIMPLE_RNN) {
+                this.capabilities.add(Capability.INITIAL_CELL_STATE);
+            }
+        }
     }
 
     /** {@link #COMMON_CAPABILITIES} and {@code specific} ones. */
@@ -192,6 +201,9 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
 
     private ForwardPass forwardPass(ModelSpec spec, Parameters parameters, Batch batch) {
         requireSupported(spec, parameters, batch);
+        if (givenState(batch)) {
+            return forwardPassFromGivenState(spec, parameters, batch);
+        }
         DataType type = Dl4jNetwork.nd4jType(spec.dataType());
         DefaultDataTypes previousTypes = DefaultDataTypes.use(type);
         try {
@@ -221,6 +233,9 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
     @Override
     public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
         requireSupported(spec, parameters, batch);
+        if (givenState(batch)) {
+            return gradientsFromGivenState(spec, parameters, batch);
+        }
         DataType type = Dl4jNetwork.nd4jType(spec.dataType());
         DefaultDataTypes previousTypes = DefaultDataTypes.use(type);
         try {
@@ -281,6 +296,9 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
             int steps = batch.steps();
             int chunkLength = truncation.forwardLength();
             try {
+                if (givenState(batch)) {
+                    storeGivenState(network, spec, batch, type);
+                }
                 Map<String, INDArray> gradientSums = new LinkedHashMap<>();
                 double scoreSum = 0;
                 for (int start = 0; start < steps; start += chunkLength) {
@@ -320,10 +338,119 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
         }
     }
 
+    /** True when the batch gives h_{-1} or c_{-1}. */
+    private static boolean givenState(Batch batch) {
+        return batch.initialState() != null || batch.initialCellState() != null;
+    }
+
     /**
-     * The documented divergences of DL4J 1.0.0-M2.1 from the exact values: each explanation names the DL4J method,
-     * says whether it is a DL4J bug or a difference of definition, and points to KNOWN_DIVERGENCES.md. Decided from
-     * the arguments alone: where it takes DL4J's own outputs, this runs DL4J's forward pass on them again.
+     * DL4J's forward pass from a given h_{-1} (and c_{-1}), as the recurrent layer's stored state (KNOWN_DIVERGENCES.md
+     * §3): h and y from {@code rnnActivateUsingStoredState}, the loss from {@code computeGradientAndScore} of the
+     * network built for truncated BPTT over the whole sequence (DL4J's {@code score} starts from zero).
+     */
+    private ForwardPass forwardPassFromGivenState(ModelSpec spec, Parameters parameters, Batch batch) {
+        DataType type = Dl4jNetwork.nd4jType(spec.dataType());
+        DefaultDataTypes previousTypes = DefaultDataTypes.use(type);
+        try {
+            MultiLayerNetwork network = network(spec, parameters, new Truncation(batch.steps(), batch.steps()));
+            Dl4jBatch data = Dl4jBatch.of(spec, batch, type);
+            try {
+                storeGivenState(network, spec, batch, type);
+                network.setLayerMaskArrays(data.featureMask(), data.labelMask());
+                List<INDArray> activations = network.rnnActivateUsingStoredState(data.features(), false, false);
+                Tensor hiddenStates = Dl4jLayout.fromTimeLast(activations.get(1));
+                Tensor outputs = Dl4jLayout.fromTimeLast(activations.get(2));
+                double loss = scoreFromGivenState(network, spec, batch, data, type);
+                return new ForwardPass(hiddenStates, hiddenStates, outputs, headOutputs(spec, outputs, data), loss);
+            } finally {
+                reset(network);
+            }
+        } finally {
+            previousTypes.restore();
+        }
+    }
+
+    /**
+     * DL4J's loss and gradients from a given h_{-1} (and c_{-1}): {@code computeGradientAndScore} of the network built
+     * for truncated BPTT over the whole sequence, from the stored state. The loss and the output layer's gradients
+     * are exact; the recurrent layer's backward pass recomputes its states from zero (§3, a known divergence). dL/dx
+     * from {@code calculateGradients}, which starts from zero (a known divergence too).
+     */
+    private GradientResult gradientsFromGivenState(ModelSpec spec, Parameters parameters, Batch batch) {
+        DataType type = Dl4jNetwork.nd4jType(spec.dataType());
+        DefaultDataTypes previousTypes = DefaultDataTypes.use(type);
+        try {
+            MultiLayerNetwork network = network(spec, parameters, new Truncation(batch.steps(), batch.steps()));
+            Dl4jBatch data = Dl4jBatch.of(spec, batch, type);
+            double loss;
+            Parameters parameterGradients;
+            try {
+                loss = scoreFromGivenState(network, spec, batch, data, type);
+                parameterGradients = Dl4jStackedNetwork.parameterGradients(network.gradient().gradientForVariable(),
+                        1.0 / divisor(spec, batch), recurrentLayer, spec);
+            } finally {
+                reset(network);
+            }
+            MultiLayerNetwork plain = network(spec, parameters, null);
+            try {
+                INDArray inputGradient = plain.calculateGradients(data.features(), data.labels(), data.featureMask(),
+                        data.labelMask()).getSecond();
+                Tensor inputGradients = Dl4jLayout.fromTimeLast(inputGradient);
+                scale(inputGradients, 1.0 / divisor(spec, batch));
+                return new GradientResult(loss, parameterGradients, inputGradients, null, null);
+            } finally {
+                reset(plain);
+            }
+        } finally {
+            previousTypes.restore();
+        }
+    }
+
+    /** L from {@code computeGradientAndScore} on the given state; leaves the gradients in {@code network}. */
+    private double scoreFromGivenState(MultiLayerNetwork network, ModelSpec spec, Batch batch, Dl4jBatch data,
+                                       DataType type) {
+        network.clearLayerMaskArrays();
+        storeGivenState(network, spec, batch, type);
+        network.setInput(data.features());
+        network.setLabels(data.labels());
+        network.setLayerMaskArrays(data.featureMask(), data.labelMask());
+        network.computeGradientAndScore();
+        return loss(spec, batch, network.score());
+    }
+
+    /**
+     * Stores h_{-1} (and the LSTMs' c_{-1}; an absent one is zero) as the recurrent layer's state, both for truncated
+     * BPTT ({@code rnnSetTBPTTState}, read by {@code LSTM}) and for stepping ({@code rnnSetPreviousState}, read by
+     * {@code GravesLSTM}'s {@code rnnActivateUsingStoredState}).
+     */
+    private void storeGivenState(MultiLayerNetwork network, ModelSpec spec, Batch batch, DataType type) {
+        Map<String, INDArray> state = new LinkedHashMap<>();
+        state.put(org.deeplearning4j.nn.layers.recurrent.SimpleRnn.STATE_KEY_PREV_ACTIVATION,
+                stateArray(batch.initialState(), spec, batch, type));
+        if (recurrentLayer != Dl4jRecurrentLayer.SIMPLE_RNN) {
+            state.put(org.deeplearning4j.nn.layers.recurrent.LSTM.STATE_KEY_PREV_MEMCELL,
+                    stateArray(batch.initialCellState(), spec, batch, type));
+        }
+        org.deeplearning4j.nn.api.layers.RecurrentLayer layer =
+                (org.deeplearning4j.nn.api.layers.RecurrentLayer) network.getLayer(0);
+        layer.rnnSetTBPTTState(state);
+        Map<String, INDArray> copy = new LinkedHashMap<>();
+        state.forEach((key, value) -> copy.put(key, value.dup()));
+        layer.rnnSetPreviousState(copy);
+    }
+
+    /** A {@code [B, H]} state as DL4J's array, zeros when absent. */
+    private static INDArray stateArray(Tensor state, ModelSpec spec, Batch batch, DataType type) {
+        double[] values = state == null ? new double[batch.batchSize() * spec.hiddenSize()] : state.data().clone();
+        return Dl4jLayout.array(values, type, batch.batchSize(), spec.hiddenSize());
+    }
+
+    /**
+     * The documented divergences of DL4J 1.0.0-M2.1 from the exact values, each as the model of DL4J's computation
+     * ({@link Dl4jBugModels}) whose description names the DL4J method, says whether it is a DL4J bug or a difference
+     * of definition, and points to KNOWN_DIVERGENCES.md. One model per quantity: where two could apply, the softmax
+     * underflow (whose NaN reaches every gradient) first, the clamped score last. Decided from the arguments alone: where it takes DL4J's own outputs, this runs DL4J's
+     * forward pass on them again.
      * <ul>
      *   <li>{@link Dl4jKnownDivergences#explain}: dL/dx of masked last-step heads, and the truncated-BPTT
      *       gradients;</li>
@@ -336,30 +463,36 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
      * </ul>
      */
     @Override
-    public Optional<String> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
-                                            Quantity quantity) {
+    public Optional<WrongComputation> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch,
+                                                      Truncation truncation, Quantity quantity) {
         if (spec == null || parameters == null || batch == null || quantity == null) {
             return Optional.empty();
         }
-        List<String> explanations = new ArrayList<>();
-        Dl4jKnownDivergences.explain(recurrentLayer, lastTimeStep, spec, batch, truncation, quantity)
-                .ifPresent(explanations::add);
         boolean clampingAffects = quantity.isLoss() || (spec.head() == Head.LAST_STEP_SIGMOID && quantity.isGradient());
         boolean underflowAffects = !quantity.equals(Quantity.HIDDEN_STATES);
-        // DL4J runs no case with a given h_{-1} or c_{-1} (INITIAL_STATE and INITIAL_CELL_STATE are not declared), so
-        // there is no forward pass to look at.
-        if ((clampingAffects || underflowAffects) && batch.initialState() == null && batch.initialCellState() == null) {
+        if (clampingAffects || underflowAffects) {
             ForwardPass pass = forwardPass(spec, parameters, batch);
-            if (clampingAffects) {
-                Dl4jScoreClamping.clampedTerms(spec, batch, pass.perStepOutputs())
-                        .ifPresent(terms -> explanations.add(Dl4jScoreClamping.explanation(spec, terms)));
-            }
+            // A NaN loss makes every gradient NaN: the underflow explains the case whatever else applies.
             if (underflowAffects && pass.nonFinite()) {
-                Dl4jSoftmaxUnderflow.underflowedRows(spec, parameters, pass.headInputs())
-                        .ifPresent(rows -> explanations.add(Dl4jSoftmaxUnderflow.explanation(rows)));
+                Optional<String> rows = Dl4jSoftmaxUnderflow.underflowedRows(spec, parameters, pass.headInputs());
+                if (rows.isPresent()) {
+                    return Optional.of(Dl4jBugModels.model(Dl4jSoftmaxUnderflow.explanation(rows.get()),
+                            Dl4jBugModels::softmaxUnderflow));
+                }
             }
+            Optional<WrongComputation> documented = Dl4jKnownDivergences.explain(recurrentLayer, lastTimeStep, spec, batch,
+                    truncation, quantity);
+            if (documented.isPresent()) {
+                return documented;
+            }
+            if (clampingAffects) {
+                return Dl4jScoreClamping.clampedTerms(spec, batch, pass.perStepOutputs())
+                        .map(terms -> Dl4jBugModels.model(Dl4jScoreClamping.explanation(spec, terms),
+                                Dl4jBugModels::clampedScore));
+            }
+            return Optional.empty();
         }
-        return explanations.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", explanations));
+        return Dl4jKnownDivergences.explain(recurrentLayer, lastTimeStep, spec, batch, truncation, quantity);
     }
 
     private MultiLayerNetwork network(ModelSpec spec, Parameters parameters, Truncation truncation) {
@@ -479,10 +612,10 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
         if (spec == null || parameters == null || batch == null) {
             throw new IllegalArgumentException(id + ": spec, parameters and batch must all be given");
         }
-        if (batch.initialState() != null || batch.initialCellState() != null) {
-            throw new UnsupportedOperationException(id + ": the batch gives an initial state, but DL4J's "
-                    + recurrentLayer.dl4jName() + " backprop in a MultiLayerNetwork always starts from zero;"
-                    + " INITIAL_STATE and INITIAL_CELL_STATE are not supported");
+        if (givenState(batch) && (lastTimeStep || !spec.topology().single())) {
+            throw new org.bptt.api.DocumentedLimitException(id + ": DL4J takes a given initial state only as the stored"
+                    + " state of a one-layer forward " + recurrentLayer.dl4jName() + " (KNOWN_DIVERGENCES.md §3); "
+                    + spec.label() + " is stacked or bidirectional");
         }
         Set<Capability> lacking = EnumSet.noneOf(Capability.class);
         lacking.addAll(Capability.requiredBy(spec, batch));

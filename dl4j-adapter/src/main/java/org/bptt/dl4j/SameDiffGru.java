@@ -9,6 +9,7 @@ import org.bptt.api.ModelSpec;
 import org.bptt.api.Parameters;
 import org.bptt.api.Quantity;
 import org.bptt.api.Truncation;
+import org.bptt.api.WrongComputation;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
@@ -41,16 +42,17 @@ public final class SameDiffGru extends SameDiffRnnPlugin {
     }
 
     @Override
-    public Optional<String> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
-                                            Quantity quantity) {
+    public Optional<WrongComputation> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch,
+                                                      Truncation truncation, Quantity quantity) {
         if (!fromBackwardOp(spec, quantity) || !someStepSeesANonZeroPreviousState(batch)) {
             return Optional.empty();
         }
         // No " (dL/" in the text: the console summary cuts an explanation there (the case's own detail follows).
-        return Optional.of("ND4J bug: SameDiff's gru_bp (libnd4j gruCellBp) computes the reset gate's error as"
+        // Unchecked: a model would be a hand-written reset-after GRU backward pass with libnd4j's expression.
+        return Optional.of(WrongComputation.unchecked("ND4J bug: SameDiff's gru_bp (libnd4j gruCellBp) computes the reset gate's error as"
                 + " dL/dz_c ⊙ h_{t-1} ⊙ r(1 − r) times W_hcᵀ, the derivative of neither reset placement, so every"
                 + " gradient through a step with h_{t-1} ≠ 0 is wrong; finite differences side with the reference"
-                + " (dl4j-adapter KNOWN_DIVERGENCES.md §8)");
+                + " (dl4j-adapter KNOWN_DIVERGENCES.md §8)"));
     }
 
     /** True when some step whose state reaches the loss starts from a non-zero h_{t-1}. */

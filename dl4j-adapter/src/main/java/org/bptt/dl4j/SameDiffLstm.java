@@ -10,6 +10,7 @@ import org.bptt.api.Parameters;
 import org.bptt.api.Quantity;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
+import org.bptt.api.WrongComputation;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMActivations;
@@ -76,14 +77,15 @@ public final class SameDiffLstm extends SameDiffRnnPlugin {
     }
 
     @Override
-    public Optional<String> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
-                                            Quantity quantity) {
+    public Optional<WrongComputation> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch,
+                                                      Truncation truncation, Quantity quantity) {
         if (!fromBackwardOp(spec, quantity) || !initialStatesDiffer(batch)) {
             return Optional.empty();
         }
-        return Optional.of("ND4J bug: SameDiff's lstmLayer_bp computes the gradients of the forward pass from"
-                + " c_{-1} = h_{-1} (the given c_{-1} replaced by h_{-1}), wrong whenever h_{-1} ≠ c_{-1}; finite"
-                + " differences side with the reference (dl4j-adapter KNOWN_DIVERGENCES.md §9)");
+        return Optional.of(Dl4jBugModels.model("ND4J bug: SameDiff's lstmLayer_bp computes the gradients of the"
+                + " forward pass from c_{-1} = h_{-1} (the given c_{-1} replaced by h_{-1}), wrong whenever"
+                + " h_{-1} ≠ c_{-1}; finite differences side with the reference (dl4j-adapter KNOWN_DIVERGENCES.md §9)",
+                Dl4jBugModels::initialCellStateReplaced));
     }
 
     /** True when h_{-1} ≠ c_{-1}, an absent state being zero. */

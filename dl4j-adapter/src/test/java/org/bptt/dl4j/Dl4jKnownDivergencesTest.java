@@ -103,7 +103,7 @@ class Dl4jKnownDivergencesTest {
     }
 
     /**
-     * Why INITIAL_STATE is not declared. DL4J can start from a given h_{-1} only through its stored RNN state; set
+     * §3: why a given h_{-1} is a known divergence. DL4J can start from a given h_{-1} only through its stored RNN state; set
      * as the truncated-BPTT state (with k1 = k2 = T, so nothing is truncated) it reaches the forward pass: the
      * loss, dV and dc match finite differences of the loss from that h_{-1}. But dU, dW and db miss them, because
      * SimpleRnn's backprop recomputes the hidden states from h = 0. The reference matches all five.
@@ -187,7 +187,7 @@ class Dl4jKnownDivergencesTest {
         Case maskedCase = CaseGenerator.generate("masked", lastStep, 3, 6, true, false, 3);
         Parameters weights = maskedCase.parameters();
         Batch masked = maskedCase.batch();
-        String explanation = dl4j.knownDivergence(lastStep, weights, masked, null, Quantity.INPUT_GRADIENTS).orElseThrow();
+        String explanation = dl4j.knownDivergence(lastStep, weights, masked, null, Quantity.INPUT_GRADIENTS).orElseThrow().description();
         assertTrue(explanation.startsWith("DL4J bug: MultiLayerNetwork.calculateGradients"), explanation);
         assertTrue(explanation.contains("KNOWN_DIVERGENCES.md §1"), explanation);
         assertEquals(Optional.empty(), dl4j.knownDivergence(lastStep, weights, masked, null, Quantity.gradientOf("U")));
@@ -219,11 +219,11 @@ class Dl4jKnownDivergencesTest {
         Case oneChunk = CaseGenerator.generate("one-chunk", spec, 2, 5, false, false, 8);
         Truncation ignoredK2 = new Truncation(5, 2);
         String recurrent = dl4j.knownDivergence(spec, oneChunk.parameters(), oneChunk.batch(), ignoredK2,
-                Quantity.gradientOf("U")).orElseThrow();
+                Quantity.gradientOf("U")).orElseThrow().description();
         assertTrue(recurrent.contains("difference of definition: DL4J ignores tbpttBackLength (k2 = 2)"), recurrent);
         assertFalse(recurrent.contains("bug"), recurrent);
         String output = dl4j.knownDivergence(spec, oneChunk.parameters(), oneChunk.batch(), ignoredK2,
-                Quantity.gradientOf("V")).orElseThrow();
+                Quantity.gradientOf("V")).orElseThrow().description();
         assertTrue(output.startsWith("Difference of definition, not a bug"), output);
         Parameters full = Dl4jTestSupport.REFERENCE.gradients(spec, oneChunk.parameters(), oneChunk.batch()).parameterGradients();
         Parameters truncated = dl4j.truncatedGradients(spec, oneChunk.parameters(), oneChunk.batch(), ignoredK2).parameterGradients();
@@ -236,7 +236,7 @@ class Dl4jKnownDivergencesTest {
         Case whole = CaseGenerator.generate("whole", spec, 2, 6, false, false, 11);
         Batch wholeChunks = whole.batch();
         String bugOnly = dl4j.knownDivergence(spec, whole.parameters(), wholeChunks, new Truncation(3, 3),
-                Quantity.gradientOf("W")).orElseThrow();
+                Quantity.gradientOf("W")).orElseThrow().description();
         assertTrue(bugOnly.contains("DL4J bug: SimpleRnn.tbpttBackpropGradient"), bugOnly);
         assertFalse(bugOnly.contains("difference of definition"), bugOnly);
         assertEquals(Optional.empty(), dl4j.knownDivergence(spec, whole.parameters(), wholeChunks, new Truncation(3, 3),
@@ -245,7 +245,7 @@ class Dl4jKnownDivergencesTest {
 
         Case shortLast = CaseGenerator.generate("short", spec, 2, 7, false, false, 12);
         String both = dl4j.knownDivergence(spec, shortLast.parameters(), shortLast.batch(), new Truncation(3, 3),
-                Quantity.gradientOf("b")).orElseThrow();
+                Quantity.gradientOf("b")).orElseThrow().description();
         assertTrue(both.contains("DL4J bug") && both.contains("never backpropagates past a chunk's start"), both);
 
         for (Quantity quantity : List.of(Quantity.GRADIENT_LOSS, Quantity.gradientOf("U"), Quantity.gradientOf("V"),
@@ -286,7 +286,7 @@ class Dl4jKnownDivergencesTest {
         assertEquals(clampedLoss / divisor, dl4jLoss, 1e-9 * dl4jLoss, "DL4J's loss is the clamped loss");
 
         Parameters weights = clamped.parameters();
-        String explanation = dl4j.knownDivergence(spec, weights, copy(batch), null, Quantity.LOSS).orElseThrow();
+        String explanation = dl4j.knownDivergence(spec, weights, copy(batch), null, Quantity.LOSS).orElseThrow().description();
         assertTrue(explanation.contains("DL4J's LossMCXENT clamps softmax probabilities"), explanation);
         assertTrue(dl4j.knownDivergence(spec, weights, batch, null, Quantity.GRADIENT_LOSS).isPresent());
         assertEquals(Optional.empty(), dl4j.knownDivergence(spec, weights, batch, null, Quantity.gradientOf("U")),
@@ -301,7 +301,7 @@ class Dl4jKnownDivergencesTest {
         assertEquals(Optional.empty(), dl4j.knownDivergence(spec, other.parameters(), other.batch(), null, Quantity.LOSS),
                 "the explanation holds for the weights and batch that clamp only");
         dl4j.forward(spec, other.parameters(), other.batch());
-        assertEquals(explanation, dl4j.knownDivergence(spec, weights, batch, null, Quantity.LOSS).orElseThrow(),
+        assertEquals(explanation, dl4j.knownDivergence(spec, weights, batch, null, Quantity.LOSS).orElseThrow().description(),
                 "decided from the arguments alone: a call on other data in between changes nothing");
     }
 

@@ -85,7 +85,7 @@ class Dl4jLastTimeStepTest {
 
         List<String> unexplained = new ArrayList<>();
         for (String quantity : differing) {
-            Optional<String> why = plugin.knownDivergence(spec, parameters, batch, null, quantityNamed(spec, quantity));
+            Optional<String> why = plugin.knownDivergence(spec, parameters, batch, null, quantityNamed(spec, quantity)).map(org.bptt.api.WrongComputation::description);
             if (why.isEmpty()) {
                 unexplained.add(quantity);
             }

@@ -50,7 +50,7 @@ class Dl4jSimpleRnnTest {
         assertEquals(EnumSet.of(Capability.TANH, Capability.SIGMOID, Capability.RELU, Capability.IDENTITY,
                 Capability.PER_STEP_SOFTMAX, Capability.LAST_STEP_SOFTMAX, Capability.LAST_STEP_SIGMOID,
                 Capability.BIASES, Capability.NO_BIASES, Capability.MASKS, Capability.FLOAT64, Capability.FLOAT32,
-                Capability.HIDDEN_STATES,
+                Capability.HIDDEN_STATES, Capability.INITIAL_STATE,
                 Capability.INPUT_GRADIENTS, Capability.TRUNCATED_BPTT, Capability.STACKED, Capability.BIDIRECTIONAL_CONCAT,
                 Capability.BIDIRECTIONAL_SUM, Capability.BIDIRECTIONAL_MEAN, Capability.BIDIRECTIONAL_PRODUCT),
                 new Dl4jSimpleRnn().capabilities());
@@ -85,13 +85,24 @@ class Dl4jSimpleRnnTest {
         assertEquals(0.0, network.getParam("1_b").amaxNumber().doubleValue());
     }
 
+    /**
+     * A given h_{-1} reaches DL4J as one layer's stored state (KNOWN_DIVERGENCES.md §3): the forward pass from it is
+     * exact; a stacked network with a given state is declined with the reason (a documented limit, so a skip).
+     */
     @Test
-    void refusesAnInitialStateNamingTheCapability() {
+    void runsForwardFromAGivenStateAndDeclinesItForAStackNamingTheReason() {
         ModelSpec spec = spec(Head.PER_STEP_SOFTMAX, DataType.FLOAT64);
         Case testCase = CaseGenerator.generate("h0", spec, 2, 3, false, true, 1);
-        UnsupportedOperationException error = assertThrows(UnsupportedOperationException.class,
-                () -> Dl4jTestSupport.DL4J.forward(spec, testCase.parameters(), testCase.batch()));
-        assertTrue(error.getMessage().contains("INITIAL_STATE"), error.getMessage());
+        ForwardResult expected = Dl4jTestSupport.REFERENCE.forward(spec, testCase.parameters(), testCase.batch());
+        ForwardResult actual = Dl4jTestSupport.DL4J.forward(spec, testCase.parameters(), testCase.batch());
+        assertTrue(Dl4jTestSupport.failures("h0", Dl4jTestSupport.compareForward(spec, testCase.batch(), expected, actual))
+                .isEmpty());
+        ModelSpec stacked = spec.withTopology(org.bptt.api.Topology.forward(2));
+        Case stackedCase = CaseGenerator.generate("h0", stacked, 2, 3, false, true, 1);
+        org.bptt.api.DocumentedLimitException error = assertThrows(org.bptt.api.DocumentedLimitException.class,
+                () -> Dl4jTestSupport.DL4J.forward(stacked, stackedCase.parameters(), stackedCase.batch()));
+        assertTrue(error.getMessage().contains("given initial state") && error.getMessage().contains("§3"),
+                error.getMessage());
     }
 
     /** Batch-first [B, T, F] ↔ DL4J's time-last [B, F, T], and the transposed weights. */

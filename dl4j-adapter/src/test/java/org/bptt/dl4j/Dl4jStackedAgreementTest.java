@@ -75,7 +75,7 @@ class Dl4jStackedAgreementTest {
                     Quantity.GRADIENT_LOSS, Quantity.INPUT_GRADIENTS));
             spec.parameterNames().forEach(name -> quantities.add(Quantity.gradientOf(name)));
             for (Quantity quantity : quantities) {
-                assertTrue(plugin.knownDivergence(spec, parameters, batch, null, quantity).orElse("").contains("§11"),
+                assertTrue(plugin.knownDivergence(spec, parameters, batch, null, quantity).map(org.bptt.api.WrongComputation::description).orElse("").contains("§11"),
                         quantity + " is declared a known divergence (§11)");
             }
             return;

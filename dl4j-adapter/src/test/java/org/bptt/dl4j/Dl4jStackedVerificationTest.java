@@ -95,7 +95,7 @@ class Dl4jStackedVerificationTest {
         for (QuantityComparison comparison : comparisons) {
             if (!comparison.passed()) {
                 String explanation = plugin.knownDivergence(testCase.spec(), testCase.parameters(), testCase.batch(), null,
-                        comparison.quantity()).orElse("");
+                        comparison.quantity()).map(org.bptt.api.WrongComputation::description).orElse("");
                 assertTrue(explanation.contains(section), context + ": " + comparison.quantity() + " explained by "
                         + section + ", got '" + explanation + "'");
             }

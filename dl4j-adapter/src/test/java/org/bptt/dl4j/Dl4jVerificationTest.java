@@ -44,6 +44,7 @@ class Dl4jVerificationTest {
     private static final String CLAMPING = "DL4J's LossMCXENT clamps softmax probabilities";
     private static final String TRUNCATION_BUG = "DL4J bug: SimpleRnn.tbpttBackpropGradient";
     private static final String INPUT_GRADIENT_BUG = "DL4J bug: MultiLayerNetwork.calculateGradients";
+    private static final String GIVEN_STATE = "DL4J bug: a given h_{-1}";
 
     /**
      * The DEFAULT truncated list: (k1, k2) = (T, T) cuts nothing and passes; every other truncation has chunks after
@@ -84,9 +85,9 @@ class Dl4jVerificationTest {
     }
 
     /**
-     * The DEFAULT suite: cases with a given h_{-1} are skipped (DL4J lacks INITIAL_STATE); everything else passes but
-     * dL/dx of last-step heads whose mask masks something (the calculateGradients bug) and the losses of the one
-     * clamped case.
+     * The DEFAULT suite: everything passes but, as known divergences that match their models, the recurrent gradients
+     * and dL/dx of the cases with a given h_{-1} (§3), dL/dx of last-step heads whose mask masks something (the
+     * calculateGradients bug) and the losses of the one clamped case.
      */
     @Test
     void theDefaultSuiteEndsInPassesKnownDivergencesAndSkipsOnly() {
@@ -98,8 +99,12 @@ class Dl4jVerificationTest {
             String context = result.caseId() + " " + result.status() + ": " + result.message();
             List<String> failed = result.comparisons().stream().filter(c -> !c.passed()).map(c -> c.quantity().name()).toList();
             if (testCase.batch().initialState() != null) {
-                assertEquals(Status.SKIPPED, result.status(), context);
-                assertEquals("dl4j lacks INITIAL_STATE", result.message());
+                // §3: compared instead of skipped; h, y, the loss, dV and dc pass, the recurrent gradients and dL/dx
+                // are the modelled known divergence (unless h_{-1}'s effect on them has decayed within tolerance,
+                // as over 64 steps of a last-step head).
+                assertTrue(result.status() == Status.PASSED || result.message().startsWith("known divergence: "
+                        + GIVEN_STATE), context);
+                assertTrue(List.of("dL/dU", "dL/dW", "dL/db", "dL/dx").containsAll(failed), context);
             } else if (Dl4jKnownDivergences.inputGradientsDiverge(testCase)) {
                 assertEquals(Status.KNOWN_DIVERGENCE, result.status(), context);
                 assertTrue(result.message().startsWith("known divergence: " + INPUT_GRADIENT_BUG), context);
@@ -112,8 +117,9 @@ class Dl4jVerificationTest {
                 assertEquals(Status.PASSED, result.status(), context);
             }
         }
-        // Half of the 960 grid cases have a given h_{-1}; the two examples have none (the worked example has no
-        // biases, which DL4J now runs too).
-        assertEquals(480L, results.stream().filter(r -> r.status() == Status.SKIPPED).count());
+        // Half of the 960 grid cases have a given h_{-1}, which DL4J now takes (they were the 480 skipped); the two
+        // examples have none (the worked example has no biases, which DL4J runs too). Nothing is skipped.
+        assertEquals(480L, cases.stream().filter(c -> c.batch().initialState() != null).count());
+        assertEquals(0L, results.stream().filter(r -> r.status() == Status.SKIPPED).count());
     }
 }

@@ -98,7 +98,7 @@ class SameDiffPluginsTest {
     @Test
     void gruPassesWhereGruBpIsRightAndIsAKnownDivergenceElsewhere() {
         Map<Status, Long> counts = assertGrid(GRU, grid(Cell.GRU),
-                testCase -> SameDiffGru.someStepSeesANonZeroPreviousState(testCase.batch()), "ND4J bug: SameDiff's gru_bp");
+                testCase -> SameDiffGru.someStepSeesANonZeroPreviousState(testCase.batch()), "unchecked: ND4J bug: SameDiff's gru_bp");
         // At least the T = 1 cases without h_{-1} pass: 3 heads × 2 masks × 2 batch sizes (masks may shorten more).
         assertTrue(counts.get(Status.PASSED) >= 12, counts.toString());
         assertEquals(96, counts.get(Status.PASSED) + counts.get(Status.KNOWN_DIVERGENCE), counts.toString());

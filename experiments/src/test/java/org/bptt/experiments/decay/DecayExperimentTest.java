@@ -169,11 +169,11 @@ class DecayExperimentTest {
             }
 
             @Override
-            public java.util.Optional<String> knownDivergence(org.bptt.api.ModelSpec spec, org.bptt.api.Parameters parameters,
+            public java.util.Optional<org.bptt.api.WrongComputation> knownDivergence(org.bptt.api.ModelSpec spec, org.bptt.api.Parameters parameters,
                                                               org.bptt.api.Batch batch, org.bptt.api.Truncation truncation,
                                                               org.bptt.api.Quantity quantity) {
                 askedAbout.add(quantity.name() + (truncation == null ? "" : " truncated"));
-                return java.util.Optional.of(explanation);
+                return java.util.Optional.of(org.bptt.api.WrongComputation.unchecked(explanation));
             }
         });
         DecayResult result = new DecayExperiment(settings).run(REFERENCE, List.of(explaining, nanGradients.isolated()), null,

@@ -36,15 +36,20 @@ public interface RnnImplementation {
     }
 
     /**
-     * Explains a documented divergence of the library behind this implementation from the exact values: a
-     * third-party bug, or a documented difference of definition, with its evidence (where finite differences side
-     * with the reference). The harness then reports the comparison as a known divergence with this explanation
-     * instead of a failure. A divergence not explained here is a failure; an explanation for a comparison that
-     * passes is ignored.
+     * A documented divergence of the library behind this implementation from the exact values, as a model of the
+     * wrong computation: a third-party bug, or a documented difference of definition, whose
+     * {@link WrongComputation#description()} says what differs, whether it is a bug, and where the evidence is
+     * (reports group known divergences by it). The harness reports a failed comparison as a known divergence only
+     * when the implementation's value matches the model's {@link WrongComputation#predict prediction} to tolerance;
+     * otherwise it stays a failure naming the claimed explanation and both distances, so a different regression
+     * inside the same class of cases, or a fixed bug, is not excused. An explanation without a model
+     * ({@link WrongComputation#unchecked}) is accepted as declared and reported as unchecked.
      *
      * <p>The arguments are those of the call whose result was compared, so an implementation can decide from them
      * alone and keeps no state between calls. It is asked only about quantities that failed, through the same
-     * isolation as every other call (a throw, a hang or a blank answer explains nothing).
+     * isolation as every other call (a throw, a hang, null or a blank description explain nothing). Return the same
+     * model (the same description) for every quantity it predicts: the harness asks it for its prediction once per
+     * case.
      *
      * @param spec       the case's model
      * @param parameters the case's weights
@@ -54,10 +59,10 @@ public interface RnnImplementation {
      *                   {@link Quantity#LOSS}, {@link Quantity#GRADIENT_LOSS}, {@link Quantity#gradientOf} a parameter,
      *                   {@link Quantity#INPUT_GRADIENTS}, {@link Quantity#INITIAL_STATE_GRADIENTS} or
      *                   {@link Quantity#HIDDEN_STATE_GRADIENTS}
-     * @return the explanation (one or two sentences, naming where the evidence is), or empty
+     * @return the model of the wrong computation that explains {@code quantity} on this case, or empty
      */
-    default Optional<String> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
-                                             Quantity quantity) {
+    default Optional<WrongComputation> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch,
+                                                       Truncation truncation, Quantity quantity) {
         return Optional.empty();
     }
 }

@@ -25,4 +25,38 @@ public interface WrongComputation {
      * @throws DocumentedLimitException when the model does not cover this case (it then explains nothing)
      */
     Results predict(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation, ExactComputation exact);
+
+    /**
+     * False for an explanation that has no model yet ({@link #unchecked}): the harness then accepts the claim
+     * without checking the numbers, and says so ("unchecked: ..."). Every model that predicts is checked.
+     */
+    default boolean checked() {
+        return true;
+    }
+
+    /**
+     * A declared explanation that predicts nothing: a known divergence nobody has modelled exactly yet. A harness
+     * reports it as {@code unchecked: <description>}, so that such excuses stay visible and few.
+     *
+     * @param description what differs and why, with where the evidence is
+     */
+    static WrongComputation unchecked(String description) {
+        return new WrongComputation() {
+            @Override
+            public String description() {
+                return description;
+            }
+
+            @Override
+            public Results predict(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
+                                   ExactComputation exact) {
+                throw new DocumentedLimitException("unchecked: no model predicts the numbers of '" + description + "'");
+            }
+
+            @Override
+            public boolean checked() {
+                return false;
+            }
+        };
+    }
 }

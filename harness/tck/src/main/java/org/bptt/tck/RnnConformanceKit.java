@@ -90,7 +90,12 @@ public abstract class RnnConformanceKit {
         return Verifier.DEFAULT_CALL_TIMEOUT;
     }
 
-    /** Documented divergences of this implementation from the reference; none unless overridden. */
+    /**
+     * Documented divergences of this implementation from the reference, each a model of the wrong computation
+     * ({@link org.bptt.core.verify.KnownDivergence#model()}): a divergence is known only where the implementation
+     * matches its model; an entry given as text only is accepted and reported as unchecked. Besides these, the
+     * implementation's own {@link RnnImplementation#knownDivergence} is asked. None unless overridden.
+     */
     protected KnownDivergences knownDivergences() {
         return KnownDivergences.none();
     }

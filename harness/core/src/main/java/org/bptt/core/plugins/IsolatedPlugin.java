@@ -14,6 +14,7 @@ import org.bptt.api.Quantity;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
+import org.bptt.api.WrongComputation;
 
 /**
  * An {@link RnnImplementation} as every command calls it: through {@link PluginCalls} (a worker thread, the timeout,
@@ -129,19 +130,25 @@ public final class IsolatedPlugin {
     }
 
     /**
-     * The plugin's own {@link RnnImplementation#knownDivergence} of {@code quantity}, on copies of its arguments.
-     * A throw, a hang, null or a blank text explain nothing: empty.
+     * The plugin's own {@link RnnImplementation#knownDivergence} of {@code quantity}, on copies of its arguments: the
+     * model of the wrong computation that it claims explains the quantity. A throw, a hang, null or a model whose
+     * description is null, blank or throws explain nothing: empty.
      *
      * @param truncation the truncation of a truncated-BPTT comparison, or null
      */
-    public Optional<String> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
-                                            Quantity quantity) {
+    public Optional<WrongComputation> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch,
+                                                      Truncation truncation, Quantity quantity) {
         RnnImplementation implementation = plugin.implementation();
         Parameters parametersCopy = parameters.copy();
         Batch batchCopy = copy(batch);
         try {
-            return explanation(calls.call(implementation, id(), "knownDivergence()", new CallTime(),
-                    () -> implementation.knownDivergence(spec, parametersCopy, batchCopy, truncation, quantity)));
+            return calls.call(implementation, id(), "knownDivergence()", new CallTime(), () -> {
+                Optional<WrongComputation> model = implementation.knownDivergence(spec, parametersCopy, batchCopy,
+                        truncation, quantity);
+                // The description is read here, inside the isolation, once: a model without one explains nothing.
+                return model == null || model.isEmpty() || explanation(Optional.ofNullable(model.get().description())).isEmpty()
+                        ? Optional.<WrongComputation>empty() : model;
+            });
         } catch (PluginCallFailure failure) {
             return Optional.empty();
         }

@@ -4,18 +4,20 @@ import java.util.Objects;
 import java.util.function.Predicate;
 import org.bptt.api.Case;
 import org.bptt.api.Quantity;
+import org.bptt.api.WrongComputation;
 
 /**
- * A documented way in which a third-party implementation differs from the reference, with the evidence. A failed
- * comparison that matches one is reported as {@link Status#KNOWN_DIVERGENCE}, with the explanation, instead of
- * {@link Status#FAILED}.
+ * A documented way in which a third-party implementation differs from the reference, as a model of the wrong
+ * computation. A failed comparison that matches one, and whose value the model predicts to tolerance, is reported as
+ * {@link Status#KNOWN_DIVERGENCE}, with the model's description, instead of {@link Status#FAILED}.
  *
  * @param implementationId the plugin it concerns, e.g. {@code dl4j}
  * @param applies          which cases it concerns, e.g. {@code c -> c.spec().head() == Head.LAST_STEP_SIGMOID}
  * @param quantity         the compared quantity it explains, e.g. {@link Quantity#LOSS}; {@link #ANY_QUANTITY} for any
- * @param explanation      what differs and why, with the evidence (a source line, an issue)
+ * @param model            what the implementation computes there; its description says what differs and why, with
+ *                         the evidence (a source line, an issue)
  */
-public record KnownDivergence(String implementationId, Predicate<Case> applies, Quantity quantity, String explanation) {
+public record KnownDivergence(String implementationId, Predicate<Case> applies, Quantity quantity, WrongComputation model) {
 
     /** The quantity that matches every quantity. */
     public static final Quantity ANY_QUANTITY = new Quantity("*");
@@ -24,7 +26,20 @@ public record KnownDivergence(String implementationId, Predicate<Case> applies, 
         Objects.requireNonNull(implementationId, "implementationId");
         Objects.requireNonNull(applies, "applies");
         Objects.requireNonNull(quantity, "quantity");
-        Objects.requireNonNull(explanation, "explanation");
+        Objects.requireNonNull(model, "model");
+    }
+
+    /**
+     * An explanation without a model ({@link WrongComputation#unchecked}): accepted as declared and reported as
+     * unchecked.
+     */
+    public KnownDivergence(String implementationId, Predicate<Case> applies, Quantity quantity, String explanation) {
+        this(implementationId, applies, quantity, WrongComputation.unchecked(Objects.requireNonNull(explanation, "explanation")));
+    }
+
+    /** What differs and why: the model's description. */
+    public String explanation() {
+        return model.description();
     }
 
     /** True when this divergence explains a failure of {@code failedQuantity} by {@code implementation} on {@code testCase}. */

@@ -56,9 +56,11 @@ import org.bptt.core.plugins.ResultCheck;
  *       dL/dx, dL/dh_{-1} and dL/dh, the optional ones when both plugins offer them (truncated BPTT: the gradients
  *       alone, and dL/dx only when both returned it);</li>
  *   <li>the verdict ({@link CaseVerdict}): any failure makes the case {@link Status#FAILED}, naming the first failing
- *       quantity, its index, both values and the errors; when every failure is explained
- *       ({@link DivergenceExplainer}: the {@link KnownDivergences} list, else the implementation's own
- *       {@code knownDivergence}) it is {@link Status#KNOWN_DIVERGENCE} with the explanations;</li>
+ *       quantity, its index, both values and the errors; when every failure is explained it is
+ *       {@link Status#KNOWN_DIVERGENCE} with the explanations. A failure is explained when a known divergence is
+ *       claimed for it ({@link DivergenceExplainer}: the {@link KnownDivergences} list, else the implementation's own
+ *       {@code knownDivergence}) and the implementation matches the claimed model's prediction, which the model
+ *       makes from the oracle ({@link OracleComputation});</li>
  *   <li>a failed case only: the {@link SensitivityProbe} runs the oracle on the case's data changed by one machine
  *       epsilon; when that moves every failed quantity beyond tolerance too, rounding alone can fail a correct
  *       implementation there, and the case is {@link Status#ILL_CONDITIONED} with the measured amplification.</li>
@@ -79,6 +81,7 @@ public final class Verifier {
     private final SensitivityProbe sensitivityProbe;
     /** Computes the perturbed cases of the {@link SensitivityProbe}; null: the oracle of each call. */
     private final LoadedPlugin sensitivityOracle;
+    private final WrongComputationCheck wrongComputationCheck;
 
     public Verifier(TolerancePolicy policy, Duration callTimeout) {
         this(policy, callTimeout, KnownDivergences.none());
@@ -101,6 +104,7 @@ public final class Verifier {
         this.diagnostician = Diagnostician.fromClassPath(policy);
         this.sensitivityProbe = new SensitivityProbe(comparator);
         this.sensitivityOracle = sensitivityOracle;
+        this.wrongComputationCheck = new WrongComputationCheck(policy);
     }
 
     /** Default tolerances and a 30 s call timeout. */
@@ -144,7 +148,8 @@ public final class Verifier {
     public CaseResult verify(SuiteCase suiteCase, LoadedPlugin implementation, LoadedPlugin oracle) {
         IsolatedPlugin isolatedImplementation = calls.isolate(implementation);
         IsolatedPlugin isolatedOracle = calls.isolate(oracle);
-        CaseVerdict verdict = new CaseVerdict(suiteCase, isolatedImplementation, oracle.id(), knownDivergences);
+        CaseVerdict verdict = new CaseVerdict(suiteCase, isolatedImplementation, oracle.id(), knownDivergences,
+                wrongComputationCheck, new OracleComputation(isolatedOracle));
         Case testCase = suiteCase.testCase();
         try {
             testCase.validate();
@@ -193,10 +198,10 @@ public final class Verifier {
             // divergence of the library
             List<Quantity> nonFinite = ResultCheck.nonFiniteQuantities(actual.forward(), actual.gradients(),
                     suiteCase.isTruncated(), spec, batch, compared);
-            return verdict.nonFinite("returned garbage: " + garbage, nonFinite);
+            return verdict.nonFinite("returned garbage: " + garbage, nonFinite, actual, compared);
         }
         List<QuantityComparison> comparisons = comparator.compare(expected, actual, spec, batch, compared);
-        CaseResult result = verdict.compared(comparisons);
+        CaseResult result = verdict.compared(comparisons, actual, compared);
         if (result.status() != Status.FAILED) {
             return result;
         }

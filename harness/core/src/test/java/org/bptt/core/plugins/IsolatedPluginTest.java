@@ -199,20 +199,22 @@ class IsolatedPluginTest {
             }
 
             @Override
-            public Optional<String> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch, Truncation cut,
-                                                    Quantity quantity) {
+            public Optional<org.bptt.api.WrongComputation> knownDivergence(ModelSpec spec, Parameters parameters,
+                                                                           Batch batch, Truncation cut, Quantity quantity) {
                 asked[0] = spec;
                 asked[1] = parameters;
                 asked[2] = batch;
                 asked[3] = cut;
                 asked[4] = quantity;
-                return Optional.of("  the library's own reason  ");
+                return Optional.of(org.bptt.api.WrongComputation.unchecked("the library's own reason"));
             }
         });
         assertEquals(Optional.of("the library's own reason"), explaining.knownDivergence(CASE.spec(), CASE.parameters(),
-                CASE.batch(), truncation, Quantity.LOSS));
+                CASE.batch(), truncation, Quantity.LOSS).map(org.bptt.api.WrongComputation::description));
         assertEquals(List.of(CASE.spec(), CASE.parameters(), CASE.batch(), truncation, Quantity.LOSS), List.of(asked));
-        for (Optional<String> unusable : java.util.Arrays.asList(null, Optional.of(" "))) {
+        for (Optional<org.bptt.api.WrongComputation> unusable : java.util.Arrays.asList(null,
+                Optional.of(org.bptt.api.WrongComputation.unchecked(" ")),
+                Optional.of(org.bptt.api.WrongComputation.unchecked(null)))) {
             IsolatedPlugin blank = isolated(IMPATIENT, new Reference("blank") {
                 @Override
                 public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
@@ -220,8 +222,8 @@ class IsolatedPluginTest {
                 }
 
                 @Override
-                public Optional<String> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch, Truncation cut,
-                                                        Quantity quantity) {
+                public Optional<org.bptt.api.WrongComputation> knownDivergence(ModelSpec spec, Parameters parameters,
+                                                                               Batch batch, Truncation cut, Quantity quantity) {
                     return unusable;
                 }
             });

@@ -92,7 +92,7 @@ class DeclaredDivergenceTest {
     @Test
     void theListIsConsultedFirst() {
         KnownDivergences listed = new KnownDivergences(List.of(new KnownDivergence("declared-no-db", c -> true, Quantity.gradientOf("b"),
-                "the list's explanation")));
+                TestPlugins.droppedBiasGradientModel("the list's explanation"))));
         Verifier verifier = new Verifier(VERIFIER.policy(), VERIFIER.callTimeout(), listed);
         CaseResult result = verifier.verify(CASE, plugin(new TestPlugins.DeclaredDroppedBiasGradient(REFERENCE)), ORACLE);
         assertEquals(Status.KNOWN_DIVERGENCE, result.status());
@@ -104,7 +104,7 @@ class DeclaredDivergenceTest {
         // Reports group known divergences by explanation: one that contains " (h" or " (dL/" must not be cut there.
         String explanation = "bias bug (h = 0 after each chunk) (dL/db of the library's own layer; §1)";
         KnownDivergences listed = new KnownDivergences(List.of(new KnownDivergence("declared-no-db", c -> true,
-                Quantity.gradientOf("b"), explanation)));
+                Quantity.gradientOf("b"), TestPlugins.droppedBiasGradientModel(explanation))));
         Verifier verifier = new Verifier(VERIFIER.policy(), VERIFIER.callTimeout(), listed);
         CaseResult result = verifier.verify(CASE, plugin(new TestPlugins.DeclaredDroppedBiasGradient(REFERENCE)), ORACLE);
         assertEquals(Status.KNOWN_DIVERGENCE, result.status(), result.message());
@@ -157,5 +157,140 @@ class DeclaredDivergenceTest {
         assertEquals(Status.ERROR, result.status(), result.message());
         assertTrue(result.message().startsWith("returned garbage: dL/dW has shape"), result.message());
         assertEquals(List.of(), explaining.askedAbout, "a malformed result is not a divergence to explain");
+    }
+
+    @Test
+    void aClaimWhoseModelPredictsOtherNumbersFailsNamingTheClaimAndBothDistances() {
+        // Wrong inside the claimed class (dL/db), but not the way the claimed bug is: dL/db halved, not dropped.
+        TestPlugins.Explaining halved = new TestPlugins.Explaining(new TestPlugins.HalvedBiasGradient(REFERENCE), "dL/db",
+                TestPlugins.droppedBiasGradientModel(TestPlugins.DeclaredDroppedBiasGradient.EXPLANATION));
+        CaseResult result = VERIFIER.verify(CASE, plugin(halved), ORACLE);
+        assertEquals(Status.FAILED, result.status(), result.message());
+        assertTrue(result.message().startsWith("dL/db: "), result.message());
+        assertTrue(result.message().contains(" from exact, "), result.message());
+        assertTrue(result.message().contains(" from the model of '" + TestPlugins.DeclaredDroppedBiasGradient.EXPLANATION
+                + "' — the known divergence no longer explains it"), result.message());
+        // Both distances are the absolute error of the worst element, and halving makes it |dL/db[i]| / 2 from the
+        // exact value and from the model's zero alike.
+        java.util.regex.Matcher distances = java.util.regex.Pattern.compile("dL/db: (\\S+) \\(\\d of 4 elements beyond"
+                + " tolerance\\) from exact, (\\S+) \\(\\d of 4 elements beyond tolerance\\) from the model of .*")
+                .matcher(result.message());
+        assertTrue(distances.matches(), result.message());
+        assertEquals(distances.group(1), distances.group(2));
+        java.util.Set<String> halves = new java.util.HashSet<>();
+        for (double value : REFERENCE.gradients(CASE.testCase().spec(), CASE.testCase().parameters(),
+                CASE.testCase().batch()).parameterGradients().get("b").data()) {
+            halves.add(String.format(java.util.Locale.ROOT, "%.1e", Math.abs(value) / 2));
+        }
+        assertTrue(halves.contains(distances.group(1)), halves + " " + result.message());
+        assertEquals(Optional.empty(), result.explanation());
+    }
+
+    @Test
+    void aClaimWhoseModelFitsIsKnownAndAFixedBugFailsItsClaim() {
+        // Behaves exactly like the declared bug: known.
+        CaseResult known = VERIFIER.verify(CASE, plugin(new TestPlugins.DeclaredDroppedBiasGradient(REFERENCE)), ORACLE);
+        assertEquals(Status.KNOWN_DIVERGENCE, known.status(), known.message());
+        // The library fixed its bug: nothing fails, so nothing is asked, and the case passes.
+        TestPlugins.Explaining fixed = new TestPlugins.Explaining(REFERENCE, "dL/db",
+                TestPlugins.droppedBiasGradientModel(TestPlugins.DeclaredDroppedBiasGradient.EXPLANATION));
+        assertEquals(Status.PASSED, VERIFIER.verify(CASE, plugin(fixed), ORACLE).status());
+    }
+
+    @Test
+    void theModelPredictsOncePerCase() {
+        java.util.concurrent.atomic.AtomicInteger predictions = new java.util.concurrent.atomic.AtomicInteger();
+        TestPlugins.TransposedRecurrence transposed = new TestPlugins.TransposedRecurrence(REFERENCE);
+        org.bptt.api.WrongComputation counted = new org.bptt.api.WrongComputation() {
+            @Override
+            public String description() {
+                return "W is read transposed";
+            }
+
+            @Override
+            public org.bptt.api.Results predict(ModelSpec spec, org.bptt.api.Parameters parameters, org.bptt.api.Batch batch,
+                                                Truncation truncation, org.bptt.api.ExactComputation exact) {
+                predictions.incrementAndGet();
+                return TestPlugins.computedBy(transposed, description()).predict(spec, parameters, batch, truncation, exact);
+            }
+        };
+        RnnImplementation claimsEverything = new TestPlugins.Delegating("claims-all", transposed) {
+            @Override
+            public Optional<org.bptt.api.WrongComputation> knownDivergence(ModelSpec spec, org.bptt.api.Parameters parameters,
+                    org.bptt.api.Batch batch, Truncation truncation, Quantity quantity) {
+                return Optional.of(counted);
+            }
+        };
+        CaseResult result = VERIFIER.verify(CASE, plugin(claimsEverything), ORACLE);
+        assertEquals(Status.KNOWN_DIVERGENCE, result.status(), result.message());
+        assertTrue(result.comparisons().stream().filter(c -> !c.passed()).count() > 1, "several quantities fail");
+        assertEquals(1, predictions.get());
+    }
+
+    @Test
+    void aClaimWithoutAModelIsKnownAndSaysItIsUnchecked() {
+        KnownDivergences listed = new KnownDivergences(List.of(new KnownDivergence("half-db", c -> true,
+                Quantity.gradientOf("b"), "nobody modelled this yet")));
+        Verifier verifier = new Verifier(VERIFIER.policy(), VERIFIER.callTimeout(), listed);
+        CaseResult result = verifier.verify(CASE, plugin(new TestPlugins.HalvedBiasGradient(REFERENCE)), ORACLE);
+        assertEquals(Status.KNOWN_DIVERGENCE, result.status(), result.message());
+        assertEquals(Optional.of("unchecked: nobody modelled this yet"), result.explanation());
+    }
+
+    @Test
+    void nonFiniteValuesThatTheModelDoesNotPredictStayAnError() {
+        // Claims the NaN output with a model of finite outputs (the exact computation): not explained.
+        org.bptt.api.WrongComputation finite = TestPlugins.computedBy(REFERENCE, "outputs are exact");
+        TestPlugins.Explaining explaining = new TestPlugins.Explaining(new TestPlugins.NotANumber(REFERENCE), "y", finite);
+        CaseResult result = VERIFIER.verify(CASE, plugin(explaining), ORACLE);
+        assertEquals(Status.ERROR, result.status(), result.message());
+        assertTrue(result.message().contains("the model of 'outputs are exact' does not predict y to be non-finite"),
+                result.message());
+    }
+
+    /**
+     * An oracle of stored vectors knows the case's exact values only: a model that asks it about another batch can be
+     * neither confirmed nor refuted, so the claim is known but unchecked, and says so.
+     */
+    @Test
+    void aModelTheOracleCannotComputeIsKnownButUnchecked() {
+        RnnImplementation onlyTheCase = new TestPlugins.Delegating("stored", REFERENCE) {
+            @Override
+            public org.bptt.api.ForwardResult forward(ModelSpec spec, org.bptt.api.Parameters parameters,
+                                                      org.bptt.api.Batch batch) {
+                return delegate.forward(spec, parameters, known(batch));
+            }
+
+            @Override
+            public org.bptt.api.GradientResult gradients(ModelSpec spec, org.bptt.api.Parameters parameters,
+                                                         org.bptt.api.Batch batch) {
+                return delegate.gradients(spec, parameters, known(batch));
+            }
+
+            private org.bptt.api.Batch known(org.bptt.api.Batch batch) {
+                if (!batch.equals(CASE.testCase().batch())) {
+                    throw new IllegalStateException("no stored vector holds this case");
+                }
+                return batch;
+            }
+        };
+        org.bptt.api.WrongComputation asksAboutAnotherBatch = new org.bptt.api.WrongComputation() {
+            @Override
+            public String description() {
+                return "dL/db computed on the first sequence only";
+            }
+
+            @Override
+            public org.bptt.api.Results predict(ModelSpec spec, org.bptt.api.Parameters parameters, org.bptt.api.Batch batch,
+                                                Truncation truncation, org.bptt.api.ExactComputation exact) {
+                org.bptt.api.Batch other = new org.bptt.api.Batch(batch.inputs(), batch.targets(), null, null);
+                return new org.bptt.api.Results(exact.forward(spec, parameters, other), exact.gradients(spec, parameters, other));
+            }
+        };
+        TestPlugins.Explaining claiming = new TestPlugins.Explaining(new TestPlugins.DroppedBiasGradient(REFERENCE), "dL/db",
+                asksAboutAnotherBatch);
+        CaseResult result = VERIFIER.verify(CASE, plugin(claiming), LoadedPlugin.of(onlyTheCase, "test"));
+        assertEquals(Status.KNOWN_DIVERGENCE, result.status(), result.message());
+        assertEquals(Optional.of("unchecked: dL/db computed on the first sequence only"), result.explanation());
     }
 }

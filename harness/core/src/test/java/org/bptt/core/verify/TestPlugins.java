@@ -15,11 +15,54 @@ import org.bptt.api.Quantity;
 import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
+import org.bptt.api.ExactComputation;
+import org.bptt.api.Results;
+import org.bptt.api.WrongComputation;
 
 /** Deliberately broken implementations, each wrapping a correct one. Test code only: never shipped. */
 final class TestPlugins {
 
     private TestPlugins() {
+    }
+
+    /**
+     * A model of a wrong computation that predicts exactly what {@code computing} returns: the declared divergence
+     * of a test plugin that computes so.
+     */
+    static WrongComputation computedBy(RnnImplementation computing, String description) {
+        return new WrongComputation() {
+            @Override
+            public String description() {
+                return description;
+            }
+
+            @Override
+            public Results predict(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
+                                   ExactComputation exact) {
+                return truncation == null
+                        ? new Results(computing.forward(spec, parameters, batch), computing.gradients(spec, parameters, batch))
+                        : new Results(null, computing.truncatedGradients(spec, parameters, batch, truncation));
+            }
+        };
+    }
+
+    /** The model of a forgotten hidden-bias gradient, built from the exact results: dL/db is zero. */
+    static WrongComputation droppedBiasGradientModel(String description) {
+        return new WrongComputation() {
+            @Override
+            public String description() {
+                return description;
+            }
+
+            @Override
+            public Results predict(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
+                                   ExactComputation exact) {
+                GradientResult right = exact.gradients(spec, parameters, batch);
+                return new Results(exact.forward(spec, parameters, batch), new GradientResult(right.loss(),
+                        right.parameterGradients().with(ParameterNames.B, Tensor.zeros(spec.hiddenSize())),
+                        right.inputGradients(), right.initialStateGradients(), right.hiddenStateGradients()));
+            }
+        };
     }
 
     /** Passes everything to a delegate under its own id; subclasses break one thing. */
@@ -238,9 +281,10 @@ final class TestPlugins {
         }
 
         @Override
-        public Optional<String> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
-                                                Quantity quantity) {
-            return quantity.equals(Quantity.gradientOf("b")) ? Optional.of(EXPLANATION) : Optional.empty();
+        public Optional<WrongComputation> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch,
+                                                          Truncation truncation, Quantity quantity) {
+            return quantity.equals(Quantity.gradientOf("b")) ? Optional.of(droppedBiasGradientModel(EXPLANATION))
+                    : Optional.empty();
         }
     }
 
@@ -259,34 +303,58 @@ final class TestPlugins {
         }
 
         @Override
-        public Optional<String> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
-                                                Quantity quantity) {
+        public Optional<WrongComputation> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch,
+                                                          Truncation truncation, Quantity quantity) {
             throw new IllegalStateException("explanations unavailable");
         }
     }
 
     /**
-     * Returns {@code explanation} from knownDivergence() for {@code explainedQuantity}, and records every quantity
-     * and truncation it is asked about; computes with {@code computing}.
+     * Returns {@code model} from knownDivergence() for {@code explainedQuantity}, and records every quantity and
+     * truncation it is asked about; computes with {@code computing}.
      */
     static final class Explaining extends Delegating {
         private final String explainedQuantity;
-        private final String explanation;
+        private final WrongComputation model;
         final java.util.List<String> askedAbout = new java.util.concurrent.CopyOnWriteArrayList<>();
         final java.util.List<Optional<Truncation>> askedWith = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+        /** Declares what {@code computing} computes, described by {@code explanation}: a model that always holds. */
         Explaining(RnnImplementation computing, String explainedQuantity, String explanation) {
+            this(computing, explainedQuantity, computedBy(computing, explanation));
+        }
+
+        Explaining(RnnImplementation computing, String explainedQuantity, WrongComputation model) {
             super("explaining", computing);
             this.explainedQuantity = explainedQuantity;
-            this.explanation = explanation;
+            this.model = model;
         }
 
         @Override
-        public Optional<String> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
-                                                Quantity quantity) {
+        public Optional<WrongComputation> knownDivergence(ModelSpec spec, Parameters parameters, Batch batch,
+                                                          Truncation truncation, Quantity quantity) {
             askedAbout.add(quantity.name());
             askedWith.add(Optional.ofNullable(truncation));
-            return quantity.name().equals(explainedQuantity) ? Optional.ofNullable(explanation) : Optional.empty();
+            return quantity.name().equals(explainedQuantity) ? Optional.of(model) : Optional.empty();
+        }
+    }
+
+    /** Scales the hidden bias gradient by a half: wrong, but not the way a dropped gradient is. */
+    static final class HalvedBiasGradient extends Delegating {
+        HalvedBiasGradient(RnnImplementation delegate) {
+            super("half-db", delegate);
+        }
+
+        @Override
+        public GradientResult gradients(ModelSpec spec, Parameters parameters, Batch batch) {
+            GradientResult right = delegate.gradients(spec, parameters, batch);
+            Tensor half = right.parameterGradients().get(ParameterNames.B).copy();
+            double[] values = half.data();
+            for (int i = 0; i < values.length; i++) {
+                values[i] *= 0.5;
+            }
+            return new GradientResult(right.loss(), right.parameterGradients().with(ParameterNames.B, half),
+                    right.inputGradients(), right.initialStateGradients(), right.hiddenStateGradients());
         }
     }
 

@@ -89,7 +89,7 @@ class VerifierTest {
     @Test
     void aKnownDivergenceIsReportedAsSuchWithItsExplanation() {
         KnownDivergences known = new KnownDivergences(List.of(new KnownDivergence("no-db", c -> c.spec().biases(), Quantity.gradientOf("b"),
-                "this library does not train the hidden bias (see its issue #1)")));
+                TestPlugins.droppedBiasGradientModel("this library does not train the hidden bias (see its issue #1)"))));
         Verifier verifier = new Verifier(TolerancePolicy.defaults(), Duration.ofSeconds(30), known);
         CaseResult result = verifier.verify(caseWith(3, false, false), plugin(new TestPlugins.DroppedBiasGradient(REFERENCE)), ORACLE);
         assertEquals(Status.KNOWN_DIVERGENCE, result.status());

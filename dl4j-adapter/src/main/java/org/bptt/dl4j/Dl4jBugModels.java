@@ -1,0 +1,482 @@
+package org.bptt.dl4j;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.bptt.api.Batch;
+import org.bptt.api.DocumentedLimitException;
+import org.bptt.api.ExactComputation;
+import org.bptt.api.ForwardResult;
+import org.bptt.api.GradientResult;
+import org.bptt.api.Head;
+import org.bptt.api.LossReduction;
+import org.bptt.api.ModelSpec;
+import org.bptt.api.ParameterDeclaration;
+import org.bptt.api.ParameterName;
+import org.bptt.api.ParameterNames;
+import org.bptt.api.Parameters;
+import org.bptt.api.Results;
+import org.bptt.api.Tensor;
+import org.bptt.api.Truncation;
+import org.bptt.api.WrongComputation;
+
+/**
+ * DL4J's and SameDiff's known divergences as models of the wrong computation (KNOWN_DIVERGENCES.md): each predicts
+ * the library's numbers from the exact computation, on a transformed case or with arithmetic on exact results, so
+ * the harness calls a divergence known only where the library's numbers are those the documented mechanism gives.
+ *
+ * <p>Two transformations carry most of them, both exact because the reference's output error is linear in the
+ * targets (dL/do_t = y_t − target_t for either head, and the reference does not require a target to be a
+ * distribution):
+ * <ul>
+ *   <li><b>A loss at more steps:</b> a last-step head whose loss is taken at every unmasked step against zero labels
+ *       is the per-step softmax head with zero target rows at the non-final steps. For the sigmoid head, whose
+ *       y = σ(o), the per-step softmax over the two logits (o, 0) has the same probability σ(o) and the same
+ *       error σ(o) − target on o: the head gets a second output row of zeros, and the target (t, 1 − t).</li>
+ *   <li><b>States recomputed from another start:</b> a backward pass through states recomputed from another initial
+ *       state (zero, for DL4J's truncated chunks), driven by the output errors of the true forward pass, is the
+ *       exact gradient of the recomputed forward pass with the targets shifted by the difference of the outputs:
+ *       target' = target + y(recomputed) − y(true) gives the error y(recomputed) − target' = y(true) − target.</li>
+ * </ul>
+ */
+final class Dl4jBugModels {
+
+    private Dl4jBugModels() {
+    }
+
+    /** How a model computes its prediction. */
+    @FunctionalInterface
+    interface Prediction {
+        Results predict(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation, ExactComputation exact);
+    }
+
+    /** A model: its description, which reports group by, and its prediction. */
+    private record Model(String description, Prediction prediction) implements WrongComputation {
+        @Override
+        public Results predict(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
+                               ExactComputation exact) {
+            return prediction.predict(spec, parameters, batch, truncation, exact);
+        }
+    }
+
+    static WrongComputation model(String description, Prediction prediction) {
+        return new Model(description, prediction);
+    }
+
+    /**
+     * §1: {@code MultiLayerNetwork.calculateGradients} hands the features mask to the output layer as its labels mask,
+     * so dL/dx is the input gradient of a loss taken at every unmasked step, against zero labels at the steps before
+     * each sequence's last. Everything else is exact (it comes from {@code computeGradientAndScore}).
+     */
+    static Results featuresMaskAsLabelsMask(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
+                                            ExactComputation exact) {
+        requireFullBptt(truncation, "§1 concerns dL/dx, which only full BPTT returns");
+        if (!spec.head().lastStepOnly()) {
+            throw new DocumentedLimitException("§1 concerns last-step heads");
+        }
+        ForwardResult forward = exact.forward(spec, parameters, batch);
+        GradientResult gradients = exact.gradients(spec, parameters, batch);
+        Tensor inputGradients = lossAtEveryUnmaskedStep(spec, parameters, batch, exact).inputGradients();
+        return new Results(forward, new GradientResult(gradients.loss(), gradients.parameterGradients(), inputGradients,
+                gradients.initialStateGradients(), gradients.hiddenStateGradients(), gradients.initialCellStateGradients()));
+    }
+
+    /**
+     * The exact gradients of the loss of a last-step head taken at every unmasked step, with the case's target at
+     * each sequence's last step and zero labels before it, reduced with the case's divisor (a last-step head's: 1 or
+     * B).
+     */
+    static GradientResult lossAtEveryUnmaskedStep(ModelSpec spec, Parameters parameters, Batch batch,
+                                                  ExactComputation exact) {
+        boolean sigmoid = spec.head() == Head.LAST_STEP_SIGMOID;
+        int classes = sigmoid ? 2 : spec.outputSize();
+        ModelSpec perStep = new ModelSpec(spec.cell(), spec.cellOptions(), spec.inputSize(), spec.hiddenSize(), classes,
+                spec.activation(), Head.PER_STEP_SOFTMAX, spec.biases(),
+                spec.reduction() == LossReduction.SUM ? LossReduction.SUM : LossReduction.MEAN_OVER_BATCH,
+                spec.dataType(), spec.topology());
+        Parameters perStepParameters = parameters;
+        if (sigmoid) {
+            perStepParameters = perStepParameters.with(ParameterNames.V, withZeroRow(parameters.get(ParameterNames.V)));
+            if (spec.biases()) {
+                perStepParameters = perStepParameters.with(ParameterNames.C,
+                        Tensor.of(new double[] {parameters.get(ParameterNames.C).data()[0], 0}, 2));
+            }
+        }
+        Tensor targets = Tensor.zeros(batch.batchSize(), batch.steps(), classes);
+        for (int sequence = 0; sequence < batch.batchSize(); sequence++) {
+            int last = batch.length(sequence) - 1;
+            for (int k = 0; k < spec.outputSize(); k++) {
+                targets.set(batch.targets().get(sequence, k), sequence, last, k);
+            }
+            if (sigmoid) {
+                targets.set(1 - batch.targets().get(sequence, 0), sequence, last, 1);
+            }
+        }
+        Batch perStepBatch = new Batch(batch.inputs(), targets, batch.mask(), batch.initialState(),
+                batch.initialCellState());
+        return exact.gradients(perStep, perStepParameters, perStepBatch);
+    }
+
+    /**
+     * §2 (and §7 for the LSTMs): DL4J's truncated BPTT at fixed parameters. Chunks of k1 steps (k2 has no effect);
+     * each chunk's loss backpropagates through that chunk only, through the recurrent layer's states recomputed
+     * from zero, driven by the output errors of the forward pass that carried the state; the output layer's
+     * gradients are those of every loss term at the true states, i.e. full BPTT's. A one-layer network only: in a
+     * stack, a recomputed upper layer reads the lower layer's carried activations, which the reference cannot
+     * recompute from zero.
+     */
+    static Results truncatedChunks(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
+                                   ExactComputation exact) {
+        if (truncation == null) {
+            throw new DocumentedLimitException("§2 concerns truncated BPTT");
+        }
+        return new Results(null, recomputedFromZero(spec, parameters, batch, truncation.forwardLength(), exact));
+    }
+
+    /**
+     * The gradients DL4J computes when the recurrent layer's backward pass recomputes the states of every chunk of
+     * {@code chunkLength} steps from zero (the first chunk from zero too: the given initial states, if any, reach the
+     * forward pass only), driven by the output errors of the true forward pass; the output layer's gradients and the
+     * loss are full BPTT's. No dL/dx.
+     */
+    static GradientResult recomputedFromZero(ModelSpec spec, Parameters parameters, Batch batch, int chunkLength,
+                                             ExactComputation exact) {
+        if (!spec.topology().single()) {
+            throw new DocumentedLimitException("modelled for a one-layer forward network only");
+        }
+        GradientResult full = exact.gradients(spec, parameters, batch);
+        Tensor trueOutputs = exact.forward(spec, parameters, batch).outputs();
+        ModelSpec summed = spec.withReduction(LossReduction.SUM);
+        Map<String, Tensor> sums = new LinkedHashMap<>();
+        for (int start = 0; start < batch.steps(); start += chunkLength) {
+            int end = Math.min(batch.steps(), start + chunkLength);
+            int[] sequences = sequencesWithLossIn(spec, batch, start, end);
+            if (sequences.length == 0) {
+                continue;
+            }
+            Batch chunk = chunk(spec, batch, sequences, start, end);
+            Tensor recomputedOutputs = exact.forward(summed, parameters, chunk).outputs();
+            Batch shifted = new Batch(chunk.inputs(), shiftedTargets(spec, batch, chunk, sequences, start,
+                    recomputedOutputs, trueOutputs), chunk.mask(), null);
+            Parameters chunkGradients = exact.gradients(summed, parameters, shifted).parameterGradients();
+            chunkGradients.byName().forEach((name, gradient) -> sums.merge(name, gradient.copy(), Dl4jBugModels::addTo));
+        }
+        double divisor = spec.reduction().divisor(batch.batchSize(), batch.lossTerms(spec.head()));
+        Map<String, Tensor> gradients = new LinkedHashMap<>();
+        for (ParameterDeclaration declaration : spec.parameters()) {
+            String name = declaration.name();
+            if (ParameterName.parse(name).head()) {
+                gradients.put(name, full.parameterGradients().get(name));
+            } else {
+                Tensor sum = sums.getOrDefault(name, Tensor.zeros(declaration.shape())).copy();
+                double[] values = sum.data();
+                for (int i = 0; i < values.length; i++) {
+                    values[i] /= divisor;
+                }
+                gradients.put(name, sum);
+            }
+        }
+        return new GradientResult(full.loss(), new Parameters(gradients), null, null, null);
+    }
+
+    /**
+     * §3 (and §7 for the LSTMs): a given h_{-1} (c_{-1}) set as the recurrent layer's stored state reaches the forward
+     * pass (h, y, the loss and the output layer's gradients are exact), but the recurrent layer's backward pass
+     * recomputes its states from zero, and {@code calculateGradients}' dL/dx is that of the forward pass from zero
+     * (with §1's loss at every unmasked step where §1 applies).
+     */
+    static Results givenInitialState(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
+                                     ExactComputation exact) {
+        requireFullBptt(truncation, "truncated BPTT from a given state is §2's model");
+        ForwardResult forward = exact.forward(spec, parameters, batch);
+        GradientResult recomputed = recomputedFromZero(spec, parameters, batch, batch.steps(), exact);
+        Batch fromZero = new Batch(batch.inputs(), batch.targets(), batch.mask(), null, null);
+        Tensor inputGradients = (Dl4jKnownDivergences.inputGradientsDiverge(spec, batch)
+                ? lossAtEveryUnmaskedStep(spec, parameters, fromZero, exact)
+                : exact.gradients(spec, parameters, fromZero)).inputGradients();
+        return new Results(forward, new GradientResult(recomputed.loss(), recomputed.parameterGradients(),
+                inputGradients, null, null));
+    }
+
+    /** The sequences with a loss term among steps start … end − 1. */
+    private static int[] sequencesWithLossIn(ModelSpec spec, Batch batch, int start, int end) {
+        return java.util.stream.IntStream.range(0, batch.batchSize()).filter(sequence -> {
+            int length = batch.length(sequence);
+            return spec.head().lastStepOnly() ? length - 1 >= start && length - 1 < end : length > start;
+        }).toArray();
+    }
+
+    /** Steps start … end − 1 of {@code sequences}, from zero states, masked where a sequence ends before {@code end}. */
+    private static Batch chunk(ModelSpec spec, Batch batch, int[] sequences, int start, int end) {
+        int steps = 0;
+        for (int sequence : sequences) {
+            steps = Math.max(steps, Math.min(batch.length(sequence), end) - start);
+        }
+        int inputSize = spec.inputSize();
+        Tensor inputs = Tensor.zeros(sequences.length, steps, inputSize);
+        Tensor mask = Tensor.zeros(sequences.length, steps);
+        boolean masked = false;
+        for (int row = 0; row < sequences.length; row++) {
+            int length = Math.min(batch.length(sequences[row]), end) - start;
+            masked |= length < steps;
+            for (int step = 0; step < steps; step++) {
+                mask.set(step < length ? 1 : 0, row, step);
+                for (int i = 0; i < inputSize; i++) {
+                    inputs.set(batch.inputs().get(sequences[row], start + step, i), row, step, i);
+                }
+            }
+        }
+        Tensor targets = spec.head().lastStepOnly() ? Tensor.zeros(sequences.length, spec.outputSize())
+                : Tensor.zeros(sequences.length, steps, spec.outputSize());
+        return new Batch(inputs, targets, masked ? mask : null, null);
+    }
+
+    /**
+     * The chunk's targets shifted so that the error of its recomputed outputs is that of the true ones:
+     * target + y(recomputed) − y(true), at the chunk's loss terms; zero at its padding.
+     */
+    private static Tensor shiftedTargets(ModelSpec spec, Batch batch, Batch chunk, int[] sequences, int start,
+                                         Tensor recomputedOutputs, Tensor trueOutputs) {
+        int classes = spec.outputSize();
+        if (spec.head().lastStepOnly()) {
+            Tensor targets = Tensor.zeros(sequences.length, classes);
+            for (int row = 0; row < sequences.length; row++) {
+                for (int k = 0; k < classes; k++) {
+                    targets.set(batch.targets().get(sequences[row], k) + recomputedOutputs.get(row, k)
+                            - trueOutputs.get(sequences[row], k), row, k);
+                }
+            }
+            return targets;
+        }
+        Tensor targets = Tensor.zeros(sequences.length, chunk.steps(), classes);
+        for (int row = 0; row < sequences.length; row++) {
+            int length = chunk.length(row);
+            for (int step = 0; step < length; step++) {
+                for (int k = 0; k < classes; k++) {
+                    targets.set(batch.targets().get(sequences[row], start + step, k)
+                            + recomputedOutputs.get(row, step, k) - trueOutputs.get(sequences[row], start + step, k),
+                            row, step, k);
+                }
+            }
+        }
+        return targets;
+    }
+
+    /**
+     * §4: DL4J's loss functions clamp probabilities in the score: {@code LossMCXENT} the softmax probabilities to
+     * [ε, 1 − ε] (not in its gradient), {@code LossBinaryXENT} the sigmoid output (in its score and in its gradient,
+     * dL/do = (ŷ − t) · y(1 − y) / (ŷ(1 − ŷ)) with ŷ the clamped y). The loss is the cross-entropy of the exact
+     * outputs clamped; the sigmoid head's gradients are the exact gradients of shifted targets that give that error.
+     */
+    static Results clampedScore(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
+                                ExactComputation exact) {
+        ForwardResult forward = exact.forward(spec, parameters, batch);
+        boolean sigmoid = spec.head() == Head.LAST_STEP_SIGMOID;
+        double epsilon = sigmoid ? Dl4jScoreClamping.SIGMOID_EPSILON : Dl4jScoreClamping.SOFTMAX_EPSILON;
+        Tensor outputs = forward.outputs();
+        Tensor shiftedTargets = batch.targets().copy();
+        double summed = 0;
+        for (int sequence = 0; sequence < batch.batchSize(); sequence++) {
+            int length = batch.length(sequence);
+            int first = spec.head().lastStepOnly() ? length - 1 : 0;
+            for (int step = first; step < length; step++) {
+                for (int k = 0; k < spec.outputSize(); k++) {
+                    int[] at = spec.head().lastStepOnly() ? new int[] {sequence, k} : new int[] {sequence, step, k};
+                    double target = batch.targets().get(at);
+                    double y = outputs.get(at);
+                    double clamped = Math.min(Math.max(y, epsilon), 1 - epsilon);
+                    summed -= target * Math.log(clamped) + (sigmoid ? (1 - target) * Math.log1p(-clamped) : 0);
+                    if (sigmoid && clamped != y) {
+                        shiftedTargets.set(y - (clamped - target) * y * (1 - y) / (clamped * (1 - clamped)), at);
+                    }
+                }
+            }
+        }
+        double loss = summed / spec.reduction().divisor(batch.batchSize(), batch.lossTerms(spec.head()));
+        Batch gradientBatch = sigmoid ? new Batch(batch.inputs(), shiftedTargets, batch.mask(), batch.initialState(),
+                batch.initialCellState()) : batch;
+        GradientResult gradients = truncation == null ? exact.gradients(spec, parameters, gradientBatch)
+                : exact.truncatedGradients(spec, parameters, gradientBatch, truncation);
+        GradientResult clamped = new GradientResult(loss, gradients.parameterGradients(), gradients.inputGradients(),
+                gradients.initialStateGradients(), gradients.hiddenStateGradients(), gradients.initialCellStateGradients());
+        return new Results(truncation == null ? new ForwardResult(forward.hiddenStates(), outputs, loss,
+                forward.cellStates()) : null, clamped);
+    }
+
+    /**
+     * §5: ND4J's softmax of a C-ordered array without the row maximum subtracted gives NaN for a row of logits that
+     * all underflow exp, and the loss and every gradient become NaN; h and y (DL4J's forward pass applies the softmax
+     * to an F-ordered array) stay right.
+     */
+    static Results softmaxUnderflow(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
+                                    ExactComputation exact) {
+        GradientResult gradients = truncation == null ? exact.gradients(spec, parameters, batch)
+                : exact.truncatedGradients(spec, parameters, batch, truncation);
+        Map<String, Tensor> notANumber = new LinkedHashMap<>();
+        gradients.parameterGradients().byName().forEach((name, gradient) -> notANumber.put(name, filledWithNaN(gradient)));
+        GradientResult nan = new GradientResult(Double.NaN, new Parameters(notANumber),
+                gradients.inputGradients() == null ? null : filledWithNaN(gradients.inputGradients()),
+                gradients.initialStateGradients(), gradients.hiddenStateGradients());
+        if (truncation != null) {
+            return new Results(null, nan);
+        }
+        ForwardResult forward = exact.forward(spec, parameters, batch);
+        return new Results(new ForwardResult(forward.hiddenStates(), forward.outputs(), Double.NaN, forward.cellStates()),
+                nan);
+    }
+
+    /**
+     * §11: inside DL4J's {@code Bidirectional} wrapper the LSTMs never get the features mask, so every layer runs over
+     * the whole padded sequence as if unmasked (the reverse direction starting at the padded end), while the output
+     * layer's labels mask keeps the loss at the real loss steps. Predicted as the exact computation of the unmasked
+     * batch under the per-step softmax head whose targets are the case's at its loss steps and the unmasked
+     * outputs themselves elsewhere (an error y − y = 0: no loss gradient from those steps); the sigmoid head as a
+     * softmax over (o, 0). The loss is the cross-entropy of the unmasked outputs at the real loss steps. A last-step
+     * head's dL/dx has §1's zero labels at the unmasked steps before each sequence's last.
+     */
+    static Results unmaskedRecurrence(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
+                                      ExactComputation exact) {
+        requireFullBptt(truncation, "DL4J runs no truncated BPTT through bidirectional layers");
+        boolean sigmoid = spec.head() == Head.LAST_STEP_SIGMOID;
+        int classes = sigmoid ? 2 : spec.outputSize();
+        ModelSpec perStep = new ModelSpec(spec.cell(), spec.cellOptions(), spec.inputSize(), spec.hiddenSize(), classes,
+                spec.activation(), Head.PER_STEP_SOFTMAX, spec.biases(), LossReduction.SUM, spec.dataType(),
+                spec.topology());
+        Parameters perStepParameters = parameters;
+        if (sigmoid) {
+            perStepParameters = perStepParameters.with(ParameterNames.V, withZeroRow(parameters.get(ParameterNames.V)));
+            if (spec.biases()) {
+                perStepParameters = perStepParameters.with(ParameterNames.C,
+                        Tensor.of(new double[] {parameters.get(ParameterNames.C).data()[0], 0}, 2));
+            }
+        }
+        int batchSize = batch.batchSize();
+        int steps = batch.steps();
+        Tensor placeholder = Tensor.zeros(batchSize, steps, classes);
+        ForwardResult unmasked = exact.forward(perStep, perStepParameters, new Batch(batch.inputs(), placeholder, null,
+                batch.initialState(), batch.initialCellState()));
+        Tensor outputs = unmasked.outputs();
+        Tensor targets = outputs.copy();
+        Tensor headOutputs = spec.head().lastStepOnly() ? Tensor.zeros(batchSize, spec.outputSize()) : outputs;
+        double summed = 0;
+        for (int sequence = 0; sequence < batchSize; sequence++) {
+            int length = batch.length(sequence);
+            int first = spec.head().lastStepOnly() ? length - 1 : 0;
+            for (int step = first; step < length; step++) {
+                for (int k = 0; k < classes; k++) {
+                    double target = sigmoid ? (k == 0 ? batch.targets().get(sequence, 0) : 1 - batch.targets().get(sequence, 0))
+                            : spec.head().lastStepOnly() ? batch.targets().get(sequence, k) : batch.targets().get(sequence, step, k);
+                    targets.set(target, sequence, step, k);
+                    summed -= target == 0 ? 0 : target * Math.log(outputs.get(sequence, step, k));
+                    if (spec.head().lastStepOnly() && k < spec.outputSize()) {
+                        headOutputs.set(outputs.get(sequence, step, k), sequence, k);
+                    }
+                }
+            }
+        }
+        double divisor = spec.reduction().divisor(batchSize, batch.lossTerms(spec.head()));
+        GradientResult gradients = exact.gradients(perStep, perStepParameters, new Batch(batch.inputs(), targets, null,
+                batch.initialState(), batch.initialCellState()));
+        Map<String, Tensor> parameterGradients = new LinkedHashMap<>();
+        for (ParameterDeclaration declaration : spec.parameters()) {
+            Tensor gradient = gradients.parameterGradients().get(declaration.name());
+            double[] values = Arrays.copyOf(gradient.data(), Tensor.zeros(declaration.shape()).length());
+            for (int i = 0; i < values.length; i++) {
+                values[i] /= divisor;
+            }
+            parameterGradients.put(declaration.name(), Tensor.of(values, declaration.shape()));
+        }
+        Tensor inputGradients = gradients.inputGradients();
+        if (inputGradients != null && spec.head().lastStepOnly()) {
+            // §1 as well: calculateGradients' dL/dx has a loss term at every unmasked step, against zero labels.
+            Tensor zeroLabels = targets.copy();
+            for (int sequence = 0; sequence < batchSize; sequence++) {
+                for (int step = 0; step < batch.length(sequence) - 1; step++) {
+                    for (int k = 0; k < classes; k++) {
+                        zeroLabels.set(0, sequence, step, k);
+                    }
+                }
+            }
+            inputGradients = exact.gradients(perStep, perStepParameters, new Batch(batch.inputs(), zeroLabels, null,
+                    batch.initialState(), batch.initialCellState())).inputGradients();
+        }
+        inputGradients = inputGradients == null ? null : inputGradients.copy();
+        if (inputGradients != null) {
+            double[] values = inputGradients.data();
+            for (int i = 0; i < values.length; i++) {
+                values[i] /= divisor;
+            }
+        }
+        double loss = summed / divisor;
+        return new Results(new ForwardResult(unmasked.hiddenStates(), headOutputs, loss, unmasked.cellStates()),
+                new GradientResult(loss, new Parameters(parameterGradients), inputGradients, null, null));
+    }
+
+    /**
+     * §9: SameDiff's {@code lstmLayer_bp} computes the gradients of the forward pass from c_{-1} = h_{-1}, driven by
+     * the output errors of the true forward pass (from the given h_{-1} and c_{-1}).
+     */
+    static Results initialCellStateReplaced(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
+                                            ExactComputation exact) {
+        requireFullBptt(truncation, "SameDiff offers no truncated BPTT");
+        ForwardResult forward = exact.forward(spec, parameters, batch);
+        GradientResult full = exact.gradients(spec, parameters, batch);
+        Tensor initialState = batch.initialState() != null ? batch.initialState()
+                : Tensor.zeros(Batch.stateShape(spec, batch.batchSize()));
+        Batch replaced = new Batch(batch.inputs(), batch.targets(), batch.mask(), initialState, initialState);
+        Tensor replacedOutputs = exact.forward(spec, parameters, replaced).outputs();
+        Tensor targets = batch.targets().copy();
+        double[] values = targets.data();
+        if (spec.head().lastStepOnly()) {
+            for (int i = 0; i < values.length; i++) {
+                values[i] += replacedOutputs.data()[i] - forward.outputs().data()[i];
+            }
+        } else {
+            for (int i = 0; i < values.length; i++) {
+                int sequence = i / (batch.steps() * spec.outputSize());
+                int step = i / spec.outputSize() % batch.steps();
+                if (batch.active(sequence, step)) {
+                    values[i] += replacedOutputs.data()[i] - forward.outputs().data()[i];
+                }
+            }
+        }
+        GradientResult recomputed = exact.gradients(spec, parameters, new Batch(batch.inputs(), targets, batch.mask(),
+                initialState, initialState));
+        Map<String, Tensor> gradients = new LinkedHashMap<>(recomputed.parameterGradients().byName());
+        for (ParameterDeclaration declaration : spec.head().parameters(spec)) {
+            gradients.put(declaration.name(), full.parameterGradients().get(declaration.name()));
+        }
+        return new Results(forward, new GradientResult(full.loss(), new Parameters(gradients),
+                recomputed.inputGradients(), recomputed.initialStateGradients(), full.hiddenStateGradients(),
+                recomputed.initialCellStateGradients()));
+    }
+
+    private static void requireFullBptt(Truncation truncation, String why) {
+        if (truncation != null) {
+            throw new DocumentedLimitException(why);
+        }
+    }
+
+    /** {@code [K, n]} with a row of zeros appended: {@code [K + 1, n]}. */
+    private static Tensor withZeroRow(Tensor matrix) {
+        double[] data = Arrays.copyOf(matrix.data(), matrix.data().length + matrix.size(1));
+        return Tensor.of(data, matrix.size(0) + 1, matrix.size(1));
+    }
+
+    private static Tensor filledWithNaN(Tensor tensor) {
+        double[] values = new double[tensor.length()];
+        Arrays.fill(values, Double.NaN);
+        return Tensor.of(values, tensor.shape());
+    }
+
+    /** Adds {@code more} into {@code sum} and returns it. */
+    private static Tensor addTo(Tensor sum, Tensor more) {
+        double[] values = sum.data();
+        double[] added = more.data();
+        for (int i = 0; i < values.length; i++) {
+            values[i] += added[i];
+        }
+        return sum;
+    }
+}
