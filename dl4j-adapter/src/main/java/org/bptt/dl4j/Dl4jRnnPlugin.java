@@ -614,8 +614,8 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
         }
         if (givenState(batch) && (lastTimeStep || !spec.topology().single())) {
             throw new org.bptt.api.DocumentedLimitException(id + ": DL4J takes a given initial state only as the stored"
-                    + " state of a one-layer forward " + recurrentLayer.dl4jName() + " (KNOWN_DIVERGENCES.md §3); "
-                    + spec.label() + " is stacked or bidirectional");
+                    + " state of a one-layer forward " + recurrentLayer.dl4jName() + " (KNOWN_DIVERGENCES.md §3), "
+                    + (lastTimeStep ? "not inside LastTimeStep" : "not of a stacked or bidirectional network"));
         }
         Set<Capability> lacking = EnumSet.noneOf(Capability.class);
         lacking.addAll(Capability.requiredBy(spec, batch));
