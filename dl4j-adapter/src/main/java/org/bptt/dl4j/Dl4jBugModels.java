@@ -90,19 +90,10 @@ final class Dl4jBugModels {
     static GradientResult lossAtEveryUnmaskedStep(ModelSpec spec, Parameters parameters, Batch batch,
                                                   ExactComputation exact) {
         boolean sigmoid = spec.head() == Head.LAST_STEP_SIGMOID;
-        int classes = sigmoid ? 2 : spec.outputSize();
-        ModelSpec perStep = new ModelSpec(spec.cell(), spec.cellOptions(), spec.inputSize(), spec.hiddenSize(), classes,
-                spec.activation(), Head.PER_STEP_SOFTMAX, spec.biases(),
-                spec.reduction() == LossReduction.SUM ? LossReduction.SUM : LossReduction.MEAN_OVER_BATCH,
-                spec.dataType(), spec.topology());
-        Parameters perStepParameters = parameters;
-        if (sigmoid) {
-            perStepParameters = perStepParameters.with(ParameterNames.V, withZeroRow(parameters.get(ParameterNames.V)));
-            if (spec.biases()) {
-                perStepParameters = perStepParameters.with(ParameterNames.C,
-                        Tensor.of(new double[] {parameters.get(ParameterNames.C).data()[0], 0}, 2));
-            }
-        }
+        ModelSpec perStep = perStepSoftmax(spec,
+                spec.reduction() == LossReduction.SUM ? LossReduction.SUM : LossReduction.MEAN_OVER_BATCH);
+        int classes = perStep.outputSize();
+        Parameters perStepParameters = perStepSoftmaxParameters(spec, parameters);
         Tensor targets = Tensor.zeros(batch.batchSize(), batch.steps(), classes);
         for (int sequence = 0; sequence < batch.batchSize(); sequence++) {
             int last = batch.length(sequence) - 1;
@@ -339,18 +330,9 @@ final class Dl4jBugModels {
                                       ExactComputation exact) {
         requireFullBptt(truncation, "DL4J runs no truncated BPTT through bidirectional layers");
         boolean sigmoid = spec.head() == Head.LAST_STEP_SIGMOID;
-        int classes = sigmoid ? 2 : spec.outputSize();
-        ModelSpec perStep = new ModelSpec(spec.cell(), spec.cellOptions(), spec.inputSize(), spec.hiddenSize(), classes,
-                spec.activation(), Head.PER_STEP_SOFTMAX, spec.biases(), LossReduction.SUM, spec.dataType(),
-                spec.topology());
-        Parameters perStepParameters = parameters;
-        if (sigmoid) {
-            perStepParameters = perStepParameters.with(ParameterNames.V, withZeroRow(parameters.get(ParameterNames.V)));
-            if (spec.biases()) {
-                perStepParameters = perStepParameters.with(ParameterNames.C,
-                        Tensor.of(new double[] {parameters.get(ParameterNames.C).data()[0], 0}, 2));
-            }
-        }
+        ModelSpec perStep = perStepSoftmax(spec, LossReduction.SUM);
+        int classes = perStep.outputSize();
+        Parameters perStepParameters = perStepSoftmaxParameters(spec, parameters);
         int batchSize = batch.batchSize();
         int steps = batch.steps();
         Tensor placeholder = Tensor.zeros(batchSize, steps, classes);
@@ -450,6 +432,28 @@ final class Dl4jBugModels {
         return new Results(forward, new GradientResult(full.loss(), new Parameters(gradients),
                 recomputed.inputGradients(), recomputed.initialStateGradients(), full.hiddenStateGradients(),
                 recomputed.initialCellStateGradients()));
+    }
+
+    /**
+     * The case's network under the per-step softmax head, reduced with {@code reduction}; a last-step sigmoid head as
+     * a softmax over the two classes (o, 0), whose first probability is σ(o).
+     */
+    private static ModelSpec perStepSoftmax(ModelSpec spec, LossReduction reduction) {
+        int classes = spec.head() == Head.LAST_STEP_SIGMOID ? 2 : spec.outputSize();
+        return new ModelSpec(spec.cell(), spec.cellOptions(), spec.inputSize(), spec.hiddenSize(), classes,
+                spec.activation(), Head.PER_STEP_SOFTMAX, spec.biases(), reduction, spec.dataType(), spec.topology());
+    }
+
+    /** The case's weights for {@link #perStepSoftmax}: a sigmoid head's V and c with the zero row of the class 0. */
+    private static Parameters perStepSoftmaxParameters(ModelSpec spec, Parameters parameters) {
+        if (spec.head() != Head.LAST_STEP_SIGMOID) {
+            return parameters;
+        }
+        Parameters perStep = parameters.with(ParameterNames.V, withZeroRow(parameters.get(ParameterNames.V)));
+        if (spec.biases()) {
+            perStep = perStep.with(ParameterNames.C, Tensor.of(new double[] {parameters.get(ParameterNames.C).data()[0], 0}, 2));
+        }
+        return perStep;
     }
 
     private static void requireFullBptt(Truncation truncation, String why) {
