@@ -109,17 +109,18 @@ final class SummaryTable {
             }
         }
         printDiagnoses(out, byImplementation);
-        // Known divergences share a handful of explanations: count them by explanation, as skips by reason, and
-        // print each explanation once, in full.
+        // Known divergences share a handful of explanations: count them by explanation, as skips by reason (a case
+        // with two explanations counts under each), and print each explanation once, in full.
         Map<String, Map<String, Integer>> explanations = new java.util.TreeMap<>();
         for (CaseResult result : results) {
-            result.explanation().ifPresent(explanation -> explanations
+            result.explanations().forEach(explanation -> explanations
                     .computeIfAbsent(explanation, text -> new java.util.TreeMap<>())
                     .merge(result.implementationId(), 1, Integer::sum));
         }
         if (!explanations.isEmpty()) {
             out.println();
-            out.println("Known third-party divergences (finite differences side with the reference), by explanation:");
+            out.println("Known third-party divergences (finite differences side with the reference), by explanation"
+                    + " (a case with two counts under each):");
             explanations.forEach((explanation, counts) -> {
                 int total = counts.values().stream().mapToInt(Integer::intValue).sum();
                 List<String> byImplementationCount = new ArrayList<>();

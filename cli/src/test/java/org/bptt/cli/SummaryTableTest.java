@@ -27,6 +27,25 @@ class SummaryTableTest {
     }
 
     @Test
+    void eachExplanationIsPrintedOnceWithItsCountAndACaseWithTwoCountsUnderEach() {
+        List<CaseResult> results = List.of(
+                known("a", "mask bug (§1) (in this case: dL/dx 3 × allowed)"),
+                known("b", "mask bug (§1) (in this case: dL/dx 7 × allowed)"),
+                known("c", "mask bug (§1)" + CaseResult.EXPLANATION_SEPARATOR + "clamped score (in this case: loss)"));
+        StringWriter text = new StringWriter();
+        SummaryTable.print(new PrintWriter(text), results);
+        String printed = text.toString();
+        assertTrue(printed.contains("      3  (dl4j 3) mask bug (§1)\n"), printed);
+        assertTrue(printed.contains("      1  (dl4j 1) clamped score\n"), printed);
+        assertFalse(printed.contains("in this case"), "a case's own detail splits no group: " + printed);
+    }
+
+    private static CaseResult known(String caseId, String explanations) {
+        return new CaseResult(caseId, "dl4j", "reference-aggregated", Status.KNOWN_DIVERGENCE,
+                CaseResult.KNOWN_DIVERGENCE_PREFIX + explanations, List.of(), Map.of(), 1);
+    }
+
+    @Test
     void namesTheMistakesThatExplainAllOfAnImplementationsFailures() {
         List<CaseResult> results = List.of(
                 failed("student-a", "case-1", "output-gradient-sign: the output gradient with the wrong sign"),

@@ -51,8 +51,11 @@ final class Dl4jBugModels {
         Results predict(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation, ExactComputation exact);
     }
 
-    /** A model: its description, which reports group by, and its prediction. */
-    private record Model(String description, Prediction prediction) implements WrongComputation {
+    /**
+     * A model: its description, which reports group by (no case's numbers), what the case adds to it, and its
+     * prediction.
+     */
+    private record Model(String description, String caseDetail, Prediction prediction) implements WrongComputation {
         @Override
         public Results predict(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
                                ExactComputation exact) {
@@ -61,7 +64,12 @@ final class Dl4jBugModels {
     }
 
     static WrongComputation model(String description, Prediction prediction) {
-        return new Model(description, prediction);
+        return new Model(description, "", prediction);
+    }
+
+    /** A model whose case adds {@code caseDetail} to its description (e.g. which parts of §2 its k1 and k2 meet). */
+    static WrongComputation model(String description, String caseDetail, Prediction prediction) {
+        return new Model(description, caseDetail, prediction);
     }
 
     /**

@@ -208,14 +208,16 @@ public final class Dl4jKnownDivergences {
             }
             return Optional.empty();
         }
+        String lengths = String.format(Locale.ROOT, "k1 = %d, k2 = %d", truncation.forwardLength(),
+                truncation.backwardLength());
         if (isCellGradient(spec, quantity)) {
-            return recurrentExplanation(recurrentLayer, batch, truncation).map(text -> truncatedModel(spec, text));
+            return truncatedCauses(batch, truncation).map(causes -> truncatedModel(spec,
+                    truncatedExplanation(recurrentLayer), lengths + ": " + causes));
         }
         if (OUTPUT_LAYER_GRADIENTS.contains(quantity) && truncatedOutputGradientsDiverge(spec, batch, truncation)) {
-            return Optional.of(truncatedModel(spec, String.format(Locale.ROOT, "Difference of definition, not a bug:"
-                    + " DL4J ignores tbpttBackLength (k2 = %d < k1 = %d) and keeps the losses of each chunk's first"
-                    + " k1 − k2 steps, which BPTT(k1, k2) drops; the output layer's gradient is otherwise exact. %s §2a.",
-                    truncation.backwardLength(), truncation.forwardLength(), EVIDENCE)));
+            return Optional.of(truncatedModel(spec, "Difference of definition, not a bug: DL4J ignores tbpttBackLength"
+                    + " (k2 < k1) and keeps the losses of each chunk's first k1 − k2 steps, which BPTT(k1, k2) drops;"
+                    + " the output layer's gradient is otherwise exact. " + EVIDENCE + " §2a.", ""));
         }
         return Optional.empty();
     }
@@ -224,8 +226,8 @@ public final class Dl4jKnownDivergences {
      * DL4J's truncated BPTT modelled ({@link Dl4jBugModels#truncatedChunks}) for a one-layer network; unchecked in a
      * stack, whose upper layers the reference cannot recompute from zero on the lower layers' carried activations.
      */
-    private static WrongComputation truncatedModel(ModelSpec spec, String description) {
-        return spec.topology().single() ? Dl4jBugModels.model(description, Dl4jBugModels::truncatedChunks)
+    private static WrongComputation truncatedModel(ModelSpec spec, String description, String caseDetail) {
+        return spec.topology().single() ? Dl4jBugModels.model(description, caseDetail, Dl4jBugModels::truncatedChunks)
                 : WrongComputation.unchecked(description);
     }
 
@@ -248,34 +250,37 @@ public final class Dl4jKnownDivergences {
         return false;
     }
 
-    /** The causes of a truncated divergence of the recurrent layer's gradients that apply, bug first, or empty. */
-    private static Optional<String> recurrentExplanation(Dl4jRecurrentLayer recurrentLayer, Batch batch,
-                                                         Truncation truncation) {
-        int k1 = truncation.forwardLength();
-        int k2 = truncation.backwardLength();
+    /**
+     * Why DL4J's truncated gradients of the recurrent layer differ, the same text for every case; which of its
+     * parts apply to a case ({@link #truncatedCauses}) is the case's detail.
+     */
+    private static String truncatedExplanation(Dl4jRecurrentLayer recurrentLayer) {
+        String recomputation = recurrentLayer == Dl4jRecurrentLayer.SIMPLE_RNN
+                ? "DL4J bug: SimpleRnn.tbpttBackpropGradient recomputes the hidden states of every chunk after the"
+                        + " first from h = 0 instead of the carried state (§2c)"
+                : "DL4J bug: MultiLayerNetwork.computeGradientAndScore backpropagates through "
+                        + recurrentLayer.dl4jName() + ".backpropGradient, which recomputes the states of every chunk"
+                        + " after the first from h = c = 0 instead of the carried state (§2c, §7)";
+        return "DL4J's truncated BPTT is not BPTT(k1, k2): " + recomputation + "; and, as differences of definition,"
+                + " DL4J ignores tbpttBackLength and backpropagates every loss of a chunk through the whole chunk of up"
+                + " to k1 steps (§2a), and never backpropagates past a chunk's start, where BPTT(k1, k2) reaches k2"
+                + " steps back from the chunk's end (§2b). Which of these a case meets depends on k1, k2 and its"
+                + " lengths. Evidence: " + EVIDENCE + ".";
+    }
+
+    /** The parts of {@link #truncatedExplanation} that apply to this batch and truncation, bug first, or empty. */
+    private static Optional<String> truncatedCauses(Batch batch, Truncation truncation) {
         List<String> causes = new ArrayList<>();
         if (laterChunksLoseTheCarriedState(batch, truncation)) {
-            causes.add(recurrentLayer == Dl4jRecurrentLayer.SIMPLE_RNN
-                    ? "DL4J bug: SimpleRnn.tbpttBackpropGradient recomputes the hidden states of every chunk after"
-                            + " the first from h = 0 instead of the carried state (§2c)"
-                    : "DL4J bug: MultiLayerNetwork.computeGradientAndScore backpropagates through "
-                            + recurrentLayer.dl4jName() + ".backpropGradient, which recomputes the states of every"
-                            + " chunk after the first from h = c = 0 instead of the carried state (§2c, §7)");
+            causes.add("§2c");
         }
         if (backwardLengthIgnored(batch, truncation)) {
-            causes.add(String.format(Locale.ROOT, "difference of definition: DL4J ignores tbpttBackLength (k2 = %d)"
-                    + " and backpropagates every loss of a chunk through the whole chunk of up to k1 = %d steps (§2a)",
-                    k2, k1));
+            causes.add("§2a");
         }
         if (chunkStartStopsBackpropagation(batch, truncation)) {
-            causes.add(String.format(Locale.ROOT, "difference of definition: DL4J never backpropagates past a chunk's"
-                    + " start, where BPTT(k1, k2) reaches k2 = %d steps back from the chunk's end (§2b)", k2));
+            causes.add("§2b");
         }
-        if (causes.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(String.format(Locale.ROOT, "DL4J truncated BPTT(k1 = %d, k2 = %d): %s. Evidence: %s.", k1, k2,
-                String.join("; ", causes), EVIDENCE));
+        return causes.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", causes));
     }
 
     /** The shortest unmasked sequence length. */

@@ -199,7 +199,30 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
         }
     }
 
+    /**
+     * The forward pass of the last arguments, with them: {@link #knownDivergence} is asked once per failed quantity of
+     * a case, each time with the case's arguments, and reads DL4J's own outputs from the pass that
+     * {@link #forward} made of them, instead of running DL4J again per quantity. One instance serves one thread.
+     */
+    private record LastForwardPass(ModelSpec spec, Parameters parameters, Batch batch, ForwardPass pass) {
+        boolean of(ModelSpec otherSpec, Parameters otherParameters, Batch otherBatch) {
+            return spec.equals(otherSpec) && batch.equals(otherBatch) && parameters.equals(otherParameters);
+        }
+    }
+
+    private LastForwardPass lastForwardPass;
+
     private ForwardPass forwardPass(ModelSpec spec, Parameters parameters, Batch batch) {
+        LastForwardPass last = lastForwardPass;
+        if (last != null && last.of(spec, parameters, batch)) {
+            return last.pass();
+        }
+        ForwardPass pass = computeForwardPass(spec, parameters, batch);
+        lastForwardPass = new LastForwardPass(spec, parameters, batch, pass);
+        return pass;
+    }
+
+    private ForwardPass computeForwardPass(ModelSpec spec, Parameters parameters, Batch batch) {
         requireSupported(spec, parameters, batch);
         if (givenState(batch)) {
             return forwardPassFromGivenState(spec, parameters, batch);
@@ -476,8 +499,8 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
             if (underflowAffects && pass.nonFinite()) {
                 Optional<String> rows = Dl4jSoftmaxUnderflow.underflowedRows(spec, parameters, pass.headInputs());
                 if (rows.isPresent()) {
-                    return Optional.of(Dl4jBugModels.model(Dl4jSoftmaxUnderflow.explanation(rows.get()),
-                            Dl4jBugModels::softmaxUnderflow));
+                    return Optional.of(Dl4jBugModels.model(Dl4jSoftmaxUnderflow.EXPLANATION,
+                            Dl4jSoftmaxUnderflow.caseDetail(rows.get()), Dl4jBugModels::softmaxUnderflow));
                 }
             }
             Optional<WrongComputation> documented = Dl4jKnownDivergences.explain(recurrentLayer, lastTimeStep, spec, batch,
@@ -487,8 +510,8 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
             }
             if (clampingAffects) {
                 return Dl4jScoreClamping.clampedTerms(spec, batch, pass.perStepOutputs())
-                        .map(terms -> Dl4jBugModels.model(Dl4jScoreClamping.explanation(spec, terms),
-                                Dl4jBugModels::clampedScore));
+                        .map(terms -> Dl4jBugModels.model(Dl4jScoreClamping.explanation(spec),
+                                Dl4jScoreClamping.caseDetail(terms), Dl4jBugModels::clampedScore));
             }
             return Optional.empty();
         }

@@ -73,17 +73,24 @@ final class Dl4jScoreClamping {
                 clamped, clamped == 1 ? "" : "s", totalChange, largestAt));
     }
 
-    /** The explanation of a loss (and, for the sigmoid head, gradient) difference, given {@link #clampedTerms}. */
-    static String explanation(ModelSpec spec, String clampedTerms) {
+    /**
+     * The explanation of a loss (and, for the sigmoid head, gradient) difference; the case's {@link #clampedTerms}
+     * are its detail.
+     */
+    static String explanation(ModelSpec spec) {
         if (spec.head() == Head.LAST_STEP_SIGMOID) {
             return String.format(Locale.ROOT, "Difference of definition, not a bug: DL4J's LossBinaryXENT clamps the"
-                    + " sigmoid output to [%s, 1 − %s] in its score and its gradient; DL4J's own outputs lie outside"
-                    + " that range at %s. %s §4.", SIGMOID_EPSILON, SIGMOID_EPSILON, clampedTerms,
-                    Dl4jKnownDivergences.EVIDENCE);
+                    + " sigmoid output to [%s, 1 − %s] in its score and its gradient, where DL4J's own outputs lie"
+                    + " outside that range. %s §4.", SIGMOID_EPSILON, SIGMOID_EPSILON, Dl4jKnownDivergences.EVIDENCE);
         }
         return String.format(Locale.ROOT, "Difference of definition, not a bug: DL4J's LossMCXENT clamps softmax"
-                + " probabilities to [%s, 1 − %s] in its score (not in its gradient); DL4J's own probabilities of"
-                + " target classes lie outside that range at %s. %s §4.", SOFTMAX_EPSILON, SOFTMAX_EPSILON, clampedTerms,
+                + " probabilities to [%s, 1 − %s] in its score (not in its gradient), where DL4J's own probabilities of"
+                + " target classes lie outside that range. %s §4.", SOFTMAX_EPSILON, SOFTMAX_EPSILON,
                 Dl4jKnownDivergences.EVIDENCE);
+    }
+
+    /** The case's detail of {@link #explanation}: where DL4J's outputs were clamped ({@link #clampedTerms}). */
+    static String caseDetail(String clampedTerms) {
+        return "clamped at " + clampedTerms;
     }
 }

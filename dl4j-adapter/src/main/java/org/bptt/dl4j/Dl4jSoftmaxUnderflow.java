@@ -81,12 +81,14 @@ final class Dl4jSoftmaxUnderflow {
     }
 
     /** The explanation of a NaN loss or gradient (or y), given {@link #underflowedRows}. */
-    static String explanation(String underflowedRows) {
-        return "ND4J bug: ActivationSoftmax on an array of more than one row (C order) does not subtract the row's"
-                + " maximum, so a row whose logits all underflow exp gives 0/0 = NaN; DL4J's LossMCXENT applies it to"
-                + " the RnnOutputLayer's pre-output (one row per example and step), so DL4J's loss and gradients are"
-                + " NaN where the exact values are finite. Underflowed logits (V h + c from DL4J's own h): "
-                + underflowedRows + ". " + Dl4jKnownDivergences.EVIDENCE + " §5.";
+    static final String EXPLANATION = "ND4J bug: ActivationSoftmax on an array of more than one row (C order) does"
+            + " not subtract the row's maximum, so a row whose logits all underflow exp gives 0/0 = NaN; DL4J's"
+            + " LossMCXENT applies it to the RnnOutputLayer's pre-output (one row per example and step), so DL4J's"
+            + " loss and gradients are NaN where the exact values are finite. " + Dl4jKnownDivergences.EVIDENCE + " §5.";
+
+    /** The case's detail of {@link #EXPLANATION}: which rows of logits underflowed. */
+    static String caseDetail(String underflowedRows) {
+        return "underflowed logits (V h + c from DL4J's own h): " + underflowedRows;
     }
 
     private static String describe(double[] logits) {

@@ -86,7 +86,7 @@ class Dl4jBugModelsTest {
         assertTrue(result.message().matches("dL/dx: \\S+ \\(\\d+ of \\d+ elements beyond tolerance\\) from exact, \\S+ \\(\\d+"
                 + " of \\d+ elements beyond tolerance\\) from the model of '" + java.util.regex.Pattern.quote(INPUT_GRADIENT_BUG)
                 + ".*' — the known divergence no longer explains it .*"), result.message());
-        assertEquals(Optional.empty(), result.explanation());
+        assertEquals(List.of(), result.explanations());
     }
 
     /** DL4J's truncated BPTT (§2) matches the model of chunks recomputed from zero, on whole and short last chunks. */

@@ -27,7 +27,8 @@ import org.bptt.reports.csv.VerifyTables;
  *   verify-quantities.csv         }
  *   verify-timings.csv            }
  *   charts/verify-errors-*.png|svg per implementation, at the end
- *   charts/cases/&lt;impl&gt;/*.png|svg  per case beyond tolerance, as it arrives
+ *   charts/cases/&lt;impl&gt;/*.png|svg  per case beyond tolerance, as it arrives (a known divergence's: the first case
+ *                                 of each explanation)
  *   allure-results/               one result per case as it arrives; categories, environment, executor
  *   allure-report/                the HTML report (serve over HTTP), with trends from the previous run
  *   allure-report.html            the single-file report (opens from file://)
@@ -65,6 +66,8 @@ public final class VerifyReport implements AutoCloseable {
     private final Semaphore drawingSlots = new Semaphore(2 * DRAWING_THREADS);
     /** The results' charts being drawn or drawn (with their Allure results), in the order the results came. */
     private final List<Future<Optional<Path>>> caseCharts = new ArrayList<>();
+    /** The explanations of the known divergences whose first case has its chart. */
+    private final java.util.Set<String> chartedExplanations = new java.util.HashSet<>();
     private Provenance provenance;
     /** Set by {@link #stop()}: results that arrive later are not written (the process is about to halt). */
     private boolean stopped;
@@ -109,7 +112,7 @@ public final class VerifyReport implements AutoCloseable {
             return;
         }
         tables.add(result);
-        if (!VerifyCharts.needsCaseChart(result)) {
+        if (!VerifyCharts.needsCaseChart(result) || !firstOfAnExplanation(result)) {
             allure.add(result, List.of());
             return;
         }
@@ -123,6 +126,20 @@ public final class VerifyReport implements AutoCloseable {
                 drawingSlots.release();
             }
         }));
+    }
+
+    /**
+     * True unless {@code result} is a known divergence whose every explanation an earlier result already showed: a
+     * known divergence's chart is drawn for the first case of each explanation only. The others' charts told nothing
+     * new (the same bug, the same errors) and were most of the writing of a run with many known divergences; their
+     * table rows and Allure results keep every number.
+     */
+    private boolean firstOfAnExplanation(CaseResult result) {
+        boolean first = result.explanations().isEmpty();
+        for (String explanation : result.explanations()) {
+            first |= chartedExplanations.add(explanation);
+        }
+        return first;
     }
 
     /**

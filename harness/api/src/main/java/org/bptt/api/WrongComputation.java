@@ -16,6 +16,15 @@ public interface WrongComputation {
     String description();
 
     /**
+     * What this case adds to the description, e.g. the truncation lengths that decide which parts of a bug apply
+     * ("k1 = 3, k2 = 8: §2c, §2b"). Reports print it with the case and group cases by {@link #description()} alone,
+     * so a description names no case's numbers. Empty by default.
+     */
+    default String caseDetail() {
+        return "";
+    }
+
+    /**
      * The results the wrong computation gives on this case. The model may build them from {@code exact} (on a
      * changed batch or spec, or with arithmetic on the exact values) or compute them itself. Quantities the
      * mistake does not touch are predicted equal to the exact ones.

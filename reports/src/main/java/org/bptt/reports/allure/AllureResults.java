@@ -82,8 +82,11 @@ public final class AllureResults {
 
     private final Path directory;
     private final Clock clock;
-    /** The distinct explanations of the known divergences added so far, each with its own category. */
-    private final java.util.Set<String> explanations = new java.util.LinkedHashSet<>();
+    /**
+     * The distinct explanations of the known divergences added so far, each with its own category; sorted, so that
+     * categories.json does not depend on the order the results are written in.
+     */
+    private final java.util.Set<String> explanations = new java.util.TreeSet<>();
     /** Whether an ill-conditioned result was added: then its category is written too. */
     private boolean illConditioned;
 
@@ -155,7 +158,7 @@ public final class AllureResults {
         AtomicFiles.writeBytes(file, toJson(json));
         boolean firstIllConditioned = result.status() == Status.ILL_CONDITIONED && !illConditioned;
         illConditioned |= firstIllConditioned;
-        if (firstIllConditioned || result.explanation().isPresent() && explanations.add(result.explanation().get())) {
+        if (explanations.addAll(result.explanations()) || firstIllConditioned) {
             writeCategories();
         }
         return file;
@@ -203,12 +206,17 @@ public final class AllureResults {
         return categories;
     }
 
-    /** The category of the known divergences with this explanation (the message up to the case's own detail). */
+    /**
+     * The category of the known divergences with this explanation: their messages hold it among their explanations
+     * (before the case's own detail), so a case with two explanations is filed under each.
+     */
     static Map<String, Object> knownCategory(String explanation) {
+        String separator = Pattern.quote(CaseResult.EXPLANATION_SEPARATOR);
         return category(CATEGORY_KNOWN_DIVERGENCE + ": " + explanation, "Beyond tolerance in a way documented as a"
                         + " third-party divergence (a finding, with evidence); the gate does not fail on it.",
-                List.of("unknown"), Pattern.quote(KNOWN_DIVERGENCE_PREFIX + explanation)
-                        + "(" + Pattern.quote(CaseResult.CASE_DETAIL) + ".*)?");
+                List.of("unknown"), "(?s)" + Pattern.quote(KNOWN_DIVERGENCE_PREFIX) + "(.*" + separator + ")?"
+                        + Pattern.quote(explanation) + "(" + separator + ".*|" + Pattern.quote(CaseResult.CASE_DETAIL)
+                        + ".*)?");
     }
 
     /**

@@ -19,15 +19,17 @@ import java.util.stream.Stream;
 import org.bptt.core.verify.CaseResult;
 
 /**
- * The Allure results of a run condensed for the single-file report, the one a student mails: every case that did not
- * pass keeps its own result (its steps and its diff and table rows as attachments), and the rest are summarised.
+ * The Allure results of a run condensed for the single-file report, the one a student mails: every case that failed
+ * keeps its own result (its steps and its diff and table rows as attachments), and the rest are summarised.
  * <ul>
  *   <li>passed cases: one result per implementation and model (Allure's suite and sub-suite), named with the count
  *       and listing each case with its worst quantity;</li>
  *   <li>skipped cases: one result per implementation and reason;</li>
- *   <li>a known divergence keeps its steps beyond tolerance (each with its worst element) and its table rows (every
- *       quantity's worst element), but not its chart (in the run folder's {@code charts/cases/}), its full diff nor
- *       its trace (both in the served report);</li>
+ *   <li>known divergences: the first {@value #KNOWN_KEPT_WHOLE} of each implementation and explanation (by case name)
+ *       keep their steps beyond tolerance (each with its worst element) and their table rows (every quantity's
+ *       worst element), but not their charts (in the run folder's {@code charts/cases/}), full diffs nor traces
+ *       (all in the served report); the rest are one result per implementation and explanation, listing each case
+ *       with its own detail, filed under the explanation's categories;</li>
  *   <li>a failed case, a plugin error or an ill-conditioned case (skipped in Allure's terms, but beyond tolerance)
  *       is kept whole;</li>
  *   <li>each implementation's chart stays attached to its results, now to their summaries too.</li>
@@ -39,6 +41,8 @@ final class CondensedResults {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RESULT_SUFFIX = "-result.json";
+    /** How many known divergences of one implementation and explanation keep their own result (by case name). */
+    static final int KNOWN_KEPT_WHOLE = 3;
 
     private CondensedResults() {
     }
@@ -51,6 +55,8 @@ final class CondensedResults {
             files = listed.filter(Files::isRegularFile).sorted().toList();
         }
         Map<String, Summary> summaries = new TreeMap<>();
+        // The known divergences by implementation and explanations: the first few of each kept, the rest summarised.
+        Map<String, List<ObjectNode>> knownByExplanations = new TreeMap<>();
         Set<String> keptAttachments = new HashSet<>();
         for (Path file : files) {
             String name = file.getFileName().toString();
@@ -74,13 +80,33 @@ final class CondensedResults {
                     summaries.computeIfAbsent("skipped|" + label(result, "suite") + "|" + reason,
                             key -> new Summary(result, "skipped", reason)).add(result);
                 }
+                case "unknown" -> {
+                    String message = result.path("statusDetails").path("message").asText();
+                    int detail = message.indexOf(CaseResult.CASE_DETAIL);
+                    knownByExplanations.computeIfAbsent(label(result, "suite") + "|"
+                            + (detail < 0 ? message : message.substring(0, detail)), key -> new ArrayList<>()).add(result);
+                }
                 default -> {
-                    if ("unknown".equals(status)) {
-                        slim(result);
-                    }
                     result.path("attachments").forEach(attachment -> keptAttachments.add(attachment.path("source").asText()));
                     Files.write(condensed.resolve(name), JSON.writeValueAsBytes(result));
                 }
+            }
+        }
+        for (Map.Entry<String, List<ObjectNode>> group : knownByExplanations.entrySet()) {
+            List<ObjectNode> known = new ArrayList<>(group.getValue());
+            known.sort(java.util.Comparator.comparing(result -> result.path("name").asText()));
+            for (ObjectNode result : known.subList(0, Math.min(KNOWN_KEPT_WHOLE, known.size()))) {
+                slim(result);
+                result.path("attachments").forEach(attachment -> keptAttachments.add(attachment.path("source").asText()));
+                Files.write(condensed.resolve(result.path("uuid").asText() + RESULT_SUFFIX), JSON.writeValueAsBytes(result));
+            }
+            for (ObjectNode result : known.subList(Math.min(KNOWN_KEPT_WHOLE, known.size()), known.size())) {
+                String message = result.path("statusDetails").path("message").asText();
+                int detail = message.indexOf(CaseResult.CASE_DETAIL);
+                String explanations = detail < 0 ? message : message.substring(0, detail);
+                summaries.computeIfAbsent("unknown|" + group.getKey(), key -> new Summary(result, "unknown", explanations))
+                        .add(result, detail < 0 ? "" : message.substring(detail + CaseResult.CASE_DETAIL.length(),
+                                message.length() - 1));
             }
         }
         // Each result's uuid in the condensed copy: its own, or its summary's.
@@ -183,7 +209,12 @@ final class CondensedResults {
         }
 
         void add(JsonNode result) {
-            cases.add(result.path("name").asText());
+            add(result, "");
+        }
+
+        /** Adds a result, listed with {@code detail} (a known divergence's own detail) when there is one. */
+        void add(JsonNode result, String detail) {
+            cases.add(result.path("name").asText() + (detail.isEmpty() ? "" : " (" + detail + ")"));
             uuids.add(result.path("uuid").asText());
             start = Math.min(start, result.path("start").asLong());
             stop = Math.max(stop, result.path("stop").asLong());
@@ -195,16 +226,25 @@ final class CondensedResults {
             json.put("uuid", uuid);
             json.put("historyId", uuid.replace("-", ""));
             json.put("testCaseId", uuid.replace("-", ""));
-            json.put("name", cases.size() + " cases " + status + ": " + group);
+            boolean known = "unknown".equals(status);
+            String verdict = known ? "known divergences" : status;
+            String shownGroup = known && group.startsWith(AllureResults.KNOWN_DIVERGENCE_PREFIX)
+                    ? group.substring(AllureResults.KNOWN_DIVERGENCE_PREFIX.length()) : group;
+            json.put("name", cases.size() + (known ? " more" : "") + " cases " + verdict + ": " + shownGroup);
             json.put("fullName", "verify." + suite + "." + status + "." + uuid);
             json.put("status", status);
             ObjectNode details = json.putObject("statusDetails");
-            details.put("message", "skipped".equals(status) ? group : "");
+            // A known divergence's summary keeps the message its categories match, so the Categories page files it.
+            details.put("message", "skipped".equals(status) ? group
+                    : known ? group + CaseResult.CASE_DETAIL + cases.size() + " cases, listed in the description)" : "");
+            details.put("known", known);
             json.put("stage", "finished");
             // HTML rather than Markdown: the generator would keep both, and the case lists are the bulk of a summary.
-            json.put("descriptionHtml", "<p>A summary: this single-file report lists the cases that " + status
-                    + " instead of giving each its own result (<code>allure-report/</code> and the tables of the run"
-                    + " folder have them all).</p><p>" + escape(String.join(", ", cases.stream().sorted().toList())) + "</p>");
+            json.put("descriptionHtml", "<p>A summary: this single-file report lists " + (known ? "these "
+                    + verdict + " (the first " + KNOWN_KEPT_WHOLE + " of the explanation have their own result)" : "the"
+                    + " cases that " + status) + " instead of giving each its own result (<code>allure-report/</code> and"
+                    + " the tables of the run folder have them all).</p><p>" + escape(String.join(known ? "; " : ", ",
+                    cases.stream().sorted().toList())) + "</p>");
             json.put("start", start);
             json.put("stop", stop);
             ArrayNode labels = json.putArray("labels");
@@ -215,7 +255,7 @@ final class CondensedResults {
             }
             ObjectNode subSuite = labels.addObject();
             subSuite.put("name", "subSuite");
-            subSuite.put("value", status + ": " + group);
+            subSuite.put("value", verdict + ": " + shownGroup);
             json.putArray("parameters");
             json.putArray("steps");
             json.putArray("attachments");

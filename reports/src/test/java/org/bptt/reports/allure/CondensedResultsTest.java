@@ -75,6 +75,45 @@ class CondensedResultsTest {
     }
 
     @Test
+    void keepsTheFirstKnownDivergencesOfEachExplanationAndSummarisesTheRestUnderItsCategories() throws IOException {
+        FakeResults fake = new FakeResults(8);
+        AllureResults allure = new AllureResults(directory.resolve("results"), CLOCK);
+        for (int i = 0; i < 5; i++) {
+            allure.add(fake.failed("dl4j", "k" + i, "dL/dx", 9, Status.KNOWN_DIVERGENCE,
+                    "known divergence: mask bug (in this case: detail " + i + ")"));
+        }
+        allure.add(fake.failed("dl4j", "both", "dL/dx", 9, Status.KNOWN_DIVERGENCE, "known divergence: mask bug"
+                + CaseResult.EXPLANATION_SEPARATOR + "clamp (in this case: both details)"));
+
+        CondensedResults.write(allure.directory(), directory.resolve("condensed"));
+
+        TreeMap<String, JsonNode> byName = new TreeMap<>();
+        for (Path file : list(directory.resolve("condensed"))) {
+            if (file.toString().endsWith("-result.json")) {
+                JsonNode result = JSON.readTree(file.toFile());
+                byName.put(result.get("name").asText(), result);
+            }
+        }
+        assertEquals(List.of("2 more cases known divergences: mask bug", "both", "k0", "k1", "k2"),
+                List.copyOf(byName.keySet()), "the first " + CondensedResults.KNOWN_KEPT_WHOLE + " by name kept whole");
+        JsonNode summary = byName.get("2 more cases known divergences: mask bug");
+        assertEquals("unknown", summary.get("status").asText());
+        assertTrue(summary.get("descriptionHtml").asText().contains("k3 (detail 3); k4 (detail 4)"),
+                summary.get("descriptionHtml").asText());
+        // The summary is filed under its explanation's category, as each case it stands for; the case with two
+        // explanations under both.
+        String summaryMessage = summary.get("statusDetails").get("message").asText();
+        String bothMessage = byName.get("both").get("statusDetails").get("message").asText();
+        java.util.regex.Pattern maskBug = java.util.regex.Pattern.compile(
+                (String) AllureResults.knownCategory("mask bug").get("messageRegex"));
+        java.util.regex.Pattern clamp = java.util.regex.Pattern.compile(
+                (String) AllureResults.knownCategory("clamp").get("messageRegex"));
+        assertTrue(maskBug.matcher(summaryMessage).matches(), summaryMessage);
+        assertTrue(!clamp.matcher(summaryMessage).matches(), summaryMessage);
+        assertTrue(maskBug.matcher(bothMessage).matches() && clamp.matcher(bothMessage).matches(), bothMessage);
+    }
+
+    @Test
     void anIllConditionedCaseIsKeptWholeNotSummarisedWithTheSkips() throws IOException {
         FakeResults fake = new FakeResults(6);
         AllureResults allure = new AllureResults(directory.resolve("results"), CLOCK);

@@ -2,7 +2,7 @@ package org.bptt.core.verify;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.regex.Pattern;
 import org.bptt.core.compare.QuantityComparison;
 
 /**
@@ -45,26 +45,32 @@ public record CaseResult(String caseId, String implementationId, String oracleId
     public static final String ILL_CONDITIONED_PREFIX = "ill-conditioned: ";
 
     /**
-     * Between a known divergence's explanation and what was beyond tolerance in this case: the explanation is the
-     * same for every case it explains (reports group by it), the detail is this case's own.
+     * Between a known divergence's explanations and what was beyond tolerance in this case: the explanations are the
+     * same for every case they explain (reports group by them), the detail is this case's own.
      */
     public static final String CASE_DETAIL = " (in this case: ";
 
-    /** The message of a known divergence: {@code known divergence: <explanation> (in this case: <detail>)}. */
+    /** Between two explanations of one known divergence (an explanation's own text may hold "; "). */
+    public static final String EXPLANATION_SEPARATOR = " ‖ ";
+
+    /**
+     * The message of a known divergence: {@code known divergence: <explanation> ‖ <explanation> (in this case:
+     * <detail>)}.
+     */
     static String knownDivergenceMessage(List<String> explanations, String detail) {
-        return KNOWN_DIVERGENCE_PREFIX + String.join("; ", explanations) + CASE_DETAIL + detail + ")";
+        return KNOWN_DIVERGENCE_PREFIX + String.join(EXPLANATION_SEPARATOR, explanations) + CASE_DETAIL + detail + ")";
     }
 
     /**
-     * For a known divergence, its explanation without this case's detail (every distinct explanation of the case,
-     * joined by "; "): the text that reports count and group cases by. Empty for any other status.
+     * For a known divergence, each distinct explanation of its failures, without this case's detail: the texts that
+     * reports count and group cases by (a case with two explanations counts under each). Empty for any other status.
      */
-    public Optional<String> explanation() {
+    public List<String> explanations() {
         if (status != Status.KNOWN_DIVERGENCE || message == null || !message.startsWith(KNOWN_DIVERGENCE_PREFIX)) {
-            return Optional.empty();
+            return List.of();
         }
         String text = message.substring(KNOWN_DIVERGENCE_PREFIX.length());
         int detail = text.indexOf(CASE_DETAIL);
-        return Optional.of(detail < 0 ? text : text.substring(0, detail));
+        return List.of((detail < 0 ? text : text.substring(0, detail)).split(Pattern.quote(EXPLANATION_SEPARATOR)));
     }
 }

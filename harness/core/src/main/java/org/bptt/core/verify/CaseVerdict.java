@@ -93,6 +93,7 @@ final class CaseVerdict {
      */
     CaseResult nonFinite(String garbage, List<Quantity> quantities, Results actual, ExpectedOutputs compared) {
         List<String> explanations = new ArrayList<>();
+        List<String> details = new ArrayList<>();
         // Empty: the oracle could not compute the model, which then stays unchecked.
         Map<String, Optional<List<Quantity>>> predictedNonFinite = new HashMap<>();
         for (Quantity quantity : quantities) {
@@ -109,15 +110,14 @@ final class CaseVerdict {
             }
             String explanation = predicted.isEmpty() ? DivergenceExplainer.UNCHECKED + model.description()
                     : model.description();
-            if (!explanations.contains(explanation)) {
-                explanations.add(explanation);
-            }
+            addOnce(explanations, explanation);
+            addOnce(details, model.caseDetail());
         }
         if (explanations.isEmpty()) {
             return error(garbage);
         }
-        return result(Status.KNOWN_DIVERGENCE, CaseResult.knownDivergenceMessage(explanations, garbage
-                + "; not finite: " + quantities.stream().map(Quantity::name).collect(Collectors.joining(", "))),
+        return result(Status.KNOWN_DIVERGENCE, CaseResult.knownDivergenceMessage(explanations, caseDetail(details,
+                garbage + "; not finite: " + quantities.stream().map(Quantity::name).collect(Collectors.joining(", ")))),
                 List.of());
     }
 
@@ -132,6 +132,7 @@ final class CaseVerdict {
             return result(Status.PASSED, "", comparisons);
         }
         List<String> explanations = new ArrayList<>();
+        List<String> details = new ArrayList<>();
         Map<String, Optional<WrongComputationCheck.Match>> matches = new HashMap<>();
         String firstUnexplained = null;
         for (QuantityComparison comparison : failed) {
@@ -147,9 +148,8 @@ final class CaseVerdict {
                 if (match.isEmpty() || match.get().explains(comparison)) {
                     String explanation = match.isEmpty() ? DivergenceExplainer.UNCHECKED + model.description()
                             : model.description();
-                    if (!explanations.contains(explanation)) {
-                        explanations.add(explanation);
-                    }
+                    addOnce(explanations, explanation);
+                    addOnce(details, model.caseDetail());
                 } else {
                     unexplained = refuted(comparison, match.get()) + " (" + comparison.describe() + ")";
                 }
@@ -164,7 +164,19 @@ final class CaseVerdict {
             return result(Status.FAILED, firstUnexplained + alsoFailed, comparisons);
         }
         return result(Status.KNOWN_DIVERGENCE, CaseResult.knownDivergenceMessage(explanations,
-                failed.get(0).describe() + alsoFailed), comparisons);
+                caseDetail(details, failed.get(0).describe() + alsoFailed)), comparisons);
+    }
+
+    /** Adds a non-empty {@code text} to {@code texts} unless it is there already. */
+    private static void addOnce(List<String> texts, String text) {
+        if (!text.isEmpty() && !texts.contains(text)) {
+            texts.add(text);
+        }
+    }
+
+    /** A known divergence's detail in this case: what its models add about the case, then what was beyond tolerance. */
+    private static String caseDetail(List<String> modelDetails, String beyondTolerance) {
+        return modelDetails.isEmpty() ? beyondTolerance : String.join("; ", modelDetails) + "; " + beyondTolerance;
     }
 
     /**

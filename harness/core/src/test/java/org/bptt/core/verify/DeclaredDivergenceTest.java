@@ -44,7 +44,7 @@ class DeclaredDivergenceTest {
                 result.message());
         assertTrue(result.message().contains("(in this case: dL/db[i=0]: expected "),
                 "the failure itself is still shown: " + result.message());
-        assertEquals(Optional.of(TestPlugins.DeclaredDroppedBiasGradient.EXPLANATION), result.explanation(),
+        assertEquals(List.of(TestPlugins.DeclaredDroppedBiasGradient.EXPLANATION), result.explanations(),
                 "the explanation without the case's detail, as reports group by it");
     }
 
@@ -108,9 +108,9 @@ class DeclaredDivergenceTest {
         Verifier verifier = new Verifier(VERIFIER.policy(), VERIFIER.callTimeout(), listed);
         CaseResult result = verifier.verify(CASE, plugin(new TestPlugins.DeclaredDroppedBiasGradient(REFERENCE)), ORACLE);
         assertEquals(Status.KNOWN_DIVERGENCE, result.status(), result.message());
-        assertEquals(Optional.of(explanation), result.explanation());
-        assertEquals(Optional.empty(), VERIFIER.verify(CASE, plugin(new TestPlugins.DroppedBiasGradient(REFERENCE)),
-                ORACLE).explanation(), "a failure has no explanation");
+        assertEquals(List.of(explanation), result.explanations());
+        assertEquals(List.of(), VERIFIER.verify(CASE, plugin(new TestPlugins.DroppedBiasGradient(REFERENCE)),
+                ORACLE).explanations(), "a failure has no explanation");
     }
 
     @Test
@@ -183,7 +183,7 @@ class DeclaredDivergenceTest {
             halves.add(String.format(java.util.Locale.ROOT, "%.1e", Math.abs(value) / 2));
         }
         assertTrue(halves.contains(distances.group(1)), halves + " " + result.message());
-        assertEquals(Optional.empty(), result.explanation());
+        assertEquals(List.of(), result.explanations());
     }
 
     @Test
@@ -234,7 +234,7 @@ class DeclaredDivergenceTest {
         Verifier verifier = new Verifier(VERIFIER.policy(), VERIFIER.callTimeout(), listed);
         CaseResult result = verifier.verify(CASE, plugin(new TestPlugins.HalvedBiasGradient(REFERENCE)), ORACLE);
         assertEquals(Status.KNOWN_DIVERGENCE, result.status(), result.message());
-        assertEquals(Optional.of("unchecked: nobody modelled this yet"), result.explanation());
+        assertEquals(List.of("unchecked: nobody modelled this yet"), result.explanations());
     }
 
     @Test
@@ -291,6 +291,6 @@ class DeclaredDivergenceTest {
                 asksAboutAnotherBatch);
         CaseResult result = VERIFIER.verify(CASE, plugin(claiming), LoadedPlugin.of(onlyTheCase, "test"));
         assertEquals(Status.KNOWN_DIVERGENCE, result.status(), result.message());
-        assertEquals(Optional.of("unchecked: dL/db computed on the first sequence only"), result.explanation());
+        assertEquals(List.of("unchecked: dL/db computed on the first sequence only"), result.explanations());
     }
 }
