@@ -200,26 +200,14 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
     }
 
     /**
-     * The forward pass of the last arguments, with them: {@link #knownDivergence} is asked once per failed quantity of
-     * a case, each time with the case's arguments, and reads DL4J's own outputs from the pass that
-     * {@link #forward} made of them, instead of running DL4J again per quantity. One instance serves one thread.
+     * The forward pass of the last arguments: {@link #knownDivergence} is asked once per failed quantity of a case,
+     * each time with the case's arguments, and reads DL4J's own outputs from the pass that {@link #forward} made of
+     * them instead of running DL4J again per quantity.
      */
-    private record LastForwardPass(ModelSpec spec, Parameters parameters, Batch batch, ForwardPass pass) {
-        boolean of(ModelSpec otherSpec, Parameters otherParameters, Batch otherBatch) {
-            return spec.equals(otherSpec) && batch.equals(otherBatch) && parameters.equals(otherParameters);
-        }
-    }
-
-    private LastForwardPass lastForwardPass;
+    private final LastCall<ForwardPass> lastForwardPass = new LastCall<>();
 
     private ForwardPass forwardPass(ModelSpec spec, Parameters parameters, Batch batch) {
-        LastForwardPass last = lastForwardPass;
-        if (last != null && last.of(spec, parameters, batch)) {
-            return last.pass();
-        }
-        ForwardPass pass = computeForwardPass(spec, parameters, batch);
-        lastForwardPass = new LastForwardPass(spec, parameters, batch, pass);
-        return pass;
+        return lastForwardPass.get(spec, parameters, batch, () -> computeForwardPass(spec, parameters, batch));
     }
 
     private ForwardPass computeForwardPass(ModelSpec spec, Parameters parameters, Batch batch) {
@@ -377,17 +365,19 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
         try {
             MultiLayerNetwork network = network(spec, parameters, new Truncation(batch.steps(), batch.steps()));
             Dl4jBatch data = Dl4jBatch.of(spec, batch, type);
+            Tensor hiddenStates;
+            Tensor outputs;
             try {
                 storeGivenState(network, spec, batch, type);
                 network.setLayerMaskArrays(data.featureMask(), data.labelMask());
                 List<INDArray> activations = network.rnnActivateUsingStoredState(data.features(), false, false);
-                Tensor hiddenStates = Dl4jLayout.fromTimeLast(activations.get(1));
-                Tensor outputs = Dl4jLayout.fromTimeLast(activations.get(2));
-                double loss = scoreFromGivenState(network, spec, batch, data, type);
-                return new ForwardPass(hiddenStates, hiddenStates, outputs, headOutputs(spec, outputs, data), loss);
+                hiddenStates = Dl4jLayout.fromTimeLast(activations.get(1));
+                outputs = Dl4jLayout.fromTimeLast(activations.get(2));
             } finally {
                 reset(network);
             }
+            double loss = scoreFromGivenState(spec, parameters, batch).loss();
+            return new ForwardPass(hiddenStates, hiddenStates, outputs, headOutputs(spec, outputs, data), loss);
         } finally {
             previousTypes.restore();
         }
@@ -403,24 +393,16 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
         DataType type = Dl4jNetwork.nd4jType(spec.dataType());
         DefaultDataTypes previousTypes = DefaultDataTypes.use(type);
         try {
-            MultiLayerNetwork network = network(spec, parameters, new Truncation(batch.steps(), batch.steps()));
+            ScoreAndGradients fromGivenState = scoreFromGivenState(spec, parameters, batch);
             Dl4jBatch data = Dl4jBatch.of(spec, batch, type);
-            double loss;
-            Parameters parameterGradients;
-            try {
-                loss = scoreFromGivenState(network, spec, batch, data, type);
-                parameterGradients = Dl4jStackedNetwork.parameterGradients(network.gradient().gradientForVariable(),
-                        1.0 / divisor(spec, batch), recurrentLayer, spec);
-            } finally {
-                reset(network);
-            }
             MultiLayerNetwork plain = network(spec, parameters, null);
             try {
                 INDArray inputGradient = plain.calculateGradients(data.features(), data.labels(), data.featureMask(),
                         data.labelMask()).getSecond();
                 Tensor inputGradients = Dl4jLayout.fromTimeLast(inputGradient);
                 scale(inputGradients, 1.0 / divisor(spec, batch));
-                return new GradientResult(loss, parameterGradients, inputGradients, null, null);
+                return new GradientResult(fromGivenState.loss(), fromGivenState.parameterGradients(), inputGradients,
+                        null, null);
             } finally {
                 reset(plain);
             }
@@ -429,16 +411,38 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
         }
     }
 
-    /** L from {@code computeGradientAndScore} on the given state; leaves the gradients in {@code network}. */
-    private double scoreFromGivenState(MultiLayerNetwork network, ModelSpec spec, Batch batch, Dl4jBatch data,
-                                       DataType type) {
-        network.clearLayerMaskArrays();
-        storeGivenState(network, spec, batch, type);
-        network.setInput(data.features());
-        network.setLabels(data.labels());
-        network.setLayerMaskArrays(data.featureMask(), data.labelMask());
-        network.computeGradientAndScore();
-        return loss(spec, batch, network.score());
+    /** L and the parameter gradients of one {@code computeGradientAndScore} from a given state. */
+    private record ScoreAndGradients(double loss, Parameters parameterGradients) {
+    }
+
+    /**
+     * The score and gradients of the last given-state arguments: the case's forward pass and its gradients both read
+     * them, from one {@code computeGradientAndScore}.
+     */
+    private final LastCall<ScoreAndGradients> lastScoreFromGivenState = new LastCall<>();
+
+    /**
+     * L and the parameter gradients from {@code computeGradientAndScore} on the given state, of the network built for
+     * truncated BPTT over the whole sequence; the caller has set ND4J's data type.
+     */
+    private ScoreAndGradients scoreFromGivenState(ModelSpec spec, Parameters parameters, Batch batch) {
+        return lastScoreFromGivenState.get(spec, parameters, batch, () -> {
+            DataType type = Dl4jNetwork.nd4jType(spec.dataType());
+            MultiLayerNetwork network = network(spec, parameters, new Truncation(batch.steps(), batch.steps()));
+            Dl4jBatch data = Dl4jBatch.of(spec, batch, type);
+            try {
+                network.clearLayerMaskArrays();
+                storeGivenState(network, spec, batch, type);
+                network.setInput(data.features());
+                network.setLabels(data.labels());
+                network.setLayerMaskArrays(data.featureMask(), data.labelMask());
+                network.computeGradientAndScore();
+                return new ScoreAndGradients(loss(spec, batch, network.score()), Dl4jStackedNetwork.parameterGradients(
+                        network.gradient().gradientForVariable(), 1.0 / divisor(spec, batch), recurrentLayer, spec));
+            } finally {
+                reset(network);
+            }
+        });
     }
 
     /**

@@ -112,8 +112,9 @@ public final class VerifyReport implements AutoCloseable {
             return;
         }
         tables.add(result);
-        if (!VerifyCharts.needsCaseChart(result) || !firstOfAnExplanation(result)) {
-            allure.add(result, List.of());
+        boolean firstOfAnExplanation = firstOfAnExplanation(result);
+        if (!VerifyCharts.needsCaseChart(result) || !firstOfAnExplanation) {
+            allure.add(result, List.of(), firstOfAnExplanation);
             return;
         }
         drawingSlots.acquireUninterruptibly();
@@ -130,9 +131,10 @@ public final class VerifyReport implements AutoCloseable {
 
     /**
      * True unless {@code result} is a known divergence whose every explanation an earlier result already showed: a
-     * known divergence's chart is drawn for the first case of each explanation only. The others' charts told nothing
-     * new (the same bug, the same errors) and were most of the writing of a run with many known divergences; their
-     * table rows and Allure results keep every number.
+     * known divergence's chart and worst-element diff are made for the first case of each explanation only. The
+     * others' told nothing new (the same bug, the same errors) and were most of the writing of a run with many known
+     * divergences, and of the HTML report's generation (which reads every attachment); their table rows and Allure
+     * results keep every number.
      */
     private boolean firstOfAnExplanation(CaseResult result) {
         boolean first = result.explanations().isEmpty();

@@ -35,6 +35,41 @@ class VerifyReportTest {
     }
 
     @Test
+    void aKnownDivergenceHasItsChartAndDiffOnlyAsTheFirstCaseOfAnExplanation() throws IOException {
+        FakeResults fake = new FakeResults(5);
+        List<CaseResult> results = List.of(
+                fake.failed("dl4j", "k1", "dL/dx", 9, org.bptt.core.verify.Status.KNOWN_DIVERGENCE,
+                        "known divergence: mask bug (in this case: 1)"),
+                fake.failed("dl4j", "k2", "dL/dx", 9, org.bptt.core.verify.Status.KNOWN_DIVERGENCE,
+                        "known divergence: mask bug (in this case: 2)"),
+                fake.failed("dl4j", "k3", "dL/dx", 9, org.bptt.core.verify.Status.KNOWN_DIVERGENCE,
+                        "known divergence: mask bug" + CaseResult.EXPLANATION_SEPARATOR + "clamp (in this case: 3)"),
+                fake.failed("dl4j", "k4", "dL/dx", 9, org.bptt.core.verify.Status.KNOWN_DIVERGENCE,
+                        "known divergence: clamp (in this case: 4)"));
+        RunFolder run = RunFolder.create(root, "verify", Clock.fixed(START, ZoneOffset.UTC));
+        try (VerifyReport report = VerifyReport.start(run, provenance(), Clock.fixed(START, ZoneOffset.UTC))) {
+            for (CaseResult result : results) {
+                report.add(result);
+            }
+        }
+
+        try (Stream<Path> charts = Files.list(run.resolve("charts/cases/dl4j"))) {
+            assertEquals(List.of("k1.png", "k3.png"),
+                    charts.map(chart -> chart.getFileName().toString()).sorted().toList(),
+                    "k1 is the first of 'mask bug', k3 the first of 'clamp'; k2 and k4 show nothing new");
+        }
+        Map<String, Integer> attachments = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.list(run.resolve(AllureResults.DIRECTORY))) {
+            for (Path file : files.filter(file -> file.toString().endsWith("-result.json")).toList()) {
+                com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+                attachments.put(json.get("name").asText(), json.get("attachments").size());
+            }
+        }
+        assertEquals(Map.of("k1", 3, "k2", 1, "k3", 3, "k4", 1), attachments,
+                "rows, diff and chart for the first of an explanation; the rows alone for the others");
+    }
+
+    @Test
     void aFinishedRunHasEveryOutput() throws IOException {
         List<CaseResult> results = new FakeResults(42).mixedRun();
         Clock end = Clock.fixed(START.plus(Duration.ofMinutes(3)), ZoneOffset.UTC);

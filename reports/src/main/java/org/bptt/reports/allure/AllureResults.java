@@ -114,12 +114,25 @@ public final class AllureResults {
     }
 
     /**
-     * Writes the result of one case and its attachments.
+     * Writes the result of one case and its attachments: the table rows and worst-element diff of a case that did
+     * not pass.
      *
      * @param images PNG files (e.g. the case's chart) to attach
      * @return the result file written
      */
-    public synchronized Path add(CaseResult result, List<Path> images) throws IOException {
+    public Path add(CaseResult result, List<Path> images) throws IOException {
+        return add(result, images, true);
+    }
+
+    /**
+     * Writes the result of one case and its attachments.
+     *
+     * @param images   PNG files (e.g. the case's chart) to attach
+     * @param withDiff false to leave out the worst-element diff of a case that did not pass (its table rows are
+     *                 attached either way): for the known divergences of an explanation after its first
+     * @return the result file written
+     */
+    public synchronized Path add(CaseResult result, List<Path> images, boolean withDiff) throws IOException {
         String uuid = uuid(result);
         long stop = clock.millis();
         long start = stop - result.nanos() / 1_000_000;
@@ -130,8 +143,10 @@ public final class AllureResults {
         if (!Results.comparisons(result).isEmpty() && result.status() != Status.PASSED) {
             attachments.add(attach(uuid, "rows of " + VerifyTables.QUANTITIES_FILE, "text/csv", "csv",
                     VerifyTables.quantityRowsCsv(result).getBytes(StandardCharsets.UTF_8)));
-            attachments.add(attach(uuid, "worst-element diff", "text/plain", "txt",
-                    diffText(result).getBytes(StandardCharsets.UTF_8)));
+            if (withDiff) {
+                attachments.add(attach(uuid, "worst-element diff", "text/plain", "txt",
+                        diffText(result).getBytes(StandardCharsets.UTF_8)));
+            }
         }
         for (Path image : images) {
             attachments.add(attach(uuid, "chart " + image.getFileName(), "image/png", "png", Files.readAllBytes(image)));
