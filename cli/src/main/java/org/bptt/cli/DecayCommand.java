@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bptt.api.Activation;
 import org.bptt.api.Capability;
@@ -312,11 +313,21 @@ final class DecayCommand implements Callable<Integer> {
                 }
             }
         }
+        // An implementation that lacks what the sweep needs lacks it for many configurations: one line for each.
+        Map<String, Integer> skippedConfigurations = new java.util.TreeMap<>();
+        Map<String, java.util.Set<String>> skipReasons = new java.util.TreeMap<>();
         for (DecayResult.Problem problem : result.problems()) {
+            if (problem.kind().equals("skipped")) {
+                skippedConfigurations.merge(problem.implementation(), 1, Integer::sum);
+                skipReasons.computeIfAbsent(problem.implementation(), id -> new java.util.TreeSet<>()).add(problem.message());
+                continue;
+            }
             out.printf(Locale.ROOT, "%s %s (%s=%s %s%s): %s%n", problem.kind(), problem.implementation(),
                     problem.config().symbol(), problem.config().target(), problem.config().activationName(),
                     problem.seed() >= 0 ? ", seed " + problem.seed() : "", problem.message());
         }
+        skippedConfigurations.forEach((id, configurations) -> out.printf(Locale.ROOT, "skipped %s (%d configuration%s): %s%n",
+                id, configurations, configurations == 1 ? "" : "s", String.join("; ", skipReasons.get(id))));
     }
 
     private static long count(List<Comparison> comparisons, Verdict verdict) {

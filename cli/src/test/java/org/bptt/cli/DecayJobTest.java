@@ -89,6 +89,16 @@ class DecayJobTest {
         assertEquals(ExitCode.DIVERGED, outcome.exitCode());
     }
 
+    @Test
+    void anImplementationThatLacksWhatTheSweepNeedsIsOneLineNotOnePerConfiguration() throws IOException {
+        DecayJob.DecayRun outcome = run("dl4j-lstm");
+        StringWriter text = new StringWriter();
+        DecayCommand.print(new PrintWriter(text, true), outcome);
+
+        List<String> skipped = text.toString().lines().filter(line -> line.startsWith("skipped")).toList();
+        assertEquals(List.of("skipped dl4j-lstm (2 configurations): lacks [TANH]"), skipped, text.toString());
+    }
+
     private static List<String> files(Path directory) throws IOException {
         List<String> names = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
