@@ -80,6 +80,20 @@ def _write(message):
     sys.stdout.flush()
 
 
+def blas_library():
+    """The BLAS this process has loaded, as its folder and file (e.g. openblas-pthread/libblas.so.3, or
+    blas/libblas.so.3 for the reference BLAS), read from /proc/self/maps; "BLAS unknown" elsewhere. Debian's NumPy and PyTorch call whatever libblas.so.3 the system provides: the
+    reference BLAS of libblas3 unless an optimised one (libopenblas0-pthread) is installed, several times slower,
+    so a timing names it."""
+    try:
+        with open("/proc/self/maps") as maps:
+            names = {"/".join(line.split()[-1].split("/")[-2:]) for line in maps
+                     if "blas" in line.lower() and "/" in line}
+    except OSError:
+        return "BLAS unknown"
+    return ", ".join(sorted(names)) if names else "BLAS unknown"
+
+
 def time_calls(call_once, warm_ups, repetitions):
     """Calls call_once() warm_ups times untimed, then repetitions times, each timed on its own with
     time.perf_counter; returns the repetitions' times in seconds."""

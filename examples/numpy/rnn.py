@@ -193,7 +193,8 @@ def bench(case, call, warm_ups, repetitions):
     (the protocol's JSON decoding and encoding are not timed)."""
     function = forward if call == "forward" else gradients
     seconds = protocol.time_calls(lambda: function(case), warm_ups, repetitions)
-    return {"seconds": seconds, "threads": blas_threads(), "how": "examples/numpy/rnn.py %s(case)" % function.__name__}
+    return {"seconds": seconds, "threads": blas_threads(),
+            "how": "examples/numpy/rnn.py %s(case), %s" % (function.__name__, protocol.blas_library())}
 
 
 if __name__ == "__main__":

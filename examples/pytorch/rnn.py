@@ -266,7 +266,8 @@ def bench(case, call, warm_ups, repetitions):
 
     seconds = protocol.time_calls(forward_only if call == "forward" else forward_backward, warm_ups, repetitions)
     how = "with torch.no_grad(): forward" if call == "forward" else "forward, loss.backward()"
-    return {"seconds": seconds, "threads": torch.get_num_threads(), "how": "PyTorch %s (%s)" % (how, model.cell)}
+    return {"seconds": seconds, "threads": torch.get_num_threads(),
+            "how": "PyTorch %s (%s), %s" % (how, model.cell, protocol.blas_library())}
 
 
 if __name__ == "__main__":

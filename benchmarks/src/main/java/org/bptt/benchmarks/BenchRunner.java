@@ -260,6 +260,8 @@ public final class BenchRunner {
         Map<String, List<double[]>> samples = new LinkedHashMap<>();
         Map<String, Integer> threads = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
+        // How each library timed itself (its call, its BLAS), said once: a figure means little without it.
+        java.util.Set<String> hows = new java.util.LinkedHashSet<>();
         for (int fork = 0; fork < settings.forks(); fork++) {
             List<String> command = forkCommand(OwnCallProbe.class.getName(), List.of());
             for (Cell cell : cells) {
@@ -274,6 +276,9 @@ public final class BenchRunner {
                     }
                     samples.computeIfAbsent(fields[1], key -> new ArrayList<>()).add(times);
                     threads.put(fields[1], Integer.parseInt(fields[2]));
+                    if (hows.add(fields[3])) {
+                        listener.message("own call timed as: " + fields[3] + ", " + fields[2] + " thread(s)");
+                    }
                 } else if (fields[0].equals("ERROR") && fields.length > 2) {
                     errors.put(fields[1], fields[2]);
                 }
