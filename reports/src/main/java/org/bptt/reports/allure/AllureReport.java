@@ -109,15 +109,50 @@ public final class AllureReport {
 
     /**
      * Generates both reports of a run: {@value #REPORT_DIRECTORY}/ with the trends of the latest earlier run in the
-     * same root, and {@value #SINGLE_FILE}.
+     * same root, and {@value #SINGLE_FILE}, at the same time on two threads (each generation is mostly one thread's
+     * work, and together they were a large part of a run's end). They read the same results and write apart; the
+     * history the normal report copies into the results folder is a folder, which the single file's condensed copy
+     * does not read.
      *
      * @return the normal report's index.html
      */
     public static Path generateForRun(RunFolder run) throws IOException {
         Path results = run.resolve(AllureResults.DIRECTORY);
-        Path index = generate(results, run.resolve(REPORT_DIRECTORY), previousReport(run).orElse(null));
-        generateSingleFile(results, run.resolve(SINGLE_FILE));
+        java.util.concurrent.FutureTask<Path> singleFile = new java.util.concurrent.FutureTask<>(
+                () -> generateSingleFile(results, run.resolve(SINGLE_FILE)));
+        Thread singleFileThread = new Thread(singleFile, "bptt-single-file-report");
+        singleFileThread.start();
+        Path index;
+        try {
+            index = generate(results, run.resolve(REPORT_DIRECTORY), previousReport(run).orElse(null));
+        } catch (IOException | RuntimeException failure) {
+            try {
+                waitFor(singleFile);
+            } catch (IOException | RuntimeException other) {
+                failure.addSuppressed(other);
+            }
+            throw failure;
+        }
+        waitFor(singleFile);
         return index;
+    }
+
+    /** Waits for {@code generation}, rethrowing its failure. */
+    private static void waitFor(java.util.concurrent.FutureTask<Path> generation) throws IOException {
+        try {
+            generation.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while the single-file report was generated");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException("the single-file report could not be generated", e.getCause());
+        }
     }
 
     /** The report folder of the latest earlier run (in the same output root) that has a history, if any. */
