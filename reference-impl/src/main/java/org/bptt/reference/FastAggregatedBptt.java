@@ -25,6 +25,10 @@ import org.bptt.api.Tensor;
  *   <li>plain {@code double[]} arrays, one step per row, read straight from the batch's tensors and written straight
  *       into the result's, with the products in {@link FastKernels} (vectorised, cache-blocked) and the weight
  *       matrices' transposes made once per call;</li>
+ *   <li>the recurrence of a chunk's sequences taken a step at a time for all of them at once: one product of the
+ *       step's rows, one row per sequence still running, with W (the recurrence's products one row each would read
+ *       all of W from memory for every sequence and step, which bounded the speed on large H). Each row is the same
+ *       sum in the same order as alone, so the results do not depend on how the sequences are grouped;</li>
  *   <li>the sequences of a batch split into contiguous chunks that run on the cores in parallel, each chunk summing
  *       its own parameter gradients; the chunks' sums are then added in chunk order, so a result is the same on
  *       every run on the same machine (machines with another number of cores may differ in the last bits).</li>
@@ -80,10 +84,10 @@ final class FastAggregatedBptt {
         Tensor outputs = spec.head().lastStepOnly() ? Tensor.zeros(batch.batchSize(), outputSize)
                 : Tensor.zeros(batch.batchSize(), batch.steps(), outputSize);
         List<double[]> lossSums = inChunks(batch, (first, end) -> {
-            Workspace workspace = new Workspace(batch.steps());
+            Workspace[] workspaces = forwardChunk(batch, first, end, hiddenStates, outputs);
             double lossSum = 0;
-            for (int sequence = first; sequence < end; sequence++) {
-                lossSum += forwardSequence(batch, sequence, workspace, hiddenStates, outputs);
+            for (Workspace workspace : workspaces) {
+                lossSum += workspace.lossSum;
             }
             return new double[] {lossSum};
         });
@@ -105,13 +109,13 @@ final class FastAggregatedBptt {
         // Each chunk returns {loss sum, dU, dW, db, dV, dc} flattened into one array.
         int gradientSize = 1 + hiddenSize * inputSize + hiddenSize * hiddenSize + hiddenSize + outputSize * hiddenSize + outputSize;
         List<double[]> chunks = inChunks(batch, (first, end) -> {
-            Workspace workspace = new Workspace(steps);
+            Workspace[] workspaces = forwardChunk(batch, first, end, null, null);
             double[] sums = new double[gradientSize];
-            for (int sequence = first; sequence < end; sequence++) {
-                sums[0] += forwardSequence(batch, sequence, workspace, null, null);
-                backwardSequence(batch, sequence, divisor, workspace, sums, inputGradients, hiddenStateGradients,
-                        initialStateGradients);
+            for (Workspace workspace : workspaces) {
+                sums[0] += workspace.lossSum;
             }
+            backwardChunk(batch, first, divisor, workspaces, sums, inputGradients, hiddenStateGradients,
+                    initialStateGradients);
             return sums;
         });
         double[] total = new double[gradientSize];
@@ -139,38 +143,66 @@ final class FastAggregatedBptt {
     }
 
     /**
-     * The forward pass of one sequence into the workspace (hidden states, outputs, and the first loss step), and
-     * into row {@code sequence} of {@code hiddenStatesOut} and {@code outputsOut} when they are given.
+     * The forward pass of the sequences {@code first … end−1}, each into a workspace of its own (hidden states,
+     * outputs, the first loss step and Σ_t J(t)), and into its row of {@code hiddenStatesOut} and {@code outputsOut}
+     * when they are given.
      *
-     * @return Σ_t J(t) of the sequence
+     * @return the workspaces, in the order of the sequences
      */
-    private double forwardSequence(Batch batch, int sequence, Workspace workspace, Tensor hiddenStatesOut, Tensor outputsOut) {
-        int length = batch.length(sequence);
-        int firstLossStep = spec.head().lastStepOnly() ? length - 1 : 0;
-        int lossSteps = length - firstLossStep;
+    private Workspace[] forwardChunk(Batch batch, int first, int end, Tensor hiddenStatesOut, Tensor outputsOut) {
+        Workspace[] workspaces = new Workspace[end - first];
+        int longest = 0;
         double[] inputs = batch.inputs().data();
-        int inputOffset = batch.inputs().offset(sequence, 0, 0);
-        double[] hidden = workspace.hiddenStates;
-        workspace.length = length;
-        workspace.firstLossStep = firstLossStep;
-        workspace.setInitialState(batch, sequence);
+        for (int sequence = first; sequence < end; sequence++) {
+            Workspace workspace = new Workspace(batch, sequence);
+            workspaces[sequence - first] = workspace;
+            longest = Math.max(longest, workspace.length);
+            // x_t Uᵀ for every step of the sequence at once.
+            FastKernels.multAdd(inputs, batch.inputs().offset(sequence, 0, 0), uTransposed, 0, workspace.hiddenStates,
+                    0, workspace.length, inputSize, hiddenSize);
+        }
 
-        // Pre-activations: x_t Uᵀ for every step at once, then step by step + h_{t-1} Wᵀ + b, h_t = f(a_t).
-        java.util.Arrays.fill(hidden, 0, length * hiddenSize, 0.0);
-        FastKernels.multAdd(inputs, inputOffset, uTransposed, 0, hidden, 0, length, inputSize, hiddenSize);
-        for (int t = 0; t < length; t++) {
-            int row = t * hiddenSize;
-            if (t == 0) {
-                FastKernels.multAdd(workspace.initialState, 0, wTransposed, 0, hidden, row, 1, hiddenSize, hiddenSize);
-            } else {
-                FastKernels.multAdd(hidden, row - hiddenSize, wTransposed, 0, hidden, row, 1, hiddenSize, hiddenSize);
+        // Step by step, every sequence still running at once: a_t = x_t Uᵀ + h_{t-1} Wᵀ + b, h_t = f(a_t).
+        double[] previousStates = new double[workspaces.length * hiddenSize];
+        double[] preActivations = new double[workspaces.length * hiddenSize];
+        int[] running = new int[workspaces.length];
+        for (int t = 0; t < longest; t++) {
+            int rows = 0;
+            for (int k = 0; k < workspaces.length; k++) {
+                Workspace workspace = workspaces[k];
+                if (t < workspace.length) {
+                    double[] previous = t == 0 ? workspace.initialState : workspace.hiddenStates;
+                    System.arraycopy(previous, t == 0 ? 0 : (t - 1) * hiddenSize, previousStates, rows * hiddenSize, hiddenSize);
+                    System.arraycopy(workspace.hiddenStates, t * hiddenSize, preActivations, rows * hiddenSize, hiddenSize);
+                    running[rows++] = k;
+                }
             }
-            for (int i = 0; i < hiddenSize; i++) {
-                hidden[row + i] = activation.apply(hidden[row + i] + b[i]);
+            FastKernels.multAdd(previousStates, 0, wTransposed, 0, preActivations, 0, rows, hiddenSize, hiddenSize);
+            for (int r = 0; r < rows; r++) {
+                double[] hidden = workspaces[running[r]].hiddenStates;
+                for (int i = 0; i < hiddenSize; i++) {
+                    hidden[t * hiddenSize + i] = activation.apply(preActivations[r * hiddenSize + i] + b[i]);
+                }
             }
         }
 
-        // Outputs of the loss steps: o_t = h_t Vᵀ + c, then softmax or sigmoid and the loss terms.
+        for (int sequence = first; sequence < end; sequence++) {
+            outputsAndLoss(batch, sequence, workspaces[sequence - first], hiddenStatesOut, outputsOut);
+        }
+        return workspaces;
+    }
+
+    /**
+     * The outputs of the sequence's loss steps, o_t = h_t Vᵀ + c, then softmax or sigmoid and the loss terms, into
+     * the workspace (Σ_t J(t) into {@code lossSum}), and its rows of {@code hiddenStatesOut} and {@code outputsOut}
+     * when they are given.
+     */
+    private void outputsAndLoss(Batch batch, int sequence, Workspace workspace, Tensor hiddenStatesOut,
+                                Tensor outputsOut) {
+        int length = workspace.length;
+        int firstLossStep = workspace.firstLossStep;
+        int lossSteps = length - firstLossStep;
+        double[] hidden = workspace.hiddenStates;
         double[] outputs = workspace.outputs;
         for (int r = 0; r < lossSteps; r++) {
             System.arraycopy(c, 0, outputs, r * outputSize, outputSize);
@@ -183,6 +215,7 @@ final class FastAggregatedBptt {
         for (int r = 0; r < lossSteps; r++) {
             lossSum += squashAndLoss(outputs, r * outputSize, targets, targetOffset + r * outputSize);
         }
+        workspace.lossSum = lossSum;
         if (hiddenStatesOut != null) {
             System.arraycopy(hidden, 0, hiddenStatesOut.data(), hiddenStatesOut.offset(sequence, 0, 0), length * hiddenSize);
         }
@@ -190,7 +223,6 @@ final class FastAggregatedBptt {
             int offset = spec.head().lastStepOnly() ? outputsOut.offset(sequence, 0) : outputsOut.offset(sequence, 0, 0);
             System.arraycopy(outputs, 0, outputsOut.data(), offset, lossSteps * outputSize);
         }
-        return lossSum;
     }
 
     /**
@@ -223,71 +255,97 @@ final class FastAggregatedBptt {
     }
 
     /**
-     * The aggregated backward sweep of the sequence whose forward pass is in the workspace. Adds the parameter
-     * gradients to {@code sums} (laid out as in {@link #gradients}) and writes the sequence's rows of the per-step
-     * gradients.
+     * The aggregated backward sweep of the sequences {@code first …} whose forward passes are in {@code workspaces}.
+     * Adds the parameter gradients to {@code sums} (laid out as in {@link #gradients}), each sequence's in turn, and
+     * writes the sequences' rows of the per-step gradients.
      */
-    private void backwardSequence(Batch batch, int sequence, double divisor, Workspace workspace, double[] sums,
-                                  Tensor inputGradients, Tensor hiddenStateGradients, Tensor initialStateGradients) {
-        int length = workspace.length;
-        int firstLossStep = workspace.firstLossStep;
-        int lossSteps = length - firstLossStep;
+    private void backwardChunk(Batch batch, int first, double divisor, Workspace[] workspaces, double[] sums,
+                               Tensor inputGradients, Tensor hiddenStateGradients, Tensor initialStateGradients) {
         int dUOffset = 1;
         int dWOffset = dUOffset + hiddenSize * inputSize;
         int dbOffset = dWOffset + hiddenSize * hiddenSize;
         int dVOffset = dbOffset + hiddenSize;
         int dcOffset = dVOffset + outputSize * hiddenSize;
-        double[] hidden = workspace.hiddenStates;
+        double[] targets = batch.targets().data();
+        int longest = 0;
 
         // Output layer of every loss step at once: G = (Y − Y*)/divisor, dV += Gᵀ H, dc += Σ G, G V.
-        double[] outputGradients = workspace.outputs;     // y_t is not needed after this: overwritten by (y_t − y*_t)/divisor
-        double[] targets = batch.targets().data();
-        int targetOffset = spec.head().lastStepOnly() ? batch.targets().offset(sequence, 0)
-                : batch.targets().offset(sequence, firstLossStep, 0);
-        for (int i = 0; i < lossSteps * outputSize; i++) {
-            outputGradients[i] = (outputGradients[i] - targets[targetOffset + i]) / divisor;
-            sums[dcOffset + i % outputSize] += outputGradients[i];
+        for (int k = 0; k < workspaces.length; k++) {
+            Workspace workspace = workspaces[k];
+            int sequence = first + k;
+            int lossSteps = workspace.length - workspace.firstLossStep;
+            longest = Math.max(longest, workspace.length);
+            double[] outputGradients = workspace.outputs;     // y_t is not needed after this: overwritten by (y_t − y*_t)/divisor
+            int targetOffset = spec.head().lastStepOnly() ? batch.targets().offset(sequence, 0)
+                    : batch.targets().offset(sequence, workspace.firstLossStep, 0);
+            for (int i = 0; i < lossSteps * outputSize; i++) {
+                outputGradients[i] = (outputGradients[i] - targets[targetOffset + i]) / divisor;
+                sums[dcOffset + i % outputSize] += outputGradients[i];
+            }
+            FastKernels.multAddTransA(outputGradients, 0, workspace.hiddenStates, workspace.firstLossStep * hiddenSize,
+                    sums, dVOffset, lossSteps, outputSize, hiddenSize);
+            FastKernels.multAdd(outputGradients, 0, v, 0, workspace.outputHiddenGradients, 0, lossSteps, outputSize,
+                    hiddenSize);
         }
-        FastKernels.multAddTransA(outputGradients, 0, hidden, firstLossStep * hiddenSize, sums, dVOffset,
-                lossSteps, outputSize, hiddenSize);
-        double[] outputHiddenGradients = workspace.outputHiddenGradients;
-        java.util.Arrays.fill(outputHiddenGradients, 0, lossSteps * hiddenSize, 0.0);
-        FastKernels.multAdd(outputGradients, 0, v, 0, outputHiddenGradients, 0, lossSteps, outputSize, hiddenSize);
 
-        // The recurrence, step by step from the last: g_t = outputs' share + δ_{t+1} W, δ_t = f'(a_t) ⊙ g_t.
-        double[] hiddenGradient = workspace.hiddenGradient;
-        double[] preActivationGradients = workspace.preActivationGradients;
+        // The recurrence, step by step from the last, every sequence still running at once:
+        // g_t = outputs' share + δ_{t+1} W, δ_t = f'(a_t) ⊙ g_t.
+        double[] hiddenGradients = new double[workspaces.length * hiddenSize];    // g of each sequence, in turn
+        double[] runningDeltas = new double[workspaces.length * hiddenSize];
+        double[] products = new double[workspaces.length * hiddenSize];
+        int[] running = new int[workspaces.length];
         double[] hiddenGradientOut = hiddenStateGradients.data();
-        int hiddenGradientOutOffset = hiddenStateGradients.offset(sequence, 0, 0);
-        java.util.Arrays.fill(hiddenGradient, 0.0);
-        for (int t = length - 1; t >= 0; t--) {
+        for (int t = longest - 1; t >= 0; t--) {
+            int rows = 0;
             int row = t * hiddenSize;
-            if (t >= firstLossStep) {
-                int lossRow = (t - firstLossStep) * hiddenSize;
-                for (int i = 0; i < hiddenSize; i++) {
-                    hiddenGradient[i] += outputHiddenGradients[lossRow + i];
+            for (int k = 0; k < workspaces.length; k++) {
+                Workspace workspace = workspaces[k];
+                if (t >= workspace.length) {
+                    continue;
                 }
+                int gradient = k * hiddenSize;
+                if (t >= workspace.firstLossStep) {
+                    int lossRow = (t - workspace.firstLossStep) * hiddenSize;
+                    for (int i = 0; i < hiddenSize; i++) {
+                        hiddenGradients[gradient + i] += workspace.outputHiddenGradients[lossRow + i];
+                    }
+                }
+                System.arraycopy(hiddenGradients, gradient, hiddenGradientOut,
+                        hiddenStateGradients.offset(first + k, 0, 0) + row, hiddenSize);
+                for (int i = 0; i < hiddenSize; i++) {
+                    workspace.preActivationGradients[row + i] =
+                            activation.derivativeFromOutput(workspace.hiddenStates[row + i]) * hiddenGradients[gradient + i];
+                }
+                System.arraycopy(workspace.preActivationGradients, row, runningDeltas, rows * hiddenSize, hiddenSize);
+                running[rows++] = k;
             }
-            System.arraycopy(hiddenGradient, 0, hiddenGradientOut, hiddenGradientOutOffset + row, hiddenSize);
-            for (int i = 0; i < hiddenSize; i++) {
-                preActivationGradients[row + i] = activation.derivativeFromOutput(hidden[row + i]) * hiddenGradient[i];
+            java.util.Arrays.fill(products, 0, rows * hiddenSize, 0.0);
+            FastKernels.multAdd(runningDeltas, 0, w, 0, products, 0, rows, hiddenSize, hiddenSize);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(products, r * hiddenSize, hiddenGradients, running[r] * hiddenSize, hiddenSize);
             }
-            java.util.Arrays.fill(hiddenGradient, 0.0);
-            FastKernels.multAdd(preActivationGradients, row, w, 0, hiddenGradient, 0, 1, hiddenSize, hiddenSize);
         }
-        System.arraycopy(hiddenGradient, 0, initialStateGradients.data(), initialStateGradients.offset(sequence, 0), hiddenSize);
 
-        // Parameter and input gradients from every step's δ at once.
+        // Per sequence: dL/dh_{-1}, then the parameter and input gradients from every step's δ at once.
         double[] inputs = batch.inputs().data();
-        int inputOffset = batch.inputs().offset(sequence, 0, 0);
-        FastKernels.multAddTransA(preActivationGradients, 0, inputs, inputOffset, sums, dUOffset, length, hiddenSize, inputSize);
-        FastKernels.multAddTransA(preActivationGradients, 0, workspace.initialState, 0, sums, dWOffset, 1, hiddenSize, hiddenSize);
-        FastKernels.multAddTransA(preActivationGradients, hiddenSize, hidden, 0, sums, dWOffset, length - 1, hiddenSize, hiddenSize);
-        for (int i = 0; i < length * hiddenSize; i++) {
-            sums[dbOffset + i % hiddenSize] += preActivationGradients[i];
+        for (int k = 0; k < workspaces.length; k++) {
+            Workspace workspace = workspaces[k];
+            int sequence = first + k;
+            int length = workspace.length;
+            double[] preActivationGradients = workspace.preActivationGradients;
+            System.arraycopy(hiddenGradients, k * hiddenSize, initialStateGradients.data(),
+                    initialStateGradients.offset(sequence, 0), hiddenSize);
+            int inputOffset = batch.inputs().offset(sequence, 0, 0);
+            FastKernels.multAddTransA(preActivationGradients, 0, inputs, inputOffset, sums, dUOffset, length, hiddenSize, inputSize);
+            FastKernels.multAddTransA(preActivationGradients, 0, workspace.initialState, 0, sums, dWOffset, 1, hiddenSize, hiddenSize);
+            FastKernels.multAddTransA(preActivationGradients, hiddenSize, workspace.hiddenStates, 0, sums, dWOffset,
+                    length - 1, hiddenSize, hiddenSize);
+            for (int i = 0; i < length * hiddenSize; i++) {
+                sums[dbOffset + i % hiddenSize] += preActivationGradients[i];
+            }
+            FastKernels.multAdd(preActivationGradients, 0, u, 0, inputGradients.data(), inputGradients.offset(sequence, 0, 0),
+                    length, hiddenSize, inputSize);
         }
-        FastKernels.multAdd(preActivationGradients, 0, u, 0, inputGradients.data(), inputGradients.offset(sequence, 0, 0),
-                length, hiddenSize, inputSize);
     }
 
     private double divisor(Batch batch) {
@@ -337,28 +395,27 @@ final class FastAggregatedBptt {
         return results;
     }
 
-    /** The arrays one chunk reuses for each of its sequences, sized for T steps. */
+    /** One sequence's arrays, sized for its length, and what its forward pass found. */
     private final class Workspace {
+        final int length;
+        /** The first step with a loss term: 0, or the last step for a last-step head. */
+        final int firstLossStep;
         final double[] initialState = new double[hiddenSize];
         final double[] hiddenStates;
         final double[] outputs;
         final double[] outputHiddenGradients;
         final double[] preActivationGradients;
-        final double[] hiddenGradient = new double[hiddenSize];
-        int length;
-        int firstLossStep;
+        /** Σ_t J(t) of the sequence, set by its forward pass. */
+        double lossSum;
 
-        Workspace(int steps) {
-            hiddenStates = new double[steps * hiddenSize];
-            outputs = new double[steps * outputSize];
-            outputHiddenGradients = new double[steps * hiddenSize];
-            preActivationGradients = new double[steps * hiddenSize];
-        }
-
-        void setInitialState(Batch batch, int sequence) {
-            if (batch.initialState() == null) {
-                java.util.Arrays.fill(initialState, 0.0);
-            } else {
+        Workspace(Batch batch, int sequence) {
+            length = batch.length(sequence);
+            firstLossStep = spec.head().lastStepOnly() ? length - 1 : 0;
+            hiddenStates = new double[length * hiddenSize];
+            outputs = new double[(length - firstLossStep) * outputSize];
+            outputHiddenGradients = new double[(length - firstLossStep) * hiddenSize];
+            preActivationGradients = new double[length * hiddenSize];
+            if (batch.initialState() != null) {
                 System.arraycopy(batch.initialState().data(), batch.initialState().offset(sequence, 0), initialState, 0,
                         hiddenSize);
             }

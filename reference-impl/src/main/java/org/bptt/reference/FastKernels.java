@@ -4,7 +4,8 @@ package org.bptt.reference;
  * The matrix products of {@link FastAggregatedBptt}: dense, row-major {@code double[]} with offsets, accumulating
  * into the output. Written so that the JIT compiler vectorises the innermost loop: it runs along a row of the
  * output and of the right-hand matrix (contiguous), and each pass adds four rows of the right-hand matrix at once,
- * which quarters the loads and stores of the output row compared with one row per pass. Fused multiply-adds
+ * which quarters the loads and stores of the output row compared with one row per pass; with four output rows or
+ * more, a pass updates four of them, so that each element of the right-hand matrix loaded serves four. Fused multiply-adds
  * ({@link Math#fma}, vectorised too) do each product and sum in one rounding and, on a CPU with FMA units, in one
  * instruction instead of two (the measured gain: benchmarks/README.md). The right-hand matrix is taken in blocks of
  * rows that stay in the cache while every output row uses them.
@@ -27,7 +28,21 @@ final class FastKernels {
         int block = blockRows(n);
         for (int blockStart = 0; blockStart < k; blockStart += block) {
             int blockEnd = Math.min(k, blockStart + block);
-            for (int i = 0; i < m; i++) {
+            int i = 0;
+            for (; i + 3 < m; i += 4) {
+                int aRow = aOffset + i * k;
+                int cRow = cOffset + i * n;
+                int p = blockStart;
+                for (; p + 3 < blockEnd; p += 4) {
+                    addFourRowsToFourRows(c, cRow, a, aRow + p, k, b, bOffset + p * n, n);
+                }
+                for (; p < blockEnd; p++) {
+                    for (int row = 0; row < 4; row++) {
+                        addRow(c, cRow + row * n, a[aRow + row * k + p], b, bOffset + p * n, n);
+                    }
+                }
+            }
+            for (; i < m; i++) {
                 int aRow = aOffset + i * k;
                 int cRow = cOffset + i * n;
                 int p = blockStart;
@@ -87,6 +102,35 @@ final class FastKernels {
         for (int j = 0; j < n; j++) {
             c[cRow + j] = Math.fma(a3, b[row3 + j], Math.fma(a2, b[row2 + j], Math.fma(a1, b[row1 + j],
                     Math.fma(a0, b[row0 + j], c[cRow + j]))));
+        }
+    }
+
+    /**
+     * {@link #addFourRows} for four rows of C at once, C rows {@code n} apart from {@code cRow}, their A
+     * coefficients four consecutive in rows {@code k} apart from {@code aAt}: each B element loaded once serves four
+     * rows. Each C row gets the same sum in the same order as alone.
+     */
+    private static void addFourRowsToFourRows(double[] c, int cRow, double[] a, int aAt, int k, double[] b, int row0,
+                                              int n) {
+        double a00 = a[aAt], a01 = a[aAt + 1], a02 = a[aAt + 2], a03 = a[aAt + 3];
+        double a10 = a[aAt + k], a11 = a[aAt + k + 1], a12 = a[aAt + k + 2], a13 = a[aAt + k + 3];
+        double a20 = a[aAt + 2 * k], a21 = a[aAt + 2 * k + 1], a22 = a[aAt + 2 * k + 2], a23 = a[aAt + 2 * k + 3];
+        double a30 = a[aAt + 3 * k], a31 = a[aAt + 3 * k + 1], a32 = a[aAt + 3 * k + 2], a33 = a[aAt + 3 * k + 3];
+        int row1 = row0 + n;
+        int row2 = row1 + n;
+        int row3 = row2 + n;
+        int c1 = cRow + n;
+        int c2 = c1 + n;
+        int c3 = c2 + n;
+        for (int j = 0; j < n; j++) {
+            double b0 = b[row0 + j];
+            double b1 = b[row1 + j];
+            double b2 = b[row2 + j];
+            double b3 = b[row3 + j];
+            c[cRow + j] = Math.fma(a03, b3, Math.fma(a02, b2, Math.fma(a01, b1, Math.fma(a00, b0, c[cRow + j]))));
+            c[c1 + j] = Math.fma(a13, b3, Math.fma(a12, b2, Math.fma(a11, b1, Math.fma(a10, b0, c[c1 + j]))));
+            c[c2 + j] = Math.fma(a23, b3, Math.fma(a22, b2, Math.fma(a21, b1, Math.fma(a20, b0, c[c2 + j]))));
+            c[c3 + j] = Math.fma(a33, b3, Math.fma(a32, b2, Math.fma(a31, b1, Math.fma(a30, b0, c[c3 + j]))));
         }
     }
 

@@ -2,6 +2,7 @@ package org.bptt.reference;
 
 import static org.bptt.reference.TensorAssertions.assertClose;
 import static org.bptt.reference.TensorAssertions.assertSameGradients;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.stream.Stream;
@@ -12,6 +13,7 @@ import org.bptt.api.GradientResult;
 import org.bptt.api.Head;
 import org.bptt.api.LossReduction;
 import org.bptt.api.ModelSpec;
+import org.bptt.api.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -63,6 +65,54 @@ class TestFastAggregatedBptt extends ReferenceTestBase {
         GradientResult plugin = new ReferenceFastRnn().gradients(spec, testCase.parameters(), testCase.batch());
         assertSameGradients("plugin vs algorithm", direct, plugin, 0, 0);
         assertEquals(ReferenceFastRnn.ID, new ReferenceFastRnn().info().id());
+    }
+
+    /**
+     * The recurrence runs a step for all the sequences of a chunk at once; each sequence must still get exactly the
+     * numbers it gets alone (each row of a product is the same sum in the same order), so that a result does not
+     * depend on the batch around it nor on the number of cores. Per-sequence quantities, summed loss (divisor 1).
+     */
+    @Test
+    void aSequenceGetsTheSameBitsWhateverItIsBatchedWith() {
+        ModelSpec spec = ModelSpec.of(5, 9, 4).withReduction(LossReduction.SUM);
+        Case batched = RandomCases.build(spec, new int[] {7, 3, 7, 1, 6, 5, 2}, 7, true, true, random);
+        ForwardResult batchForward = new FastAggregatedBptt(spec, batched.parameters()).forward(batched.batch());
+        GradientResult batchGradients = new FastAggregatedBptt(spec, batched.parameters()).gradients(batched.batch());
+        for (int sequence = 0; sequence < batched.batch().batchSize(); sequence++) {
+            org.bptt.api.Batch alone = sequenceAlone(batched.batch(), sequence);
+            ForwardResult forward = new FastAggregatedBptt(spec, batched.parameters()).forward(alone);
+            GradientResult gradients = new FastAggregatedBptt(spec, batched.parameters()).gradients(alone);
+            String what = "sequence " + sequence;
+            assertArrayEquals(forward.hiddenStates().data(), row(batchForward.hiddenStates(), sequence), 0.0, what + " h");
+            assertArrayEquals(forward.outputs().data(), row(batchForward.outputs(), sequence), 0.0, what + " y");
+            assertArrayEquals(gradients.inputGradients().data(), row(batchGradients.inputGradients(), sequence), 0.0,
+                    what + " dL/dx");
+            assertArrayEquals(gradients.hiddenStateGradients().data(), row(batchGradients.hiddenStateGradients(), sequence),
+                    0.0, what + " dL/dh");
+            assertArrayEquals(gradients.initialStateGradients().data(),
+                    row(batchGradients.initialStateGradients(), sequence), 0.0, what + " dL/dh_{-1}");
+        }
+    }
+
+    /** Row {@code sequence} of a tensor whose first axis is the batch's. */
+    private static double[] row(Tensor tensor, int sequence) {
+        int size = tensor.data().length / tensor.shape()[0];
+        return java.util.Arrays.copyOfRange(tensor.data(), sequence * size, (sequence + 1) * size);
+    }
+
+    /** Sequence {@code sequence} of {@code batch} as a batch of its own. */
+    private static org.bptt.api.Batch sequenceAlone(org.bptt.api.Batch batch, int sequence) {
+        return new org.bptt.api.Batch(alone(batch.inputs(), sequence), alone(batch.targets(), sequence),
+                alone(batch.mask(), sequence), alone(batch.initialState(), sequence));
+    }
+
+    private static Tensor alone(Tensor tensor, int sequence) {
+        if (tensor == null) {
+            return null;
+        }
+        int[] shape = tensor.shape().clone();
+        shape[0] = 1;
+        return Tensor.of(row(tensor, sequence), shape);
     }
 
     private static void assertAgree(Case testCase) {
