@@ -14,10 +14,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.LongStream;
 import org.bptt.api.InvalidInputException;
+import org.bptt.core.plugins.IsolatedPlugin;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginCalls;
 import org.bptt.core.plugins.PluginRegistry;
@@ -92,6 +95,12 @@ final class ReproduceCommand implements Callable<Integer> {
             description = "The implementation trained (default: ${DEFAULT-VALUE}).")
     String implementationId;
 
+    @Option(names = "--threads", paramLabel = "N", converter = VerifyThreadsOptions.AtLeastOne.class,
+            description = "Cells trained at once, each on its own instance of the implementation (a cmd: plugin"
+                    + " starts one process per thread); the checkpoints and tables are the same for every N (default:"
+                    + " the available processors).")
+    Integer threads;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -111,7 +120,9 @@ final class ReproduceCommand implements Callable<Integer> {
             }
             PluginRegistry registry = pluginOptions.discover(err);
             LoadedPlugin plugin = registry.require(implementationId);
-            return run(reproduction, plugin, timeoutOptions.calls(), folder, share, commandLine, out, err);
+            int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+            return run(reproduction, plugin, workers, registry::newInstance, timeoutOptions.calls(), folder, share,
+                    commandLine, out, err);
         } catch (IOException e) {
             throw new UncheckedIOException("reproduce: cannot write under " + folder + ": " + e.getMessage(), e);
         }
@@ -124,11 +135,21 @@ final class ReproduceCommand implements Callable<Integer> {
      *
      * @return {@link ExitCode#OK}, or {@link ExitCode#DIVERGED} when a plugin call failed or hung
      */
-    static int run(Reproduction reproduction, LoadedPlugin plugin, PluginCalls calls, Path folder, int[] share,
-                   List<String> commandLine, PrintWriter out, PrintWriter err) throws IOException {
+    static int run(Reproduction reproduction, LoadedPlugin plugin, int threads,
+                   Function<LoadedPlugin, Optional<LoadedPlugin>> newInstance, PluginCalls calls, Path folder,
+                   int[] share, List<String> commandLine, PrintWriter out, PrintWriter err) throws IOException {
         Preset preset = reproduction.preset();
+        // One instance per thread; a plugin of which no other instance can be made trains one cell at a time.
+        List<IsolatedPlugin> workers = new ArrayList<>(List.of(calls.isolate(plugin)));
+        for (int worker = 1; worker < threads; worker++) {
+            Optional<LoadedPlugin> another = newInstance.apply(plugin);
+            if (another.isEmpty()) {
+                break;
+            }
+            workers.add(calls.isolate(another.get()));
+        }
         try (ProgressLine progress = new ProgressLine(preset, err)) {
-            reproduction.runShard(calls.isolate(plugin), folder, share[0], share[1], progress);
+            reproduction.runShard(workers, folder, share[0], share[1], progress);
         } catch (Reproduction.PluginHung hung) {
             err.printf(Locale.ROOT, "%nerror: %s: %s%nthe run stops (every further call would wait for the timeout); "
                     + "the finished cells are checkpointed in %s: run the same command again to resume%n",
@@ -276,7 +297,7 @@ final class ReproduceCommand implements Callable<Integer> {
 
     /**
      * The progress of a run on one line: cells done and left, the estimated time left (from this run's cells so far),
-     * the current cell and its last training loss. Redrawn in place on a terminal; on a log (CI, a file), one line
+     * the cell of the latest step (of one of the cells running) and its training loss. Redrawn in place on a terminal; on a log (CI, a file), one line
      * per finished cell.
      */
     private static final class ProgressLine implements Reproduction.Listener, AutoCloseable {
@@ -287,7 +308,6 @@ final class ReproduceCommand implements Callable<Integer> {
         private int finishedHere;
         private int done;
         private int left;
-        private GridCell current;
         private long lastDrawn;
 
         ProgressLine(Preset preset, PrintWriter log) {
@@ -297,17 +317,16 @@ final class ReproduceCommand implements Callable<Integer> {
 
         @Override
         public void cellStarted(GridCell cell, int done, int left) {
-            this.current = cell;
             this.done = done;
             this.left = left;
         }
 
         @Override
-        public void step(SgdTrainer.Step step) {
+        public void step(GridCell cell, SgdTrainer.Step step) {
             long now = System.nanoTime();
             if (terminal && now - lastDrawn > 200_000_000L) {
                 lastDrawn = now;
-                log.printf(Locale.ROOT, "\r%s", line(step));
+                log.printf(Locale.ROOT, "\r%s", line(cell, step));
                 log.flush();
             }
         }
@@ -326,9 +345,9 @@ final class ReproduceCommand implements Callable<Integer> {
             log.flush();
         }
 
-        private String line(SgdTrainer.Step step) {
+        private String line(GridCell cell, SgdTrainer.Step step) {
             return String.format(Locale.ROOT, "%s: %d done, %d left, ETA %s — %s step %d/%d, loss %s\033[K",
-                    preset.name(), done, left, eta(), current.key(), step.step(), preset.steps(),
+                    preset.name(), done, left, eta(), cell.key(), step.step(), preset.steps(),
                     Table.significant(step.loss()));
         }
 

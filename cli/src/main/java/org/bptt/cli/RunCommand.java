@@ -108,7 +108,7 @@ final class RunCommand implements Callable<Integer> {
         int decayExit = decay.exitCode();
 
         out.printf(Locale.ROOT, "%n--- reproduction (bptt reproduce %s --quick) ---%n", QUICK_REPRODUCTION);
-        int reproduceExit = quickReproduction(oracle, run, commandLine, out, err);
+        int reproduceExit = quickReproduction(registry, oracle, run, commandLine, out, err);
 
         int benchExit = ExitCode.OK;
         if (!skipBench) {
@@ -134,12 +134,13 @@ final class RunCommand implements Callable<Integer> {
     static final String QUICK_REPRODUCTION = "hochreiter1997";
 
     /** {@code bptt reproduce hochreiter1997 --quick} on the oracle, into this run's folder. */
-    private int quickReproduction(LoadedPlugin oracle, RunFolder run, List<String> commandLine, PrintWriter out,
-                                  PrintWriter err) {
+    private int quickReproduction(PluginRegistry registry, LoadedPlugin oracle, RunFolder run, List<String> commandLine,
+                                  PrintWriter out, PrintWriter err) {
         Path folder = run.resolve(QUICK_REPRODUCTION);
         try {
             return ReproduceCommand.run(new Reproduction(Presets.get(QUICK_REPRODUCTION, true)), oracle,
-                    timeoutOptions.calls(), folder, new int[] {1, 1}, commandLine, out, err);
+                    threadsOptions.threads(), registry::newInstance, timeoutOptions.calls(), folder, new int[] {1, 1},
+                    commandLine, out, err);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the reproduction under " + folder + ": " + e.getMessage(), e);
         }

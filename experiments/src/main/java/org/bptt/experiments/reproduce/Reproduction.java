@@ -11,8 +11,11 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import org.bptt.api.Batch;
 import org.bptt.api.Capability;
 import org.bptt.api.InvalidInputException;
@@ -47,8 +50,8 @@ public final class Reproduction {
         default void cellStarted(GridCell cell, int done, int left) {
         }
 
-        /** One SGD step of the current cell was taken. */
-        default void step(SgdTrainer.Step step) {
+        /** One SGD step of {@code cell} was taken. */
+        default void step(GridCell cell, SgdTrainer.Step step) {
         }
 
         /** A cell finished and its checkpoint is written. */
@@ -93,18 +96,87 @@ public final class Reproduction {
      * @throws IOException           when a checkpoint cannot be written
      */
     public int runShard(IsolatedPlugin plugin, Path folder, int shard, int shards, Listener listener) throws IOException {
+        return runShard(List.of(plugin), folder, shard, shards, listener);
+    }
+
+    /**
+     * {@link #runShard(IsolatedPlugin, Path, int, int, Listener)} with one worker thread per plugin instance in
+     * {@code workers}, each taking the next cell not yet started, in grid order. A cell's result depends on its seed
+     * alone, so the checkpoints are the same whatever the number of workers and whichever worker ran a cell. The
+     * listener is called by one worker at a time. The first failure stops the workers after their current cells
+     * (those finished are checkpointed) and is thrown.
+     *
+     * @param workers instances of the same implementation, one per thread (a plugin instance serves one thread)
+     */
+    public int runShard(List<IsolatedPlugin> workers, Path folder, int shard, int shards, Listener listener)
+            throws IOException {
         claim(folder);
         List<GridCell> cells = preset.cells(shard, shards);
         List<GridCell> todo = cells.stream().filter(cell -> !Files.exists(checkpoint(folder, cell))).toList();
-        int done = cells.size() - todo.size();
-        for (GridCell cell : todo) {
-            listener.cellStarted(cell, done, cells.size() - done);
-            CellResult result = run(plugin, cell, listener);
-            write(checkpoint(folder, cell), result.toText());
-            done++;
+        Queue<GridCell> queue = new ConcurrentLinkedQueue<>(todo);
+        Listener serialised = new SerialisedListener(listener);
+        int[] done = {cells.size() - todo.size()};
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (IsolatedPlugin worker : workers) {
+            Thread thread = new Thread(() -> {
+                GridCell cell;
+                while (failure.get() == null && (cell = queue.poll()) != null) {
+                    try {
+                        synchronized (done) {
+                            serialised.cellStarted(cell, done[0], cells.size() - done[0]);
+                        }
+                        CellResult result = run(worker, cell, serialised);
+                        write(checkpoint(folder, cell), result.toText());
+                        synchronized (done) {
+                            done[0]++;
+                        }
+                        serialised.cellFinished(cell, result);
+                    } catch (IOException | RuntimeException | Error e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }
+            }, "bptt-reproduce-" + (threads.size() + 1));
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure.compareAndSet(null, new java.io.InterruptedIOException("interrupted while the cells ran"));
+            }
+        }
+        Throwable first = failure.get();
+        if (first instanceof IOException io) {
+            throw io;
+        }
+        if (first instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (first instanceof Error error) {
+            throw error;
+        }
+        return todo.size() - queue.size();
+    }
+
+    /** A listener that several workers call, one at a time. */
+    private record SerialisedListener(Listener listener) implements Listener {
+        @Override
+        public synchronized void cellStarted(GridCell cell, int done, int left) {
+            listener.cellStarted(cell, done, left);
+        }
+
+        @Override
+        public synchronized void step(GridCell cell, SgdTrainer.Step step) {
+            listener.step(cell, step);
+        }
+
+        @Override
+        public synchronized void cellFinished(GridCell cell, CellResult result) {
             listener.cellFinished(cell, result);
         }
-        return todo.size();
     }
 
     /**
@@ -134,7 +206,7 @@ public final class Reproduction {
         }
         try {
             SgdTrainer.Run run = new SgdTrainer(plugin, task, spec, output).train(initial, new SplittableRandom(trainingSeed),
-                    evaluation, settings, listener::step);
+                    evaluation, settings, step -> listener.step(cell, step));
             return new CellResult(cell.key(), run.evaluations(), run.divergedAtStep(), run.divergence(), "");
         } catch (PluginCallFailure failure) {
             if (failure.kind() == PluginCallFailure.Kind.TIMED_OUT || failure.kind() == PluginCallFailure.Kind.STILL_RUNNING) {

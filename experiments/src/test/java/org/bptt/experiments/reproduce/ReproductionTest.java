@@ -52,7 +52,7 @@ class ReproductionTest {
             }
 
             @Override
-            public void step(SgdTrainer.Step step) {
+            public void step(GridCell cell, SgdTrainer.Step step) {
                 if (started.size() == 4 && step.step() == 7) {
                     throw new Killed();
                 }
@@ -91,6 +91,30 @@ class ReproductionTest {
         assertEquals(8, cells, "the shards cover the grid once");
         assertEquals(2, reproduction.missing(reproduction.read(shards.subList(0, 2))).size(), "shard 3 has 2 cells");
         assertEquals(csv(reproduction, List.of(whole)), csv(reproduction, shards));
+    }
+
+    @Test
+    void cellsTrainedOnThreeThreadsGiveTheCheckpointsAndTablesOfOne(@TempDir Path temp) throws IOException {
+        Reproduction reproduction = new Reproduction(TINY);
+        Path one = temp.resolve("one");
+        Path three = temp.resolve("three");
+        reproduction.runShard(REFERENCE, one, 1, 1, new Reproduction.Listener() { });
+        List<String> started = java.util.Collections.synchronizedList(new ArrayList<>());
+        assertEquals(8, reproduction.runShard(List.of(REFERENCE, TestCalls.isolated(new ReferenceAggregatedRnn()),
+                TestCalls.isolated(new ReferenceAggregatedRnn())), three, 1, 1, new Reproduction.Listener() {
+                    @Override
+                    public void cellStarted(GridCell cell, int done, int left) {
+                        started.add(cell.key());
+                    }
+                }));
+        assertEquals(8, started.size(), "every cell started once: " + started);
+        try (var cells = Files.list(one.resolve(Reproduction.CELLS))) {
+            for (Path cell : cells.sorted().toList()) {
+                assertEquals(Files.readString(cell), Files.readString(three.resolve(Reproduction.CELLS).resolve(cell.getFileName())),
+                        cell.getFileName() + " is the same checkpoint");
+            }
+        }
+        assertEquals(csv(reproduction, List.of(one)), csv(reproduction, List.of(three)));
     }
 
     @Test
