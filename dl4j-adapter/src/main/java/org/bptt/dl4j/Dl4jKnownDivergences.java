@@ -157,8 +157,8 @@ public final class Dl4jKnownDivergences {
      * Why DL4J's {@code quantity} differs from the exact value on this batch, when it is a documented divergence:
      * the model of DL4J's computation ({@link Dl4jBugModels}), described in one or two sentences naming the DL4J
      * method, saying whether it is a bug or a difference of definition, and where the evidence is; empty otherwise.
-     * §11's divergences have no model yet: they are declared {@link WrongComputation#unchecked}, as is §2 in a
-     * stacked network.
+     * §11's divergences under {@code LastTimeStep} have no model yet: they are declared
+     * {@link WrongComputation#unchecked}.
      *
      * @param recurrentLayer the DL4J layer computing the recurrence
      * @param lastTimeStep   true when the top layer sits in DL4J's {@code LastTimeStep} ({@link Dl4jLastTimeStep}),
@@ -209,10 +209,10 @@ public final class Dl4jKnownDivergences {
             return Optional.empty();
         }
         if (isCellGradient(spec, quantity)) {
-            return recurrentExplanation(recurrentLayer, batch, truncation).map(text -> truncatedModel(spec, text));
+            return recurrentExplanation(recurrentLayer, batch, truncation).map(Dl4jKnownDivergences::truncatedModel);
         }
         if (OUTPUT_LAYER_GRADIENTS.contains(quantity) && truncatedOutputGradientsDiverge(spec, batch, truncation)) {
-            return Optional.of(truncatedModel(spec, String.format(Locale.ROOT, "Difference of definition, not a bug:"
+            return Optional.of(truncatedModel(String.format(Locale.ROOT, "Difference of definition, not a bug:"
                     + " DL4J ignores tbpttBackLength (k2 = %d < k1 = %d) and keeps the losses of each chunk's first"
                     + " k1 − k2 steps, which BPTT(k1, k2) drops; the output layer's gradient is otherwise exact. %s §2a.",
                     truncation.backwardLength(), truncation.forwardLength(), EVIDENCE)));
@@ -220,13 +220,9 @@ public final class Dl4jKnownDivergences {
         return Optional.empty();
     }
 
-    /**
-     * DL4J's truncated BPTT modelled ({@link Dl4jBugModels#truncatedChunks}) for a one-layer network; unchecked in a
-     * stack, whose upper layers the reference cannot recompute from zero on the lower layers' carried activations.
-     */
-    private static WrongComputation truncatedModel(ModelSpec spec, String description) {
-        return spec.topology().single() ? Dl4jBugModels.model(description, Dl4jBugModels::truncatedChunks)
-                : WrongComputation.unchecked(description);
+    /** DL4J's truncated BPTT ({@link Dl4jBugModels#truncatedChunks}), explained by {@code description}. */
+    private static WrongComputation truncatedModel(String description) {
+        return Dl4jBugModels.model(description, Dl4jBugModels::truncatedChunks);
     }
 
     /** True when the batch gives a non-zero h_{-1} or c_{-1}. */

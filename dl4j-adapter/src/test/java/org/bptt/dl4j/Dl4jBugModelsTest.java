@@ -123,6 +123,54 @@ class Dl4jBugModelsTest {
     }
 
     /**
+     * §2 in a stack: every layer's backward pass recomputes its chunk from zero on the input it kept from the carried
+     * forward pass, driven by the errors the layer above hands down. DL4J's truncated gradients of two- and
+     * three-layer networks of each recurrent layer match that model (known, and checked), on whole and short last
+     * chunks, with k2 ignored, per-step and last-step heads, masked.
+     */
+    @ParameterizedTest
+    @EnumSource(Dl4jRecurrentLayer.class)
+    void dl4jsTruncatedGradientsOfAStackMatchTheLayerByLayerChunkModel(Dl4jRecurrentLayer layer) {
+        Cell cell = layer == Dl4jRecurrentLayer.SIMPLE_RNN ? Cell.ELMAN : Cell.LSTM;
+        boolean peepholes = layer == Dl4jRecurrentLayer.GRAVES_LSTM;
+        ModelSpec twoLayers = StackedCases.spec(cell, peepholes, Head.PER_STEP_SOFTMAX, org.bptt.api.Topology.forward(2));
+        ModelSpec threeLayers = StackedCases.spec(cell, peepholes, Head.LAST_STEP_SIGMOID, org.bptt.api.Topology.forward(3));
+        List<SuiteCase> cases = List.of(
+                SuiteCase.truncated(stackedCase(twoLayers, 7, 51), new Truncation(3, 3)),
+                SuiteCase.truncated(stackedCase(twoLayers, 8, 52), new Truncation(4, 2)),
+                SuiteCase.truncated(stackedCase(threeLayers, 8, 53), new Truncation(3, 5)));
+        RnnImplementation plugin = layer == Dl4jRecurrentLayer.SIMPLE_RNN ? Dl4jTestSupport.DL4J
+                : Dl4jTestSupport.lstmPlugin(layer);
+        for (SuiteCase suiteCase : cases) {
+            CaseResult result = VERIFIER.verify(suiteCase, LoadedPlugin.of(plugin, "test"), ORACLE);
+            String context = layer + " " + suiteCase.id() + " " + suiteCase.truncation() + ": " + result.message();
+            assertEquals(Status.KNOWN_DIVERGENCE, result.status(), context);
+            assertTrue(result.message().contains("§2c") && !result.message().contains("unchecked"), context);
+            assertTrue(failed(result).stream().anyMatch(name -> name.startsWith("dL/dl1.")), context);
+        }
+    }
+
+    /** Where nothing is cut (k1 ≥ T) the chunk model of a three-layer LSTM stack is full BPTT, layer by layer. */
+    @Test
+    void theChunkModelOfAStackIsFullBpttWhenNothingIsCut() {
+        ModelSpec spec = StackedCases.spec(Cell.LSTM, true, Head.PER_STEP_SOFTMAX, org.bptt.api.Topology.forward(3));
+        Case testCase = stackedCase(spec, 6, 54);
+        GradientResult exact = Dl4jTestSupport.REFERENCE.gradients(spec, testCase.parameters(), testCase.batch());
+        GradientResult predicted = Dl4jBugModels.truncatedChunks(spec, testCase.parameters(), testCase.batch(),
+                new Truncation(6, 2), EXACT).gradients();
+        assertEquals(exact.loss(), predicted.loss(), 1e-12 * Math.abs(exact.loss()));
+        for (String name : spec.parameterNames()) {
+            assertTrue(Dl4jTestSupport.maxAbsoluteDifference(exact.parameterGradients().get(name),
+                    predicted.parameterGradients().get(name), null) < 1e-12, name);
+        }
+    }
+
+    private static Case stackedCase(ModelSpec spec, int steps, long seed) {
+        return new Case("stacked-" + spec.layers() + "-T" + steps, spec.label(), spec, StackedCases.parameters(spec, seed),
+                StackedCases.batch(spec, steps, true, seed), seed);
+    }
+
+    /**
      * The sigmoid head's §1 transformation: at each sequence's last step, the per-step softmax over (o, 0) with the
      * target (t, 1 − t) is the sigmoid head's own loss, so on a batch without a mask (one loss term per sequence, at
      * T − 1) the transformed case's dL/dx is the exact one.
