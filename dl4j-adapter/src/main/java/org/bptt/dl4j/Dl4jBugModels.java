@@ -198,7 +198,7 @@ final class Dl4jBugModels {
      * reduction's divisor at each loss term of the true forward pass (for every head, dL/do = y − target), zero at the
      * other steps.
      */
-    private static Tensor topLayerErrors(ModelSpec spec, Parameters parameters, Batch batch, ExactComputation exact) {
+    static Tensor topLayerErrors(ModelSpec spec, Parameters parameters, Batch batch, ExactComputation exact) {
         Tensor outputs = exact.forward(spec, parameters, batch).outputs();
         Tensor weights = parameters.get(ParameterNames.V);
         double divisor = spec.reduction().divisor(batch.batchSize(), batch.lossTerms(spec.head()));
