@@ -18,6 +18,7 @@ import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Results;
 import org.bptt.api.Tensor;
+import org.bptt.api.Topology;
 import org.bptt.api.Truncation;
 import org.bptt.api.WrongComputation;
 
@@ -155,13 +156,10 @@ final class Dl4jBugModels {
             Tensor errors = chunkOf(topErrors, sequences, start, chunkMask.size(1));
             for (int layer = spec.layers() - 1; layer >= 0; layer--) {
                 Tensor inputs = chunkOf(layerInputs[layer], sequences, start, chunkMask.size(1));
-                GradientResult recomputed = recomputedLayer(spec, parameters, layer, inputs, chunkMask, errors, exact);
-                for (Map.Entry<String, Tensor> gradient : recomputed.parameterGradients().byName().entrySet()) {
-                    if (!ParameterName.parse(gradient.getKey()).head()) {
-                        sums.merge(ParameterName.of(layer, false, gradient.getKey()).toString(), gradient.getValue().copy(),
-                                Dl4jBugModels::addTo);
-                    }
-                }
+                GradientResult recomputed = drivenByErrors(layerAlone(spec, layer),
+                        layerAloneParameters(spec, parameters, layer), inputs, chunkMask, errors, exact);
+                layerGradients(recomputed, layer).forEach((name, gradient) -> sums.merge(name, gradient.copy(),
+                        Dl4jBugModels::addTo));
                 errors = recomputed.inputGradients();
             }
         }
@@ -220,63 +218,95 @@ final class Dl4jBugModels {
 
     /**
      * What each layer reads in the true forward pass, {@code [B, T, in]}: x for layer 0, the activations of the layer
-     * below (from its given initial state, if any) above it.
+     * below (from its given initial state, if any) above it. Forward networks only.
      */
     private static Tensor[] layerInputs(ModelSpec spec, Parameters parameters, Batch batch, ExactComputation exact) {
         Tensor[] inputs = new Tensor[spec.layers()];
         inputs[0] = batch.inputs();
         for (int layer = 0; layer + 1 < spec.layers(); layer++) {
-            ModelSpec single = singleLayer(spec, layer);
-            Batch layerBatch = new Batch(inputs[layer], Tensor.zeros(batch.batchSize(), batch.steps(), spec.hiddenSize()),
+            ModelSpec alone = errorHead(layerAlone(spec, layer));
+            Batch layerBatch = new Batch(inputs[layer], Tensor.zeros(batch.batchSize(), batch.steps(), alone.outputSize()),
                     batch.mask(), batch.initialState(spec, layer, false), batch.initialCellState(spec, layer, false));
-            inputs[layer + 1] = exact.forward(single, singleLayerParameters(spec, parameters, layer), layerBatch)
-                    .hiddenStates();
+            inputs[layer + 1] = exact.forward(alone, withErrorHead(alone, layerAloneParameters(spec, parameters, layer)),
+                    layerBatch).hiddenStates();
         }
         return inputs;
     }
 
     /**
-     * The exact gradients of layer {@code layer} alone, run from zero states on {@code inputs} and driven by
-     * {@code errors} (dL/dh_t from above, {@code [B, T, H]}): its parameters' gradients (by their names in a one-layer
-     * network) and dL/d(its inputs). The errors enter through a per-step softmax head with V = I and c = 0 whose
-     * targets are the outputs minus the errors, so that its dL/dh_t = y_t − target_t is exactly {@code errors}.
+     * The exact gradients of {@code network}'s recurrent layers run from zero states on {@code inputs} and driven by
+     * {@code errors}, dL/d(the top layer's output) from above ({@code [B, T, width]}, the output combined for a
+     * bidirectional network): the layers' parameter gradients and dL/d(their inputs). The errors enter through
+     * {@link #errorHead}, whose targets are its outputs minus the errors, so that its dL/dh_t = y_t − target_t is
+     * exactly {@code errors}; its own gradients mean nothing.
      */
-    private static GradientResult recomputedLayer(ModelSpec spec, Parameters parameters, int layer, Tensor inputs,
-                                                  Tensor mask, Tensor errors, ExactComputation exact) {
-        ModelSpec single = singleLayer(spec, layer);
-        Parameters layerParameters = singleLayerParameters(spec, parameters, layer);
-        Tensor outputs = exact.forward(single, layerParameters, new Batch(inputs, Tensor.zeros(errors.shape()), mask, null))
-                .outputs();
+    static GradientResult drivenByErrors(ModelSpec network, Parameters parameters, Tensor inputs, Tensor mask,
+                                         Tensor errors, ExactComputation exact) {
+        ModelSpec passing = errorHead(network);
+        Parameters passingParameters = withErrorHead(passing, parameters);
+        Tensor outputs = exact.forward(passing, passingParameters, new Batch(inputs, Tensor.zeros(errors.shape()), mask,
+                null)).outputs();
         Tensor targets = outputs.copy();
         for (int i = 0; i < targets.length(); i++) {
             targets.data()[i] -= errors.data()[i];
         }
-        return exact.gradients(single, layerParameters, new Batch(inputs, targets, mask, null));
+        return exact.gradients(passing, passingParameters, new Batch(inputs, targets, mask, null));
     }
 
-    /** Layer {@code layer} of {@code spec} as a one-layer network whose per-step softmax head has K = H, loss summed. */
-    private static ModelSpec singleLayer(ModelSpec spec, int layer) {
-        return new ModelSpec(spec.cell(), spec.cellOptions(), spec.layerInputSize(layer), spec.hiddenSize(),
-                spec.hiddenSize(), spec.activation(), Head.PER_STEP_SOFTMAX, spec.biases(), LossReduction.SUM,
-                spec.dataType());
+    /**
+     * {@code network} under a per-step softmax head that passes errors through: K = the top layer's output width,
+     * and (in {@link #withErrorHead}) V = I, c = 0; the loss summed.
+     */
+    private static ModelSpec errorHead(ModelSpec network) {
+        return new ModelSpec(network.cell(), network.cellOptions(), network.inputSize(), network.hiddenSize(),
+                network.topology().layerOutputSize(network.hiddenSize()), network.activation(), Head.PER_STEP_SOFTMAX,
+                network.biases(), LossReduction.SUM, network.dataType(), network.topology());
     }
 
-    /** Layer {@code layer}'s parameters under their one-layer names, with the head V = I (and c = 0). */
-    private static Parameters singleLayerParameters(ModelSpec spec, Parameters parameters, int layer) {
-        int hidden = spec.hiddenSize();
-        return Parameters.of(singleLayer(spec, layer), declaration -> {
+    /** {@code parameters}' cell tensors, and {@link #errorHead}'s V = I (and c = 0). */
+    private static Parameters withErrorHead(ModelSpec passing, Parameters parameters) {
+        int width = passing.outputSize();
+        return Parameters.of(passing, declaration -> {
             if (declaration.name().equals(ParameterNames.V)) {
-                Tensor identity = Tensor.zeros(hidden, hidden);
-                for (int j = 0; j < hidden; j++) {
+                Tensor identity = Tensor.zeros(width, width);
+                for (int j = 0; j < width; j++) {
                     identity.set(1, j, j);
                 }
                 return identity;
             }
-            if (declaration.name().equals(ParameterNames.C)) {
-                return Tensor.zeros(hidden);
-            }
-            return parameters.get(ParameterName.of(layer, false, declaration.name()).toString());
+            return declaration.name().equals(ParameterNames.C) ? Tensor.zeros(width) : parameters.get(declaration.name());
         });
+    }
+
+    /**
+     * Layer {@code layer} of {@code spec} alone: a one-layer network of its directions reading its input, under
+     * {@code spec}'s head (over the layer's output).
+     */
+    static ModelSpec layerAlone(ModelSpec spec, int layer) {
+        Topology one = spec.bidirectional() ? Topology.bidirectional(1, spec.topology().combine()) : Topology.SINGLE;
+        return new ModelSpec(spec.cell(), spec.cellOptions(), spec.layerInputSize(layer), spec.hiddenSize(),
+                spec.outputSize(), spec.activation(), spec.head(), spec.biases(), spec.reduction(), spec.dataType(), one);
+    }
+
+    /** Layer {@code layer}'s parameters and the head's, under their names in {@link #layerAlone}. */
+    static Parameters layerAloneParameters(ModelSpec spec, Parameters parameters, int layer) {
+        return Parameters.of(layerAlone(spec, layer), declaration -> {
+            ParameterName name = ParameterName.parse(declaration.name());
+            return parameters.get(name.head() ? declaration.name()
+                    : ParameterName.of(layer, name.reverse(), name.base()).toString());
+        });
+    }
+
+    /** The cell gradients of {@link #layerAlone}{@code (spec, layer)} under their names in the whole network. */
+    static Map<String, Tensor> layerGradients(GradientResult alone, int layer) {
+        Map<String, Tensor> gradients = new LinkedHashMap<>();
+        alone.parameterGradients().byName().forEach((bare, gradient) -> {
+            ParameterName name = ParameterName.parse(bare);
+            if (!name.head()) {
+                gradients.put(ParameterName.of(layer, name.reverse(), name.base()).toString(), gradient);
+            }
+        });
+        return gradients;
     }
 
     /** The sequences with a loss term among steps start … end − 1. */

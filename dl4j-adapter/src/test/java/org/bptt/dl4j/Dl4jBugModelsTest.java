@@ -249,6 +249,57 @@ class Dl4jBugModelsTest {
     }
 
     /**
+     * §11 under {@code LastTimeStep} (plugin dl4j-lstm-last-time-step): the top layer gets its mask back but its
+     * backward pass leaks into the padding, the layers below run unmasked, and the hidden states are those of the
+     * network unmasked. DL4J's every quantity is the model's ({@link Dl4jLastTimeStepLstmModel}), checked, for both
+     * last-step heads, one, two and three layers and each combine mode.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Head.class, names = {"LAST_STEP_SOFTMAX", "LAST_STEP_SIGMOID"})
+    void lastTimeStepBidirectionalLstmsMatchTheirModel(Head head) {
+        LoadedPlugin plugin = LoadedPlugin.of(new Dl4jLstmLastTimeStep(), "test");
+        List<org.bptt.api.Topology> topologies = List.of(
+                org.bptt.api.Topology.bidirectional(1, org.bptt.api.Combine.CONCAT),
+                org.bptt.api.Topology.bidirectional(1, org.bptt.api.Combine.PRODUCT),
+                org.bptt.api.Topology.bidirectional(2, org.bptt.api.Combine.SUM),
+                org.bptt.api.Topology.bidirectional(2, org.bptt.api.Combine.CONCAT),
+                org.bptt.api.Topology.bidirectional(3, org.bptt.api.Combine.MEAN));
+        for (org.bptt.api.Topology topology : topologies) {
+            ModelSpec spec = StackedCases.spec(Cell.LSTM, false, head, topology);
+            Batch batch = StackedCases.batch(spec, 7, true, 60L + topology.layers());
+            Case masked = new Case("last-time-step-" + topology.label(), spec.label(), spec,
+                    StackedCases.parameters(spec, 70L + topology.layers()), batch, 60L + topology.layers());
+            CaseResult result = VERIFIER.verify(SuiteCase.fullBptt(masked), plugin, ORACLE);
+            String context = topology.label() + ": " + result.message();
+            assertEquals(Status.KNOWN_DIVERGENCE, result.status(), context);
+            assertTrue(result.message().contains("§11") && !result.message().contains("unchecked"), context);
+        }
+    }
+
+    /**
+     * Without padding there is nothing to read or leak into: the {@code LastTimeStep} model of a three-layer network
+     * (its lower layers driven by the top layer's input errors, their outputs summed) is the exact computation.
+     */
+    @Test
+    void theLastTimeStepModelIsExactWithoutPadding() {
+        ModelSpec spec = StackedCases.spec(Cell.LSTM, false, Head.LAST_STEP_SOFTMAX,
+                org.bptt.api.Topology.bidirectional(3, org.bptt.api.Combine.SUM));
+        Parameters parameters = StackedCases.parameters(spec, 80);
+        Batch batch = StackedCases.batch(spec, 5, false, 81);
+        ForwardResult exactForward = Dl4jTestSupport.REFERENCE.forward(spec, parameters, batch);
+        GradientResult exact = Dl4jTestSupport.REFERENCE.gradients(spec, parameters, batch);
+        org.bptt.api.Results predicted = Dl4jLastTimeStepLstmModel.predict(spec, parameters, batch, null, EXACT);
+        assertTrue(Dl4jTestSupport.maxAbsoluteDifference(exactForward.hiddenStates(), predicted.forward().hiddenStates(),
+                null) < 1e-12);
+        assertTrue(Dl4jTestSupport.maxAbsoluteDifference(exactForward.outputs(), predicted.forward().outputs(), null) < 1e-12);
+        assertEquals(exact.loss(), predicted.gradients().loss(), 1e-12 * Math.abs(exact.loss()));
+        for (String name : spec.parameterNames()) {
+            assertTrue(Dl4jTestSupport.maxAbsoluteDifference(exact.parameterGradients().get(name),
+                    predicted.gradients().parameterGradients().get(name), null) < 1e-12, name);
+        }
+    }
+
+    /**
      * §5 through the gate's non-finite path: on the underflow case of {@code Dl4jSoftmaxUnderflowTest} DL4J's loss and
      * gradients are NaN, and the model predicts each of them non-finite, so the case is known, not an error.
      */
