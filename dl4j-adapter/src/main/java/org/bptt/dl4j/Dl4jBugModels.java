@@ -192,7 +192,7 @@ final class Dl4jBugModels {
     }
 
     /**
-     * dL/dh_t of the top layer through the output layer alone, {@code [B, T, H]}: Vᵀ (y_t − target_t) divided by the
+     * dL/dh_t of a forward network's top layer through the output layer alone, {@code [B, T, H]}: Vᵀ (y_t − target_t) divided by the
      * reduction's divisor at each loss term of the true forward pass (for every head, dL/do = y − target), zero at the
      * other steps.
      */

@@ -2,6 +2,7 @@ package org.bptt.dl4j;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.bptt.api.Batch;
 import org.bptt.api.Cell;
@@ -99,11 +100,11 @@ final class Dl4jLastTimeStepLstmModel {
     /**
      * What {@code LSTMHelpers.backpropGradientHelper} adds without a mask, in the reverse direction of the layer alone
      * ({@code alone}, one bidirectional layer on its inputs): for each sequence shorter than T, the error reaching its
-     * start, dL/dh_{-1} and dL/dc_{-1} of that direction (exact, from {@code exact}), flows on through the padded
-     * steps len, len + 1, …, T − 1, which the reverse direction read before the sequence. Their stored gates are
-     * those of x_t from h = c = 0 (the masked states), their stored c_t is the masked 0 (so tanh'(c_t) = 1 and the
-     * forget gate's error, ∝ c_{t-1} = 0, vanishes) and tanh(c_t) that of the unmasked c_t = i ⊙ g. Per step, with
-     * dh and dc the errors arriving:
+     * start, dL/dh_{-1} and dL/dc_{-1} of that direction (from {@code exactGradients}, the layer's exact gradients),
+     * flows on through the padded steps len, len + 1, …, T − 1, which the reverse direction read before the sequence.
+     * Their stored gates are those of x_t from h = c = 0 (the masked states), their stored c_t is the masked 0 (so
+     * tanh'(c_t) = 1 and the forget gate's error, ∝ c_{t-1} = 0, vanishes) and tanh(c_t) that of the unmasked
+     * c_t = i ⊙ g. Per step, with dh and dc the errors arriving:
      * <pre>
      *   δ_o = dh ⊙ tanh(i ⊙ g) ⊙ o(1 − o),   dc' = dh ⊙ o + dc,   δ_i = dc' ⊙ g ⊙ i(1 − i),   δ_g = dc' ⊙ i ⊙ (1 − g²)
      *   dU_* += δ_* x_tᵀ,   db_* += δ_*,   dL/dx_t += Σ U_*ᵀ δ_*;   then dh = Σ W_*ᵀ δ_*,   dc = f ⊙ dc'
@@ -113,10 +114,11 @@ final class Dl4jLastTimeStepLstmModel {
      * @param gradientOf  the reverse direction's gradient of a gate parameter, by its bare name. Modified.
      * @param inputErrors dL/d(the layer's inputs), {@code [B, T, in]}. Modified: the padded steps' terms are added.
      */
-    private static void leakIntoThePadding(ModelSpec alone, Parameters parameters, Batch batch, GradientResult exact,
-                                           java.util.function.Function<String, Tensor> gradientOf, Tensor inputErrors) {
-        Tensor initialStateErrors = Batch.stateOf(exact.initialStateGradients(), alone, 0, true);
-        Tensor initialCellErrors = Batch.stateOf(exact.initialCellStateGradients(), alone, 0, true);
+    private static void leakIntoThePadding(ModelSpec alone, Parameters parameters, Batch batch,
+                                           GradientResult exactGradients, Function<String, Tensor> gradientOf,
+                                           Tensor inputErrors) {
+        Tensor initialStateErrors = Batch.stateOf(exactGradients.initialStateGradients(), alone, 0, true);
+        Tensor initialCellErrors = Batch.stateOf(exactGradients.initialCellStateGradients(), alone, 0, true);
         int hiddenSize = alone.hiddenSize();
         int inputSize = alone.inputSize();
         for (int sequence = 0; sequence < batch.batchSize(); sequence++) {
