@@ -18,6 +18,7 @@ import org.bptt.api.ParameterNames;
 import org.bptt.api.Parameters;
 import org.bptt.api.Results;
 import org.bptt.api.Tensor;
+import org.bptt.api.Topology;
 import org.bptt.api.Truncation;
 import org.bptt.api.WrongComputation;
 
@@ -26,7 +27,7 @@ import org.bptt.api.WrongComputation;
  * the library's numbers from the exact computation, on a transformed case or with arithmetic on exact results, so
  * the harness calls a divergence known only where the library's numbers are those the documented mechanism gives.
  *
- * <p>Two transformations carry most of them, both exact because the reference's output error is linear in the
+ * <p>Three transformations carry most of them, all exact because the reference's output error is linear in the
  * targets (dL/do_t = y_t − target_t for either head, and the reference does not require a target to be a
  * distribution):
  * <ul>
@@ -35,9 +36,13 @@ import org.bptt.api.WrongComputation;
  *       y = σ(o), the per-step softmax over the two logits (o, 0) has the same probability σ(o) and the same
  *       error σ(o) − target on o: the head gets a second output row of zeros, and the target (t, 1 − t).</li>
  *   <li><b>States recomputed from another start:</b> a backward pass through states recomputed from another initial
- *       state (zero, for DL4J's truncated chunks), driven by the output errors of the true forward pass, is the
+ *       state (c_{-1} := h_{-1}, for SameDiff's LSTM), driven by the output errors of the true forward pass, is the
  *       exact gradient of the recomputed forward pass with the targets shifted by the difference of the outputs:
  *       target' = target + y(recomputed) − y(true) gives the error y(recomputed) − target' = y(true) − target.</li>
+ *   <li><b>Any error injected into one layer:</b> a layer alone under a per-step softmax head with V = I and c = 0,
+ *       whose targets are its outputs minus the wanted dL/dh_t, backpropagates exactly those errors; its dL/dx is
+ *       the error it hands to the layer below. So DL4J's truncated chunks, where each layer of a stack recomputes its
+ *       states from zero on the input it kept, are modelled one layer at a time, from the top.</li>
  * </ul>
  */
 final class Dl4jBugModels {
@@ -119,11 +124,9 @@ final class Dl4jBugModels {
 
     /**
      * §2 (and §7 for the LSTMs): DL4J's truncated BPTT at fixed parameters. Chunks of k1 steps (k2 has no effect);
-     * each chunk's loss backpropagates through that chunk only, through the recurrent layer's states recomputed
+     * each chunk's loss backpropagates through that chunk only, through every recurrent layer's states recomputed
      * from zero, driven by the output errors of the forward pass that carried the state; the output layer's
-     * gradients are those of every loss term at the true states, i.e. full BPTT's. A one-layer network only: in a
-     * stack, a recomputed upper layer reads the lower layer's carried activations, which the reference cannot
-     * recompute from zero.
+     * gradients are those of every loss term at the true states, i.e. full BPTT's.
      */
     static Results truncatedChunks(ModelSpec spec, Parameters parameters, Batch batch, Truncation truncation,
                                    ExactComputation exact) {
@@ -134,19 +137,22 @@ final class Dl4jBugModels {
     }
 
     /**
-     * The gradients DL4J computes when the recurrent layer's backward pass recomputes the states of every chunk of
-     * {@code chunkLength} steps from zero (the first chunk from zero too: the given initial states, if any, reach the
-     * forward pass only), driven by the output errors of the true forward pass; the output layer's gradients and the
-     * loss are full BPTT's. No dL/dx.
+     * The gradients DL4J computes when each recurrent layer's backward pass ({@code backpropGradient}) recomputes
+     * its states of every chunk of {@code chunkLength} steps from zero (the first chunk from zero too: the given
+     * initial states, if any, reach the forward pass only), on the input the layer kept from the true forward pass
+     * (x, or the lower layer's carried activations), driven by the errors handed down from above: the top layer's
+     * are the output errors of the true forward pass, a lower layer's the input gradient of the recomputed layer
+     * above it. The output layer's gradients and the loss are full BPTT's. No dL/dx. Forward networks only (DL4J
+     * runs no truncated BPTT through bidirectional layers).
      */
     static GradientResult recomputedFromZero(ModelSpec spec, Parameters parameters, Batch batch, int chunkLength,
                                              ExactComputation exact) {
-        if (!spec.topology().single()) {
-            throw new DocumentedLimitException("modelled for a one-layer forward network only");
+        if (spec.bidirectional()) {
+            throw new DocumentedLimitException("modelled for forward networks only");
         }
         GradientResult full = exact.gradients(spec, parameters, batch);
-        Tensor trueOutputs = exact.forward(spec, parameters, batch).outputs();
-        ModelSpec summed = spec.withReduction(LossReduction.SUM);
+        Tensor topErrors = topLayerErrors(spec, parameters, batch, exact);
+        Tensor[] layerInputs = layerInputs(spec, parameters, batch, exact);
         Map<String, Tensor> sums = new LinkedHashMap<>();
         for (int start = 0; start < batch.steps(); start += chunkLength) {
             int end = Math.min(batch.steps(), start + chunkLength);
@@ -154,27 +160,22 @@ final class Dl4jBugModels {
             if (sequences.length == 0) {
                 continue;
             }
-            Batch chunk = chunk(spec, batch, sequences, start, end);
-            Tensor recomputedOutputs = exact.forward(summed, parameters, chunk).outputs();
-            Batch shifted = new Batch(chunk.inputs(), shiftedTargets(spec, batch, chunk, sequences, start,
-                    recomputedOutputs, trueOutputs), chunk.mask(), null);
-            Parameters chunkGradients = exact.gradients(summed, parameters, shifted).parameterGradients();
-            chunkGradients.byName().forEach((name, gradient) -> sums.merge(name, gradient.copy(), Dl4jBugModels::addTo));
+            Tensor chunkMask = chunkMask(batch, sequences, start, end);
+            Tensor errors = chunkOf(topErrors, sequences, start, chunkMask.size(1));
+            for (int layer = spec.layers() - 1; layer >= 0; layer--) {
+                Tensor inputs = chunkOf(layerInputs[layer], sequences, start, chunkMask.size(1));
+                GradientResult recomputed = drivenByErrors(layerAlone(spec, layer),
+                        layerAloneParameters(spec, parameters, layer), inputs, chunkMask, errors, exact);
+                layerGradients(recomputed, layer).forEach((name, gradient) -> sums.merge(name, gradient.copy(),
+                        Dl4jBugModels::addTo));
+                errors = recomputed.inputGradients();
+            }
         }
-        double divisor = spec.reduction().divisor(batch.batchSize(), batch.lossTerms(spec.head()));
         Map<String, Tensor> gradients = new LinkedHashMap<>();
         for (ParameterDeclaration declaration : spec.parameters()) {
             String name = declaration.name();
-            if (ParameterName.parse(name).head()) {
-                gradients.put(name, full.parameterGradients().get(name));
-            } else {
-                Tensor sum = sums.getOrDefault(name, Tensor.zeros(declaration.shape())).copy();
-                double[] values = sum.data();
-                for (int i = 0; i < values.length; i++) {
-                    values[i] /= divisor;
-                }
-                gradients.put(name, sum);
-            }
+            gradients.put(name, ParameterName.parse(name).head() ? full.parameterGradients().get(name)
+                    : sums.getOrDefault(name, Tensor.zeros(declaration.shape())));
         }
         return new GradientResult(full.loss(), new Parameters(gradients), null, null, null);
     }
@@ -198,6 +199,124 @@ final class Dl4jBugModels {
                 inputGradients, null, null));
     }
 
+    /**
+     * dL/dh_t of a forward network's top layer through the output layer alone, {@code [B, T, H]}: Vᵀ (y_t − target_t) divided by the
+     * reduction's divisor at each loss term of the true forward pass (for every head, dL/do = y − target), zero at the
+     * other steps.
+     */
+    static Tensor topLayerErrors(ModelSpec spec, Parameters parameters, Batch batch, ExactComputation exact) {
+        Tensor outputs = exact.forward(spec, parameters, batch).outputs();
+        Tensor weights = parameters.get(ParameterNames.V);
+        double divisor = spec.reduction().divisor(batch.batchSize(), batch.lossTerms(spec.head()));
+        Tensor errors = Tensor.zeros(batch.batchSize(), batch.steps(), spec.hiddenSize());
+        for (int sequence = 0; sequence < batch.batchSize(); sequence++) {
+            int length = batch.length(sequence);
+            for (int step = spec.head().lastStepOnly() ? length - 1 : 0; step < length; step++) {
+                for (int k = 0; k < spec.outputSize(); k++) {
+                    int[] at = spec.head().lastStepOnly() ? new int[] {sequence, k} : new int[] {sequence, step, k};
+                    double outputError = (outputs.get(at) - batch.targets().get(at)) / divisor;
+                    for (int j = 0; j < spec.hiddenSize(); j++) {
+                        errors.set(errors.get(sequence, step, j) + weights.get(k, j) * outputError, sequence, step, j);
+                    }
+                }
+            }
+        }
+        return errors;
+    }
+
+    /**
+     * What each layer reads in the true forward pass, {@code [B, T, in]}: x for layer 0, the activations of the layer
+     * below (from its given initial state, if any) above it. Forward networks only.
+     */
+    private static Tensor[] layerInputs(ModelSpec spec, Parameters parameters, Batch batch, ExactComputation exact) {
+        Tensor[] inputs = new Tensor[spec.layers()];
+        inputs[0] = batch.inputs();
+        for (int layer = 0; layer + 1 < spec.layers(); layer++) {
+            ModelSpec alone = errorHead(layerAlone(spec, layer));
+            Batch layerBatch = new Batch(inputs[layer], Tensor.zeros(batch.batchSize(), batch.steps(), alone.outputSize()),
+                    batch.mask(), batch.initialState(spec, layer, false), batch.initialCellState(spec, layer, false));
+            inputs[layer + 1] = exact.forward(alone, withErrorHead(alone, layerAloneParameters(spec, parameters, layer)),
+                    layerBatch).hiddenStates();
+        }
+        return inputs;
+    }
+
+    /**
+     * The exact gradients of {@code network}'s recurrent layers run from zero states on {@code inputs} and driven by
+     * {@code errors}, dL/d(the top layer's output) from above ({@code [B, T, width]}, the output combined for a
+     * bidirectional network): the layers' parameter gradients and dL/d(their inputs). The errors enter through
+     * {@link #errorHead}, whose targets are its outputs minus the errors, so that its dL/dh_t = y_t − target_t is
+     * exactly {@code errors}; its own gradients mean nothing.
+     */
+    static GradientResult drivenByErrors(ModelSpec network, Parameters parameters, Tensor inputs, Tensor mask,
+                                         Tensor errors, ExactComputation exact) {
+        ModelSpec passing = errorHead(network);
+        Parameters passingParameters = withErrorHead(passing, parameters);
+        Tensor outputs = exact.forward(passing, passingParameters, new Batch(inputs, Tensor.zeros(errors.shape()), mask,
+                null)).outputs();
+        Tensor targets = outputs.copy();
+        for (int i = 0; i < targets.length(); i++) {
+            targets.data()[i] -= errors.data()[i];
+        }
+        return exact.gradients(passing, passingParameters, new Batch(inputs, targets, mask, null));
+    }
+
+    /**
+     * {@code network} under a per-step softmax head that passes errors through: K = the top layer's output width,
+     * and (in {@link #withErrorHead}) V = I, c = 0; the loss summed.
+     */
+    private static ModelSpec errorHead(ModelSpec network) {
+        return new ModelSpec(network.cell(), network.cellOptions(), network.inputSize(), network.hiddenSize(),
+                network.topology().layerOutputSize(network.hiddenSize()), network.activation(), Head.PER_STEP_SOFTMAX,
+                network.biases(), LossReduction.SUM, network.dataType(), network.topology());
+    }
+
+    /** {@code parameters}' cell tensors, and {@link #errorHead}'s V = I (and c = 0). */
+    private static Parameters withErrorHead(ModelSpec passing, Parameters parameters) {
+        int width = passing.outputSize();
+        return Parameters.of(passing, declaration -> {
+            if (declaration.name().equals(ParameterNames.V)) {
+                Tensor identity = Tensor.zeros(width, width);
+                for (int j = 0; j < width; j++) {
+                    identity.set(1, j, j);
+                }
+                return identity;
+            }
+            return declaration.name().equals(ParameterNames.C) ? Tensor.zeros(width) : parameters.get(declaration.name());
+        });
+    }
+
+    /**
+     * Layer {@code layer} of {@code spec} alone: a one-layer network of its directions reading its input, under
+     * {@code spec}'s head (over the layer's output).
+     */
+    static ModelSpec layerAlone(ModelSpec spec, int layer) {
+        Topology one = spec.bidirectional() ? Topology.bidirectional(1, spec.topology().combine()) : Topology.SINGLE;
+        return new ModelSpec(spec.cell(), spec.cellOptions(), spec.layerInputSize(layer), spec.hiddenSize(),
+                spec.outputSize(), spec.activation(), spec.head(), spec.biases(), spec.reduction(), spec.dataType(), one);
+    }
+
+    /** Layer {@code layer}'s parameters and the head's, under their names in {@link #layerAlone}. */
+    static Parameters layerAloneParameters(ModelSpec spec, Parameters parameters, int layer) {
+        return Parameters.of(layerAlone(spec, layer), declaration -> {
+            ParameterName name = ParameterName.parse(declaration.name());
+            return parameters.get(name.head() ? declaration.name()
+                    : ParameterName.of(layer, name.reverse(), name.base()).toString());
+        });
+    }
+
+    /** The cell gradients of {@link #layerAlone}{@code (spec, layer)} under their names in the whole network. */
+    static Map<String, Tensor> layerGradients(GradientResult alone, int layer) {
+        Map<String, Tensor> gradients = new LinkedHashMap<>();
+        alone.parameterGradients().byName().forEach((bare, gradient) -> {
+            ParameterName name = ParameterName.parse(bare);
+            if (!name.head()) {
+                gradients.put(ParameterName.of(layer, name.reverse(), name.base()).toString(), gradient);
+            }
+        });
+        return gradients;
+    }
+
     /** The sequences with a loss term among steps start … end − 1. */
     private static int[] sequencesWithLossIn(ModelSpec spec, Batch batch, int start, int end) {
         return java.util.stream.IntStream.range(0, batch.batchSize()).filter(sequence -> {
@@ -206,60 +325,37 @@ final class Dl4jBugModels {
         }).toArray();
     }
 
-    /** Steps start … end − 1 of {@code sequences}, from zero states, masked where a sequence ends before {@code end}. */
-    private static Batch chunk(ModelSpec spec, Batch batch, int[] sequences, int start, int end) {
+    /**
+     * The mask of steps start … end − 1 of {@code sequences}, {@code [sequences, steps]} with as many steps as the
+     * longest of them has there: ones up to where each sequence ends.
+     */
+    private static Tensor chunkMask(Batch batch, int[] sequences, int start, int end) {
         int steps = 0;
         for (int sequence : sequences) {
             steps = Math.max(steps, Math.min(batch.length(sequence), end) - start);
         }
-        int inputSize = spec.inputSize();
-        Tensor inputs = Tensor.zeros(sequences.length, steps, inputSize);
         Tensor mask = Tensor.zeros(sequences.length, steps);
-        boolean masked = false;
         for (int row = 0; row < sequences.length; row++) {
             int length = Math.min(batch.length(sequences[row]), end) - start;
-            masked |= length < steps;
-            for (int step = 0; step < steps; step++) {
-                mask.set(step < length ? 1 : 0, row, step);
-                for (int i = 0; i < inputSize; i++) {
-                    inputs.set(batch.inputs().get(sequences[row], start + step, i), row, step, i);
-                }
+            for (int step = 0; step < length; step++) {
+                mask.set(1, row, step);
             }
         }
-        Tensor targets = spec.head().lastStepOnly() ? Tensor.zeros(sequences.length, spec.outputSize())
-                : Tensor.zeros(sequences.length, steps, spec.outputSize());
-        return new Batch(inputs, targets, masked ? mask : null, null);
+        return mask;
     }
 
-    /**
-     * The chunk's targets shifted so that the error of its recomputed outputs is that of the true ones:
-     * target + y(recomputed) − y(true), at the chunk's loss terms; zero at its padding.
-     */
-    private static Tensor shiftedTargets(ModelSpec spec, Batch batch, Batch chunk, int[] sequences, int start,
-                                         Tensor recomputedOutputs, Tensor trueOutputs) {
-        int classes = spec.outputSize();
-        if (spec.head().lastStepOnly()) {
-            Tensor targets = Tensor.zeros(sequences.length, classes);
-            for (int row = 0; row < sequences.length; row++) {
-                for (int k = 0; k < classes; k++) {
-                    targets.set(batch.targets().get(sequences[row], k) + recomputedOutputs.get(row, k)
-                            - trueOutputs.get(sequences[row], k), row, k);
-                }
-            }
-            return targets;
-        }
-        Tensor targets = Tensor.zeros(sequences.length, chunk.steps(), classes);
+    /** Rows {@code sequences} and steps start … start + steps − 1 of a {@code [B, T, n]} tensor. */
+    private static Tensor chunkOf(Tensor sequence, int[] sequences, int start, int steps) {
+        int width = sequence.size(2);
+        Tensor chunk = Tensor.zeros(sequences.length, steps, width);
         for (int row = 0; row < sequences.length; row++) {
-            int length = chunk.length(row);
-            for (int step = 0; step < length; step++) {
-                for (int k = 0; k < classes; k++) {
-                    targets.set(batch.targets().get(sequences[row], start + step, k)
-                            + recomputedOutputs.get(row, step, k) - trueOutputs.get(sequences[row], start + step, k),
-                            row, step, k);
+            for (int step = 0; step < steps; step++) {
+                for (int i = 0; i < width; i++) {
+                    chunk.set(sequence.get(sequences[row], start + step, i), row, step, i);
                 }
             }
         }
-        return targets;
+        return chunk;
     }
 
     /**

@@ -157,8 +157,6 @@ public final class Dl4jKnownDivergences {
      * Why DL4J's {@code quantity} differs from the exact value on this batch, when it is a documented divergence:
      * the model of DL4J's computation ({@link Dl4jBugModels}), described in one or two sentences naming the DL4J
      * method, saying whether it is a bug or a difference of definition, and where the evidence is; empty otherwise.
-     * §11's divergences have no model yet: they are declared {@link WrongComputation#unchecked}, as is §2 in a
-     * stacked network.
      *
      * @param recurrentLayer the DL4J layer computing the recurrence
      * @param lastTimeStep   true when the top layer sits in DL4J's {@code LastTimeStep} ({@link Dl4jLastTimeStep}),
@@ -177,16 +175,17 @@ public final class Dl4jKnownDivergences {
                     + " of a sequence shorter than T starts at the padded end and reads the padding as data, and every"
                     + " quantity of the network follows (SimpleRnn keeps its mask). Finite differences side with the"
                     + " reference: " + EVIDENCE + " §11.";
-            // Under LastTimeStep the top layer gets its mask back: not the unmasked network the model computes.
-            return Optional.of(lastTimeStep ? WrongComputation.unchecked(description)
-                    : Dl4jBugModels.model(description, Dl4jBugModels::unmaskedRecurrence));
+            // Under LastTimeStep the top layer gets its mask back (and leaks into the padding, below).
+            return Optional.of(Dl4jBugModels.model(description, lastTimeStep ? Dl4jLastTimeStepLstmModel::predict
+                    : Dl4jBugModels::unmaskedRecurrence));
         }
         if (lastTimeStep && lstmBackpropLeaksIntoThePadding(recurrentLayer, spec, batch) && isTopReverseGradient(spec, quantity)) {
-            return Optional.of(WrongComputation.unchecked("DL4J bug: LSTM.backpropGradient passes no mask to LSTMHelpers.backpropGradientHelper, so"
+            return Optional.of(Dl4jBugModels.model("DL4J bug: LSTM.backpropGradient passes no mask to LSTMHelpers.backpropGradientHelper, so"
                     + " in the reverse direction, which reads the padding first, the error flows on from a sequence's"
                     + " first step into the padded steps before it and adds their input and bias terms to the gradients"
                     + " of the input, cell-candidate and output gates (the forward pass is right: LastTimeStep hands the"
-                    + " layer its mask). Finite differences side with the reference: " + EVIDENCE + " §11."));
+                    + " layer its mask). Finite differences side with the reference: " + EVIDENCE + " §11.",
+                    Dl4jLastTimeStepLstmModel::predict));
         }
         if (givenInitialState(batch) && spec.topology().single() && (isCellGradient(spec, quantity)
                 || (truncation == null && quantity.equals(Quantity.INPUT_GRADIENTS)))) {
@@ -211,11 +210,11 @@ public final class Dl4jKnownDivergences {
         String lengths = String.format(Locale.ROOT, "k1 = %d, k2 = %d", truncation.forwardLength(),
                 truncation.backwardLength());
         if (isCellGradient(spec, quantity)) {
-            return truncatedCauses(batch, truncation).map(causes -> truncatedModel(spec,
+            return truncatedCauses(batch, truncation).map(causes -> truncatedModel(
                     truncatedExplanation(recurrentLayer), lengths + ": " + causes));
         }
         if (OUTPUT_LAYER_GRADIENTS.contains(quantity) && truncatedOutputGradientsDiverge(spec, batch, truncation)) {
-            return Optional.of(truncatedModel(spec, "Difference of definition, not a bug: DL4J ignores tbpttBackLength"
+            return Optional.of(truncatedModel("Difference of definition, not a bug: DL4J ignores tbpttBackLength"
                     + " (k2 < k1) and keeps the losses of each chunk's first k1 − k2 steps, which BPTT(k1, k2) drops;"
                     + " the output layer's gradient is otherwise exact. " + EVIDENCE + " §2a.", ""));
         }
@@ -223,12 +222,11 @@ public final class Dl4jKnownDivergences {
     }
 
     /**
-     * DL4J's truncated BPTT modelled ({@link Dl4jBugModels#truncatedChunks}) for a one-layer network; unchecked in a
-     * stack, whose upper layers the reference cannot recompute from zero on the lower layers' carried activations.
+     * DL4J's truncated BPTT ({@link Dl4jBugModels#truncatedChunks}), explained by {@code description}, with what
+     * this case adds to it.
      */
-    private static WrongComputation truncatedModel(ModelSpec spec, String description, String caseDetail) {
-        return spec.topology().single() ? Dl4jBugModels.model(description, caseDetail, Dl4jBugModels::truncatedChunks)
-                : WrongComputation.unchecked(description);
+    private static WrongComputation truncatedModel(String description, String caseDetail) {
+        return Dl4jBugModels.model(description, caseDetail, Dl4jBugModels::truncatedChunks);
     }
 
     /** True when the batch gives a non-zero h_{-1} or c_{-1}. */

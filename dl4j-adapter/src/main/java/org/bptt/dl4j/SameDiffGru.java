@@ -22,7 +22,8 @@ import org.nd4j.autodiff.samediff.SameDiff;
  *
  * <p>Known divergence (KNOWN_DIVERGENCES.md §8, an ND4J bug): {@code gru_bp} gets the reset gate's error wrong
  * wherever h_{t-1} ≠ 0, so the cell's gradients, dL/dx and dL/dh_{-1} are wrong as soon as a step with a non-zero
- * previous state reaches the loss: some sequence of two steps or more, or a given non-zero h_{-1}.
+ * previous state reaches the loss: some sequence of two steps or more, or a given non-zero h_{-1}. Its model is
+ * {@link SameDiffGruResetGate}.
  */
 public final class SameDiffGru extends SameDiffRnnPlugin {
 
@@ -48,11 +49,10 @@ public final class SameDiffGru extends SameDiffRnnPlugin {
             return Optional.empty();
         }
         // No " (dL/" in the text: the console summary cuts an explanation there (the case's own detail follows).
-        // Unchecked: a model would be a hand-written reset-after GRU backward pass with libnd4j's expression.
-        return Optional.of(WrongComputation.unchecked("ND4J bug: SameDiff's gru_bp (libnd4j gruCellBp) computes the reset gate's error as"
+        return Optional.of(Dl4jBugModels.model("ND4J bug: SameDiff's gru_bp (libnd4j gruCellBp) computes the reset gate's error as"
                 + " dL/dz_c ⊙ h_{t-1} ⊙ r(1 − r) times W_hcᵀ, the derivative of neither reset placement, so every"
                 + " gradient through a step with h_{t-1} ≠ 0 is wrong; finite differences side with the reference"
-                + " (dl4j-adapter KNOWN_DIVERGENCES.md §8)"));
+                + " (dl4j-adapter KNOWN_DIVERGENCES.md §8)", SameDiffGruResetGate::predict));
     }
 
     /** True when some step whose state reaches the loss starts from a non-zero h_{t-1}. */

@@ -123,6 +123,54 @@ class Dl4jBugModelsTest {
     }
 
     /**
+     * §2 in a stack: every layer's backward pass recomputes its chunk from zero on the input it kept from the carried
+     * forward pass, driven by the errors the layer above hands down. DL4J's truncated gradients of two- and
+     * three-layer networks of each recurrent layer match that model (known, and checked), on whole and short last
+     * chunks, with k2 ignored, per-step and last-step heads, masked.
+     */
+    @ParameterizedTest
+    @EnumSource(Dl4jRecurrentLayer.class)
+    void dl4jsTruncatedGradientsOfAStackMatchTheLayerByLayerChunkModel(Dl4jRecurrentLayer layer) {
+        Cell cell = layer == Dl4jRecurrentLayer.SIMPLE_RNN ? Cell.ELMAN : Cell.LSTM;
+        boolean peepholes = layer == Dl4jRecurrentLayer.GRAVES_LSTM;
+        ModelSpec twoLayers = StackedCases.spec(cell, peepholes, Head.PER_STEP_SOFTMAX, org.bptt.api.Topology.forward(2));
+        ModelSpec threeLayers = StackedCases.spec(cell, peepholes, Head.LAST_STEP_SIGMOID, org.bptt.api.Topology.forward(3));
+        List<SuiteCase> cases = List.of(
+                SuiteCase.truncated(stackedCase(twoLayers, 7, 51), new Truncation(3, 3)),
+                SuiteCase.truncated(stackedCase(twoLayers, 8, 52), new Truncation(4, 2)),
+                SuiteCase.truncated(stackedCase(threeLayers, 8, 53), new Truncation(3, 5)));
+        RnnImplementation plugin = layer == Dl4jRecurrentLayer.SIMPLE_RNN ? Dl4jTestSupport.DL4J
+                : Dl4jTestSupport.lstmPlugin(layer);
+        for (SuiteCase suiteCase : cases) {
+            CaseResult result = VERIFIER.verify(suiteCase, LoadedPlugin.of(plugin, "test"), ORACLE);
+            String context = layer + " " + suiteCase.id() + " " + suiteCase.truncation() + ": " + result.message();
+            assertEquals(Status.KNOWN_DIVERGENCE, result.status(), context);
+            assertTrue(result.message().contains("§2c") && !result.message().contains("unchecked"), context);
+            assertTrue(failed(result).stream().anyMatch(name -> name.startsWith("dL/dl1.")), context);
+        }
+    }
+
+    /** Where nothing is cut (k1 ≥ T) the chunk model of a three-layer LSTM stack is full BPTT, layer by layer. */
+    @Test
+    void theChunkModelOfAStackIsFullBpttWhenNothingIsCut() {
+        ModelSpec spec = StackedCases.spec(Cell.LSTM, true, Head.PER_STEP_SOFTMAX, org.bptt.api.Topology.forward(3));
+        Case testCase = stackedCase(spec, 6, 54);
+        GradientResult exact = Dl4jTestSupport.REFERENCE.gradients(spec, testCase.parameters(), testCase.batch());
+        GradientResult predicted = Dl4jBugModels.truncatedChunks(spec, testCase.parameters(), testCase.batch(),
+                new Truncation(6, 2), EXACT).gradients();
+        assertEquals(exact.loss(), predicted.loss(), 1e-12 * Math.abs(exact.loss()));
+        for (String name : spec.parameterNames()) {
+            assertTrue(Dl4jTestSupport.maxAbsoluteDifference(exact.parameterGradients().get(name),
+                    predicted.parameterGradients().get(name), null) < 1e-12, name);
+        }
+    }
+
+    private static Case stackedCase(ModelSpec spec, int steps, long seed) {
+        return new Case("stacked-" + spec.layers() + "-T" + steps, spec.label(), spec, StackedCases.parameters(spec, seed),
+                StackedCases.batch(spec, steps, true, seed), seed);
+    }
+
+    /**
      * The sigmoid head's §1 transformation: at each sequence's last step, the per-step softmax over (o, 0) with the
      * target (t, 1 − t) is the sigmoid head's own loss, so on a batch without a mask (one loss term per sequence, at
      * T − 1) the transformed case's dL/dx is the exact one.
@@ -197,6 +245,57 @@ class Dl4jBugModelsTest {
                 assertEquals(Status.KNOWN_DIVERGENCE, result.status(), context);
                 assertTrue(result.message().contains("§11") && !result.message().contains("unchecked"), context);
             }
+        }
+    }
+
+    /**
+     * §11 under {@code LastTimeStep} (plugin dl4j-lstm-last-time-step): the top layer gets its mask back but its
+     * backward pass leaks into the padding, the layers below run unmasked, and the hidden states are those of the
+     * network unmasked. DL4J's every quantity is the model's ({@link Dl4jLastTimeStepLstmModel}), checked, for both
+     * last-step heads, one, two and three layers and each combine mode.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Head.class, names = {"LAST_STEP_SOFTMAX", "LAST_STEP_SIGMOID"})
+    void lastTimeStepBidirectionalLstmsMatchTheirModel(Head head) {
+        LoadedPlugin plugin = LoadedPlugin.of(new Dl4jLstmLastTimeStep(), "test");
+        List<org.bptt.api.Topology> topologies = List.of(
+                org.bptt.api.Topology.bidirectional(1, org.bptt.api.Combine.CONCAT),
+                org.bptt.api.Topology.bidirectional(1, org.bptt.api.Combine.PRODUCT),
+                org.bptt.api.Topology.bidirectional(2, org.bptt.api.Combine.SUM),
+                org.bptt.api.Topology.bidirectional(2, org.bptt.api.Combine.CONCAT),
+                org.bptt.api.Topology.bidirectional(3, org.bptt.api.Combine.MEAN));
+        for (org.bptt.api.Topology topology : topologies) {
+            ModelSpec spec = StackedCases.spec(Cell.LSTM, false, head, topology);
+            Batch batch = StackedCases.batch(spec, 7, true, 60L + topology.layers());
+            Case masked = new Case("last-time-step-" + topology.label(), spec.label(), spec,
+                    StackedCases.parameters(spec, 70L + topology.layers()), batch, 60L + topology.layers());
+            CaseResult result = VERIFIER.verify(SuiteCase.fullBptt(masked), plugin, ORACLE);
+            String context = topology.label() + ": " + result.message();
+            assertEquals(Status.KNOWN_DIVERGENCE, result.status(), context);
+            assertTrue(result.message().contains("§11") && !result.message().contains("unchecked"), context);
+        }
+    }
+
+    /**
+     * Without padding there is nothing to read or leak into: the {@code LastTimeStep} model of a three-layer network
+     * (its lower layers driven by the top layer's input errors, their outputs summed) is the exact computation.
+     */
+    @Test
+    void theLastTimeStepModelIsExactWithoutPadding() {
+        ModelSpec spec = StackedCases.spec(Cell.LSTM, false, Head.LAST_STEP_SOFTMAX,
+                org.bptt.api.Topology.bidirectional(3, org.bptt.api.Combine.SUM));
+        Parameters parameters = StackedCases.parameters(spec, 80);
+        Batch batch = StackedCases.batch(spec, 5, false, 81);
+        ForwardResult exactForward = Dl4jTestSupport.REFERENCE.forward(spec, parameters, batch);
+        GradientResult exact = Dl4jTestSupport.REFERENCE.gradients(spec, parameters, batch);
+        org.bptt.api.Results predicted = Dl4jLastTimeStepLstmModel.predict(spec, parameters, batch, null, EXACT);
+        assertTrue(Dl4jTestSupport.maxAbsoluteDifference(exactForward.hiddenStates(), predicted.forward().hiddenStates(),
+                null) < 1e-12);
+        assertTrue(Dl4jTestSupport.maxAbsoluteDifference(exactForward.outputs(), predicted.forward().outputs(), null) < 1e-12);
+        assertEquals(exact.loss(), predicted.gradients().loss(), 1e-12 * Math.abs(exact.loss()));
+        for (String name : spec.parameterNames()) {
+            assertTrue(Dl4jTestSupport.maxAbsoluteDifference(exact.parameterGradients().get(name),
+                    predicted.gradients().parameterGradients().get(name), null) < 1e-12, name);
         }
     }
 
