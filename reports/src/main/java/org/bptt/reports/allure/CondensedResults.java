@@ -24,7 +24,7 @@ import org.bptt.core.verify.CaseResult;
  * <ul>
  *   <li>passed cases: one result per implementation and model (Allure's suite and sub-suite), named with the count
  *       and listing each case with its worst quantity;</li>
- *   <li>skipped cases: one result per implementation and reason;</li>
+ *   <li>skipped cases: one result per implementation, listing its cases under their reasons;</li>
  *   <li>known divergences: the first {@value #KNOWN_KEPT_WHOLE} of each implementation and explanation (by case name)
  *       keep their steps beyond tolerance (each with its worst element) and their table rows (every quantity's
  *       worst element), but not their charts (in the run folder's {@code charts/cases/}), full diffs nor traces
@@ -76,9 +76,12 @@ final class CondensedResults {
                             key -> new Summary(result, "passed", group)).add(result);
                 }
                 case "skipped" -> {
-                    String reason = result.path("statusDetails").path("message").asText();
-                    summaries.computeIfAbsent("skipped|" + label(result, "suite") + "|" + reason,
-                            key -> new Summary(result, "skipped", reason)).add(result);
+                    // One summary per implementation, its cases listed under their reasons: one per reason made
+                    // hundreds of results (every combination of missing capabilities is a reason of its own).
+                    String implementation = label(result, "suite");
+                    summaries.computeIfAbsent("skipped|" + implementation,
+                            key -> new Summary(result, "skipped", implementation))
+                            .addUnder(result.path("statusDetails").path("message").asText(), result);
                 }
                 case "unknown" -> {
                     String message = result.path("statusDetails").path("message").asText();
@@ -198,6 +201,7 @@ final class CondensedResults {
         private final String group;
         private final JsonNode first;
         private final List<String> cases = new ArrayList<>();
+        private final Map<String, List<String>> casesByHeading = new TreeMap<>();
         private final List<String> uuids = new ArrayList<>();
         private long start = Long.MAX_VALUE;
         private long stop = Long.MIN_VALUE;
@@ -220,6 +224,24 @@ final class CondensedResults {
             stop = Math.max(stop, result.path("stop").asLong());
         }
 
+        /** Adds a result, listed under {@code heading} (a skipped case's reason). */
+        void addUnder(String heading, JsonNode result) {
+            add(result);
+            casesByHeading.computeIfAbsent(heading, key -> new ArrayList<>()).add(result.path("name").asText());
+        }
+
+        /** The listed cases, as HTML: under their headings when they have them. */
+        private String caseList(String separator) {
+            if (casesByHeading.isEmpty()) {
+                return "<p>" + escape(String.join(separator, cases.stream().sorted().toList())) + "</p>";
+            }
+            StringBuilder html = new StringBuilder();
+            casesByHeading.forEach((heading, names) -> html.append("<p><b>").append(escape(heading)).append("</b> (")
+                    .append(names.size()).append("): ").append(escape(String.join(separator, names.stream().sorted()
+                            .toList()))).append("</p>"));
+            return html.toString();
+        }
+
         ObjectNode toJson(String uuid) {
             String suite = label(first, "suite");
             ObjectNode json = JSON.createObjectNode();
@@ -235,7 +257,9 @@ final class CondensedResults {
             json.put("status", status);
             ObjectNode details = json.putObject("statusDetails");
             // A known divergence's summary keeps the message its categories match, so the Categories page files it.
-            details.put("message", "skipped".equals(status) ? group
+            details.put("message", "skipped".equals(status) ? cases.size() + " cases skipped, for "
+                    + casesByHeading.size() + " reason" + (casesByHeading.size() == 1 ? "" : "s") + " (listed in the"
+                    + " description)" + (casesByHeading.size() == 1 ? ": " + casesByHeading.keySet().iterator().next() : "")
                     : known ? group + CaseResult.CASE_DETAIL + cases.size() + " cases, listed in the description)" : "");
             details.put("known", known);
             json.put("stage", "finished");
@@ -243,8 +267,7 @@ final class CondensedResults {
             json.put("descriptionHtml", "<p>A summary: this single-file report lists " + (known ? "these "
                     + verdict + " (the first " + KNOWN_KEPT_WHOLE + " of the explanation have their own result)" : "the"
                     + " cases that " + status) + " instead of giving each its own result (<code>allure-report/</code> and"
-                    + " the tables of the run folder have them all).</p><p>" + escape(String.join(known ? "; " : ", ",
-                    cases.stream().sorted().toList())) + "</p>");
+                    + " the tables of the run folder have them all).</p>" + caseList(known ? "; " : ", "));
             json.put("start", start);
             json.put("stop", stop);
             ArrayNode labels = json.putArray("labels");

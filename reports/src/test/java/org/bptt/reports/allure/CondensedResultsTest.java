@@ -56,10 +56,15 @@ class CondensedResultsTest {
                 byName.put(result.get("name").asText(), result);
             }
         }
-        assertEquals(List.of("4 cases passed: , per_step_softmax", "4 cases skipped: unsupported: dl4j lacks capability MASKS", "f", "k"),
+        assertEquals(List.of("4 cases passed: , per_step_softmax", "4 cases skipped: dl4j", "f", "k"),
                 List.copyOf(byName.keySet()));
         assertTrue(byName.get("4 cases passed: , per_step_softmax").get("descriptionHtml").asText()
                 .contains("p0, p1, p2, p3"), "the summary lists its cases");
+        assertTrue(byName.get("4 cases skipped: dl4j").get("descriptionHtml").asText()
+                .contains("<b>unsupported: dl4j lacks capability MASKS</b> (4): s0, s1, s2, s3"),
+                "the implementation's skips are listed under their reason");
+        assertEquals("4 cases skipped, for 1 reason (listed in the description): unsupported: dl4j lacks capability MASKS",
+                byName.get("4 cases skipped: dl4j").get("statusDetails").get("message").asText());
         // The failed case is whole: its chart, diff and rows; the known divergence keeps its rows only.
         assertEquals(3, byName.get("f").get("attachments").size());
         assertEquals(1, byName.get("k").get("attachments").size());
