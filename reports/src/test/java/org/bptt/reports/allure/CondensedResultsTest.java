@@ -49,13 +49,7 @@ class CondensedResultsTest {
 
         CondensedResults.write(allure.directory(), directory.resolve("condensed"));
 
-        TreeMap<String, JsonNode> byName = new TreeMap<>();
-        for (Path file : list(directory.resolve("condensed"))) {
-            if (file.toString().endsWith("-result.json")) {
-                JsonNode result = JSON.readTree(file.toFile());
-                byName.put(result.get("name").asText(), result);
-            }
-        }
+        TreeMap<String, JsonNode> byName = resultsByName(directory.resolve("condensed"));
         assertEquals(List.of("4 cases passed: , per_step_softmax", "4 cases skipped: dl4j", "f", "k"),
                 List.copyOf(byName.keySet()));
         assertTrue(byName.get("4 cases passed: , per_step_softmax").get("descriptionHtml").asText()
@@ -92,13 +86,7 @@ class CondensedResultsTest {
 
         CondensedResults.write(allure.directory(), directory.resolve("condensed"));
 
-        TreeMap<String, JsonNode> byName = new TreeMap<>();
-        for (Path file : list(directory.resolve("condensed"))) {
-            if (file.toString().endsWith("-result.json")) {
-                JsonNode result = JSON.readTree(file.toFile());
-                byName.put(result.get("name").asText(), result);
-            }
-        }
+        TreeMap<String, JsonNode> byName = resultsByName(directory.resolve("condensed"));
         assertEquals(List.of("2 more cases known divergences: mask bug", "both", "k0", "k1", "k2"),
                 List.copyOf(byName.keySet()), "the first " + CondensedResults.KNOWN_KEPT_WHOLE + " by name kept whole");
         JsonNode summary = byName.get("2 more cases known divergences: mask bug");
@@ -141,6 +129,18 @@ class CondensedResultsTest {
         assertTrue(kept != null, "the ill-conditioned case keeps its own result: " + names);
         assertEquals("skipped", kept.get("status").asText());
         assertEquals(2, kept.get("attachments").size(), "its rows and diff");
+    }
+
+    /** The condensed results, by name. */
+    private static TreeMap<String, JsonNode> resultsByName(Path condensed) throws IOException {
+        TreeMap<String, JsonNode> byName = new TreeMap<>();
+        for (Path file : list(condensed)) {
+            if (file.toString().endsWith("-result.json")) {
+                JsonNode result = JSON.readTree(file.toFile());
+                byName.put(result.get("name").asText(), result);
+            }
+        }
+        return byName;
     }
 
     private static List<Path> list(Path folder) throws IOException {
