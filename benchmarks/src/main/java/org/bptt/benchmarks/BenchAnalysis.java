@@ -275,6 +275,9 @@ public final class BenchAnalysis {
         return intervals.stream().allMatch(interval -> interval.within(from, to)) ? Verdict.PASS : Verdict.INCONCLUSIVE;
     }
 
+    /** More samples than this, per cell, are not worth suggesting: hours of benchmark for one verdict. */
+    static final double PRACTICAL_SAMPLES_FACTOR = 100;
+
     /**
      * What would decide an inconclusive target: the intervals that reach across [from, to], and about how many times
      * the samples per cell would narrow them enough if their centres held.
@@ -290,6 +293,9 @@ public final class BenchAnalysis {
             }
         }
         String more = Double.isNaN(factor) ? "nothing: an estimate on the threshold itself is decided by no number of samples"
+                : factor > PRACTICAL_SAMPLES_FACTOR ? String.format(Locale.ROOT, "no practical number of samples (about"
+                        + " %.0f× these): an estimate this close to the threshold is, for what the target asks, on it",
+                        Math.ceil(factor))
                 : String.format(Locale.ROOT, "about %.0f× the samples per cell (more --forks, or a larger --cell-budget)"
                         + " if the estimates held, or a quieter machine", Math.ceil(factor));
         return " — INCONCLUSIVE: the " + Math.round(100 * Bootstrap.LEVEL) + "% interval reaches across the threshold at "

@@ -72,6 +72,18 @@ class VerdictTest extends BenchTestBase {
     }
 
     @Test
+    void anEstimateAHairFromTheThresholdSuggestsNoImpracticalSampleCount() {
+        // A ratio estimated 14.9% above the prediction, its interval ±0.4 wide: deciding it against the +15% bound would
+        // take (0.4 / 0.001)² times the samples, which is no advice; 1.00 ± 0.2 needs (0.2 / 0.15)² ≈ 1.8 times.
+        String advice = BenchAnalysis.whatWouldDecide(List.of("T=64"),
+                List.of(new Bootstrap.Interval(1.149, 0.75, 1.55)), 0.85, 1.15);
+        assertTrue(advice.contains("no practical number of samples"), advice);
+        String reachable = BenchAnalysis.whatWouldDecide(List.of("T=64"),
+                List.of(new Bootstrap.Interval(1.00, 0.80, 1.20)), 0.85, 1.15);
+        assertTrue(reachable.contains("about 2× the samples per cell"), reachable);
+    }
+
+    @Test
     void theForwardShareIsUncertainToo() {
         // The naive and aggregated cells are exact; only the forward pass is noisy (±50%): its uncertainty alone, carried
         // into the prediction, must leave the verdict open.
