@@ -376,7 +376,7 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
             } finally {
                 reset(network);
             }
-            double loss = scoreFromGivenState(spec, parameters, batch).loss();
+            double loss = scoreFromGivenState(spec, parameters, batch, data).loss();
             return new ForwardPass(hiddenStates, hiddenStates, outputs, headOutputs(spec, outputs, data), loss);
         } finally {
             previousTypes.restore();
@@ -393,8 +393,8 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
         DataType type = Dl4jNetwork.nd4jType(spec.dataType());
         DefaultDataTypes previousTypes = DefaultDataTypes.use(type);
         try {
-            ScoreAndGradients fromGivenState = scoreFromGivenState(spec, parameters, batch);
             Dl4jBatch data = Dl4jBatch.of(spec, batch, type);
+            ScoreAndGradients fromGivenState = scoreFromGivenState(spec, parameters, batch, data);
             MultiLayerNetwork plain = network(spec, parameters, null);
             try {
                 INDArray inputGradient = plain.calculateGradients(data.features(), data.labels(), data.featureMask(),
@@ -424,12 +424,13 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
     /**
      * L and the parameter gradients from {@code computeGradientAndScore} on the given state, of the network built for
      * truncated BPTT over the whole sequence; the caller has set ND4J's data type.
+     *
+     * @param data {@code batch} as DL4J reads it, made by the caller (which reads it too)
      */
-    private ScoreAndGradients scoreFromGivenState(ModelSpec spec, Parameters parameters, Batch batch) {
+    private ScoreAndGradients scoreFromGivenState(ModelSpec spec, Parameters parameters, Batch batch, Dl4jBatch data) {
         return lastScoreFromGivenState.get(spec, parameters, batch, () -> {
             DataType type = Dl4jNetwork.nd4jType(spec.dataType());
             MultiLayerNetwork network = network(spec, parameters, new Truncation(batch.steps(), batch.steps()));
-            Dl4jBatch data = Dl4jBatch.of(spec, batch, type);
             try {
                 network.clearLayerMaskArrays();
                 storeGivenState(network, spec, batch, type);

@@ -83,12 +83,8 @@ final class CondensedResults {
                             key -> new Summary(result, "skipped", implementation))
                             .addUnder(result.path("statusDetails").path("message").asText(), result);
                 }
-                case "unknown" -> {
-                    String message = result.path("statusDetails").path("message").asText();
-                    int detail = message.indexOf(CaseResult.CASE_DETAIL);
-                    knownByExplanations.computeIfAbsent(label(result, "suite") + "|"
-                            + (detail < 0 ? message : message.substring(0, detail)), key -> new ArrayList<>()).add(result);
-                }
+                case "unknown" -> knownByExplanations.computeIfAbsent(label(result, "suite") + "|"
+                        + explanationsOf(result), key -> new ArrayList<>()).add(result);
                 default -> {
                     result.path("attachments").forEach(attachment -> keptAttachments.add(attachment.path("source").asText()));
                     Files.write(condensed.resolve(name), JSON.writeValueAsBytes(result));
@@ -104,12 +100,8 @@ final class CondensedResults {
                 Files.write(condensed.resolve(result.path("uuid").asText() + RESULT_SUFFIX), JSON.writeValueAsBytes(result));
             }
             for (ObjectNode result : known.subList(Math.min(KNOWN_KEPT_WHOLE, known.size()), known.size())) {
-                String message = result.path("statusDetails").path("message").asText();
-                int detail = message.indexOf(CaseResult.CASE_DETAIL);
-                String explanations = detail < 0 ? message : message.substring(0, detail);
-                summaries.computeIfAbsent("unknown|" + group.getKey(), key -> new Summary(result, "unknown", explanations))
-                        .add(result, detail < 0 ? "" : message.substring(detail + CaseResult.CASE_DETAIL.length(),
-                                message.length() - 1));
+                summaries.computeIfAbsent("unknown|" + group.getKey(),
+                        key -> new Summary(result, "unknown", explanationsOf(result))).add(result, caseDetailOf(result));
             }
         }
         // Each result's uuid in the condensed copy: its own, or its summary's.
@@ -175,6 +167,20 @@ final class CondensedResults {
             withinTolerance.put("stage", "finished");
         }
         result.set("steps", steps);
+    }
+
+    /** A known divergence's message up to the case's own detail: its explanations, as its categories match them. */
+    private static String explanationsOf(JsonNode result) {
+        String message = result.path("statusDetails").path("message").asText();
+        int detail = message.indexOf(CaseResult.CASE_DETAIL);
+        return detail < 0 ? message : message.substring(0, detail);
+    }
+
+    /** A known divergence's own detail: the text inside "(in this case: …)", or empty. */
+    private static String caseDetailOf(JsonNode result) {
+        String message = result.path("statusDetails").path("message").asText();
+        int detail = message.indexOf(CaseResult.CASE_DETAIL);
+        return detail < 0 ? "" : message.substring(detail + CaseResult.CASE_DETAIL.length(), message.length() - 1);
     }
 
     private static String parameter(JsonNode result, String name) {
