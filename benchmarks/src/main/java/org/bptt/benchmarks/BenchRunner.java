@@ -260,7 +260,9 @@ public final class BenchRunner {
         Map<String, List<double[]>> samples = new LinkedHashMap<>();
         Map<String, Integer> threads = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
-        // How each library timed itself (its call, its BLAS), said once: a figure means little without it.
+        // How each library timed itself (its call, its BLAS), said once on the console and in each of its rows'
+        // message: a figure means little without it.
+        Map<String, String> howByKey = new LinkedHashMap<>();
         java.util.Set<String> hows = new java.util.LinkedHashSet<>();
         for (int fork = 0; fork < settings.forks(); fork++) {
             List<String> command = forkCommand(OwnCallProbe.class.getName(), List.of());
@@ -276,6 +278,7 @@ public final class BenchRunner {
                     }
                     samples.computeIfAbsent(fields[1], key -> new ArrayList<>()).add(times);
                     threads.put(fields[1], Integer.parseInt(fields[2]));
+                    howByKey.put(fields[1], "timed as: " + fields[3]);
                     if (hows.add(fields[3])) {
                         listener.message("own call timed as: " + fields[3] + ", " + fields[2] + " thread(s)");
                     }
@@ -294,7 +297,8 @@ public final class BenchRunner {
                 byKey.put(cell.key(), CellResult.notMeasured(own, CellResult.Status.FAILED, reason));
             } else {
                 double[] all = forks.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
-                byKey.put(cell.key(), new CellResult(own, CellResult.Status.MEASURED, "", forks, Stats.meanError(all),
+                byKey.put(cell.key(), new CellResult(own, CellResult.Status.MEASURED, howByKey.get(own.key()), forks,
+                        Stats.meanError(all),
                         Double.NaN, Double.NaN, threads.get(own.key())));
             }
         }

@@ -228,6 +228,8 @@ class BenchJobSmokeTest extends BenchTestBase {
         List<CSVRecord> rows = read(run.resolve(BenchTables.RESULTS_FILE));
         assertEquals(List.of("spi", "own call"), rows.stream().map(row -> row.get("timed_through")).toList());
         assertFalse(rows.get(1).get("adapter_overhead_ms").isEmpty());
+        assertEquals(List.of("", "timed as: MultiLayerNetwork.computeGradientAndScore()"),
+                rows.stream().map(row -> row.get("message")).toList(), "the own call's row says what was timed");
         assertTrue(Files.readString(run.resolve(BenchTables.MARKDOWN_FILE)).contains("dl4j (own call), 1 thread"));
 
         byte[] results = Files.readAllBytes(run.resolve(BenchTables.RESULTS_FILE));

@@ -18,13 +18,13 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import java.util.stream.LongStream;
 import org.bptt.api.InvalidInputException;
 import org.bptt.core.plugins.IsolatedPlugin;
 import org.bptt.core.plugins.LoadedPlugin;
 import org.bptt.core.plugins.PluginCalls;
 import org.bptt.core.plugins.PluginRegistry;
 import org.bptt.experiments.reproduce.CellResult;
+import org.bptt.experiments.reproduce.CellSelection;
 import org.bptt.experiments.reproduce.GridCell;
 import org.bptt.experiments.reproduce.Preset;
 import org.bptt.experiments.reproduce.Presets;
@@ -87,13 +87,24 @@ final class ReproduceCommand implements Callable<Integer> {
             description = "The run folder: checkpoints, tables, charts, report (default: bptt-reports/reproduce-NAME[-quick][-shard-I-of-N]).")
     Path runFolder;
 
+    @Option(names = "--select", paramLabel = "DIMENSION=VALUE[,VALUE...]",
+            description = "Run (or merge) only the cells with these values, e.g. --select T=50,100 --select"
+                    + " network=smart-tanh; dimensions: task, T, network, method, seed. Repeatable; the settings stay"
+                    + " the paper's, the cells keep their keys, and selections run into one --out add up to the grid.")
+    List<String> select;
+
     @Option(names = "--merge", paramLabel = "DIR", arity = "1..*",
             description = "Do not train: merge the checkpoints of these shard folders into --out and write its tables, charts and report.")
     List<Path> merge;
 
-    @Option(names = "--impl", paramLabel = "ID", defaultValue = "reference-aggregated",
-            description = "The implementation trained (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--impl", paramLabel = "ID",
+            description = "The implementation trained (default: " + FAST + " for the cells it can train, the Elman"
+                    + " networks, and " + READABLE + " for the others, the LSTMs).")
     String implementationId;
+
+    /** The default implementations: the first that can train a cell trains it. */
+    static final String FAST = "reference-fast";
+    static final String READABLE = "reference-aggregated";
 
     @Option(names = "--threads", paramLabel = "N", converter = VerifyThreadsOptions.AtLeastOne.class,
             description = "Cells trained at once, each on its own instance of the implementation (a cmd: plugin"
@@ -109,8 +120,12 @@ final class ReproduceCommand implements Callable<Integer> {
         int[] share = parseShard(shard);
         Path folder = runFolder != null ? runFolder : Path.of("bptt-reports", "reproduce-" + preset.name() + (quick ? "-quick" : "")
                 + (share[1] > 1 ? "-shard-" + share[0] + "-of-" + share[1] : ""));
-        Reproduction reproduction = new Reproduction(preset);
+        Reproduction reproduction = new Reproduction(preset, CellSelection.parse(select, preset));
         out.printf(Locale.ROOT, "bptt reproduce %s%n", preset.describe());
+        if (!reproduction.selection().isAll()) {
+            out.printf(Locale.ROOT, "selected: %s (%d of the grid's %d cells)%n", reproduction.selection().describe(),
+                    reproduction.cells().size(), preset.cells().size());
+        }
         out.flush();
         List<String> commandLine = spec.commandLine().getParseResult().originalArgs();
         try {
@@ -119,10 +134,11 @@ final class ReproduceCommand implements Callable<Integer> {
                 return write(reproduction, merge, folder, List.of(), commandLine, out, err) ? ExitCode.OK : ExitCode.DIVERGED;
             }
             PluginRegistry registry = pluginOptions.discover(err);
-            LoadedPlugin plugin = registry.require(implementationId);
+            List<LoadedPlugin> implementations = implementationId != null ? List.of(registry.require(implementationId))
+                    : defaultImplementations(registry);
             int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-            return run(reproduction, plugin, workers, registry::newInstance, timeoutOptions.calls(), folder, share,
-                    commandLine, out, err);
+            return run(reproduction, implementations, workers, registry::newInstance, timeoutOptions.calls(), folder,
+                    share, commandLine, out, err);
         } catch (IOException e) {
             throw new UncheckedIOException("reproduce: cannot write under " + folder + ": " + e.getMessage(), e);
         }
@@ -135,18 +151,23 @@ final class ReproduceCommand implements Callable<Integer> {
      *
      * @return {@link ExitCode#OK}, or {@link ExitCode#DIVERGED} when a plugin call failed or hung
      */
-    static int run(Reproduction reproduction, LoadedPlugin plugin, int threads,
+    static int run(Reproduction reproduction, List<LoadedPlugin> implementations, int threads,
                    Function<LoadedPlugin, Optional<LoadedPlugin>> newInstance, PluginCalls calls, Path folder,
                    int[] share, List<String> commandLine, PrintWriter out, PrintWriter err) throws IOException {
         Preset preset = reproduction.preset();
-        // One instance per thread; a plugin of which no other instance can be made trains one cell at a time.
-        List<IsolatedPlugin> workers = new ArrayList<>(List.of(calls.isolate(plugin)));
+        // One instance of each implementation per thread; when no other instance of one can be made, the cells train
+        // one at a time.
+        List<List<IsolatedPlugin>> workers = new ArrayList<>();
+        workers.add(implementations.stream().map(calls::isolate).toList());
         for (int worker = 1; worker < threads; worker++) {
-            Optional<LoadedPlugin> another = newInstance.apply(plugin);
-            if (another.isEmpty()) {
+            List<IsolatedPlugin> instances = new ArrayList<>();
+            for (LoadedPlugin implementation : implementations) {
+                newInstance.apply(implementation).ifPresent(another -> instances.add(calls.isolate(another)));
+            }
+            if (instances.size() < implementations.size()) {
                 break;
             }
-            workers.add(calls.isolate(another.get()));
+            workers.add(instances);
         }
         try (ProgressLine progress = new ProgressLine(preset, err)) {
             reproduction.runShard(workers, folder, share[0], share[1], progress);
@@ -162,8 +183,19 @@ final class ReproduceCommand implements Callable<Integer> {
                     share[0], share[1], preset.name(), preset.quick() ? " --quick" : "");
             return ExitCode.OK;
         }
-        List<Provenance.PluginVersion> plugins = List.of(Provenance.PluginVersion.of(plugin));
+        List<Provenance.PluginVersion> plugins = implementations.stream().map(Provenance.PluginVersion::of).toList();
         return write(reproduction, List.of(folder), folder, plugins, commandLine, out, err) ? ExitCode.OK : ExitCode.DIVERGED;
+    }
+
+    /**
+     * {@value #FAST}, then {@value #READABLE} for the cells the fast one cannot train (the training experiments run
+     * on the fast reference where they can); the readable one alone when the fast one is not installed.
+     */
+    static List<LoadedPlugin> defaultImplementations(PluginRegistry registry) {
+        List<LoadedPlugin> implementations = new ArrayList<>();
+        registry.find(FAST).ifPresent(implementations::add);
+        implementations.add(registry.require(READABLE));
+        return implementations;
     }
 
     /** "I/N" as {I, N}; none as {1, 1}. */
@@ -196,16 +228,20 @@ final class ReproduceCommand implements Callable<Integer> {
         Map<GridCell, CellResult> results = reproduction.read(sources);
         List<GridCell> missing = reproduction.missing(results);
         InvalidInputException.require(missing.isEmpty(), "%d of %d cells of %s have no checkpoint in %s, e.g. %s: "
-                        + "run the missing shards first", missing.size(), reproduction.preset().cells().size(),
+                        + "run the missing shards first", missing.size(), reproduction.cells().size(),
                 reproduction.preset().name(), sources, missing.stream().limit(3).map(GridCell::key).toList());
         Files.createDirectories(target);
         RunFolder run = RunFolder.open(target);
         RunOutputs outputs = new RunOutputs(run);
         Preset preset = reproduction.preset();
         ReproductionResult result = new ReproductionResult(preset, results);
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("preset", preset.describe());
+        settings.put("selection", reproduction.selection().describe());
         Provenance provenance = Provenance.capture(commandLine,
-                VersionProvider.toolVersion(), plugins, LongStream.rangeClosed(1, preset.seeds()).boxed().toList(),
-                "reproduce " + preset.name() + (preset.quick() ? " quick" : ""), Map.of(), Map.of("preset", preset.describe()),
+                VersionProvider.toolVersion(), plugins, reproduction.cells().stream().map(GridCell::seed).distinct().sorted().toList(),
+                "reproduce " + preset.name() + (preset.quick() ? " quick" : ""), Map.of(),
+                settings,
                 Path.of("."), Clock.systemUTC().instant());
         outputs.writeTables(result.tables());
         outputs.writeCharts(result.charts());

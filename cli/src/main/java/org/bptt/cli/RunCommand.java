@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -95,10 +96,13 @@ final class RunCommand implements Callable<Integer> {
         out.flush();
         List<String> commandLine = spec.commandLine().getParseResult().originalArgs();
         RunFolder run = outputOptions.create("run");
+        Map<String, Double> stageSeconds = new LinkedHashMap<>();
+        long stageStart = System.nanoTime();
         VerifyJob.VerifyRun verified = VerifyJob.run(commandLine, run, suiteOptions, cases, implementations, oracle, null,
                 timeoutOptions.timeout(), threadsOptions.threads(), registry::newInstance, err);
         int verifyExit = verified.printSummary(out);
         junitXml.writeVerify("run", verified, out);
+        stageStart = lap(stageSeconds, "verify", stageStart);
 
         out.printf(Locale.ROOT, "%n--- gradient-norm decay over T (quick sweep) ---%n");
         DecayJob.DecayRun decay = DecayJob.run(DecayExperiment.Settings.quick(), "quick", oracle,
@@ -106,15 +110,18 @@ final class RunCommand implements Callable<Integer> {
                 timeoutOptions.calls(), subFolder(run, "decay"), commandLine, err);
         DecayCommand.print(out, decay);
         int decayExit = decay.exitCode();
+        stageStart = lap(stageSeconds, "decay", stageStart);
 
         out.printf(Locale.ROOT, "%n--- reproduction (bptt reproduce %s --quick) ---%n", QUICK_REPRODUCTION);
-        int reproduceExit = quickReproduction(registry, oracle, run, commandLine, out, err);
+        int reproduceExit = quickReproduction(registry, run, commandLine, out, err);
+        stageStart = lap(stageSeconds, "reproduce", stageStart);
 
         int benchExit = ExitCode.OK;
         if (!skipBench) {
             out.printf(Locale.ROOT, "%n--- timings (bptt bench --quick) ---%n");
             out.flush();
             benchExit = quickBench(registry, run, out, err);
+            lap(stageSeconds, "bench", stageStart);
         }
 
         out.printf(Locale.ROOT, "%nbptt run: verify %s, decay %s, bench %s; HTML report of the verification: %s%n",
@@ -123,7 +130,7 @@ final class RunCommand implements Callable<Integer> {
                 verified.outputs().reportIndex());
         out.printf(Locale.ROOT, "bptt run: reproduce %s --quick %s: %s%n", QUICK_REPRODUCTION, verdict(reproduceExit),
                 run.resolve(QUICK_REPRODUCTION));
-        recordWallTime(run, verified, out);
+        recordWallTime(run, verified, stageSeconds, out);
         return Math.max(Math.max(verifyExit, reproduceExit), Math.max(decayExit, benchExit));
     }
 
@@ -133,12 +140,16 @@ final class RunCommand implements Callable<Integer> {
      */
     static final String QUICK_REPRODUCTION = "hochreiter1997";
 
-    /** {@code bptt reproduce hochreiter1997 --quick} on the oracle, into this run's folder. */
-    private int quickReproduction(PluginRegistry registry, LoadedPlugin oracle, RunFolder run, List<String> commandLine,
+    /**
+     * {@code bptt reproduce hochreiter1997 --quick} on its default implementations (the fast reference for the Elman
+     * networks, the readable one for the LSTMs), into this run's folder.
+     */
+    private int quickReproduction(PluginRegistry registry, RunFolder run, List<String> commandLine,
                                   PrintWriter out, PrintWriter err) {
         Path folder = run.resolve(QUICK_REPRODUCTION);
         try {
-            return ReproduceCommand.run(new Reproduction(Presets.get(QUICK_REPRODUCTION, true)), oracle,
+            return ReproduceCommand.run(new Reproduction(Presets.get(QUICK_REPRODUCTION, true)),
+                    ReproduceCommand.defaultImplementations(registry),
                     threadsOptions.threads(), registry::newInstance, timeoutOptions.calls(), folder, new int[] {1, 1},
                     commandLine, out, err);
         } catch (IOException e) {
@@ -169,27 +180,44 @@ final class RunCommand implements Callable<Integer> {
         return checked == grid ? exit : ExitCode.DIVERGED;
     }
 
+    /** Records the seconds since {@code start} as stage {@code stage}'s and returns the time now. */
+    private static long lap(Map<String, Double> stageSeconds, String stage, long start) {
+        long now = System.nanoTime();
+        stageSeconds.put(stage, (now - start) / 1e9);
+        return now;
+    }
+
     /**
-     * Prints the whole run's wall time (verify, decay and bench, from the run's start) beside the verification's pace,
-     * and records it in run.json as {@value #RUN_WALL_TIME_SECONDS}.
+     * Prints the whole run's wall time (verify, decay, reproduce and bench, from the run's start), each stage's (the
+     * verification's with its reports), and the verification's pace; records them in run.json as {@value
+     * #RUN_WALL_TIME_SECONDS} and {@value #STAGE_SECONDS}.
      */
-    private static void recordWallTime(RunFolder run, VerifyJob.VerifyRun verified, PrintWriter out) {
+    private static void recordWallTime(RunFolder run, VerifyJob.VerifyRun verified, Map<String, Double> stageSeconds,
+                                       PrintWriter out) {
         Provenance provenance = verified.provenance();
         double seconds = Duration.between(provenance.start(), Clock.systemUTC().instant()).toNanos() / 1e9;
         String text = String.format(Locale.ROOT, "%.3f", seconds);
-        out.printf(Locale.ROOT, "bptt run: wall time %s s in all; the verification %s s, %s case × implementation results"
-                        + " per second (run.json: %s, %s, %s)%n", text, provenance.extra().get(Provenance.WALL_TIME_SECONDS),
-                provenance.extra().get(Provenance.CASES_PER_SECOND), RUN_WALL_TIME_SECONDS, Provenance.WALL_TIME_SECONDS,
-                Provenance.CASES_PER_SECOND);
+        List<String> stages = new ArrayList<>();
+        stageSeconds.forEach((stage, time) -> stages.add(String.format(Locale.ROOT, "%s %.1f s", stage, time)));
+        out.printf(Locale.ROOT, "bptt run: wall time %s s in all (%s); the verification's cases %s s, %s case ×"
+                        + " implementation results per second (run.json: %s, %s, %s, %s)%n", text,
+                String.join(", ", stages), provenance.extra().get(Provenance.WALL_TIME_SECONDS),
+                provenance.extra().get(Provenance.CASES_PER_SECOND), RUN_WALL_TIME_SECONDS, STAGE_SECONDS,
+                Provenance.WALL_TIME_SECONDS, Provenance.CASES_PER_SECOND);
+        List<String> recorded = new ArrayList<>();
+        stageSeconds.forEach((stage, time) -> recorded.add(String.format(Locale.ROOT, "%s=%.3f", stage, time)));
         try {
-            new RunOutputs(run).writeProvenance(provenance.withExtra(RUN_WALL_TIME_SECONDS, text));
+            new RunOutputs(run).writeProvenance(provenance.withExtra(RUN_WALL_TIME_SECONDS, text)
+                    .withExtra(STAGE_SECONDS, String.join(",", recorded)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + run.resolve(Provenance.FILE_NAME) + ": " + e.getMessage(), e);
         }
     }
 
-    /** run.json's entry of a whole {@code bptt run}'s wall time: verify, decay and bench, in seconds. */
+    /** run.json's entry of a whole {@code bptt run}'s wall time: verify, decay, reproduce and bench, in seconds. */
     static final String RUN_WALL_TIME_SECONDS = "runWallTimeSeconds";
+    /** run.json's entry of each stage's wall time, e.g. {@code verify=80.512,decay=20.001,...}, in seconds. */
+    static final String STAGE_SECONDS = "runStageSeconds";
 
     private static String verdict(int exitCode) {
         return exitCode == ExitCode.OK ? "passed" : "FAILED";

@@ -66,8 +66,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "The quick settings.")
     boolean quick;
 
-    @Option(names = "--impl", paramLabel = "ID", defaultValue = "reference-aggregated",
-            description = "The implementation trained (default: ${DEFAULT-VALUE}; any plugin with the task's head).")
+    @Option(names = "--impl", paramLabel = "ID", defaultValue = ReproduceCommand.FAST,
+            description = "The implementation trained (default: ${DEFAULT-VALUE}, the reference's fast kernels; any"
+                    + " plugin with the task's head).")
     String implementationId;
 
     @Option(names = "--lengths", paramLabel = "T", split = ",", description = "Minimal sequence lengths, e.g. 5,10,20,40.")

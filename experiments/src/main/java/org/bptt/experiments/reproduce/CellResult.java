@@ -12,15 +12,17 @@ import org.bptt.experiments.train.SgdTrainer;
  * checkpoint files read back are the tables of the run that wrote them, on any machine.
  *
  * @param key            the cell's {@link GridCell#key()}
+ * @param implementation the id of the implementation that trained it (another one, or another version, rounds
+ *                       differently, and 20 000 SGD steps carry the difference into another trajectory)
  * @param evaluations    in order of step (empty when the plugin failed)
  * @param divergedAtStep the step at which a value became non-finite, or -1
  * @param divergence     what became non-finite, or empty
  * @param error          the plugin's failure, or empty
  */
-public record CellResult(String key, List<SgdTrainer.Evaluation> evaluations, int divergedAtStep, String divergence,
+public record CellResult(String key, String implementation, List<SgdTrainer.Evaluation> evaluations, int divergedAtStep, String divergence,
                          String error) {
 
-    private static final String HEADER = "bptt-reproduce-cell 1";
+    private static final String HEADER = "bptt-reproduce-cell 2";
 
     public CellResult {
         evaluations = List.copyOf(evaluations);
@@ -47,6 +49,7 @@ public record CellResult(String key, List<SgdTrainer.Evaluation> evaluations, in
         StringBuilder text = new StringBuilder();
         text.append(HEADER).append('\n');
         text.append("key=").append(key).append('\n');
+        text.append("implementation=").append(implementation).append('\n');
         text.append("diverged_at_step=").append(divergedAtStep).append('\n');
         text.append("divergence=").append(divergence).append('\n');
         text.append("error=").append(error).append('\n');
@@ -66,15 +69,16 @@ public record CellResult(String key, List<SgdTrainer.Evaluation> evaluations, in
      */
     public static CellResult parse(String text, String where) {
         String[] lines = text.split("\n", -1);
-        InvalidInputException.require(lines.length >= 5 && lines[0].equals(HEADER),
+        InvalidInputException.require(lines.length >= 6 && lines[0].equals(HEADER),
                 "%s is not a reproduction checkpoint (its first line is not '%s')", where, HEADER);
         try {
             String key = value(lines[1], "key", where);
-            int diverged = Integer.parseInt(value(lines[2], "diverged_at_step", where));
-            String divergence = value(lines[3], "divergence", where);
-            String error = value(lines[4], "error", where);
+            String implementation = value(lines[2], "implementation", where);
+            int diverged = Integer.parseInt(value(lines[3], "diverged_at_step", where));
+            String divergence = value(lines[4], "divergence", where);
+            String error = value(lines[5], "error", where);
             List<SgdTrainer.Evaluation> evaluations = new ArrayList<>();
-            for (int i = 5; i < lines.length; i++) {
+            for (int i = 6; i < lines.length; i++) {
                 if (lines[i].isEmpty()) {
                     continue;
                 }
@@ -83,7 +87,7 @@ public record CellResult(String key, List<SgdTrainer.Evaluation> evaluations, in
                 evaluations.add(new SgdTrainer.Evaluation(Integer.parseInt(fields[0]), Double.parseDouble(fields[1]),
                         Double.parseDouble(fields[2]), Double.parseDouble(fields[3])));
             }
-            return new CellResult(key, evaluations, diverged, divergence, error);
+            return new CellResult(key, implementation, evaluations, diverged, divergence, error);
         } catch (NumberFormatException e) {
             throw new InvalidInputException(where + ": a number is malformed: " + e.getMessage());
         }

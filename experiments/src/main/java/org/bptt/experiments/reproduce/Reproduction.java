@@ -78,13 +78,30 @@ public final class Reproduction {
     }
 
     private final Preset preset;
+    private final CellSelection selection;
 
+    /** The whole grid of {@code preset}. */
     public Reproduction(Preset preset) {
+        this(preset, CellSelection.all());
+    }
+
+    /** The cells of {@code preset} that {@code selection} holds; the tables and charts cover those alone. */
+    public Reproduction(Preset preset, CellSelection selection) {
         this.preset = preset;
+        this.selection = selection;
     }
 
     public Preset preset() {
         return preset;
+    }
+
+    public CellSelection selection() {
+        return selection;
+    }
+
+    /** The selected cells of the grid, in grid order. */
+    public List<GridCell> cells() {
+        return selection.of(preset.cells());
     }
 
     /**
@@ -96,29 +113,31 @@ public final class Reproduction {
      * @throws IOException           when a checkpoint cannot be written
      */
     public int runShard(IsolatedPlugin plugin, Path folder, int shard, int shards, Listener listener) throws IOException {
-        return runShard(List.of(plugin), folder, shard, shards, listener);
+        return runShard(List.of(List.of(plugin)), folder, shard, shards, listener);
     }
 
     /**
-     * {@link #runShard(IsolatedPlugin, Path, int, int, Listener)} with one worker thread per plugin instance in
-     * {@code workers}, each taking the next cell not yet started, in grid order. A cell's result depends on its seed
+     * {@link #runShard(IsolatedPlugin, Path, int, int, Listener)} with one worker thread per entry of {@code workers},
+     * each taking the next cell not yet started, in grid order, and training it on the first of its implementations
+     * that can ({@link #run(List, GridCell, Listener)}). A cell's result depends on its seed and the implementation
      * alone, so the checkpoints are the same whatever the number of workers and whichever worker ran a cell. The
      * listener is called by one worker at a time. The first failure stops the workers after their current cells
      * (those finished are checkpointed) and is thrown.
      *
-     * @param workers instances of the same implementation, one per thread (a plugin instance serves one thread)
+     * @param workers per thread, its own instances of the same implementations in the same order (a plugin instance
+     *                serves one thread)
      */
-    public int runShard(List<IsolatedPlugin> workers, Path folder, int shard, int shards, Listener listener)
+    public int runShard(List<List<IsolatedPlugin>> workers, Path folder, int shard, int shards, Listener listener)
             throws IOException {
         claim(folder);
-        List<GridCell> cells = preset.cells(shard, shards);
+        List<GridCell> cells = selection.of(preset.cells(shard, shards));
         List<GridCell> todo = cells.stream().filter(cell -> !Files.exists(checkpoint(folder, cell))).toList();
         Queue<GridCell> queue = new ConcurrentLinkedQueue<>(todo);
         Listener serialised = new SerialisedListener(listener);
         int[] done = {cells.size() - todo.size()};
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
-        for (IsolatedPlugin worker : workers) {
+        for (List<IsolatedPlugin> worker : workers) {
             Thread thread = new Thread(() -> {
                 GridCell cell;
                 while (failure.get() == null && (cell = queue.poll()) != null) {
@@ -179,14 +198,21 @@ public final class Reproduction {
         }
     }
 
+    /** {@link #run(List, GridCell, Listener)} on one implementation. */
+    public CellResult run(IsolatedPlugin plugin, GridCell cell, Listener listener) {
+        return run(List.of(plugin), cell, listener);
+    }
+
     /**
-     * Trains one cell: the initial weights, the training batches and the held-out batch are drawn from the cell's
-     * seed alone, so the methods of one network start from the same weights and see the same batches. A plugin
-     * failure, or a capability the task needs and the plugin lacks, is the cell's result, not an exception.
+     * Trains one cell on the first of {@code implementations} that has every capability the cell needs (e.g. the
+     * fast reference for an Elman network, the readable one for an LSTM), and records which. The initial weights, the
+     * training batches and the held-out batch are drawn from the cell's seed alone, so the methods of one network
+     * start from the same weights and see the same batches. A plugin failure, or a capability the task needs and no
+     * implementation has, is the cell's result, not an exception.
      *
      * @throws PluginHung when a plugin call timed out
      */
-    public CellResult run(IsolatedPlugin plugin, GridCell cell, Listener listener) {
+    public CellResult run(List<IsolatedPlugin> implementations, GridCell cell, Listener listener) {
         SequenceTask task = Preset.task(cell.task(), cell.length());
         ModelSpec spec = cell.network().spec(task, preset.hiddenSize());
         SplittableRandom root = new SplittableRandom(cell.seed());
@@ -197,22 +223,29 @@ public final class Reproduction {
         SgdTrainer.Settings settings = new SgdTrainer.Settings(preset.learningRate(), preset.steps(),
                 preset.batchSize(), cell.method().clipping(), preset.evaluateEvery(),
                 cell.method().regulariserStrength());
-        Set<Capability> missing = EnumSet.noneOf(Capability.class);
-        missing.addAll(Capability.requiredBy(spec, evaluation));
-        missing.addAll(SgdTrainer.capabilitiesNeeded(output, settings));
-        missing.removeAll(plugin.capabilities());
-        if (!missing.isEmpty()) {
-            return new CellResult(cell.key(), List.of(), -1, "", plugin.id() + " lacks " + missing);
+        Set<Capability> needed = EnumSet.noneOf(Capability.class);
+        needed.addAll(Capability.requiredBy(spec, evaluation));
+        needed.addAll(SgdTrainer.capabilitiesNeeded(output, settings));
+        IsolatedPlugin plugin = implementations.stream().filter(candidate -> candidate.capabilities().containsAll(needed))
+                .findFirst().orElse(null);
+        if (plugin == null) {
+            IsolatedPlugin first = implementations.get(0);
+            Set<Capability> missing = EnumSet.copyOf(needed);
+            missing.removeAll(first.capabilities());
+            return new CellResult(cell.key(), first.id(), List.of(), -1, "", implementations.size() == 1
+                    ? first.id() + " lacks " + missing
+                    : "none of " + implementations.stream().map(IsolatedPlugin::id).toList() + " can train it ("
+                            + first.id() + " lacks " + missing + ")");
         }
         try {
             SgdTrainer.Run run = new SgdTrainer(plugin, task, spec, output).train(initial, new SplittableRandom(trainingSeed),
                     evaluation, settings, step -> listener.step(cell, step));
-            return new CellResult(cell.key(), run.evaluations(), run.divergedAtStep(), run.divergence(), "");
+            return new CellResult(cell.key(), plugin.id(), run.evaluations(), run.divergedAtStep(), run.divergence(), "");
         } catch (PluginCallFailure failure) {
             if (failure.kind() == PluginCallFailure.Kind.TIMED_OUT || failure.kind() == PluginCallFailure.Kind.STILL_RUNNING) {
                 throw new PluginHung(cell, failure);
             }
-            return new CellResult(cell.key(), List.of(), -1, "", failure.describe());
+            return new CellResult(cell.key(), plugin.id(), List.of(), -1, "", failure.describe());
         }
     }
 
@@ -222,7 +255,7 @@ public final class Reproduction {
     }
 
     /**
-     * The checkpoints of this preset's cells found in {@code folders} (the shards of a run), in grid order; a cell
+     * The checkpoints of the selected cells found in {@code folders} (the shards of a run), in grid order; a cell
      * checkpointed in two folders is read from the first.
      *
      * @throws InvalidInputException when a folder belongs to another preset or a checkpoint is malformed
@@ -232,7 +265,7 @@ public final class Reproduction {
             requireSamePreset(folder);
         }
         Map<GridCell, CellResult> results = new LinkedHashMap<>();
-        for (GridCell cell : preset.cells()) {
+        for (GridCell cell : cells()) {
             for (Path folder : folders) {
                 Path file = checkpoint(folder, cell);
                 if (Files.exists(file)) {
@@ -244,10 +277,10 @@ public final class Reproduction {
         return results;
     }
 
-    /** The cells of the grid that none of {@code results} covers. */
+    /** The selected cells that none of {@code results} covers. */
     public List<GridCell> missing(Map<GridCell, CellResult> results) {
         List<GridCell> missing = new ArrayList<>();
-        for (GridCell cell : preset.cells()) {
+        for (GridCell cell : cells()) {
             if (!results.containsKey(cell)) {
                 missing.add(cell);
             }

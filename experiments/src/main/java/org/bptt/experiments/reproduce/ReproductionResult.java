@@ -99,16 +99,16 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
         };
     }
 
-    /** One row per cell: its final measurement and when it first solved the held-out batch. */
+    /** One row per cell: what trained it, its final measurement and when it first solved the held-out batch. */
     public Table cellTable() {
         Table.Builder table = Table.builder("reproduce-cells", "task", "T", "network", "method", "seed",
-                "final_step", "final_loss", "final_fraction_wrong", "final_squared_error", "first_solved_step",
+                "implementation", "final_step", "final_loss", "final_fraction_wrong", "final_squared_error", "first_solved_step",
                 "sequences_until_solved", "diverged_at_step", "divergence", "error");
         results.forEach((cell, result) -> {
             SgdTrainer.Evaluation last = result.last();
             SgdTrainer.Evaluation solved = result.firstSolved();
             table.row(cell.task(), cell.length(), cell.network().id(), cell.method().label(), cell.seed(),
-                    last == null ? null : last.step(), last == null ? null : last.loss(),
+                    result.implementation(), last == null ? null : last.step(), last == null ? null : last.loss(),
                     last == null ? null : 1 - last.successRate(),
                     last == null ? null : preset.squaredErrorScale() * last.meanSquaredError(),
                     solved == null ? null : solved.step(),
@@ -184,27 +184,29 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
         List<ChartSpec> charts = new ArrayList<>();
         switch (preset.display()) {
             case SUCCESS_RATE_VS_LENGTH -> {
-                for (String task : preset.tasks()) {
+                for (String task : tasks()) {
                     charts.add(perLengthChart("reproduce-success-" + task, task,
                             String.format(Locale.ROOT, "%s, %s: fraction of %d seeds solved vs T", preset.name(), task,
-                                    preset.seeds()), "success rate (seeds solved)",
+                                    seeds()), "success rate (seeds solved)",
                             group -> group.results.stream().filter(result -> result.firstSolved() != null).count()
                                     / (double) group.results.size()));
                 }
             }
             case SEQUENCES_UNTIL_CRITERION -> {
-                for (String task : preset.tasks()) {
+                for (String task : tasks()) {
                     charts.add(perLengthChart("reproduce-fraction-wrong-" + task, task,
                             String.format(Locale.ROOT, "%s, %s: held-out fraction wrong at the end, median of %d seeds",
-                                    preset.name(), task, preset.seeds()), "fraction wrong",
+                                    preset.name(), task, seeds()), "fraction wrong",
                             group -> Statistics.median(group.results.stream().filter(result -> !result.failed())
                                     .mapToDouble(result -> 1 - result.last().successRate()).toArray())));
                 }
             }
             case SQUARED_ERROR_VS_STEPS -> {
-                for (String task : preset.tasks()) {
+                for (String task : tasks()) {
                     for (int length : preset.lengths()) {
-                        charts.add(squaredErrorChart(task, length));
+                        if (results.keySet().stream().anyMatch(cell -> cell.task().equals(task) && cell.length() == length)) {
+                            charts.add(squaredErrorChart(task, length));
+                        }
                     }
                 }
             }
@@ -227,8 +229,10 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
                         values.add(Double.isNaN(y) ? 0.0 : y);
                     }
                 }
-                series.add(Series.markedLine(network.id() + " " + method.label(), lengths, values,
-                        ChartSpec.paletteColour(colour++), Marker.CIRCLE));
+                if (!lengths.isEmpty()) {
+                    series.add(Series.markedLine(network.id() + " " + method.label(), lengths, values,
+                            ChartSpec.paletteColour(colour++), Marker.CIRCLE));
+                }
             }
         }
         return new ChartSpec(name, title, Axis.linear("T (minimal sequence length)"),
@@ -257,7 +261,7 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
                 List.of(ALWAYS_ONE_SQUARED_ERROR, ALWAYS_ONE_SQUARED_ERROR), Color.GRAY, Line.DASHED));
         return new ChartSpec("reproduce-squared-error-" + task + "-T" + length, String.format(Locale.ROOT,
                 "%s, %s, T=%d: held-out MSE (scale of X1+X2), median of %d seeds", preset.name(), task, length,
-                preset.seeds()), Axis.linear("SGD step"), Axis.linear("mean squared error"), List.of(), series, LAYOUT);
+                seeds()), Axis.linear("SGD step"), Axis.linear("mean squared error"), List.of(), series, LAYOUT);
     }
 
     /** The median over a group's seeds of the scaled squared error at each step every finished cell measured. */
@@ -273,6 +277,17 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
         byStep.forEach((step, values) -> medians.put(step,
                 Statistics.median(values.stream().mapToDouble(Double::doubleValue).toArray())));
         return medians;
+    }
+
+    /** The preset's tasks that have cells here (a selection of the grid may leave some out). */
+    private List<String> tasks() {
+        return preset.tasks().stream()
+                .filter(task -> results.keySet().stream().anyMatch(cell -> cell.task().equals(task))).toList();
+    }
+
+    /** How many seeds the cells here have (all of the preset's, unless a selection left some out). */
+    private long seeds() {
+        return results.keySet().stream().mapToLong(GridCell::seed).distinct().count();
     }
 
     /** The cells of one task, T, network and method: its seeds. */

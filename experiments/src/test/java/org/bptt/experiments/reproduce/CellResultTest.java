@@ -13,7 +13,7 @@ class CellResultTest {
 
     @Test
     void theCheckpointTextRoundTripsEveryDoubleExactly() {
-        CellResult result = new CellResult("0003-adding-T10-lstm-sgd-s1", List.of(
+        CellResult result = new CellResult("0003-adding-T10-lstm-sgd-s1", "reference-aggregated", List.of(
                 new SgdTrainer.Evaluation(0, 0.1 + 0.2, 1.0 / 3, Math.PI),
                 new SgdTrainer.Evaluation(25, Double.NaN, 0.0, Double.POSITIVE_INFINITY),
                 new SgdTrainer.Evaluation(50, 4.9e-324, 1.0, -0.0)), 37, "loss is NaN\nat step 37", "");

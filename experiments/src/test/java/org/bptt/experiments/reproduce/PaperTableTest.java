@@ -28,7 +28,7 @@ class PaperTableTest {
         double[] finalWrong = {0.25, 0.0, 0.5};
         for (GridCell cell : preset.cells()) {
             int seed = (int) cell.seed() - 1;
-            results.put(cell, new CellResult(cell.key(), List.of(
+            results.put(cell, new CellResult(cell.key(), "reference-aggregated", List.of(
                     new SgdTrainer.Evaluation(solvedAt[seed] - 1, 1.0, 0.5, 0.1),
                     new SgdTrainer.Evaluation(solvedAt[seed], 1.0, 1.0, 0.1),
                     new SgdTrainer.Evaluation(12, 1.0, 1 - finalWrong[seed], 0.1)), -1, "", ""));

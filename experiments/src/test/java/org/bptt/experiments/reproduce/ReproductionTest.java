@@ -16,6 +16,7 @@ import org.bptt.experiments.TestCalls;
 import org.bptt.experiments.train.SgdTrainer;
 import org.bptt.outputs.Table;
 import org.bptt.reference.ReferenceAggregatedRnn;
+import org.bptt.reference.ReferenceFastRnn;
 import org.bptt.reports.RunOutputs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,8 +101,8 @@ class ReproductionTest {
         Path three = temp.resolve("three");
         reproduction.runShard(REFERENCE, one, 1, 1, new Reproduction.Listener() { });
         List<String> started = java.util.Collections.synchronizedList(new ArrayList<>());
-        assertEquals(8, reproduction.runShard(List.of(REFERENCE, TestCalls.isolated(new ReferenceAggregatedRnn()),
-                TestCalls.isolated(new ReferenceAggregatedRnn())), three, 1, 1, new Reproduction.Listener() {
+        assertEquals(8, reproduction.runShard(List.of(List.of(REFERENCE), List.of(TestCalls.isolated(new ReferenceAggregatedRnn())),
+                List.of(TestCalls.isolated(new ReferenceAggregatedRnn()))), three, 1, 1, new Reproduction.Listener() {
                     @Override
                     public void cellStarted(GridCell cell, int done, int left) {
                         started.add(cell.key());
@@ -115,6 +116,66 @@ class ReproductionTest {
             }
         }
         assertEquals(csv(reproduction, List.of(one)), csv(reproduction, List.of(three)));
+    }
+
+    @Test
+    void selectionsRunIntoOneFolderAddUpToTheGridAndTheirCheckpointsAreTheFullRunsOwn(@TempDir Path temp) throws IOException {
+        Reproduction whole = new Reproduction(TINY);
+        Path full = temp.resolve("full");
+        whole.runShard(REFERENCE, full, 1, 1, new Reproduction.Listener() { });
+
+        Reproduction shortOnes = new Reproduction(TINY, CellSelection.parse(List.of("T=10"), TINY));
+        Reproduction smartClipped = new Reproduction(TINY,
+                CellSelection.parse(List.of("T=12", "network=smart-tanh", "method=sgd-c"), TINY));
+        Path sliced = temp.resolve("sliced");
+        assertEquals(4, shortOnes.runShard(REFERENCE, sliced, 1, 1, new Reproduction.Listener() { }));
+        assertEquals(1, smartClipped.runShard(REFERENCE, sliced, 1, 1, new Reproduction.Listener() { }));
+        assertEquals(List.of("0004-pascanu-adding-T12-basic-tanh-sgd-s1", "0005-pascanu-adding-T12-basic-tanh-sgd-c-s1",
+                        "0006-pascanu-adding-T12-smart-tanh-sgd-s1"),
+                whole.missing(whole.read(List.of(sliced))).stream().map(GridCell::key).toList(),
+                "the cells neither selection holds are missing from the grid");
+        for (GridCell cell : smartClipped.cells()) {
+            assertEquals(Files.readString(Reproduction.checkpoint(full, cell)), Files.readString(Reproduction.checkpoint(sliced, cell)),
+                    cell.key() + ": a selected cell keeps its key and its checkpoint");
+        }
+        assertEquals(List.of(), smartClipped.missing(smartClipped.read(List.of(sliced))), "a selection is complete on its own");
+
+        whole.runShard(REFERENCE, sliced, 1, 1, new Reproduction.Listener() { });
+        assertEquals(csv(whole, List.of(full)), csv(whole, List.of(sliced)), "the rest of the grid, run after, completes it");
+    }
+
+    @Test
+    void eachCellTrainsOnTheFirstImplementationThatCanAndItsCheckpointSaysWhich(@TempDir Path temp) throws IOException {
+        Preset lstmBesideElman = new Preset("tiny-lstm", true, "a test", Preset.Display.SEQUENCES_UNTIL_CRITERION,
+                List.of(Preset.HOCHREITER_ADDING), List.of(10), List.of(Network.LSTM_1997, Network.TANH),
+                List.of(Method.SGD), 1, 4, 0.5, 5, 6, 3, 20, 1.0, List.of(), List.of());
+        Reproduction reproduction = new Reproduction(lstmBesideElman);
+        IsolatedPlugin fast = TestCalls.isolated(new ReferenceFastRnn());
+        reproduction.runShard(List.of(List.of(fast, REFERENCE)), temp, 1, 1, new Reproduction.Listener() { });
+        Map<GridCell, CellResult> results = reproduction.read(List.of(temp));
+        assertEquals(List.of("reference-aggregated", "reference-fast"),
+                results.values().stream().map(CellResult::implementation).toList(),
+                "the fast reference has no LSTM: the readable one trains that cell");
+        assertTrue(results.values().stream().noneMatch(CellResult::failed), results.toString());
+
+        CellResult alone = reproduction.run(fast, reproduction.cells().get(0), new Reproduction.Listener() { });
+        assertTrue(alone.failed() && alone.error().contains("reference-fast lacks [LSTM]"), alone.error());
+    }
+
+    @Test
+    void aSelectionNamesWhatIsWrongWithIt() {
+        List<String> messages = new ArrayList<>();
+        for (List<String> terms : List.of(List.of("T=11"), List.of("depth=2"), List.of("T"), List.of("T=10", "T=12"))) {
+            messages.add(assertThrows(InvalidInputException.class, () -> CellSelection.parse(terms, TINY)).getMessage());
+        }
+        assertTrue(messages.get(0).contains("no value '11'") && messages.get(0).contains("10, 12"), messages.get(0));
+        assertTrue(messages.get(1).contains("no dimension 'depth'") && messages.get(1).contains("task, T, network, method, seed"),
+                messages.get(1));
+        assertTrue(messages.get(2).contains("DIMENSION=VALUE"), messages.get(2));
+        assertTrue(messages.get(3).contains("names T twice"), messages.get(3));
+        assertEquals("T=12,10 method=sgd", CellSelection.parse(List.of("T=12,10", "method=sgd"), TINY).describe());
+        assertEquals(2, new Reproduction(TINY, CellSelection.parse(List.of("T=12,10", "method=sgd", "network=basic-tanh"), TINY))
+                .cells().size());
     }
 
     @Test
