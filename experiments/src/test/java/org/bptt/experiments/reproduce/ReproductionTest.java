@@ -95,6 +95,37 @@ class ReproductionTest {
     }
 
     @Test
+    void aShardKilledInTheMiddleResumesAndTheMergedShardsGiveTheTablesOfOneUninterruptedRun(@TempDir Path temp)
+            throws IOException {
+        Reproduction reproduction = new Reproduction(TINY);
+        Path whole = temp.resolve("whole");
+        reproduction.runShard(REFERENCE, whole, 1, 1, new Reproduction.Listener() { });
+
+        List<Path> shards = List.of(temp.resolve("a"), temp.resolve("b"), temp.resolve("c"));
+        reproduction.runShard(REFERENCE, shards.get(0), 1, 3, new Reproduction.Listener() { });
+        List<String> started = new ArrayList<>();
+        Reproduction.Listener killAtSecondCellsFifthStep = new Reproduction.Listener() {
+            @Override
+            public void cellStarted(GridCell cell, int done, int left) {
+                started.add(cell.key());
+            }
+
+            @Override
+            public void step(GridCell cell, SgdTrainer.Step step) {
+                if (started.size() == 2 && step.step() == 5) {
+                    throw new Killed();
+                }
+            }
+        };
+        assertThrows(Killed.class, () -> reproduction.runShard(REFERENCE, shards.get(1), 2, 3, killAtSecondCellsFifthStep));
+        assertEquals(1, reproduction.read(List.of(shards.get(1))).size(), "shard 2 finished one cell before the kill");
+        assertEquals(2, reproduction.runShard(REFERENCE, shards.get(1), 2, 3, new Reproduction.Listener() { }),
+                "the resumed shard runs the killed cell again and the one after it");
+        reproduction.runShard(REFERENCE, shards.get(2), 3, 3, new Reproduction.Listener() { });
+        assertEquals(csv(reproduction, List.of(whole)), csv(reproduction, shards));
+    }
+
+    @Test
     void cellsTrainedOnThreeThreadsGiveTheCheckpointsAndTablesOfOne(@TempDir Path temp) throws IOException {
         Reproduction reproduction = new Reproduction(TINY);
         Path one = temp.resolve("one");
