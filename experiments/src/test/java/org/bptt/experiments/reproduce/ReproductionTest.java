@@ -46,19 +46,7 @@ class ReproductionTest {
 
         Path interrupted = temp.resolve("interrupted");
         List<String> started = new ArrayList<>();
-        Reproduction.Listener killAtFourthCellsSeventhStep = new Reproduction.Listener() {
-            @Override
-            public void cellStarted(GridCell cell, int done, int left) {
-                started.add(cell.key());
-            }
-
-            @Override
-            public void step(GridCell cell, SgdTrainer.Step step) {
-                if (started.size() == 4 && step.step() == 7) {
-                    throw new Killed();
-                }
-            }
-        };
+        Reproduction.Listener killAtFourthCellsSeventhStep = killAt(4, 7, started);
         assertThrows(Killed.class, () -> reproduction.runShard(REFERENCE, interrupted, 1, 1, killAtFourthCellsSeventhStep));
         try (var files = Files.list(interrupted.resolve(Reproduction.CELLS))) {
             assertEquals(3, files.filter(file -> file.toString().endsWith(".cell")).count(),
@@ -103,21 +91,7 @@ class ReproductionTest {
 
         List<Path> shards = List.of(temp.resolve("a"), temp.resolve("b"), temp.resolve("c"));
         reproduction.runShard(REFERENCE, shards.get(0), 1, 3, new Reproduction.Listener() { });
-        List<String> started = new ArrayList<>();
-        Reproduction.Listener killAtSecondCellsFifthStep = new Reproduction.Listener() {
-            @Override
-            public void cellStarted(GridCell cell, int done, int left) {
-                started.add(cell.key());
-            }
-
-            @Override
-            public void step(GridCell cell, SgdTrainer.Step step) {
-                if (started.size() == 2 && step.step() == 5) {
-                    throw new Killed();
-                }
-            }
-        };
-        assertThrows(Killed.class, () -> reproduction.runShard(REFERENCE, shards.get(1), 2, 3, killAtSecondCellsFifthStep));
+        assertThrows(Killed.class, () -> reproduction.runShard(REFERENCE, shards.get(1), 2, 3, killAt(2, 5, new ArrayList<>())));
         assertEquals(1, reproduction.read(List.of(shards.get(1))).size(), "shard 2 finished one cell before the kill");
         assertEquals(2, reproduction.runShard(REFERENCE, shards.get(1), 2, 3, new Reproduction.Listener() { }),
                 "the resumed shard runs the killed cell again and the one after it");
@@ -216,6 +190,23 @@ class ReproductionTest {
         InvalidInputException error = assertThrows(InvalidInputException.class,
                 () -> new Reproduction(other).runShard(REFERENCE, temp, 1, 1, new Reproduction.Listener() { }));
         assertTrue(error.getMessage().contains("another preset"), error.getMessage());
+    }
+
+    /** A listener that notes the cells started in {@code started} and kills the run at {@code step} of the cell-th. */
+    private static Reproduction.Listener killAt(int cell, int step, List<String> started) {
+        return new Reproduction.Listener() {
+            @Override
+            public void cellStarted(GridCell gridCell, int done, int left) {
+                started.add(gridCell.key());
+            }
+
+            @Override
+            public void step(GridCell gridCell, SgdTrainer.Step taken) {
+                if (started.size() == cell && taken.step() == step) {
+                    throw new Killed();
+                }
+            }
+        };
     }
 
     private static String csv(Reproduction reproduction, List<Path> folders) throws IOException {
