@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bptt.api.InvalidInputException;
+import org.bptt.experiments.reproduce.Reproduction;
 import org.bptt.reports.Provenance;
 import org.bptt.reports.RunFolder;
 import org.bptt.reports.RunMerge;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "With one RUN_DIR: regenerate its HTML report (normal and single-file). With several (the folders",
             "of 'bptt verify --shard I/N' runs): write a new run folder under --out holding their tables, Allure",
-            "results and one report."})
+            "results and one report. Folders of 'bptt reproduce' (shards, or --select parts of one grid): their",
+            "tables, charts and report from the cells checkpointed there, merged into a new folder when several."})
 final class ReportCommand implements Callable<Integer> {
 
     @Spec
@@ -38,12 +40,18 @@ final class ReportCommand implements Callable<Integer> {
     @Mixin
     OutputOptions outputOptions;
 
-    @Parameters(paramLabel = "RUN_DIR", arity = "1..*", description = "Run folders written by bptt verify or bptt run.")
+    @Parameters(paramLabel = "RUN_DIR", arity = "1..*", description = "Run folders written by bptt verify, bptt run or bptt reproduce.")
     List<Path> runFolders;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        long reproductions = runFolders.stream().filter(Reproduction::isRunFolder).count();
+        if (reproductions > 0) {
+            InvalidInputException.require(reproductions == runFolders.size(), "%s: the folders of a reproduction"
+                    + " (bptt reproduce) are reported apart from those of other commands", runFolders);
+            return reportReproduction(out);
+        }
         List<RunFolder> sources = new ArrayList<>();
         for (Path folder : runFolders) {
             InvalidInputException.require(Files.isDirectory(folder.resolve("allure-results")),
@@ -61,6 +69,20 @@ final class ReportCommand implements Callable<Integer> {
             return ExitCode.OK;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The folders of {@code bptt reproduce}: one is reported in place; several (shards, or selections of one grid)
+     * are merged into a new folder under --out, checkpoints included.
+     */
+    private int reportReproduction(PrintWriter out) {
+        Path target = runFolders.size() == 1 ? runFolders.get(0) : outputOptions.create("reproduce-merged").path();
+        try {
+            return ReproduceCommand.report(runFolders, target, spec.commandLine().getParseResult().originalArgs(), out,
+                    spec.commandLine().getErr());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the reproduction's report in " + target + ": " + e.getMessage(), e);
         }
     }
 

@@ -131,7 +131,8 @@ final class ReproduceCommand implements Callable<Integer> {
         try {
             if (merge != null) {
                 InvalidInputException.require(shard == null, "--merge and --shard do not go together");
-                return write(reproduction, merge, folder, List.of(), commandLine, out, err) ? ExitCode.OK : ExitCode.DIVERGED;
+                return write(reproduction, merge, folder, List.of(), true, commandLine, out, err) ? ExitCode.OK
+                        : ExitCode.DIVERGED;
             }
             PluginRegistry registry = pluginOptions.discover(err);
             List<LoadedPlugin> implementations = implementationId != null ? List.of(registry.require(implementationId))
@@ -184,7 +185,8 @@ final class ReproduceCommand implements Callable<Integer> {
             return ExitCode.OK;
         }
         List<Provenance.PluginVersion> plugins = implementations.stream().map(Provenance.PluginVersion::of).toList();
-        return write(reproduction, List.of(folder), folder, plugins, commandLine, out, err) ? ExitCode.OK : ExitCode.DIVERGED;
+        return write(reproduction, List.of(folder), folder, plugins, true, commandLine, out, err) ? ExitCode.OK
+                : ExitCode.DIVERGED;
     }
 
     /**
@@ -217,20 +219,50 @@ final class ReproduceCommand implements Callable<Integer> {
     }
 
     /**
-     * Reads the whole grid's checkpoints from {@code sources} and writes the tables, charts, Allure results and
-     * report into {@code target}. Everything but run.json and the HTML report depends on the checkpoints alone.
+     * {@code bptt report DIR...} on reproduction folders: the tables, charts and report of the cells checkpointed in
+     * {@code sources} (the shards of a run, or selections of its grid), written into {@code target}, with the
+     * checkpoints copied there when it is a new folder. Unlike {@code --merge}, cells no folder holds are left out of
+     * the tables, and said so, rather than refused.
+     *
+     * @return {@link ExitCode#OK}, or {@link ExitCode#DIVERGED} when a cell's plugin call failed
+     */
+    static int report(List<Path> sources, Path target, List<String> commandLine, PrintWriter out, PrintWriter err)
+            throws IOException {
+        Preset preset = Reproduction.presetOf(sources.get(0));
+        Reproduction reproduction = new Reproduction(preset);
+        out.printf(Locale.ROOT, "bptt report: the reproduction %s%n", preset.describe());
+        return write(reproduction, sources, target, List.of(), false, commandLine, out, err) ? ExitCode.OK
+                : ExitCode.DIVERGED;
+    }
+
+    /**
+     * Reads the selected cells' checkpoints from {@code sources} and writes the tables, charts, Allure results and
+     * report into {@code target}, and, when it is not one of the sources, the checkpoints too. Everything but
+     * run.json and the HTML report depends on the checkpoints alone.
+     *
+     * @param complete whether every selected cell must have a checkpoint (a merge of shards); otherwise the tables
+     *                 cover those that have one, and the count is printed
      *
      * @return false when a cell's plugin call failed
      */
     private static boolean write(Reproduction reproduction, List<Path> sources, Path target,
-                                 List<Provenance.PluginVersion> plugins, List<String> commandLine, PrintWriter out,
-                                 PrintWriter err) throws IOException {
+                                 List<Provenance.PluginVersion> plugins, boolean complete, List<String> commandLine,
+                                 PrintWriter out, PrintWriter err) throws IOException {
         Map<GridCell, CellResult> results = reproduction.read(sources);
         List<GridCell> missing = reproduction.missing(results);
-        InvalidInputException.require(missing.isEmpty(), "%d of %d cells of %s have no checkpoint in %s, e.g. %s: "
-                        + "run the missing shards first", missing.size(), reproduction.cells().size(),
+        InvalidInputException.require(!complete || missing.isEmpty(), "%d of %d cells of %s have no checkpoint in %s, "
+                        + "e.g. %s: run the missing shards first", missing.size(), reproduction.cells().size(),
                 reproduction.preset().name(), sources, missing.stream().limit(3).map(GridCell::key).toList());
+        InvalidInputException.require(!results.isEmpty(), "no cell of %s is checkpointed in %s",
+                reproduction.preset().name(), sources);
+        if (!missing.isEmpty()) {
+            out.printf(Locale.ROOT, "%d of the %d cells are checkpointed in %s; the tables cover those%n",
+                    results.size(), reproduction.cells().size(), sources);
+        }
         Files.createDirectories(target);
+        if (sources.stream().noneMatch(source -> sameFolder(source, target))) {
+            reproduction.copyCheckpoints(results, target);
+        }
         RunFolder run = RunFolder.open(target);
         RunOutputs outputs = new RunOutputs(run);
         Preset preset = reproduction.preset();
@@ -257,6 +289,10 @@ final class ReproduceCommand implements Callable<Integer> {
                 .map(cell -> cell.key() + ": " + cell.error()).toList();
         errors.forEach(error -> err.printf(Locale.ROOT, "error: %s%n", error));
         return errors.isEmpty();
+    }
+
+    private static boolean sameFolder(Path one, Path other) {
+        return one.toAbsolutePath().normalize().equals(other.toAbsolutePath().normalize());
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -49,6 +49,30 @@ class ReproduceCommandTest {
             assertArrayEquals(Files.readAllBytes(whole.resolve(file)), Files.readAllBytes(merged.resolve(file)),
                     file.toString());
         }
+
+        // bptt report merges the same shards into a new folder under --out, checkpoints included, so that the
+        // merged folder is a reproduction's folder itself and can be reported again.
+        Path reports = temp.resolve("reports");
+        CliRun report = CliRun.of("report", first.toString(), second.toString(), "--out", reports.toString());
+        assertEquals(0, report.exitCode(), report.toString());
+        Path reported = VerifyCommandTest.onlyRunFolder(reports);
+        assertEquals(compared, outputs(reported));
+        for (Path file : compared) {
+            assertArrayEquals(Files.readAllBytes(whole.resolve(file)), Files.readAllBytes(reported.resolve(file)),
+                    file.toString());
+        }
+        try (Stream<Path> cells = Files.list(reported.resolve("cells"))) {
+            assertEquals(4, cells.count(), "the merged folder holds the grid's checkpoints");
+        }
+        CliRun again = CliRun.of("report", reported.toString());
+        assertEquals(0, again.exitCode(), again.toString());
+        assertArrayEquals(Files.readAllBytes(whole.resolve("reproduce-cells.csv")),
+                Files.readAllBytes(reported.resolve("reproduce-cells.csv")));
+
+        CliRun half = CliRun.of("report", first.toString());
+        assertEquals(0, half.exitCode(), half.toString());
+        assertTrue(half.out().contains("2 of the 4 cells are checkpointed"), half.toString());
+        assertEquals(3, Files.readAllLines(first.resolve("reproduce-cells.csv")).size(), "a shard reported alone: its 2 cells");
     }
 
     @Test

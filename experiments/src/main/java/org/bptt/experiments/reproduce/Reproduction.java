@@ -288,6 +288,48 @@ public final class Reproduction {
         return missing;
     }
 
+    /**
+     * Writes {@code results}' checkpoints into {@code folder} (marked as this preset's), so that a folder merged from
+     * shards is itself a run folder: it can be merged again, or resumed. A checkpoint already there is left as it is.
+     */
+    public void copyCheckpoints(Map<GridCell, CellResult> results, Path folder) throws IOException {
+        claim(folder);
+        for (Map.Entry<GridCell, CellResult> entry : results.entrySet()) {
+            Path file = checkpoint(folder, entry.getKey());
+            if (!Files.exists(file)) {
+                write(file, entry.getValue().toText());
+            }
+        }
+    }
+
+    /** Whether {@code folder} holds the checkpoints of a reproduction (it has a {@value #PRESET_FILE}). */
+    public static boolean isRunFolder(Path folder) {
+        return Files.isRegularFile(folder.resolve(PRESET_FILE));
+    }
+
+    /**
+     * The preset whose cells {@code folder} holds, full or quick, read from its {@value #PRESET_FILE}.
+     *
+     * @throws InvalidInputException when the folder is no reproduction's, or its settings are no preset's (written
+     *                               by another version of the tool)
+     */
+    public static Preset presetOf(Path folder) throws IOException {
+        Path file = folder.resolve(PRESET_FILE);
+        InvalidInputException.require(Files.isRegularFile(file), "%s is not a reproduction folder: it has no %s",
+                folder, PRESET_FILE);
+        String found = Files.readString(file, StandardCharsets.UTF_8).strip();
+        for (String name : Presets.NAMES) {
+            for (boolean quick : new boolean[] {false, true}) {
+                Preset preset = Presets.get(name, quick);
+                if (preset.describe().equals(found)) {
+                    return preset;
+                }
+            }
+        }
+        throw new InvalidInputException(folder + "/" + PRESET_FILE + " names settings no preset of this version has: "
+                + found);
+    }
+
     /** Marks {@code folder} as this preset's, or checks that it is. */
     private void claim(Path folder) throws IOException {
         Files.createDirectories(folder.resolve(CELLS));
