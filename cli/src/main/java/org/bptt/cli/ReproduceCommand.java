@@ -368,7 +368,8 @@ final class ReproduceCommand implements Callable<Integer> {
     }
 
     /**
-     * The progress of a run on one line: cells done and left, the estimated time left (from this run's cells so far),
+     * The progress of a run on one line: cells done and left, the estimated time left (this run's time so far per
+     * step of sequence trained, times the steps of sequence left: a cell's time grows with its T),
      * the cell of the latest step (of one of the cells running) and its training loss. Redrawn in place on a terminal; on a log (CI, a file), one line
      * per finished cell.
      */
@@ -377,7 +378,8 @@ final class ReproduceCommand implements Callable<Integer> {
         private final PrintWriter log;
         private final boolean terminal = System.console() != null && !"true".equals(System.getenv("CI"));
         private final long started = System.nanoTime();
-        private int finishedHere;
+        private long lengthPlanned;
+        private long lengthFinished;
         private int done;
         private int left;
         private long lastDrawn;
@@ -385,6 +387,11 @@ final class ReproduceCommand implements Callable<Integer> {
         ProgressLine(Preset preset, PrintWriter log) {
             this.preset = preset;
             this.log = log;
+        }
+
+        @Override
+        public void planned(List<GridCell> cells) {
+            lengthPlanned = cells.stream().mapToLong(GridCell::length).sum();
         }
 
         @Override
@@ -405,7 +412,7 @@ final class ReproduceCommand implements Callable<Integer> {
 
         @Override
         public void cellFinished(GridCell cell, CellResult result) {
-            finishedHere++;
+            lengthFinished += cell.length();
             done++;
             left--;
             SgdTrainer.Evaluation last = result.last();
@@ -424,10 +431,10 @@ final class ReproduceCommand implements Callable<Integer> {
         }
 
         private String eta() {
-            if (finishedHere == 0) {
+            if (lengthFinished == 0) {
                 return "?";
             }
-            long seconds = (System.nanoTime() - started) / 1_000_000_000L * left / finishedHere;
+            long seconds = (System.nanoTime() - started) / 1_000_000_000L * (lengthPlanned - lengthFinished) / lengthFinished;
             return String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
         }
 

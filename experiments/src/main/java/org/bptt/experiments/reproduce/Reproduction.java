@@ -46,6 +46,10 @@ public final class Reproduction {
 
     /** What a run reports while it goes. */
     public interface Listener {
+        /** The run will train these cells (of the shard and selection, not yet checkpointed), in this order. */
+        default void planned(List<GridCell> cells) {
+        }
+
         /** A cell starts; {@code done} cells of the shard are finished (earlier runs' included), {@code left} are not. */
         default void cellStarted(GridCell cell, int done, int left) {
         }
@@ -134,6 +138,7 @@ public final class Reproduction {
         List<GridCell> todo = cells.stream().filter(cell -> !Files.exists(checkpoint(folder, cell))).toList();
         Queue<GridCell> queue = new ConcurrentLinkedQueue<>(todo);
         Listener serialised = new SerialisedListener(listener);
+        serialised.planned(todo);
         int[] done = {cells.size() - todo.size()};
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
@@ -182,6 +187,11 @@ public final class Reproduction {
 
     /** A listener that several workers call, one at a time. */
     private record SerialisedListener(Listener listener) implements Listener {
+        @Override
+        public synchronized void planned(List<GridCell> cells) {
+            listener.planned(cells);
+        }
+
         @Override
         public synchronized void cellStarted(GridCell cell, int done, int left) {
             listener.cellStarted(cell, done, left);

@@ -53,7 +53,13 @@ class ReproductionTest {
                     "three cells finished, the fourth left no checkpoint");
         }
         List<String> resumed = new ArrayList<>();
+        List<String> planned = new ArrayList<>();
         int ran = reproduction.runShard(REFERENCE, interrupted, 1, 1, new Reproduction.Listener() {
+            @Override
+            public void planned(List<GridCell> cells) {
+                cells.forEach(cell -> planned.add(cell.key()));
+            }
+
             @Override
             public void cellStarted(GridCell cell, int done, int left) {
                 resumed.add(cell.key());
@@ -61,6 +67,7 @@ class ReproductionTest {
             }
         });
         assertEquals(5, ran);
+        assertEquals(resumed, planned, "the run announces the cells it will train, the finished ones left out");
         assertEquals(started.get(3), resumed.get(0), "the killed cell runs again, from its start");
         assertEquals(0, reproduction.runShard(REFERENCE, interrupted, 1, 1, new Reproduction.Listener() { }),
                 "a finished run has nothing left to do");
