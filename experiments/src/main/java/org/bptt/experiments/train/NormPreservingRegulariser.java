@@ -1,5 +1,6 @@
 package org.bptt.experiments.train;
 
+import java.util.Arrays;
 import org.bptt.api.Activation;
 import org.bptt.api.Batch;
 import org.bptt.api.InvalidInputException;
@@ -62,38 +63,54 @@ public final class NormPreservingRegulariser {
         int h = recurrentWeights.size(0);
         InvalidInputException.require(hiddenStates != null && hiddenStateGradients != null,
                 "the regulariser Ω needs the hidden states and their gradients");
+        // The tensors are read through their row-major arrays, a row at a time: the step of SGD-CR would otherwise
+        // take several times as long as the BPTT it regularises. The sums run in the order of the formulas.
+        double[] weights = recurrentWeights.data();          // W[i][j] at i·H + j
+        double[] states = hiddenStates.data();               // h_k of sequence b at (b·T + k)·H
+        double[] stateGradients = hiddenStateGradients.data();
+        int steps = hiddenStates.size(1);
+        InvalidInputException.require(hiddenStates.hasShape(batch.batchSize(), steps, h)
+                        && hiddenStateGradients.hasShape(batch.batchSize(), steps, h),
+                "the regulariser Ω needs hidden states and their gradients of shape [B, T, H] = [%d, %d, %d], got %s and %s",
+                batch.batchSize(), steps, h, Arrays.toString(hiddenStates.shape()),
+                Arrays.toString(hiddenStateGradients.shape()));
         double[] delta = new double[h];                       // δ_k
         double[] carried = new double[h];                     // Wᵀ δ_k
         double sum = 0;
         int counted = 0;
         Tensor gradient = Tensor.zeros(h, h);
+        double[] gradientData = gradient.data();
         for (int b = 0; b < batch.batchSize(); b++) {
             for (int k = 0; k < batch.length(b); k++) {
+                int row = (b * steps + k) * h;
                 double gradientNormSquared = 0;              // ‖g_k‖²
                 for (int i = 0; i < h; i++) {
-                    double g = hiddenStateGradients.get(b, k, i);
+                    double g = stateGradients[row + i];
                     gradientNormSquared += g * g;
-                    delta[i] = g * derivative(activation, hiddenStates.get(b, k, i));
+                    delta[i] = g * derivative(activation, states[row + i]);
                 }
                 if (gradientNormSquared < BOUND) {
                     continue;
                 }
+                Arrays.fill(carried, 0);            // (Wᵀ δ_k)_j = Σ_i W[i][j] δ_k[i], summed over i in order
+                for (int i = 0; i < h; i++) {
+                    double deltaI = delta[i];
+                    for (int j = 0; j < h; j++) {
+                        carried[j] += weights[i * h + j] * deltaI;
+                    }
+                }
                 double carriedNormSquared = 0;               // ‖Wᵀ δ_k‖²
                 for (int j = 0; j < h; j++) {
-                    double value = 0;
-                    for (int i = 0; i < h; i++) {
-                        value += recurrentWeights.get(i, j) * delta[i];
-                    }
-                    carried[j] = value;
-                    carriedNormSquared += value * value;
+                    carriedNormSquared += carried[j] * carried[j];
                 }
                 double ratio = carriedNormSquared / gradientNormSquared;      // q_k
                 sum += (ratio - 1) * (ratio - 1);
                 counted++;
                 double factor = 4 * (ratio - 1) / gradientNormSquared;
                 for (int i = 0; i < h; i++) {
+                    double factorDeltaI = factor * delta[i];
                     for (int j = 0; j < h; j++) {
-                        gradient.data()[i * h + j] += factor * delta[i] * carried[j];   // 4(q−1) δ (Wᵀδ)ᵀ / ‖g‖²
+                        gradientData[i * h + j] += factorDeltaI * carried[j];   // 4(q−1) δ (Wᵀδ)ᵀ / ‖g‖²
                     }
                 }
             }
