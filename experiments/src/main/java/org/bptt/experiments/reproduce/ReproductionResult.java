@@ -186,7 +186,7 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
             case SUCCESS_RATE_VS_LENGTH -> {
                 for (String task : tasks()) {
                     charts.add(perLengthChart("reproduce-success-" + task, task,
-                            String.format(Locale.ROOT, "%s, %s: fraction of %d seeds solved vs T", preset.name(), task,
+                            String.format(Locale.ROOT, "%s, %s: fraction of %s solved vs T", preset.name(), task,
                                     seeds()), "success rate (seeds solved)",
                             group -> group.results.stream().filter(result -> result.firstSolved() != null).count()
                                     / (double) group.results.size()));
@@ -195,7 +195,7 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
             case SEQUENCES_UNTIL_CRITERION -> {
                 for (String task : tasks()) {
                     charts.add(perLengthChart("reproduce-fraction-wrong-" + task, task,
-                            String.format(Locale.ROOT, "%s, %s: held-out fraction wrong at the end, median of %d seeds",
+                            String.format(Locale.ROOT, "%s, %s: held-out fraction wrong at the end, median of %s",
                                     preset.name(), task, seeds()), "fraction wrong",
                             group -> Statistics.median(group.results.stream().filter(result -> !result.failed())
                                     .mapToDouble(result -> 1 - result.last().successRate()).toArray())));
@@ -260,7 +260,7 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
         series.add(Series.line("always 1 (MSE 1/6)", List.of(0, last),
                 List.of(ALWAYS_ONE_SQUARED_ERROR, ALWAYS_ONE_SQUARED_ERROR), Color.GRAY, Line.DASHED));
         return new ChartSpec("reproduce-squared-error-" + task + "-T" + length, String.format(Locale.ROOT,
-                "%s, %s, T=%d: held-out MSE (scale of X1+X2), median of %d seeds", preset.name(), task, length,
+                "%s, %s, T=%d: held-out MSE (scale of X1+X2), median of %s", preset.name(), task, length,
                 seeds()), Axis.linear("SGD step"), Axis.linear("mean squared error"), List.of(), series, LAYOUT);
     }
 
@@ -285,9 +285,10 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
                 .filter(task -> results.keySet().stream().anyMatch(cell -> cell.task().equals(task))).toList();
     }
 
-    /** How many seeds the cells here have (all of the preset's, unless a selection left some out). */
-    private long seeds() {
-        return results.keySet().stream().mapToLong(GridCell::seed).distinct().count();
+    /** "1 seed" or "N seeds": the seeds the cells here have (all the preset's, unless a selection left some out). */
+    private String seeds() {
+        long seeds = results.keySet().stream().mapToLong(GridCell::seed).distinct().count();
+        return seeds + (seeds == 1 ? " seed" : " seeds");
     }
 
     /** The cells of one task, T, network and method: its seeds. */
