@@ -129,12 +129,16 @@ public record BenchGrid(String name, List<String> implementations, List<org.bptt
                 List.copyOf(modes), precisions.iterator().next(), NAIVE_FLOP_BUDGET, List.copyOf(topologies));
     }
 
-    /** The same grid restricted to the given cells, shapes, T values, modes (each null or empty: keep them all). */
+    /**
+     * The same grid restricted to the given cells, shapes, T values, modes (each null or empty: keep them all). A
+     * restricted full grid is a custom one; a restricted quick grid stays quick (a first look of one short fork per
+     * cell, whose targets are not judged, however few its cells).
+     */
     public BenchGrid restrictedTo(List<org.bptt.api.Cell> onlyCells, List<Shape> onlyShapes, List<Integer> onlySteps,
                                   List<Mode> onlyModes) {
         boolean restricted = (onlyCells != null && !onlyCells.isEmpty()) || (onlyShapes != null && !onlyShapes.isEmpty())
                 || (onlySteps != null && !onlySteps.isEmpty()) || (onlyModes != null && !onlyModes.isEmpty());
-        return new BenchGrid(restricted ? "custom" : name, implementations,
+        return new BenchGrid(restricted && !name.equals(QUICK) ? "custom" : name, implementations,
                 onlyCells == null || onlyCells.isEmpty() ? rnnCells : onlyCells,
                 onlyShapes == null || onlyShapes.isEmpty() ? shapes : onlyShapes,
                 onlySteps == null || onlySteps.isEmpty() ? steps : onlySteps,

@@ -89,6 +89,15 @@ class BenchGridTest extends BenchTestBase {
     }
 
     @Test
+    void aRestrictedQuickGridIsStillAFirstLook() {
+        BenchGrid grid = BenchGrid.quick(ALL, DataType.FLOAT64).restrictedTo(null, null, List.of(16, 64), null);
+        assertEquals(BenchGrid.QUICK, grid.name());
+        assertEquals(List.of(16, 64), grid.steps());
+        // four implementations' forward + backward and reference-aggregated's forward pass, at 2 shapes × 2 T
+        assertEquals(4 * 2 * 2 + 2 * 2, grid.cells().size());
+    }
+
+    @Test
     void shapesParseAndRejectWithTheText() {
         assertEquals(new Shape(16, 64, 128, 64), Shape.parse("16x64x128x64"));
         assertEquals("16x64x128x64", Shape.parse("16x64x128x64").toString());

@@ -275,8 +275,16 @@ final class DecayCommand implements Callable<Integer> {
             }
             return chosen;
         }
-        // The oracle's sibling algorithms (same vendor) compute the same numbers; a decay study gains nothing from them.
-        return registry.plugins().stream()
+        return defaultCompared(registry.plugins(), oracle);
+    }
+
+    /**
+     * The plugins a decay sweep compares with {@code oracle} by default: those with input gradients from another
+     * vendor. The oracle's sibling algorithms (same vendor) compute the same numbers, so a decay study gains nothing
+     * from them, and one of them (RTRL, O(T·H⁴)) would take most of the sweep's time.
+     */
+    static List<LoadedPlugin> defaultCompared(List<LoadedPlugin> plugins, LoadedPlugin oracle) {
+        return plugins.stream()
                 .filter(plugin -> plugin.has(Capability.INPUT_GRADIENTS))
                 .filter(plugin -> !plugin.info().vendor().equals(oracle.info().vendor()))
                 .toList();

@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.bptt.api.Capability;
 import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.benchmarks.BenchGrid;
@@ -106,7 +105,7 @@ final class RunCommand implements Callable<Integer> {
 
         out.printf(Locale.ROOT, "%n--- gradient-norm decay over T (quick sweep) ---%n");
         DecayJob.DecayRun decay = DecayJob.run(DecayExperiment.Settings.quick(), "quick", oracle,
-                implementations.stream().filter(plugin -> plugin.has(Capability.INPUT_GRADIENTS)).toList(),
+                DecayCommand.defaultCompared(implementations, oracle),
                 timeoutOptions.calls(), subFolder(run, "decay"), commandLine, err);
         DecayCommand.print(out, decay);
         int decayExit = decay.exitCode();
@@ -157,12 +156,17 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** The sequence lengths of the run's timing sweep: the quick grid's shortest and longest, which give the slope. */
+    static final List<Integer> BENCH_STEPS = List.of(16, 64);
+
     /**
-     * The quick timing sweep of the default implementations, as {@code bptt bench --quick --out <this run's folder>}
-     * runs it: its own run folder inside this run's, and the same printout.
+     * The quick timing sweep of the default implementations at {@link #BENCH_STEPS}, as {@code bptt bench --quick
+     * --steps 16 --steps 64 --out <this run's folder>} runs it: its own run folder inside this run's, and the same
+     * printout. (Each cell is a JVM of its own; the quick grid's middle T would add half again to the stage.)
      */
     private int quickBench(PluginRegistry registry, RunFolder run, PrintWriter out, PrintWriter err) {
-        BenchGrid grid = BenchGrid.quick(BenchCommand.installedDefaults(registry, err), DataType.FLOAT64);
+        BenchGrid grid = BenchGrid.quick(BenchCommand.installedDefaults(registry, err), DataType.FLOAT64)
+                .restrictedTo(null, null, BENCH_STEPS, null);
         JmhSettings settings = JmhSettings.quick();
         Map<String, LoadedPlugin> available = BenchCommand.available(registry, grid);
         BenchGrid checked = BenchCommand.leaveOutFailing(grid, available, timeoutOptions.calls(), err);
@@ -171,8 +175,10 @@ final class RunCommand implements Callable<Integer> {
         }
         BenchCommand.printPlan(out, checked, settings, true, BenchRunner.runnableCells(checked, available), available);
         // run.json records the bench command that does the same, so that the bench folder reads as one of its own.
-        List<String> benchCommandLine = List.of("bench", "--quick", "--out", run.path().toString(),
-                "--timeout", Double.toString(timeoutOptions.timeoutSeconds));
+        List<String> benchCommandLine = new ArrayList<>(List.of("bench", "--quick"));
+        BENCH_STEPS.forEach(steps -> benchCommandLine.addAll(List.of("--steps", Integer.toString(steps))));
+        benchCommandLine.addAll(List.of("--out", run.path().toString(), "--timeout",
+                Double.toString(timeoutOptions.timeoutSeconds)));
         BenchJob.Request request = new BenchJob.Request(benchCommandLine, VersionProvider.toolVersion(), checked, settings,
                 pluginOptions.directories(), null);
         int exit = BenchCommand.printOutcome(out,

@@ -99,6 +99,16 @@ class DecayJobTest {
         assertEquals(List.of("skipped dl4j-lstm (2 configurations): lacks [TANH]"), skipped, text.toString());
     }
 
+    @Test
+    void byDefaultTheSweepComparesOtherVendorsPluginsNotTheOraclesSiblings() {
+        // bptt decay and bptt run choose alike: the reference's naive, fast and RTRL algorithms give the oracle's
+        // numbers again (and RTRL, O(T·H⁴), took 97% of bptt run's decay sweep when it was included).
+        List<String> compared = DecayCommand.defaultCompared(REGISTRY.plugins(), REGISTRY.require("reference-aggregated"))
+                .stream().map(plugin -> plugin.id()).toList();
+        assertTrue(compared.contains("dl4j"), compared.toString());
+        assertTrue(compared.stream().noneMatch(id -> id.startsWith("reference-")), compared.toString());
+    }
+
     private static List<String> files(Path directory) throws IOException {
         List<String> names = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {

@@ -161,7 +161,9 @@ public final class AllureResults {
         json.put("status", status(result.status()));
         json.put("statusDetails", statusDetails(result));
         json.put("stage", "finished");
-        json.put("description", description(result));
+        // HTML, not Markdown: Allure's generator renders a Markdown description per result, a tenth of its time on
+        // bptt run's twenty thousand results; descriptionHtml is shown as it is.
+        json.put("descriptionHtml", descriptionHtml(result));
         json.put("start", start);
         json.put("stop", stop);
         json.put("labels", labels(result));
@@ -359,12 +361,16 @@ public final class AllureResults {
         return KNOWN_DIVERGENCE_PREFIX + message;
     }
 
-    private static String description(CaseResult result) {
-        String description = "Case `" + result.caseId() + "`: implementation `" + result.implementationId()
-                + "` against oracle `" + result.oracleId() + "`. Outcome: " + result.status() + ". Compared quantities: "
-                + Results.comparisons(result).size() + ", beyond tolerance: " + Results.failedQuantities(result) + ".";
+    private static String descriptionHtml(CaseResult result) {
+        String description = "<p>Case " + code(result.caseId()) + ": implementation " + code(result.implementationId())
+                + " against oracle " + code(result.oracleId()) + ". Outcome: " + result.status() + ". Compared quantities: "
+                + Results.comparisons(result).size() + ", beyond tolerance: " + Results.failedQuantities(result) + ".</p>";
         return result.diagnosis().isEmpty() ? description
-                : description + "\n\n## Diagnosis\n\n" + result.diagnosis();
+                : description + "<h2>Diagnosis</h2><p>" + CondensedResults.escape(result.diagnosis()) + "</p>";
+    }
+
+    private static String code(String text) {
+        return "<code>" + CondensedResults.escape(text) + "</code>";
     }
 
     private static List<Map<String, Object>> labels(CaseResult result) {

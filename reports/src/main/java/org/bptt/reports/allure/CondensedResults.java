@@ -292,7 +292,8 @@ final class CondensedResults {
         }
     }
 
-    private static String escape(String text) {
+    /** {@code text} as HTML text: {@code &}, {@code <} and {@code >} escaped. */
+    static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

@@ -134,7 +134,8 @@ class AllureResultsTest {
                 "dL/dW beyond tolerance").withDiagnosis(diagnosis);
         JsonNode json = JSON.readTree(new AllureResults(directory, CLOCK).add(result).toFile());
 
-        assertTrue(json.get("description").asText().endsWith("## Diagnosis\n\n" + diagnosis), json.get("description").asText());
+        assertTrue(json.get("descriptionHtml").asText().endsWith("<h2>Diagnosis</h2><p>" + diagnosis + "</p>"),
+                json.get("descriptionHtml").asText());
         assertEquals("dL/dW beyond tolerance\n" + AllureResults.DIAGNOSIS_PREFIX + diagnosis,
                 json.get("statusDetails").get("message").asText());
         List<String> tags = pairs(json.get("labels")).get("tag");
