@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.bptt.api.Cell;
 import org.bptt.api.DataType;
 import org.bptt.benchmarks.BenchGrid;
@@ -117,7 +118,8 @@ final class RunCommand implements Callable<Integer> {
 
         int benchExit = ExitCode.OK;
         if (!skipBench) {
-            out.printf(Locale.ROOT, "%n--- timings (bptt bench --quick) ---%n");
+            out.printf(Locale.ROOT, "%n--- timings (bptt bench --quick%s) ---%n",
+                    BENCH_STEPS.stream().map(steps -> " --steps " + steps).collect(Collectors.joining()));
             out.flush();
             benchExit = quickBench(registry, run, out, err);
             lap(stageSeconds, "bench", stageStart);
