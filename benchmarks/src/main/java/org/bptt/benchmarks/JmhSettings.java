@@ -129,10 +129,13 @@ public record JmhSettings(int forks, int warmupIterations, Duration warmupTime, 
         return forks * measurementIterations;
     }
 
-    /** The JVM options of every fork. */
+    /**
+     * The JVM options of every fork. The Vector API's incubator module lets reference-fast multiply with its
+     * register-blocked kernels (the same bits as without it, faster).
+     */
     public List<String> jvmArgs() {
         return List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseParallelGC", "-XX:ActiveProcessorCount=" + threads,
-                "-Djava.awt.headless=true");
+                "--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true");
     }
 
     /** A one-line description. */

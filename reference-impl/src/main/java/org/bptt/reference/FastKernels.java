@@ -11,11 +11,18 @@ package org.bptt.reference;
  * rows that stay in the cache while every output row uses them.
  *
  * <p>Sums are in a fixed order (p ascending, in groups of four), so a product is the same on every run.
+ *
+ * <p>In a JVM started with {@code --add-modules jdk.incubator.vector} (the {@code bptt} launcher does so for the
+ * commands that train or time, and JMH's forks), the two products run {@link VectorKernels}' register-blocked
+ * version instead: the same fused multiply-adds in the same order, so the same bits, faster.
  */
 final class FastKernels {
 
     /** About 256 KiB of the right-hand matrix per block: it stays in a core's L2 cache. */
     private static final int BLOCK_ELEMENTS = 32 * 1024;
+
+    /** Whether the Vector API's incubator module is in this JVM (without it, {@link VectorKernels} cannot load). */
+    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     private FastKernels() {
     }
@@ -25,6 +32,16 @@ final class FastKernels {
      * {@code [m, n]} at {@code c[cOffset …]}, all row-major. Modified: c. Not modified: a, b.
      */
     static void multAdd(double[] a, int aOffset, double[] b, int bOffset, double[] c, int cOffset, int m, int k, int n) {
+        if (VECTOR_API) {
+            VectorKernels.multAdd(a, aOffset, b, bOffset, c, cOffset, m, k, n, blockRows(n));
+        } else {
+            multAddScalar(a, aOffset, b, bOffset, c, cOffset, m, k, n);
+        }
+    }
+
+    /** {@link #multAdd} without the Vector API. */
+    static void multAddScalar(double[] a, int aOffset, double[] b, int bOffset, double[] c, int cOffset, int m, int k,
+                              int n) {
         int block = blockRows(n);
         for (int blockStart = 0; blockStart < k; blockStart += block) {
             int blockEnd = Math.min(k, blockStart + block);
@@ -64,6 +81,16 @@ final class FastKernels {
      */
     static void multAddTransA(double[] a, int aOffset, double[] b, int bOffset, double[] c, int cOffset,
                               int rows, int m, int n) {
+        if (VECTOR_API) {
+            VectorKernels.multAddTransA(a, aOffset, b, bOffset, c, cOffset, rows, m, n, blockRows(n));
+        } else {
+            multAddTransAScalar(a, aOffset, b, bOffset, c, cOffset, rows, m, n);
+        }
+    }
+
+    /** {@link #multAddTransA} without the Vector API. */
+    static void multAddTransAScalar(double[] a, int aOffset, double[] b, int bOffset, double[] c, int cOffset,
+                                    int rows, int m, int n) {
         int block = blockRows(n);
         for (int blockStart = 0; blockStart < rows; blockStart += block) {
             int blockEnd = Math.min(rows, blockStart + block);
@@ -142,7 +169,7 @@ final class FastKernels {
     }
 
     /** Rows of a right-hand matrix with n columns per cache block: a multiple of four, at least four. */
-    private static int blockRows(int n) {
+    static int blockRows(int n) {
         return Math.max(4, BLOCK_ELEMENTS / Math.max(1, n) / 4 * 4);
     }
 }

@@ -2,6 +2,7 @@ package org.bptt.reference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,37 @@ class TestFastKernels extends ReferenceTestBase {
             }
             FastKernels.multAddTransA(a, 2, b, 3, c, 1, rows, m, n);
             assertClose(expected, c, rows, rows + "x" + m + "x" + n);
+        }
+    }
+
+    /**
+     * The Vector API kernels make the same fused multiply-adds in the same order as the scalar ones: the same bits,
+     * on sizes around the vector tiles' edges (four rows, two vectors of columns) and with several cache blocks.
+     */
+    @Test
+    void theVectorKernelsGiveTheScalarKernelsBitsExactly() {
+        assertTrue(FastKernels.VECTOR_API, "this module's tests run with --add-modules jdk.incubator.vector (its pom)");
+        int[][] sizes = {{1, 1, 1}, {3, 5, 7}, {4, 4, 8}, {5, 9, 9}, {7, 13, 16}, {8, 31, 17}, {9, 2, 33}, {32, 64, 64},
+                {16, 128, 128}, {6, 300, 1000}, {2, 13, 9000}};
+        for (int[] size : sizes) {
+            int m = size[0];
+            int k = size[1];
+            int n = size[2];
+            String what = m + "x" + k + "x" + n;
+            double[] a = randomArray(2 + m * k);
+            double[] b = randomArray(3 + k * n);
+            double[] c = randomArray(1 + m * n);
+            double[] scalar = c.clone();
+            FastKernels.multAddScalar(a, 2, b, 3, scalar, 1, m, k, n);
+            FastKernels.multAdd(a, 2, b, 3, c, 1, m, k, n);
+            assertArrayEquals(scalar, c, "C + A B, " + what);
+
+            double[] transposed = randomArray(2 + k * m);  // [k, m]: k rows summed over
+            double[] sums = randomArray(1 + m * n);
+            double[] scalarSums = sums.clone();
+            FastKernels.multAddTransAScalar(transposed, 2, b, 3, scalarSums, 1, k, m, n);
+            FastKernels.multAddTransA(transposed, 2, b, 3, sums, 1, k, m, n);
+            assertArrayEquals(scalarSums, sums, "C + Aᵀ B, " + what);
         }
     }
 
