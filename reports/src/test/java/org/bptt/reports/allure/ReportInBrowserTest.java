@@ -108,6 +108,8 @@ class ReportInBrowserTest {
             String dom = chromium.dumpDom(url);
 
             assertTrue(dom.contains("relu-B1-T40-s3"), "the test result page is not shown");
+            assertTrue(dom.contains("<code>relu-B1-T40-s3</code>") && dom.contains("Outcome: FAILED"),
+                    "the case's description (descriptionHtml) is not on the page");
             assertTrue(dom.contains("<img class=\"attachment__media\" src=\"data/attachments/" + source + "\">"),
                     "the chart is not on the page");
             assertTrue(server.requests().contains("GET /data/attachments/" + source + " 200"),
