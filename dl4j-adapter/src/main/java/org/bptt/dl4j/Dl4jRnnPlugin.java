@@ -220,19 +220,22 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
         try {
             MultiLayerNetwork network = network(spec, parameters, null);
             Dl4jBatch data = Dl4jBatch.of(spec, batch, type);
+            // L from the case's computeGradientAndScore, which its gradients() reads too: one DL4J forward pass fewer
+            // per case than asking score(DataSet) for it (the same number: the verification tables of the DL4J
+            // plugins are byte for byte those of before). First, on the network as gradients() would find it (reset):
+            // made after the feedForward below, it differed for a bidirectional GravesLSTM (Dl4jStackedVerificationTest).
+            double loss = lastTimeStep ? Double.NaN : scoreAndGradients(spec, parameters, batch, network, data).loss();
             try {
                 // activations: the input, then each layer's output; the top recurrent layer's is at index L.
                 List<INDArray> activations = network.feedForward(data.features(), data.featureMask(), data.labelMask());
                 Tensor headInputs = Dl4jLayout.fromTimeLast(activations.get(spec.layers()));
                 Tensor outputs = Dl4jLayout.fromTimeLast(activations.get(spec.layers() + 1));
-                double score = network.score(data.dataSet(), false);
                 Tensor hiddenStates = combinedByDl4j(spec) ? topLayerStates(spec, parameters, data, network) : headInputs;
                 if (lastTimeStep) {
                     return lastTimeStepPass(spec, parameters, batch, data.forLastTimeStep(batch, type), hiddenStates,
                             headInputs, outputs);
                 }
-                return new ForwardPass(hiddenStates, headInputs, outputs, headOutputs(spec, outputs, data),
-                        loss(spec, batch, score));
+                return new ForwardPass(hiddenStates, headInputs, outputs, headOutputs(spec, outputs, data), loss);
             } finally {
                 reset(network);
             }
@@ -254,25 +257,20 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
             Dl4jBatch data = lastTimeStep ? Dl4jBatch.of(spec, batch, type).forLastTimeStep(batch, type)
                     : Dl4jBatch.of(spec, batch, type);
             try {
-                // Loss and parameter gradients the way fit() computes them.
-                network.setInput(data.features());
-                network.setLabels(data.labels());
-                network.setLayerMaskArrays(data.featureMask(), data.labelMask());
-                network.computeGradientAndScore();
-                double divisor = divisor(spec, batch);
-                Parameters parameterGradients = Dl4jStackedNetwork.parameterGradients(
-                        network.gradient().gradientForVariable(), 1.0 / divisor, recurrentLayer, spec);
-                double loss = loss(spec, batch, network.score());
-                reset(network);
+                // Loss and parameter gradients the way fit() computes them (the case's forward() made them already).
+                ScoreAndGradients scoreAndGradients = lastTimeStep ? computeScoreAndGradients(spec, batch, network, data)
+                        : scoreAndGradients(spec, parameters, batch, network, data);
                 if (!capabilities.contains(Capability.INPUT_GRADIENTS)) {
-                    return new GradientResult(loss, parameterGradients, null, null, null);
+                    return new GradientResult(scoreAndGradients.loss(), scoreAndGradients.parameterGradients(), null,
+                            null, null);
                 }
                 // dL/dx: only calculateGradients returns it (see KNOWN_DIVERGENCES.md for its mask bug).
                 INDArray inputGradient = network.calculateGradients(
                         data.features(), data.labels(), data.featureMask(), data.labelMask()).getSecond();
                 Tensor inputGradients = Dl4jLayout.fromTimeLast(inputGradient);
-                scale(inputGradients, 1.0 / divisor);
-                return new GradientResult(loss, parameterGradients, inputGradients, null, null);
+                scale(inputGradients, 1.0 / divisor(spec, batch));
+                return new GradientResult(scoreAndGradients.loss(), scoreAndGradients.parameterGradients(),
+                        inputGradients, null, null);
             } finally {
                 reset(network);
             }
@@ -411,8 +409,40 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
         }
     }
 
-    /** L and the parameter gradients of one {@code computeGradientAndScore} from a given state. */
+    /** L and the parameter gradients of one {@code computeGradientAndScore}. */
     private record ScoreAndGradients(double loss, Parameters parameterGradients) {
+    }
+
+    /**
+     * The score and gradients of the last arguments (from zero initial states): the case's forward pass reads its
+     * loss, its gradients the rest, from one {@code computeGradientAndScore}.
+     */
+    private final LastCall<ScoreAndGradients> lastScoreAndGradients = new LastCall<>();
+
+    /**
+     * L and the parameter gradients of the last arguments, or of {@code computeGradientAndScore} on {@code network}
+     * (built for {@code parameters}) and {@code data} ({@code batch} as DL4J reads it); the caller has set ND4J's
+     * data type.
+     */
+    private ScoreAndGradients scoreAndGradients(ModelSpec spec, Parameters parameters, Batch batch,
+                                                MultiLayerNetwork network, Dl4jBatch data) {
+        return lastScoreAndGradients.get(spec, parameters, batch,
+                () -> computeScoreAndGradients(spec, batch, network, data));
+    }
+
+    /** L and the parameter gradients of {@code computeGradientAndScore} on {@code network} and {@code data}. */
+    private ScoreAndGradients computeScoreAndGradients(ModelSpec spec, Batch batch, MultiLayerNetwork network,
+                                                       Dl4jBatch data) {
+        try {
+            network.setInput(data.features());
+            network.setLabels(data.labels());
+            network.setLayerMaskArrays(data.featureMask(), data.labelMask());
+            network.computeGradientAndScore();
+            return new ScoreAndGradients(loss(spec, batch, network.score()), Dl4jStackedNetwork.parameterGradients(
+                    network.gradient().gradientForVariable(), 1.0 / divisor(spec, batch), recurrentLayer, spec));
+        } finally {
+            reset(network);
+        }
     }
 
     /**
@@ -434,12 +464,7 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
             try {
                 network.clearLayerMaskArrays();
                 storeGivenState(network, spec, batch, type);
-                network.setInput(data.features());
-                network.setLabels(data.labels());
-                network.setLayerMaskArrays(data.featureMask(), data.labelMask());
-                network.computeGradientAndScore();
-                return new ScoreAndGradients(loss(spec, batch, network.score()), Dl4jStackedNetwork.parameterGradients(
-                        network.gradient().gradientForVariable(), 1.0 / divisor(spec, batch), recurrentLayer, spec));
+                return computeScoreAndGradients(spec, batch, network, data);
             } finally {
                 reset(network);
             }
