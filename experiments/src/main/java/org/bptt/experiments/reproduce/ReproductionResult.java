@@ -214,12 +214,20 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
         return charts;
     }
 
+    /** The line and the marker of a preset's first, second and third method in a chart against T. */
+    private static final List<ChartSpec.Line> METHOD_LINES = List.of(ChartSpec.Line.SOLID, ChartSpec.Line.DASHED,
+            ChartSpec.Line.SOLID);
+    private static final List<Marker> METHOD_MARKERS = List.of(Marker.CIRCLE, Marker.SQUARE, Marker.DIAMOND);
+
     private ChartSpec perLengthChart(String name, String task, String title, String yTitle,
                                      java.util.function.ToDoubleFunction<Group> value) {
         List<Series> series = new ArrayList<>();
-        int colour = 0;
-        for (Network network : preset.networks()) {
-            for (Method method : preset.methods()) {
+        // One colour per network, one line and marker per method: a grid of 3 × 3 series would otherwise run past
+        // the palette's 8 colours and draw two series alike.
+        for (int networkIndex = 0; networkIndex < preset.networks().size(); networkIndex++) {
+            Network network = preset.networks().get(networkIndex);
+            for (int methodIndex = 0; methodIndex < preset.methods().size(); methodIndex++) {
+                Method method = preset.methods().get(methodIndex);
                 List<Integer> lengths = new ArrayList<>();
                 List<Double> values = new ArrayList<>();
                 for (Group group : groups()) {
@@ -231,7 +239,8 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
                 }
                 if (!lengths.isEmpty()) {
                     series.add(Series.markedLine(network.id() + " " + method.label(), lengths, values,
-                            ChartSpec.paletteColour(colour++), Marker.CIRCLE));
+                            ChartSpec.paletteColour(networkIndex), METHOD_LINES.get(methodIndex % METHOD_LINES.size()),
+                            METHOD_MARKERS.get(methodIndex % METHOD_MARKERS.size())));
                 }
             }
         }

@@ -235,7 +235,13 @@ public record ChartSpec(String name, String title, Axis xAxis, Axis yAxis, List<
 
         /** Points joined by a solid line and marked. */
         public static Series markedLine(String name, List<? extends Number> x, List<Double> y, Color colour, Marker marker) {
-            return new Series(name, doubles(x), y, colour, Line.SOLID, marker);
+            return markedLine(name, x, y, colour, Line.SOLID, marker);
+        }
+
+        /** Points joined by a line of the given style and marked. */
+        public static Series markedLine(String name, List<? extends Number> x, List<Double> y, Color colour, Line line,
+                                        Marker marker) {
+            return new Series(name, doubles(x), y, colour, line, marker);
         }
 
         /** A bar chart's series: one value per category. */
