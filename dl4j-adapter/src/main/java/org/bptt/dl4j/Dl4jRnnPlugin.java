@@ -224,6 +224,7 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
             // per case than asking score(DataSet) for it (the same number: the verification tables of the DL4J
             // plugins are byte for byte those of before). First, on the network as gradients() would find it (reset):
             // made after the feedForward below, it differed for a bidirectional GravesLSTM (Dl4jStackedVerificationTest).
+            // A LastTimeStep network's loss comes from lastTimeStepPass instead.
             double loss = lastTimeStep ? Double.NaN : scoreAndGradients(spec, parameters, batch, network, data).loss();
             try {
                 // activations: the input, then each layer's output; the top recurrent layer's is at index L.
