@@ -89,7 +89,8 @@ final class ReproduceCommand implements Callable<Integer> {
 
     @Option(names = "--select", paramLabel = "DIMENSION=VALUE[,VALUE...]",
             description = "Run (or merge) only the cells with these values, e.g. --select T=50,100 --select"
-                    + " network=smart-tanh; dimensions: task, T, network, method, seed. Repeatable; the settings stay"
+                    + " network=smart-tanh; dimensions: task, T, network, method, seed (values in any case)."
+                    + " Repeatable; the settings stay"
                     + " the paper's, the cells keep their keys, and selections run into one --out add up to the grid.")
     List<String> select;
 

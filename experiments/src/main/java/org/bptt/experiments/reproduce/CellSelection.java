@@ -72,10 +72,12 @@ public final class CellSelection {
             Set<String> values = new LinkedHashSet<>();
             for (String item : term.substring(equals + 1).split(",")) {
                 String trimmed = item.strip();
-                InvalidInputException.require(available.contains(trimmed),
+                // in any case: the tables print a method as SGD-CR, its id is sgd-cr
+                String known = available.stream().filter(trimmed::equalsIgnoreCase).findFirst().orElse(null);
+                InvalidInputException.require(known != null,
                         "--select '%s': %s has no value '%s' in %s (its values: %s)", term, dimension, trimmed,
                         preset.name(), String.join(", ", available));
-                values.add(trimmed);
+                values.add(known);
             }
             chosen.put(dimension, Collections.unmodifiableSet(values));
         }

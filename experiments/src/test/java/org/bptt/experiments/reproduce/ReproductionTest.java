@@ -186,6 +186,8 @@ class ReproductionTest {
         assertTrue(messages.get(2).contains("DIMENSION=VALUE"), messages.get(2));
         assertTrue(messages.get(3).contains("names T twice"), messages.get(3));
         assertEquals("T=12,10 method=sgd", CellSelection.parse(List.of("T=12,10", "method=sgd"), TINY).describe());
+        // a value as the tables print it (SGD-C) names the same cells as its id (sgd-c), and is recorded as the id
+        assertEquals("method=sgd-c", CellSelection.parse(List.of("method=SGD-C"), TINY).describe());
         assertEquals(2, new Reproduction(TINY, CellSelection.parse(List.of("T=12,10", "method=sgd", "network=basic-tanh"), TINY))
                 .cells().size());
     }
