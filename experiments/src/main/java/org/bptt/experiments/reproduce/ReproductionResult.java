@@ -214,20 +214,27 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
         return charts;
     }
 
-    /** The line and the marker of a preset's first, second and third method in a chart against T. */
-    private static final List<ChartSpec.Line> METHOD_LINES = List.of(ChartSpec.Line.SOLID, ChartSpec.Line.DASHED,
-            ChartSpec.Line.SOLID);
+    /** The line and the marker of a preset's first, second and third method (and round again). */
+    private static final List<Line> METHOD_LINES = List.of(Line.SOLID, Line.DASHED, Line.SOLID);
     private static final List<Marker> METHOD_MARKERS = List.of(Marker.CIRCLE, Marker.SQUARE, Marker.DIAMOND);
+
+    /**
+     * The series of one network and method, named after both: one colour per network and one line and marker per
+     * method, by their places in the preset, so that a grid of 3 × 3 series does not run past the palette's 8
+     * colours and draw two alike, and a series looks the same in every chart and every selection.
+     */
+    private Series styled(Network network, Method method, List<? extends Number> x, List<Double> y) {
+        int methodIndex = preset.methods().indexOf(method);
+        return Series.markedLine(network.id() + " " + method.label(), x, y,
+                ChartSpec.paletteColour(preset.networks().indexOf(network)),
+                METHOD_LINES.get(methodIndex % METHOD_LINES.size()), METHOD_MARKERS.get(methodIndex % METHOD_MARKERS.size()));
+    }
 
     private ChartSpec perLengthChart(String name, String task, String title, String yTitle,
                                      java.util.function.ToDoubleFunction<Group> value) {
         List<Series> series = new ArrayList<>();
-        // One colour per network, one line and marker per method: a grid of 3 × 3 series would otherwise run past
-        // the palette's 8 colours and draw two series alike.
-        for (int networkIndex = 0; networkIndex < preset.networks().size(); networkIndex++) {
-            Network network = preset.networks().get(networkIndex);
-            for (int methodIndex = 0; methodIndex < preset.methods().size(); methodIndex++) {
-                Method method = preset.methods().get(methodIndex);
+        for (Network network : preset.networks()) {
+            for (Method method : preset.methods()) {
                 List<Integer> lengths = new ArrayList<>();
                 List<Double> values = new ArrayList<>();
                 for (Group group : groups()) {
@@ -238,9 +245,7 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
                     }
                 }
                 if (!lengths.isEmpty()) {
-                    series.add(Series.markedLine(network.id() + " " + method.label(), lengths, values,
-                            ChartSpec.paletteColour(networkIndex), METHOD_LINES.get(methodIndex % METHOD_LINES.size()),
-                            METHOD_MARKERS.get(methodIndex % METHOD_MARKERS.size())));
+                    series.add(styled(network, method, lengths, values));
                 }
             }
         }
@@ -250,7 +255,6 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
 
     private ChartSpec squaredErrorChart(String task, int length) {
         List<Series> series = new ArrayList<>();
-        int colour = 0;
         List<Integer> allSteps = new ArrayList<>();
         for (Group group : groups()) {
             if (!group.task.equals(task) || group.length != length) {
@@ -261,9 +265,7 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
                 continue;
             }
             allSteps.addAll(medians.keySet());
-            series.add(Series.markedLine(group.network.id() + " " + group.method.label(),
-                    List.copyOf(medians.keySet()), List.copyOf(medians.values()), ChartSpec.paletteColour(colour++),
-                    Marker.CIRCLE));
+            series.add(styled(group.network, group.method, List.copyOf(medians.keySet()), List.copyOf(medians.values())));
         }
         int last = allSteps.stream().mapToInt(Integer::intValue).max().orElse(preset.steps());
         series.add(Series.line("always 1 (MSE 1/6)", List.of(0, last),
