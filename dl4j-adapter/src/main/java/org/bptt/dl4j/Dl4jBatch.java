@@ -81,6 +81,15 @@ record Dl4jBatch(INDArray features, INDArray labels, INDArray featureMask, INDAr
         return lastSteps.length;
     }
 
+    /**
+     * True when DL4J's {@code calculateGradients} computes the loss this batch defines: it hands the output layer the
+     * features' mask as the labels' (KNOWN_DIVERGENCES.md §1), which changes nothing when there is no features mask
+     * or when {@link #of} gave both masks the same array (per-step heads).
+     */
+    boolean labelsMaskedAsFeatures() {
+        return featureMask == null || featureMask == labelMask;
+    }
+
     /** True when no step has a loss term (a chunk before every sequence's last step, for last-step heads). */
     boolean hasNoLossTerms() {
         return labelMask != null && labelMask.sumNumber().doubleValue() == 0;

@@ -27,7 +27,12 @@ import org.bptt.api.RnnImplementation;
 import org.bptt.api.Tensor;
 import org.bptt.api.Truncation;
 import org.bptt.api.WrongComputation;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -220,17 +225,13 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
         try {
             MultiLayerNetwork network = network(spec, parameters, null);
             Dl4jBatch data = Dl4jBatch.of(spec, batch, type);
-            // L from the case's computeGradientAndScore, which its gradients() reads too: one DL4J forward pass fewer
-            // per case than asking score(DataSet) for it (the same number: the verification tables of the DL4J
-            // plugins are byte for byte those of before). First, on the network as gradients() would find it (reset):
-            // made after the feedForward below, it differed for a bidirectional GravesLSTM (Dl4jStackedVerificationTest).
-            // A LastTimeStep network's loss comes from lastTimeStepPass instead.
-            double loss = lastTimeStep ? Double.NaN : scoreAndGradients(spec, parameters, batch, network, data).loss();
             try {
                 // activations: the input, then each layer's output; the top recurrent layer's is at index L.
                 List<INDArray> activations = network.feedForward(data.features(), data.featureMask(), data.labelMask());
                 Tensor headInputs = Dl4jLayout.fromTimeLast(activations.get(spec.layers()));
                 Tensor outputs = Dl4jLayout.fromTimeLast(activations.get(spec.layers() + 1));
+                // Read before topLayerStates, which may leave the network holding other weights.
+                double loss = lastTimeStep ? Double.NaN : loss(spec, batch, score(network, activations, data));
                 Tensor hiddenStates = combinedByDl4j(spec) ? topLayerStates(spec, parameters, data, network) : headInputs;
                 if (lastTimeStep) {
                     return lastTimeStepPass(spec, parameters, batch, data.forLastTimeStep(batch, type), hiddenStates,
@@ -254,24 +255,34 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
         DataType type = Dl4jNetwork.nd4jType(spec.dataType());
         DefaultDataTypes previousTypes = DefaultDataTypes.use(type);
         try {
-            MultiLayerNetwork network = lastTimeStep ? lastTimeStepNetwork(spec, parameters) : network(spec, parameters, null);
-            Dl4jBatch data = lastTimeStep ? Dl4jBatch.of(spec, batch, type).forLastTimeStep(batch, type)
-                    : Dl4jBatch.of(spec, batch, type);
+            if (!capabilities.contains(Capability.INPUT_GRADIENTS)) {
+                MultiLayerNetwork network = lastTimeStep ? lastTimeStepNetwork(spec, parameters)
+                        : network(spec, parameters, null);
+                Dl4jBatch data = lastTimeStep ? Dl4jBatch.of(spec, batch, type).forLastTimeStep(batch, type)
+                        : Dl4jBatch.of(spec, batch, type);
+                ScoreAndGradients scoreAndGradients = computeScoreAndGradients(spec, batch, network, data);
+                return new GradientResult(scoreAndGradients.loss(), scoreAndGradients.parameterGradients(), null,
+                        null, null);
+            }
+            // L from the case's forward pass (which the verifier asked for just before); first, as it may leave the
+            // network holding other weights (gravesBidirectionalTopLayerStates).
+            double loss = forwardPass(spec, parameters, batch).loss();
+            MultiLayerNetwork network = network(spec, parameters, null);
+            Dl4jBatch data = Dl4jBatch.of(spec, batch, type);
             try {
-                // Loss and parameter gradients the way fit() computes them (the case's forward() made them already).
-                ScoreAndGradients scoreAndGradients = lastTimeStep ? computeScoreAndGradients(spec, batch, network, data)
-                        : scoreAndGradients(spec, parameters, batch, network, data);
-                if (!capabilities.contains(Capability.INPUT_GRADIENTS)) {
-                    return new GradientResult(scoreAndGradients.loss(), scoreAndGradients.parameterGradients(), null,
-                            null, null);
-                }
-                // dL/dx: only calculateGradients returns it (see KNOWN_DIVERGENCES.md for its mask bug).
-                INDArray inputGradient = network.calculateGradients(
-                        data.features(), data.labels(), data.featureMask(), data.labelMask()).getSecond();
-                Tensor inputGradients = Dl4jLayout.fromTimeLast(inputGradient);
+                // dL/dx: only calculateGradients returns it. It gives the output layer the features' mask in place
+                // of the labels' (KNOWN_DIVERGENCES.md §1); where the two are the same, its parameter gradients are
+                // those fit() computes (computeGradientAndScore: the same backpropGradient calls after the same
+                // forward pass), and one DL4J backward pass serves both.
+                Pair<Gradient, INDArray> calculated = network.calculateGradients(
+                        data.features(), data.labels(), data.featureMask(), data.labelMask());
+                Tensor inputGradients = Dl4jLayout.fromTimeLast(calculated.getSecond());
                 scale(inputGradients, 1.0 / divisor(spec, batch));
-                return new GradientResult(scoreAndGradients.loss(), scoreAndGradients.parameterGradients(),
-                        inputGradients, null, null);
+                Parameters parameterGradients = data.labelsMaskedAsFeatures()
+                        ? Dl4jStackedNetwork.parameterGradients(calculated.getFirst().gradientForVariable(),
+                                1.0 / divisor(spec, batch), recurrentLayer, spec)
+                        : computeScoreAndGradients(spec, batch, network, data).parameterGradients();
+                return new GradientResult(loss, parameterGradients, inputGradients, null, null);
             } finally {
                 reset(network);
             }
@@ -414,23 +425,6 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
     private record ScoreAndGradients(double loss, Parameters parameterGradients) {
     }
 
-    /**
-     * The score and gradients of the last arguments (from zero initial states): the case's forward pass reads its
-     * loss, its gradients the rest, from one {@code computeGradientAndScore}.
-     */
-    private final LastCall<ScoreAndGradients> lastScoreAndGradients = new LastCall<>();
-
-    /**
-     * L and the parameter gradients of the last arguments, or of {@code computeGradientAndScore} on {@code network}
-     * (built for {@code parameters}) and {@code data} ({@code batch} as DL4J reads it); the caller has set ND4J's
-     * data type.
-     */
-    private ScoreAndGradients scoreAndGradients(ModelSpec spec, Parameters parameters, Batch batch,
-                                                MultiLayerNetwork network, Dl4jBatch data) {
-        return lastScoreAndGradients.get(spec, parameters, batch,
-                () -> computeScoreAndGradients(spec, batch, network, data));
-    }
-
     /** L and the parameter gradients of {@code computeGradientAndScore} on {@code network} and {@code data}. */
     private ScoreAndGradients computeScoreAndGradients(ModelSpec spec, Batch batch, MultiLayerNetwork network,
                                                        Dl4jBatch data) {
@@ -571,13 +565,35 @@ abstract class Dl4jRnnPlugin implements RnnImplementation {
                                          Tensor hiddenStates, Tensor headInputs, Tensor perStepOutputs) {
         MultiLayerNetwork network = lastTimeStepNetwork(spec, parameters);
         try {
-            INDArray output = network.output(data.features(), false, data.featureMask(), null);
+            List<INDArray> activations = network.feedForward(data.features(), data.featureMask(), data.labelMask());
+            INDArray output = activations.get(activations.size() - 1);
             Tensor outputs = Tensor.of(Dl4jLayout.rowMajorDoubles(output), batch.batchSize(), spec.outputSize());
-            double score = network.score(data.dataSet(), false);
+            double score = score(network, activations, data);
             return new ForwardPass(hiddenStates, headInputs, perStepOutputs, outputs, loss(spec, batch, score));
         } finally {
             reset(network);
         }
+    }
+
+    /**
+     * DL4J's score of {@code data} from the {@code activations} that {@code network.feedForward} gave for it: what
+     * {@code MultiLayerNetwork.score(DataSet, false)} computes after its own forward pass (the output layer's
+     * {@code computeScore} on the input the layers below gave it), without a second forward pass.
+     */
+    private static double score(MultiLayerNetwork network, List<INDArray> activations, Dl4jBatch data) {
+        LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
+        int outputLayerIndex = network.getnLayers() - 1;
+        INDArray outputLayerInput = activations.get(outputLayerIndex);
+        InputPreProcessor preProcessor = network.getLayerWiseConfigurations().getInputPreProcess(outputLayerIndex);
+        if (preProcessor != null) {
+            outputLayerInput = preProcessor.preProcess(outputLayerInput, data.batchSize(), noWorkspaces);
+        }
+        // feedForward cleared the masks; score(DataSet) sets them for its pass and its computeScore.
+        network.setLayerMaskArrays(data.featureMask(), data.labelMask());
+        IOutputLayer outputLayer = (IOutputLayer) network.getOutputLayer();
+        outputLayer.setInput(outputLayerInput, noWorkspaces);
+        outputLayer.setLabels(data.labels());
+        return outputLayer.computeScore(network.calcRegularizationScore(true), false, noWorkspaces);
     }
 
     /** True when DL4J's top layer outputs its directions combined (sum, mean or product), not side by side. */
