@@ -49,12 +49,12 @@ final class FastAggregatedBptt {
     private final int hiddenSize;
     private final int outputSize;
     /** U {@code [H, d]}, Uᵀ {@code [d, H]}, W, Wᵀ {@code [H, H]}, V {@code [K, H]}, Vᵀ {@code [H, K]}. */
-    private final double[] u;
-    private final double[] uTransposed;
-    private final double[] w;
-    private final double[] wTransposed;
-    private final double[] v;
-    private final double[] vTransposed;
+    private final FastKernels.RightHand u;
+    private final FastKernels.RightHand uTransposed;
+    private final FastKernels.RightHand w;
+    private final FastKernels.RightHand wTransposed;
+    private final FastKernels.RightHand v;
+    private final FastKernels.RightHand vTransposed;
     /** b {@code [H]} and c {@code [K]}; zeros without biases. */
     private final double[] b;
     private final double[] c;
@@ -68,12 +68,15 @@ final class FastAggregatedBptt {
         this.inputSize = spec.inputSize();
         this.hiddenSize = spec.hiddenSize();
         this.outputSize = spec.outputSize();
-        this.u = parameters.get(ParameterNames.U).data().clone();
-        this.w = parameters.get(ParameterNames.W).data().clone();
-        this.v = parameters.get(ParameterNames.V).data().clone();
-        this.uTransposed = FastKernels.transpose(u, hiddenSize, inputSize);
-        this.wTransposed = FastKernels.transpose(w, hiddenSize, hiddenSize);
-        this.vTransposed = FastKernels.transpose(v, outputSize, hiddenSize);
+        double[] u = parameters.get(ParameterNames.U).data().clone();
+        double[] w = parameters.get(ParameterNames.W).data().clone();
+        double[] v = parameters.get(ParameterNames.V).data().clone();
+        this.u = new FastKernels.RightHand(u, hiddenSize, inputSize);
+        this.w = new FastKernels.RightHand(w, hiddenSize, hiddenSize);
+        this.v = new FastKernels.RightHand(v, outputSize, hiddenSize);
+        this.uTransposed = new FastKernels.RightHand(FastKernels.transpose(u, hiddenSize, inputSize), inputSize, hiddenSize);
+        this.wTransposed = new FastKernels.RightHand(FastKernels.transpose(w, hiddenSize, hiddenSize), hiddenSize, hiddenSize);
+        this.vTransposed = new FastKernels.RightHand(FastKernels.transpose(v, outputSize, hiddenSize), hiddenSize, outputSize);
         this.b = spec.biases() ? parameters.get(ParameterNames.B).data().clone() : new double[hiddenSize];
         this.c = spec.biases() ? parameters.get(ParameterNames.C).data().clone() : new double[outputSize];
     }
@@ -158,8 +161,8 @@ final class FastAggregatedBptt {
             workspaces[sequence - first] = workspace;
             longest = Math.max(longest, workspace.length);
             // x_t Uᵀ for every step of the sequence at once.
-            FastKernels.multAdd(inputs, batch.inputs().offset(sequence, 0, 0), uTransposed, 0, workspace.hiddenStates,
-                    0, workspace.length, inputSize, hiddenSize);
+            FastKernels.multAdd(inputs, batch.inputs().offset(sequence, 0, 0), uTransposed, workspace.hiddenStates,
+                    0, workspace.length);
         }
 
         // Step by step, every sequence still running at once: a_t = x_t Uᵀ + h_{t-1} Wᵀ + b, h_t = f(a_t).
@@ -177,7 +180,7 @@ final class FastAggregatedBptt {
                     running[rows++] = k;
                 }
             }
-            FastKernels.multAdd(previousStates, 0, wTransposed, 0, preActivations, 0, rows, hiddenSize, hiddenSize);
+            FastKernels.multAdd(previousStates, 0, wTransposed, preActivations, 0, rows);
             for (int r = 0; r < rows; r++) {
                 double[] hidden = workspaces[running[r]].hiddenStates;
                 for (int i = 0; i < hiddenSize; i++) {
@@ -207,7 +210,7 @@ final class FastAggregatedBptt {
         for (int r = 0; r < lossSteps; r++) {
             System.arraycopy(c, 0, outputs, r * outputSize, outputSize);
         }
-        FastKernels.multAdd(hidden, firstLossStep * hiddenSize, vTransposed, 0, outputs, 0, lossSteps, hiddenSize, outputSize);
+        FastKernels.multAdd(hidden, firstLossStep * hiddenSize, vTransposed, outputs, 0, lossSteps);
         double[] targets = batch.targets().data();
         int targetOffset = spec.head().lastStepOnly() ? batch.targets().offset(sequence, 0)
                 : batch.targets().offset(sequence, firstLossStep, 0);
@@ -284,8 +287,7 @@ final class FastAggregatedBptt {
             }
             FastKernels.multAddTransA(outputGradients, 0, workspace.hiddenStates, workspace.firstLossStep * hiddenSize,
                     sums, dVOffset, lossSteps, outputSize, hiddenSize);
-            FastKernels.multAdd(outputGradients, 0, v, 0, workspace.outputHiddenGradients, 0, lossSteps, outputSize,
-                    hiddenSize);
+            FastKernels.multAdd(outputGradients, 0, v, workspace.outputHiddenGradients, 0, lossSteps);
         }
 
         // The recurrence, step by step from the last, every sequence still running at once:
@@ -320,7 +322,7 @@ final class FastAggregatedBptt {
                 running[rows++] = k;
             }
             java.util.Arrays.fill(products, 0, rows * hiddenSize, 0.0);
-            FastKernels.multAdd(runningDeltas, 0, w, 0, products, 0, rows, hiddenSize, hiddenSize);
+            FastKernels.multAdd(runningDeltas, 0, w, products, 0, rows);
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(products, r * hiddenSize, hiddenGradients, running[r] * hiddenSize, hiddenSize);
             }
@@ -343,8 +345,8 @@ final class FastAggregatedBptt {
             for (int i = 0; i < length * hiddenSize; i++) {
                 sums[dbOffset + i % hiddenSize] += preActivationGradients[i];
             }
-            FastKernels.multAdd(preActivationGradients, 0, u, 0, inputGradients.data(), inputGradients.offset(sequence, 0, 0),
-                    length, hiddenSize, inputSize);
+            FastKernels.multAdd(preActivationGradients, 0, u, inputGradients.data(), inputGradients.offset(sequence, 0, 0),
+                    length);
         }
     }
 

@@ -39,6 +39,33 @@ final class FastKernels {
         }
     }
 
+    /**
+     * A right-hand matrix {@code [rows, columns]} (row-major, from index 0) that many products use, with the panels
+     * {@link VectorKernels} reads it in made once, when the Vector API is there.
+     */
+    static final class RightHand {
+        private final double[] values;
+        private final int rows;
+        private final int columns;
+        private final double[] panels;
+
+        RightHand(double[] values, int rows, int columns) {
+            this.values = values;
+            this.rows = rows;
+            this.columns = columns;
+            this.panels = VECTOR_API ? VectorKernels.panels(values, 0, rows, columns, blockRows(columns)) : null;
+        }
+    }
+
+    /** C += A B with B given as a {@link RightHand}: {@link #multAdd(double[], int, double[], int, double[], int, int, int, int)}. */
+    static void multAdd(double[] a, int aOffset, RightHand b, double[] c, int cOffset, int m) {
+        if (VECTOR_API) {
+            VectorKernels.multAdd(a, aOffset, b.values, b.panels, c, cOffset, m, b.rows, b.columns, blockRows(b.columns));
+        } else {
+            multAddScalar(a, aOffset, b.values, 0, c, cOffset, m, b.rows, b.columns);
+        }
+    }
+
     /** {@link #multAdd} without the Vector API. */
     static void multAddScalar(double[] a, int aOffset, double[] b, int bOffset, double[] c, int cOffset, int m, int k,
                               int n) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,13 +65,14 @@ class TestFastKernels extends ReferenceTestBase {
 
     /**
      * The Vector API kernels make the same fused multiply-adds in the same order as the scalar ones: the same bits,
-     * on sizes around the vector tiles' edges (four rows, two vectors of columns) and with several cache blocks.
+     * on sizes around the vector tiles' edges (four rows, two vectors of columns) and with several cache blocks, with
+     * the right-hand matrix's panels made per product or beforehand ({@link FastKernels.RightHand}).
      */
     @Test
     void theVectorKernelsGiveTheScalarKernelsBitsExactly() {
         assertTrue(FastKernels.VECTOR_API, "this module's tests run with --add-modules jdk.incubator.vector (its pom)");
         int[][] sizes = {{1, 1, 1}, {3, 5, 7}, {4, 4, 8}, {5, 9, 9}, {7, 13, 16}, {8, 31, 17}, {9, 2, 33}, {32, 64, 64},
-                {16, 128, 128}, {6, 300, 1000}, {2, 13, 9000}};
+                {16, 128, 128}, {6, 300, 1000}, {2, 13, 9000}, {33, 100, 260}, {32, 512, 512}};
         for (int[] size : sizes) {
             int m = size[0];
             int k = size[1];
@@ -80,9 +82,13 @@ class TestFastKernels extends ReferenceTestBase {
             double[] b = randomArray(3 + k * n);
             double[] c = randomArray(1 + m * n);
             double[] scalar = c.clone();
+            double[] packedBeforehand = c.clone();
             FastKernels.multAddScalar(a, 2, b, 3, scalar, 1, m, k, n);
             FastKernels.multAdd(a, 2, b, 3, c, 1, m, k, n);
             assertArrayEquals(scalar, c, "C + A B, " + what);
+            FastKernels.multAdd(a, 2, new FastKernels.RightHand(Arrays.copyOfRange(b, 3, 3 + k * n), k, n),
+                    packedBeforehand, 1, m);
+            assertArrayEquals(scalar, packedBeforehand, "C + A B, B packed beforehand, " + what);
 
             double[] transposed = randomArray(2 + k * m);  // [k, m]: k rows summed over
             double[] sums = randomArray(1 + m * n);
