@@ -112,8 +112,11 @@ public final class BenchRunner {
         java.util.Set<String> done = new java.util.HashSet<>();
         try (PrintStream jmhLog = new PrintStream(new FileOutputStream(workDirectory.resolve(JMH_OUTPUT).toFile(), true),
                 true, StandardCharsets.UTF_8)) {
+            Map<String, CellResult> inSharedJvm = settings.sharedJvm()
+                    ? runInSharedJvm(new ArrayList<>(groups.values()), started, finished, total) : null;
             for (List<Cell> group : groups.values()) {
-                Map<String, CellResult> measured = runGroup(group, forkJvm, jmhLog, started, finished, total);
+                Map<String, CellResult> measured = inSharedJvm != null ? inSharedJvm
+                        : runGroup(group, settings.forks(), forkJvm, jmhLog, started, finished, total);
                 for (Cell cell : group) {
                     CellResult result = measured.get(cell.key());
                     results.put(cell.key(), result != null ? result : CellResult.notMeasured(cell, CellResult.Status.FAILED,
@@ -161,9 +164,46 @@ public final class BenchRunner {
         return unsupported == null ? null : CellResult.notMeasured(cell, CellResult.Status.SKIPPED, unsupported);
     }
 
-    /** One JMH run: one implementation, cell, shape and mode, every T of the group. */
-    private Map<String, CellResult> runGroup(List<Cell> group, Path forkJvm, PrintStream jmhLog, int[] started,
-                                             int[] finished, int total) throws IOException {
+    /**
+     * Every group in one JVM of its own ({@link JmhSettings#sharedJvm}), with the forks' settings:
+     * {@link SharedJvmSweep}, which runs each group as {@link #runGroup} does, without forking. Its stderr (JMH's
+     * report) goes to {@value #JMH_OUTPUT}; a cell it printed no result for is absent from the returned map.
+     */
+    private Map<String, CellResult> runInSharedJvm(List<List<Cell>> groups, int[] started, int[] finished, int total)
+            throws IOException {
+        Map<String, Cell> byKey = new LinkedHashMap<>();
+        groups.forEach(group -> group.forEach(cell -> byKey.put(cell.key(), cell)));
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.addAll(settings.jvmArgs());
+        command.add("-D" + BenchmarkCase.PLUGIN_DIRECTORIES_PROPERTY + "=" + BenchmarkCase.pluginDirectoriesValue(pluginDirectories));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(SharedJvmSweep.class.getName());
+        command.addAll(SharedJvmSweep.arguments(settings, workDirectory, groups));
+        Map<String, CellResult> measured = new LinkedHashMap<>();
+        runProbe(command, "shared JVM of the cells", line -> {
+            String[] fields = line.split("\t");
+            Cell cell = fields.length > 1 ? byKey.get(fields[1]) : null;
+            if (cell == null) {
+                return;
+            }
+            if (fields[0].equals(SharedJvmSweep.STARTED)) {
+                listener.cellStarted(cell, ++started[0], total);
+            } else if (fields[0].equals(SharedJvmSweep.RESULT)) {
+                measured.put(cell.key(), SharedJvmSweep.parseResult(cell, fields, settings.threads()));
+                listener.cellFinished(cell, ++finished[0], total);
+            }
+        });
+        return measured;
+    }
+
+    /**
+     * One JMH run: one implementation, cell, shape and mode, every T of the group, each T in {@code forks} JVMs of its
+     * own (none: in this JVM, as {@link SharedJvmSweep} runs it).
+     */
+    Map<String, CellResult> runGroup(List<Cell> group, int forks, Path forkJvm, PrintStream jmhLog, int[] started,
+                                     int[] finished, int total) throws IOException {
         Cell first = group.get(0);
         String[] steps = group.stream().map(cell -> Integer.toString(cell.steps())).toArray(String[]::new);
         Path resultFile = Files.createTempFile(workDirectory, ".jmh-", ".json");
@@ -179,18 +219,20 @@ public final class BenchRunner {
                 .param("precision", Cell.precisionName(first.precision()))
                 .mode(org.openjdk.jmh.annotations.Mode.AverageTime)
                 .timeUnit(TimeUnit.MILLISECONDS)
-                .forks(settings.forks())
+                .forks(forks)
                 .warmupIterations(settings.warmupIterations())
                 .warmupTime(TimeValue.milliseconds(settings.warmupTime().toMillis()))
                 .measurementIterations(settings.measuredIterations(first))
                 .measurementTime(TimeValue.milliseconds(settings.measurementTime().toMillis()))
                 .threads(1)
-                .jvm(forkJvm.toString())
                 .jvmArgs(jvmArgs.toArray(String[]::new))
                 .jvmArgsAppend()
                 .shouldFailOnError(false)
                 .result(resultFile.toString())
                 .resultFormat(ResultFormatType.JSON);
+        if (forkJvm != null) {
+            options.jvm(forkJvm.toString());
+        }
         if (settings.gcProfiler()) {
             options.addProfiler(GCProfiler.class);
         }
@@ -264,10 +306,16 @@ public final class BenchRunner {
         // message: a figure means little without it.
         Map<String, String> howByKey = new LinkedHashMap<>();
         java.util.Set<String> hows = new java.util.LinkedHashSet<>();
+        // How long a call takes: the cell's median through the SPI, which the own call does not exceed (the cost
+        // model's estimate leaves out a library's time per call, which makes small shapes many times slower).
+        Map<String, Double> callSeconds = new LinkedHashMap<>();
+        results.stream().filter(CellResult::measured).forEach(result -> callSeconds.put(result.cell().key(),
+                Math.max(RunTimeEstimate.callSeconds(result.cell()), result.medianMs() / 1000.0)));
         for (int fork = 0; fork < settings.forks(); fork++) {
             List<String> command = forkCommand(OwnCallProbe.class.getName(), List.of());
             for (Cell cell : cells) {
-                command.addAll(OwnCallProbe.arguments(cell, settings.ownCallWarmUps(cell), settings.ownCallRepetitions(cell)));
+                double call = callSeconds.get(cell.key());
+                command.addAll(OwnCallProbe.arguments(cell, settings.ownCallWarmUps(call), settings.ownCallRepetitions(call)));
             }
             for (String line : runProbe(command, "own-call timing")) {
                 String[] fields = line.split("\t");
@@ -333,15 +381,22 @@ public final class BenchRunner {
      * lines it printed on stdout.
      */
     private List<String> runProbe(List<String> command, String what) throws IOException {
+        List<String> lines = new ArrayList<>();
+        runProbe(command, what, lines::add);
+        return lines;
+    }
+
+    /** {@link #runProbe(List, String)}, handing each line to {@code lines} as it comes. */
+    private void runProbe(List<String> command, String what, java.util.function.Consumer<String> lines)
+            throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(
                 workDirectory.resolve(JMH_OUTPUT).toFile()));
         builder.environment().put("OMP_NUM_THREADS", Integer.toString(settings.threads()));
         Process process = builder.start();
-        List<String> lines = new ArrayList<>();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
-                lines.add(line);
+                lines.accept(line);
             }
         }
         try {
@@ -354,7 +409,6 @@ public final class BenchRunner {
             process.destroyForcibly();
             throw new IOException("interrupted while the " + what + " ran", e);
         }
-        return lines;
     }
 
     /**

@@ -25,9 +25,14 @@ import org.bptt.api.InvalidInputException;
  * @param cellBudget            the measured time each fork may spend on a cell whose calls are slow, zero for none:
  *                              see {@link #measuredIterations}; and the time each fork's own-call timing aims at,
  *                              see {@link #ownCallRepetitions}
+ * @param sharedJvm             every cell in one forked JVM (with one fork): each cell still warms up, but they share
+ *                              one JIT profile, which a fork per cell keeps apart; what a JVM per cell costs in
+ *                              start-up (a second or more each, ND4J's native libraries more) is saved. For a first
+ *                              look ({@link #quick()} in {@code bptt run}), not for figures to report
  */
 public record JmhSettings(int forks, int warmupIterations, Duration warmupTime, int measurementIterations,
-                          Duration measurementTime, String heap, int threads, boolean gcProfiler, Duration cellBudget) {
+                          Duration measurementTime, String heap, int threads, boolean gcProfiler, Duration cellBudget,
+                          boolean sharedJvm) {
 
     /** The most measured iterations per fork a time budget gives a cell. */
     public static final int MAX_ITERATIONS = 30;
@@ -38,11 +43,19 @@ public record JmhSettings(int forks, int warmupIterations, Duration warmupTime, 
     public JmhSettings(int forks, int warmupIterations, Duration warmupTime, int measurementIterations,
                        Duration measurementTime, String heap, int threads, boolean gcProfiler) {
         this(forks, warmupIterations, warmupTime, measurementIterations, measurementTime, heap, threads, gcProfiler,
-                Duration.ZERO);
+                Duration.ZERO, false);
+    }
+
+    /** Settings with a fork per cell. */
+    public JmhSettings(int forks, int warmupIterations, Duration warmupTime, int measurementIterations,
+                       Duration measurementTime, String heap, int threads, boolean gcProfiler, Duration cellBudget) {
+        this(forks, warmupIterations, warmupTime, measurementIterations, measurementTime, heap, threads, gcProfiler,
+                cellBudget, false);
     }
 
     public JmhSettings {
         InvalidInputException.require(forks >= 1, "forks must be at least 1, got %d", forks);
+        InvalidInputException.require(!sharedJvm || forks == 1, "one JVM for every cell has one fork, not %d", forks);
         InvalidInputException.require(warmupIterations >= 0, "warm-up iterations must be at least 0, got %d", warmupIterations);
         InvalidInputException.require(measurementIterations >= 1, "measurement iterations must be at least 1, got %d", measurementIterations);
         InvalidInputException.require(heap != null && heap.matches("[1-9][0-9]*[mMgG]"), "heap '%s' must be like 3g or 512m", heap);
@@ -74,15 +87,25 @@ public record JmhSettings(int forks, int warmupIterations, Duration warmupTime, 
      * {@value #MAX_OWN_CALL_REPETITIONS}. Each repetition is one sample.
      */
     public int ownCallRepetitions(Cell cell) {
+        return ownCallRepetitions(RunTimeEstimate.callSeconds(cell));
+    }
+
+    /** {@link #ownCallRepetitions(Cell)} for a call known to take about {@code callSeconds}. */
+    public int ownCallRepetitions(double callSeconds) {
         double time = Math.max(cellBudget.toMillis(), measurementIterations * measurementTime.toMillis()) / 1000.0;
-        int fitting = (int) Math.floor(time / RunTimeEstimate.callSeconds(cell));
+        int fitting = (int) Math.floor(time / callSeconds);
         return Math.max(measurementIterations, Math.min(MAX_OWN_CALL_REPETITIONS, fitting));
     }
 
     /** The untimed calls before an own-call timing: about the warm-up iterations' time, 1 to 50 calls. */
     public int ownCallWarmUps(Cell cell) {
+        return ownCallWarmUps(RunTimeEstimate.callSeconds(cell));
+    }
+
+    /** {@link #ownCallWarmUps(Cell)} for a call known to take about {@code callSeconds}. */
+    public int ownCallWarmUps(double callSeconds) {
         double time = warmupIterations * warmupTime.toMillis() / 1000.0;
-        int fitting = (int) Math.ceil(time / RunTimeEstimate.callSeconds(cell));
+        int fitting = (int) Math.ceil(time / callSeconds);
         return Math.max(1, Math.min(50, fitting));
     }
 
@@ -109,19 +132,25 @@ public record JmhSettings(int forks, int warmupIterations, Duration warmupTime, 
     /** The same settings with another number of forks. */
     public JmhSettings withForks(int value) {
         return new JmhSettings(value, warmupIterations, warmupTime, measurementIterations, measurementTime, heap, threads,
-                gcProfiler, cellBudget);
+                gcProfiler, cellBudget, sharedJvm);
     }
 
     /** The same settings with another number of OpenMP threads. */
     public JmhSettings withThreads(int value) {
         return new JmhSettings(forks, warmupIterations, warmupTime, measurementIterations, measurementTime, heap, value,
-                gcProfiler, cellBudget);
+                gcProfiler, cellBudget, sharedJvm);
     }
 
     /** The same settings with another cell budget. */
     public JmhSettings withCellBudget(Duration value) {
         return new JmhSettings(forks, warmupIterations, warmupTime, measurementIterations, measurementTime, heap, threads,
-                gcProfiler, value);
+                gcProfiler, value, sharedJvm);
+    }
+
+    /** The same settings with every cell in one forked JVM (see {@link #sharedJvm}), and one fork. */
+    public JmhSettings inSharedJvm() {
+        return new JmhSettings(1, warmupIterations, warmupTime, measurementIterations, measurementTime, heap, threads,
+                gcProfiler, cellBudget, true);
     }
 
     /** The samples a cell yields: forks × measured iterations. */
@@ -140,9 +169,9 @@ public record JmhSettings(int forks, int warmupIterations, Duration warmupTime, 
 
     /** A one-line description. */
     public String describe() {
-        return String.format(Locale.ROOT, "%d fork(s) × (%d warm-up × %s + %d measured × %s iterations), mean time per"
+        return String.format(Locale.ROOT, "%s × (%d warm-up × %s + %d measured × %s iterations), mean time per"
                         + " call per iteration%s, 1 benchmark thread, %s, OMP_NUM_THREADS=%d%s",
-                forks, warmupIterations, text(warmupTime), measurementIterations, text(measurementTime),
+                sharedJvm ? "one JVM for every cell (one JIT profile shared)" : forks + " fork(s)", warmupIterations, text(warmupTime), measurementIterations, text(measurementTime),
                 cellBudget.isZero() ? "" : "; a slow call: as many iterations as fit in " + text(cellBudget) + " (at most "
                         + MAX_ITERATIONS + ")",
                 String.join(" ", jvmArgs()), threads, gcProfiler ? ", GC profiler" : "");

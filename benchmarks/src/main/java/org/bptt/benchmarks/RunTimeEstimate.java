@@ -29,9 +29,13 @@ public final class RunTimeEstimate {
     public static Duration of(List<Cell> cells, JmhSettings settings) {
         double seconds = 0;
         boolean anyProbe = false;
+        boolean anyDl4j = false;
         for (Cell cell : cells) {
             double call = callSeconds(cell);
-            double start = cell.implementation().equals(BenchAnalysis.DL4J) ? DL4J_START_SECONDS : FORK_START_SECONDS;
+            boolean dl4j = cell.implementation().equals(BenchAnalysis.DL4J);
+            anyDl4j |= dl4j;
+            // In one shared JVM, the start is paid once (below).
+            double start = settings.sharedJvm() ? 0 : dl4j ? DL4J_START_SECONDS : FORK_START_SECONDS;
             double fork = start
                     + settings.warmupIterations() * (settings.warmupTime().toMillis() / 1000.0 + call)
                     + settings.measuredIterations(cell) * (settings.measurementTime().toMillis() / 1000.0 + call);
@@ -40,6 +44,9 @@ public final class RunTimeEstimate {
                 seconds += MemoryProbe.callsPerCell(call) * call + 0.2;
                 anyProbe = true;
             }
+        }
+        if (settings.sharedJvm() && !cells.isEmpty()) {
+            seconds += anyDl4j ? DL4J_START_SECONDS : FORK_START_SECONDS;
         }
         if (anyProbe) {
             seconds += PROBE_START_SECONDS;

@@ -110,6 +110,55 @@ class BenchJobSmokeTest extends BenchTestBase {
         assertTrue(Files.readString(run.resolve(BenchTables.MARKDOWN_FILE)).contains("| 1x16x32x16 | 16 |"));
     }
 
+    /**
+     * With every cell in one JVM ({@code bptt run}'s sweep), the cells are measured in that JVM, not forked one by one
+     * (JMH's report says so for each), and come back with their samples, allocation and progress as forked ones do.
+     */
+    @Test
+    void aTinyRunInOneSharedJvmMeasuresEveryCellThere(@TempDir Path root) throws Exception {
+        BenchGrid grid = new BenchGrid("custom", List.of(CostModel.AGGREGATED, CostModel.NAIVE),
+                List.of(org.bptt.api.Cell.ELMAN), List.of(Shape.GRID.get(0)), List.of(8, 16), List.of(Mode.FORWARD_BACKWARD),
+                DataType.FLOAT64, BenchGrid.NAIVE_FLOP_BUDGET);
+        JmhSettings settings = new JmhSettings(1, 0, Duration.ofMillis(100), 2, Duration.ofMillis(100), "512m", 1, true)
+                .inSharedJvm();
+        Map<String, LoadedPlugin> available = new LinkedHashMap<>();
+        PluginRegistry.discover().plugins().forEach(plugin -> available.put(plugin.id(), plugin));
+        RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
+        List<String> progress = new ArrayList<>();
+
+        BenchJob.Report report = BenchJob.run(new BenchJob.Request(List.of("bench", "--smoke"), "test", grid, settings,
+                List.of(), null), run, available, new BenchJob.Progress() {
+                    @Override
+                    public void started(int cells, Duration expected) {
+                        progress.add("started " + cells);
+                    }
+
+                    @Override
+                    public void cellDone(Cell cell, int done, int total) {
+                        progress.add(done + "/" + total);
+                    }
+
+                    @Override
+                    public void message(String line) {
+                    }
+                });
+
+        assertEquals(List.of("started 4", "1/4", "2/4", "3/4", "4/4"), progress);
+        assertEquals(List.of("reference-aggregated", "reference-aggregated", "reference-naive", "reference-naive"),
+                report.analysis().results().stream().map(result -> result.cell().implementation()).toList());
+        for (CellResult result : report.analysis().results()) {
+            assertTrue(result.measured(), result.toString());
+            assertEquals(1, result.samplesByFork().size(), result.cell().toString());
+            assertEquals(2, result.samples().length, result.cell().toString());
+            assertTrue(result.medianMs() > 0, result.cell().toString());
+            assertTrue(result.allocBytesPerCall() > 0, "GC profiler: " + result.cell());
+        }
+        String jmhReport = Files.readString(run.resolve(BenchRunner.JMH_OUTPUT));
+        assertEquals(4, jmhReport.split("test runs in the host VM", -1).length - 1, jmhReport);
+        assertFalse(jmhReport.contains("# Fork: 1 of 1"), jmhReport);
+        assertEquals(4, read(run.resolve(BenchTables.RESULTS_FILE)).size());
+    }
+
     /** A gated cell goes through JMH (its {@code cell} parameter), the tables, the charts and a re-analysis. */
     @Test
     void aTinyForkedRunOfTheLstmWritesItsRows(@TempDir Path root) throws Exception {
@@ -223,7 +272,10 @@ class BenchJobSmokeTest extends BenchTestBase {
                 .map(result -> result.cell().implementation()).toList(), messages::toString);
         CellResult own = report.analysis().results().get(1);
         assertTrue(own.measured(), own + "\n" + messages);
-        assertEquals(settings.ownCallRepetitions(own.cell()), own.samples().length);
+        // As many repetitions as the budget holds at the adapter's median (an own call is no slower than it).
+        double adapterSeconds = Math.max(RunTimeEstimate.callSeconds(report.analysis().results().get(0).cell()),
+                report.analysis().results().get(0).medianMs() / 1000.0);
+        assertEquals(settings.ownCallRepetitions(adapterSeconds), own.samples().length);
         assertEquals(1, own.threads(), "the fork's one OpenMP thread");
         List<CSVRecord> rows = read(run.resolve(BenchTables.RESULTS_FILE));
         assertEquals(List.of("spi", "own call"), rows.stream().map(row -> row.get("timed_through")).toList());

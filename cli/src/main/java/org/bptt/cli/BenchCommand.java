@@ -119,6 +119,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--forks", paramLabel = "N", description = "JMH forks per cell (default: 2, or 1 with --quick).")
     Integer forks;
 
+    @Option(names = "--shared-jvm", description = "Measure every cell in one forked JVM instead of one JVM per cell and"
+            + " fork: each cell still warms up, but all share one JIT profile, so a cell's figure can depend on the cells"
+            + " before it; saves a JVM start (a second or more, ND4J's more) per cell. For a first look (bptt run's sweep"
+            + " uses it), not for figures to report. Implies --forks 1.")
+    boolean sharedJvm;
+
     @Option(names = "--threads", paramLabel = "N",
             description = "OMP_NUM_THREADS and -XX:ActiveProcessorCount of the forked JVMs, and so of the cmd: programs they"
                     + " start: the threads each implementation may use (default: all; 1 with --quick).")
@@ -350,6 +356,11 @@ final class BenchCommand implements Callable<Integer> {
             InvalidInputException.require(cellBudgetSeconds >= 0 && Double.isFinite(cellBudgetSeconds),
                     "--cell-budget %s: the budget is a number of seconds, zero or more", cellBudgetSeconds);
             settings = settings.withCellBudget(Duration.ofMillis(Math.round(cellBudgetSeconds * 1000)));
+        }
+        if (sharedJvm) {
+            InvalidInputException.require(forks == null || forks == 1,
+                    "--shared-jvm measures every cell in one JVM, one fork: --forks %d does not go with it", forks);
+            settings = settings.inSharedJvm();
         }
         return settings;
     }

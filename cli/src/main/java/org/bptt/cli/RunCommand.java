@@ -118,7 +118,7 @@ final class RunCommand implements Callable<Integer> {
 
         int benchExit = ExitCode.OK;
         if (!skipBench) {
-            out.printf(Locale.ROOT, "%n--- timings (bptt bench --quick%s) ---%n",
+            out.printf(Locale.ROOT, "%n--- timings (bptt bench --quick%s --shared-jvm) ---%n",
                     BENCH_STEPS.stream().map(steps -> " --steps " + steps).collect(Collectors.joining()));
             out.flush();
             benchExit = quickBench(registry, run, out, err);
@@ -163,13 +163,15 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * The quick timing sweep of the default implementations at {@link #BENCH_STEPS}, as {@code bptt bench --quick
-     * --steps 16 --steps 64 --out <this run's folder>} runs it: its own run folder inside this run's, and the same
-     * printout. (Each cell is a JVM of its own; the quick grid's middle T would add half again to the stage.)
+     * --steps 16 --steps 64
+     * --shared-jvm --out <this run's folder>} runs it: its own run folder inside this run's, and the same printout.
+     * Every cell in one JVM: a JVM per cell (ND4J's start in each) made the stage last three times as long as its
+     * measurements; the quick grid's middle T would add half again.
      */
     private int quickBench(PluginRegistry registry, RunFolder run, PrintWriter out, PrintWriter err) {
         BenchGrid grid = BenchGrid.quick(BenchCommand.installedDefaults(registry, err), DataType.FLOAT64)
                 .restrictedTo(null, null, BENCH_STEPS, null);
-        JmhSettings settings = JmhSettings.quick();
+        JmhSettings settings = JmhSettings.quick().inSharedJvm();
         Map<String, LoadedPlugin> available = BenchCommand.available(registry, grid);
         BenchGrid checked = BenchCommand.leaveOutFailing(grid, available, timeoutOptions.calls(), err);
         if (checked == null) {
@@ -179,6 +181,7 @@ final class RunCommand implements Callable<Integer> {
         // run.json records the bench command that does the same, so that the bench folder reads as one of its own.
         List<String> benchCommandLine = new ArrayList<>(List.of("bench", "--quick"));
         BENCH_STEPS.forEach(steps -> benchCommandLine.addAll(List.of("--steps", Integer.toString(steps))));
+        benchCommandLine.add("--shared-jvm");
         benchCommandLine.addAll(List.of("--out", run.path().toString(), "--timeout",
                 Double.toString(timeoutOptions.timeoutSeconds)));
         BenchJob.Request request = new BenchJob.Request(benchCommandLine, VersionProvider.toolVersion(), checked, settings,
