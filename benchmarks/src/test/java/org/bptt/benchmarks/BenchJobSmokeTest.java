@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,22 +43,7 @@ class BenchJobSmokeTest extends BenchTestBase {
         RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
         List<String> progress = new ArrayList<>();
 
-        BenchJob.Report report = BenchJob.run(new BenchJob.Request(List.of("bench", "--smoke"), "test", grid, settings,
-                List.of(), null), run, available, new BenchJob.Progress() {
-                    @Override
-                    public void started(int cells, Duration expected) {
-                        progress.add("started " + cells);
-                    }
-
-                    @Override
-                    public void cellDone(Cell cell, int done, int total) {
-                        progress.add(done + "/" + total);
-                    }
-
-                    @Override
-                    public void message(String line) {
-                    }
-                });
+        BenchJob.Report report = runRecordingProgress(grid, settings, run, available, progress);
 
         assertEquals(List.of("started 4", "1/4", "2/4", "3/4", "4/4"), progress);
         assertEquals(4, report.analysis().results().size());
@@ -126,22 +112,7 @@ class BenchJobSmokeTest extends BenchTestBase {
         RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
         List<String> progress = new ArrayList<>();
 
-        BenchJob.Report report = BenchJob.run(new BenchJob.Request(List.of("bench", "--smoke"), "test", grid, settings,
-                List.of(), null), run, available, new BenchJob.Progress() {
-                    @Override
-                    public void started(int cells, Duration expected) {
-                        progress.add("started " + cells);
-                    }
-
-                    @Override
-                    public void cellDone(Cell cell, int done, int total) {
-                        progress.add(done + "/" + total);
-                    }
-
-                    @Override
-                    public void message(String line) {
-                    }
-                });
+        BenchJob.Report report = runRecordingProgress(grid, settings, run, available, progress);
 
         assertEquals(List.of("started 4", "1/4", "2/4", "3/4", "4/4"), progress);
         assertEquals(List.of("reference-aggregated", "reference-aggregated", "reference-naive", "reference-naive"),
@@ -157,6 +128,28 @@ class BenchJobSmokeTest extends BenchTestBase {
         assertEquals(4, jmhReport.split("test runs in the host VM", -1).length - 1, jmhReport);
         assertFalse(jmhReport.contains("# Fork: 1 of 1"), jmhReport);
         assertEquals(4, read(run.resolve(BenchTables.RESULTS_FILE)).size());
+    }
+
+    /** Runs the job, adding "started N" and "done/total" to {@code progress} as the job reports them. */
+    private static BenchJob.Report runRecordingProgress(BenchGrid grid, JmhSettings settings, RunFolder run,
+                                                        Map<String, LoadedPlugin> available, List<String> progress)
+            throws IOException {
+        return BenchJob.run(new BenchJob.Request(List.of("bench", "--smoke"), "test", grid, settings, List.of(), null),
+                run, available, new BenchJob.Progress() {
+                    @Override
+                    public void started(int cells, Duration expected) {
+                        progress.add("started " + cells);
+                    }
+
+                    @Override
+                    public void cellDone(Cell cell, int done, int total) {
+                        progress.add(done + "/" + total);
+                    }
+
+                    @Override
+                    public void message(String line) {
+                    }
+                });
     }
 
     /** A gated cell goes through JMH (its {@code cell} parameter), the tables, the charts and a re-analysis. */
