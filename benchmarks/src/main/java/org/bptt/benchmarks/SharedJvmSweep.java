@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -109,6 +108,7 @@ public final class SharedJvmSweep {
         int[] started = {0};
         int[] finished = {0};
         for (int g = 0; g < groups.size(); g++) {
+            // The heap is this JVM's already (the parent started it with the forks' -Xms and -Xmx).
             JmhSettings settings = new JmhSettings(1, warmUpIterations, warmUpTime, iterations.get(g), measurementTime,
                     "1g", threads, gcProfiler);
             BenchRunner runner = new BenchRunner(settings, BenchmarkCase.pluginDirectories(), workDirectory, toParent);
@@ -121,7 +121,7 @@ public final class SharedJvmSweep {
                             .append(result.errorMs()).append('\t').append(result.allocBytesPerCall()).append('\t');
                     List<String> samples = new ArrayList<>();
                     result.samplesByFork().forEach(fork -> java.util.Arrays.stream(fork)
-                            .forEach(sample -> samples.add(String.format(Locale.ROOT, "%s", sample))));
+                            .forEach(sample -> samples.add(Double.toString(sample))));
                     line.append(String.join(",", samples));
                     System.out.println(line);
                     System.out.flush();
