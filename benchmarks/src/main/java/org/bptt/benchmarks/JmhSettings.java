@@ -171,7 +171,8 @@ public record JmhSettings(int forks, int warmupIterations, Duration warmupTime, 
     public String describe() {
         return String.format(Locale.ROOT, "%s × (%d warm-up × %s + %d measured × %s iterations), mean time per"
                         + " call per iteration%s, 1 benchmark thread, %s, OMP_NUM_THREADS=%d%s",
-                sharedJvm ? "one JVM for every cell (one JIT profile shared)" : forks + " fork(s)", warmupIterations, text(warmupTime), measurementIterations, text(measurementTime),
+                sharedJvm ? "one JVM for every cell (one JIT profile shared)" : forks + " fork(s)", warmupIterations,
+                text(warmupTime), measurementIterations, text(measurementTime),
                 cellBudget.isZero() ? "" : "; a slow call: as many iterations as fit in " + text(cellBudget) + " (at most "
                         + MAX_ITERATIONS + ")",
                 String.join(" ", jvmArgs()), threads, gcProfiler ? ", GC profiler" : "");

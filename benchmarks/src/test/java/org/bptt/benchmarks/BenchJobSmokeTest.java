@@ -35,11 +35,9 @@ class BenchJobSmokeTest extends BenchTestBase {
 
     @Test
     void aTinyForkedRunWritesTheTablesChartsAndReport(@TempDir Path root) throws Exception {
-        BenchGrid grid = new BenchGrid("custom", List.of(CostModel.AGGREGATED, CostModel.NAIVE),
-                List.of(org.bptt.api.Cell.ELMAN), List.of(Shape.GRID.get(0)), List.of(8, 16), List.of(Mode.FORWARD_BACKWARD), DataType.FLOAT64, BenchGrid.NAIVE_FLOP_BUDGET);
+        BenchGrid grid = twoReferencesAtTwoLengths();
         JmhSettings settings = new JmhSettings(1, 0, Duration.ofMillis(100), 1, Duration.ofMillis(100), "512m", 1, true);
-        Map<String, LoadedPlugin> available = new LinkedHashMap<>();
-        PluginRegistry.discover().plugins().forEach(plugin -> available.put(plugin.id(), plugin));
+        Map<String, LoadedPlugin> available = discoveredPlugins();
         RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
         List<String> progress = new ArrayList<>();
 
@@ -102,13 +100,10 @@ class BenchJobSmokeTest extends BenchTestBase {
      */
     @Test
     void aTinyRunInOneSharedJvmMeasuresEveryCellThere(@TempDir Path root) throws Exception {
-        BenchGrid grid = new BenchGrid("custom", List.of(CostModel.AGGREGATED, CostModel.NAIVE),
-                List.of(org.bptt.api.Cell.ELMAN), List.of(Shape.GRID.get(0)), List.of(8, 16), List.of(Mode.FORWARD_BACKWARD),
-                DataType.FLOAT64, BenchGrid.NAIVE_FLOP_BUDGET);
+        BenchGrid grid = twoReferencesAtTwoLengths();
         JmhSettings settings = new JmhSettings(1, 0, Duration.ofMillis(100), 2, Duration.ofMillis(100), "512m", 1, true)
                 .inSharedJvm();
-        Map<String, LoadedPlugin> available = new LinkedHashMap<>();
-        PluginRegistry.discover().plugins().forEach(plugin -> available.put(plugin.id(), plugin));
+        Map<String, LoadedPlugin> available = discoveredPlugins();
         RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
         List<String> progress = new ArrayList<>();
 
@@ -128,6 +123,20 @@ class BenchJobSmokeTest extends BenchTestBase {
         assertEquals(4, jmhReport.split("test runs in the host VM", -1).length - 1, jmhReport);
         assertFalse(jmhReport.contains("# Fork: 1 of 1"), jmhReport);
         assertEquals(4, read(run.resolve(BenchTables.RESULTS_FILE)).size());
+    }
+
+    /** Every plugin on the class path, by id. */
+    private static Map<String, LoadedPlugin> discoveredPlugins() {
+        Map<String, LoadedPlugin> available = new LinkedHashMap<>();
+        PluginRegistry.discover().plugins().forEach(plugin -> available.put(plugin.id(), plugin));
+        return available;
+    }
+
+    /** The aggregated and the naive reference, Elman forward+backward on the smallest shape, T = 8 and 16. */
+    private static BenchGrid twoReferencesAtTwoLengths() {
+        return new BenchGrid("custom", List.of(CostModel.AGGREGATED, CostModel.NAIVE), List.of(org.bptt.api.Cell.ELMAN),
+                List.of(Shape.GRID.get(0)), List.of(8, 16), List.of(Mode.FORWARD_BACKWARD), DataType.FLOAT64,
+                BenchGrid.NAIVE_FLOP_BUDGET);
     }
 
     /** Runs the job, adding "started N" and "done/total" to {@code progress} as the job reports them. */
@@ -159,8 +168,7 @@ class BenchJobSmokeTest extends BenchTestBase {
                 List.of(Shape.GRID.get(0)), List.of(8), List.of(Mode.FORWARD_BACKWARD), DataType.FLOAT64,
                 BenchGrid.NAIVE_FLOP_BUDGET);
         JmhSettings settings = new JmhSettings(1, 0, Duration.ofMillis(100), 1, Duration.ofMillis(100), "512m", 1, false);
-        Map<String, LoadedPlugin> available = new LinkedHashMap<>();
-        PluginRegistry.discover().plugins().forEach(plugin -> available.put(plugin.id(), plugin));
+        Map<String, LoadedPlugin> available = discoveredPlugins();
         RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
 
         BenchJob.Report report = BenchJob.run(new BenchJob.Request(List.of("bench", "--smoke"), "test", grid, settings,
@@ -199,8 +207,7 @@ class BenchJobSmokeTest extends BenchTestBase {
                 List.of(Shape.GRID.get(0)), List.of(8), List.of(Mode.FORWARD_BACKWARD), DataType.FLOAT64,
                 BenchGrid.NAIVE_FLOP_BUDGET, List.of(topology));
         JmhSettings settings = new JmhSettings(1, 0, Duration.ofMillis(100), 1, Duration.ofMillis(100), "512m", 1, false);
-        Map<String, LoadedPlugin> available = new LinkedHashMap<>();
-        PluginRegistry.discover().plugins().forEach(plugin -> available.put(plugin.id(), plugin));
+        Map<String, LoadedPlugin> available = discoveredPlugins();
         RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
 
         BenchJob.Report report = BenchJob.run(new BenchJob.Request(List.of("bench", "--smoke"), "test", grid, settings,
@@ -240,8 +247,7 @@ class BenchJobSmokeTest extends BenchTestBase {
                 List.of(Shape.GRID.get(0)), List.of(8), List.of(Mode.FORWARD_BACKWARD), DataType.FLOAT64,
                 BenchGrid.NAIVE_FLOP_BUDGET);
         JmhSettings settings = new JmhSettings(1, 0, Duration.ofMillis(100), 1, Duration.ofMillis(100), "1g", 1, false);
-        Map<String, LoadedPlugin> available = new LinkedHashMap<>();
-        PluginRegistry.discover().plugins().forEach(plugin -> available.put(plugin.id(), plugin));
+        Map<String, LoadedPlugin> available = discoveredPlugins();
         RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
         List<String> messages = new ArrayList<>();
 

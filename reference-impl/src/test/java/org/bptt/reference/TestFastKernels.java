@@ -65,7 +65,7 @@ class TestFastKernels extends ReferenceTestBase {
 
     /**
      * The Vector API kernels make the same fused multiply-adds in the same order as the scalar ones: the same bits,
-     * on sizes around the vector tiles' edges (four rows, two vectors of columns) and with several cache blocks, with
+     * on sizes around the vector tiles' edges (six or four rows, two vectors of columns) and with several cache blocks, with
      * the right-hand matrix's panels made per product or beforehand ({@link FastKernels.RightHand}).
      */
     @Test
