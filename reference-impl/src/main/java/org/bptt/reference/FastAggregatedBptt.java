@@ -281,9 +281,12 @@ final class FastAggregatedBptt {
             double[] outputGradients = workspace.outputs;     // y_t is not needed after this: overwritten by (y_t − y*_t)/divisor
             int targetOffset = spec.head().lastStepOnly() ? batch.targets().offset(sequence, 0)
                     : batch.targets().offset(sequence, workspace.firstLossStep, 0);
-            for (int i = 0; i < lossSteps * outputSize; i++) {
-                outputGradients[i] = (outputGradients[i] - targets[targetOffset + i]) / divisor;
-                sums[dcOffset + i % outputSize] += outputGradients[i];
+            for (int r = 0; r < lossSteps; r++) {
+                int row = r * outputSize;
+                for (int i = 0; i < outputSize; i++) {
+                    outputGradients[row + i] = (outputGradients[row + i] - targets[targetOffset + row + i]) / divisor;
+                    sums[dcOffset + i] += outputGradients[row + i];
+                }
             }
             FastKernels.multAddTransA(outputGradients, 0, workspace.hiddenStates, workspace.firstLossStep * hiddenSize,
                     sums, dVOffset, lossSteps, outputSize, hiddenSize);
@@ -314,10 +317,7 @@ final class FastAggregatedBptt {
                 }
                 System.arraycopy(hiddenGradients, gradient, hiddenGradientOut,
                         hiddenStateGradients.offset(first + k, 0, 0) + row, hiddenSize);
-                for (int i = 0; i < hiddenSize; i++) {
-                    workspace.preActivationGradients[row + i] =
-                            activation.derivativeFromOutput(workspace.hiddenStates[row + i]) * hiddenGradients[gradient + i];
-                }
+                timesDerivative(workspace.hiddenStates, row, hiddenGradients, gradient, workspace.preActivationGradients);
                 System.arraycopy(workspace.preActivationGradients, row, runningDeltas, rows * hiddenSize, hiddenSize);
                 running[rows++] = k;
             }
@@ -342,11 +342,40 @@ final class FastAggregatedBptt {
             FastKernels.multAddTransA(preActivationGradients, 0, workspace.initialState, 0, sums, dWOffset, 1, hiddenSize, hiddenSize);
             FastKernels.multAddTransA(preActivationGradients, hiddenSize, workspace.hiddenStates, 0, sums, dWOffset,
                     length - 1, hiddenSize, hiddenSize);
-            for (int i = 0; i < length * hiddenSize; i++) {
-                sums[dbOffset + i % hiddenSize] += preActivationGradients[i];
+            for (int t = 0; t < length; t++) {
+                for (int i = 0; i < hiddenSize; i++) {
+                    sums[dbOffset + i] += preActivationGradients[t * hiddenSize + i];
+                }
             }
             FastKernels.multAdd(preActivationGradients, 0, u, inputGradients.data(), inputGradients.offset(sequence, 0, 0),
                     length);
+        }
+    }
+
+    /**
+     * δ_t = f'(a_t) ⊙ g_t for one step: {@code deltas[row + i] = f'(h[row + i]) · g[gradientAt + i]}, f' from the
+     * output as {@link Activation#derivativeFromOutput} computes it, the same expression with the activation chosen
+     * once instead of per element (so the JIT compiler vectorises the loop).
+     */
+    private void timesDerivative(double[] hidden, int row, double[] gradients, int gradientAt, double[] deltas) {
+        switch (activation) {
+            case TANH -> {
+                for (int i = 0; i < hiddenSize; i++) {
+                    double h = hidden[row + i];
+                    deltas[row + i] = (1.0 - h * h) * gradients[gradientAt + i];
+                }
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < hiddenSize; i++) {
+                    double h = hidden[row + i];
+                    deltas[row + i] = h * (1.0 - h) * gradients[gradientAt + i];
+                }
+            }
+            default -> {
+                for (int i = 0; i < hiddenSize; i++) {
+                    deltas[row + i] = activation.derivativeFromOutput(hidden[row + i]) * gradients[gradientAt + i];
+                }
+            }
         }
     }
 

@@ -106,7 +106,7 @@ final class VectorKernels {
                 int panelAt = blockAt + panel * blockTerms * PANEL;
                 int column = panel * PANEL;
                 int i = 0;
-                for (; i + 5 < m; i += 6) {
+                for (int sixRowsEnd = 6 * sixRowTiles(m); i < sixRowsEnd; i += 6) {
                     tileOfSixRows(a, aBlock + i * rowStride, rowStride, termStride, packed, panelAt, c,
                             cOffset + i * n + column, n, blockTerms);
                 }
@@ -125,6 +125,17 @@ final class VectorKernels {
                         cOffset + i * n, blockTerms, panels * PANEL);
             }
         }
+    }
+
+    /**
+     * How many six-row tiles cover the first rows of C's {@code m}: as many as fit, but one fewer when that leaves
+     * two or three rows, which two four-row tiles (and a single row) then take instead of the far slower one-row
+     * tile (32 rows: four sixes and two fours, not five sixes and two single rows).
+     */
+    static int sixRowTiles(int m) {
+        int tiles = m / 6;
+        int left = m % 6;
+        return (left == 2 || left == 3) && tiles > 0 ? tiles - 1 : tiles;
     }
 
     /**

@@ -65,14 +65,14 @@ class TestFastKernels extends ReferenceTestBase {
 
     /**
      * The Vector API kernels make the same fused multiply-adds in the same order as the scalar ones: the same bits,
-     * on sizes around the vector tiles' edges (six or four rows, two vectors of columns) and with several cache blocks, with
+     * on sizes around the vector tiles' edges (six or four rows and what is left, two vectors of columns) and with several cache blocks, with
      * the right-hand matrix's panels made per product or beforehand ({@link FastKernels.RightHand}).
      */
     @Test
     void theVectorKernelsGiveTheScalarKernelsBitsExactly() {
         assertTrue(FastKernels.VECTOR_API, "this module's tests run with --add-modules jdk.incubator.vector (its pom)");
         int[][] sizes = {{1, 1, 1}, {3, 5, 7}, {4, 4, 8}, {5, 9, 9}, {7, 13, 16}, {8, 31, 17}, {9, 2, 33}, {32, 64, 64},
-                {16, 128, 128}, {6, 300, 1000}, {2, 13, 9000}, {33, 100, 260}, {32, 512, 512}};
+                {14, 20, 40}, {15, 7, 24}, {16, 128, 128}, {6, 300, 1000}, {2, 13, 9000}, {33, 100, 260}, {32, 512, 512}};
         for (int[] size : sizes) {
             int m = size[0];
             int k = size[1];
@@ -96,6 +96,16 @@ class TestFastKernels extends ReferenceTestBase {
             FastKernels.multAddTransAScalar(transposed, 2, b, 3, scalarSums, 1, k, m, n);
             FastKernels.multAddTransA(transposed, 2, b, 3, sums, 1, k, m, n);
             assertArrayEquals(scalarSums, sums, "C + Aᵀ B, " + what);
+        }
+    }
+
+    /** Rows left after the six-row tiles go to four-row tiles where they can: two or three rows left give one six back. */
+    @Test
+    void sixRowTilesLeaveRowsForFourRowTiles() {
+        int[] rows = {1, 4, 5, 6, 7, 8, 9, 10, 12, 14, 15, 16, 32, 33};
+        int[] sixes = {0, 0, 0, 1, 1, 0, 0, 1, 2, 1, 1, 2, 4, 4};
+        for (int i = 0; i < rows.length; i++) {
+            assertEquals(sixes[i], VectorKernels.sixRowTiles(rows[i]), rows[i] + " rows");
         }
     }
 
