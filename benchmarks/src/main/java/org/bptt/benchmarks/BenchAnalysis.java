@@ -246,6 +246,11 @@ public final class BenchAnalysis {
                 targets.add(speedTarget(implementation, shape, precision, grid));
             }
         }
+        if (grid.implementations().contains(FAST)) {
+            for (Shape shape : grid.shapes()) {
+                targets.addAll(parityTargets(shape, precision));
+            }
+        }
         for (Shape shape : grid.shapes()) {
             targets.add(memoryTarget(shape, precision));
         }
@@ -440,6 +445,46 @@ public final class BenchAnalysis {
             return new Target(name, subject, required, NO_SPEED_STEPS + "; measured " + measured, Verdict.NOT_EVALUATED);
         }
         return new Target(name, subject, required, measured, verdict);
+    }
+
+    /**
+     * The fast twin at least as fast as each other library timed through its own call (PyTorch, NumPy: a {@code cmd:}
+     * program's {@code bench} answer; DL4J has the stricter 3× target), one target per library, at T = 256 on the
+     * Elman cell, forward + backward. A grid without such a library, or without T = 256, has none.
+     */
+    private List<Target> parityTargets(Shape shape, DataType precision) {
+        Optional<CellResult> ours = measured(FAST, ELMAN, shape, SPEED_STEPS, Mode.FORWARD_BACKWARD, precision);
+        if (ours.isEmpty()) {
+            return List.of();
+        }
+        List<Target> targets = new ArrayList<>();
+        for (CellResult other : results) {
+            Cell cell = other.cell();
+            if (!cell.isOwnCall() || cell.pluginId().equals(DL4J) || other.status() != CellResult.Status.MEASURED
+                    || cell.rnnCell() != ELMAN || !cell.topology().single() || !cell.shape().equals(shape)
+                    || cell.steps() != SPEED_STEPS || cell.mode() != Mode.FORWARD_BACKWARD || cell.precision() != precision) {
+                continue;
+            }
+            String name = "fast twin ≥ another library's own-call forward+backward throughput at T = 256";
+            String subject = FAST + " " + shape + " vs " + cell.pluginId();
+            String required = "the " + Math.round(100 * Bootstrap.LEVEL) + "% interval of its GFLOP/s over the"
+                    + " library's own call on the same shape and T at least 1, both with the same threads";
+            if (ours.get().threads() != other.threads()) {
+                targets.add(new Target(name, subject, required, String.format(Locale.ROOT, "not evaluated: %d threads"
+                        + " against %d (bptt bench --threads 1 gives one each)", ours.get().threads(), other.threads()),
+                        Verdict.NOT_EVALUATED));
+                continue;
+            }
+            // The same work on both sides, so the ratio of GFLOP/s is the other library's time over ours.
+            Bootstrap.Interval factor = Bootstrap.interval(List.of(ours.get(), other), medians -> medians[1] / medians[0]);
+            Verdict verdict = decide(List.of(factor), 1.0, Double.POSITIVE_INFINITY);
+            String measured = String.format(Locale.ROOT, "%.2f vs %.2f GFLOP/s (own call): %s×", ours.get().gflops(),
+                    other.gflops(), factor.text("%.2f"))
+                    + (verdict == Verdict.INCONCLUSIVE ? whatWouldDecide(List.of("the factor"), List.of(factor), 1.0,
+                    Double.POSITIVE_INFINITY) : "");
+            targets.add(new Target(name, subject, required, measured, verdict));
+        }
+        return targets;
     }
 
     private Target memoryTarget(Shape shape, DataType precision) {

@@ -102,7 +102,8 @@ public final class BenchRunner {
             results.put(cell.key(), notRun);
             if (notRun == null) {
                 groups.computeIfAbsent(cell.implementation() + "|" + cell.rnnCell() + "|" + cell.topology() + "|" + cell.shape() + "|" + cell.mode()
-                        + "|" + settings.measuredIterations(cell), key -> new ArrayList<>()).add(cell);
+                        + "|" + settings.warmupIterationsFor(cell) + "|" + settings.measuredIterations(cell),
+                        key -> new ArrayList<>()).add(cell);
             }
         }
         int total = groups.values().stream().mapToInt(List::size).sum();
@@ -220,7 +221,7 @@ public final class BenchRunner {
                 .mode(org.openjdk.jmh.annotations.Mode.AverageTime)
                 .timeUnit(TimeUnit.MILLISECONDS)
                 .forks(forks)
-                .warmupIterations(settings.warmupIterations())
+                .warmupIterations(settings.warmupIterationsFor(first))
                 .warmupTime(TimeValue.milliseconds(settings.warmupTime().toMillis()))
                 .measurementIterations(settings.measuredIterations(first))
                 .measurementTime(TimeValue.milliseconds(settings.measurementTime().toMillis()))

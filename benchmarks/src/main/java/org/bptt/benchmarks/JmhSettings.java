@@ -65,6 +65,21 @@ public record JmhSettings(int forks, int warmupIterations, Duration warmupTime, 
     }
 
     /**
+     * The warm-up iterations per fork of {@code cell}: {@link #warmupIterations}, except for a call expected (by
+     * {@link RunTimeEstimate#callSeconds}) to take at least a warm-up iteration's time, whose iterations are then one
+     * call each: as many as cover the same warm-up time (the JIT compiler needs seconds, not iterations), at least two.
+     */
+    public int warmupIterationsFor(Cell cell) {
+        double call = RunTimeEstimate.callSeconds(cell);
+        double iteration = warmupTime.toMillis() / 1000.0;
+        if (call < iteration) {
+            return warmupIterations;
+        }
+        int covering = (int) Math.ceil(warmupIterations * iteration / call);
+        return Math.min(warmupIterations, Math.max(Math.min(2, warmupIterations), covering));
+    }
+
+    /**
      * The measured iterations per fork of {@code cell}. A call shorter than an iteration gets the fixed
      * {@link #measurementIterations}: each sample is then the mean of several calls. A slow call (expected, by
      * {@link RunTimeEstimate#callSeconds}, to take at least an iteration's time) makes each iteration one call, so a
@@ -110,11 +125,12 @@ public record JmhSettings(int forks, int warmupIterations, Duration warmupTime, 
     }
 
     /**
-     * The reported runs: 2 forks × (2 warm-up + 4 measured iterations of 1 s; a slow call up to 30 s of measured
-     * iterations), 3 GiB heap, all cores, GC profiler.
+     * The reported runs: 2 forks × (4 warm-up + 4 measured iterations of 1 s; a slow call up to 30 s of measured
+     * iterations), 3 GiB heap, all cores, GC profiler. Four warm-up seconds, not two: after two, the C2 compiler had
+     * not finished with reference-fast's Vector API kernels in any fork (benchmarks/README.md, "JMH settings").
      */
     public static JmhSettings full() {
-        return new JmhSettings(2, 2, Duration.ofSeconds(1), 4, Duration.ofSeconds(1), "3g", cores(), true,
+        return new JmhSettings(2, 4, Duration.ofSeconds(1), 4, Duration.ofSeconds(1), "3g", cores(), true,
                 Duration.ofSeconds(30));
     }
 
@@ -173,8 +189,8 @@ public record JmhSettings(int forks, int warmupIterations, Duration warmupTime, 
                         + " call per iteration%s, 1 benchmark thread, %s, OMP_NUM_THREADS=%d%s",
                 sharedJvm ? "one JVM for every cell (one JIT profile shared)" : forks + " fork(s)", warmupIterations,
                 text(warmupTime), measurementIterations, text(measurementTime),
-                cellBudget.isZero() ? "" : "; a slow call: as many iterations as fit in " + text(cellBudget) + " (at most "
-                        + MAX_ITERATIONS + ")",
+                cellBudget.isZero() ? "" : "; a slow call: as many warm-up calls as cover the warm-up time (at least"
+                        + " 2) and as many iterations as fit in " + text(cellBudget) + " (at most " + MAX_ITERATIONS + ")",
                 String.join(" ", jvmArgs()), threads, gcProfiler ? ", GC profiler" : "");
     }
 

@@ -37,7 +37,7 @@ public final class RunTimeEstimate {
             // In one shared JVM, the start is paid once (below).
             double start = settings.sharedJvm() ? 0 : dl4j ? DL4J_START_SECONDS : FORK_START_SECONDS;
             double fork = start
-                    + settings.warmupIterations() * (settings.warmupTime().toMillis() / 1000.0 + call)
+                    + settings.warmupIterationsFor(cell) * (settings.warmupTime().toMillis() / 1000.0 + call)
                     + settings.measuredIterations(cell) * (settings.measurementTime().toMillis() / 1000.0 + call);
             seconds += settings.forks() * fork;
             if (cell.mode() == Mode.FORWARD_BACKWARD) {

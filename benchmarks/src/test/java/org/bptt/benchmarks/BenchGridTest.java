@@ -133,8 +133,30 @@ class BenchGridTest extends BenchTestBase {
         // No budget: the fixed count for every call.
         assertEquals(settings.measurementIterations(), settings.withCellBudget(java.time.Duration.ZERO).measuredIterations(slow));
         // A call longer than the whole budget still gets the fixed count, not fewer.
-        Cell slower = new Cell(CostModel.AGGREGATED, org.bptt.api.Cell.ELMAN, shape, slowSteps * 20, Mode.FORWARD, DataType.FLOAT64);
-        assertEquals(settings.measurementIterations(), settings.measuredIterations(slower));
+        assertEquals(settings.measurementIterations(), settings.measuredIterations(callOf(42)));
+    }
+
+    @Test
+    void aSlowCallWarmsUpForTheSameSecondsInFewerIterations() {
+        JmhSettings settings = JmhSettings.full();
+        assertEquals(4, settings.warmupIterations());
+        // At the aggregated reference's assumed 3.5 GFLOP/s: a 2.1 s call covers the 4 s of warm-up in 2 calls, a
+        // 1.5 s call in 3, a 42 s call still gets 2; a call shorter than an iteration gets the 4 iterations of 1 s.
+        assertEquals(2, settings.warmupIterationsFor(callOf(2.1)));
+        assertEquals(3, settings.warmupIterationsFor(callOf(1.5)));
+        assertEquals(2, settings.warmupIterationsFor(callOf(42)));
+        assertEquals(4, settings.warmupIterationsFor(callOf(0.01)));
+        // The quick settings' single warm-up iteration stays one.
+        assertEquals(1, JmhSettings.quick().warmupIterationsFor(callOf(2.1)));
+    }
+
+    /** A forward cell of the aggregated reference whose call the estimate puts at {@code seconds}. */
+    private static Cell callOf(double seconds) {
+        Shape shape = new Shape(4, 4, 4, 4);
+        int steps = (int) Math.round(seconds * 3.5e9 / FlopModel.forward(org.bptt.api.Cell.ELMAN, shape, 1));
+        Cell cell = new Cell(CostModel.AGGREGATED, org.bptt.api.Cell.ELMAN, shape, steps, Mode.FORWARD, DataType.FLOAT64);
+        assertEquals(seconds, RunTimeEstimate.callSeconds(cell), seconds * 0.01, "the estimate the test assumes");
+        return cell;
     }
 
     @Test

@@ -124,6 +124,38 @@ class VerdictTest extends BenchTestBase {
     }
 
     @Test
+    void theFastTwinIsHeldToEachOtherLibrarysOwnCallButDl4jToItsOwnTarget() {
+        int steps = BenchAnalysis.SPEED_STEPS;
+        String pytorch = "cmd:python3 examples/pytorch/rnn.py";
+        String numpy = "cmd:python3 examples/numpy/rnn.py";
+        BenchGrid grid = new BenchGrid("custom", List.of(BenchAnalysis.FAST, BenchAnalysis.DL4J, pytorch, numpy),
+                List.of(org.bptt.api.Cell.ELMAN), List.of(SHAPE), List.of(steps), List.of(Mode.FORWARD_BACKWARD),
+                DataType.FLOAT64, BenchGrid.NAIVE_FLOP_BUDGET);
+        List<CellResult> results = List.of(
+                cell(BenchAnalysis.FAST, Mode.FORWARD_BACKWARD, steps, 10, 0.01),
+                cell(Cell.ownCallId(BenchAnalysis.DL4J), Mode.FORWARD_BACKWARD, steps, 20, 0.01),
+                // PyTorch 1.2× slower than ours, tight: a pass; NumPy 1.25× faster: a fail.
+                cell(pytorch, Mode.FORWARD_BACKWARD, steps, 100, 0.01),
+                cell(Cell.ownCallId(pytorch), Mode.FORWARD_BACKWARD, steps, 12, 0.01),
+                cell(Cell.ownCallId(numpy), Mode.FORWARD_BACKWARD, steps, 8, 0.01));
+        List<BenchAnalysis.Target> parity = new BenchAnalysis(results).targets(grid).stream()
+                .filter(target -> target.target().startsWith("fast twin ≥ another library's own-call")).toList();
+        assertEquals(2, parity.size(), "one target per library timed through its own call, DL4J's aside: " + parity);
+        assertEquals("reference-fast " + SHAPE + " vs " + pytorch, parity.get(0).subject());
+        assertEquals(BenchAnalysis.Verdict.PASS, parity.get(0).verdict(), parity.get(0).measured());
+        assertTrue(parity.get(0).measured().contains("1.20"), parity.get(0).measured());
+        assertEquals(BenchAnalysis.Verdict.FAIL, parity.get(1).verdict(), parity.get(1).measured());
+        // Spread samples around parity: neither side can be claimed.
+        List<CellResult> spread = List.of(cell(BenchAnalysis.FAST, Mode.FORWARD_BACKWARD, steps, 10, 0.3),
+                cell(Cell.ownCallId(pytorch), Mode.FORWARD_BACKWARD, steps, 10.5, 0.3));
+        BenchAnalysis.Target undecided = new BenchAnalysis(spread).targets(grid).stream()
+                .filter(target -> target.target().startsWith("fast twin ≥ another library's own-call")).findFirst()
+                .orElseThrow();
+        assertEquals(BenchAnalysis.Verdict.INCONCLUSIVE, undecided.verdict(), undecided.measured());
+        assertTrue(undecided.measured().contains("to decide"), undecided.measured());
+    }
+
+    @Test
     void theSpeedTargetIsNotEvaluatedOnAGridWithoutT256() {
         // DL4J 50× slower than ours at T = 64: a FAIL or PASS here would judge the target at a T it does not state.
         List<Integer> steps = List.of(T);
