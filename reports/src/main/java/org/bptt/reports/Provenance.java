@@ -239,22 +239,48 @@ public record Provenance(List<String> commandLine, String toolVersion, List<Plug
         }
     }
 
-    /** The first "model name" in a /proc/cpuinfo-format file, or {@value #UNKNOWN} (e.g. not Linux). */
+    /**
+     * The first processor's "model name" in a /proc/cpuinfo-format file, with its family, model and widest vector
+     * extension when the file gives them (e.g. "AMD EPYC (family 26, model 2, AVX-512)"): a virtual machine's name
+     * can be as bare as "AMD EPYC" on CPUs of different generations, whose vector units time the same code very
+     * differently, and a baseline must not be compared across them unnoticed. {@value #UNKNOWN} without a model name
+     * (e.g. not Linux).
+     */
     public static String cpuModel(Path cpuinfo) {
+        Map<String, String> firstProcessor = new LinkedHashMap<>();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(cpuinfo),
                 StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
+                if (line.isBlank() && !firstProcessor.isEmpty()) {
+                    break;
+                }
                 int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).trim().equals("model name")) {
-                    String model = line.substring(colon + 1).trim();
-                    return model.isEmpty() ? UNKNOWN : model;
+                if (colon > 0) {
+                    firstProcessor.putIfAbsent(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
                 }
             }
-            return UNKNOWN;
         } catch (IOException | UncheckedIOException e) {
             return UNKNOWN;
         }
+        String model = firstProcessor.getOrDefault("model name", "");
+        if (model.isEmpty()) {
+            return UNKNOWN;
+        }
+        List<String> details = new ArrayList<>();
+        if (firstProcessor.containsKey("cpu family")) {
+            details.add("family " + firstProcessor.get("cpu family"));
+        }
+        if (firstProcessor.containsKey("model")) {
+            details.add("model " + firstProcessor.get("model"));
+        }
+        List<String> flags = List.of(firstProcessor.getOrDefault("flags", "").split("\\s+"));
+        if (flags.contains("avx512f")) {
+            details.add("AVX-512");
+        } else if (flags.contains("avx2")) {
+            details.add("AVX2");
+        }
+        return details.isEmpty() ? model : model + " (" + String.join(", ", details) + ")";
     }
 
     private static String orUnknown(String value) {

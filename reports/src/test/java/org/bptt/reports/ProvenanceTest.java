@@ -108,11 +108,18 @@ class ProvenanceTest {
     }
 
     @Test
-    void readsTheFirstCpuModelName() throws IOException {
+    void readsTheFirstProcessorsModelNameFamilyAndVectorExtension() throws IOException {
         Path cpuinfo = temporary.resolve("cpuinfo");
         Files.writeString(cpuinfo, "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel\t\t: 85\n"
                 + "model name\t: Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz\n\nprocessor\t: 1\nmodel name\t: other\n");
-        assertEquals("Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz", Provenance.cpuModel(cpuinfo));
+        assertEquals("Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz (model 85)", Provenance.cpuModel(cpuinfo));
+        // A bare virtual machine's name, told apart by family, model and vector extension (the first processor's).
+        Files.writeString(cpuinfo, "processor\t: 0\ncpu family\t: 26\nmodel\t\t: 2\nmodel name\t: AMD EPYC\n"
+                + "flags\t\t: fpu sse2 avx2 fma avx512f avx512dq\n\nprocessor\t: 1\ncpu family\t: 23\n");
+        assertEquals("AMD EPYC (family 26, model 2, AVX-512)", Provenance.cpuModel(cpuinfo));
+        Files.writeString(cpuinfo, "processor\t: 0\ncpu family\t: 23\nmodel\t\t: 49\nmodel name\t: AMD EPYC\n"
+                + "flags\t\t: fpu sse2 avx2 fma\n");
+        assertEquals("AMD EPYC (family 23, model 49, AVX2)", Provenance.cpuModel(cpuinfo));
         Files.writeString(cpuinfo, "processor\t: 0\nHardware\t: BCM2835\n");
         assertEquals(Provenance.UNKNOWN, Provenance.cpuModel(cpuinfo));
         assertEquals(Provenance.UNKNOWN, Provenance.cpuModel(temporary.resolve("absent")));
