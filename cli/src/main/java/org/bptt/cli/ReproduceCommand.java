@@ -372,9 +372,11 @@ final class ReproduceCommand implements Callable<Integer> {
      * The progress of a run on one line: cells done and left, the estimated time left (this run's time so far per
      * step of sequence trained, times the steps of sequence left: a cell's time grows with its T),
      * the cell of the latest step (of one of the cells running) and its training loss. Redrawn in place on a terminal; on a log (CI, a file), one line
-     * per finished cell.
+     * per finished cell and, while cells run, one a minute (a cell can take an hour).
      */
     private static final class ProgressLine implements Reproduction.Listener, AutoCloseable {
+        private static final long REDRAW_NANOS = 200_000_000L;
+        private static final long LOG_LINE_NANOS = 60_000_000_000L;
         private final Preset preset;
         private final PrintWriter log;
         private final boolean terminal = System.console() != null && !"true".equals(System.getenv("CI"));
@@ -383,7 +385,7 @@ final class ReproduceCommand implements Callable<Integer> {
         private long lengthFinished;
         private int done;
         private int left;
-        private long lastDrawn;
+        private long lastDrawn = started;
 
         ProgressLine(Preset preset, PrintWriter log) {
             this.preset = preset;
@@ -404,9 +406,9 @@ final class ReproduceCommand implements Callable<Integer> {
         @Override
         public void step(GridCell cell, SgdTrainer.Step step) {
             long now = System.nanoTime();
-            if (terminal && now - lastDrawn > 200_000_000L) {
+            if (now - lastDrawn > (terminal ? REDRAW_NANOS : LOG_LINE_NANOS)) {
                 lastDrawn = now;
-                log.printf(Locale.ROOT, "\r%s", line(cell, step));
+                log.printf(Locale.ROOT, terminal ? "\r%s\033[K" : "%s%n", line(cell, step));
                 log.flush();
             }
         }
@@ -426,7 +428,7 @@ final class ReproduceCommand implements Callable<Integer> {
         }
 
         private String line(GridCell cell, SgdTrainer.Step step) {
-            return String.format(Locale.ROOT, "%s: %d done, %d left, ETA %s — %s step %d/%d, loss %s\033[K",
+            return String.format(Locale.ROOT, "%s: %d done, %d left, ETA %s — %s step %d/%d, loss %s",
                     preset.name(), done, left, eta(), cell.key(), step.step(), preset.steps(),
                     Table.significant(step.loss()));
         }
