@@ -42,10 +42,13 @@ public final class BenchJob {
 
     /** What the run is told as it goes. Calls come from the thread that called {@link #run}. */
     public interface Progress {
-        /** Before the first measurement: how many cells JMH will run and the expected run time of the whole job. */
-        void started(int cells, Duration expected);
+        /**
+         * Before the first measurement: how many measurements JMH will run (each cell once per fork, the forks in
+         * rounds) and the expected run time of the whole job.
+         */
+        void started(int measurements, Duration expected);
 
-        /** A cell was measured; {@code done} counts from 1 to the total. */
+        /** A cell's fork was measured; {@code done} counts from 1 to the total. */
         void cellDone(Cell cell, int done, int total);
 
         /** A phase starts, or a warning. */
@@ -106,7 +109,7 @@ public final class BenchJob {
 
         BenchGrid grid = request.grid();
         List<Cell> toRun = BenchRunner.runnableCells(grid, available);
-        progress.started(toRun.size(), RunTimeEstimate.of(toRun, request.settings())
+        progress.started(toRun.size() * request.settings().forks(), RunTimeEstimate.of(toRun, request.settings())
                 .plus(RunTimeEstimate.ownCalls(BenchRunner.ownCallCells(toRun, available), request.settings())));
         BenchRunner runner = new BenchRunner(request.settings(), request.pluginDirectories(), run.path(),
                 new BenchRunner.Listener() {

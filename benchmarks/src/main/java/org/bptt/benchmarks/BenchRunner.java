@@ -106,36 +106,72 @@ public final class BenchRunner {
                         key -> new ArrayList<>()).add(cell);
             }
         }
-        int total = groups.values().stream().mapToInt(List::size).sum();
+        // The forks in rounds: every group's first fork, then the libraries' own calls' first fork, then every
+        // group's second fork, and so on. A drift of the machine's speed during the run (this 2-core machine's moved
+        // by a third within the hour) then widens every cell's spread between forks, where the intervals see it,
+        // instead of landing between two libraries measured minutes apart.
+        int rounds = settings.forks();
+        int total = rounds * groups.values().stream().mapToInt(List::size).sum();
         Path forkJvm = writeForkJvmScript();
         int[] started = {0};
         int[] finished = {0};
         java.util.Set<String> done = new java.util.HashSet<>();
+        Map<String, List<CellResult>> forksByKey = new LinkedHashMap<>();
+        OwnCallTimings ownCalls = null;
         try (PrintStream jmhLog = new PrintStream(new FileOutputStream(workDirectory.resolve(JMH_OUTPUT).toFile(), true),
                 true, StandardCharsets.UTF_8)) {
-            Map<String, CellResult> inSharedJvm = settings.sharedJvm()
-                    ? runInSharedJvm(new ArrayList<>(groups.values()), started, finished, total) : null;
-            for (List<Cell> group : groups.values()) {
-                Map<String, CellResult> measured = inSharedJvm != null ? inSharedJvm
-                        : runGroup(group, settings.forks(), forkJvm, jmhLog, started, finished, total);
-                for (Cell cell : group) {
-                    CellResult result = measured.get(cell.key());
-                    results.put(cell.key(), result != null ? result : CellResult.notMeasured(cell, CellResult.Status.FAILED,
-                            "JMH produced no result (the benchmark threw?); see " + JMH_OUTPUT));
-                    done.add(cell.key());
-                }
-                List<CellResult> soFar = new ArrayList<>();
-                results.forEach((key, result) -> {
-                    if (result != null && (done.contains(key) || result.status() != CellResult.Status.MEASURED)) {
-                        soFar.add(result);
+            for (int round = 1; round <= rounds; round++) {
+                Map<String, CellResult> inSharedJvm = settings.sharedJvm()
+                        ? runInSharedJvm(new ArrayList<>(groups.values()), started, finished, total) : null;
+                for (List<Cell> group : groups.values()) {
+                    Map<String, CellResult> measured = inSharedJvm != null ? inSharedJvm
+                            : runGroup(group, 1, rounds == 1 ? "" : "-fork" + round, forkJvm, jmhLog, started, finished,
+                            total);
+                    for (Cell cell : group) {
+                        CellResult result = measured.get(cell.key());
+                        if (result != null) {
+                            forksByKey.computeIfAbsent(cell.key(), key -> new ArrayList<>()).add(result);
+                        }
+                        List<CellResult> forks = forksByKey.get(cell.key());
+                        results.put(cell.key(), forks != null ? mergeForks(forks) : CellResult.notMeasured(cell,
+                                CellResult.Status.FAILED, "JMH produced no result (the benchmark threw?); see " + JMH_OUTPUT));
+                        done.add(cell.key());
                     }
-                });
-                listener.resultsSoFar(soFar);
+                    List<CellResult> soFar = new ArrayList<>();
+                    results.forEach((key, result) -> {
+                        if (result != null && (done.contains(key) || result.status() != CellResult.Status.MEASURED)) {
+                            soFar.add(result);
+                        }
+                    });
+                    listener.resultsSoFar(soFar);
+                }
+                if (ownCalls == null) {
+                    ownCalls = new OwnCallTimings(new ArrayList<>(results.values()), available);
+                }
+                ownCalls.timeOneFork(round, rounds);
             }
         }
-        List<CellResult> ordered = timeOwnCalls(new ArrayList<>(results.values()), available);
+        List<CellResult> ordered = ownCalls == null ? new ArrayList<>(results.values())
+                : ownCalls.withOwnCalls(new ArrayList<>(results.values()));
         listener.resultsSoFar(ordered);
         return probeMemory(ordered);
+    }
+
+    /**
+     * One cell's forks, each measured in a round of its own, as one result: their samples in fork order, the mean
+     * error over all of them (as JMH computes it over its forks), the mean of their allocations per call.
+     */
+    static CellResult mergeForks(List<CellResult> forks) {
+        if (forks.size() == 1) {
+            return forks.get(0);
+        }
+        CellResult first = forks.get(0);
+        List<double[]> samples = forks.stream().flatMap(fork -> fork.samplesByFork().stream()).toList();
+        double[] all = samples.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
+        double allocation = forks.stream().mapToDouble(CellResult::allocBytesPerCall).filter(value -> !Double.isNaN(value))
+                .average().orElse(Double.NaN);
+        return new CellResult(first.cell(), CellResult.Status.MEASURED, first.message(), samples, Stats.meanError(all),
+                allocation, Double.NaN, first.threads());
     }
 
     /** The cells among {@code cells} whose plugin also times its library's own call ({@link OwnCallTiming}). */
@@ -201,10 +237,11 @@ public final class BenchRunner {
 
     /**
      * One JMH run: one implementation, cell, shape and mode, every T of the group, each T in {@code forks} JVMs of its
-     * own (none: in this JVM, as {@link SharedJvmSweep} runs it).
+     * own (none: in this JVM, as {@link SharedJvmSweep} runs it). JMH's JSON result is kept under the group's name
+     * followed by {@code resultSuffix} (the round, when the forks run in rounds).
      */
-    Map<String, CellResult> runGroup(List<Cell> group, int forks, Path forkJvm, PrintStream jmhLog, int[] started,
-                                     int[] finished, int total) throws IOException {
+    Map<String, CellResult> runGroup(List<Cell> group, int forks, String resultSuffix, Path forkJvm, PrintStream jmhLog,
+                                     int[] started, int[] finished, int total) throws IOException {
         Cell first = group.get(0);
         String[] steps = group.stream().map(cell -> Integer.toString(cell.steps())).toArray(String[]::new);
         Path resultFile = Files.createTempFile(workDirectory, ".jmh-", ".json");
@@ -246,7 +283,7 @@ public final class BenchRunner {
         } finally {
             String cellPart = Cell.networkPrefix(first.rnnCell(), first.topology()).replace(' ', '-');
             String name = org.bptt.reports.charts.ChartWriter.safeName(first.implementation() + "-" + cellPart + first.shape()
-                    + "-" + first.mode().benchmarkMethod()) + ".json";
+                    + "-" + first.mode().benchmarkMethod() + resultSuffix) + ".json";
             if (Files.size(resultFile) > 0) {
                 AtomicFiles.copy(resultFile, workDirectory.resolve(JMH_RESULTS).resolve(name));
             }
@@ -286,33 +323,39 @@ public final class BenchRunner {
     }
 
     /**
-     * Times the libraries that time their own calls ({@link OwnCallTiming}) on every cell they were measured on
-     * through the SPI: {@link OwnCallProbe} in one JVM per fork, with the forks' settings. Each own-call result
-     * follows its SPI cell in the returned list; a cell the library could not time is FAILED with its reason.
+     * The timings of the libraries that time their own calls ({@link OwnCallTiming}) on every cell they were measured
+     * on through the SPI: {@link OwnCallProbe} in one JVM per fork, with the forks' settings, one fork per round of
+     * {@link #run}. Each own-call result follows its SPI cell; a cell the library could not time is FAILED with its
+     * reason.
      */
-    private List<CellResult> timeOwnCalls(List<CellResult> results, Map<String, LoadedPlugin> available)
-            throws IOException {
-        List<Cell> cells = ownCallCells(results.stream().filter(CellResult::measured).map(CellResult::cell).toList(),
-                available);
-        if (cells.isEmpty()) {
-            return results;
-        }
-        listener.message(String.format(Locale.ROOT, "own-call timings: %d cells through the libraries' own calls"
-                + " (%s), %d fork(s)", cells.size(), cells.stream().map(Cell::implementation).distinct().toList(),
-                settings.forks()));
-        Map<String, List<double[]>> samples = new LinkedHashMap<>();
-        Map<String, Integer> threads = new LinkedHashMap<>();
-        Map<String, String> errors = new LinkedHashMap<>();
+    private final class OwnCallTimings {
+        private final List<Cell> cells;
+        /** How long a call takes: the cell's median through the SPI in the first round, which the own call does not
+         * exceed (the cost model's estimate leaves out a library's time per call, which makes small shapes many
+         * times slower). */
+        private final Map<String, Double> callSeconds = new LinkedHashMap<>();
+        private final Map<String, List<double[]>> samples = new LinkedHashMap<>();
+        private final Map<String, Integer> threads = new LinkedHashMap<>();
+        private final Map<String, String> errors = new LinkedHashMap<>();
         // How each library timed itself (its call, its BLAS), said once on the console and in each of its rows'
         // message: a figure means little without it.
-        Map<String, String> howByKey = new LinkedHashMap<>();
-        java.util.Set<String> hows = new java.util.LinkedHashSet<>();
-        // How long a call takes: the cell's median through the SPI, which the own call does not exceed (the cost
-        // model's estimate leaves out a library's time per call, which makes small shapes many times slower).
-        Map<String, Double> callSeconds = new LinkedHashMap<>();
-        results.stream().filter(CellResult::measured).forEach(result -> callSeconds.put(result.cell().key(),
-                Math.max(RunTimeEstimate.callSeconds(result.cell()), result.medianMs() / 1000.0)));
-        for (int fork = 0; fork < settings.forks(); fork++) {
+        private final Map<String, String> howByKey = new LinkedHashMap<>();
+        private final java.util.Set<String> hows = new java.util.LinkedHashSet<>();
+
+        OwnCallTimings(List<CellResult> results, Map<String, LoadedPlugin> available) {
+            cells = ownCallCells(results.stream().filter(CellResult::measured).map(CellResult::cell).toList(), available);
+            results.stream().filter(CellResult::measured).forEach(result -> callSeconds.put(result.cell().key(),
+                    Math.max(RunTimeEstimate.callSeconds(result.cell()), result.medianMs() / 1000.0)));
+        }
+
+        /** The own-call fork of round {@code round} of {@code rounds}. */
+        void timeOneFork(int round, int rounds) throws IOException {
+            if (cells.isEmpty()) {
+                return;
+            }
+            listener.message(String.format(Locale.ROOT, "own-call timings%s: %d cells through the libraries' own calls"
+                    + " (%s)", rounds == 1 ? "" : " (fork " + round + " of " + rounds + ")", cells.size(),
+                    cells.stream().map(Cell::implementation).distinct().toList()));
             List<String> command = forkCommand(OwnCallProbe.class.getName(), List.of());
             for (Cell cell : cells) {
                 double call = callSeconds.get(cell.key());
@@ -336,30 +379,33 @@ public final class BenchRunner {
                 }
             }
         }
-        Map<String, CellResult> byKey = new LinkedHashMap<>();
-        for (Cell cell : cells) {
-            Cell own = cell.ownCall();
-            List<double[]> forks = samples.get(own.key());
-            if (forks == null) {
-                String reason = errors.getOrDefault(own.key(), "the own-call timing printed nothing for it; see " + JMH_OUTPUT);
-                listener.message("warning: own-call timing of " + own + " failed: " + reason);
-                byKey.put(cell.key(), CellResult.notMeasured(own, CellResult.Status.FAILED, reason));
-            } else {
-                double[] all = forks.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
-                byKey.put(cell.key(), new CellResult(own, CellResult.Status.MEASURED, howByKey.get(own.key()), forks,
-                        Stats.meanError(all),
-                        Double.NaN, Double.NaN, threads.get(own.key())));
+
+        /** {@code results} with each own-call result after its SPI cell. */
+        List<CellResult> withOwnCalls(List<CellResult> results) {
+            Map<String, CellResult> byKey = new LinkedHashMap<>();
+            for (Cell cell : cells) {
+                Cell own = cell.ownCall();
+                List<double[]> forks = samples.get(own.key());
+                if (forks == null) {
+                    String reason = errors.getOrDefault(own.key(), "the own-call timing printed nothing for it; see " + JMH_OUTPUT);
+                    listener.message("warning: own-call timing of " + own + " failed: " + reason);
+                    byKey.put(cell.key(), CellResult.notMeasured(own, CellResult.Status.FAILED, reason));
+                } else {
+                    double[] all = forks.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
+                    byKey.put(cell.key(), new CellResult(own, CellResult.Status.MEASURED, howByKey.get(own.key()), forks,
+                            Stats.meanError(all), Double.NaN, Double.NaN, threads.get(own.key())));
+                }
             }
-        }
-        List<CellResult> withOwnCalls = new ArrayList<>();
-        for (CellResult result : results) {
-            withOwnCalls.add(result);
-            CellResult own = byKey.get(result.cell().key());
-            if (own != null) {
-                withOwnCalls.add(own);
+            List<CellResult> withOwnCalls = new ArrayList<>();
+            for (CellResult result : results) {
+                withOwnCalls.add(result);
+                CellResult own = byKey.get(result.cell().key());
+                if (own != null) {
+                    withOwnCalls.add(own);
+                }
             }
+            return withOwnCalls;
         }
-        return withOwnCalls;
     }
 
     /** A forked JVM's command line with the forks' heap, processors and plugin folders, running {@code mainClass}. */

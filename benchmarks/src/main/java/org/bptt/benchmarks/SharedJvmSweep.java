@@ -112,7 +112,7 @@ public final class SharedJvmSweep {
             JmhSettings settings = new JmhSettings(1, warmUpIterations, warmUpTime, iterations.get(g), measurementTime,
                     "1g", threads, gcProfiler);
             BenchRunner runner = new BenchRunner(settings, BenchmarkCase.pluginDirectories(), workDirectory, toParent);
-            Map<String, CellResult> measured = runner.runGroup(groups.get(g), 0, null, System.err, started, finished,
+            Map<String, CellResult> measured = runner.runGroup(groups.get(g), 0, "", null, System.err, started, finished,
                     total);
             for (Cell cell : groups.get(g)) {
                 CellResult result = measured.get(cell.key());

@@ -125,6 +125,84 @@ class BenchJobSmokeTest extends BenchTestBase {
         assertEquals(4, read(run.resolve(BenchTables.RESULTS_FILE)).size());
     }
 
+    /**
+     * Two forks run in rounds: every cell's first fork, then every cell's second, so that a drift of the machine
+     * during the run shows between each cell's forks rather than between the implementations; each cell's result
+     * holds both forks' samples, and JMH's JSON result of each round is kept.
+     */
+    @Test
+    void twoForksRunInRoundsOverEveryCell(@TempDir Path root) throws Exception {
+        JmhSettings settings = new JmhSettings(2, 0, Duration.ofMillis(100), 1, Duration.ofMillis(100), "512m", 1, false);
+        RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
+        List<String> events = new ArrayList<>();
+
+        BenchJob.Report report = runRecordingEvents(twoReferencesAtTwoLengths(), settings, run, events);
+
+        List<String> round = List.of("reference-aggregated T=8", "reference-aggregated T=16", "reference-naive T=8",
+                "reference-naive T=16");
+        List<String> expected = new ArrayList<>(List.of("started 8"));
+        for (int i = 0; i < 8; i++) {
+            expected.add((i + 1) + "/8 " + round.get(i % 4));
+        }
+        assertEquals(expected, events);
+        for (CellResult result : report.analysis().results()) {
+            assertTrue(result.measured(), result.toString());
+            assertEquals(2, result.samplesByFork().size(), result.cell().toString());
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(run.resolve(BenchRunner.JMH_RESULTS))) {
+            assertEquals(4, files.filter(file -> file.getFileName().toString().matches(".*-fork[12]\\.json")).count());
+        }
+    }
+
+    /** DL4J's own call is timed in each round too, right after the round's cells: a fork of it per round. */
+    @Test
+    void theOwnCallsAreTimedInEachRound(@TempDir Path root) throws Exception {
+        BenchGrid grid = new BenchGrid("custom", List.of(BenchAnalysis.DL4J), List.of(org.bptt.api.Cell.ELMAN),
+                List.of(Shape.GRID.get(0)), List.of(8), List.of(Mode.FORWARD_BACKWARD), DataType.FLOAT64,
+                BenchGrid.NAIVE_FLOP_BUDGET);
+        JmhSettings settings = new JmhSettings(2, 0, Duration.ofMillis(100), 1, Duration.ofMillis(100), "1g", 1, false);
+        RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
+        List<String> events = new ArrayList<>();
+
+        BenchJob.Report report = runRecordingEvents(grid, settings, run, events);
+
+        assertEquals(List.of("started 2", "1/2 dl4j T=8", "own-call timings (fork 1 of 2)", "2/2 dl4j T=8",
+                "own-call timings (fork 2 of 2)"), events);
+        List<CellResult> results = report.analysis().results();
+        assertEquals(List.of("dl4j", "dl4j (own call)"), results.stream().map(result -> result.cell().implementation()).toList());
+        for (CellResult result : results) {
+            assertTrue(result.measured(), result.toString());
+            assertEquals(2, result.samplesByFork().size(), result.cell().toString());
+        }
+    }
+
+    /**
+     * Runs the job on the discovered plugins, adding to {@code events} "started N", "done/total implementation T=steps"
+     * per measured fork and the start of each own-call timing message, as the job reports them.
+     */
+    private static BenchJob.Report runRecordingEvents(BenchGrid grid, JmhSettings settings, RunFolder run,
+                                                      List<String> events) throws IOException {
+        return BenchJob.run(new BenchJob.Request(List.of("bench", "--smoke"), "test", grid, settings, List.of(), null),
+                run, discoveredPlugins(), new BenchJob.Progress() {
+                    @Override
+                    public void started(int measurements, Duration expected) {
+                        events.add("started " + measurements);
+                    }
+
+                    @Override
+                    public void cellDone(Cell cell, int done, int total) {
+                        events.add(done + "/" + total + " " + cell.implementation() + " T=" + cell.steps());
+                    }
+
+                    @Override
+                    public void message(String line) {
+                        if (line.startsWith("own-call timings")) {
+                            events.add(line.substring(0, line.indexOf(':')));
+                        }
+                    }
+                });
+    }
+
     /** Every plugin on the class path, by id. */
     private static Map<String, LoadedPlugin> discoveredPlugins() {
         Map<String, LoadedPlugin> available = new LinkedHashMap<>();

@@ -375,8 +375,8 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         @Override
-        public void started(int cells, Duration expected) {
-            progress = Progress.start("bench", cells, log);
+        public void started(int measurements, Duration expected) {
+            progress = Progress.start("bench", measurements, log);
         }
 
         @Override
