@@ -107,9 +107,9 @@ public final class BenchRunner {
             }
         }
         // The forks in rounds: every group's first fork, then the libraries' own calls' first fork, then every
-        // group's second fork, and so on. A drift of the machine's speed during the run (this 2-core machine's moved
-        // by a third within the hour) then widens every cell's spread between forks, where the intervals see it,
-        // instead of landing between two libraries measured minutes apart.
+        // group's second fork, and so on. A drift of the machine's speed during the run (benchmarks/README.md,
+        // "Forks in rounds") then widens every cell's spread between forks, where the intervals see it, instead of
+        // landing between two libraries measured minutes apart.
         int rounds = settings.forks();
         int total = rounds * groups.values().stream().mapToInt(List::size).sum();
         Path forkJvm = writeForkJvmScript();
