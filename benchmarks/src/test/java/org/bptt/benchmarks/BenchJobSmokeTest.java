@@ -37,13 +37,13 @@ class BenchJobSmokeTest extends BenchTestBase {
     void aTinyForkedRunWritesTheTablesChartsAndReport(@TempDir Path root) throws Exception {
         BenchGrid grid = twoReferencesAtTwoLengths();
         JmhSettings settings = new JmhSettings(1, 0, Duration.ofMillis(100), 1, Duration.ofMillis(100), "512m", 1, true);
-        Map<String, LoadedPlugin> available = discoveredPlugins();
         RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
         List<String> progress = new ArrayList<>();
 
-        BenchJob.Report report = runRecordingProgress(grid, settings, run, available, progress);
+        BenchJob.Report report = runRecording(grid, settings, run, progress, new ArrayList<>());
 
-        assertEquals(List.of("started 4", "1/4", "2/4", "3/4", "4/4"), progress);
+        assertEquals(List.of("started 4", "1/4 reference-aggregated T=8", "2/4 reference-aggregated T=16",
+                "3/4 reference-naive T=8", "4/4 reference-naive T=16"), progress);
         assertEquals(4, report.analysis().results().size());
         for (CellResult result : report.analysis().results()) {
             assertTrue(result.measured(), result.toString());
@@ -103,13 +103,13 @@ class BenchJobSmokeTest extends BenchTestBase {
         BenchGrid grid = twoReferencesAtTwoLengths();
         JmhSettings settings = new JmhSettings(1, 0, Duration.ofMillis(100), 2, Duration.ofMillis(100), "512m", 1, true)
                 .inSharedJvm();
-        Map<String, LoadedPlugin> available = discoveredPlugins();
         RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
         List<String> progress = new ArrayList<>();
 
-        BenchJob.Report report = runRecordingProgress(grid, settings, run, available, progress);
+        BenchJob.Report report = runRecording(grid, settings, run, progress, new ArrayList<>());
 
-        assertEquals(List.of("started 4", "1/4", "2/4", "3/4", "4/4"), progress);
+        assertEquals(List.of("started 4", "1/4 reference-aggregated T=8", "2/4 reference-aggregated T=16",
+                "3/4 reference-naive T=8", "4/4 reference-naive T=16"), progress);
         assertEquals(List.of("reference-aggregated", "reference-aggregated", "reference-naive", "reference-naive"),
                 report.analysis().results().stream().map(result -> result.cell().implementation()).toList());
         for (CellResult result : report.analysis().results()) {
@@ -136,7 +136,7 @@ class BenchJobSmokeTest extends BenchTestBase {
         RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
         List<String> events = new ArrayList<>();
 
-        BenchJob.Report report = runRecordingEvents(twoReferencesAtTwoLengths(), settings, run, events);
+        BenchJob.Report report = runRecording(twoReferencesAtTwoLengths(), settings, run, events, new ArrayList<>());
 
         List<String> round = List.of("reference-aggregated T=8", "reference-aggregated T=16", "reference-naive T=8",
                 "reference-naive T=16");
@@ -157,14 +157,12 @@ class BenchJobSmokeTest extends BenchTestBase {
     /** DL4J's own call is timed in each round too, right after the round's cells: a fork of it per round. */
     @Test
     void theOwnCallsAreTimedInEachRound(@TempDir Path root) throws Exception {
-        BenchGrid grid = new BenchGrid("custom", List.of(BenchAnalysis.DL4J), List.of(org.bptt.api.Cell.ELMAN),
-                List.of(Shape.GRID.get(0)), List.of(8), List.of(Mode.FORWARD_BACKWARD), DataType.FLOAT64,
-                BenchGrid.NAIVE_FLOP_BUDGET);
+        BenchGrid grid = oneCellOfTheSmallestShape(BenchAnalysis.DL4J, org.bptt.api.Cell.ELMAN, org.bptt.api.Topology.SINGLE);
         JmhSettings settings = new JmhSettings(2, 0, Duration.ofMillis(100), 1, Duration.ofMillis(100), "1g", 1, false);
         RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
         List<String> events = new ArrayList<>();
 
-        BenchJob.Report report = runRecordingEvents(grid, settings, run, events);
+        BenchJob.Report report = runRecording(grid, settings, run, events, new ArrayList<>());
 
         assertEquals(List.of("started 2", "1/2 dl4j T=8", "own-call timings (fork 1 of 2)", "2/2 dl4j T=8",
                 "own-call timings (fork 2 of 2)"), events);
@@ -178,10 +176,11 @@ class BenchJobSmokeTest extends BenchTestBase {
 
     /**
      * Runs the job on the discovered plugins, adding to {@code events} "started N", "done/total implementation T=steps"
-     * per measured fork and the start of each own-call timing message, as the job reports them.
+     * per measured fork and the start of each own-call timing message, in the order the job reports them, and every
+     * message to {@code messages}.
      */
-    private static BenchJob.Report runRecordingEvents(BenchGrid grid, JmhSettings settings, RunFolder run,
-                                                      List<String> events) throws IOException {
+    private static BenchJob.Report runRecording(BenchGrid grid, JmhSettings settings, RunFolder run, List<String> events,
+                                                List<String> messages) throws IOException {
         return BenchJob.run(new BenchJob.Request(List.of("bench", "--smoke"), "test", grid, settings, List.of(), null),
                 run, discoveredPlugins(), new BenchJob.Progress() {
                     @Override
@@ -196,6 +195,7 @@ class BenchJobSmokeTest extends BenchTestBase {
 
                     @Override
                     public void message(String line) {
+                        messages.add(line);
                         if (line.startsWith("own-call timings")) {
                             events.add(line.substring(0, line.indexOf(':')));
                         }
@@ -217,52 +217,21 @@ class BenchJobSmokeTest extends BenchTestBase {
                 BenchGrid.NAIVE_FLOP_BUDGET);
     }
 
-    /** Runs the job, adding "started N" and "done/total" to {@code progress} as the job reports them. */
-    private static BenchJob.Report runRecordingProgress(BenchGrid grid, JmhSettings settings, RunFolder run,
-                                                        Map<String, LoadedPlugin> available, List<String> progress)
-            throws IOException {
-        return BenchJob.run(new BenchJob.Request(List.of("bench", "--smoke"), "test", grid, settings, List.of(), null),
-                run, available, new BenchJob.Progress() {
-                    @Override
-                    public void started(int cells, Duration expected) {
-                        progress.add("started " + cells);
-                    }
-
-                    @Override
-                    public void cellDone(Cell cell, int done, int total) {
-                        progress.add(done + "/" + total);
-                    }
-
-                    @Override
-                    public void message(String line) {
-                    }
-                });
+    /** One implementation on one cell and topology, forward+backward on the smallest shape, T = 8. */
+    private static BenchGrid oneCellOfTheSmallestShape(String implementation, org.bptt.api.Cell rnnCell,
+                                                       org.bptt.api.Topology topology) {
+        return new BenchGrid("custom", List.of(implementation), List.of(rnnCell), List.of(Shape.GRID.get(0)), List.of(8),
+                List.of(Mode.FORWARD_BACKWARD), DataType.FLOAT64, BenchGrid.NAIVE_FLOP_BUDGET, List.of(topology));
     }
 
     /** A gated cell goes through JMH (its {@code cell} parameter), the tables, the charts and a re-analysis. */
     @Test
     void aTinyForkedRunOfTheLstmWritesItsRows(@TempDir Path root) throws Exception {
-        BenchGrid grid = new BenchGrid("custom", List.of(CostModel.AGGREGATED), List.of(org.bptt.api.Cell.LSTM),
-                List.of(Shape.GRID.get(0)), List.of(8), List.of(Mode.FORWARD_BACKWARD), DataType.FLOAT64,
-                BenchGrid.NAIVE_FLOP_BUDGET);
+        BenchGrid grid = oneCellOfTheSmallestShape(CostModel.AGGREGATED, org.bptt.api.Cell.LSTM, org.bptt.api.Topology.SINGLE);
         JmhSettings settings = new JmhSettings(1, 0, Duration.ofMillis(100), 1, Duration.ofMillis(100), "512m", 1, false);
-        Map<String, LoadedPlugin> available = discoveredPlugins();
         RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
 
-        BenchJob.Report report = BenchJob.run(new BenchJob.Request(List.of("bench", "--smoke"), "test", grid, settings,
-                List.of(), null), run, available, new BenchJob.Progress() {
-                    @Override
-                    public void started(int cells, Duration expected) {
-                    }
-
-                    @Override
-                    public void cellDone(Cell cell, int done, int total) {
-                    }
-
-                    @Override
-                    public void message(String line) {
-                    }
-                });
+        BenchJob.Report report = runRecording(grid, settings, run, new ArrayList<>(), new ArrayList<>());
 
         CellResult result = report.analysis().results().get(0);
         assertTrue(result.measured(), result.toString());
@@ -281,27 +250,11 @@ class BenchJobSmokeTest extends BenchTestBase {
     @Test
     void aTinyForkedRunOfATwoLayerBidirectionalNetworkWritesItsRows(@TempDir Path root) throws Exception {
         org.bptt.api.Topology topology = org.bptt.api.Topology.bidirectional(2, org.bptt.api.Combine.CONCAT);
-        BenchGrid grid = new BenchGrid("custom", List.of(CostModel.AGGREGATED), List.of(org.bptt.api.Cell.ELMAN),
-                List.of(Shape.GRID.get(0)), List.of(8), List.of(Mode.FORWARD_BACKWARD), DataType.FLOAT64,
-                BenchGrid.NAIVE_FLOP_BUDGET, List.of(topology));
+        BenchGrid grid = oneCellOfTheSmallestShape(CostModel.AGGREGATED, org.bptt.api.Cell.ELMAN, topology);
         JmhSettings settings = new JmhSettings(1, 0, Duration.ofMillis(100), 1, Duration.ofMillis(100), "512m", 1, false);
-        Map<String, LoadedPlugin> available = discoveredPlugins();
         RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
 
-        BenchJob.Report report = BenchJob.run(new BenchJob.Request(List.of("bench", "--smoke"), "test", grid, settings,
-                List.of(), null), run, available, new BenchJob.Progress() {
-                    @Override
-                    public void started(int cells, Duration expected) {
-                    }
-
-                    @Override
-                    public void cellDone(Cell cell, int done, int total) {
-                    }
-
-                    @Override
-                    public void message(String line) {
-                    }
-                });
+        BenchJob.Report report = runRecording(grid, settings, run, new ArrayList<>(), new ArrayList<>());
 
         CellResult result = report.analysis().results().get(0);
         assertTrue(result.measured(), result.toString());
@@ -321,29 +274,12 @@ class BenchJobSmokeTest extends BenchTestBase {
      */
     @Test
     void dl4jIsTimedThroughItsOwnCallBesideTheAdapter(@TempDir Path root) throws Exception {
-        BenchGrid grid = new BenchGrid("custom", List.of(BenchAnalysis.DL4J), List.of(org.bptt.api.Cell.ELMAN),
-                List.of(Shape.GRID.get(0)), List.of(8), List.of(Mode.FORWARD_BACKWARD), DataType.FLOAT64,
-                BenchGrid.NAIVE_FLOP_BUDGET);
+        BenchGrid grid = oneCellOfTheSmallestShape(BenchAnalysis.DL4J, org.bptt.api.Cell.ELMAN, org.bptt.api.Topology.SINGLE);
         JmhSettings settings = new JmhSettings(1, 0, Duration.ofMillis(100), 1, Duration.ofMillis(100), "1g", 1, false);
-        Map<String, LoadedPlugin> available = discoveredPlugins();
         RunFolder run = RunFolder.create(root, "bench", Clock.systemUTC());
         List<String> messages = new ArrayList<>();
 
-        BenchJob.Report report = BenchJob.run(new BenchJob.Request(List.of("bench", "--smoke"), "test", grid, settings,
-                List.of(), null), run, available, new BenchJob.Progress() {
-                    @Override
-                    public void started(int cells, Duration expected) {
-                    }
-
-                    @Override
-                    public void cellDone(Cell cell, int done, int total) {
-                    }
-
-                    @Override
-                    public void message(String line) {
-                        messages.add(line);
-                    }
-                });
+        BenchJob.Report report = runRecording(grid, settings, run, new ArrayList<>(), messages);
 
         assertEquals(List.of("dl4j", "dl4j (own call)"), report.analysis().results().stream()
                 .map(result -> result.cell().implementation()).toList(), messages::toString);
