@@ -3,6 +3,7 @@ package org.bptt.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -81,6 +82,8 @@ final class VerifyJob {
         extra.put("cases", Long.toString(cases.size() - truncated));
         extra.put("truncated cases", Long.toString(truncated));
         extra.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+        // The launcher's collector and JIT settings change the wall time recorded beside them.
+        extra.put("JVM options", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         extra.put("threads", Integer.toString(threads));
         Provenance provenance = Provenance.capture(commandLine, VersionProvider.toolVersion(), plugins, List.of(suite.seed),
                 suite.suiteName(), policy.describe(), extra, Path.of("."), Clock.systemUTC().instant());

@@ -60,6 +60,9 @@ class VerifyCommandTest {
         assertTrue(run.out().contains("wall time:   " + provenance.extra().get(Provenance.WALL_TIME_SECONDS) + " s for "
                 + rows + " case × implementation results, " + provenance.extra().get(Provenance.CASES_PER_SECOND)
                 + " per second"), run::toString);
+        // Beside them, the JVM options that shape them (the launcher's collector and JIT settings).
+        assertEquals(String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()),
+                provenance.extra().get("JVM options"));
     }
 
     @Test
