@@ -58,7 +58,8 @@ import picocli.CommandLine.Spec;
             "Runs the grid (task × T × network × method × seed) of a paper's experiment with the paper's settings,",
             "each one cited in reproduce-settings.csv: pascanu2013 (Pascanu, Mikolov & Bengio 2013: SGD, SGD-C and",
             "SGD-CR, three initialisations, adding/multiplication/temporal order), hochreiter1997 (the 1997 LSTM,",
-            "without a forget gate, against Elman on the adding problem), le2015 (tanh RNN, LSTM and IRNN on the",
+            "without a forget gate, against Elman on the adding problem, minibatches of 20), hochreiter1997-online",
+            "(the same with an update after every sequence, as the paper), le2015 (tanh RNN, LSTM and IRNN on the",
             "adding problem, MSE against steps). The papers' own numbers stand beside ours in reproduce-paper.csv.",
             "Every finished cell is checkpointed in DIR/cells/: run the same command again and it resumes. With",
             "--shard I/N only every N-th cell runs (as a CI matrix job or a Slurm array task); merge the shards'",
@@ -74,7 +75,7 @@ final class ReproduceCommand implements Callable<Integer> {
     @Mixin
     TimeoutOptions timeoutOptions;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "pascanu2013, hochreiter1997 or le2015.")
+    @Parameters(index = "0", paramLabel = "NAME", description = "pascanu2013, hochreiter1997, hochreiter1997-online or le2015.")
     String name;
 
     @Option(names = "--quick", description = "The small grid (about a minute).")

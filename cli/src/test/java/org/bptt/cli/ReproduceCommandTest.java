@@ -96,7 +96,7 @@ class ReproduceCommandTest {
     void anUnknownPresetIsAUsageError() {
         CliRun run = CliRun.of("reproduce", "bengio1994");
         assertEquals(ExitCode.USAGE, run.exitCode());
-        assertTrue(run.err().contains("pascanu2013, hochreiter1997, le2015"), run.toString());
+        assertTrue(run.err().contains("pascanu2013, hochreiter1997, hochreiter1997-online, le2015"), run.toString());
     }
 
     /** The tables, charts and Allure results of a run folder, relative to it, sorted. */

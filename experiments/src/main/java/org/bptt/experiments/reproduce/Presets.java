@@ -12,7 +12,7 @@ import org.bptt.api.InvalidInputException;
 public final class Presets {
 
     /** The preset names, in a stable order. */
-    public static final List<String> NAMES = List.of("pascanu2013", "hochreiter1997", "le2015");
+    public static final List<String> NAMES = List.of("pascanu2013", "hochreiter1997", "hochreiter1997-online", "le2015");
 
     private static final String TRAINING_RNNS = "github.com/pascanur/trainingRNNs@3f5df3f ";
     private static final String OURS_BUDGET = "ours: a budget the machine can afford (the paper trains far longer)";
@@ -33,7 +33,8 @@ public final class Presets {
     public static Preset get(String name, boolean quick) {
         return switch (name == null ? "" : name.trim()) {
             case "pascanu2013" -> pascanu2013(quick);
-            case "hochreiter1997" -> hochreiter1997(quick);
+            case "hochreiter1997" -> hochreiter1997(quick, false);
+            case "hochreiter1997-online" -> hochreiter1997(quick, true);
             case "le2015" -> le2015(quick);
             default -> throw new InvalidInputException("unknown preset '" + name + "'; expected one of "
                     + String.join(", ", NAMES));
@@ -103,8 +104,16 @@ public final class Presets {
     /**
      * Hochreiter &amp; Schmidhuber (1997), Experiment 4: their adding problem ({@code AddingProblem}), an LSTM against
      * an Elman network trained by BPTT, training sequences until the criterion and the fraction wrong.
+     *
+     * @param online one sequence per update, as the paper trains (its training sequences are "randomly generated
+     *               on-line", Table 11), with the same number of sequences and evaluations as the minibatches of 20
+     *               of {@code hochreiter1997}: so the two presets differ in the update rule alone
      */
-    static Preset hochreiter1997(boolean quick) {
+    static Preset hochreiter1997(boolean quick, boolean online) {
+        int batchSize = online ? 1 : 20;
+        int sequencesPerBatchOf20 = 20 / batchSize;
+        int steps = (quick ? 150 : 20000) * sequencesPerBatchOf20;
+        int evaluateEvery = (quick ? 25 : 200) * sequencesPerBatchOf20;
         List<Setting> settings = List.of(
                 new Setting("task", "adding problem, lengths T … T + T/10, wrong when |error| ≥ 0.04",
                         "Hochreiter & Schmidhuber 1997, Section 5.4 (Experiment 4); see AddingProblem"),
@@ -120,12 +129,20 @@ public final class Presets {
                 new Setting("LSTM initialisation", "uniform on [-0.1, 0.1]; input gate biases -3.0 and -6.0",
                         "Section 5.4, State drift versus initial bias; see Network.LSTM_1997"),
                 new Setting("learning rate", "0.5", "Section 5.4, Training/Testing"),
-                new Setting("minibatch", "20", "ours (the paper updates after every sequence)"),
+                online
+                        ? new Setting("minibatch", "1 (an update after every sequence)", "the paper's: Table 11, "
+                                + "training sequences \"randomly generated on-line\"; Tables 7 and 11 count sequence "
+                                + "presentations")
+                        : new Setting("minibatch", "20", "ours (the paper updates after every sequence; "
+                                + "hochreiter1997-online does too)"),
                 new Setting("criterion", "every held-out sequence correct", "ours: the paper stops \"once the "
                         + "average training error is below 0.01, and the 2000 most recent sequences were processed "
                         + "correctly\" (Section 5.4, Training/Testing); we report the training sequences (steps × "
-                        + "20) until our criterion first held"),
-                new Setting("steps", quick ? "150" : "20000", OURS_BUDGET),
+                        + batchSize + ") until our criterion first held"),
+                new Setting("steps", Integer.toString(steps), OURS_BUDGET + (online ? "; as many sequences as "
+                        + "hochreiter1997's" : "")),
+                new Setting("evaluation", "every " + evaluateEvery + " steps on " + (quick ? 200 : 1000)
+                        + " held-out sequences", "ours"),
                 new Setting("seeds", quick ? "1" : "5", "ours"),
                 new Setting("T", quick ? "10, 20" : "100, 500, 1000", "ours (issue #18 asks for lags of 100 and beyond)"));
         List<PaperResult> paperResults = List.of(
@@ -139,11 +156,12 @@ public final class Presets {
                 PaperResult.statement(Preset.HOCHREITER_ADDING, "no Elman or BPTT row: the paper states the task "
                         + "\"has never been solved by other recurrent net algorithms\"", HOCHREITER_PAPER
                         + "Section 5.4"));
-        return new Preset("hochreiter1997", quick, "Hochreiter & Schmidhuber (1997), Long Short-Term Memory, "
-                        + "Neural Computation 9(8):1735-1780", Preset.Display.SEQUENCES_UNTIL_CRITERION,
+        return new Preset(online ? "hochreiter1997-online" : "hochreiter1997", quick, "Hochreiter & Schmidhuber "
+                        + "(1997), Long Short-Term Memory, Neural Computation 9(8):1735-1780",
+                Preset.Display.SEQUENCES_UNTIL_CRITERION,
                 List.of(Preset.HOCHREITER_ADDING), quick ? List.of(10, 20) : List.of(100, 500, 1000),
-                List.of(Network.LSTM_1997, Network.TANH), List.of(Method.SGD), quick ? 1 : 5, quick ? 4 : 8, 0.5, 20,
-                quick ? 150 : 20000, quick ? 25 : 200, quick ? 200 : 1000, 1.0, settings, paperResults);
+                List.of(Network.LSTM_1997, Network.TANH), List.of(Method.SGD), quick ? 1 : 5, quick ? 4 : 8, 0.5,
+                batchSize, steps, evaluateEvery, quick ? 200 : 1000, 1.0, settings, paperResults);
     }
 
     /** A number of Table 7 of Hochreiter &amp; Schmidhuber 1997, the 1997 LSTM trained by SGD at minimal length T. */

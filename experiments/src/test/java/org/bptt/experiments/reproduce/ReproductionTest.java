@@ -175,6 +175,42 @@ class ReproductionTest {
     }
 
     @Test
+    void theOnlinePresetDiffersFromTheMinibatchOneInTheUpdateRuleAlone() {
+        for (boolean quick : new boolean[] {false, true}) {
+            Preset minibatches = Presets.get("hochreiter1997", quick);
+            Preset online = Presets.get("hochreiter1997-online", quick);
+            assertEquals(1, online.batchSize());
+            assertEquals(20, minibatches.batchSize());
+            // As many training sequences in all, and between two evaluations, on the same grid and held-out sets.
+            assertEquals((long) minibatches.steps() * minibatches.batchSize(), (long) online.steps() * online.batchSize());
+            assertEquals(minibatches.evaluateEvery() * minibatches.batchSize(), online.evaluateEvery() * online.batchSize());
+            assertEquals(new Reproduction(minibatches).cells(), new Reproduction(online).cells());
+            assertEquals(List.of(minibatches.tasks(), minibatches.lengths(), minibatches.networks(), minibatches.methods(),
+                            minibatches.seeds(), minibatches.hiddenSize(), minibatches.learningRate(),
+                            minibatches.evaluationSize(), minibatches.paperResults()),
+                    List.of(online.tasks(), online.lengths(), online.networks(), online.methods(), online.seeds(),
+                            online.hiddenSize(), online.learningRate(), online.evaluationSize(), online.paperResults()));
+        }
+    }
+
+    @Test
+    void anOnlineCellIsEvaluatedAfterAsManySequencesAsAMinibatchCell() {
+        GridCell cell = new Reproduction(Presets.get("hochreiter1997", true)).cells().stream()
+                .filter(gridCell -> gridCell.length() == 10 && gridCell.network() == Network.TANH).findFirst().orElseThrow();
+        IsolatedPlugin fast = TestCalls.isolated(new ReferenceFastRnn());
+        List<List<Long>> sequencesAtEvaluations = new ArrayList<>();
+        for (String name : List.of("hochreiter1997", "hochreiter1997-online")) {
+            Preset preset = Presets.get(name, true);
+            CellResult result = new Reproduction(preset).run(fast, cell, new Reproduction.Listener() { });
+            assertTrue(!result.failed() && result.divergedAtStep() == -1, result.toString());
+            sequencesAtEvaluations.add(result.evaluations().stream()
+                    .map(evaluation -> (long) evaluation.step() * preset.batchSize()).toList());
+        }
+        assertEquals(sequencesAtEvaluations.get(0), sequencesAtEvaluations.get(1));
+        assertEquals(7, sequencesAtEvaluations.get(0).size(), "the untrained network, then every 500 sequences of 3000");
+    }
+
+    @Test
     void aSelectionNamesWhatIsWrongWithIt() {
         List<String> messages = new ArrayList<>();
         for (List<String> terms : List.of(List.of("T=11"), List.of("depth=2"), List.of("T"), List.of("T=10", "T=12"))) {
