@@ -157,8 +157,8 @@ public final class PascanuTask implements SequenceTask {
     /**
      * Temporal order: one class in four. Adding: always answering 1/2 is right when ((x₀ + x₁)/2 − 1/2)² ≤ 0.04, that is
      * |x₀ + x₁ − 1| ≤ 0.4; x₀ + x₁ has the triangular density on [0, 2], so P = 1 − (1 − 0.4)² = 0.64.
-     * Multiplication: the best constant c keeps |x₀x₁ − c| ≤ 0.2 most often; we do not have its closed form and give
-     * the rate of c = 0.2 (P(x₀x₁ ≤ 0.4) = 0.4(1 − ln 0.4) ≈ 0.766), a lower bound of the best.
+     * Multiplication: the best constant c keeps |x₀x₁ − c| ≤ 0.2 most often; x₀x₁ has the density −ln z on (0, 1],
+     * which decreases, so the best window is [0, 0.4], c = 0.2, and P(x₀x₁ ≤ 0.4) = 0.4(1 − ln 0.4) ≈ 0.766.
      */
     @Override
     public double chanceSuccessRate() {
