@@ -111,9 +111,9 @@ public final class Presets {
      */
     static Preset hochreiter1997(boolean quick, boolean online) {
         int batchSize = online ? 1 : 20;
-        int sequencesPerBatchOf20 = 20 / batchSize;
-        int steps = (quick ? 150 : 20000) * sequencesPerBatchOf20;
-        int evaluateEvery = (quick ? 25 : 200) * sequencesPerBatchOf20;
+        int updatesPer20Sequences = 20 / batchSize;
+        int steps = (quick ? 150 : 20000) * updatesPer20Sequences;
+        int evaluateEvery = (quick ? 25 : 200) * updatesPer20Sequences;
         List<Setting> settings = List.of(
                 new Setting("task", "adding problem, lengths T … T + T/10, wrong when |error| ≥ 0.04",
                         "Hochreiter & Schmidhuber 1997, Section 5.4 (Experiment 4); see AddingProblem"),
