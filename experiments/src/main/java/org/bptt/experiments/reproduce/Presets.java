@@ -105,8 +105,8 @@ public final class Presets {
      * Hochreiter &amp; Schmidhuber (1997), Experiment 4: their adding problem ({@code AddingProblem}), an LSTM against
      * an Elman network trained by BPTT, training sequences until the criterion and the fraction wrong.
      *
-     * @param online one sequence per update, as the paper trains (its training sequences are "randomly generated
-     *               on-line", Table 11), with the same number of sequences and evaluations as the minibatches of 20
+     * @param online one sequence per update, as the paper trains on-line (its training sequences are "randomly
+     *               generated on-line", Table 11, and no minibatch is mentioned), with the same number of sequences and evaluations as the minibatches of 20
      *               of {@code hochreiter1997}: so the two presets differ in the update rule alone
      */
     static Preset hochreiter1997(boolean quick, boolean online) {
@@ -114,6 +114,7 @@ public final class Presets {
         int updatesPer20Sequences = 20 / batchSize;
         int steps = (quick ? 150 : 20000) * updatesPer20Sequences;
         int evaluateEvery = (quick ? 25 : 200) * updatesPer20Sequences;
+        int evaluationSize = quick ? 200 : 1000;
         List<Setting> settings = List.of(
                 new Setting("task", "adding problem, lengths T … T + T/10, wrong when |error| ≥ 0.04",
                         "Hochreiter & Schmidhuber 1997, Section 5.4 (Experiment 4); see AddingProblem"),
@@ -130,9 +131,9 @@ public final class Presets {
                         "Section 5.4, State drift versus initial bias; see Network.LSTM_1997"),
                 new Setting("learning rate", "0.5", "Section 5.4, Training/Testing"),
                 online
-                        ? new Setting("minibatch", "1 (an update after every sequence)", "the paper's: Table 11, "
-                                + "training sequences \"randomly generated on-line\"; Tables 7 and 11 count sequence "
-                                + "presentations")
+                        ? new Setting("minibatch", "1 (an update after every sequence)", "the paper trains on-line: "
+                                + "Table 11, training sequences \"randomly generated on-line\"; no minibatch is "
+                                + "mentioned")
                         : new Setting("minibatch", "20", "ours (the paper updates after every sequence; "
                                 + "hochreiter1997-online does too)"),
                 new Setting("criterion", "every held-out sequence correct", "ours: the paper stops \"once the "
@@ -141,7 +142,7 @@ public final class Presets {
                         + batchSize + ") until our criterion first held"),
                 new Setting("steps", Integer.toString(steps), OURS_BUDGET + (online ? "; as many sequences as "
                         + "hochreiter1997's" : "")),
-                new Setting("evaluation", "every " + evaluateEvery + " steps on " + (quick ? 200 : 1000)
+                new Setting("evaluation", "every " + evaluateEvery + " steps on " + evaluationSize
                         + " held-out sequences", "ours"),
                 new Setting("seeds", quick ? "1" : "5", "ours"),
                 new Setting("T", quick ? "10, 20" : "100, 500, 1000", "ours (issue #18 asks for lags of 100 and beyond)"));
@@ -161,7 +162,7 @@ public final class Presets {
                 Preset.Display.SEQUENCES_UNTIL_CRITERION,
                 List.of(Preset.HOCHREITER_ADDING), quick ? List.of(10, 20) : List.of(100, 500, 1000),
                 List.of(Network.LSTM_1997, Network.TANH), List.of(Method.SGD), quick ? 1 : 5, quick ? 4 : 8, 0.5,
-                batchSize, steps, evaluateEvery, quick ? 200 : 1000, 1.0, settings, paperResults);
+                batchSize, steps, evaluateEvery, evaluationSize, 1.0, settings, paperResults);
     }
 
     /** A number of Table 7 of Hochreiter &amp; Schmidhuber 1997, the 1997 LSTM trained by SGD at minimal length T. */
