@@ -101,7 +101,7 @@ final class ReproduceCommand implements Callable<Integer> {
 
     @Option(names = "--impl", paramLabel = "ID",
             description = "The implementation trained (default: " + FAST + " for the cells it can train, the Elman"
-                    + " networks, and " + READABLE + " for the others, the LSTMs).")
+                    + " networks and the LSTMs, and " + READABLE + " for any other).")
     String implementationId;
 
     /** The default implementations: the first that can train a cell trains it. */

@@ -1,12 +1,14 @@
 package org.bptt.reference;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
-import org.bptt.api.Activation;
 import org.bptt.api.Batch;
 import org.bptt.api.Cell;
 import org.bptt.api.ForwardResult;
@@ -19,8 +21,9 @@ import org.bptt.api.Parameters;
 import org.bptt.api.Tensor;
 
 /**
- * The plugin {@value ReferenceFastRnn#ID}: the same forward pass and aggregated BPTT of the Elman cell as
- * {@link RecurrentNetwork} and {@link AggregatedBptt}, step for step, written for speed instead of for reading:
+ * The plugin {@value ReferenceFastRnn#ID}: the same forward pass and aggregated BPTT as {@link RecurrentNetwork} and
+ * {@link AggregatedBptt}, step for step, written for speed instead of for reading, for the Elman cell
+ * ({@link FastElmanRecurrence}) and the LSTM ({@link FastLstmRecurrence}), one layer, one direction:
  * <ul>
  *   <li>plain {@code double[]} arrays, one step per row, read straight from the batch's tensors and written straight
  *       into the result's, with the products in {@link FastKernels} (vectorised, cache-blocked) and the weight
@@ -33,10 +36,9 @@ import org.bptt.api.Tensor;
  *       its own parameter gradients; the chunks' sums are then added in chunk order, so a result is the same on
  *       every run on the same machine (machines with another number of cores may differ in the last bits).</li>
  * </ul>
- * Row form of the equations (h_t, x_t as rows): a_t = x_t Uᵀ + h_{t-1} Wᵀ + b, h_t = f(a_t), o_t = h_t Vᵀ + c.
- * Backward, with g_t the gradient reaching h_t and δ_t = f'(a_t) ⊙ g_t: g_t = (y_t − y*_t)/divisor · V + δ_{t+1} W,
- * dU = Σ δ_tᵀ x_t, dW = Σ δ_tᵀ h_{t-1}, dV = Σ (y_t − y*_t)ᵀ h_t / divisor, dL/dx_t = δ_t U. Tested against the
- * readable reference on every model variant.
+ * This class is the part every cell shares: the output layer o_t = h_t Vᵀ + c, the loss, and its gradients
+ * G = (y_t − y*_t)/divisor, dV = Σ Gᵀ h_t, dc = Σ G, and G V, the outputs' share of the gradient reaching h_t.
+ * Tested against the readable reference on every model variant.
  */
 final class FastAggregatedBptt {
 
@@ -44,53 +46,45 @@ final class FastAggregatedBptt {
     private static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
 
     private final ModelSpec spec;
-    private final Activation activation;
-    private final int inputSize;
     private final int hiddenSize;
     private final int outputSize;
-    /** U {@code [H, d]}, Uᵀ {@code [d, H]}, W, Wᵀ {@code [H, H]}, V {@code [K, H]}, Vᵀ {@code [H, K]}. */
-    private final FastKernels.RightHand u;
-    private final FastKernels.RightHand uTransposed;
-    private final FastKernels.RightHand w;
-    private final FastKernels.RightHand wTransposed;
+    private final FastRecurrence recurrence;
+    /** V {@code [K, H]}, Vᵀ {@code [H, K]}. */
     private final FastKernels.RightHand v;
     private final FastKernels.RightHand vTransposed;
-    /** b {@code [H]} and c {@code [K]}; zeros without biases. */
-    private final double[] b;
+    /** c {@code [K]}; zeros without biases. */
     private final double[] c;
 
-    /** @throws InvalidInputException for a cell other than the Elman cell, the only one written here */
+    /** @throws InvalidInputException for a cell other than the Elman cell and the LSTM, or more than one layer or direction */
     FastAggregatedBptt(ModelSpec spec, Parameters parameters) {
-        InvalidInputException.require(spec.cell() == Cell.ELMAN,
-                "%s is written for the Elman cell only, not the %s", ReferenceFastRnn.ID, spec.cell());
+        InvalidInputException.require(spec.cell() == Cell.ELMAN || spec.cell() == Cell.LSTM,
+                "%s is written for the Elman cell and the LSTM, not the %s", ReferenceFastRnn.ID, spec.cell());
+        if (!spec.topology().single()) {
+            throw new InvalidInputException(String.format("%s runs one layer in one direction, not %s",
+                    ReferenceFastRnn.ID, spec.topology().label().substring(1)));
+        }
         this.spec = spec;
-        this.activation = spec.activation();
-        this.inputSize = spec.inputSize();
         this.hiddenSize = spec.hiddenSize();
         this.outputSize = spec.outputSize();
-        double[] u = parameters.get(ParameterNames.U).data().clone();
-        double[] w = parameters.get(ParameterNames.W).data().clone();
+        this.recurrence = spec.cell() == Cell.LSTM ? new FastLstmRecurrence(spec, parameters)
+                : new FastElmanRecurrence(spec, parameters);
         double[] v = parameters.get(ParameterNames.V).data().clone();
-        this.u = new FastKernels.RightHand(u, hiddenSize, inputSize);
-        this.w = new FastKernels.RightHand(w, hiddenSize, hiddenSize);
         this.v = new FastKernels.RightHand(v, outputSize, hiddenSize);
-        this.uTransposed = new FastKernels.RightHand(FastKernels.transpose(u, hiddenSize, inputSize), inputSize, hiddenSize);
-        this.wTransposed = new FastKernels.RightHand(FastKernels.transpose(w, hiddenSize, hiddenSize), hiddenSize, hiddenSize);
         this.vTransposed = new FastKernels.RightHand(FastKernels.transpose(v, outputSize, hiddenSize), hiddenSize, outputSize);
-        this.b = spec.biases() ? parameters.get(ParameterNames.B).data().clone() : new double[hiddenSize];
         this.c = spec.biases() ? parameters.get(ParameterNames.C).data().clone() : new double[outputSize];
     }
 
     /** The forward pass, as {@link RecurrentNetwork#forward(Batch)} computes it. */
     ForwardResult forward(Batch batch) {
         Tensor hiddenStates = Tensor.zeros(batch.batchSize(), batch.steps(), hiddenSize);
+        Tensor cellStates = recurrence.hasCellState() ? Tensor.zeros(batch.batchSize(), batch.steps(), hiddenSize) : null;
         Tensor outputs = spec.head().lastStepOnly() ? Tensor.zeros(batch.batchSize(), outputSize)
                 : Tensor.zeros(batch.batchSize(), batch.steps(), outputSize);
         List<double[]> lossSums = inChunks(batch, (first, end) -> {
-            Workspace[] workspaces = forwardChunk(batch, first, end, hiddenStates, outputs);
             double lossSum = 0;
-            for (Workspace workspace : workspaces) {
-                lossSum += workspace.lossSum;
+            for (FastSequence sequence : forwardChunk(batch, first, end)) {
+                lossSum += sequence.lossSum;
+                copyStatesAndOutputs(sequence, hiddenStates, cellStates, outputs);
             }
             return new double[] {lossSum};
         });
@@ -98,7 +92,7 @@ final class FastAggregatedBptt {
         for (double[] chunk : lossSums) {
             lossSum += chunk[0];
         }
-        return new ForwardResult(hiddenStates, outputs, lossSum / divisor(batch));
+        return new ForwardResult(hiddenStates, outputs, lossSum / divisor(batch), cellStates);
     }
 
     /** The loss and its gradients, as {@link AggregatedBptt#gradients} computes them. */
@@ -106,19 +100,22 @@ final class FastAggregatedBptt {
         int batchSize = batch.batchSize();
         int steps = batch.steps();
         double divisor = divisor(batch);
-        Tensor inputGradients = Tensor.zeros(batchSize, steps, inputSize);
+        Tensor inputGradients = Tensor.zeros(batchSize, steps, spec.inputSize());
         Tensor hiddenStateGradients = Tensor.zeros(batchSize, steps, hiddenSize);
         Tensor initialStateGradients = Tensor.zeros(batchSize, hiddenSize);
-        // Each chunk returns {loss sum, dU, dW, db, dV, dc} flattened into one array.
-        int gradientSize = 1 + hiddenSize * inputSize + hiddenSize * hiddenSize + hiddenSize + outputSize * hiddenSize + outputSize;
+        Tensor initialCellStateGradients = recurrence.hasCellState() ? Tensor.zeros(batchSize, hiddenSize) : null;
+        // Each chunk returns {loss sum, dV, dc, the recurrence's gradients} flattened into one array.
+        int recurrenceOffset = 1 + outputSize * hiddenSize + outputSize;
+        int gradientSize = recurrenceOffset + recurrence.parameterGradientSize();
         List<double[]> chunks = inChunks(batch, (first, end) -> {
-            Workspace[] workspaces = forwardChunk(batch, first, end, null, null);
+            FastSequence[] sequences = forwardChunk(batch, first, end);
             double[] sums = new double[gradientSize];
-            for (Workspace workspace : workspaces) {
-                sums[0] += workspace.lossSum;
+            for (FastSequence sequence : sequences) {
+                sums[0] += sequence.lossSum;
             }
-            backwardChunk(batch, first, divisor, workspaces, sums, inputGradients, hiddenStateGradients,
-                    initialStateGradients);
+            outputLayerBackward(batch, divisor, sequences, sums);
+            recurrence.backward(batch, sequences, longest(sequences), sums, recurrenceOffset, inputGradients,
+                    hiddenStateGradients, initialStateGradients, initialCellStateGradients);
             return sums;
         });
         double[] total = new double[gradientSize];
@@ -127,105 +124,80 @@ final class FastAggregatedBptt {
                 total[i] += chunk[i];
             }
         }
-        int offset = 1;
-        Tensor dU = Tensor.of(java.util.Arrays.copyOfRange(total, offset, offset += hiddenSize * inputSize), hiddenSize, inputSize);
-        Tensor dW = Tensor.of(java.util.Arrays.copyOfRange(total, offset, offset += hiddenSize * hiddenSize), hiddenSize, hiddenSize);
-        Tensor db = Tensor.of(java.util.Arrays.copyOfRange(total, offset, offset += hiddenSize), hiddenSize);
-        Tensor dV = Tensor.of(java.util.Arrays.copyOfRange(total, offset, offset += outputSize * hiddenSize), outputSize, hiddenSize);
-        Tensor dc = Tensor.of(java.util.Arrays.copyOfRange(total, offset, offset + outputSize), outputSize);
-        Parameters parameterGradients = Parameters.of(spec, declaration -> switch (declaration.name()) {
-            case ParameterNames.U -> dU;
-            case ParameterNames.W -> dW;
-            case ParameterNames.B -> db;
-            case ParameterNames.V -> dV;
-            case ParameterNames.C -> dc;
-            default -> throw new IllegalStateException("the Elman reference has no parameter " + declaration.name());
+        Map<String, Tensor> gradients = new HashMap<>();
+        int dVOffset = 1;
+        int dcOffset = dVOffset + outputSize * hiddenSize;
+        gradients.put(ParameterNames.V, Tensor.of(Arrays.copyOfRange(total, dVOffset, dcOffset), outputSize, hiddenSize));
+        gradients.put(ParameterNames.C, Tensor.of(Arrays.copyOfRange(total, dcOffset, dcOffset + outputSize), outputSize));
+        recurrence.parameterGradients(total, recurrenceOffset, gradients);
+        Parameters parameterGradients = Parameters.of(spec, declaration -> {
+            Tensor gradient = gradients.get(declaration.name());
+            if (gradient == null) {
+                throw new IllegalStateException(ReferenceFastRnn.ID + " has no parameter " + declaration.name());
+            }
+            return gradient;
         });
         return new GradientResult(total[0] / divisor, parameterGradients, inputGradients, initialStateGradients,
-                hiddenStateGradients);
+                hiddenStateGradients, initialCellStateGradients);
     }
 
-    /**
-     * The forward pass of the sequences {@code first … end−1}, each into a workspace of its own (hidden states,
-     * outputs, the first loss step and Σ_t J(t)), and into its row of {@code hiddenStatesOut} and {@code outputsOut}
-     * when they are given.
-     *
-     * @return the workspaces, in the order of the sequences
-     */
-    private Workspace[] forwardChunk(Batch batch, int first, int end, Tensor hiddenStatesOut, Tensor outputsOut) {
-        Workspace[] workspaces = new Workspace[end - first];
+    /** The forward pass of the sequences {@code first … end−1}, each into a {@link FastSequence} of its own. */
+    private FastSequence[] forwardChunk(Batch batch, int first, int end) {
+        FastSequence[] sequences = new FastSequence[end - first];
+        for (int sequence = first; sequence < end; sequence++) {
+            sequences[sequence - first] = new FastSequence(batch, sequence, hiddenSize, outputSize,
+                    spec.head().lastStepOnly(), recurrence);
+        }
+        recurrence.forward(batch, sequences, longest(sequences));
+        for (FastSequence sequence : sequences) {
+            outputsAndLoss(batch, sequence);
+        }
+        return sequences;
+    }
+
+    private static int longest(FastSequence[] sequences) {
         int longest = 0;
-        double[] inputs = batch.inputs().data();
-        for (int sequence = first; sequence < end; sequence++) {
-            Workspace workspace = new Workspace(batch, sequence);
-            workspaces[sequence - first] = workspace;
-            longest = Math.max(longest, workspace.length);
-            // x_t Uᵀ for every step of the sequence at once.
-            FastKernels.multAdd(inputs, batch.inputs().offset(sequence, 0, 0), uTransposed, workspace.hiddenStates,
-                    0, workspace.length);
+        for (FastSequence sequence : sequences) {
+            longest = Math.max(longest, sequence.length);
         }
-
-        // Step by step, every sequence still running at once: a_t = x_t Uᵀ + h_{t-1} Wᵀ + b, h_t = f(a_t).
-        double[] previousStates = new double[workspaces.length * hiddenSize];
-        double[] preActivations = new double[workspaces.length * hiddenSize];
-        int[] running = new int[workspaces.length];
-        for (int t = 0; t < longest; t++) {
-            int rows = 0;
-            for (int k = 0; k < workspaces.length; k++) {
-                Workspace workspace = workspaces[k];
-                if (t < workspace.length) {
-                    double[] previous = t == 0 ? workspace.initialState : workspace.hiddenStates;
-                    System.arraycopy(previous, t == 0 ? 0 : (t - 1) * hiddenSize, previousStates, rows * hiddenSize, hiddenSize);
-                    System.arraycopy(workspace.hiddenStates, t * hiddenSize, preActivations, rows * hiddenSize, hiddenSize);
-                    running[rows++] = k;
-                }
-            }
-            FastKernels.multAdd(previousStates, 0, wTransposed, preActivations, 0, rows);
-            for (int r = 0; r < rows; r++) {
-                double[] hidden = workspaces[running[r]].hiddenStates;
-                for (int i = 0; i < hiddenSize; i++) {
-                    hidden[t * hiddenSize + i] = activation.apply(preActivations[r * hiddenSize + i] + b[i]);
-                }
-            }
-        }
-
-        for (int sequence = first; sequence < end; sequence++) {
-            outputsAndLoss(batch, sequence, workspaces[sequence - first], hiddenStatesOut, outputsOut);
-        }
-        return workspaces;
+        return longest;
     }
 
     /**
      * The outputs of the sequence's loss steps, o_t = h_t Vᵀ + c, then softmax or sigmoid and the loss terms, into
-     * the workspace (Σ_t J(t) into {@code lossSum}), and its rows of {@code hiddenStatesOut} and {@code outputsOut}
-     * when they are given.
+     * the sequence's arrays (Σ_t J(t) into {@code lossSum}).
      */
-    private void outputsAndLoss(Batch batch, int sequence, Workspace workspace, Tensor hiddenStatesOut,
-                                Tensor outputsOut) {
-        int length = workspace.length;
-        int firstLossStep = workspace.firstLossStep;
-        int lossSteps = length - firstLossStep;
-        double[] hidden = workspace.hiddenStates;
-        double[] outputs = workspace.outputs;
+    private void outputsAndLoss(Batch batch, FastSequence sequence) {
+        int lossSteps = sequence.length - sequence.firstLossStep;
+        double[] outputs = sequence.outputs;
         for (int r = 0; r < lossSteps; r++) {
             System.arraycopy(c, 0, outputs, r * outputSize, outputSize);
         }
-        FastKernels.multAdd(hidden, firstLossStep * hiddenSize, vTransposed, outputs, 0, lossSteps);
+        FastKernels.multAdd(sequence.hiddenStates, sequence.firstLossStep * hiddenSize, vTransposed, outputs, 0, lossSteps);
         double[] targets = batch.targets().data();
-        int targetOffset = spec.head().lastStepOnly() ? batch.targets().offset(sequence, 0)
-                : batch.targets().offset(sequence, firstLossStep, 0);
+        int targetOffset = targetOffset(batch, sequence);
         double lossSum = 0;
         for (int r = 0; r < lossSteps; r++) {
             lossSum += squashAndLoss(outputs, r * outputSize, targets, targetOffset + r * outputSize);
         }
-        workspace.lossSum = lossSum;
-        if (hiddenStatesOut != null) {
-            System.arraycopy(hidden, 0, hiddenStatesOut.data(), hiddenStatesOut.offset(sequence, 0, 0), length * hiddenSize);
+        sequence.lossSum = lossSum;
+    }
+
+    /** Where the targets of the sequence's first loss step start. */
+    private int targetOffset(Batch batch, FastSequence sequence) {
+        return spec.head().lastStepOnly() ? batch.targets().offset(sequence.sequence, 0)
+                : batch.targets().offset(sequence.sequence, sequence.firstLossStep, 0);
+    }
+
+    /** Copies the sequence's h_t (c_t) and y_t into its rows of the forward pass's tensors. */
+    private void copyStatesAndOutputs(FastSequence sequence, Tensor hiddenStates, Tensor cellStates, Tensor outputs) {
+        int states = sequence.length * hiddenSize;
+        System.arraycopy(sequence.hiddenStates, 0, hiddenStates.data(), hiddenStates.offset(sequence.sequence, 0, 0), states);
+        if (cellStates != null) {
+            System.arraycopy(sequence.cellStates, 0, cellStates.data(), cellStates.offset(sequence.sequence, 0, 0), states);
         }
-        if (outputsOut != null) {
-            int offset = spec.head().lastStepOnly() ? outputsOut.offset(sequence, 0) : outputsOut.offset(sequence, 0, 0);
-            System.arraycopy(outputs, 0, outputsOut.data(), offset, lossSteps * outputSize);
-        }
+        int offset = spec.head().lastStepOnly() ? outputs.offset(sequence.sequence, 0) : outputs.offset(sequence.sequence, 0, 0);
+        System.arraycopy(sequence.outputs, 0, outputs.data(), offset, (sequence.length - sequence.firstLossStep) * outputSize);
     }
 
     /**
@@ -258,29 +230,18 @@ final class FastAggregatedBptt {
     }
 
     /**
-     * The aggregated backward sweep of the sequences {@code first …} whose forward passes are in {@code workspaces}.
-     * Adds the parameter gradients to {@code sums} (laid out as in {@link #gradients}), each sequence's in turn, and
-     * writes the sequences' rows of the per-step gradients.
+     * The output layer of every loss step of the sequences at once: G = (Y − Y*)/divisor, dV += Gᵀ H, dc += Σ G,
+     * added to {@code sums} (laid out as in {@link #gradients}), and G V into each sequence's
+     * {@link FastSequence#outputHiddenGradients}.
      */
-    private void backwardChunk(Batch batch, int first, double divisor, Workspace[] workspaces, double[] sums,
-                               Tensor inputGradients, Tensor hiddenStateGradients, Tensor initialStateGradients) {
-        int dUOffset = 1;
-        int dWOffset = dUOffset + hiddenSize * inputSize;
-        int dbOffset = dWOffset + hiddenSize * hiddenSize;
-        int dVOffset = dbOffset + hiddenSize;
+    private void outputLayerBackward(Batch batch, double divisor, FastSequence[] sequences, double[] sums) {
+        int dVOffset = 1;
         int dcOffset = dVOffset + outputSize * hiddenSize;
         double[] targets = batch.targets().data();
-        int longest = 0;
-
-        // Output layer of every loss step at once: G = (Y − Y*)/divisor, dV += Gᵀ H, dc += Σ G, G V.
-        for (int k = 0; k < workspaces.length; k++) {
-            Workspace workspace = workspaces[k];
-            int sequence = first + k;
-            int lossSteps = workspace.length - workspace.firstLossStep;
-            longest = Math.max(longest, workspace.length);
-            double[] outputGradients = workspace.outputs;     // y_t is not needed after this: overwritten by (y_t − y*_t)/divisor
-            int targetOffset = spec.head().lastStepOnly() ? batch.targets().offset(sequence, 0)
-                    : batch.targets().offset(sequence, workspace.firstLossStep, 0);
+        for (FastSequence sequence : sequences) {
+            int lossSteps = sequence.length - sequence.firstLossStep;
+            double[] outputGradients = sequence.outputs;     // y_t is not needed after this: overwritten by (y_t − y*_t)/divisor
+            int targetOffset = targetOffset(batch, sequence);
             for (int r = 0; r < lossSteps; r++) {
                 int row = r * outputSize;
                 for (int i = 0; i < outputSize; i++) {
@@ -288,94 +249,9 @@ final class FastAggregatedBptt {
                     sums[dcOffset + i] += outputGradients[row + i];
                 }
             }
-            FastKernels.multAddTransA(outputGradients, 0, workspace.hiddenStates, workspace.firstLossStep * hiddenSize,
+            FastKernels.multAddTransA(outputGradients, 0, sequence.hiddenStates, sequence.firstLossStep * hiddenSize,
                     sums, dVOffset, lossSteps, outputSize, hiddenSize);
-            FastKernels.multAdd(outputGradients, 0, v, workspace.outputHiddenGradients, 0, lossSteps);
-        }
-
-        // The recurrence, step by step from the last, every sequence still running at once:
-        // g_t = outputs' share + δ_{t+1} W, δ_t = f'(a_t) ⊙ g_t.
-        double[] hiddenGradients = new double[workspaces.length * hiddenSize];    // g of each sequence, in turn
-        double[] runningDeltas = new double[workspaces.length * hiddenSize];
-        double[] products = new double[workspaces.length * hiddenSize];
-        int[] running = new int[workspaces.length];
-        double[] hiddenGradientOut = hiddenStateGradients.data();
-        for (int t = longest - 1; t >= 0; t--) {
-            int rows = 0;
-            int row = t * hiddenSize;
-            for (int k = 0; k < workspaces.length; k++) {
-                Workspace workspace = workspaces[k];
-                if (t >= workspace.length) {
-                    continue;
-                }
-                int gradient = k * hiddenSize;
-                if (t >= workspace.firstLossStep) {
-                    int lossRow = (t - workspace.firstLossStep) * hiddenSize;
-                    for (int i = 0; i < hiddenSize; i++) {
-                        hiddenGradients[gradient + i] += workspace.outputHiddenGradients[lossRow + i];
-                    }
-                }
-                System.arraycopy(hiddenGradients, gradient, hiddenGradientOut,
-                        hiddenStateGradients.offset(first + k, 0, 0) + row, hiddenSize);
-                timesDerivative(workspace.hiddenStates, row, hiddenGradients, gradient, workspace.preActivationGradients);
-                System.arraycopy(workspace.preActivationGradients, row, runningDeltas, rows * hiddenSize, hiddenSize);
-                running[rows++] = k;
-            }
-            java.util.Arrays.fill(products, 0, rows * hiddenSize, 0.0);
-            FastKernels.multAdd(runningDeltas, 0, w, products, 0, rows);
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(products, r * hiddenSize, hiddenGradients, running[r] * hiddenSize, hiddenSize);
-            }
-        }
-
-        // Per sequence: dL/dh_{-1}, then the parameter and input gradients from every step's δ at once.
-        double[] inputs = batch.inputs().data();
-        for (int k = 0; k < workspaces.length; k++) {
-            Workspace workspace = workspaces[k];
-            int sequence = first + k;
-            int length = workspace.length;
-            double[] preActivationGradients = workspace.preActivationGradients;
-            System.arraycopy(hiddenGradients, k * hiddenSize, initialStateGradients.data(),
-                    initialStateGradients.offset(sequence, 0), hiddenSize);
-            int inputOffset = batch.inputs().offset(sequence, 0, 0);
-            FastKernels.multAddTransA(preActivationGradients, 0, inputs, inputOffset, sums, dUOffset, length, hiddenSize, inputSize);
-            FastKernels.multAddTransA(preActivationGradients, 0, workspace.initialState, 0, sums, dWOffset, 1, hiddenSize, hiddenSize);
-            FastKernels.multAddTransA(preActivationGradients, hiddenSize, workspace.hiddenStates, 0, sums, dWOffset,
-                    length - 1, hiddenSize, hiddenSize);
-            for (int t = 0; t < length; t++) {
-                for (int i = 0; i < hiddenSize; i++) {
-                    sums[dbOffset + i] += preActivationGradients[t * hiddenSize + i];
-                }
-            }
-            FastKernels.multAdd(preActivationGradients, 0, u, inputGradients.data(), inputGradients.offset(sequence, 0, 0),
-                    length);
-        }
-    }
-
-    /**
-     * δ_t = f'(a_t) ⊙ g_t for one step: {@code deltas[row + i] = f'(h[row + i]) · g[gradientAt + i]}, f' from the
-     * output as {@link Activation#derivativeFromOutput} computes it, the same expression with the activation chosen
-     * once instead of per element (so the JIT compiler vectorises the loop).
-     */
-    private void timesDerivative(double[] hidden, int row, double[] gradients, int gradientAt, double[] deltas) {
-        switch (activation) {
-            case TANH -> {
-                for (int i = 0; i < hiddenSize; i++) {
-                    double h = hidden[row + i];
-                    deltas[row + i] = (1.0 - h * h) * gradients[gradientAt + i];
-                }
-            }
-            case SIGMOID -> {
-                for (int i = 0; i < hiddenSize; i++) {
-                    double h = hidden[row + i];
-                    deltas[row + i] = h * (1.0 - h) * gradients[gradientAt + i];
-                }
-            }
-            default -> {
-                for (int i = 0; i < hiddenSize; i++) {
-                    deltas[row + i] = activation.derivativeFromOutput(hidden[row + i]) * gradients[gradientAt + i];
-                }
-            }
+            FastKernels.multAdd(outputGradients, 0, v, sequence.outputHiddenGradients, 0, lossSteps);
         }
     }
 
@@ -424,32 +300,5 @@ final class FastAggregatedBptt {
             }
         }
         return results;
-    }
-
-    /** One sequence's arrays, sized for its length, and what its forward pass found. */
-    private final class Workspace {
-        final int length;
-        /** The first step with a loss term: 0, or the last step for a last-step head. */
-        final int firstLossStep;
-        final double[] initialState = new double[hiddenSize];
-        final double[] hiddenStates;
-        final double[] outputs;
-        final double[] outputHiddenGradients;
-        final double[] preActivationGradients;
-        /** Σ_t J(t) of the sequence, set by its forward pass. */
-        double lossSum;
-
-        Workspace(Batch batch, int sequence) {
-            length = batch.length(sequence);
-            firstLossStep = spec.head().lastStepOnly() ? length - 1 : 0;
-            hiddenStates = new double[length * hiddenSize];
-            outputs = new double[(length - firstLossStep) * outputSize];
-            outputHiddenGradients = new double[(length - firstLossStep) * hiddenSize];
-            preActivationGradients = new double[length * hiddenSize];
-            if (batch.initialState() != null) {
-                System.arraycopy(batch.initialState().data(), batch.initialState().offset(sequence, 0), initialState, 0,
-                        hiddenSize);
-            }
-        }
     }
 }

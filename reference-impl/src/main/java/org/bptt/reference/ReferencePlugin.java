@@ -48,14 +48,21 @@ public abstract class ReferencePlugin implements RnnImplementation {
      * @param gatedCells    whether it runs the GRU and the LSTM besides the Elman cell
      */
     protected ReferencePlugin(String id, String name, String description, boolean truncatedBptt, boolean gatedCells) {
+        this(id, name, description, truncatedBptt, gatedCells ? GATED_CELL_CAPABILITIES : Set.of());
+    }
+
+    /**
+     * @param truncatedBptt   whether the plugin implements {@link #truncatedGradients}
+     * @param cellCapabilities what it runs besides the Elman cell of one layer, one direction
+     */
+    protected ReferencePlugin(String id, String name, String description, boolean truncatedBptt,
+                              Set<Capability> cellCapabilities) {
         this.info = new PluginInfo(id, name, version(), VENDOR, description);
         EnumSet<Capability> all = EnumSet.copyOf(COMMON_CAPABILITIES);
         if (truncatedBptt) {
             all.add(Capability.TRUNCATED_BPTT);
         }
-        if (gatedCells) {
-            all.addAll(GATED_CELL_CAPABILITIES);
-        }
+        all.addAll(cellCapabilities);
         this.capabilities = Collections.unmodifiableSet(all);
     }
 

@@ -11,6 +11,7 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import org.bptt.api.Capability;
 import org.bptt.api.Case;
+import org.bptt.api.Cell;
 import org.bptt.api.ForwardResult;
 import org.bptt.api.GradientResult;
 import org.bptt.api.InvalidInputException;
@@ -50,6 +51,11 @@ class TestReferencePlugins extends ReferenceTestBase {
                 expected.add(Capability.TRUNCATED_BPTT);
                 expected.addAll(gatedCells);   // the aggregated and naive BPTT are written for every cell
             }
+            if (plugin.info().id().equals("reference-fast")) {
+                // Its own LSTM recurrence, one layer, one direction: no GRU, no stacks.
+                expected.addAll(EnumSet.of(Capability.LSTM, Capability.LSTM_PEEPHOLES, Capability.TWO_BIASES,
+                        Capability.INITIAL_CELL_STATE, Capability.INITIAL_CELL_STATE_GRADIENTS, Capability.CELL_STATES));
+            }
             assertEquals(expected, plugin.capabilities(), plugin.info().id());
         }
     }
@@ -82,7 +88,7 @@ class TestReferencePlugins extends ReferenceTestBase {
     }
 
     @Test
-    void theAggregatedAndNaivePluginsRunTheGatedCellsAndTheOthersRefuseThem() {
+    void theAggregatedAndNaivePluginsRunTheGatedCellsTheFastOneTheLstmAndTheOthersRefuseThem() {
         Map<String, RnnImplementation> plugins = plugins();
         for (ModelSpec spec : GatedSpecs.everyOption(ModelSpec.of(3, 4, 3))) {
             Case testCase = RandomCases.build(spec, 3, 5, true, true, random);
@@ -98,13 +104,23 @@ class TestReferencePlugins extends ReferenceTestBase {
             for (String id : new String[] {"reference-aggregated", "reference-naive"}) {
                 assertTrue(plugins.get(id).capabilities().containsAll(required), id + " runs " + spec.label());
             }
-            for (String id : new String[] {"reference-fast", "reference-rtrl"}) {
-                RnnImplementation plugin = plugins.get(id);
-                assertFalse(plugin.capabilities().containsAll(required), id + " must not claim " + spec.label());
+            RnnImplementation fast = plugins.get("reference-fast");
+            if (spec.cell() == Cell.LSTM) {
+                assertTrue(fast.capabilities().containsAll(required), "reference-fast runs " + spec.label());
+                TensorAssertions.assertSameGradients(spec.label() + " plugin fast", aggregated,
+                        fast.gradients(spec, testCase.parameters(), testCase.batch()),
+                        TestAlgorithmsAgree.RELATIVE, TestAlgorithmsAgree.FLOOR);
+            } else {
+                assertFalse(fast.capabilities().containsAll(required), "reference-fast must not claim " + spec.label());
                 InvalidInputException refused = assertThrows(InvalidInputException.class,
-                        () -> plugin.gradients(spec, testCase.parameters(), testCase.batch()), id);
-                assertTrue(refused.getMessage().contains("Elman cell only"), refused.getMessage());
+                        () -> fast.gradients(spec, testCase.parameters(), testCase.batch()));
+                assertTrue(refused.getMessage().contains("the Elman cell and the LSTM, not the GRU"), refused.getMessage());
             }
+            RnnImplementation rtrl = plugins.get("reference-rtrl");
+            assertFalse(rtrl.capabilities().containsAll(required), "reference-rtrl must not claim " + spec.label());
+            InvalidInputException refused = assertThrows(InvalidInputException.class,
+                    () -> rtrl.gradients(spec, testCase.parameters(), testCase.batch()));
+            assertTrue(refused.getMessage().contains("Elman cell only"), refused.getMessage());
         }
     }
 }

@@ -17,6 +17,7 @@ import org.bptt.experiments.train.SgdTrainer;
 import org.bptt.outputs.Table;
 import org.bptt.reference.ReferenceAggregatedRnn;
 import org.bptt.reference.ReferenceFastRnn;
+import org.bptt.reference.ReferenceRtrlRnn;
 import org.bptt.reports.RunOutputs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -162,16 +163,22 @@ class ReproductionTest {
                 List.of(Preset.HOCHREITER_ADDING), List.of(10), List.of(Network.LSTM_1997, Network.TANH),
                 List.of(Method.SGD), 1, 4, 0.5, 5, 6, 3, 20, 1.0, List.of(), List.of());
         Reproduction reproduction = new Reproduction(lstmBesideElman);
-        IsolatedPlugin fast = TestCalls.isolated(new ReferenceFastRnn());
-        reproduction.runShard(List.of(List.of(fast, REFERENCE)), temp, 1, 1, new Reproduction.Listener() { });
-        Map<GridCell, CellResult> results = reproduction.read(List.of(temp));
-        assertEquals(List.of("reference-aggregated", "reference-fast"),
+        IsolatedPlugin rtrl = TestCalls.isolated(new ReferenceRtrlRnn());
+        reproduction.runShard(List.of(List.of(rtrl, REFERENCE)), temp.resolve("rtrl-first"), 1, 1, new Reproduction.Listener() { });
+        Map<GridCell, CellResult> results = reproduction.read(List.of(temp.resolve("rtrl-first")));
+        assertEquals(List.of("reference-aggregated", "reference-rtrl"),
                 results.values().stream().map(CellResult::implementation).toList(),
-                "the fast reference has no LSTM: the readable one trains that cell");
+                "reference-rtrl has no LSTM: the next one trains that cell");
         assertTrue(results.values().stream().noneMatch(CellResult::failed), results.toString());
 
-        CellResult alone = reproduction.run(fast, reproduction.cells().get(0), new Reproduction.Listener() { });
-        assertTrue(alone.failed() && alone.error().contains("reference-fast lacks [LSTM]"), alone.error());
+        CellResult alone = reproduction.run(rtrl, reproduction.cells().get(0), new Reproduction.Listener() { });
+        assertTrue(alone.failed() && alone.error().contains("reference-rtrl lacks [LSTM]"), alone.error());
+
+        // The command's own order: reference-fast, which runs both cells, trains both.
+        IsolatedPlugin fast = TestCalls.isolated(new ReferenceFastRnn());
+        reproduction.runShard(List.of(List.of(fast, REFERENCE)), temp.resolve("fast-first"), 1, 1, new Reproduction.Listener() { });
+        assertEquals(List.of("reference-fast", "reference-fast"), reproduction.read(List.of(temp.resolve("fast-first")))
+                .values().stream().map(CellResult::implementation).toList());
     }
 
     @Test
