@@ -145,8 +145,8 @@ final class FastAggregatedBptt {
     private FastSequence[] forwardChunk(Batch batch, int first, int end) {
         FastSequence[] sequences = new FastSequence[end - first];
         for (int sequence = first; sequence < end; sequence++) {
-            sequences[sequence - first] = new FastSequence(batch, sequence, hiddenSize, outputSize,
-                    spec.head().lastStepOnly(), recurrence);
+            sequences[sequence - first] = new FastSequence(batch, sequence, outputSize, spec.head().lastStepOnly(),
+                    recurrence);
         }
         recurrence.forward(batch, sequences, longest(sequences));
         for (FastSequence sequence : sequences) {

@@ -37,8 +37,9 @@ final class FastSequence {
     /** Σ_t J(t) of the sequence, set by its forward pass. */
     double lossSum;
 
-    FastSequence(Batch batch, int sequence, int hiddenSize, int outputSize, boolean lastStepOnly, FastRecurrence recurrence) {
+    FastSequence(Batch batch, int sequence, int outputSize, boolean lastStepOnly, FastRecurrence recurrence) {
         this.sequence = sequence;
+        int hiddenSize = recurrence.hiddenSize;
         length = batch.length(sequence);
         firstLossStep = lastStepOnly ? length - 1 : 0;
         int gateWidth = recurrence.gateWidth;
