@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.bptt.api.InvalidInputException;
 import org.bptt.core.plugins.IsolatedPlugin;
 import org.bptt.core.plugins.LoadedPlugin;
@@ -371,31 +373,43 @@ final class ReproduceCommand implements Callable<Integer> {
 
     /**
      * The progress of a run on one line: cells done and left, the estimated time left (this run's time so far per
-     * step of sequence trained, times the steps of sequence left: a cell's time grows with its T),
-     * the cell of the latest step (of one of the cells running) and its training loss. Redrawn in place on a terminal; on a log (CI, a file), one line
-     * per finished cell and, while cells run, one a minute (a cell can take an hour).
+     * sequence step trained, in the finished cells and the running ones' steps so far, times the sequence steps left:
+     * a cell's time grows with its T, and a run of one long cell has an estimate after its first steps), the cell of
+     * the latest step (of one of the cells running) and its training loss. Redrawn in place on a terminal; on a log
+     * (CI, a file), one line per finished cell and, while cells run, one a minute (a cell can take an hour).
      */
-    private static final class ProgressLine implements Reproduction.Listener, AutoCloseable {
+    static final class ProgressLine implements Reproduction.Listener, AutoCloseable {
         private static final long REDRAW_NANOS = 200_000_000L;
         private static final long LOG_LINE_NANOS = 60_000_000_000L;
         private final Preset preset;
         private final PrintWriter log;
         private final boolean terminal = System.console() != null && !"true".equals(System.getenv("CI"));
-        private final long started = System.nanoTime();
-        private long lengthPlanned;
-        private long lengthFinished;
+        private final LongSupplier nanoClock;
+        private final long started;
+        /** Sequence steps (T × SGD steps) of the cells planned, of those finished, and of each running one so far. */
+        private long workPlanned;
+        private long workFinished;
+        private final Map<GridCell, Long> workRunning = new HashMap<>();
         private int done;
         private int left;
-        private long lastDrawn = started;
+        private long lastDrawn;
 
         ProgressLine(Preset preset, PrintWriter log) {
+            this(preset, log, System::nanoTime);
+        }
+
+        /** @param nanoClock the time in nanoseconds, {@link System#nanoTime} but in tests */
+        ProgressLine(Preset preset, PrintWriter log, LongSupplier nanoClock) {
             this.preset = preset;
             this.log = log;
+            this.nanoClock = nanoClock;
+            this.started = nanoClock.getAsLong();
+            this.lastDrawn = started;
         }
 
         @Override
         public void planned(List<GridCell> cells) {
-            lengthPlanned = cells.stream().mapToLong(GridCell::length).sum();
+            workPlanned = cells.stream().mapToLong(cell -> (long) cell.length() * preset.steps()).sum();
         }
 
         @Override
@@ -406,7 +420,8 @@ final class ReproduceCommand implements Callable<Integer> {
 
         @Override
         public void step(GridCell cell, SgdTrainer.Step step) {
-            long now = System.nanoTime();
+            workRunning.put(cell, (long) cell.length() * step.step());
+            long now = nanoClock.getAsLong();
             if (now - lastDrawn > (terminal ? REDRAW_NANOS : LOG_LINE_NANOS)) {
                 lastDrawn = now;
                 log.printf(Locale.ROOT, terminal ? "\r%s\033[K" : "%s%n", line(cell, step));
@@ -416,7 +431,8 @@ final class ReproduceCommand implements Callable<Integer> {
 
         @Override
         public void cellFinished(GridCell cell, CellResult result) {
-            lengthFinished += cell.length();
+            workRunning.remove(cell);
+            workFinished += (long) cell.length() * preset.steps();
             done++;
             left--;
             SgdTrainer.Evaluation last = result.last();
@@ -435,10 +451,11 @@ final class ReproduceCommand implements Callable<Integer> {
         }
 
         private String eta() {
-            if (lengthFinished == 0) {
+            long workDone = workFinished + workRunning.values().stream().mapToLong(Long::longValue).sum();
+            if (workDone == 0) {
                 return "?";
             }
-            long seconds = (System.nanoTime() - started) / 1_000_000_000L * (lengthPlanned - lengthFinished) / lengthFinished;
+            long seconds = Math.round((nanoClock.getAsLong() - started) / 1e9 * (workPlanned - workDone) / workDone);
             return String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
         }
 

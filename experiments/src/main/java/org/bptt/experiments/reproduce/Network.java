@@ -40,7 +40,9 @@ public enum Network {
     TANH("tanh", Cell.ELMAN, Activation.TANH, "ours: Xavier-uniform U, W, V; biases uniform on (-0.1, 0.1)"),
     /** ReLU units with the identity recurrent matrix (Le, Jaitly & Hinton 2015, the IRNN). */
     IRNN("irnn", Cell.ELMAN, Activation.RELU,
-            "Le et al. 2015, abstract: ReLU units, W initialised to the identity; biases 0 and U, V ~ N(0, 0.001²) are ours"),
+            "Le et al. 2015, abstract: ReLU units, W initialised to the identity; U, V ~ N(0, 0.001²) as in "
+                    + "Knet.jl's reproduction (github.com/denizyuret/Knet.jl@8622c76 examples/adding.jl line 173); "
+                    + "biases 0 ours"),
     /** An LSTM with Xavier weights: our choice (the cell of Gers et al., with a forget gate). */
     LSTM("lstm", Cell.LSTM, Activation.TANH, "ours: Xavier-uniform weights; biases uniform on (-0.1, 0.1); forget gate of Gers et al. 2000"),
     /**

@@ -23,7 +23,15 @@ public record PaperResult(String task, int length, Network network, Method metho
         /** The fraction of test sequences processed wrongly at the end of training. */
         FRACTION_WRONG("fraction of test sequences wrong"),
         /** The fraction of runs (seeds) that solved the task. */
-        SUCCESS_RATE("fraction of runs that solved the task");
+        SUCCESS_RATE("fraction of runs that solved the task"),
+        /**
+         * Training sequences until the mean squared error (on the scale of X1 + X2) was below 0.1; ours: steps × batch
+         * until the first evaluation on the held-out batch below it.
+         */
+        SEQUENCES_TO_MSE_0_1("training sequences until the squared error was below 0.1");
+
+        /** The squared error {@link #SEQUENCES_TO_MSE_0_1} counts the sequences to. */
+        public static final double SQUARED_ERROR_THRESHOLD = 0.1;
 
         private final String description;
 

@@ -82,8 +82,9 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
 
     /**
      * The quantity on our cells, as the summary tables define it: the median over the seeds that met the criterion of
-     * the training sequences until then (null when none did), the median final fraction wrong, or the fraction of
-     * seeds that solved the task.
+     * the training sequences until then (null when none did), the median final fraction wrong, the fraction of
+     * seeds that solved the task, or the median over the seeds that got there of the training sequences until the
+     * held-out squared error was first below 0.1 (null when none did).
      */
     private Double ours(PaperResult.Quantity quantity, List<CellResult> cells) {
         return switch (quantity) {
@@ -96,6 +97,15 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
                     .mapToDouble(result -> 1 - result.last().successRate()).toArray());
             case SUCCESS_RATE -> cells.stream().filter(result -> result.firstSolved() != null).count()
                     / (double) cells.size();
+            case SEQUENCES_TO_MSE_0_1 -> {
+                double[] sequences = cells.stream()
+                        .flatMap(result -> result.evaluations().stream()
+                                .filter(evaluation -> preset.squaredErrorScale() * evaluation.meanSquaredError()
+                                        < PaperResult.Quantity.SQUARED_ERROR_THRESHOLD)
+                                .limit(1))
+                        .mapToDouble(evaluation -> (double) evaluation.step() * preset.batchSize()).toArray();
+                yield sequences.length == 0 ? null : Statistics.median(sequences);
+            }
         };
     }
 

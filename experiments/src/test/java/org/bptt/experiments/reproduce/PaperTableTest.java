@@ -2,6 +2,7 @@ package org.bptt.experiments.reproduce;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,34 @@ class PaperTableTest {
         // final fractions wrong 0.25, 0, 0.5: the median is 0.25
         assertEquals("0.25", cell(table, 1, "ours"));
         assertEquals("", cell(table, 2, "ours"));
+    }
+
+    @Test
+    void sequencesToSquaredErrorCountTheFirstHeldOutEvaluationBelowOneTenthOnTheReportedScale() {
+        List<PaperResult> paper = List.of(PaperResult.number(Preset.FIXED_LENGTH_ADDING, 10, Network.IRNN,
+                Method.SGD_C, PaperResult.Quantity.SEQUENCES_TO_MSE_0_1, 1_390_000, "1,390,000", "a reproduction"));
+        // squared errors are reported ×4 (the scale of X1 + X2): a mean squared error of 0.024 is 0.096, below 0.1
+        Preset preset = new Preset("tiny", true, "a test", Preset.Display.SQUARED_ERROR_VS_STEPS,
+                List.of(Preset.FIXED_LENGTH_ADDING), List.of(10), List.of(Network.IRNN), List.of(Method.SGD_C), 4,
+                4, 0.01, 16, 30, 10, 20, 4.0, List.of(), paper);
+        Map<GridCell, CellResult> results = new LinkedHashMap<>();
+        double[][] squaredErrors = {
+                {0.04, 0.024, 0.03, 0.02},      // first below 0.1 (×4) at step 10, even though it rises again
+                {0.04, 0.026, 0.025, 0.02},     // 0.026 · 4 = 0.104 is not below: at step 30
+                {0.04, 0.04, 0.04, 0.04},       // never
+                {0.01, 0.01, 0.01, 0.01}};      // at step 0
+        for (GridCell cell : preset.cells()) {
+            double[] errors = squaredErrors[(int) cell.seed() - 1];
+            List<SgdTrainer.Evaluation> evaluations = new ArrayList<>();
+            for (int i = 0; i < errors.length; i++) {
+                evaluations.add(new SgdTrainer.Evaluation(10 * i, 1.0, 0.5, errors[i]));
+            }
+            results.put(cell, new CellResult(cell.key(), "reference-fast", evaluations, -1, "", ""));
+        }
+        Table table = new ReproductionResult(preset, results).paperTable();
+        // the seeds that got there: steps 10, 30 and 0, 16 sequences a step; the median is 10 · 16 = 160
+        assertEquals("160.0", cell(table, 0, "ours"));
+        assertEquals("1390000.0", cell(table, 0, "paper"));
     }
 
     private static String cell(Table table, int row, String column) {
