@@ -100,7 +100,7 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
             case SEQUENCES_TO_MSE_0_1 -> {
                 double[] sequences = cells.stream()
                         .flatMap(result -> result.evaluations().stream()
-                                .filter(evaluation -> preset.squaredErrorScale() * evaluation.meanSquaredError()
+                                .filter(evaluation -> reportedSquaredError(evaluation)
                                         < PaperResult.Quantity.SQUARED_ERROR_THRESHOLD)
                                 .limit(1))
                         .mapToDouble(evaluation -> (double) evaluation.step() * preset.batchSize()).toArray();
@@ -120,7 +120,7 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
             table.row(cell.task(), cell.length(), cell.network().id(), cell.method().label(), cell.seed(),
                     result.implementation(), last == null ? null : last.step(), last == null ? null : last.loss(),
                     last == null ? null : 1 - last.successRate(),
-                    last == null ? null : preset.squaredErrorScale() * last.meanSquaredError(),
+                    last == null ? null : reportedSquaredError(last),
                     solved == null ? null : solved.step(),
                     solved == null ? null : (long) solved.step() * preset.batchSize(),
                     result.divergedAtStep(), result.divergence(), result.error());
@@ -136,7 +136,7 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
             for (SgdTrainer.Evaluation evaluation : result.evaluations()) {
                 table.row(cell.task(), cell.length(), cell.network().id(), cell.method().label(), cell.seed(),
                         evaluation.step(), evaluation.loss(), 1 - evaluation.successRate(),
-                        preset.squaredErrorScale() * evaluation.meanSquaredError());
+                        reportedSquaredError(evaluation));
             }
         });
         return table.build();
@@ -285,13 +285,18 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
                 seeds()), Axis.linear("SGD step"), Axis.linear("mean squared error"), List.of(), series, LAYOUT);
     }
 
+    /** An evaluation's squared error on the paper's scale ({@link Preset#squaredErrorScale}). */
+    private double reportedSquaredError(SgdTrainer.Evaluation evaluation) {
+        return preset.squaredErrorScale() * evaluation.meanSquaredError();
+    }
+
     /** The median over a group's seeds of the scaled squared error at each step every finished cell measured. */
     private Map<Integer, Double> medianByStep(Group group) {
         Map<Integer, List<Double>> byStep = new java.util.TreeMap<>();
         for (CellResult result : group.results) {
             for (SgdTrainer.Evaluation evaluation : result.evaluations()) {
                 byStep.computeIfAbsent(evaluation.step(), step -> new ArrayList<>())
-                        .add(preset.squaredErrorScale() * evaluation.meanSquaredError());
+                        .add(reportedSquaredError(evaluation));
             }
         }
         Map<Integer, Double> medians = new LinkedHashMap<>();
