@@ -263,6 +263,11 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
                 Axis.linear(yTitle).between(0.0, 1.0), List.of(), series, LAYOUT);
     }
 
+    /**
+     * The held-out squared error against steps, as log₁₀ on a linear axis labelled with the values (as the bench's
+     * time charts): the band of always answering 1 and a learnt network's 10⁻³ both show, and a run that spans less
+     * than a decade still gets labelled ticks (a logarithmic axis labels the powers of ten alone).
+     */
     private ChartSpec squaredErrorChart(String task, int length) {
         List<Series> series = new ArrayList<>();
         List<Integer> allSteps = new ArrayList<>();
@@ -270,19 +275,30 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
             if (!group.task.equals(task) || group.length != length) {
                 continue;
             }
-            Map<Integer, Double> medians = medianByStep(group);
-            if (medians.isEmpty()) {
+            List<Integer> steps = new ArrayList<>();
+            List<Double> logErrors = new ArrayList<>();
+            // An error of exactly 0, or a non-finite one, has no logarithm: it stays in the table, out of the chart.
+            medianByStep(group).forEach((step, median) -> {
+                if (median > 0 && Double.isFinite(median)) {
+                    steps.add(step);
+                    logErrors.add(Math.log10(median));
+                }
+            });
+            if (steps.isEmpty()) {
                 continue;
             }
-            allSteps.addAll(medians.keySet());
-            series.add(styled(group.network, group.method, List.copyOf(medians.keySet()), List.copyOf(medians.values())));
+            allSteps.addAll(steps);
+            series.add(styled(group.network, group.method, steps, logErrors));
         }
         int last = allSteps.stream().mapToInt(Integer::intValue).max().orElse(preset.steps());
-        series.add(Series.line("always 1 (MSE 1/6)", List.of(0, last),
-                List.of(ALWAYS_ONE_SQUARED_ERROR, ALWAYS_ONE_SQUARED_ERROR), Color.GRAY, Line.DASHED));
+        double baseline = Math.log10(ALWAYS_ONE_SQUARED_ERROR);
+        series.add(Series.line("always 1 (MSE 1/6)", List.of(0, last), List.of(baseline, baseline), Color.GRAY,
+                Line.DASHED));
         return new ChartSpec("reproduce-squared-error-" + task + "-T" + length, String.format(Locale.ROOT,
                 "%s, %s, T=%d: held-out MSE (scale of X1+X2), median of %s", preset.name(), task, length,
-                seeds()), Axis.linear("SGD step"), Axis.linear("mean squared error"), List.of(), series, LAYOUT);
+                seeds()), Axis.linear("SGD step"),
+                Axis.linear("mean squared error (log scale)").labelled(ChartSpec.TickLabels.POWERS_OF_TEN), List.of(),
+                series, LAYOUT);
     }
 
     /** An evaluation's squared error on the paper's scale ({@link Preset#squaredErrorScale}). */
