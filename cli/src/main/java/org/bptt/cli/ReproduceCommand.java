@@ -333,7 +333,7 @@ final class ReproduceCommand implements Callable<Integer> {
             json.put("status", outcome.failed() ? "broken" : "passed");
             json.put("statusDetails", Map.of("message", outcome.failed() ? outcome.error()
                     : String.format(Locale.ROOT, "final loss %s, fraction wrong %s%s%s", Table.significant(last.loss()),
-                    Table.significant(1 - last.successRate()),
+                    Table.significant(last.fractionWrong()),
                     solved == null ? ", never solved" : ", solved at step " + solved.step(),
                     outcome.divergedAtStep() >= 0 ? ", " + outcome.divergence() : "")));
             json.put("stage", "finished");
@@ -438,7 +438,7 @@ final class ReproduceCommand implements Callable<Integer> {
             SgdTrainer.Evaluation last = result.last();
             String outcome = result.failed() ? "failed: " + result.error()
                     : "held-out loss " + Table.significant(last.loss()) + ", fraction wrong "
-                    + Table.significant(1 - last.successRate());
+                    + Table.significant(last.fractionWrong());
             log.printf(Locale.ROOT, "%s%s: %d done, %d left, ETA %s — %s: %s%n", terminal ? "\r\033[K" : "",
                     preset.name(), done, left, eta(), cell.key(), outcome);
             log.flush();

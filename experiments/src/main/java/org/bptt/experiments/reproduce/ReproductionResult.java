@@ -94,7 +94,7 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
                 yield sequences.length == 0 ? null : Statistics.median(sequences);
             }
             case FRACTION_WRONG -> Statistics.median(cells.stream()
-                    .mapToDouble(result -> 1 - result.last().successRate()).toArray());
+                    .mapToDouble(result -> result.last().fractionWrong()).toArray());
             case SUCCESS_RATE -> cells.stream().filter(result -> result.firstSolved() != null).count()
                     / (double) cells.size();
             case SEQUENCES_TO_MSE_0_1 -> {
@@ -119,7 +119,7 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
             SgdTrainer.Evaluation solved = result.firstSolved();
             table.row(cell.task(), cell.length(), cell.network().id(), cell.method().label(), cell.seed(),
                     result.implementation(), last == null ? null : last.step(), last == null ? null : last.loss(),
-                    last == null ? null : 1 - last.successRate(),
+                    last == null ? null : last.fractionWrong(),
                     last == null ? null : reportedSquaredError(last),
                     solved == null ? null : solved.step(),
                     solved == null ? null : (long) solved.step() * preset.batchSize(),
@@ -135,7 +135,7 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
         results.forEach((cell, result) -> {
             for (SgdTrainer.Evaluation evaluation : result.evaluations()) {
                 table.row(cell.task(), cell.length(), cell.network().id(), cell.method().label(), cell.seed(),
-                        evaluation.step(), evaluation.loss(), 1 - evaluation.successRate(),
+                        evaluation.step(), evaluation.loss(), evaluation.fractionWrong(),
                         reportedSquaredError(evaluation));
             }
         });
@@ -170,7 +170,7 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
             double[] sequences = group.results.stream().filter(result -> result.firstSolved() != null)
                     .mapToDouble(result -> (double) result.firstSolved().step() * preset.batchSize()).toArray();
             double[] wrong = group.results.stream().filter(result -> !result.failed())
-                    .mapToDouble(result -> 1 - result.last().successRate()).toArray();
+                    .mapToDouble(result -> result.last().fractionWrong()).toArray();
             table.row(group.task, group.length, group.network.id(), group.method.label(), group.results.size(),
                     sequences.length, sequences.length == 0 ? null : Statistics.median(sequences),
                     wrong.length == 0 ? null : Statistics.median(wrong),
@@ -208,7 +208,7 @@ public record ReproductionResult(Preset preset, Map<GridCell, CellResult> result
                             String.format(Locale.ROOT, "%s, %s: held-out fraction wrong at the end, median of %s",
                                     preset.name(), task, seeds()), "fraction wrong",
                             group -> Statistics.median(group.results.stream().filter(result -> !result.failed())
-                                    .mapToDouble(result -> 1 - result.last().successRate()).toArray())));
+                                    .mapToDouble(result -> result.last().fractionWrong()).toArray())));
                 }
             }
             case SQUARED_ERROR_VS_STEPS -> {

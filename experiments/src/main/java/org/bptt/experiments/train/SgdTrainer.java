@@ -109,6 +109,15 @@ public final class SgdTrainer {
      *                    papers that train a regression on squared error)
      */
     public record Evaluation(int step, double loss, double successRate, double meanSquaredError) {
+
+        /**
+         * 1 − {@link #successRate}, without the subtraction's rounding residue (1 − 0.999 is 0.0010000000000000009):
+         * the rate is a count over the evaluation batch, far fewer than 10¹² sequences, so rounding to 12 decimals
+         * gives the fraction the count of wrong sequences would.
+         */
+        public double fractionWrong() {
+            return Math.round((1 - successRate) * 1e12) / 1e12;
+        }
     }
 
     /**

@@ -127,6 +127,16 @@ class SgdTrainerTest {
      * the mean of (1/2 − t)² over the batch's targets, whatever the recurrent weights.
      */
     @Test
+    void theFractionWrongIsTheCountOfWrongSequencesOverTheBatchWithoutTheSubtractionsResidue() {
+        // 999 of 1000 right: 1 − 0.999 is 0.0010000000000000009 in double precision, 1/1000 is 0.001
+        assertEquals(1 / 1000.0, new SgdTrainer.Evaluation(0, 0, 999 / 1000.0, 0).fractionWrong());
+        assertEquals(66 / 1000.0, new SgdTrainer.Evaluation(0, 0, 934 / 1000.0, 0).fractionWrong());
+        assertEquals(1 / 2560.0, new SgdTrainer.Evaluation(0, 0, 2559 / 2560.0, 0).fractionWrong());
+        assertEquals(0.0, new SgdTrainer.Evaluation(0, 0, 1.0, 0).fractionWrong());
+        assertEquals(1.0, new SgdTrainer.Evaluation(0, 0, 0.0, 0).fractionWrong());
+    }
+
+    @Test
     void theEvaluationMeasuresTheMeanSquaredErrorOfTheOutputs() throws PluginCallFailure {
         AddingProblem task = new AddingProblem(6, false);
         ModelSpec spec = task.spec(5, Activation.TANH);
